@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "LogStore",
+    products: [
+        .library(name: "LogStore", targets: ["LogStore"]),
+        .executable(name: "logstore", targets: ["logstore-cli"]),
+    ],
+    targets: [
+        // The only C in the project: SQLite's header, reached through pkg-config.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(
+            name: "LogStore",
+            dependencies: ["CSQLite"],
+            exclude: ["Store/schema.sql"],
+            resources: [.embedInCode("Store/schema.sql")]
+        ),
+        .executableTarget(
+            name: "logstore-cli",
+            dependencies: ["LogStore"]
+        ),
+        .testTarget(
+            name: "LogStoreTests",
+            dependencies: ["LogStore"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "logstore-cliTests",
+            dependencies: ["LogStore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,242 @@
+internal import CSQLite
+
+/// How `Connection` opens its file (https://sqlite.org/c3ref/open.html).
+enum OpenMode: Sendable {
+    /// "The database is opened in read-only mode. If the database does not already exist, an
+    /// error is returned." No file is created.
+    case readOnly
+    /// "The database is opened for reading and writing if possible, or reading only if the
+    /// file is write protected by the operating system. In either case the database must
+    /// already exist, otherwise an error is returned."
+    case readWrite
+    /// "[...] and is created if it does not already exist."
+    case readWriteCreate
+
+    fileprivate var flags: Int32 {
+        switch self {
+        case .readOnly: return SQLITE_OPEN_READONLY
+        case .readWrite: return SQLITE_OPEN_READWRITE
+        case .readWriteCreate: return SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        }
+    }
+}
+
+/// One SQLite database connection (`sqlite3*`).
+///
+/// **Exactly one owner.** A connection and the statements it prepares are used by one owner
+/// at a time (one thread, actor or serial queue), and are deliberately not `Sendable`:
+/// - the handle is opened with `SQLITE_OPEN_NOMUTEX`: "The new database connection will use
+///   the "multi-thread" threading mode. This means that separate threads are allowed to use
+///   SQLite at the same time, as long as each thread is using a different database connection."
+///   SQLite takes no lock on the connection, so concurrent use would be a data race in C;
+/// - `sqlite3_errmsg` describes "the most recent" failed call, `changes` and `lastInsertRowID`
+///   the most recent statement, and the statement cache hands out shared, stateful
+///   statements — all meaningless if two callers interleave.
+/// Concurrency comes from several connections on one WAL database, each with its own owner.
+///
+/// Other invariants:
+/// - the handle is closed exactly once: by `close()` or `deinit`, and also when opening fails;
+/// - cached statements are prepared `SQLITE_PREPARE_PERSISTENT`, reset with cleared bindings
+///   each time they are handed out, replaced after a failed step, finalized by `close()`;
+/// - after `close()`, methods throw `SQLITE_MISUSE` and properties trap.
+final class Connection {
+    /// The path given to `init(path:mode:)`.
+    let path: String
+    private var db: OpaquePointer?
+    /// Cached statements keyed by their exact SQL text; only fixed SQL belongs here, never SQL
+    /// built by interpolating values (the cache is never trimmed).
+    private var cache: [String: Statement] = [:]
+
+    /// Opens (and with `.readWriteCreate` possibly creates) the database at `path`.
+    ///
+    /// Opening is lazy in SQLite: a file that is not a database opens fine and fails with
+    /// `SQLITE_NOTADB` at the first statement that reads it.
+    init(path: String, mode: OpenMode) throws(SQLiteError) {
+        guard !path.utf8.contains(0) else {
+            throw SQLiteError(extendedCode: SQLITE_CANTOPEN, message: "path contains a NUL byte")
+        }
+        // SQLITE_OPEN_EXRESCODE: "the database behaves has if sqlite3_extended_result_codes(db,1)
+        // where called on the database connection as soon as the connection is created. In
+        // addition to setting the extended result code mode, this flag also causes
+        // sqlite3_open_v2() to return an extended result code."
+        let flags = mode.flags | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX
+        var handle: OpaquePointer?
+        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        if code != SQLITE_OK || handle == nil {
+            // The message must be read before the handle goes away.
+            let error = SQLiteError(code: code == SQLITE_OK ? SQLITE_NOMEM : code, db: handle, sql: nil)
+            // "Whether or not an error occurs when it is opened, resources associated with the
+            // database connection handle should be released by passing it to sqlite3_close()"
+            // and "Calling sqlite3_close() or sqlite3_close_v2() with a NULL pointer argument
+            // is a harmless no-op." The open error is the one worth reporting.
+            sqlite3_close_v2(handle)
+            throw error
+        }
+        self.path = path
+        self.db = handle
+    }
+
+    deinit {
+        try? close()
+    }
+
+    /// Closes the connection; later calls do nothing.
+    ///
+    /// Dropping the cache finalizes every cached statement that nobody else retains. For any
+    /// statement still retained, `sqlite3_close_v2` "marks the database connection as an
+    /// unusable "zombie" and makes arrangements to automatically deallocate the database
+    /// connection after all prepared statements are finalized" — so close never leaves a
+    /// dangling `sqlite3_stmt`. "If an sqlite3 object is destroyed while a transaction is
+    /// open, the transaction is automatically rolled back."
+    func close() throws(SQLiteError) {
+        guard let db else { return }
+        cache.removeAll()
+        self.db = nil
+        try SQLiteError.check(sqlite3_close_v2(db), db: nil)
+    }
+
+    /// The open handle, or `SQLITE_MISUSE` once closed. Internal only for this folder's
+    /// extensions of `Connection`.
+    func openHandle() throws(SQLiteError) -> OpaquePointer {
+        guard let db else { throw SQLiteError.misuse("the connection to \(path) is closed") }
+        return db
+    }
+
+    /// The open handle; traps once closed.
+    var liveHandle: OpaquePointer {
+        guard let db else { preconditionFailure("the connection to \(path) is closed") }
+        return db
+    }
+
+    /// Makes a statement that meets a lock wait up to `ms` milliseconds before failing with
+    /// `SQLITE_BUSY`: the handler "will sleep multiple times until at least "ms" milliseconds
+    /// of sleeping have accumulated", and "an argument less than or equal to zero turns off all
+    /// busy handlers" (https://sqlite.org/c3ref/busy_timeout.html).
+    func busyTimeout(ms: Int) throws(SQLiteError) {
+        let db = try openHandle()
+        let clamped = Int32(clamping: ms)
+        try SQLiteError.check(sqlite3_busy_timeout(db, clamped), db: db)
+    }
+
+    // MARK: Statements
+
+    /// Runs a script of zero or more `;`-separated statements, in order, discarding rows.
+    /// Each statement is prepared only after the previous one ran, so a script may create a
+    /// table and then use it. A failure stops the script; its error carries the failing
+    /// statement's SQL (for one that fails to compile, the script from that statement on).
+    /// The script is not wrapped in a transaction.
+    ///
+    /// `sqlite3_exec` is not used: it reports errors only as a message string, without the
+    /// failing statement, and needs a C callback to discard rows.
+    func execute(_ sql: String) throws(SQLiteError) {
+        let db = try openHandle()
+        try Self.rejectNUL(sql)
+        let outcome: Result<Void, SQLiteError> = sql.withCString { script in
+            // "If pzTail is not NULL then *pzTail is made to point to the first byte past the
+            // end of the first SQL statement in zSql. These routines only compile the first
+            // statement in zSql, so *pzTail is left pointing to what remains uncompiled."
+            var cursor: UnsafePointer<CChar> = script
+            while cursor.pointee != 0 {
+                var stmt: OpaquePointer?
+                var tail: UnsafePointer<CChar>?
+                // "The sqlite3_prepare_v2() interface works exactly the same as
+                // sqlite3_prepare_v3() with a zero prepFlags parameter."
+                let code = sqlite3_prepare_v3(db, cursor, -1, 0, &stmt, &tail)
+                guard code == SQLITE_OK else {
+                    // The failing statement's end is unknown, so the rest of the script is reported.
+                    let rest = String(cString: cursor).drop(while: \.isWhitespace)
+                    return .failure(SQLiteError(code: code, db: db, sql: String(rest)))
+                }
+                // "If the input text contains no SQL (if the input is an empty string or a
+                // comment) then *ppStmt is set to NULL."
+                if let stmt {
+                    let statement = Statement(adopting: stmt, sql: String(cString: sqlite3_sql(stmt)))
+                    do throws(SQLiteError) {
+                        while try statement.step() {}
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                guard let tail, tail > cursor else { break }
+                cursor = tail
+            }
+            return .success(())
+        }
+        try outcome.get()
+    }
+
+    /// Prepares exactly one statement, for one-off use. SQL with a second statement after the
+    /// first is refused (`SQLITE_MISUSE`) rather than silently truncated; trailing `;`,
+    /// whitespace and comments are fine.
+    func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+        try makeStatement(sql, flags: 0)
+    }
+
+    /// The connection's statement for `sql`, prepared once and reused: it comes back reset,
+    /// with every parameter NULL. A statement whose last use failed a step is replaced by a
+    /// fresh one. Fetching the same SQL again while iterating its rows resets the iteration.
+    func cachedStatement(_ sql: String) throws(SQLiteError) -> Statement {
+        if let statement = cache[sql], !statement.stepFailed {
+            statement.reset()
+            try statement.clearBindings()
+            return statement
+        }
+        // "The SQLITE_PREPARE_PERSISTENT flag is a hint to the query planner that the prepared
+        // statement will be retained for a long time and probably reused many times."
+        let statement = try makeStatement(sql, flags: UInt32(SQLITE_PREPARE_PERSISTENT))
+        cache[sql] = statement
+        return statement
+    }
+
+    private func makeStatement(_ sql: String, flags: UInt32) throws(SQLiteError) -> Statement {
+        let db = try openHandle()
+        try Self.rejectNUL(sql)
+        let outcome: Result<Statement, SQLiteError> = sql.withCString { start in
+            var stmt: OpaquePointer?
+            var tail: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v3(db, start, -1, flags, &stmt, &tail)
+            guard code == SQLITE_OK else {
+                return .failure(SQLiteError(code: code, db: db, sql: sql))
+            }
+            guard let stmt else { return .failure(.misuse("no SQL statement to prepare", sql: sql)) }
+            let statement = Statement(adopting: stmt, sql: sql)
+            if let tail, let error = Self.secondStatementError(db, after: tail, in: sql) {
+                return .failure(error)
+            }
+            return .success(statement)
+        }
+        return try outcome.get()
+    }
+
+    /// Nil when only `;`, whitespace and comments follow `cursor`; otherwise the error to throw.
+    private static func secondStatementError(
+        _ db: OpaquePointer, after start: UnsafePointer<CChar>, in sql: String
+    ) -> SQLiteError? {
+        var cursor = start
+        while true {
+            while cursor.pointee == 0x3B || (cursor.pointee >= 0x09 && cursor.pointee <= 0x0D)
+                || cursor.pointee == 0x20 {
+                cursor += 1
+            }
+            if cursor.pointee == 0 { return nil }
+            var stmt: OpaquePointer?
+            var tail: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v3(db, cursor, -1, 0, &stmt, &tail)
+            if code != SQLITE_OK { return SQLiteError(code: code, db: db, sql: sql) }
+            if let stmt {
+                sqlite3_finalize(stmt)
+                return .misuse("more than one statement in SQL passed to prepare", sql: sql)
+            }
+            guard let tail, tail > cursor else { return nil }
+            cursor = tail
+        }
+    }
+
+    /// SQLite reads SQL up to the first NUL byte, so anything after one would be dropped silently.
+    private static func rejectNUL(_ sql: String) throws(SQLiteError) {
+        if sql.utf8.contains(0) { throw SQLiteError.misuse("SQL contains a NUL byte", sql: sql) }
+    }
+}
+
+@available(*, unavailable, message: "a Connection has exactly one owner; open one per owner")
+extension Connection: Sendable {}
