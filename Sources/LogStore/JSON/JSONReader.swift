@@ -1,0 +1,34 @@
+/// Parses JSON exactly as Python 3.11's `json.loads` does with its defaults (strict mode).
+///
+/// Accepted: the RFC 8259 grammar plus the bare tokens `NaN`, `Infinity` and `-Infinity`, in
+/// UTF-8. Of what Python accepts, only strings that Swift cannot hold are rejected (a `\uXXXX`
+/// escape of an unpaired surrogate, or its UTF-8 encoding). A leading byte order mark is
+/// rejected as Python rejects it in `str` input (a file opened in text mode, as visdom reads).
+///
+/// Results match Python's: integer literals stay integers (`.bigInt` past 64 bits, `-0` is the
+/// integer 0), other numbers are correctly rounded doubles (overflowing to ±Infinity), and a
+/// duplicate object key keeps its first position and takes its last value.
+///
+/// Nesting is tracked on a heap stack, never the call stack, so any input depth is safe; more
+/// than `maxDepth` open arrays/objects is an error.
+public enum JSONReader {
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 512) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes, maxDepth: maxDepth)
+        return try parser.parseDocument()
+    }
+
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = 512) throws(JSONSyntaxError) -> JSONValue {
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(JSONSyntaxError) in try parse(raw, maxDepth: maxDepth) }
+        }
+        return try result.get()
+    }
+
+    public static func parse(_ string: String, maxDepth: Int = 512) throws(JSONSyntaxError) -> JSONValue {
+        var string = string
+        let result = string.withUTF8 { utf8 in
+            Result { () throws(JSONSyntaxError) in try parse(UnsafeRawBufferPointer(utf8), maxDepth: maxDepth) }
+        }
+        return try result.get()
+    }
+}
