@@ -1,0 +1,168 @@
+import Foundation
+
+/// Imports visdom files into a store: replay logs (JSON lines `[endpoint, message]`, as the
+/// visdom client writes with `log_to_filename`) and env files (`{"jsons": …, "reload": …}`),
+/// told apart by content.
+///
+/// Replay logs are imported exactly once: each batch of messages commits together with the
+/// position reached in the file, so importing the same log again (or after a crash) resumes
+/// after the last committed line, and a grown log imports only its new lines.
+public struct Importer: Sendable {
+    public struct Summary: Sendable, Equatable {
+        public var messages = 0
+        public var refused = 0
+        public var failed = 0
+        public var envs: Set<String> = []
+        public var skippedLines = 0
+        public var alreadyImported = false
+        public var warnings: [String] = []
+        public init() {}
+    }
+
+    public let store: LogStore
+    /// Messages per transaction (group commit).
+    public var batchSize: Int
+    /// Warn about malformed lines and go on, instead of stopping at the first.
+    public var skipBad: Bool
+    /// Import from the start even if the file was imported before.
+    public var again: Bool
+
+    public init(store: LogStore, batchSize: Int = 2000, skipBad: Bool = false, again: Bool = false) {
+        self.store = store
+        self.batchSize = batchSize
+        self.skipBad = skipBad
+        self.again = again
+    }
+
+    public func importFile(_ path: String) throws(LogStoreError) -> Summary {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .io(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
+        }
+        let bytes = [UInt8](data)
+        guard let first = bytes.first(where: { !JSONWhitespace.contains($0) }) else {
+            throw .badInput(place: path, reason: "empty file")
+        }
+        switch first {
+        case UInt8(ascii: "{"): return try importEnvFile(path, bytes)
+        case UInt8(ascii: "["): return try importReplayLog(path, bytes)
+        default: throw .badInput(place: "\(path):1", reason: "neither a visdom replay log nor an env file")
+        }
+    }
+
+    /// visdom names an env loaded from its env_path after the file, with every ".json" removed.
+    public static func envName(forFile path: String) -> String {
+        URL(fileURLWithPath: path).lastPathComponent.replacingOccurrences(of: ".json", with: "")
+    }
+
+    private func importEnvFile(_ path: String, _ bytes: [UInt8]) throws(LogStoreError) -> Summary {
+        let identity = "env:" + Fingerprint.of(bytes[...])
+        var summary = Summary()
+        if !again, try store.importProgress(identity: identity) != nil {
+            summary.alreadyImported = true
+            return summary
+        }
+        let doc: JSONValue
+        do { doc = try JSONReader.parse(bytes) } catch { throw .badInput(place: path, reason: "\(error)") }
+        let name = Self.envName(forFile: path)
+        try store.importEnvFile(
+            name: name, document: doc, source: path,
+            progress: ImportProgress(identity: identity, path: path, lines: 1, bytes: Int64(bytes.count)))
+        summary.messages = 1
+        summary.envs.insert(name)
+        return summary
+    }
+
+    private func importReplayLog(_ path: String, _ bytes: [UInt8]) throws(LogStoreError) -> Summary {
+        var summary = Summary()
+        let firstLineEnd = bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+        let identity = "log:" + Fingerprint.of(bytes[..<firstLineEnd])
+        var offset = 0
+        var lineNo = 0
+        if !again, let done = try store.importProgress(identity: identity), done.bytes <= Int64(bytes.count) {
+            offset = Int(done.bytes)
+            lineNo = done.lines
+        }
+        var batch: [LogStore.Message] = []
+        var batchEnd = (lines: lineNo, bytes: offset)
+
+        func flush() throws(LogStoreError) {
+            guard !batch.isEmpty || batchEnd.bytes != offset else { return }
+            let progress = ImportProgress(identity: identity, path: path, lines: batchEnd.lines, bytes: Int64(batchEnd.bytes))
+            let applied = try store.apply(batch, progress: [progress])
+            for (m, a) in zip(batch, applied) {
+                summary.messages += 1
+                if case .refused = a.outcome { summary.refused += 1 }
+                if case .failed = a.outcome { summary.failed += 1 }
+                if case .string(let e)? = m.body["eid"] { summary.envs.insert(e.replacingOccurrences(of: "/", with: "_")) }
+                else { summary.envs.insert("main") }
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
+
+        while offset < bytes.count {
+            guard let nl = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) else {
+                summary.warnings.append("\(path):\(lineNo + 1): incomplete last line (no newline yet); not imported")
+                break
+            }
+            lineNo += 1
+            let line = bytes[offset..<nl]
+            offset = nl + 1
+            if line.allSatisfy({ JSONWhitespace.contains($0) }) {
+                batchEnd = (lineNo, offset)
+                continue
+            }
+            do {
+                batch.append(try LogLine.parse(line, place: "\(path):\(lineNo)"))
+            } catch {
+                if !skipBad {
+                    try flush()
+                    throw error
+                }
+                summary.skippedLines += 1
+                summary.warnings.append(error.description)
+            }
+            batchEnd = (lineNo, offset)
+            if batch.count >= batchSize { try flush() }
+        }
+        try flush()
+        return summary
+    }
+}
+
+/// JSON's whitespace bytes.
+let JSONWhitespace: Set<UInt8> = [0x20, 0x09, 0x0a, 0x0d]
+
+/// One replay log line: `[endpoint, message]`.
+enum LogLine {
+    static func parse(_ line: ArraySlice<UInt8>, place: String) throws(LogStoreError) -> LogStore.Message {
+        let value: JSONValue
+        do {
+            value = try line.withUnsafeBytes { buf throws(JSONSyntaxError) in try JSONReader.parse(buf) }
+        } catch {
+            throw .badInput(place: place, reason: "\(error)")
+        }
+        guard case .array(let pair) = value, pair.count == 2, case .string(let name) = pair[0],
+            case .object = pair[1]
+        else {
+            throw .badInput(place: place, reason: "not an [endpoint, object] pair")
+        }
+        guard let endpoint = Endpoint(rawValue: name) else {
+            throw .badInput(place: place, reason: "unknown endpoint '\(name)'")
+        }
+        return LogStore.Message(endpoint, pair[1], source: place)
+    }
+}
+
+/// A short content fingerprint (64-bit FNV-1a plus length) that identifies a file by its
+/// first line or its bytes.
+enum Fingerprint {
+    static func of(_ bytes: ArraySlice<UInt8>) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        return String(h, radix: 16) + "-" + String(bytes.count)
+    }
+}

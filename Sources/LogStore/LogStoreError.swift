@@ -1,0 +1,34 @@
+/// Everything the library reports to its callers. Each case says where the problem is
+/// (a path, an env, a window, a line) so the CLI can print it as one line.
+public enum LogStoreError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// The file exists but is not a LogStore store; it was not modified.
+    case notAStore(path: String, reason: String)
+    /// The store was written by a newer LogStore; it was not modified.
+    case newerSchema(path: String, version: Int64)
+    case noSuchEnv(String)
+    case noSuchWindow(env: String, window: String)
+    /// An epoch that the store has not reached (time travel).
+    case noSuchEpoch(Int64)
+    /// Input that cannot be read as visdom messages: `place` is FILE:LINE or FILE.
+    case badInput(place: String, reason: String)
+    case readOnly(path: String)
+    case io(path: String, reason: String)
+    case sqlite(SQLiteError)
+    /// The store's rows break one of its invariants.
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case let .notAStore(path, reason): return "\(path): not a LogStore store (\(reason)); left untouched"
+        case let .newerSchema(path, v): return "\(path): written by a newer LogStore (schema version \(v), this build reads \(Schema.version)); left untouched"
+        case let .noSuchEnv(e): return "no env named '\(e)'"
+        case let .noSuchWindow(e, w): return "no window '\(w)' in env '\(e)'"
+        case let .noSuchEpoch(n): return "no epoch \(n) in this store"
+        case let .badInput(place, reason): return "\(place): \(reason)"
+        case let .readOnly(path): return "\(path): the store is read-only"
+        case let .io(path, reason): return "\(path): \(reason)"
+        case let .sqlite(e): return e.description
+        case let .corrupt(what): return "corrupt store: \(what)"
+        }
+    }
+}

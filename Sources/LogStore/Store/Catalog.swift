@@ -1,0 +1,86 @@
+/// Which env and window incarnations are alive as of an epoch, and their heads.
+///
+/// An env incarnation is alive as of N when it was born at or before N and no env_end row at
+/// or before N names it; a window incarnation additionally needs its own window_end to be
+/// absent and its env alive. Heads: the version with the greatest epoch <= N.
+struct Catalog {
+    let db: Connection
+    let asOf: Int64
+
+    struct WindowRow {
+        let windowID: Int64
+        let wid: String
+        let slot: Int64
+    }
+
+    func env(_ name: String) throws -> Int64? {
+        try db.int(
+            """
+            SELECT env_id FROM env WHERE name = ?1 AND epoch <= ?2
+              AND NOT EXISTS (SELECT 1 FROM env_end x WHERE x.env_id = env.env_id AND x.epoch <= ?2)
+            ORDER BY env_id DESC LIMIT 1
+            """,
+            [.text(name), .integer(asOf)])
+    }
+
+    /// Names of the envs alive as of `asOf`, sorted as visdom's env list is.
+    func envNames() throws -> [String] {
+        var names: [String] = []
+        try db.forEach(
+            """
+            SELECT name FROM env WHERE epoch <= ?1
+              AND NOT EXISTS (SELECT 1 FROM env_end x WHERE x.env_id = env.env_id AND x.epoch <= ?1)
+            ORDER BY name
+            """, [.integer(asOf)]) { names.append($0.text(0)) }
+        return names
+    }
+
+    /// The env's windows in visdom's dict order.
+    func windows(ofEnv env: Int64) throws -> [WindowRow] {
+        var rows: [WindowRow] = []
+        try db.forEach(
+            """
+            SELECT window_id, wid, slot FROM window WHERE env_id = ?1 AND epoch <= ?2
+              AND NOT EXISTS (SELECT 1 FROM window_end x WHERE x.window_id = window.window_id AND x.epoch <= ?2)
+            ORDER BY slot
+            """, [.integer(env), .integer(asOf)]) {
+            rows.append(WindowRow(windowID: $0.int64(0), wid: $0.text(1), slot: $0.int64(2)))
+        }
+        return rows
+    }
+
+    func window(_ wid: String, env: Int64) throws -> WindowRow? {
+        try db.one(
+            """
+            SELECT window_id, wid, slot FROM window WHERE env_id = ?1 AND wid = ?2 AND epoch <= ?3
+              AND NOT EXISTS (SELECT 1 FROM window_end x WHERE x.window_id = window.window_id AND x.epoch <= ?3)
+            ORDER BY window_id DESC LIMIT 1
+            """, [.integer(env), .text(wid), .integer(asOf)]) {
+            WindowRow(windowID: $0.int64(0), wid: $0.text(1), slot: $0.int64(2))
+        }
+    }
+
+    /// The head blob of a window as of `asOf`.
+    func headBytes(_ window: Int64) throws -> [UInt8]? {
+        try db.one("SELECT doc FROM head WHERE window_id = ? AND epoch <= ? ORDER BY epoch DESC LIMIT 1",
+                   [.integer(window), .integer(asOf)]) { $0.blob(0) }
+    }
+
+    func head(_ window: Int64) throws -> PaneValue? {
+        guard let bytes = try headBytes(window) else { return nil }
+        return try bytes.withUnsafeBytes { try ValueCodec.decodePane($0) }
+    }
+
+    /// The last epoch (<= asOf) that changed the window's content.
+    func lastChange(_ window: Int64) throws -> Int64 {
+        try db.int("SELECT max(epoch) FROM window_change WHERE window_id = ? AND epoch <= ?",
+                   [.integer(window), .integer(asOf)]) ?? 0
+    }
+
+    func reload(_ env: Int64) throws -> JSONValue {
+        (try db.one("SELECT doc FROM env_reload WHERE env_id = ? AND epoch <= ? ORDER BY epoch DESC LIMIT 1",
+                   [.integer(env), .integer(asOf)]) { st in
+            try st.withBlob(0) { try ValueCodec.decodeFirst($0) }
+        } ?? nil) ?? .object(JSONObject())
+    }
+}

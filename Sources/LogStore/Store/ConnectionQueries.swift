@@ -1,0 +1,30 @@
+/// Small conveniences over `Statement` used by the store: bind, step, read, reset. Every
+/// statement comes from the connection's cache, so each SQL text is prepared once.
+extension Connection {
+    func run(_ sql: String, _ args: [SQLValue]) throws {
+        let st = try cachedStatement(sql)
+        defer { st.reset() }
+        try st.bind(args)
+        while try st.step() {}
+    }
+
+    /// Calls `body` for each row.
+    func forEach(_ sql: String, _ args: [SQLValue], _ body: (Statement) throws -> Void) throws {
+        let st = try cachedStatement(sql)
+        defer { st.reset() }
+        try st.bind(args)
+        while try st.step() { try body(st) }
+    }
+
+    /// The first row read by `read`, nil if there is none.
+    func one<T>(_ sql: String, _ args: [SQLValue], _ read: (Statement) throws -> T) throws -> T? {
+        let st = try cachedStatement(sql)
+        defer { st.reset() }
+        try st.bind(args)
+        return try st.step() ? read(st) : nil
+    }
+
+    func int(_ sql: String, _ args: [SQLValue]) throws -> Int64? {
+        try one(sql, args) { $0.isNull(0) ? nil : $0.int64(0) } ?? nil
+    }
+}

@@ -1,0 +1,154 @@
+/// Writes the rows of ONE epoch on the writer connection: visdom's state operations
+/// (`VisdomState`) become new rows stamped with `epoch`. Never updates or deletes a log row.
+///
+/// Used inside a transaction (or savepoint) opened by the caller, so the epoch's rows become
+/// visible together or not at all.
+final class EpochWriter: VisdomState {
+    let db: Connection
+    let epoch: Int64
+    let seriesStore: SeriesStore
+    private let catalog: Catalog
+    /// Head bytes of windows as loaded in this epoch, to skip writing an unchanged head.
+    private var loadedHeads: [Int64: [UInt8]] = [:]
+
+    init(_ db: Connection, epoch: Int64) {
+        self.db = db
+        self.epoch = epoch
+        self.seriesStore = SeriesStore(db)
+        self.catalog = Catalog(db: db, asOf: .max)
+    }
+
+    var series: SeriesSource { seriesStore }
+
+    // MARK: reads
+
+    func envExists(_ eid: String) throws -> Bool { try catalog.env(eid) != nil }
+
+    func windowIDs(_ eid: String) throws -> [String]? {
+        guard let env = try catalog.env(eid) else { return nil }
+        return try catalog.windows(ofEnv: env).map(\.wid)
+    }
+
+    func pane(_ wid: String, in eid: String) throws -> PaneValue? {
+        guard let env = try catalog.env(eid), let w = try catalog.window(wid, env: env),
+            let bytes = try catalog.headBytes(w.windowID)
+        else { return nil }
+        loadedHeads[w.windowID] = bytes
+        return try bytes.withUnsafeBytes { try ValueCodec.decodePane($0) }
+    }
+
+    // MARK: writes
+
+    func createEnv(_ eid: String) throws {
+        try db.run("INSERT INTO env(name, epoch) VALUES (?, ?)", [.text(eid), .integer(epoch)])
+    }
+
+    func storePane(_ pane: PaneValue, id wid: String, in eid: String, replacing: Bool) throws {
+        guard let env = try catalog.env(eid) else { throw StoreInvariantError("env \(eid) vanished mid-epoch") }
+        let current = try catalog.window(wid, env: env)
+        let windowID: Int64
+        if let current, !replacing {
+            windowID = current.windowID
+        } else {
+            let slot: Int64
+            if let current {
+                try endWindow(current.windowID)
+                slot = current.slot
+            } else {
+                slot = (try db.int("SELECT max(slot) FROM window WHERE env_id = ?", [.integer(env)]) ?? -1) + 1
+            }
+            windowID = try insertWindow(env: env, wid: wid, slot: slot)
+        }
+        try writeHead(pane, window: windowID)
+    }
+
+    func removeWindow(_ wid: String, in eid: String) throws {
+        guard let env = try catalog.env(eid), let w = try catalog.window(wid, env: env) else { return }
+        try endWindow(w.windowID)
+    }
+
+    func deleteEnv(_ eid: String) throws {
+        guard let env = try catalog.env(eid) else { return }
+        try db.run("INSERT INTO env_end(env_id, epoch) VALUES (?, ?)", [.integer(env), .integer(epoch)])
+    }
+
+    func forkEnv(_ from: String, to: String) throws {
+        guard let source = try catalog.env(from) else { return }
+        let windows = try catalog.windows(ofEnv: source)
+        let reload = try catalog.reload(source)
+        if try catalog.env(to) != nil { try deleteEnv(to) }
+        try createEnv(to)
+        guard let target = try catalog.env(to) else { return }
+        try setReload(reload, env: target)
+        for w in windows {
+            guard var head = try catalog.head(w.windowID) else { continue }
+            let copy = try insertWindow(env: target, wid: w.wid, slot: w.slot)
+            try SeriesPositions.forEach(in: &head) { value, _ in
+                if case .series(let slot) = value {
+                    value = .series(SeriesSlot(
+                        id: try seriesStore.copy(slot.id, kind: slot.kind, to: copy, epoch: epoch), kind: slot.kind))
+                }
+            }
+            try writeHead(head, window: copy)
+        }
+    }
+
+    func replaceWindows(_ windows: [(String, PaneValue)], in eid: String) throws {
+        guard let env = try catalog.env(eid) else { return }
+        for w in try catalog.windows(ofEnv: env) { try endWindow(w.windowID) }
+        for (wid, pane) in windows {
+            try storePane(pane, id: wid, in: eid, replacing: true)
+        }
+    }
+
+    /// Replaces env `name` wholesale with `windows` and `reload` (an env file import).
+    func importEnv(_ name: String, windows: JSONObject, reload: JSONValue) throws {
+        if try catalog.env(name) != nil { try deleteEnv(name) }
+        try createEnv(name)
+        guard let env = try catalog.env(name) else { return }
+        try setReload(reload, env: env)
+        for (slot, (wid, window)) in windows.pairs.enumerated() {
+            let id = try insertWindow(env: env, wid: wid, slot: Int64(slot))
+            try writeHead(PaneValue(window), window: id)
+        }
+    }
+
+    // MARK: rows
+
+    private func insertWindow(env: Int64, wid: String, slot: Int64) throws -> Int64 {
+        try db.run("INSERT INTO window(env_id, wid, slot, epoch) VALUES (?, ?, ?, ?)",
+                   [.integer(env), .text(wid), .integer(slot), .integer(epoch)])
+        return db.lastInsertRowID
+    }
+
+    private func endWindow(_ window: Int64) throws {
+        try db.run("INSERT INTO window_end(window_id, epoch) VALUES (?, ?)", [.integer(window), .integer(epoch)])
+    }
+
+    private func setReload(_ reload: JSONValue, env: Int64) throws {
+        if case .object(let o) = reload, o.isEmpty { return }
+        var doc: [UInt8] = []
+        ValueCodec.encode(reload, into: &doc)
+        try db.run("INSERT INTO env_reload(env_id, epoch, doc) VALUES (?, ?, ?)",
+                   [.integer(env), .integer(epoch), .blob(doc)])
+    }
+
+    /// Persists the pane's series and, if it changed, its head; records the change.
+    private func writeHead(_ pane: PaneValue, window: Int64) throws {
+        let head = try PanePersister(series: seriesStore, window: window, epoch: epoch).persist(pane)
+        let bytes = ValueCodec.encodePane(head)
+        if loadedHeads[window] != bytes {
+            try db.run("INSERT OR REPLACE INTO head(window_id, epoch, doc) VALUES (?, ?, ?)",
+                       [.integer(window), .integer(epoch), .blob(bytes)])
+            loadedHeads[window] = bytes
+        }
+        try db.run("INSERT OR IGNORE INTO window_change(window_id, epoch) VALUES (?, ?)",
+                   [.integer(window), .integer(epoch)])
+    }
+}
+
+/// A broken internal assumption; never expected, reported instead of crashing.
+struct StoreInvariantError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}

@@ -1,0 +1,51 @@
+/// Turns a pane after the rules ran into rows: pending series operations become segments,
+/// arrays that arrived with the message become new series, and what is left is the head.
+///
+/// Invariant: the returned head holds only `.series` references without pending operations,
+/// and resolving them as of `epoch` gives back the pane it was given.
+struct PanePersister {
+    let series: SeriesStore
+    let window: Int64
+    let epoch: Int64
+
+    func persist(_ pane: PaneValue) throws -> PaneValue {
+        var head = pane
+        var seen = Set<Int64>()
+        try SeriesPositions.forEach(in: &head) { value, kind in
+            switch value {
+            case .series(var slot) where !seen.contains(slot.id):
+                seen.insert(slot.id)
+                try series.write(slot.pending, to: slot.id, epoch: epoch)
+                slot.pending = []
+                value = .series(slot)
+            case .series(let slot):
+                // The same series reached two positions: give this one its own copy.
+                value = try newSeries(try slot.resolve(series), kind)
+            case .array, .string:
+                value = try newSeries(value.plainJSON ?? value.json(resolving: series), kind)
+            default:
+                break
+            }
+        }
+        // contentID is derived on read from the window's last change (see Materializer), so a
+        // new random id does not make a new head version.
+        if case .object(var o) = head, o.contains("contentID") {
+            head = .null
+            o["contentID"] = .null
+            head = .object(o)
+        }
+        return head
+    }
+
+    private func newSeries(_ value: JSONValue, _ kind: SeriesSlot.Kind) throws -> PaneValue {
+        let id = try series.create(window: window, kind: kind, epoch: epoch)
+        let values: [JSONValue]
+        switch value {
+        case .array(let a): values = a
+        case .string(let s): values = s.isEmpty ? [] : [.string(s)]
+        default: values = [value]
+        }
+        try series.write([.init(prepend: false, values: values)], to: id, epoch: epoch)
+        return .series(SeriesSlot(id: id, kind: kind))
+    }
+}

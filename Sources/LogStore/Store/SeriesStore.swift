@@ -1,0 +1,99 @@
+/// Reads and appends series segments on one connection, as of an epoch bound.
+///
+/// Invariants it relies on and keeps: a series' segments have seq 0, 1, 2, … in the order they
+/// were written (so also in epoch order); `total` of a segment is the series length after it;
+/// the elements as of epoch N are the prepend segments (op 1) with epoch <= N in descending seq,
+/// then the append segments (op 0) with epoch <= N in ascending seq.
+final class SeriesStore: SeriesSource {
+    let db: Connection
+    /// Only segments with epoch <= asOf are visible (Int64.max: the current state).
+    let asOf: Int64
+
+    init(_ db: Connection, asOf: Int64 = .max) {
+        self.db = db
+        self.asOf = asOf
+    }
+
+    func count(of id: Int64) throws -> Int {
+        Int(try db.int("SELECT total FROM segment WHERE series_id = ? AND epoch <= ? ORDER BY seq DESC LIMIT 1",
+                       [.integer(id), .integer(asOf)]) ?? 0)
+    }
+
+    func first(of id: Int64) throws -> JSONValue? {
+        if let v = try firstValue(
+            "SELECT data FROM segment WHERE series_id = ? AND epoch <= ? AND op = 1 AND count > 0 ORDER BY seq DESC LIMIT 1", id)
+        {
+            return v
+        }
+        return try firstValue(
+            "SELECT data FROM segment WHERE series_id = ? AND epoch <= ? AND op = 0 AND count > 0 ORDER BY seq LIMIT 1", id)
+    }
+
+    private func firstValue(_ sql: String, _ id: Int64) throws -> JSONValue? {
+        try db.one(sql, [.integer(id), .integer(asOf)]) { st in
+            try st.withBlob(0) { try ValueCodec.decodeFirst($0) }
+        } ?? nil
+    }
+
+    func elements(of id: Int64) throws -> [JSONValue] {
+        var prepends: [[JSONValue]] = []
+        var items: [JSONValue] = []
+        if let n = try db.int("SELECT total FROM segment WHERE series_id = ? AND epoch <= ? ORDER BY seq DESC LIMIT 1",
+                              [.integer(id), .integer(asOf)]) {
+            items.reserveCapacity(Int(n))
+        }
+        try db.forEach("SELECT op, data FROM segment WHERE series_id = ? AND epoch <= ? ORDER BY seq",
+                       [.integer(id), .integer(asOf)]) { st in
+            if st.int64(0) == 1 {
+                var p: [JSONValue] = []
+                try st.withBlob(1) { try ValueCodec.decodeValues($0, into: &p) }
+                prepends.append(p)
+            } else {
+                try st.withBlob(1) { try ValueCodec.decodeValues($0, into: &items) }
+            }
+        }
+        if prepends.isEmpty { return items }
+        var out: [JSONValue] = []
+        for p in prepends.reversed() { out.append(contentsOf: p) }
+        out.append(contentsOf: items)
+        return out
+    }
+
+    // MARK: writing (only on the writer's connection)
+
+    /// Creates an empty series of `window` at `epoch`; returns its id.
+    func create(window: Int64, kind: SeriesSlot.Kind, epoch: Int64) throws -> Int64 {
+        try db.run("INSERT INTO series(window_id, kind, epoch) VALUES (?, ?, ?)",
+                   [.integer(window), .integer(Int64(kind.rawValue)), .integer(epoch)])
+        return db.lastInsertRowID
+    }
+
+    /// Appends one segment per operation. Cost: O(size of the operations) plus one index
+    /// lookup for the series' last segment.
+    func write(_ ops: [SeriesSlot.Operation], to id: Int64, epoch: Int64) throws {
+        guard ops.contains(where: { !$0.values.isEmpty }) else { return }
+        var (seq, total) = try db.one(
+            "SELECT seq, total FROM segment WHERE series_id = ? ORDER BY seq DESC LIMIT 1", [.integer(id)]
+        ) { ($0.int64(0) + 1, $0.int64(1)) } ?? (0, 0)
+        for op in ops where !op.values.isEmpty {
+            total += Int64(op.values.count)
+            try db.run(
+                "INSERT INTO segment(series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [.integer(id), .integer(seq), .integer(epoch), .integer(op.prepend ? 1 : 0),
+                 .integer(Int64(op.values.count)), .integer(total), .blob(ValueCodec.encode(op.values))])
+            seq += 1
+        }
+    }
+
+    /// Copies series `id` with every segment visible now into a new series of `window`,
+    /// written at `epoch` (fork_env). Returns the new id.
+    func copy(_ id: Int64, kind: SeriesSlot.Kind, to window: Int64, epoch: Int64) throws -> Int64 {
+        let new = try create(window: window, kind: kind, epoch: epoch)
+        try db.run(
+            """
+            INSERT INTO segment(series_id, seq, epoch, op, count, total, data)
+            SELECT ?, seq, ?, op, count, total, data FROM segment WHERE series_id = ? ORDER BY seq
+            """, [.integer(new), .integer(epoch), .integer(id)])
+        return new
+    }
+}

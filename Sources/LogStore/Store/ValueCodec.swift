@@ -1,0 +1,248 @@
+/// LogStore's value encoding: how heads and segment values are stored in blobs.
+///
+/// Each value is one tag byte and its payload (docs/FORMAT.md, "Value encoding"):
+///
+///     0x00 null        0x01 false        0x02 true
+///     0x03 int         zigzag LEB128 varint of the Int64
+///     0x04 float       8 bytes, little-endian IEEE-754 bit pattern (NaN, ±Infinity, -0.0 exact)
+///     0x05 string      varint byte length, UTF-8 bytes (NUL allowed)
+///     0x06 big int     varint length, ASCII digits with optional '-'
+///     0x07 array       varint count, that many values
+///     0x08 object      varint count, then count × (varint key length, key UTF-8, value)
+///     0x09 series ref  varint series_id, 1 byte kind (heads only)
+///
+/// A segment's `data` is its `count` values back to back. Blobs, unlike SQLite REAL columns,
+/// keep NaN distinct from NULL; tags keep ints and floats apart.
+enum ValueCodec {
+    enum Tag: UInt8 {
+        case null = 0, falseValue, trueValue, int, double, string, bigInt, array, object, series
+    }
+
+    struct DecodeError: Error, CustomStringConvertible {
+        let offset: Int
+        var description: String { "corrupt value encoding at byte \(offset)" }
+    }
+
+    // MARK: encoding
+
+    static func encode(_ v: JSONValue, into out: inout [UInt8]) {
+        switch v {
+        case .null: out.append(Tag.null.rawValue)
+        case .bool(let b): out.append(b ? Tag.trueValue.rawValue : Tag.falseValue.rawValue)
+        case .int(let i):
+            out.append(Tag.int.rawValue)
+            putVarint(UInt64(bitPattern: (i << 1) ^ (i >> 63)), &out)
+        case .double(let d):
+            out.append(Tag.double.rawValue)
+            putFixed64(d.bitPattern, &out)
+        case .string(let s): putBytes(.string, s, &out)
+        case .bigInt(let s): putBytes(.bigInt, s, &out)
+        case .array(let a):
+            out.append(Tag.array.rawValue)
+            putVarint(UInt64(a.count), &out)
+            for e in a { encode(e, into: &out) }
+        case .object(let o):
+            out.append(Tag.object.rawValue)
+            putVarint(UInt64(o.count), &out)
+            for (k, e) in o.pairs {
+                putString(k, &out)
+                encode(e, into: &out)
+            }
+        }
+    }
+
+    static func encode(_ v: PaneValue, into out: inout [UInt8]) {
+        switch v {
+        case .array(let a):
+            out.append(Tag.array.rawValue)
+            putVarint(UInt64(a.count), &out)
+            for e in a { encode(e, into: &out) }
+        case .object(let o):
+            out.append(Tag.object.rawValue)
+            putVarint(UInt64(o.count), &out)
+            for (k, e) in o.pairs {
+                putString(k, &out)
+                encode(e, into: &out)
+            }
+        case .series(let slot):
+            out.append(Tag.series.rawValue)
+            putVarint(UInt64(slot.id), &out)
+            out.append(UInt8(slot.kind.rawValue))
+        default:
+            encode(v.plainJSON!, into: &out)
+        }
+    }
+
+    static func encode(_ values: [JSONValue]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(values.count * 9)
+        for v in values { encode(v, into: &out) }
+        return out
+    }
+
+    static func encodePane(_ v: PaneValue) -> [UInt8] {
+        var out: [UInt8] = []
+        encode(v, into: &out)
+        return out
+    }
+
+    // MARK: decoding
+
+    /// Reads values from a blob; `seriesAllowed` admits series references (heads).
+    struct Reader {
+        let bytes: UnsafeRawBufferPointer
+        var offset = 0
+
+        init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+        var atEnd: Bool { offset >= bytes.count }
+
+        mutating func json() throws -> JSONValue {
+            let start = offset
+            switch try tag() {
+            case .null: return .null
+            case .falseValue: return .bool(false)
+            case .trueValue: return .bool(true)
+            case .int:
+                let z = try varint()
+                return .int(Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1))))
+            case .double: return .double(Double(bitPattern: try fixed64()))
+            case .string: return .string(try string())
+            case .bigInt: return .bigInt(try string())
+            case .array:
+                let n = try count()
+                var a: [JSONValue] = []
+                a.reserveCapacity(n)
+                for _ in 0..<n { a.append(try json()) }
+                return .array(a)
+            case .object:
+                let n = try count()
+                var o = JSONObject()
+                for _ in 0..<n {
+                    let k = try string()
+                    o[k] = try json()
+                }
+                return .object(o)
+            case .series: throw DecodeError(offset: start)
+            }
+        }
+
+        mutating func pane() throws -> PaneValue {
+            let start = offset
+            guard offset < bytes.count else { throw DecodeError(offset: offset) }
+            switch Tag(rawValue: bytes[offset]) {
+            case .array:
+                offset += 1
+                let n = try count()
+                var a: [PaneValue] = []
+                a.reserveCapacity(n)
+                for _ in 0..<n { a.append(try pane()) }
+                return .array(a)
+            case .object:
+                offset += 1
+                let n = try count()
+                var o = PyDict<PaneValue>()
+                for _ in 0..<n {
+                    let k = try string()
+                    o[k] = try pane()
+                }
+                return .object(o)
+            case .series:
+                offset += 1
+                let id = Int64(try varint())
+                guard offset < bytes.count, let kind = SeriesSlot.Kind(rawValue: Int(bytes[offset])) else {
+                    throw DecodeError(offset: start)
+                }
+                offset += 1
+                return .series(SeriesSlot(id: id, kind: kind))
+            default:
+                return PaneValue(try json())
+            }
+        }
+
+        private mutating func tag() throws -> Tag {
+            guard offset < bytes.count, let t = Tag(rawValue: bytes[offset]) else { throw DecodeError(offset: offset) }
+            offset += 1
+            return t
+        }
+
+        private mutating func varint() throws -> UInt64 {
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard offset < bytes.count, shift < 64 else { throw DecodeError(offset: offset) }
+                let b = bytes[offset]
+                offset += 1
+                result |= UInt64(b & 0x7f) << shift
+                if b & 0x80 == 0 { return result }
+                shift += 7
+            }
+        }
+
+        private mutating func count() throws -> Int {
+            let n = try varint()
+            guard n <= UInt64(bytes.count - offset) else { throw DecodeError(offset: offset) }
+            return Int(n)
+        }
+
+        private mutating func fixed64() throws -> UInt64 {
+            guard offset + 8 <= bytes.count else { throw DecodeError(offset: offset) }
+            var v: UInt64 = 0
+            for i in 0..<8 { v |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
+            offset += 8
+            return v
+        }
+
+        private mutating func string() throws -> String {
+            let n = try count()
+            let s = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n]), as: UTF8.self)
+            offset += n
+            return s
+        }
+    }
+
+    static func decodeValues(_ bytes: UnsafeRawBufferPointer, into out: inout [JSONValue]) throws {
+        var r = Reader(bytes)
+        while !r.atEnd { out.append(try r.json()) }
+    }
+
+    static func decodeFirst(_ bytes: UnsafeRawBufferPointer) throws -> JSONValue? {
+        var r = Reader(bytes)
+        return r.atEnd ? nil : try r.json()
+    }
+
+    static func decodePane(_ bytes: UnsafeRawBufferPointer) throws -> PaneValue {
+        var r = Reader(bytes)
+        return try r.pane()
+    }
+
+    // MARK: primitives
+
+    @inline(__always)
+    static func putVarint(_ value: UInt64, _ out: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+
+    @inline(__always)
+    static func putFixed64(_ value: UInt64, _ out: inout [UInt8]) {
+        for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
+    }
+
+    private static func putString(_ s: String, _ out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { u in
+            putVarint(UInt64(u.count), &out)
+            out.append(contentsOf: u)
+        }
+    }
+
+    private static func putBytes(_ tag: Tag, _ s: String, _ out: inout [UInt8]) {
+        out.append(tag.rawValue)
+        putString(s, &out)
+    }
+}

@@ -1,0 +1,210 @@
+/// visdom 0.2.4's request handlers that change state (`PostHandler`, `UpdateHandler.wrap_func`,
+/// `CloseHandler`, `DeleteEnvHandler`, `ForkEnvHandler`, `DataHandler` with data), applied to
+/// a `VisdomState`. Each call is one request; what it returns is what visdom would answer.
+
+/// visdom's `state`: envs (by escaped id) holding windows in dict order. The store implements
+/// it inside the transaction of one epoch.
+protocol VisdomState: AnyObject {
+    var series: SeriesSource { get }
+    func envExists(_ eid: String) throws -> Bool
+    /// Window ids of env `eid`, in dict order; nil if the env does not exist.
+    func windowIDs(_ eid: String) throws -> [String]?
+    func pane(_ wid: String, in eid: String) throws -> PaneValue?
+    func createEnv(_ eid: String) throws
+    /// `env[wid] = pane`. With `replacing`, the pane is a new window (a new incarnation that
+    /// takes an existing window's dict position, or a new position at the end); without, it is
+    /// the same window after an update.
+    func storePane(_ pane: PaneValue, id wid: String, in eid: String, replacing: Bool) throws
+    func removeWindow(_ wid: String, in eid: String) throws
+    func deleteEnv(_ eid: String) throws
+    func forkEnv(_ from: String, to: String) throws
+    /// `state[eid]["jsons"] = windows` (win_data with `win: null`).
+    func replaceWindows(_ windows: [(String, PaneValue)], in eid: String) throws
+}
+
+/// What visdom answers to a request.
+public enum Outcome: Sendable, Equatable {
+    /// HTTP 200 and the body visdom writes (a window id, "true", …).
+    case ok(String)
+    /// HTTP 200 with a refusal visdom writes instead of acting ("win does not exist", …).
+    case refused(String)
+    /// HTTP 500: visdom raised. Whatever it changed before raising is kept.
+    case failed(PyError)
+
+    public var isOK: Bool { if case .ok = self { return true } else { return false } }
+}
+
+/// The endpoints whose requests change state.
+public enum Endpoint: String, Sendable, CaseIterable {
+    case events, update, close
+    case deleteEnv = "delete_env"
+    case forkEnv = "fork_env"
+    case winData = "win_data"
+}
+
+enum Handlers {
+    /// Applies one request. Python exceptions become `.failed`; storage errors propagate, so
+    /// the caller can abandon the epoch.
+    static func handle(_ endpoint: Endpoint, _ args: PaneValue, in state: VisdomState) throws -> Outcome {
+        do {
+            switch endpoint {
+            case .events: return try post(args, state)
+            case .update: return try update(args, state)
+            case .close: return try close(args, state)
+            case .deleteEnv: return try deleteEnv(args, state)
+            case .forkEnv: return try forkEnv(args, state)
+            case .winData: return try setWindowData(args, state)
+            }
+        } catch let e as PyError {
+            return .failed(e)
+        }
+    }
+
+    /// `escape_eid(eid)`.
+    static func escapeEID(_ v: PaneValue) throws -> String {
+        guard case .string(let s) = v else { throw PyError.attributeError(v, "replace") }
+        return s.replacingOccurrences(of: "/", with: "_")
+    }
+
+    /// `extract_eid(args)`: "main" when eid is missing or None.
+    static func extractEID(_ args: PaneValue) throws -> String {
+        let eid = try pyDictGet(args, "eid", .null)
+        return eid.isNone ? "main" : try escapeEID(eid)
+    }
+
+    static func post(_ args: PaneValue, _ state: VisdomState) throws -> Outcome {
+        if !(try pyDictGet(args, "func", .null)).isNone {
+            throw PyError(type: "Exception", message: "Support for Lua Torch was deprecated following `v0.1.8.4`.")
+        }
+        let eid = try extractEID(args)
+        let p = try WindowBuilder.window(args, state.series)
+        return try register(p, eid, state)
+    }
+
+    /// `register_window(p, eid)`: creates the env if needed; a window id already present keeps
+    /// its `i` and its position, a new one gets `i = len(env)`.
+    static func register(_ pane: PaneValue, _ eid: String, _ state: VisdomState) throws -> Outcome {
+        if !(try state.envExists(eid)) { try state.createEnv(eid) }
+        var p = pane
+        let wid = try pyStr(pyGet(p, "id"))
+        let existing = try state.pane(wid, in: eid)
+        if let existing {
+            try p.setItem("i", try pyGet(existing, "i"))
+        } else {
+            try p.setItem("i", .int(Int64(try state.windowIDs(eid)?.count ?? 0)))
+        }
+        try state.storePane(p, id: wid, in: eid, replacing: true)
+        return .ok(wid)
+    }
+
+    static func update(_ args: PaneValue, _ state: VisdomState) throws -> Outcome {
+        let eid = try extractEID(args)
+        let win = try pyGet(args, "win")
+        guard try state.envExists(eid) else { throw PyError.keyError(.string(eid)) }
+        let existing: PaneValue?
+        switch win {
+        case .string(let w): existing = try state.pane(w, in: eid)
+        case .array, .object: throw PyError.typeError("unhashable type: '\(win.pythonTypeName)'")
+        default: existing = nil  // window ids are strings; nothing else equals one
+        }
+        guard var p = existing, case .string(let wid) = win else {
+            if pyTruthy(try pyDictGet(args, "append", .null)) {
+                return try register(try WindowBuilder.window(args, state.series), eid, state)
+            }
+            return .refused("win does not exist")
+        }
+
+        let src = state.series
+        let type = try pyGet(p, "type")
+        let updatable: Bool
+        if case .string(let t) = type, ["text", "image_history", "embeddings"].contains(t) {
+            updatable = true
+        } else {
+            let data = try UpdateRules.pdata(p)
+            updatable = try pyLen(data, src) == 0
+                || ["scatter", "scattergl", "custom", "heatmap"].contains(
+                    try pyGet(try pyIndex(data, 0, src), "type").stringValueIfString ?? "")
+        }
+        if !updatable {
+            let data = try UpdateRules.pdata(p)
+            let was = try pyLen(data, src) > 0 ? pyStr(try pyGet(try pyIndex(data, 0, src), "type")) : "empty"
+            return .refused("win is not scatter, heatmap, custom, image_history, embeddings, or text; was \(was)")
+        }
+
+        do {
+            try UpdateRules.update(&p, args, src)
+        } catch {
+            try state.storePane(p, id: wid, in: eid, replacing: false)
+            throw error
+        }
+        try p.setItem("contentID", .string(WindowBuilder.newContentID()))
+        try state.storePane(p, id: wid, in: eid, replacing: false)
+        return .ok(wid)
+    }
+
+    static func close(_ args: PaneValue, _ state: VisdomState) throws -> Outcome {
+        let eid = try extractEID(args)
+        let win = try pyDictGet(args, "win", .null)
+        guard let ids = try state.windowIDs(eid) else { throw PyError.keyError(.string(eid)) }
+        switch win {
+        case .null:
+            for w in ids { try state.removeWindow(w, in: eid) }
+        case .string(let w):
+            if ids.contains(where: { $0.utf8.elementsEqual(w.utf8) }) { try state.removeWindow(w, in: eid) }
+        case .array, .object:
+            throw PyError.typeError("unhashable type: '\(win.pythonTypeName)'")
+        default:
+            break
+        }
+        return .ok("")
+    }
+
+    static func deleteEnv(_ args: PaneValue, _ state: VisdomState) throws -> Outcome {
+        let eid = try extractEID(args)
+        guard try state.envExists(eid) else { throw PyError.keyError(.string(eid)) }
+        try state.deleteEnv(eid)
+        return .ok("")
+    }
+
+    static func forkEnv(_ args: PaneValue, _ state: VisdomState) throws -> Outcome {
+        let prev = try escapeEID(try pyDictGet(args, "prev_eid", .null))
+        let eid = try escapeEID(try pyDictGet(args, "eid", .null))
+        guard try state.envExists(prev) else {
+            throw PyError(type: "AssertionError", message: "env to be forked doesn't exit")
+        }
+        if prev != eid { try state.forkEnv(prev, to: eid) }
+        return .ok(eid)
+    }
+
+    /// `DataHandler` with `data`: `data` is a JSON string holding a window or a whole `jsons`.
+    static func setWindowData(_ args: PaneValue, _ state: VisdomState) throws -> Outcome {
+        let eid = try extractEID(args)
+        guard case .string(let text) = try pyGet(args, "data") else {
+            throw PyError.typeError("the JSON object must be str, bytes or bytearray")
+        }
+        let data: JSONValue
+        do { data = try JSONReader.parse(text) } catch {
+            throw PyError(type: "JSONDecodeError", message: "\(error)")
+        }
+        if !(try state.envExists(eid)) { try state.createEnv(eid) }
+        guard case .object(let o) = args, let win = o["win"] else {
+            throw PyError.keyError(.string("win"))
+        }
+        switch win {
+        case .null:
+            guard case .object(let windows) = data else {
+                throw PyError(type: "StoreError", message: "win_data for a whole env needs an object of windows")
+            }
+            try state.replaceWindows(windows.pairs.map { ($0.0, PaneValue($0.1)) }, in: eid)
+        case .string(let w):
+            try state.storePane(PaneValue(data), id: w, in: eid, replacing: true)
+        default:
+            throw PyError(type: "StoreError", message: "window ids other than strings are not supported")
+        }
+        return .ok("")
+    }
+}
+
+extension PaneValue {
+    var stringValueIfString: String? { if case .string(let s) = self { return s } else { return nil } }
+}

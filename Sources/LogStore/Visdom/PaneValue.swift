@@ -1,0 +1,135 @@
+/// A visdom window ("pane") as the update rules see it: a JSON tree in which the arrays that
+/// visdom's rules grow (trace `x`/`y`/`z`/`marker.color`, a text pane's `content`, an image
+/// history's `content`) may be `.series`: references to stored, append-only sequences whose
+/// points stay on disk unless a rule really needs them.
+///
+/// Invariant: replacing every `.series` by its resolved value gives exactly the window JSON
+/// visdom holds. Rules that only concatenate onto a series record the new values in the slot
+/// (`SeriesSlot.pending`), so accepting an append costs O(size of the append).
+public indirect enum PaneValue: Sendable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case bigInt(String)
+    case double(Double)
+    case string(String)
+    case array([PaneValue])
+    case object(PyDict<PaneValue>)
+    case series(SeriesSlot)
+
+    public init(_ json: JSONValue) {
+        switch json {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(i)
+        case .bigInt(let s): self = .bigInt(s)
+        case .double(let d): self = .double(d)
+        case .string(let s): self = .string(s)
+        case .array(let a): self = .array(a.map(PaneValue.init))
+        case .object(let o):
+            var d = PyDict<PaneValue>()
+            for (k, v) in o.pairs { d[k] = PaneValue(v) }
+            self = .object(d)
+        }
+    }
+
+    /// The JSON this pane stands for; series are read through `source`.
+    public func json(resolving source: SeriesSource) throws -> JSONValue {
+        switch self {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(i)
+        case .bigInt(let s): return .bigInt(s)
+        case .double(let d): return .double(d)
+        case .string(let s): return .string(s)
+        case .array(let a): return .array(try a.map { try $0.json(resolving: source) })
+        case .object(let d):
+            var o = JSONObject()
+            for (k, v) in d.pairs { o[k] = try v.json(resolving: source) }
+            return .object(o)
+        case .series(let slot): return try slot.resolve(source)
+        }
+    }
+
+    /// The JSON of a pane that holds no series (a message, or a pane already resolved).
+    var plainJSON: JSONValue? {
+        switch self {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(i)
+        case .bigInt(let s): return .bigInt(s)
+        case .double(let d): return .double(d)
+        case .string(let s): return .string(s)
+        case .array(let a):
+            var out: [JSONValue] = []
+            out.reserveCapacity(a.count)
+            for v in a { guard let j = v.plainJSON else { return nil }; out.append(j) }
+            return .array(out)
+        case .object(let d):
+            var o = JSONObject()
+            for (k, v) in d.pairs { guard let j = v.plainJSON else { return nil }; o[k] = j }
+            return .object(o)
+        case .series: return nil
+        }
+    }
+
+    var objectValue: PyDict<PaneValue>? { if case .object(let o) = self { return o } else { return nil } }
+    var isNone: Bool { if case .null = self { return true } else { return false } }
+}
+
+/// Reads stored series for the rules and for materialization. Implemented by the store over
+/// its own connection; nothing under `Visdom/` knows how series are stored.
+public protocol SeriesSource {
+    /// Number of elements (for a text series: chunks) stored in series `id`.
+    func count(of id: Int64) throws -> Int
+    /// The first element of series `id`, nil if it is empty.
+    func first(of id: Int64) throws -> JSONValue?
+    /// Every element of series `id`, in order.
+    func elements(of id: Int64) throws -> [JSONValue]
+}
+
+/// A reference to a stored series plus the operations a rule applied to it and that are not
+/// stored yet. A text pane's content is a series of string chunks whose concatenation is the
+/// text; every other series is a list.
+public struct SeriesSlot: Sendable {
+    public enum Kind: Int, Sendable { case list = 0, text = 1 }
+    public struct Operation: Sendable {
+        public var prepend: Bool
+        public var values: [JSONValue]
+    }
+
+    public let id: Int64
+    public let kind: Kind
+    /// Operations in the order the rules applied them; each becomes one stored segment.
+    public var pending: [Operation] = []
+
+    public init(id: Int64, kind: Kind) {
+        self.id = id
+        self.kind = kind
+    }
+
+    func count(_ source: SeriesSource) throws -> Int {
+        try pending.reduce(source.count(of: id)) { $0 + $1.values.count }
+    }
+
+    func first(_ source: SeriesSource) throws -> JSONValue? {
+        if let p = pending.last(where: { $0.prepend && !$0.values.isEmpty }) { return p.values[0] }
+        if let f = try source.first(of: id) { return f }
+        return pending.first(where: { !$0.prepend && !$0.values.isEmpty })?.values[0]
+    }
+
+    /// The whole value: the list, or for a text series the joined string.
+    func resolve(_ source: SeriesSource) throws -> JSONValue {
+        var items = try source.elements(of: id)
+        for op in pending {
+            if op.prepend { items = op.values + items } else { items.append(contentsOf: op.values) }
+        }
+        switch kind {
+        case .list: return .array(items)
+        case .text:
+            var s = ""
+            for case .string(let chunk) in items { s += chunk }
+            return .string(s)
+        }
+    }
+}

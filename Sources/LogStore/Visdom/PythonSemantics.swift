@@ -1,0 +1,318 @@
+/// The few pieces of Python's object semantics that visdom's handlers rely on, applied to
+/// pane trees. Each function raises `PyError` exactly where Python would raise, so a rule
+/// transcribed from visdom stops at the same point and leaves the same partial state.
+
+/// An exception visdom's server would raise while handling a request (it answers 500 and keeps
+/// whatever it had changed before the exception).
+public struct PyError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let type: String
+    public let message: String
+
+    public var description: String { "\(type)(\(pyRepr(PaneValue.string(message))))" }
+
+    static func keyError(_ key: PaneValue) -> PyError { PyError(type: "KeyError", message: pyStr(key)) }
+    static func typeError(_ m: String) -> PyError { PyError(type: "TypeError", message: m) }
+    static func indexError(_ m: String = "list index out of range") -> PyError { PyError(type: "IndexError", message: m) }
+    static func attributeError(_ v: PaneValue, _ attr: String) -> PyError {
+        PyError(type: "AttributeError", message: "'\(v.pythonTypeName)' object has no attribute '\(attr)'")
+    }
+    static let assertion = PyError(type: "AssertionError", message: "")
+}
+
+extension PaneValue {
+    var pythonTypeName: String {
+        switch self {
+        case .null: return "NoneType"
+        case .bool: return "bool"
+        case .int, .bigInt: return "int"
+        case .double: return "float"
+        case .string: return "str"
+        case .series(let slot): return slot.kind == .text ? "str" : "list"
+        case .array: return "list"
+        case .object: return "dict"
+        }
+    }
+}
+
+/// Python truthiness.
+func pyTruthy(_ v: PaneValue?) -> Bool {
+    guard let v else { return false }
+    switch v {
+    case .null: return false
+    case .bool(let b): return b
+    case .int(let i): return i != 0
+    case .bigInt: return true
+    case .double(let d): return d != 0
+    case .string(let s): return !s.isEmpty
+    case .array(let a): return !a.isEmpty
+    case .object(let o): return !o.isEmpty
+    case .series: return true
+    }
+}
+
+/// A number as Python sees it (bool is an int).
+enum PyNumber {
+    case int(Int64), float(Double)
+
+    init?(_ v: PaneValue) {
+        switch v {
+        case .bool(let b): self = .int(b ? 1 : 0)
+        case .int(let i): self = .int(i)
+        case .double(let d): self = .float(d)
+        default: return nil
+        }
+    }
+
+    var asDouble: Double {
+        switch self {
+        case .int(let i): return Double(i)
+        case .float(let d): return d
+        }
+    }
+}
+
+/// Python `==` between JSON-like values (1 == 1.0 == True, NaN != NaN, lists and dicts by
+/// content). Series compare by resolving them.
+func pyEquals(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource) throws -> Bool {
+    if let x = PyNumber(a), let y = PyNumber(b) {
+        switch (x, y) {
+        case let (.int(i), .int(j)): return i == j
+        default:
+            // Python compares int and float exactly; Double(Int64) may round, so compare via
+            // the exact path when the float is integral.
+            if case let .int(i) = x, case let .float(d) = y { return pyIntEqualsFloat(i, d) }
+            if case let .float(d) = x, case let .int(i) = y { return pyIntEqualsFloat(i, d) }
+            return x.asDouble == y.asDouble
+        }
+    }
+    switch (a, b) {
+    case (.null, .null): return true
+    case let (.bigInt(x), .bigInt(y)): return x == y
+    case let (.string(x), .string(y)): return x.unicodeScalars.elementsEqual(y.unicodeScalars)
+    case let (.array(x), .array(y)):
+        guard x.count == y.count else { return false }
+        for i in x.indices where try !pyEquals(x[i], y[i], source) { return false }
+        return true
+    case let (.object(x), .object(y)):
+        guard x.count == y.count else { return false }
+        for (k, v) in x.pairs {
+            guard let w = y[k], try pyEquals(v, w, source) else { return false }
+        }
+        return true
+    case (.series(let s), _):
+        return try pyEquals(PaneValue(s.resolve(source)), b, source)
+    case (_, .series(let s)):
+        return try pyEquals(a, PaneValue(s.resolve(source)), source)
+    default: return false
+    }
+}
+
+private func pyIntEqualsFloat(_ i: Int64, _ d: Double) -> Bool {
+    guard d.isFinite, d.rounded(.towardZero) == d, d >= -0x1p63, d < 0x1p63 else { return false }
+    return Int64(d) == i
+}
+
+/// Python's `x in container` for the containers visdom checks (`in` on a dict tests keys, on a
+/// list tests elements by `==` after identity, on a str tests substrings).
+func pyContains(_ container: PaneValue, _ item: PaneValue, _ source: SeriesSource) throws -> Bool {
+    switch container {
+    case .object(let o):
+        switch item {
+        case .string(let k): return o.contains(k)
+        case .array, .object, .series: throw PyError.typeError("unhashable type: '\(item.pythonTypeName)'")
+        default: return false  // JSON object keys are strings; no other hashable equals one
+        }
+    case .array(let a):
+        for e in a where try pyEquals(e, item, source) { return true }
+        return false
+    case .string(let s):
+        guard case .string(let sub) = item else {
+            throw PyError.typeError("'in <string>' requires string as left operand, not \(item.pythonTypeName)")
+        }
+        return sub.isEmpty || s.unicodeScalars.firstRange(of: sub.unicodeScalars) != nil
+    case .series(let slot):
+        return try pyContains(PaneValue(slot.resolve(source)), item, source)
+    default:
+        throw PyError.typeError("argument of type '\(container.pythonTypeName)' is not iterable")
+    }
+}
+
+/// The elements `for x in v` visits.
+func pyIterate(_ v: PaneValue, _ source: SeriesSource) throws -> [PaneValue] {
+    switch v {
+    case .array(let a): return a
+    case .object(let o): return o.keys.map { .string($0) }
+    case .string(let s): return s.unicodeScalars.map { .string(String($0)) }
+    case .series(let slot): return try pyIterate(PaneValue(slot.resolve(source)), source)
+    default: throw PyError.typeError("'\(v.pythonTypeName)' object is not iterable")
+    }
+}
+
+/// Python `len(v)`.
+func pyLen(_ v: PaneValue, _ source: SeriesSource) throws -> Int {
+    switch v {
+    case .array(let a): return a.count
+    case .object(let o): return o.count
+    case .string(let s): return s.unicodeScalars.count
+    case .series(let slot):
+        if slot.kind == .list { return try slot.count(source) }
+        return try pyLen(PaneValue(slot.resolve(source)), source)
+    default: throw PyError.typeError("object of type '\(v.pythonTypeName)' has no len()")
+    }
+}
+
+/// Python `v[key]` for a dict key (a string, as in every visdom access).
+func pyGet(_ v: PaneValue, _ key: String) throws -> PaneValue {
+    switch v {
+    case .object(let o):
+        guard let x = o[key] else { throw PyError.keyError(.string(key)) }
+        return x
+    case .array:
+        throw PyError.typeError("list indices must be integers or slices, not str")
+    case .series(let slot) where slot.kind == .list:
+        throw PyError.typeError("list indices must be integers or slices, not str")
+    case .string, .series:
+        throw PyError.typeError("string indices must be integers, not 'str'")
+    default:
+        throw PyError.typeError("'\(v.pythonTypeName)' object is not subscriptable")
+    }
+}
+
+/// Python `v[i]` for an integer index.
+func pyIndex(_ v: PaneValue, _ i: Int, _ source: SeriesSource) throws -> PaneValue {
+    switch v {
+    case .array(let a):
+        let j = i < 0 ? a.count + i : i
+        guard a.indices.contains(j) else { throw PyError.indexError() }
+        return a[j]
+    case .string(let s):
+        let scalars = Array(s.unicodeScalars)
+        let j = i < 0 ? scalars.count + i : i
+        guard scalars.indices.contains(j) else { throw PyError.indexError("string index out of range") }
+        return .string(String(scalars[j]))
+    case .object:
+        throw PyError.keyError(.int(Int64(i)))
+    case .series(let slot):
+        if i == 0, slot.kind == .list {
+            guard let f = try slot.first(source) else { throw PyError.indexError() }
+            return PaneValue(f)
+        }
+        return try pyIndex(PaneValue(slot.resolve(source)), i, source)
+    default:
+        throw PyError.typeError("'\(v.pythonTypeName)' object is not subscriptable")
+    }
+}
+
+/// `obj.get(key, default)`: raises AttributeError unless `obj` is a dict.
+func pyDictGet(_ v: PaneValue, _ key: String, _ def: PaneValue) throws -> PaneValue {
+    guard case .object(let o) = v else { throw PyError.attributeError(v, "get") }
+    return o[key] ?? def
+}
+
+/// Python binary `a + b`. A list series plus a list records an append (and a list plus a list
+/// series a prepend) without loading the series.
+func pyAdd(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource) throws -> PaneValue {
+    switch (a, b) {
+    case (.series(var slot), .array(let items)) where slot.kind == .list:
+        guard let values = PaneValue.array(items).plainJSON?.arrayValue else { break }
+        slot.pending.append(.init(prepend: false, values: values))
+        return .series(slot)
+    case (.array(let items), .series(var slot)) where slot.kind == .list:
+        guard let values = PaneValue.array(items).plainJSON?.arrayValue else { break }
+        slot.pending.append(.init(prepend: true, values: values))
+        return .series(slot)
+    case (.series(var slot), .string(let s)) where slot.kind == .text:
+        slot.pending.append(.init(prepend: false, values: [.string(s)]))
+        return .series(slot)
+    default: break
+    }
+    let x = try resolved(a, source), y = try resolved(b, source)
+    switch (x, y) {
+    case let (.array(p), .array(q)): return .array(p + q)
+    case let (.string(p), .string(q)): return .string(p + q)
+    default: break
+    }
+    if let p = PyNumber(x), let q = PyNumber(y) {
+        switch (p, q) {
+        case let (.int(i), .int(j)):
+            let (r, overflow) = i.addingReportingOverflow(j)
+            if !overflow { return .int(r) }
+            throw PyError(type: "OverflowError", message: "integer sum exceeds 64 bits (not supported by LogStore)")
+        default: return .double(p.asDouble + q.asDouble)
+        }
+    }
+    if case .string = x {
+        throw PyError.typeError("can only concatenate str (not \"\(y.pythonTypeName)\") to str")
+    }
+    if case .array = x {
+        throw PyError.typeError("can only concatenate list (not \"\(y.pythonTypeName)\") to list")
+    }
+    throw PyError.typeError(
+        "unsupported operand type(s) for +: '\(x.pythonTypeName)' and '\(y.pythonTypeName)'")
+}
+
+/// Python `a += b`: like `+`, except that a list extends with any iterable.
+func pyIAdd(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource) throws -> PaneValue {
+    if case .series(let slot) = a, slot.kind == .list {
+        if case .array = b { return try pyAdd(a, b, source) }
+        return try pyIAdd(PaneValue(slot.resolve(source)), b, source)
+    }
+    if case .array(let items) = a {
+        if case .array = b { return try pyAdd(a, b, source) }
+        return .array(items + (try pyIterate(b, source)))
+    }
+    return try pyAdd(a, b, source)
+}
+
+/// `v` with a series resolved into its value.
+func resolved(_ v: PaneValue, _ source: SeriesSource) throws -> PaneValue {
+    if case .series(let slot) = v { return PaneValue(try slot.resolve(source)) }
+    return v
+}
+
+/// Python `str(v)` for the JSON-like values visdom turns into window ids.
+func pyStr(_ v: PaneValue) -> String {
+    if case .string(let s) = v { return s }
+    return pyRepr(v)
+}
+
+/// Python `repr(v)`.
+func pyRepr(_ v: PaneValue) -> String {
+    switch v {
+    case .null: return "None"
+    case .bool(let b): return b ? "True" : "False"
+    case .int(let i): return String(i)
+    case .bigInt(let s): return s
+    case .double(let d):
+        if d.isNaN { return "nan" }
+        if d.isInfinite { return d < 0 ? "-inf" : "inf" }
+        return PythonFloat.repr(d)
+    case .string(let s):
+        let quote: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
+        var out = String(quote)
+        for u in s.unicodeScalars {
+            switch u {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if Character(u) == quote { out += "\\\(quote)" }
+                else if u.value < 0x20 || u.value == 0x7f { out += "\\x" + hex(u.value, 2) }
+                else { out.unicodeScalars.append(u) }
+            }
+        }
+        out.append(quote)
+        return out
+    case .array(let a): return "[" + a.map(pyRepr).joined(separator: ", ") + "]"
+    case .object(let o):
+        return "{" + o.pairs.map { pyRepr(.string($0.0)) + ": " + pyRepr($0.1) }.joined(separator: ", ") + "}"
+    case .series: return "[...]"
+    }
+}
+
+private func hex(_ v: UInt32, _ width: Int) -> String {
+    let s = String(v, radix: 16)
+    return String(repeating: "0", count: max(0, width - s.count)) + s
+}
+

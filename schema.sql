@@ -1,0 +1,138 @@
+-- LogStore schema, version 1: the one source of truth. The library creates every new store
+-- from exactly this text (it is embedded into the binary at build time; a test checks it).
+-- docs/FORMAT.md explains the format with a worked example.
+--
+-- The log is append-only. Accepting a message (one visdom request) is one EPOCH: every row
+-- it writes carries that epoch's number, and no row written by an earlier epoch is ever
+-- updated or deleted. A replaced window, replaced trace, closed window or deleted env is a
+-- NEW row (a version or a tombstone). "The env as it was after epoch N" is therefore the rows
+-- with epoch <= N, read with the same queries as the current state.
+--
+-- Values: window heads and bulk arrays are stored as blobs in LogStore's value encoding
+-- (docs/FORMAT.md, "Value encoding"), never as SQLite REAL: SQLite turns a bound NaN into
+-- NULL, and LogStore must keep NaN, +Infinity, -Infinity, null, ints and floats apart.
+
+PRAGMA user_version = 1;
+PRAGMA application_id = 1280264019; -- 0x4C4F4753, "LOGS"
+
+-- One accepted message. Numbered 1, 2, 3, ... with no gaps; epoch 0 is the store's
+-- creation (the empty env "main" that a fresh visdom server holds). A reader never sees part
+-- of an epoch: all its rows commit in one transaction (several epochs may share one).
+CREATE TABLE epoch (
+    epoch     INTEGER PRIMARY KEY,
+    time_ms   INTEGER NOT NULL,          -- wall time, milliseconds since 1970
+    source    TEXT    NOT NULL,          -- where the message came from: FILE:LINE, or "api"
+    endpoint  TEXT    NOT NULL,          -- events, update, close, delete_env, fork_env, win_data
+    env       TEXT,                      -- the env the message addressed (escaped id)
+    win       TEXT,                      -- the window id it addressed, if any
+    status    TEXT    NOT NULL,          -- ok | refused | failed (visdom: 200, 200 + message, 500)
+    detail    TEXT    NOT NULL DEFAULT '' -- visdom's answer body, or the error it raised
+) STRICT;
+
+-- An incarnation of an env: born at `epoch`, alive until an env_end row names it.
+-- At most one incarnation per name is alive at any epoch.
+CREATE TABLE env (
+    env_id    INTEGER PRIMARY KEY,
+    name      TEXT    NOT NULL,
+    epoch     INTEGER NOT NULL REFERENCES epoch(epoch)
+) STRICT;
+CREATE INDEX env_by_name ON env(name, env_id);
+
+-- Tombstone: env incarnation `env_id` was deleted (delete_env, or replaced by an env file
+-- import) at `epoch`. Its windows die with it.
+CREATE TABLE env_end (
+    env_id    INTEGER PRIMARY KEY REFERENCES env(env_id),
+    epoch     INTEGER NOT NULL REFERENCES epoch(epoch)
+) STRICT;
+
+-- The env's `reload` document (visdom's saved layout), versioned: the row with the greatest
+-- epoch <= N is the reload as of N. Absent means {}.
+CREATE TABLE env_reload (
+    env_id    INTEGER NOT NULL REFERENCES env(env_id),
+    epoch     INTEGER NOT NULL REFERENCES epoch(epoch),
+    doc       BLOB    NOT NULL,
+    PRIMARY KEY (env_id, epoch)
+) STRICT, WITHOUT ROWID;
+
+-- An incarnation of window `wid` in env incarnation `env_id`, born at `epoch` by an
+-- `events` message, an append to a missing window, a fork or an import. `slot` orders the
+-- env's windows as visdom's dict does: a window that replaces one with the same id takes its
+-- predecessor's slot; a new id takes a slot after every other.
+CREATE TABLE window (
+    window_id INTEGER PRIMARY KEY,
+    env_id    INTEGER NOT NULL REFERENCES env(env_id),
+    wid       TEXT    NOT NULL,
+    slot      INTEGER NOT NULL,
+    epoch     INTEGER NOT NULL REFERENCES epoch(epoch)
+) STRICT;
+CREATE INDEX window_by_env ON window(env_id, wid);
+
+-- Tombstone: window incarnation `window_id` was closed or replaced at `epoch`.
+CREATE TABLE window_end (
+    window_id INTEGER PRIMARY KEY REFERENCES window(window_id),
+    epoch     INTEGER NOT NULL REFERENCES epoch(epoch)
+) STRICT;
+
+-- A version of a window's HEAD: the window JSON with every bulk array replaced by a series
+-- reference (type, title, opts, layout, trace names and styles: never points). The row with
+-- the greatest epoch <= N is the head as of N. A new version is written only when the head
+-- changes, so a plain append writes none.
+CREATE TABLE head (
+    window_id INTEGER NOT NULL REFERENCES window(window_id),
+    epoch     INTEGER NOT NULL REFERENCES epoch(epoch),
+    doc       BLOB    NOT NULL,
+    PRIMARY KEY (window_id, epoch)
+) STRICT, WITHOUT ROWID;
+
+-- A bulk array of one window: a trace's x, y, z or marker.color, a text pane's content (as
+-- chunks whose concatenation is the text), an image history. Created at `epoch`, never
+-- modified; a replaced trace gets a new series. kind: 0 list, 1 text.
+CREATE TABLE series (
+    series_id INTEGER PRIMARY KEY,
+    window_id INTEGER NOT NULL REFERENCES window(window_id),
+    kind      INTEGER NOT NULL CHECK (kind IN (0, 1)),
+    epoch     INTEGER NOT NULL REFERENCES epoch(epoch)
+) STRICT;
+
+-- The values one epoch added to one series, packed (the points of one message). `seq`
+-- counts the series' segments from 0. op 0 appends at the end, op 1 prepends at the front
+-- (heatmap prependRow). `total` is the series' element count after this segment, so the
+-- latest segment gives the length without reading the others. The series as of N is its
+-- segments with epoch <= N: prepends in descending seq, then appends in ascending seq.
+CREATE TABLE segment (
+    series_id INTEGER NOT NULL REFERENCES series(series_id),
+    seq       INTEGER NOT NULL,
+    epoch     INTEGER NOT NULL REFERENCES epoch(epoch),
+    op        INTEGER NOT NULL CHECK (op IN (0, 1)),
+    count     INTEGER NOT NULL,
+    total     INTEGER NOT NULL,
+    data      BLOB    NOT NULL,
+    PRIMARY KEY (series_id, seq)
+) STRICT, WITHOUT ROWID;
+
+-- Which windows each epoch changed, for "what changed since N", for `contentID` (it changes
+-- exactly when a window's content does) and for the materialization cache.
+CREATE TABLE window_change (
+    window_id INTEGER NOT NULL REFERENCES window(window_id),
+    epoch     INTEGER NOT NULL REFERENCES epoch(epoch),
+    PRIMARY KEY (window_id, epoch)
+) STRICT, WITHOUT ROWID;
+
+-- How far each replay log or env file has been imported, written in the same transaction as
+-- the messages it covers, so an import resumes exactly once. `identity` names the file by
+-- content (hash of its first line), not only by path.
+CREATE TABLE import_progress (
+    identity  TEXT    PRIMARY KEY,
+    path      TEXT    NOT NULL,
+    lines     INTEGER NOT NULL,          -- complete lines consumed
+    bytes     INTEGER NOT NULL,          -- bytes consumed
+    epoch     INTEGER NOT NULL REFERENCES epoch(epoch)
+) STRICT;
+
+-- Derived, not part of the log: the last materialized JSON of a window, valid while no
+-- window_change row newer than `epoch` exists for it. May be dropped at any time.
+CREATE TABLE window_cache (
+    window_id INTEGER PRIMARY KEY REFERENCES window(window_id),
+    epoch     INTEGER NOT NULL,
+    json      BLOB    NOT NULL
+) STRICT;
