@@ -1,0 +1,51 @@
+import XCTest
+
+@testable import LogStore
+
+/// What an epoch guarantees: one per accepted message, numbered without gaps, written
+/// append-only, and an append writes rows proportional to the message, not to the window.
+final class EpochTests: XCTestCase {
+    func testEpochsAreNumberedFromOneWithoutGaps() throws {
+        let store = try temporaryStore(self)
+        XCTAssertEqual(store.lastEpoch, 0)
+        let a = try store.apply(.init(.events, try json(#"{"data": [{"content": "x", "type": "text"}], "win": "t"}"#)))
+        let b = try store.apply(.init(.update, try json(#"{"win": "missing", "eid": "main"}"#)))
+        XCTAssertEqual([a.epoch, b.epoch], [1, 2])
+        XCTAssertEqual(b.outcome, .refused("win does not exist"))  // refused messages are epochs too
+        XCTAssertEqual(store.lastEpoch, 2)
+    }
+
+    func testAnAppendWritesOneSegmentPerTouchedSeriesAndNoHead() throws {
+        let dir = try temporaryDirectory(self)
+        let path = dir.appendingPathComponent("s.db").path
+        let store = try LogStore(path: path)
+        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}, {"x": [0], "y": [0], "name": "b", "type": "scatter"}], "win": "w", "layout": {}}"#)
+        let opts = #""opts": {"markers": false}, "layout": {}"#
+        try store.apply(.update, #"{"data": [{"x": [1], "y": [1]}], "win": "w", "name": "a", "append": true, \#(opts)}"#)
+        let db = try Connection(path: path, mode: .readOnly)
+        let heads = try db.int("SELECT count(*) FROM head", [])
+        let segments = try db.int("SELECT count(*) FROM segment", [])
+        for i in 2...50 {
+            try store.apply(.update, #"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "w", "name": "a", "append": true, \#(opts)}"#)
+        }
+        XCTAssertEqual(try db.int("SELECT count(*) FROM head", []), heads, "a plain append must not write a head")
+        XCTAssertEqual(try db.int("SELECT count(*) FROM segment", []), segments! + 49 * 2, "one segment for x, one for y")
+        XCTAssertEqual(try store.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?[0]["x"]?.arrayValue?.count, 51)
+    }
+
+    func testAnEpochLeavesEarlierRowsUntouched() throws {
+        let dir = try temporaryDirectory(self)
+        let path = dir.appendingPathComponent("s.db").path
+        let store = try LogStore(path: path)
+        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}}"#)
+        let db = try Connection(path: path, mode: .readOnly)
+        var before: [String] = []
+        try db.forEach("SELECT 'seg', series_id, seq, epoch, hex(data) FROM segment ORDER BY series_id, seq", []) { before.append($0.text(4)) }
+        try store.apply(.update, #"{"data": [{"x": [1], "y": [1]}], "win": "w", "append": false}"#)  // replace
+        try store.apply(.close, #"{"win": "w"}"#)
+        var after: [String] = []
+        try db.forEach("SELECT 'seg', series_id, seq, epoch, hex(data) FROM segment ORDER BY series_id, seq", []) { after.append($0.text(4)) }
+        XCTAssertEqual(Array(after.prefix(before.count)), before)
+        XCTAssertEqual(try db.int("SELECT count(*) FROM window_end", []), 1, "closing is a tombstone row")
+    }
+}

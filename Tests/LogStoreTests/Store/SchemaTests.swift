@@ -1,0 +1,70 @@
+import Foundation
+import XCTest
+
+@testable import LogStore
+
+final class SchemaTests: XCTestCase {
+    func testEmbeddedSchemaIsExactlySchemaSQL() throws {
+        let file = try String(contentsOf: repositoryRoot.appendingPathComponent("schema.sql"), encoding: .utf8)
+        XCTAssertEqual(Schema.sql, file)
+    }
+
+    func testANewStoreHasTheSchemaOfSchemaSQL() throws {
+        let dir = try temporaryDirectory(self)
+        let path = dir.appendingPathComponent("a.db").path
+        _ = try LogStore(path: path)
+        let fromStore = try Connection(path: path, mode: .readOnly)
+        let reference = try Connection(path: ":memory:", mode: .readWriteCreate)
+        try reference.execute(try String(contentsOf: repositoryRoot.appendingPathComponent("schema.sql"), encoding: .utf8))
+        func schema(_ db: Connection) throws -> [String] {
+            var rows: [String] = []
+            try db.forEach("SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_schema ORDER BY name", []) { rows.append($0.text(0)) }
+            return rows
+        }
+        XCTAssertEqual(try schema(fromStore), try schema(reference))
+        XCTAssertEqual(try fromStore.userVersion, Int32(Schema.version))
+        XCTAssertEqual(try fromStore.one("PRAGMA journal_mode", []) { $0.text(0) }, "wal")
+    }
+
+    func testAFileThatIsNotAStoreIsRefusedAndLeftUntouched() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("notes.db").path
+        let garbage = Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        try garbage.write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try LogStore(path: path)) { error in
+            guard case LogStoreError.notAStore = error else { return XCTFail("\(error)") }
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), garbage)
+    }
+
+    func testAnotherSQLiteDatabaseIsRefusedAndLeftUntouched() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("other.db").path
+        do {
+            let db = try Connection(path: path, mode: .readWriteCreate)
+            try db.execute("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try LogStore(path: path)) { error in
+            guard case LogStoreError.notAStore = error else { return XCTFail("\(error)") }
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before)
+    }
+
+    func testAStoreOfANewerSchemaIsRefused() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("new.db").path
+        _ = try LogStore(path: path)
+        do {
+            let db = try Connection(path: path, mode: .readWrite)
+            try db.execute("PRAGMA user_version = 99")
+        }
+        XCTAssertThrowsError(try LogStore(path: path)) { error in
+            XCTAssertEqual(error as? LogStoreError, .newerSchema(path: path, version: 99))
+        }
+    }
+
+    func testADirectoryIsRefused() throws {
+        let dir = try temporaryDirectory(self)
+        XCTAssertThrowsError(try LogStore(path: dir.path)) { error in
+            guard case LogStoreError.notAStore = error else { return XCTFail("\(error)") }
+        }
+    }
+}
