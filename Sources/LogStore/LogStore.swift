@@ -3,10 +3,11 @@ import Foundation
 /// A LogStore store: visdom's envs and windows kept as an append-only log of epochs in one
 /// SQLite file. This is the API a visdom-compatible server embeds and the CLI drives.
 ///
-/// Thread safety: every method may be called from any thread. One `Connection` owns the file;
-/// a lock serializes its use, which is why the class is `@unchecked Sendable`: the lock is
-/// the only path to `db` and `lastEpoch`.
-public final class LogStore: @unchecked Sendable {
+/// Thread safety: every method may be called from any thread. One writer thread owns the only
+/// read-write connection and group-commits concurrent writers (`Writer`); reads run on a pool
+/// of read-only WAL connections (`ReaderPool`) and never block the writer. Both are Sendable
+/// by construction, so the store is too.
+public final class LogStore: Sendable {
     public enum Durability: String, Sendable, CaseIterable {
         /// WAL with synchronous=NORMAL: survives a crash of the process; a power loss may lose
         /// the last commits (never corrupts).
@@ -44,9 +45,9 @@ public final class LogStore: @unchecked Sendable {
 
     public let path: String
     public let options: Options
-    private let lock = NSLock()
-    private let db: Connection
-    private var lastEpochValue: Int64
+    /// nil for a read-only store.
+    private let writer: Writer?
+    private let readers: ReaderPool
 
     /// Opens the store at `path`, creating it (with the empty env "main") if the file does not
     /// exist and the store is not read-only. A file that is not a LogStore store, or that a
@@ -59,19 +60,26 @@ public final class LogStore: @unchecked Sendable {
         if isDir.boolValue { throw .notAStore(path: path, reason: "it is a directory") }
         if !exists && options.readOnly { throw .io(path: path, reason: "no such file") }
         do {
-            db = try Connection(path: path, mode: options.readOnly ? .readOnly : .readWriteCreate)
-            try db.busyTimeout(ms: 5000)
-            try Self.prepare(db, path: path, options: options)
-            lastEpochValue = try db.int("SELECT max(epoch) FROM epoch", []) ?? 0
-        } catch let e as LogStoreError {
-            throw e
-        } catch let e as SQLiteError {
-            if e.isNotADatabase { throw .notAStore(path: path, reason: "file is not a database") }
-            throw .sqlite(e)
+            if options.readOnly {
+                writer = nil
+                let check = try Connection(path: path, mode: .readOnly)
+                try Self.prepare(check, path: path, options: options)
+                try check.close()
+            } else {
+                writer = try Writer { [options] in
+                    let db = try Connection(path: path, mode: .readWriteCreate)
+                    try db.busyTimeout(ms: 10_000)
+                    try Self.prepare(db, path: path, options: options)
+                    return db
+                }
+            }
         } catch {
-            throw .io(path: path, reason: "\(error)")
+            throw Self.classify(error, path: path)
         }
+        readers = ReaderPool(path: path)
     }
+
+    deinit { writer?.stop() }
 
     private static func prepare(_ db: Connection, path: String, options: Options) throws {
         let appID = try db.int("PRAGMA application_id", []) ?? 0
@@ -88,24 +96,37 @@ public final class LogStore: @unchecked Sendable {
         } else if !options.readOnly {
             try db.execute("PRAGMA journal_mode=WAL")
         }
-        try db.execute("PRAGMA synchronous=\(options.durability == .full ? "FULL" : "NORMAL")")
+        if !options.readOnly {
+            try db.execute("PRAGMA synchronous=\(options.durability == .full ? "FULL" : "NORMAL")")
+        }
     }
 
     static func nowMS() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    private func locked<R>(_ body: () throws -> R) throws(LogStoreError) -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        do { return try body() } catch let e as LogStoreError { throw e } catch let e as SQLiteError {
-            if e.isReadOnly { throw .readOnly(path: path) }
-            throw .sqlite(e)
-        } catch { throw .corrupt("\(error)") }
+    static func classify(_ error: Error, path: String) -> LogStoreError {
+        switch error {
+        case let e as LogStoreError: return e
+        case let e as SQLiteError:
+            if e.isNotADatabase { return .notAStore(path: path, reason: "file is not a database") }
+            if e.isReadOnly { return .readOnly(path: path) }
+            return .sqlite(e)
+        case let e as PyError: return .corrupt("\(e)")
+        default: return .corrupt("\(error)")
+        }
     }
 
-    /// The newest epoch in the store (0 for a new store).
-    public var lastEpoch: Int64 { (try? locked { lastEpochValue }) ?? 0 }
+    /// The newest committed epoch (0 for a new store).
+    public var lastEpoch: Int64 {
+        if let writer { return writer.lastEpoch }
+        return (try? read(asOf: nil) { db, _ in try db.int("SELECT max(epoch) FROM epoch", []) ?? 0 }) ?? 0
+    }
 
     // MARK: writing
+
+    private func write<R>(_ body: @escaping (Writer.Context) throws -> R) throws(LogStoreError) -> R {
+        guard let writer else { throw .readOnly(path: path) }
+        do { return try writer.perform(body) } catch { throw Self.classify(error, path: path) }
+    }
 
     /// Applies one visdom request as one epoch, durable (per `Durability`) when this returns.
     @discardableResult
@@ -113,27 +134,37 @@ public final class LogStore: @unchecked Sendable {
         try apply([message])[0]
     }
 
-    /// Applies messages as consecutive epochs in ONE transaction (group commit): all of them
-    /// become visible and durable together, or, on a storage error, none of them.
-    /// `progress` rows (import positions) are written in the same transaction.
+    /// Applies messages as consecutive epochs, atomically: all of them become visible and
+    /// durable together, or, on a storage error, none of them. Concurrent callers share
+    /// transactions (group commit); `progress` rows (import positions) commit with the messages.
     public func apply(_ messages: [Message], progress: [ImportProgress] = []) throws(LogStoreError) -> [Applied] {
-        if options.readOnly { throw .readOnly(path: path) }
-        return try locked {
-            var results: [Applied] = []
-            var epoch = lastEpochValue
-            try db.transaction(.immediate) {
-                for m in messages {
-                    epoch += 1
-                    results.append(try applyOne(m, epoch: epoch))
+        try write { ctx in try Self.applyAll(messages, progress: progress, ctx) }
+    }
+
+    /// The async form for servers: suspends until the message's epoch is durable.
+    public func apply(_ message: Message) async throws(LogStoreError) -> Applied {
+        guard let writer else { throw .readOnly(path: path) }
+        let path = self.path
+        do {
+            return try await withCheckedThrowingContinuation { (k: CheckedContinuation<Applied, Error>) in
+                writer.submit({ ctx in try Self.applyAll([message], progress: [], ctx)[0] }) { result in
+                    k.resume(with: result.map { $0 as! Applied })
                 }
-                for p in progress { try p.record(in: db, epoch: epoch) }
             }
-            lastEpochValue = epoch
-            return results
+        } catch {
+            throw Self.classify(error, path: path)
         }
     }
 
-    private func applyOne(_ m: Message, epoch: Int64) throws -> Applied {
+    private static func applyAll(_ messages: [Message], progress: [ImportProgress], _ ctx: Writer.Context) throws -> [Applied] {
+        var results: [Applied] = []
+        results.reserveCapacity(messages.count)
+        for m in messages { results.append(try applyOne(m, epoch: ctx.nextEpoch(), ctx.db)) }
+        for p in progress { try p.record(in: ctx.db, epoch: ctx.lastEpoch) }
+        return results
+    }
+
+    private static func applyOne(_ m: Message, epoch: Int64, _ db: Connection) throws -> Applied {
         let writer = EpochWriter(db, epoch: epoch)
         var args = PaneValue(m.body)
         // The visdom client's _send fills in what replay_log and every client call send.
@@ -156,7 +187,7 @@ public final class LogStore: @unchecked Sendable {
             }
         try db.run(
             "INSERT INTO epoch(epoch, time_ms, source, endpoint, env, win, status, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [.integer(epoch), .integer(Self.nowMS()), .text(m.source), .text(m.endpoint.rawValue), env, win,
+            [.integer(epoch), .integer(nowMS()), .text(m.source), .text(m.endpoint.rawValue), env, win,
              .text(status), .text(detail)])
         return Applied(epoch: epoch, outcome: outcome)
     }
@@ -167,7 +198,6 @@ public final class LogStore: @unchecked Sendable {
     public func importEnvFile(name: String, document: JSONValue, source: String, progress: ImportProgress? = nil)
         throws(LogStoreError) -> Int64
     {
-        if options.readOnly { throw .readOnly(path: path) }
         guard case .object(let o) = document else { throw .badInput(place: source, reason: "an env file must be a JSON object") }
         guard case .object(let jsons)? = o["jsons"] else {
             throw .badInput(place: source, reason: "field 'jsons' must be an object of windows")
@@ -176,23 +206,20 @@ public final class LogStore: @unchecked Sendable {
         for (wid, w) in jsons.pairs {
             guard case .object = w else { throw .badInput(place: source, reason: "window '\(wid)' is not an object") }
         }
-        return try locked {
-            let epoch = lastEpochValue + 1
-            try db.transaction(.immediate) {
-                try EpochWriter(db, epoch: epoch).importEnv(name, windows: jsons, reload: reload)
-                try db.run(
-                    "INSERT INTO epoch(epoch, time_ms, source, endpoint, env, status, detail) VALUES (?, ?, ?, 'env_file', ?, 'ok', '')",
-                    [.integer(epoch), .integer(Self.nowMS()), .text(source), .text(name)])
-                try progress?.record(in: db, epoch: epoch)
-            }
-            lastEpochValue = epoch
+        return try write { ctx in
+            let epoch = ctx.nextEpoch()
+            try EpochWriter(ctx.db, epoch: epoch).importEnv(name, windows: jsons, reload: reload)
+            try ctx.db.run(
+                "INSERT INTO epoch(epoch, time_ms, source, endpoint, env, status, detail) VALUES (?, ?, ?, 'env_file', ?, 'ok', '')",
+                [.integer(epoch), .integer(Self.nowMS()), .text(source), .text(name)])
+            try progress?.record(in: ctx.db, epoch: epoch)
             return epoch
         }
     }
 
     /// How far a file was imported, as recorded by `apply(_:progress:)`; nil if never.
     public func importProgress(identity: String) throws(LogStoreError) -> ImportProgress? {
-        try locked {
+        try read(asOf: nil) { db, _ in
             try db.one("SELECT path, lines, bytes FROM import_progress WHERE identity = ?", [.text(identity)]) {
                 ImportProgress(identity: identity, path: $0.text(0), lines: Int($0.int64(1)), bytes: $0.int64(2))
             }
@@ -203,13 +230,13 @@ public final class LogStore: @unchecked Sendable {
 
     /// Names of the envs that exist (as of `asOf`, default now), sorted.
     public func envNames(asOf: Int64? = nil) throws(LogStoreError) -> [String] {
-        try locked { try Catalog(db: db, asOf: try bound(asOf)).envNames() }
+        try read(asOf: asOf) { db, bound in try Catalog(db: db, asOf: bound).envNames() }
     }
 
     /// The env as visdom saves it: `{"jsons": {WIN: window, …}, "reload": {…}}`.
     public func exportEnv(_ name: String, asOf: Int64? = nil) throws(LogStoreError) -> JSONValue {
-        try locked {
-            let m = Materializer(db: db, asOf: try bound(asOf))
+        try read(asOf: asOf) { db, bound in
+            let m = Materializer(db: db, asOf: bound)
             guard let env = try m.catalog.env(name) else { throw LogStoreError.noSuchEnv(name) }
             return try m.env(env)
         }
@@ -217,22 +244,26 @@ public final class LogStore: @unchecked Sendable {
 
     /// One window as visdom holds it (the value of `jsons[window]`).
     public func exportWindow(env name: String, window wid: String, asOf: Int64? = nil) throws(LogStoreError) -> JSONValue {
-        try locked {
-            let m = Materializer(db: db, asOf: try bound(asOf))
+        try read(asOf: asOf) { db, bound in
+            let m = Materializer(db: db, asOf: bound)
             guard let env = try m.catalog.env(name) else { throw LogStoreError.noSuchEnv(name) }
             guard let row = try m.catalog.window(wid, env: env) else { throw LogStoreError.noSuchWindow(env: name, window: wid) }
             return try m.window(row)
         }
     }
 
-    /// Runs a read on the store's connection with `asOf` checked and resolved.
+    /// Runs a read in one read transaction on a reader connection, with `asOf` (nil: now)
+    /// checked against the epochs that exist in that snapshot.
     func read<R>(asOf: Int64?, _ body: (Connection, Int64) throws -> R) throws(LogStoreError) -> R {
-        try locked { try body(db, try bound(asOf)) }
-    }
-
-    private func bound(_ asOf: Int64?) throws -> Int64 {
-        guard let asOf else { return .max }
-        guard asOf >= 0, asOf <= lastEpochValue else { throw LogStoreError.noSuchEpoch(asOf) }
-        return asOf
+        do {
+            return try readers.read { db in
+                guard let asOf else { return try body(db, .max) }
+                let last = try db.int("SELECT max(epoch) FROM epoch", []) ?? 0
+                guard asOf >= 0, asOf <= last else { throw LogStoreError.noSuchEpoch(asOf) }
+                return try body(db, asOf)
+            }
+        } catch {
+            throw Self.classify(error, path: path)
+        }
     }
 }

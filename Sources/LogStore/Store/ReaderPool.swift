@@ -1,0 +1,49 @@
+import Foundation
+
+/// Read-only WAL connections for readers. A connection is checked out by one thread at a
+/// time (its single owner while checked out), and every read runs inside one read
+/// transaction, so it sees the state after some whole committed epoch and never blocks the
+/// writer (https://sqlite.org/wal.html: "readers do not block writers and a writer does not
+/// block readers").
+final class ReaderPool: @unchecked Sendable {
+    private let path: String
+    // `lock` guards `idle`.
+    private let lock = NSLock()
+    private var idle: [Connection] = []
+    /// Connections kept open between reads.
+    private let keep = 8
+
+    init(path: String) { self.path = path }
+
+    func read<R>(_ body: (Connection) throws -> R) throws -> R {
+        let db = try checkout()
+        var healthy = true
+        defer { checkin(db, healthy: healthy) }
+        do {
+            try db.execute("BEGIN DEFERRED")
+            defer { try? db.execute("COMMIT") }
+            return try body(db)
+        } catch {
+            healthy = !db.isAutocommit || (error as? SQLiteError).map { !$0.isCorrupt } ?? true
+            throw error
+        }
+    }
+
+    private func checkout() throws -> Connection {
+        lock.lock()
+        if let db = idle.popLast() {
+            lock.unlock()
+            return db
+        }
+        lock.unlock()
+        let db = try Connection(path: path, mode: .readOnly)
+        try db.busyTimeout(ms: 10_000)
+        return db
+    }
+
+    private func checkin(_ db: Connection, healthy: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        if healthy && idle.count < keep { idle.append(db) }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+
+/// The store's only writer: one thread that owns the read-write `Connection` and applies
+/// write jobs in submission order, many jobs per transaction (group commit).
+///
+/// Invariants:
+/// - the connection is created, used and closed on the writer thread only;
+/// - a job's epochs are numbered consecutively after the last committed epoch, and a job that
+///   fails gives its numbers back (its savepoint is rolled back), so epochs stay gap-free;
+/// - a job's completion runs only after the transaction holding it committed (durable per the
+///   store's synchronous setting) or after the job was rolled back with an error.
+final class Writer: @unchecked Sendable {
+    /// What a job sees: the connection and the epoch counter, inside an open transaction.
+    final class Context {
+        let db: Connection
+        private(set) var lastEpoch: Int64
+        init(db: Connection, lastEpoch: Int64) {
+            self.db = db
+            self.lastEpoch = lastEpoch
+        }
+        func nextEpoch() -> Int64 {
+            lastEpoch += 1
+            return lastEpoch
+        }
+        fileprivate func rewind(to epoch: Int64) { lastEpoch = epoch }
+    }
+
+    private final class Job {
+        let body: (Context) throws -> Any
+        let complete: (Result<Any, Error>) -> Void
+        var outcome: Result<Any, Error>?
+        init(body: @escaping (Context) throws -> Any, complete: @escaping (Result<Any, Error>) -> Void) {
+            self.body = body
+            self.complete = complete
+        }
+    }
+
+    // `cond` guards `pending`, `stopping`, `committedEpoch` and `finished`.
+    private let cond = NSCondition()
+    private var pending: [Job] = []
+    private var stopping = false
+    private var finished = false
+    private var committedEpoch: Int64 = 0
+    /// Jobs per transaction at most; bounds the latency a burst adds to its last caller.
+    private let maxBatch = 4096
+
+    /// Opens the connection on a new thread with `open` (which also validates or creates the
+    /// schema) and returns once it is ready, or throws what `open` threw.
+    init(open: @escaping @Sendable () throws -> Connection) throws {
+        let ready = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var failure: Error?
+        let thread = Thread { [unowned self] in
+            let db: Connection
+            do {
+                db = try open()
+                self.committedEpoch = try db.int("SELECT max(epoch) FROM epoch", []) ?? 0
+            } catch {
+                failure = error
+                ready.signal()
+                return
+            }
+            ready.signal()
+            self.run(db)
+        }
+        thread.name = "LogStore writer"
+        thread.start()
+        ready.wait()
+        if let failure { throw failure }
+    }
+
+    /// The newest committed epoch.
+    var lastEpoch: Int64 {
+        cond.lock()
+        defer { cond.unlock() }
+        return committedEpoch
+    }
+
+    /// Queues a job; `complete` is called on the writer thread once it is durable or failed.
+    func submit(_ body: @escaping (Context) throws -> Any, complete: @escaping (Result<Any, Error>) -> Void) {
+        cond.lock()
+        if stopping {
+            cond.unlock()
+            complete(.failure(LogStoreError.io(path: "", reason: "the store is closed")))
+            return
+        }
+        pending.append(Job(body: body, complete: complete))
+        cond.signal()
+        cond.unlock()
+    }
+
+    /// Runs a job and waits for it.
+    func perform<R>(_ body: @escaping (Context) throws -> R) throws -> R {
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result: Result<Any, Error>!
+        submit({ try body($0) }) { r in
+            result = r
+            done.signal()
+        }
+        done.wait()
+        return try result.get() as! R
+    }
+
+    /// Drains queued jobs, closes the connection and ends the thread.
+    func stop() {
+        cond.lock()
+        stopping = true
+        cond.signal()
+        while !finished { cond.wait() }
+        cond.unlock()
+    }
+
+    private func run(_ db: Connection) {
+        while true {
+            cond.lock()
+            while pending.isEmpty && !stopping { cond.wait() }
+            if pending.isEmpty && stopping {
+                try? db.close()
+                finished = true
+                cond.broadcast()
+                cond.unlock()
+                return
+            }
+            let batch = Array(pending.prefix(maxBatch))
+            pending.removeFirst(batch.count)
+            let base = committedEpoch
+            cond.unlock()
+
+            let last = commit(batch, on: db, after: base)
+
+            cond.lock()
+            committedEpoch = last
+            cond.unlock()
+            for job in batch { job.complete(job.outcome!) }
+        }
+    }
+
+    /// Applies the batch in one transaction, each job in its own savepoint. Returns the last
+    /// committed epoch.
+    private func commit(_ batch: [Job], on db: Connection, after base: Int64) -> Int64 {
+        let ctx = Context(db: db, lastEpoch: base)
+        do {
+            try db.execute("BEGIN IMMEDIATE")
+        } catch {
+            for job in batch { job.outcome = .failure(error) }
+            return base
+        }
+        for job in batch {
+            let before = ctx.lastEpoch
+            do {
+                try db.execute("SAVEPOINT job")
+                job.outcome = .success(try job.body(ctx))
+                try db.execute("RELEASE job")
+            } catch {
+                job.outcome = .failure(error)
+                ctx.rewind(to: before)
+                do {
+                    try db.execute("ROLLBACK TO job")
+                    try db.execute("RELEASE job")
+                } catch {
+                    // SQLite may already have rolled back the whole transaction (e.g. on
+                    // SQLITE_FULL, https://sqlite.org/lang_transaction.html); nothing of this
+                    // batch is committed then.
+                    break
+                }
+            }
+        }
+        do {
+            if db.isAutocommit { throw LogStoreError.corrupt("the transaction was rolled back by SQLite") }
+            try db.execute("COMMIT")
+            return ctx.lastEpoch
+        } catch {
+            try? db.execute("ROLLBACK")
+            for job in batch where job.outcome.map({ if case .success = $0 { true } else { false } }) ?? true {
+                job.outcome = .failure(error)
+            }
+            return base
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import XCTest
+
+@testable import LogStore
+
+/// Many writers and readers on one store: writes are group-committed by the single writer,
+/// reads run on their own WAL connections, and every read sees whole epochs only.
+final class ConcurrencyTests: XCTestCase {
+    func testEightWritersAndFourReadersSeeExactCountsAndWholeEpochs() throws {
+        let store = try temporaryStore(self)
+        let writers = 8, appends = 1500
+        for w in 0..<writers {
+            try store.apply(.events, #"{"data": [{"x": [], "y": [], "name": "t", "type": "scatter"}], "win": "w\#(w)", "eid": "main", "layout": {}, "opts": {}}"#)
+        }
+        let failures = FailureLog()
+        let writing = DispatchGroup()
+        let stop = StopFlag()
+        for w in 0..<writers {
+            DispatchQueue.global().async(group: writing) {
+                for i in 0..<appends {
+                    do {
+                        let m = try json(#"{"data": [{"x": [\#(i)], "y": [\#(i * 10)]}], "win": "w\#(w)", "eid": "main", "append": true}"#)
+                        let r = try store.apply(.init(.update, m))
+                        if r.outcome != .ok("w\(w)") { failures.add("writer \(w): \(r.outcome)") }
+                    } catch { failures.add("writer \(w): \(error)") }
+                }
+            }
+        }
+        let reading = DispatchGroup()
+        let reads = Counter()
+        for r in 0..<4 {
+            DispatchQueue.global().async(group: reading) {
+                while !stop.isSet {
+                    do {
+                        let env = try store.exportEnv("main")
+                        reads.increment()
+                        for w in 0..<writers {
+                            guard let t = env["jsons"]?["w\(w)"]?["content"]?["data"]?.arrayValue?.first,
+                                let x = t["x"]?.arrayValue, let y = t["y"]?.arrayValue
+                            else { failures.add("reader \(r): window w\(w) missing"); continue }
+                            // A whole epoch appends to x and y together, in order.
+                            if x.count != y.count { failures.add("reader \(r): w\(w) saw half an epoch (\(x.count) x, \(y.count) y)") }
+                            if x != (0..<x.count).map({ JSONValue.int(Int64($0)) }) { failures.add("reader \(r): w\(w) is not a prefix") }
+                        }
+                    } catch { failures.add("reader \(r): \(error)") }
+                }
+            }
+        }
+        writing.wait()
+        stop.set()
+        reading.wait()
+        XCTAssertEqual(failures.all, [])
+        XCTAssertGreaterThan(reads.value, 0)
+        XCTAssertEqual(store.lastEpoch, Int64(writers * (appends + 1)))
+        let env = try store.exportEnv("main")
+        for w in 0..<writers {
+            let t = env["jsons"]?["w\(w)"]?["content"]?["data"]?.arrayValue?.first
+            XCTAssertEqual(t?["x"]?.arrayValue?.count, appends)
+            XCTAssertEqual(t?["y"]?.arrayValue?.last, .int(Int64((appends - 1) * 10)))
+        }
+    }
+
+    func testTheStoreIsSendableAndTheAsyncApplyWaitsForItsEpoch() async throws {
+        let store = try temporaryStore(self)
+        let results = try await withThrowingTaskGroup(of: Int64.self) { group in
+            for i in 0..<64 {
+                group.addTask {
+                    let m = try JSONReader.parse(#"{"data": [{"content": "line \#(i)", "type": "text"}], "win": "t\#(i)", "eid": "main"}"#)
+                    return try await store.apply(LogStore.Message(.events, m)).epoch
+                }
+            }
+            var epochs: [Int64] = []
+            for try await e in group { epochs.append(e) }
+            return epochs
+        }
+        XCTAssertEqual(results.sorted(), Array(1...64))
+        XCTAssertEqual(try store.exportEnv("main")["jsons"]?.objectValue?.count, 64)
+    }
+}
+
+final class FailureLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func add(_ s: String) { lock.lock(); if items.count < 20 { items.append(s) }; lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
+}
+
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    func set() { lock.lock(); flag = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return flag }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func increment() { lock.lock(); n += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+}
