@@ -35,17 +35,15 @@ public struct Importer: Sendable {
     }
 
     public func importFile(_ path: String) throws(LogStoreError) -> Summary {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .io(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
-        }
-        let bytes = [UInt8](data)
-        guard let first = bytes.first(where: { !JSONWhitespace.contains($0) }) else {
-            throw .badInput(place: path, reason: "empty file")
-        }
-        switch first {
-        case UInt8(ascii: "{"): return try importEnvFile(path, bytes)
-        case UInt8(ascii: "["): return try importReplayLog(path, bytes)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw .io(path: path, reason: "no such file") }
+        if isDir.boolValue { throw .io(path: path, reason: "is a directory") }
+        var probe = try LineReader(path: path, from: 0)
+        let head = try probe.next()?.bytes ?? []
+        switch head.first(where: { !JSONWhitespace.contains($0) }) ?? (probe.partial > 0 ? UInt8(ascii: "{") : 0) {
+        case UInt8(ascii: "{"): return try importEnvFile(path)
+        case UInt8(ascii: "["): return try importReplayLog(path, firstLine: head)
+        case 0: throw .badInput(place: path, reason: "empty file")
         default: throw .badInput(place: "\(path):1", reason: "neither a visdom replay log nor an env file")
         }
     }
@@ -55,7 +53,11 @@ public struct Importer: Sendable {
         URL(fileURLWithPath: path).lastPathComponent.replacingOccurrences(of: ".json", with: "")
     }
 
-    private func importEnvFile(_ path: String, _ bytes: [UInt8]) throws(LogStoreError) -> Summary {
+    private func importEnvFile(_ path: String) throws(LogStoreError) -> Summary {
+        let bytes: [UInt8]
+        do { bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+            throw .io(path: path, reason: "cannot read the file")
+        }
         let identity = "env:" + Fingerprint.of(bytes[...])
         var summary = Summary()
         if !again, try store.importProgress(identity: identity) != nil {
@@ -73,22 +75,21 @@ public struct Importer: Sendable {
         return summary
     }
 
-    private func importReplayLog(_ path: String, _ bytes: [UInt8]) throws(LogStoreError) -> Summary {
+    private func importReplayLog(_ path: String, firstLine: ArraySlice<UInt8>) throws(LogStoreError) -> Summary {
         var summary = Summary()
-        let firstLineEnd = bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
-        let identity = "log:" + Fingerprint.of(bytes[..<firstLineEnd])
-        var offset = 0
-        var lineNo = 0
-        if !again, let done = try store.importProgress(identity: identity), done.bytes <= Int64(bytes.count) {
-            offset = Int(done.bytes)
-            lineNo = done.lines
+        let identity = "log:" + Fingerprint.of(firstLine)
+        var start: (lines: Int, bytes: Int64) = (0, 0)
+        if !again, let done = try store.importProgress(identity: identity), let size = Self.size(of: path), done.bytes <= size {
+            start = (done.lines, done.bytes)
         }
+        var reader = try LineReader(path: path, from: start.bytes)
+        var lineNo = start.lines
         var batch: [LogStore.Message] = []
-        var batchEnd = (lines: lineNo, bytes: offset)
+        var batchEnd = start
 
         func flush() throws(LogStoreError) {
-            guard !batch.isEmpty || batchEnd.bytes != offset else { return }
-            let progress = ImportProgress(identity: identity, path: path, lines: batchEnd.lines, bytes: Int64(batchEnd.bytes))
+            guard !batch.isEmpty || batchEnd != start else { return }
+            let progress = ImportProgress(identity: identity, path: path, lines: batchEnd.lines, bytes: batchEnd.bytes)
             let applied = try store.apply(batch, progress: [progress])
             for (m, a) in zip(batch, applied) {
                 summary.messages += 1
@@ -98,22 +99,15 @@ public struct Importer: Sendable {
                 else { summary.envs.insert("main") }
             }
             batch.removeAll(keepingCapacity: true)
+            start = batchEnd
         }
 
-        while offset < bytes.count {
-            guard let nl = bytes[offset...].firstIndex(of: UInt8(ascii: "\n")) else {
-                summary.warnings.append("\(path):\(lineNo + 1): incomplete last line (no newline yet); not imported")
-                break
-            }
+        while let line = try reader.next() {
             lineNo += 1
-            let line = bytes[offset..<nl]
-            offset = nl + 1
-            if line.allSatisfy({ JSONWhitespace.contains($0) }) {
-                batchEnd = (lineNo, offset)
-                continue
-            }
+            defer { batchEnd = (lineNo, line.end) }
+            if line.bytes.allSatisfy({ JSONWhitespace.contains($0) }) { continue }
             do {
-                batch.append(try LogLine.parse(line, place: "\(path):\(lineNo)"))
+                batch.append(try LogLine.parse(line.bytes, place: "\(path):\(lineNo)"))
             } catch {
                 if !skipBad {
                     try flush()
@@ -122,11 +116,20 @@ public struct Importer: Sendable {
                 summary.skippedLines += 1
                 summary.warnings.append(error.description)
             }
-            batchEnd = (lineNo, offset)
-            if batch.count >= batchSize { try flush() }
+            if batch.count >= batchSize {
+                batchEnd = (lineNo, line.end)
+                try flush()
+            }
+        }
+        if reader.partial > 0 {
+            summary.warnings.append("\(path):\(lineNo + 1): incomplete last line (no newline yet); not imported")
         }
         try flush()
         return summary
+    }
+
+    static func size(of path: String) -> Int64? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
     }
 }
 

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Reads a file line by line from a byte offset, in fixed-size chunks, so memory stays
+/// bounded by the longest line (itself capped), not by the file.
+struct LineReader {
+    /// A complete line (without its '\n') and the offset just after its '\n'.
+    struct Line {
+        let bytes: ArraySlice<UInt8>
+        let end: Int64
+    }
+
+    /// Lines longer than this are refused: a replay log line is one visdom request, and
+    /// visdom's own server caps request bodies far below this.
+    static let maxLineBytes = 256 << 20
+
+    private let handle: FileHandle
+    private let path: String
+    private var buffer: [UInt8] = []
+    private var start = 0  // index in `buffer` of the next unread byte
+    private var offset: Int64  // file offset of buffer[start]
+    private var eof = false
+    private let chunk = 1 << 20
+
+    init(path: String, from offset: Int64) throws(LogStoreError) {
+        guard let h = FileHandle(forReadingAtPath: path) else {
+            throw .io(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
+        }
+        do { try h.seek(toOffset: UInt64(offset)) } catch { throw .io(path: path, reason: "cannot seek to byte \(offset)") }
+        handle = h
+        self.path = path
+        self.offset = offset
+    }
+
+    /// The next complete line; nil at the end of the file. `partial` then holds the bytes of an
+    /// unterminated last line, if any.
+    mutating func next() throws(LogStoreError) -> Line? {
+        var scanFrom = start
+        while true {
+            if let nl = buffer[scanFrom...].firstIndex(of: 0x0A) {
+                let line = buffer[start..<nl]
+                offset += Int64(nl + 1 - start)
+                start = nl + 1
+                return Line(bytes: line, end: offset)
+            }
+            if buffer.count - start > Self.maxLineBytes {
+                throw .badInput(place: path, reason: "a line longer than \(Self.maxLineBytes >> 20) MiB at byte \(offset)")
+            }
+            if eof { return nil }
+            scanFrom = buffer.count
+            if start > 0 {
+                buffer.removeFirst(start)
+                scanFrom -= start
+                start = 0
+            }
+            let data: Data?
+            do { data = try handle.read(upToCount: chunk) } catch { throw .io(path: path, reason: "read failed: \(error)") }
+            guard let data, !data.isEmpty else {
+                eof = true
+                continue
+            }
+            buffer.append(contentsOf: data)
+        }
+    }
+
+    /// Bytes after the last complete line (an incomplete last line), once `next()` returned nil.
+    var partial: Int { buffer.count - start }
+
+    /// The file offset just after the last complete line returned.
+    var position: Int64 { offset }
+}
