@@ -1,0 +1,111 @@
+/// What changed in an env after an epoch, for servers that push live updates and clients that
+/// catch up after a reconnect without re-reading whole windows.
+///
+/// A window whose head did not change and whose series only grew at the end since the epoch
+/// reports just the new values of each series; any other change reports the window's whole JSON
+/// (or a tombstone when it was closed). Cost: the changed windows' new segments, plus one index
+/// probe per window of the env.
+public struct EnvChanges: Sendable, Equatable {
+    public let env: String
+    public let since: Int64
+    /// The answer covers every epoch up to and including this one.
+    public let upTo: Int64
+    /// The env was deleted after `since` (and not re-created).
+    public let envDeleted: Bool
+    public let windows: [WindowChange]
+}
+
+public struct WindowChange: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// Values appended to the window's series, in order.
+        case appended([SeriesAppend])
+        /// The window as it is now (created, replaced, or changed in its head).
+        case window(JSONValue)
+        case closed
+    }
+    public let window: String
+    public let kind: Kind
+}
+
+/// Values appended to the array at `path` inside the window JSON
+/// (e.g. `["content", "data", 0, "y"]`).
+public struct SeriesAppend: Sendable, Equatable {
+    public let path: [JSONValue]
+    public let values: [JSONValue]
+}
+
+struct ChangeReader {
+    let db: Connection
+    let since: Int64
+
+    func changes(env name: String) throws -> EnvChanges {
+        let upTo = try db.int("SELECT max(epoch) FROM epoch", []) ?? 0
+        guard since <= upTo, since >= 0 else { throw LogStoreError.noSuchEpoch(since) }
+        let now = Catalog(db: db, asOf: .max), then = Catalog(db: db, asOf: since)
+        let envNow = try now.env(name), envThen = try then.env(name)
+        guard let envNow else {
+            if envThen == nil { throw LogStoreError.noSuchEnv(name) }
+            return EnvChanges(env: name, since: since, upTo: upTo, envDeleted: true, windows: [])
+        }
+        let materializer = Materializer(db: db, asOf: .max)
+        var changes: [WindowChange] = []
+        let before = try envThen.map { try then.windows(ofEnv: $0) } ?? []
+        let current = try now.windows(ofEnv: envNow)
+        let currentIDs = Set(current.map(\.windowID))
+        for w in current {
+            if envThen == envNow, before.contains(where: { $0.windowID == w.windowID }) {
+                guard try now.lastChange(w.windowID) > since else { continue }
+                if let appended = try appendsOnly(w.windowID, then: then, now: now) {
+                    changes.append(WindowChange(window: w.wid, kind: .appended(appended)))
+                    continue
+                }
+            }
+            changes.append(WindowChange(window: w.wid, kind: .window(try materializer.window(w))))
+        }
+        for w in before where !currentIDs.contains(w.windowID) && !current.contains(where: { $0.wid == w.wid }) {
+            changes.append(WindowChange(window: w.wid, kind: .closed))
+        }
+        return EnvChanges(env: name, since: since, upTo: upTo, envDeleted: false, windows: changes)
+    }
+
+    /// The values appended since `since`, if that is all that happened to the window.
+    private func appendsOnly(_ window: Int64, then: Catalog, now: Catalog) throws -> [SeriesAppend]? {
+        guard let headThen = try then.headBytes(window), let headNow = try now.headBytes(window), headThen == headNow,
+            let head = try now.head(window)
+        else { return nil }
+        var out: [SeriesAppend] = []
+        for (path, slot) in Self.seriesPaths(head, []) {
+            var newest: [(op: Int64, data: [UInt8])] = []
+            do {
+                try db.forEach("SELECT op, epoch, data FROM segment WHERE series_id = ? ORDER BY seq DESC", [.integer(slot.id)]) { st in
+                    // seq grows with epoch, so the scan stops at the first segment the epoch already had.
+                    guard st.int64(1) > since else { throw StopScan() }
+                    newest.append((st.int64(0), st.blob(2)))
+                }
+            } catch is StopScan {}
+            if newest.contains(where: { $0.op != 0 }) { return nil }
+            var values: [JSONValue] = []
+            for seg in newest.reversed() { try seg.data.withUnsafeBytes { try ValueCodec.decodeValues($0, into: &values) } }
+            if !values.isEmpty { out.append(SeriesAppend(path: path, values: values)) }
+        }
+        return out
+    }
+
+    static func seriesPaths(_ v: PaneValue, _ path: [JSONValue]) -> [([JSONValue], SeriesSlot)] {
+        switch v {
+        case .series(let slot): return [(path, slot)]
+        case .array(let a): return a.enumerated().flatMap { seriesPaths($1, path + [.int(Int64($0))]) }
+        case .object(let o): return o.pairs.flatMap { seriesPaths($1, path + [.string($0)]) }
+        default: return []
+        }
+    }
+}
+
+private struct StopScan: Error {}
+
+extension LogStore {
+    /// What changed in env `name` after epoch `since` (see `EnvChanges`).
+    public func changes(env name: String, since: Int64) throws(LogStoreError) -> EnvChanges {
+        try read(asOf: nil) { db, _ in try ChangeReader(db: db, since: since).changes(env: name) }
+    }
+}
