@@ -161,10 +161,15 @@ def server_errors(records):
 
 
 class Server:
-    def __init__(self, python, workdir, entry="main"):
+    def __init__(self, python, workdir, entry="main", env_path=None):
+        """Starts visdom on a new empty WORKDIR/env, or on env_path (an existing
+        directory, e.g. one already holding ENV.json files for the server to load)."""
         self.python = python
-        self.env_path = os.path.join(workdir, "env")
-        os.makedirs(self.env_path)
+        if env_path is None:
+            self.env_path = os.path.join(workdir, "env")
+            os.makedirs(self.env_path)
+        else:
+            self.env_path = env_path
         self.err_path = os.path.join(workdir, "server.stderr")
         self.out_path = os.path.join(workdir, "server.stdout")
         self.port = free_port()
