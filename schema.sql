@@ -13,6 +13,7 @@
 -- NULL, and LogStore must keep NaN, +Infinity, -Infinity, null, ints and floats apart.
 
 PRAGMA user_version = 1;
+PRAGMA auto_vacuum = INCREMENTAL; -- lets `compact` hand freed pages back to the file system
 PRAGMA application_id = 1280264019; -- 0x4C4F4753, "LOGS"
 
 -- One accepted message. Numbered 1, 2, 3, ... with no gaps; epoch 0 is the store's
@@ -127,6 +128,14 @@ CREATE TABLE import_progress (
     lines     INTEGER NOT NULL,          -- complete lines consumed
     bytes     INTEGER NOT NULL,          -- bytes consumed
     epoch     INTEGER NOT NULL REFERENCES epoch(epoch)
+) STRICT;
+
+-- Store-wide settings. 'compacted_before' = N: `logstore compact` merged the history before
+-- epoch N, so "as of" reads before N are refused (the current state and every state from N on
+-- are unchanged).
+CREATE TABLE meta (
+    key       TEXT    PRIMARY KEY,
+    value     ANY
 ) STRICT;
 
 -- Derived, not part of the log: the last materialized JSON of a window, valid while no

@@ -123,9 +123,9 @@ public final class LogStore: Sendable {
 
     // MARK: writing
 
-    private func write<R>(_ body: @escaping (Writer.Context) throws -> R) throws(LogStoreError) -> R {
+    func write<R>(alone: Bool = false, _ body: @escaping (Writer.Context) throws -> R) throws(LogStoreError) -> R {
         guard let writer else { throw .readOnly(path: path) }
-        do { return try writer.perform(body) } catch { throw Self.classify(error, path: path) }
+        do { return try writer.perform(alone: alone, body) } catch { throw Self.classify(error, path: path) }
     }
 
     /// Applies one visdom request as one epoch, durable (per `Durability`) when this returns.
@@ -260,6 +260,9 @@ public final class LogStore: Sendable {
                 guard let asOf else { return try body(db, .max) }
                 let last = try db.int("SELECT max(epoch) FROM epoch", []) ?? 0
                 guard asOf >= 0, asOf <= last else { throw LogStoreError.noSuchEpoch(asOf) }
+                if let compacted = try db.int("SELECT value FROM meta WHERE key = 'compacted_before'", []), asOf < compacted {
+                    throw LogStoreError.compacted(before: compacted)
+                }
                 return try body(db, asOf)
             }
         } catch {

@@ -9,6 +9,8 @@ public enum LogStoreError: Error, Sendable, CustomStringConvertible, Equatable {
     case noSuchWindow(env: String, window: String)
     /// An epoch that the store has not reached (time travel).
     case noSuchEpoch(Int64)
+    /// History before this epoch was compacted away; reads as of earlier epochs are refused.
+    case compacted(before: Int64)
     /// Input that cannot be read as visdom messages: `place` is FILE:LINE or FILE.
     case badInput(place: String, reason: String)
     case readOnly(path: String)
@@ -24,6 +26,7 @@ public enum LogStoreError: Error, Sendable, CustomStringConvertible, Equatable {
         case let .noSuchEnv(e): return "no env named '\(e)'"
         case let .noSuchWindow(e, w): return "no window '\(w)' in env '\(e)'"
         case let .noSuchEpoch(n): return "no epoch \(n) in this store"
+        case let .compacted(n): return "history before epoch \(n) was compacted; it can no longer be read"
         case let .badInput(place, reason): return "\(place): \(reason)"
         case let .readOnly(path): return "\(path): the store is read-only"
         case let .io(path, reason): return "\(path): \(reason)"

@@ -72,13 +72,17 @@ final class EpochWriter: VisdomState {
         try db.run("INSERT INTO env_end(env_id, epoch) VALUES (?, ?)", [.integer(env), .integer(epoch)])
     }
 
-    func forkEnv(_ from: String, to: String) throws {
+    func forkEnv(_ from: String, to: String) throws { try forkEnv(from, to: to, asOf: .max) }
+
+    /// visdom's fork_env, from the env as it was after epoch `asOf`.
+    func forkEnv(_ from: String, to: String, asOf: Int64) throws {
+        let catalog = Catalog(db: db, asOf: asOf)
         guard let source = try catalog.env(from) else { return }
         let windows = try catalog.windows(ofEnv: source)
         let reload = try catalog.reload(source)
-        if try catalog.env(to) != nil { try deleteEnv(to) }
+        if try self.catalog.env(to) != nil { try deleteEnv(to) }
         try createEnv(to)
-        guard let target = try catalog.env(to) else { return }
+        guard let target = try self.catalog.env(to) else { return }
         try setReload(reload, env: target)
         for w in windows {
             guard var head = try catalog.head(w.windowID) else { continue }
@@ -86,7 +90,7 @@ final class EpochWriter: VisdomState {
             try SeriesPositions.forEach(in: &head) { value, _ in
                 if case .series(let slot) = value {
                     value = .series(SeriesSlot(
-                        id: try seriesStore.copy(slot.id, kind: slot.kind, to: copy, epoch: epoch), kind: slot.kind))
+                        id: try seriesStore.copy(slot.id, kind: slot.kind, asOf: asOf, to: copy, epoch: epoch), kind: slot.kind))
                 }
             }
             try writeHead(head, window: copy)

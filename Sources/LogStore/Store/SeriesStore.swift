@@ -85,15 +85,16 @@ final class SeriesStore: SeriesSource {
         }
     }
 
-    /// Copies series `id` with every segment visible now into a new series of `window`,
-    /// written at `epoch` (fork_env). Returns the new id.
-    func copy(_ id: Int64, kind: SeriesSlot.Kind, to window: Int64, epoch: Int64) throws -> Int64 {
+    /// Copies series `id` with its segments up to epoch `asOf` into a new series of `window`,
+    /// written at `epoch` (fork_env). Segments up to an epoch are a prefix of the seqs, so the
+    /// copied totals stay right. Returns the new id.
+    func copy(_ id: Int64, kind: SeriesSlot.Kind, asOf: Int64, to window: Int64, epoch: Int64) throws -> Int64 {
         let new = try create(window: window, kind: kind, epoch: epoch)
         try db.run(
             """
             INSERT INTO segment(series_id, seq, epoch, op, count, total, data)
-            SELECT ?, seq, ?, op, count, total, data FROM segment WHERE series_id = ? ORDER BY seq
-            """, [.integer(new), .integer(epoch), .integer(id)])
+            SELECT ?, seq, ?, op, count, total, data FROM segment WHERE series_id = ? AND epoch <= ? ORDER BY seq
+            """, [.integer(new), .integer(epoch), .integer(id), .integer(asOf)])
         return new
     }
 }

@@ -28,9 +28,12 @@ final class Writer: @unchecked Sendable {
     private final class Job {
         let body: (Context) throws -> Any
         let complete: (Result<Any, Error>) -> Void
+        /// Runs alone and outside any transaction (VACUUM cannot run inside one).
+        let alone: Bool
         var outcome: Result<Any, Error>?
-        init(body: @escaping (Context) throws -> Any, complete: @escaping (Result<Any, Error>) -> Void) {
+        init(body: @escaping (Context) throws -> Any, alone: Bool, complete: @escaping (Result<Any, Error>) -> Void) {
             self.body = body
+            self.alone = alone
             self.complete = complete
         }
     }
@@ -76,23 +79,23 @@ final class Writer: @unchecked Sendable {
     }
 
     /// Queues a job; `complete` is called on the writer thread once it is durable or failed.
-    func submit(_ body: @escaping (Context) throws -> Any, complete: @escaping (Result<Any, Error>) -> Void) {
+    func submit(_ body: @escaping (Context) throws -> Any, alone: Bool = false, complete: @escaping (Result<Any, Error>) -> Void) {
         cond.lock()
         if stopping {
             cond.unlock()
             complete(.failure(LogStoreError.io(path: "", reason: "the store is closed")))
             return
         }
-        pending.append(Job(body: body, complete: complete))
+        pending.append(Job(body: body, alone: alone, complete: complete))
         cond.signal()
         cond.unlock()
     }
 
     /// Runs a job and waits for it.
-    func perform<R>(_ body: @escaping (Context) throws -> R) throws -> R {
+    func perform<R>(alone: Bool = false, _ body: @escaping (Context) throws -> R) throws -> R {
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var result: Result<Any, Error>!
-        submit({ try body($0) }) { r in
+        submit({ try body($0) }, alone: alone) { r in
             result = r
             done.signal()
         }
@@ -120,12 +123,19 @@ final class Writer: @unchecked Sendable {
                 cond.unlock()
                 return
             }
-            let batch = Array(pending.prefix(maxBatch))
+            let batch = pending[0].alone ? [pending[0]] : Array(pending.prefix(maxBatch).prefix { !$0.alone })
             pending.removeFirst(batch.count)
             let base = committedEpoch
             cond.unlock()
 
-            let last = commit(batch, on: db, after: base)
+            let last: Int64
+            if batch[0].alone {
+                let ctx = Context(db: db, lastEpoch: base)
+                batch[0].outcome = Result { try batch[0].body(ctx) }
+                last = (try? db.int("SELECT max(epoch) FROM epoch", [])) ?? base
+            } else {
+                last = commit(batch, on: db, after: base)
+            }
 
             cond.lock()
             committedEpoch = last

@@ -1,0 +1,150 @@
+/// `logstore compact [--before N]`: drops the history before epoch N that no longer affects
+/// any state from N on, the one deliberate exception to the append-only rule.
+///
+/// What goes: env and window incarnations that were dead by N (with their heads, series and
+/// segments); head versions superseded by N; series no remaining head references; and, for the
+/// series that stay, every segment up to N is merged into one. What stays: every row a read
+/// as of N or later uses, byte for byte, so current exports (contentID included) do not change.
+/// Epoch rows stay (they are the log's index); reads as of an epoch before N are refused
+/// afterwards (`meta.compacted_before`).
+struct Compactor {
+    let db: Connection
+    let before: Int64
+
+    struct Report: Sendable, Equatable {
+        public var rowsDeleted = 0
+        public var segmentsMerged = 0
+    }
+
+    func run() throws -> Report {
+        var report = Report()
+        func exec(_ sql: String, _ args: [SQLValue] = []) throws {
+            try db.run(sql, args)
+            report.rowsDeleted += db.changes
+        }
+        let n = SQLValue.integer(before)
+        // 1. Dead env incarnations take their windows with them.
+        try exec("CREATE TEMP TABLE IF NOT EXISTS dead_window(window_id INTEGER PRIMARY KEY)")
+        try db.run("DELETE FROM dead_window", [])
+        try db.run(
+            """
+            INSERT OR IGNORE INTO dead_window SELECT w.window_id FROM window w
+            WHERE w.window_id IN (SELECT window_id FROM window_end WHERE epoch <= ?1)
+               OR w.env_id IN (SELECT env_id FROM env_end WHERE epoch <= ?1)
+            """, [n])
+        for table in ["segment WHERE series_id IN (SELECT series_id FROM series WHERE window_id IN (SELECT window_id FROM dead_window))",
+                      "series WHERE window_id IN (SELECT window_id FROM dead_window)",
+                      "head WHERE window_id IN (SELECT window_id FROM dead_window)",
+                      "window_change WHERE window_id IN (SELECT window_id FROM dead_window)",
+                      "window_cache WHERE window_id IN (SELECT window_id FROM dead_window)",
+                      "window_end WHERE window_id IN (SELECT window_id FROM dead_window)",
+                      "window WHERE window_id IN (SELECT window_id FROM dead_window)"] {
+            try exec("DELETE FROM \(table)")
+        }
+        for table in ["env_reload", "env"] {
+            try exec("DELETE FROM \(table) WHERE env_id IN (SELECT env_id FROM env_end WHERE epoch <= ?)", [n])
+        }
+        try exec("DELETE FROM env_end WHERE epoch <= ?", [n])
+        // 2. Head and reload versions superseded by N.
+        try exec(
+            """
+            DELETE FROM head WHERE epoch < ?1 AND epoch < (SELECT max(h.epoch) FROM head h
+              WHERE h.window_id = head.window_id AND h.epoch <= ?1)
+            """, [n])
+        try exec(
+            """
+            DELETE FROM env_reload WHERE epoch < ?1 AND epoch < (SELECT max(r.epoch) FROM env_reload r
+              WHERE r.env_id = env_reload.env_id AND r.epoch <= ?1)
+            """, [n])
+        try exec(
+            """
+            DELETE FROM window_change WHERE epoch < ?1 AND epoch < (SELECT max(c.epoch) FROM window_change c
+              WHERE c.window_id = window_change.window_id AND c.epoch <= ?1)
+            """, [n])
+        // 3. Series that no remaining head references.
+        var referenced = Set<Int64>()
+        try db.forEach("SELECT doc FROM head", []) { st in
+            let pane = try st.withBlob(0) { try ValueCodec.decodePane($0) }
+            for (_, slot) in ChangeReader.seriesPaths(pane, []) { referenced.insert(slot.id) }
+        }
+        var unreferenced: [Int64] = []
+        try db.forEach("SELECT series_id FROM series", []) { if !referenced.contains($0.int64(0)) { unreferenced.append($0.int64(0)) } }
+        for id in unreferenced {
+            try exec("DELETE FROM segment WHERE series_id = ?", [.integer(id)])
+            try exec("DELETE FROM series WHERE series_id = ?", [.integer(id)])
+        }
+        // 4. Each remaining series: its segments up to N become one.
+        let store = SeriesStore(db, asOf: before)
+        for id in referenced.sorted() {
+            let old = try db.int("SELECT count(*) FROM segment WHERE series_id = ? AND epoch <= ?", [.integer(id), n]) ?? 0
+            guard old > 1 else { continue }
+            let values = try store.elements(of: id)
+            let last = try db.int("SELECT max(epoch) FROM segment WHERE series_id = ? AND epoch <= ?", [.integer(id), n]) ?? 0
+            var later: [(Int64, Int64, Int64, Int64, [UInt8])] = []
+            try db.forEach("SELECT epoch, op, count, total, data FROM segment WHERE series_id = ? AND epoch > ? ORDER BY seq",
+                           [.integer(id), n]) { later.append(($0.int64(0), $0.int64(1), $0.int64(2), $0.int64(3), $0.blob(4))) }
+            try db.run("DELETE FROM segment WHERE series_id = ?", [.integer(id)])
+            try db.run("INSERT INTO segment(series_id, seq, epoch, op, count, total, data) VALUES (?, 0, ?, 0, ?, ?, ?)",
+                       [.integer(id), .integer(last), .integer(Int64(values.count)), .integer(Int64(values.count)),
+                        .blob(ValueCodec.encode(values))])
+            for (i, s) in later.enumerated() {
+                try db.run("INSERT INTO segment(series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           [.integer(id), .integer(Int64(i + 1)), .integer(s.0), .integer(s.1), .integer(s.2), .integer(s.3), .blob(s.4)])
+            }
+            report.segmentsMerged += Int(old)
+        }
+        try db.run("DELETE FROM window_cache", [])
+        try db.run("INSERT OR REPLACE INTO meta(key, value) VALUES ('compacted_before', ?)", [n])
+        return report
+    }
+}
+
+extension LogStore {
+    public struct CompactionReport: Sendable, Equatable {
+        /// The epoch before which history was merged.
+        public let before: Int64
+        public let rowsDeleted: Int
+        public let segmentsMerged: Int
+        /// Size of the database file (plus its WAL) before and after.
+        public let bytesBefore: Int64
+        public let bytesAfter: Int64
+        public var bytesReclaimed: Int64 { bytesBefore - bytesAfter }
+    }
+
+    /// Drops history before epoch `before` (default: the newest epoch) that no state from then
+    /// on depends on, and returns the freed space to the file system. Current exports do not
+    /// change; reads as of earlier epochs are refused afterwards.
+    public func compact(before: Int64? = nil) throws(LogStoreError) -> CompactionReport {
+        let path = self.path
+        func size() -> Int64 { (Importer.size(of: path) ?? 0) + (Importer.size(of: path + "-wal") ?? 0) }
+        return try write(alone: true) { ctx in
+            let last = try ctx.db.int("SELECT max(epoch) FROM epoch", []) ?? 0
+            let n = before ?? last
+            guard n >= 0, n <= last else { throw LogStoreError.noSuchEpoch(n) }
+            let sizeBefore = size()
+            let report = try ctx.db.transaction(.immediate) { try Compactor(db: ctx.db, before: n).run() }
+            try ctx.db.execute("PRAGMA incremental_vacuum")
+            try ctx.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return CompactionReport(before: n, rowsDeleted: report.rowsDeleted, segmentsMerged: report.segmentsMerged,
+                                    bytesBefore: sizeBefore, bytesAfter: size())
+        }
+    }
+
+    /// visdom's fork_env as one epoch, from env `from` as it was after epoch `asOf` (default:
+    /// now). Returns the epoch.
+    @discardableResult
+    public func forkEnv(_ from: String, to: String, asOf: Int64? = nil) throws(LogStoreError) -> Int64 {
+        try write { ctx in
+            let last = ctx.lastEpoch
+            let bound = asOf ?? last
+            guard bound >= 0, bound <= last else { throw LogStoreError.noSuchEpoch(bound) }
+            guard try Catalog(db: ctx.db, asOf: bound).env(from) != nil else { throw LogStoreError.noSuchEnv(from) }
+            let epoch = ctx.nextEpoch()
+            try EpochWriter(ctx.db, epoch: epoch).forkEnv(from, to: to, asOf: bound)
+            try ctx.db.run(
+                "INSERT INTO epoch(epoch, time_ms, source, endpoint, env, status, detail) VALUES (?, ?, 'api', 'fork_env', ?, 'ok', ?)",
+                [.integer(epoch), .integer(Self.nowMS()), .text(to), .text(asOf.map { "from \(from) as of epoch \($0)" } ?? "from \(from)")])
+            return epoch
+        }
+    }
+}
