@@ -136,6 +136,14 @@ public struct Importer: Sendable {
 /// JSON's whitespace bytes.
 let JSONWhitespace: Set<UInt8> = [0x20, 0x09, 0x0a, 0x0d]
 
+extension LogStore.Message {
+    /// Decodes one replay log line (`[endpoint, message]`, without its newline); `place`
+    /// (FILE:LINE) names it in errors.
+    public static func decode(logLine bytes: ArraySlice<UInt8>, place: String) throws(LogStoreError) -> LogStore.Message {
+        try LogLine.parse(bytes, place: place)
+    }
+}
+
 /// One replay log line: `[endpoint, message]`.
 enum LogLine {
     static func parse(_ line: ArraySlice<UInt8>, place: String) throws(LogStoreError) -> LogStore.Message {
