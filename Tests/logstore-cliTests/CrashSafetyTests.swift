@@ -1,0 +1,74 @@
+import Foundation
+import LogStore
+import XCTest
+
+/// SIGKILL the importer at random moments: after each kill the store must be intact, every
+/// window must hold exactly a prefix of the epochs (whole epochs, in order, none twice), and
+/// resuming must end exactly where an uninterrupted import ends.
+final class CrashSafetyTests: XCTestCase {
+    func makeLog(_ url: URL, windows: Int, appends: Int) throws {
+        var text = ""
+        for w in 0..<windows {
+            text += #"["events", {"data": [{"x": [], "y": [], "name": "a", "type": "scatter"}], "win": "w\#(w)", "eid": "main", "layout": {}, "opts": {}}]"# + "\n"
+        }
+        for i in 0..<appends {
+            let w = i % windows, k = i / windows
+            text += #"["update", {"data": [{"x": [\#(k)], "y": [\#(k * 2)]}], "win": "w\#(w)", "eid": "main", "append": true, "opts": {}, "layout": {}}]"# + "\n"
+        }
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    /// Every window holds x = 0..<n and y = 2x: whole epochs, in log order, none twice.
+    func assertPrefixes(_ db: String, windows: Int, _ label: String) throws -> Int {
+        let store = try LogStore(path: db, options: .init(readOnly: true))
+        var total = 0
+        let env = try store.exportEnv("main")
+        for w in 0..<windows {
+            guard let t = env["jsons"]?["w\(w)"]?["content"]?["data"]?.arrayValue?.first else { continue }
+            let x = t["x"]?.arrayValue ?? [], y = t["y"]?.arrayValue ?? []
+            XCTAssertEqual(x, (0..<x.count).map { .int(Int64($0)) }, "\(label): w\(w) x is not a prefix")
+            XCTAssertEqual(y, (0..<x.count).map { .int(Int64($0 * 2)) }, "\(label): w\(w) y does not match x")
+            total += x.count
+        }
+        return total
+    }
+
+    func testKillingTheImporterAtRandomMomentsLosesNothingAndDuplicatesNothing() throws {
+        let dir = try temporaryDirectory(self)
+        let log = dir.appendingPathComponent("train.jsonl")
+        let windows = 3, appends = 30_000
+        try makeLog(log, windows: windows, appends: appends)
+        let db = dir.appendingPathComponent("crash.db").path
+        var rng = SystemRandomNumberGenerator()
+        var kills = 0, lastCount = 0
+        for round in 0..<40 where kills < 24 {
+            let p = Process()
+            p.executableURL = productsDirectory.appendingPathComponent("logstore")
+            p.arguments = ["--db", db, "import", log.path]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(UInt32.random(in: 20_000...400_000, using: &rng))
+            if p.isRunning {
+                kill(p.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            p.waitUntilExit()
+            guard FileManager.default.fileExists(atPath: db) else { continue }
+            let count = try assertPrefixes(db, windows: windows, "after kill \(kills) (round \(round))")
+            XCTAssertGreaterThanOrEqual(count, lastCount, "committed points went missing")
+            lastCount = count
+            if count == appends { break }
+        }
+        XCTAssertGreaterThanOrEqual(kills, 20, "the import finished before enough kills; make the log longer")
+        let finish = try logstore(["--db", db, "import", log.path])
+        XCTAssertEqual(finish.status, 0, finish.stderr)
+        XCTAssertEqual(try assertPrefixes(db, windows: windows, "after resuming"), appends)
+
+        let clean = dir.appendingPathComponent("clean.db").path
+        XCTAssertEqual(try logstore(["--db", clean, "import", log.path]).status, 0)
+        let a = try LogStore(path: db, options: .init(readOnly: true)), b = try LogStore(path: clean, options: .init(readOnly: true))
+        XCTAssertEqual(a.lastEpoch, b.lastEpoch, "every line became exactly one epoch")
+        XCTAssertEqual(JSONWriter.bytes(try a.exportEnv("main")), JSONWriter.bytes(try b.exportEnv("main")))
+    }
+}
