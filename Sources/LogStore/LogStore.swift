@@ -19,9 +19,13 @@ public final class LogStore: Sendable {
     public struct Options: Sendable {
         public var readOnly: Bool
         public var durability: Durability
-        public init(readOnly: Bool = false, durability: Durability = .normal) {
+        /// A quota: the database may not grow past this many pages (`PRAGMA max_page_count`).
+        /// A write that would is refused as if the disk were full.
+        public var maxPageCount: Int64?
+        public init(readOnly: Bool = false, durability: Durability = .normal, maxPageCount: Int64? = nil) {
             self.readOnly = readOnly
             self.durability = durability
+            self.maxPageCount = maxPageCount
         }
     }
 
@@ -99,6 +103,7 @@ public final class LogStore: Sendable {
         if !options.readOnly {
             try db.execute("PRAGMA synchronous=\(options.durability == .full ? "FULL" : "NORMAL")")
         }
+        if let pages = options.maxPageCount { try db.execute("PRAGMA max_page_count=\(pages)") }
     }
 
     static func nowMS() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
@@ -109,6 +114,7 @@ public final class LogStore: Sendable {
         case let e as SQLiteError:
             if e.isNotADatabase { return .notAStore(path: path, reason: "file is not a database") }
             if e.isReadOnly { return .readOnly(path: path) }
+            if e.isFull { return .full(path: path) }
             return .sqlite(e)
         case let e as PyError: return .corrupt("\(e)")
         default: return .corrupt("\(error)")

@@ -14,6 +14,9 @@ public enum LogStoreError: Error, Sendable, CustomStringConvertible, Equatable {
     /// Input that cannot be read as visdom messages: `place` is FILE:LINE or FILE.
     case badInput(place: String, reason: String)
     case readOnly(path: String)
+    /// The disk (or the store's quota) is full; the epoch that hit it was not written, the
+    /// store is consistent and readable, and writes work again once there is room.
+    case full(path: String)
     case io(path: String, reason: String)
     case sqlite(SQLiteError)
     /// The store's rows break one of its invariants.
@@ -29,6 +32,7 @@ public enum LogStoreError: Error, Sendable, CustomStringConvertible, Equatable {
         case let .compacted(n): return "history before epoch \(n) was compacted; it can no longer be read"
         case let .badInput(place, reason): return "\(place): \(reason)"
         case let .readOnly(path): return "\(path): the store is read-only"
+        case let .full(path): return "\(path): the disk or the store's quota is full; nothing of the failed write was kept"
         case let .io(path, reason): return "\(path): \(reason)"
         case let .sqlite(e): return e.description
         case let .corrupt(what): return "corrupt store: \(what)"
