@@ -141,7 +141,11 @@ enum UpdateRules {
     static func allNaNOrNone(_ xs: PaneValue, _ src: SeriesSource) throws -> Bool {
         for i in try pyIterate(xs, src) {
             guard let n = PyNumber(i) else {
-                if case .bigInt = i { throw PyError(type: "OverflowError", message: "int too large to convert to float") }
+                // math.isnan converts an int to float first: fine up to ~1.8e308, OverflowError past it.
+                if case .bigInt(let digits) = i {
+                    if let d = Double(digits), d.isFinite { return false }
+                    throw PyError(type: "OverflowError", message: "int too large to convert to float")
+                }
                 throw PyError.typeError("must be real number, not \(i.pythonTypeName)")
             }
             if case .float(let d) = n, d.isNaN { continue }

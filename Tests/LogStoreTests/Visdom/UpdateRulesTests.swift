@@ -92,6 +92,15 @@ final class UpdateRulesTests: XCTestCase {
         XCTAssertEqual(try trace("w", 0)["x"], [0.0])
     }
 
+    func testBigIntFirstXIsARealNumberUnlessItOverflowsAFloat() throws {
+        try createLine()
+        XCTAssertEqual(try store.apply(.update, #"{"data": [{"x": [100000000000000000000], "y": [1]}], "win": "w", "append": true}"#), .ok("w"))
+        XCTAssertEqual(try trace("w", 0)["x"], [0.0, .bigInt("100000000000000000000")])
+        let huge = String(repeating: "9", count: 400)
+        XCTAssertEqual(try store.apply(.update, #"{"data": [{"x": [\#(huge)], "y": [1]}], "win": "w", "append": true}"#),
+                       .failed(PyError(type: "OverflowError", message: "int too large to convert to float")))
+    }
+
     func testLegendShorterThanTracesRenamesTheFirstThenFails() throws {
         try createLine(traces: #"[{"x": [0], "y": [1], "name": "a", "type": "scatter"}, {"x": [0], "y": [2], "name": "b", "type": "scatter"}]"#)
         guard case .failed(let e) = try store.apply(.update, #"{"win": "w", "opts": {"legend": ["A"]}, "layout": {}}"#) else {
