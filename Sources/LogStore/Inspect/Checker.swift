@@ -1,0 +1,336 @@
+/// Verifies a store: SQLite's own checks, then LogStore's invariants (schema.sql,
+/// docs/FORMAT.md), each reported as one line that names the rows involved.
+///
+/// The invariants checked, in the order they are reported:
+/// 1. `PRAGMA integrity_check` answers `ok`; `PRAGMA foreign_key_check` finds nothing.
+/// 2. Epochs are exactly 0, 1, …, max: no gap, none missing at the start, none negative.
+/// 3. Every row's epoch is an epoch of the `epoch` table (so it is also <= max).
+/// 4. At any epoch at most one incarnation of an env name is alive, and at most one
+///    incarnation of a window id in an env incarnation. Alive over [birth, tombstone).
+/// 5. A tombstone's epoch is at or after its incarnation's birth.
+/// 6. Every window has heads, the first one at its birth epoch (none before it).
+/// 7. Every head decodes to a window object with no trailing bytes, and each series reference
+///    in it names a series of the same window, of the same kind, created at or before the head.
+/// 8. The segments of each series have seq 0…n-1, epochs non-decreasing with seq and not
+///    before the series' creation, `total` equal to the running sum of `count`, and `count`
+///    equal to the number of values their `data` decodes to.
+/// 9. Every live window, and every live env's reload document, materializes without error.
+///
+/// A check that cannot run (the file is too damaged to query) is itself reported, and the
+/// other checks still run. Each kind of problem lists at most `Checker.limit` rows.
+struct Checker {
+    let db: Connection
+    private(set) var problems: [String] = []
+
+    static let limit = 50
+
+    init(db: Connection) { self.db = db }
+
+    mutating func run() -> [String] {
+        attempt("integrity_check") { try $0.sqliteChecks() }
+        attempt("epochs") { try $0.epochNumbers() }
+        attempt("row epochs") { try $0.rowEpochs() }
+        attempt("incarnations") { try $0.incarnations() }
+        attempt("tombstones") { try $0.tombstones() }
+        attempt("heads") { try $0.headVersions() }
+        attempt("series references") { try $0.seriesReferences() }
+        attempt("segments") { try $0.segments() }
+        attempt("materialization") { try $0.materialization() }
+        return problems
+    }
+
+    private mutating func attempt(_ what: String, _ body: (inout Checker) throws -> Void) {
+        do { try body(&self) } catch { problems.append("could not check \(what): \(error)") }
+    }
+
+    /// Adds up to `limit` problems from `found`, then one line counting the rest.
+    private mutating func report(_ found: [String]) {
+        problems.append(contentsOf: found.prefix(Self.limit))
+        if found.count > Self.limit { problems.append("… and \(found.count - Self.limit) more like the line above") }
+    }
+
+    // MARK: 1. SQLite
+
+    private mutating func sqliteChecks() throws {
+        var found: [String] = []
+        try db.forEach("PRAGMA integrity_check(\(Self.limit))", []) { st in
+            let line = st.text(0)
+            if line != "ok" { found.append("integrity_check: \(line)") }
+        }
+        var missing: [String: Int] = [:]
+        var order: [String] = []
+        try db.forEach("PRAGMA foreign_key_check", []) { st in
+            let key = "\(st.text(0)) → \(st.text(2))"
+            if missing[key] == nil { order.append(key) }
+            missing[key, default: 0] += 1
+        }
+        for key in order {
+            let parts = key.components(separatedBy: " → ")
+            let n = missing[key] ?? 0
+            found.append("foreign_key_check: \(n) \(n == 1 ? "row" : "rows") of \(parts[0]) \(n == 1 ? "refers" : "refer") to a missing row of \(parts[1])")
+        }
+        report(found)
+    }
+
+    // MARK: 2. epoch numbers
+
+    private mutating func epochNumbers() throws {
+        var found: [String] = []
+        guard let (count, low, high) = try db.one("SELECT count(*), min(epoch), max(epoch) FROM epoch", [], {
+            ($0.int64(0), $0.int64(1), $0.int64(2))
+        }), count > 0 else {
+            report(["the epoch table is empty (epoch 0, the store's creation, must exist)"])
+            return
+        }
+        if low < 0 { found.append("epoch \(low) is negative (epochs run 0…\(high))") }
+        if low > 0 { found.append(Self.missing(0, low - 1, high: high)) }
+        try db.forEach(
+            """
+            SELECT e.epoch + 1, (SELECT min(n.epoch) FROM epoch n WHERE n.epoch > e.epoch) - 1 FROM epoch e
+            WHERE e.epoch >= 0 AND e.epoch < ?1 AND NOT EXISTS (SELECT 1 FROM epoch n WHERE n.epoch = e.epoch + 1)
+            ORDER BY e.epoch
+            """, [.integer(high)]) { st in
+            found.append(Self.missing(st.int64(0), st.int64(1), high: high))
+        }
+        report(found)
+    }
+
+    private static func missing(_ from: Int64, _ to: Int64, high: Int64) -> String {
+        (from == to ? "epoch \(from) is missing" : "epochs \(from)…\(to) are missing")
+            + " (epochs must run 0…\(high) without gaps)"
+    }
+
+    // MARK: 3. row epochs
+
+    /// For each table with an epoch column: how to name one of its rows.
+    private static let epochColumns: [(table: String, row: String)] = [
+        ("env", "'env ' || env_id || ' ''' || name || ''''"),
+        ("env_end", "'tombstone of env ' || env_id"),
+        ("env_reload", "'reload of env ' || env_id"),
+        ("window", "'window ' || window_id || ' ''' || wid || ''''"),
+        ("window_end", "'tombstone of window ' || window_id"),
+        ("head", "'head of window ' || window_id"),
+        ("series", "'series ' || series_id"),
+        ("segment", "'segment ' || seq || ' of series ' || series_id"),
+        ("window_change", "'change of window ' || window_id"),
+        ("import_progress", "'import progress of ' || path"),
+        ("window_cache", "'cache of window ' || window_id"),
+    ]
+
+    private mutating func rowEpochs() throws {
+        let high = try db.int("SELECT max(epoch) FROM epoch", []) ?? -1
+        var found: [String] = []
+        for (table, row) in Self.epochColumns {
+            try db.forEach(
+                "SELECT \(row), epoch FROM \(table) t WHERE NOT EXISTS (SELECT 1 FROM epoch e WHERE e.epoch = t.epoch)", []
+            ) { st in
+                found.append("\(st.text(0)): epoch \(st.int64(1)) is not in the epoch table (newest: \(high))")
+            }
+        }
+        report(found)
+    }
+
+    // MARK: 4. incarnations
+
+    private mutating func incarnations() throws {
+        var found: [String] = []
+        try db.forEach(
+            """
+            SELECT a.name, a.env_id, b.env_id, max(a.epoch, b.epoch) FROM env a
+            JOIN env b ON b.name = a.name AND b.env_id > a.env_id
+            WHERE a.epoch < coalesce((SELECT epoch FROM env_end x WHERE x.env_id = b.env_id), 9223372036854775807)
+              AND b.epoch < coalesce((SELECT epoch FROM env_end x WHERE x.env_id = a.env_id), 9223372036854775807)
+            ORDER BY a.env_id, b.env_id
+            """, []) { st in
+            found.append("env '\(st.text(0))': incarnations \(st.int64(1)) and \(st.int64(2)) are both alive at epoch \(st.int64(3))")
+        }
+        try db.forEach(
+            """
+            SELECT a.env_id, a.wid, a.window_id, b.window_id, max(a.epoch, b.epoch) FROM window a
+            JOIN window b ON b.env_id = a.env_id AND b.wid = a.wid AND b.window_id > a.window_id
+            WHERE a.epoch < coalesce((SELECT epoch FROM window_end x WHERE x.window_id = b.window_id), 9223372036854775807)
+              AND b.epoch < coalesce((SELECT epoch FROM window_end x WHERE x.window_id = a.window_id), 9223372036854775807)
+            ORDER BY a.window_id, b.window_id
+            """, []) { st in
+            found.append("window '\(st.text(1))' of env \(st.int64(0)): incarnations \(st.int64(2)) and \(st.int64(3)) are both alive at epoch \(st.int64(4))")
+        }
+        report(found)
+    }
+
+    // MARK: 5. tombstones
+
+    private mutating func tombstones() throws {
+        var found: [String] = []
+        try db.forEach(
+            "SELECT e.env_id, e.name, x.epoch, e.epoch FROM env_end x JOIN env e USING (env_id) WHERE x.epoch < e.epoch ORDER BY e.env_id",
+            []) { st in
+            found.append("env \(st.int64(0)) '\(st.text(1))': tombstone at epoch \(st.int64(2)) is before its birth at epoch \(st.int64(3))")
+        }
+        try db.forEach(
+            "SELECT w.window_id, w.wid, x.epoch, w.epoch FROM window_end x JOIN window w USING (window_id) WHERE x.epoch < w.epoch ORDER BY w.window_id",
+            []) { st in
+            found.append("window \(st.int64(0)) '\(st.text(1))': tombstone at epoch \(st.int64(2)) is before its birth at epoch \(st.int64(3))")
+        }
+        report(found)
+    }
+
+    // MARK: 6. head versions
+
+    private mutating func headVersions() throws {
+        var found: [String] = []
+        try db.forEach(
+            "SELECT window_id, wid, epoch, (SELECT min(h.epoch) FROM head h WHERE h.window_id = w.window_id) FROM window w ORDER BY window_id",
+            []) { st in
+            let name = "window \(st.int64(0)) '\(st.text(1))'"
+            let birth = st.int64(2)
+            if st.isNull(3) {
+                found.append("\(name) has no head")
+            } else if st.int64(3) < birth {
+                found.append("\(name) has a head at epoch \(st.int64(3)), before its birth at epoch \(birth)")
+            } else if st.int64(3) > birth {
+                found.append("\(name) has no head at its birth epoch \(birth) (the first is at epoch \(st.int64(3)))")
+            }
+        }
+        report(found)
+    }
+
+    // MARK: 7. series references in heads
+
+    private mutating func seriesReferences() throws {
+        var series: [Int64: (window: Int64, kind: Int64, epoch: Int64)] = [:]
+        try db.forEach("SELECT series_id, window_id, kind, epoch FROM series", []) {
+            series[$0.int64(0)] = ($0.int64(1), $0.int64(2), $0.int64(3))
+        }
+        var found: [String] = []
+        try db.forEach("SELECT window_id, epoch, doc FROM head ORDER BY window_id, epoch", []) { st in
+            let window = st.int64(0), epoch = st.int64(1)
+            let name = "head of window \(window) at epoch \(epoch)"
+            let head: PaneValue
+            do {
+                head = try st.withBlob(2) { bytes in
+                    var reader = ValueCodec.Reader(bytes)
+                    let pane = try reader.pane()
+                    if !reader.atEnd { throw ValueCodec.DecodeError(offset: reader.offset) }
+                    return pane
+                }
+            } catch {
+                found.append("\(name) does not decode: \(error)")
+                return
+            }
+            guard case .object = head else {
+                found.append("\(name) is not a window object")
+                return
+            }
+            Self.forEachSeries(in: head) { slot in
+                guard let s = series[slot.id] else {
+                    found.append("\(name) refers to series \(slot.id), which does not exist")
+                    return
+                }
+                if s.window != window {
+                    found.append("\(name) refers to series \(slot.id), which belongs to window \(s.window)")
+                } else if s.kind != Int64(slot.kind.rawValue) {
+                    found.append("\(name) refers to series \(slot.id) as kind \(slot.kind.rawValue), but its kind is \(s.kind)")
+                } else if s.epoch > epoch {
+                    found.append("\(name) refers to series \(slot.id), created later at epoch \(s.epoch)")
+                }
+            }
+        }
+        report(found)
+    }
+
+    /// Every series reference anywhere in `value`, depth first in document order.
+    private static func forEachSeries(in value: PaneValue, _ visit: (SeriesSlot) -> Void) {
+        var stack = [value]
+        while let v = stack.popLast() {
+            switch v {
+            case .series(let slot): visit(slot)
+            case .array(let a): stack.append(contentsOf: a.reversed())
+            case .object(let o): stack.append(contentsOf: o.values.reversed())
+            default: break
+            }
+        }
+    }
+
+    // MARK: 8. segments
+
+    private mutating func segments() throws {
+        var found: [String] = []
+        var current: Int64? = nil
+        var nextSeq: Int64 = 0, runningTotal: Int64 = 0, lastEpoch: Int64 = .min, totalReported = false
+        try db.forEach(
+            """
+            SELECT s.series_id, s.seq, s.epoch, s.count, s.total, s.data, r.epoch FROM segment s
+            LEFT JOIN series r USING (series_id) ORDER BY s.series_id, s.seq
+            """, []) { st in
+            let id = st.int64(0), seq = st.int64(1), epoch = st.int64(2), count = st.int64(3), total = st.int64(4)
+            if id != current {
+                current = id
+                (nextSeq, runningTotal, lastEpoch, totalReported) = (0, 0, .min, false)
+            }
+            let name = "series \(id) segment \(seq)"
+            if seq != nextSeq {
+                found.append("series \(id): segment \(seq) found where segment \(nextSeq) was expected (seq must run 0…n-1)")
+            }
+            if epoch < lastEpoch {
+                found.append("\(name): epoch \(epoch) is before the previous segment's epoch \(lastEpoch)")
+            }
+            if !st.isNull(6), epoch < st.int64(6) {
+                found.append("\(name): epoch \(epoch) is before the series' creation at epoch \(st.int64(6))")
+            }
+            runningTotal += count
+            if total != runningTotal && !totalReported {
+                found.append("\(name): total is \(total), but the counts up to it add up to \(runningTotal)")
+                totalReported = true  // later totals of this series are off by the same cause
+            }
+            do {
+                let values = try st.withBlob(5) { bytes in
+                    var reader = ValueCodec.Reader(bytes)
+                    var n: Int64 = 0
+                    while !reader.atEnd {
+                        _ = try reader.json()
+                        n += 1
+                    }
+                    return n
+                }
+                if values != count { found.append("\(name): count is \(count), but its data holds \(values) values") }
+            } catch {
+                found.append("\(name): data does not decode: \(error)")
+            }
+            nextSeq = seq + 1
+            lastEpoch = epoch
+        }
+        report(found)
+    }
+
+    // MARK: 9. materialization
+
+    private mutating func materialization() throws {
+        let materializer = Materializer(db: db, asOf: .max)
+        let catalog = materializer.catalog
+        var found: [String] = []
+        for name in try catalog.envNames() {
+            guard let env = try catalog.env(name) else { continue }
+            do { _ = try catalog.reload(env) } catch {
+                found.append("env '\(name)': its reload document does not decode: \(error)")
+            }
+            for row in try catalog.windows(ofEnv: env) {
+                do { _ = try materializer.window(row) } catch {
+                    found.append("env '\(name)' window '\(row.wid)' does not materialize: \(error)")
+                }
+            }
+        }
+        report(found)
+    }
+}
+
+extension LogStore {
+    /// Problems found in the store, one line each, in the order of `Checker`'s invariants;
+    /// empty when the store is healthy. Throws only when the store cannot be read at all.
+    /// Reads every row, so it takes time proportional to the store's size.
+    public func check() throws(LogStoreError) -> [String] {
+        try read(asOf: nil) { db, _ in
+            var checker = Checker(db: db)
+            return checker.run()
+        }
+    }
+}
