@@ -1,90 +1,90 @@
 import Foundation
+import Glibc
 import LogStore
 
+/// The `logstore` command: parses the command line, runs one command, and maps the outcome to
+/// an exit status. Exit statuses (sysexits): 0 success, 1 error, 64 usage error.
+///
+/// Stream contract: help, `--version` and each command's output go to stdout; everything else
+/// (errors, warnings, summaries, progress, status) goes to stderr. An error is one line
+/// `Error: …` on stderr and is the last thing printed; nothing ever ends in a crash or a stack
+/// trace, whatever the input.
 enum CLI {
-    static let version = "0.1.0"
+    static let version = "0.2.0"
+
+    static var commands: [any Command.Type] {
+        [
+            ImportCommand.self, FollowCommand.self, ListCommand.self, LogCommand.self, ExportCommand.self,
+            CheckCommand.self, HelpCommand.self,
+        ]
+    }
+
+    static var specs: [CommandSpec] { commands.map { $0.spec } }
 
     static func run(_ argv: [String]) -> Int32 {
+        // A closed stdout is an EPIPE from write(2), handled there, not a signal that kills us.
+        signal(SIGPIPE, SIG_IGN)
+        let environment = ProcessInfo.processInfo.environment
+        let terminal = Terminal(environment: environment)
+        let stdout = BufferedOutput(fd: STDOUT_FILENO)
+        defer { stdout.flush() }
         do {
-            var args = Arguments(argv)
-            let db = try args.option("--db") ?? ProcessInfo.processInfo.environment["LOGSTORE_DB"] ?? "logstore.db"
-            guard let command = args.next() else {
-                print(usage)
-                return 64
-            }
-            switch command {
-            case "import": return try ImportCommand.run(db: db, &args)
-            case "export": return try ExportCommand.run(db: db, &args)
-            case "ls": return try ListCommand.run(db: db, &args)
-            case "--help", "-h", "help":
-                print(usage)
+            switch try ArgumentParser(commands: specs).parse(argv) {
+            case .help(let spec):
+                stdout.write(spec.map(HelpPage.page) ?? HelpPage.overview(specs))
                 return 0
-            case "--version":
-                print("logstore \(version)")
+            case .version:
+                stdout.write("logstore \(version)\n")
                 return 0
-            default:
-                throw UsageError("unknown command '\(command)'")
+            case .run(let spec, let arguments):
+                guard let command = commands.first(where: { $0.spec.name == spec.name }) else { return 70 }
+                let context = Context(
+                    db: arguments.db ?? environment["LOGSTORE_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "logstore.db",
+                    terminal: terminal, stdout: stdout)
+                return try command.run(arguments, context)
             }
-        } catch let e as UsageError {
-            printError(e.message)
+        } catch let e as ParserError {
+            StandardError.write(terminal.error(e.description))
             return 64
         } catch {
-            printError("\(error)")
+            stdout.flush()
+            StandardError.write(terminal.error(DisplayWidth.sanitize("\(error)")))
             return 1
         }
     }
-
-    static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
-    }
-
-    static let usage = """
-        usage: logstore [--db PATH] <command> [options]
-
-        commands:
-          import PATH...                     import visdom replay logs and env files
-          export --env ENV [--window WIN]    print an env (or one window) as visdom JSON
-          ls [--env ENV] [--json]            list envs, or the windows of one env
-
-        --db defaults to $LOGSTORE_DB, else ./logstore.db (created on first write).
-        """
 }
 
-/// A usage mistake: exit 64.
-struct UsageError: Error {
-    let message: String
-    init(_ m: String) { message = m }
-}
+/// What a command runs with.
+struct Context {
+    /// The store's path: `--db`, else `$LOGSTORE_DB`, else `./logstore.db`.
+    let db: String
+    let terminal: Terminal
+    let stdout: BufferedOutput
 
-/// The words of the command line, consumed front to back; options may appear anywhere.
-struct Arguments {
-    private var words: [String]
-    init(_ words: [String]) { self.words = words }
-
-    mutating func next() -> String? { words.isEmpty ? nil : words.removeFirst() }
-
-    mutating func option(_ name: String) throws -> String? {
-        guard let i = words.firstIndex(of: name) else {
-            if let j = words.firstIndex(where: { $0.hasPrefix(name + "=") }) {
-                return String(words.remove(at: j).dropFirst(name.count + 1))
+    /// Opens the store at `db`. A store to be created needs its directory: SQLite's own error
+    /// for a missing one would not name the path.
+    func openStore(readOnly: Bool = false) throws -> LogStore {
+        if !readOnly && !FileManager.default.fileExists(atPath: db) {
+            let parent = (db as NSString).deletingLastPathComponent
+            var isDirectory: ObjCBool = false
+            if !parent.isEmpty && !(FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) && isDirectory.boolValue) {
+                throw CommandFailure("\(db): cannot create the store: no directory \(parent)")
             }
-            return nil
         }
-        guard i + 1 < words.count else { throw UsageError("\(name) needs a value") }
-        let v = words[i + 1]
-        words.removeSubrange(i...i + 1)
-        return v
+        return try LogStore(path: db, options: .init(readOnly: readOnly))
     }
+}
 
-    mutating func flag(_ name: String) -> Bool {
-        guard let i = words.firstIndex(of: name) else { return false }
-        words.remove(at: i)
-        return true
-    }
+/// One `logstore` command: its spec (options, help page) and what it does.
+protocol Command {
+    static var spec: CommandSpec { get }
+    /// Runs the command and returns the exit status; a thrown error is printed as `Error: …`
+    /// and exits 1 (a `ParserError`: 64).
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32
+}
 
-    mutating func rest() throws -> [String] {
-        if let unknown = words.first(where: { $0.hasPrefix("--") }) { throw UsageError("unknown option '\(unknown)'") }
-        defer { words = [] }
-        return words
-    }
+/// An error found by the CLI itself (not the library), printed as `Error: <message>`, exit 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

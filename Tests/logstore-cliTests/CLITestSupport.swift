@@ -45,3 +45,34 @@ func temporaryDirectory(_ test: XCTestCase) throws -> URL {
     test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
     return dir
 }
+
+/// The import summary line with its duration replaced by `T`, so it can be compared exactly.
+func normalizingSeconds(_ text: String) -> String {
+    text.replacingOccurrences(of: #"in \d+\.\d\d s\n"#, with: "in T s\n", options: .regularExpression)
+}
+
+/// Writes `lines`, each followed by a newline, to `name` in `dir`; returns its path.
+@discardableResult
+func writeLines(_ lines: [String], to name: String, in dir: URL) throws -> String {
+    let url = dir.appendingPathComponent(name)
+    try Data(lines.map { $0 + "\n" }.joined().utf8).write(to: url)
+    return url.path
+}
+
+/// Appends `text` to the file at `path`.
+func append(_ text: String, to path: String) throws {
+    let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data(text.utf8))
+    try handle.close()
+}
+
+/// Replay log lines for a line plot `w` in env `env`: one `events` and then appends.
+enum Lines {
+    static func create(_ win: String = "w", env: String = "main", x: [Int] = [0], y: [Int] = [0]) -> String {
+        #"["events", {"data": [{"x": \#(x), "y": \#(y), "name": "a", "type": "scatter"}], "win": "\#(win)", "eid": "\#(env)", "layout": {}, "opts": {"title": "\#(win)"}}]"#
+    }
+    static func append(_ i: Int, win: String = "w", env: String = "main") -> String {
+        #"["update", {"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "\#(win)", "eid": "\#(env)", "append": true}]"#
+    }
+}

@@ -1,0 +1,160 @@
+import Dispatch
+import Foundation
+import Glibc
+import LogStore
+
+/// `logstore follow [--skip-bad] PATH`
+enum FollowCommand: Command {
+    static let spec = CommandSpec(
+        name: "follow",
+        abstract: "Import a replay log as a training run writes it, until interrupted.",
+        discussion: """
+            Like 'tail -F': every 200 ms the file's size and inode are checked, and new complete
+            lines are imported, each message its own epoch, the lines that arrived together in
+            one transaction. A file that shrinks or is replaced (a new inode) starts over as a
+            new file; a file that does not exist yet is waited for. Stopping (Ctrl-C, SIGINT or
+            SIGTERM) finishes the current batch and exits 0. Progress commits with the messages,
+            so following again after a stop or a crash resumes exactly after the last imported
+            line. Status goes to stderr: one updating line on a terminal, else one line per batch.
+            """,
+        positional: .one("PATH", help: "The replay log to follow"),
+        options: [.init(name: "--skip-bad", valueName: nil, help: "Warn about each malformed line and go on")],
+        examples: ["logstore --db run.db follow run.jsonl"])
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
+        let store = try context.openStore()
+        let follower = Follower(path: arguments.positionals[0], store: store, skipBad: arguments.flag("--skip-bad"),
+                                terminal: context.terminal)
+        try follower.run()
+        return 0
+    }
+}
+
+/// The follow loop. A timer polls the file and imports what is new; SIGINT and SIGTERM stop
+/// it. Both run on one serial queue, so a stop request is handled between two polls, never in
+/// the middle of an import: the batch being imported always completes.
+///
+/// `@unchecked Sendable`: every mutable property is touched only on `queue` (timer and
+/// signal handlers run there), except that `run` reads `failure` after `finished` was
+/// signalled by the last block that wrote it.
+final class Follower: @unchecked Sendable {
+    let path: String
+    let store: LogStore
+    let skipBad: Bool
+    private let status: StatusLine
+    private let queue = DispatchQueue(label: "logstore.follow")
+    private let finished = DispatchSemaphore(value: 0)
+    private let started = Date()
+    private let firstEpoch: Int64
+
+    /// The file as last seen: identity and size.
+    private var seen: (device: UInt64, inode: UInt64, size: Int64)?
+    /// The file was truncated or replaced: its next import starts from its first line.
+    private var startOver = false
+    private var waitingSaid = false
+    private var stopped = false
+    private var total = Importer.Summary()
+    private var failure: Error?
+
+    static let pollInterval = DispatchTimeInterval.milliseconds(200)
+
+    init(path: String, store: LogStore, skipBad: Bool, terminal: Terminal) {
+        self.path = path
+        self.store = store
+        self.skipBad = skipBad
+        self.status = StatusLine(terminal: terminal)
+        self.firstEpoch = store.lastEpoch
+    }
+
+    /// Follows until a signal or an error; throws the error.
+    func run() throws {
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let signals = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: queue) }
+        for s in signals {
+            s.setEventHandler { [self] in stop(nil) }
+            s.resume()
+        }
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now(), repeating: Self.pollInterval)
+        timer.setEventHandler { [self] in poll() }
+        timer.resume()
+        finished.wait()
+        timer.cancel()
+        for s in signals { s.cancel() }
+        if let failure { throw failure }
+    }
+
+    private func stop(_ error: Error?) {
+        guard !stopped else { return }
+        stopped = true
+        failure = error
+        status.clear()
+        // After an error the failing import's summary is lost; its committed lines are epochs.
+        if error != nil { total = ImportCommand.committed(since: firstEpoch, in: store, skippedLines: total.skippedLines) }
+        let points = (try? store.pointsAdded(sinceEpoch: firstEpoch)) ?? 0
+        StandardError.write(ImportCommand.summary(total, points: points, seconds: Date().timeIntervalSince(started)))
+        finished.signal()
+    }
+
+    private func poll() {
+        guard !stopped else { return }
+        do {
+            try importNewLines()
+        } catch LogStoreError.io(_, "no such file") {
+            // Removed between stat and read (a rotation): the next poll sees the new file.
+        } catch {
+            stop(error)
+        }
+    }
+
+    private func importNewLines() throws {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            if !waitingSaid {
+                status.print("waiting for \(path) to appear\n")
+                waitingSaid = true
+            }
+            return
+        }
+        waitingSaid = false
+        let now = (device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size))
+        if let seen {
+            if seen.device != now.device || seen.inode != now.inode {
+                status.print("\(path): replaced by a new file; starting over\n")
+                startOver = true
+            } else if now.size < seen.size {
+                status.print("\(path): truncated; starting over\n")
+                startOver = true
+            } else if now.size == seen.size {
+                return
+            }
+        }
+        seen = now
+        switch try Importer.fileStart(path) {
+        case .incomplete: return
+        case .other: throw CommandFailure("\(path): not a replay log (follow reads replay logs; import reads env files)")
+        case .replayLog: break
+        }
+        let before = store.lastEpoch
+        let s = try Importer(store: store, skipBad: skipBad, again: startOver).importFile(path)
+        if s.messages > 0 || s.skippedLines > 0 { startOver = false }
+        for w in s.warnings where !w.hasSuffix("incomplete last line (no newline yet); not imported") {
+            status.print(status.terminal.warning(DisplayWidth.sanitize(w)))
+        }
+        total.messages += s.messages
+        total.refused += s.refused
+        total.failed += s.failed
+        total.skippedLines += s.skippedLines
+        total.envs.formUnion(s.envs)
+        guard s.messages > 0 else { return }
+        let after = store.lastEpoch
+        let epochs = after - before == 1 ? "epoch \(after)" : "epochs \(before + 1)…\(after)"
+        if status.terminal.isTTY {
+            status.show("following \(path): \(Format.count(total.messages, "message")) (\(total.refused) refused, \(total.failed) failed), last epoch \(after)")
+        } else {
+            let points = (try? store.pointsAdded(sinceEpoch: before)) ?? 0
+            StandardError.write("\(path): \(Format.count(s.messages, "message")), \(Format.count(points, "point")), \(epochs) (\(s.refused) refused, \(s.failed) failed)\n")
+        }
+    }
+}

@@ -1,0 +1,90 @@
+/// What one command accepts, and the words of its help page. The parser and the help page are
+/// both read from this one value, so what `--help` shows is exactly what the parser takes.
+struct CommandSpec: Sendable {
+    struct Option: Sendable {
+        /// The long name, with its dashes: `--env`.
+        let name: String
+        /// The placeholder of the option's value (`ENV`); nil for a flag, which takes none.
+        let valueName: String?
+        /// A required option appears in the usage line without brackets.
+        var required = false
+        let help: String
+
+        var isFlag: Bool { valueName == nil }
+        /// `--env ENV`, or `--json`.
+        var synopsis: String { valueName.map { "\(name) \($0)" } ?? name }
+    }
+
+    enum Positional: Sendable {
+        case none
+        case optional(String, help: String)
+        case one(String, help: String)
+        case oneOrMore(String, help: String)
+    }
+
+    /// The command word.
+    let name: String
+    /// One line, for the command list of `logstore --help`.
+    let abstract: String
+    /// Paragraphs after the usage line.
+    let discussion: String
+    var positional: Positional = .none
+    var options: [Option] = []
+    /// Whole command lines, each optionally followed by `  # comment`.
+    let examples: [String]
+    /// Whether `--db PATH` applies (every command except `help`).
+    var usesStore = true
+
+    func option(named name: String) -> Option? { options.first { $0.name == name } }
+
+    /// `logstore [--db PATH] export --env ENV [--window WIN] [--output FILE] [--pretty]`
+    var usage: String {
+        var words = ["logstore"]
+        if usesStore { words.append("[--db PATH]") }
+        words.append(name)
+        for o in options { words.append(o.required ? o.synopsis : "[\(o.synopsis)]") }
+        switch positional {
+        case .none: break
+        case .optional(let n, _): words.append("[\(n)]")
+        case .one(let n, _): words.append(n)
+        case .oneOrMore(let n, _): words.append("\(n)...")
+        }
+        return words.joined(separator: " ")
+    }
+}
+
+/// What the command line asked for, once parsed.
+enum Invocation {
+    /// A help page: one command's, or with nil the overview.
+    case help(CommandSpec?)
+    case version
+    case run(CommandSpec, ParsedArguments)
+}
+
+/// The options and arguments given to one command.
+struct ParsedArguments {
+    let spec: CommandSpec
+    /// `--db PATH` when given (before or after the command word).
+    var db: String?
+    var values: [String: String] = [:]
+    var flags: Set<String> = []
+    var positionals: [String] = []
+
+    init(spec: CommandSpec, db: String?) {
+        self.spec = spec
+        self.db = db
+    }
+
+    func value(_ name: String) -> String? { values[name] }
+    func flag(_ name: String) -> Bool { flags.contains(name) }
+
+    /// The option's value as a whole number >= 0; nil when the option is absent.
+    func count(_ name: String) throws(ParserError) -> Int? {
+        guard let text = values[name] else { return nil }
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int(text) else {
+            throw .invalidValue(option: name, valueName: spec.option(named: name)?.valueName ?? "N", value: text,
+                                expected: "a whole number >= 0")
+        }
+        return n
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import XCTest
+
+/// The command-line grammar (Sources/logstore-cli/Parsing): help and version, option forms and
+/// order, `--`, and the usage errors, each naming the argument that is wrong (exit 64).
+final class ArgumentParsingTests: XCTestCase {
+    static let overview = """
+        OVERVIEW: logstore keeps visdom's plot data as an append-only log of epochs in one SQLite file.
+
+        USAGE: logstore [--db PATH] <command> [<options>] [<arguments>]
+
+        COMMANDS:
+          import  Import visdom replay logs, env files and env_path directories.
+          follow  Import a replay log as a training run writes it, until interrupted.
+          ls      List the envs, or the windows of one env.
+          log     Show the epochs, newest first: when, from where, and what changed.
+          export  Print an env, or one of its windows, as visdom JSON.
+          check   Verify the store: SQLite's integrity and LogStore's invariants.
+          help    Show the help of logstore or of one command.
+
+        OPTIONS:
+          --db PATH   The store (default: $LOGSTORE_DB, else ./logstore.db)
+          -h, --help  Show this help
+          --version   Show the version
+
+        See 'logstore help <command>' for a command's options and an example.
+
+        """
+
+    func testHelpPrintsTheOverviewOnStdoutAndExitsZero() throws {
+        for args in [["--help"], ["-h"], ["help"], ["--db", "x.db", "--help"]] {
+            XCTAssertEqual(try logstore(args), CLIResult(stdout: Self.overview, stderr: "", status: 0), "\(args)")
+        }
+    }
+
+    func testVersionPrintsTheVersionOnStdout() throws {
+        XCTAssertEqual(try logstore(["--version"]), CLIResult(stdout: "logstore 0.2.0\n", stderr: "", status: 0))
+    }
+
+    func testEveryCommandHasAHelpPageWithAnExampleThatHelpCommandAlsoPrints() throws {
+        for command in ["import", "follow", "ls", "log", "export", "check", "help"] {
+            let page = try logstore(["help", command])
+            XCTAssertEqual(page.status, 0)
+            XCTAssertEqual(page.stderr, "")
+            XCTAssertTrue(page.stdout.hasPrefix("OVERVIEW: "), page.stdout)
+            XCTAssertTrue(page.stdout.contains("\nUSAGE: logstore "), page.stdout)
+            XCTAssertTrue(page.stdout.contains("\nEXAMPLE:\n  logstore ") || page.stdout.contains("\nEXAMPLES:\n  logstore "), page.stdout)
+            XCTAssertEqual(try logstore([command, "--help"]), page, command)
+            XCTAssertEqual(try logstore([command, "-h"]), page, command)
+        }
+    }
+
+    func testHelpWinsOverMistakesInTheOtherWords() throws {
+        let page = try logstore(["help", "export"])
+        XCTAssertEqual(try logstore(["export", "--bogus", "--limit", "--help"]), page)
+    }
+
+    func testHelpAfterDoubleDashIsAnArgument() throws {
+        XCTAssertEqual(try logstore(["ls", "--", "--help"]),
+                       CLIResult(stdout: "", stderr: "Error: unexpected argument '--help' for 'ls' (see 'logstore help ls')\n", status: 64))
+    }
+
+    func testNoCommandIsAUsageError() throws {
+        let expected = CLIResult(
+            stdout: "", stderr: "Error: no command given (commands: import, follow, ls, log, export, check, help; see 'logstore --help')\n",
+            status: 64)
+        XCTAssertEqual(try logstore([]), expected)
+        XCTAssertEqual(try logstore(["--db", "x.db"]), expected)
+    }
+
+    func testUsageErrorsNameTheWrongArgumentAndExit64() throws {
+        let cases: [([String], String)] = [
+            (["frobnicate"], "unknown command 'frobnicate' (commands: import, follow, ls, log, export, check, help)"),
+            (["help", "frobnicate"], "unknown command 'frobnicate' (commands: import, follow, ls, log, export, check, help)"),
+            (["--verbose", "ls"], "unknown option '--verbose' for 'logstore' (see 'logstore --help')"),
+            (["ls", "--bogus"], "unknown option '--bogus' for 'ls' (see 'logstore help ls')"),
+            (["ls", "-l"], "unknown option '-l' for 'ls' (see 'logstore help ls')"),
+            (["ls", "extra"], "unexpected argument 'extra' for 'ls' (see 'logstore help ls')"),
+            (["ls", "--json=yes"], "--json takes no value, but was given 'yes'"),
+            (["ls", "--env"], "--env needs a value: --env ENV"),
+            (["ls", "--env", "--json"], "--env needs a value: --env ENV"),
+            (["ls", "--env=a", "--env", "b"], "--env is given more than once"),
+            (["--db"], "--db needs a value: --db PATH"),
+            (["--db=", "ls"], "invalid value '' for --db PATH: expected a non-empty value"),
+            (["--db", "a.db", "ls", "--db", "b.db"], "--db is given more than once"),
+            (["log", "--limit", "ten"], "invalid value 'ten' for --limit N: expected a whole number >= 0"),
+            (["log", "--limit=-1"], "invalid value '-1' for --limit N: expected a whole number >= 0"),
+            (["export"], "export needs --env ENV"),
+            (["export", "--window", "w"], "export needs --env ENV"),
+            (["import"], "import needs at least one PATH"),
+            (["follow"], "follow needs a PATH"),
+            (["follow", "a.jsonl", "b.jsonl"], "unexpected argument 'b.jsonl' for 'follow' (see 'logstore help follow')"),
+            (["help", "ls", "log"], "unexpected argument 'log' for 'help' (see 'logstore help help')"),
+            (["help", "--db", "x.db"], "unknown option '--db' for 'help' (see 'logstore help help')"),
+        ]
+        for (args, message) in cases {
+            XCTAssertEqual(try logstore(args), CLIResult(stdout: "", stderr: "Error: \(message)\n", status: 64), "\(args)")
+        }
+    }
+
+    func testOptionsMayComeAfterArgumentsAndTakeTheirValueAfterAnEqualsSign() throws {
+        let dir = try temporaryDirectory(self)
+        let log = try writeLines([Lines.create()], to: "l.jsonl", in: dir)
+        let db = dir.appendingPathComponent("s.db").path
+        XCTAssertEqual(try logstore(["import", log, "--db=\(db)"]).status, 0)
+        let a = try logstore(["export", "--env=main", "--window", "w", "--db", db])
+        let b = try logstore(["--db", db, "export", "--window=w", "--env", "main"])
+        XCTAssertEqual(a.status, 0)
+        XCTAssertEqual(a, b)
+    }
+
+    func testDoubleDashEndsTheOptions() throws {
+        let dir = try temporaryDirectory(self)
+        try writeLines([Lines.create()], to: "--odd.jsonl", in: dir)
+        let r = try logstore(["--db", "s.db", "import", "--", "--odd.jsonl"], cwd: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(normalizingSeconds(r.stderr), "imported 1 message, 1 point, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import XCTest
+
+/// `logstore follow`: the built binary tails a replay log that the test appends to, then is
+/// stopped with a signal; what it imported is checked through `export` and `log`.
+final class FollowCommandTests: XCTestCase {
+    var dir: URL!
+    var db: String { dir.appendingPathComponent("s.db").path }
+    var logPath: String { dir.appendingPathComponent("run.jsonl").path }
+
+    override func setUpWithError() throws {
+        dir = try temporaryDirectory(self)
+    }
+
+    /// A running `logstore follow`, its stderr going to a file.
+    final class Follower {
+        let process = Process()
+        let stderrFile: URL
+
+        init(db: String, path: String, in dir: URL) throws {
+            stderrFile = dir.appendingPathComponent("follow-\(UUID().uuidString).err")
+            _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+            process.executableURL = productsDirectory.appendingPathComponent("logstore")
+            process.arguments = ["--db", db, "follow", path]
+            var env = ProcessInfo.processInfo.environment
+            env["LOGSTORE_DB"] = nil
+            process.environment = env
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = try FileHandle(forWritingTo: stderrFile)
+            try process.run()
+        }
+
+        /// Sends `signal` and waits for the exit; returns the exit status and stderr.
+        func stop(_ signal: Int32 = SIGTERM) throws -> (status: Int32, stderr: String) {
+            if process.isRunning { kill(process.processIdentifier, signal) }
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: try Data(contentsOf: stderrFile), as: UTF8.self))
+        }
+
+        deinit {
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+        }
+    }
+
+    /// The epochs in the store after epoch 0, oldest first, as `source` strings.
+    func sources() throws -> [String] {
+        let r = try logstore(["--db", db, "log", "--json"])
+        return r.stdout.split(separator: "\n").compactMap { line in
+            line.firstMatch(of: /"source": "([^"]*)"/).map { String($0.1) }
+        }.filter { $0 != "init" }.reversed()
+    }
+
+    /// Waits (up to 10 s) until the store has `count` epochs after epoch 0.
+    func waitForEpochs(_ count: Int, file: StaticString = #filePath, line: UInt = #line) throws {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: db), try sources().count >= count { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTFail("timed out waiting for \(count) epochs; have \(try sources())", file: file, line: line)
+    }
+
+    func ys() throws -> String {
+        let r = try logstore(["--db", db, "export", "--env", "main", "--window", "w"])
+        return String(r.stdout.firstMatch(of: /"y": (\[[^\]]*\])/)?.1 ?? "")
+    }
+
+    func testNewLinesAreImportedAsTheyArriveAndSIGTERMStopsCleanly() throws {
+        try writeLines([Lines.create(), Lines.append(1)], to: "run.jsonl", in: dir)
+        let follower = try Follower(db: db, path: logPath, in: dir)
+        try waitForEpochs(2)
+        try append(Lines.append(2) + "\n" + Lines.append(3) + "\n", to: logPath)
+        try waitForEpochs(4)
+        // half a line is left alone until its newline arrives
+        let half = Lines.append(4)
+        try append(String(half.prefix(20)), to: logPath)
+        Thread.sleep(forTimeInterval: 0.5)
+        XCTAssertEqual(try sources().count, 4)
+        try append(String(half.dropFirst(20)) + "\n", to: logPath)
+        try waitForEpochs(5)
+        let (status, stderr) = try follower.stop()
+        XCTAssertEqual(status, 0, stderr)
+        XCTAssertEqual(try ys(), "[0, 1, 2, 3, 4]")
+        XCTAssertEqual(try sources(), (1...5).map { "\(logPath):\($0)" })
+        let lines = stderr.split(separator: "\n").map(String.init)
+        XCTAssertFalse(stderr.contains("Warning"), stderr)
+        XCTAssertFalse(stderr.contains("\u{1B}"), "no terminal escapes when stderr is not a terminal: \(stderr)")
+        XCTAssertEqual(lines.first, "\(logPath): 2 messages, 2 points, epochs 1…2 (0 refused, 0 failed)")
+        XCTAssertTrue(try XCTUnwrap(lines.last).hasPrefix("imported 5 messages, 5 points, 1 env (0 refused, 0 failed, 0 skipped) in "), stderr)
+    }
+
+    func testSIGINTStopsCleanlyToo() throws {
+        try writeLines([Lines.create()], to: "run.jsonl", in: dir)
+        let follower = try Follower(db: db, path: logPath, in: dir)
+        try waitForEpochs(1)
+        XCTAssertEqual(try follower.stop(SIGINT).status, 0)
+    }
+
+    func testFollowingAgainAfterAStopResumesExactlyOnce() throws {
+        try writeLines([Lines.create(), Lines.append(1)], to: "run.jsonl", in: dir)
+        var follower = try Follower(db: db, path: logPath, in: dir)
+        try waitForEpochs(2)
+        XCTAssertEqual(try follower.stop().status, 0)
+        try append(Lines.append(2) + "\n", to: logPath)
+        follower = try Follower(db: db, path: logPath, in: dir)
+        try waitForEpochs(3)
+        try append(Lines.append(3) + "\n", to: logPath)
+        try waitForEpochs(4)
+        XCTAssertEqual(try follower.stop().status, 0)
+        XCTAssertEqual(try ys(), "[0, 1, 2, 3]")
+        XCTAssertEqual(try sources(), (1...4).map { "\(logPath):\($0)" })
+    }
+
+    func testAKilledFollowerResumesWithoutLosingOrRepeatingALine() throws {
+        try writeLines([Lines.create(), Lines.append(1)], to: "run.jsonl", in: dir)
+        var follower = try Follower(db: db, path: logPath, in: dir)
+        try waitForEpochs(2)
+        XCTAssertEqual(try follower.stop(SIGKILL).status, SIGKILL)
+        try append(Lines.append(2) + "\n", to: logPath)
+        follower = try Follower(db: db, path: logPath, in: dir)
+        try waitForEpochs(3)
+        XCTAssertEqual(try follower.stop().status, 0)
+        XCTAssertEqual(try sources(), (1...3).map { "\(logPath):\($0)" })
+    }
+
+    func testATruncatedLogStartsOverAsANewFile() throws {
+        try writeLines([Lines.create(), Lines.append(1), Lines.append(2)], to: "run.jsonl", in: dir)
+        let follower = try Follower(db: db, path: logPath, in: dir)
+        try waitForEpochs(3)
+        // the run restarts: same first line, shorter file
+        try writeLines([Lines.create(), Lines.append(7)], to: "run.jsonl", in: dir)
+        try waitForEpochs(5)
+        let (status, stderr) = try follower.stop()
+        XCTAssertEqual(status, 0)
+        XCTAssertTrue(stderr.contains("\(logPath): truncated; starting over\n") || stderr.contains("\(logPath): replaced by a new file; starting over\n"), stderr)
+        XCTAssertEqual(try ys(), "[0, 7]")
+    }
+
+    func testARotatedLogIsFollowedUnderItsName() throws {
+        try writeLines([Lines.create(), Lines.append(1)], to: "run.jsonl", in: dir)
+        let follower = try Follower(db: db, path: logPath, in: dir)
+        try waitForEpochs(2)
+        try FileManager.default.moveItem(atPath: logPath, toPath: logPath + ".1")
+        // a file longer than the old one, so only its inode tells it is new
+        try writeLines([Lines.create(), Lines.append(5), Lines.append(6), Lines.append(7)], to: "run.jsonl", in: dir)
+        try waitForEpochs(6)
+        let (status, stderr) = try follower.stop()
+        XCTAssertEqual(status, 0)
+        XCTAssertTrue(stderr.contains("\(logPath): replaced by a new file; starting over\n"), stderr)
+        XCTAssertEqual(try ys(), "[0, 5, 6, 7]")
+    }
+
+    func testAFileThatDoesNotExistYetIsWaitedFor() throws {
+        let follower = try Follower(db: db, path: logPath, in: dir)
+        Thread.sleep(forTimeInterval: 0.3)
+        try writeLines([Lines.create()], to: "run.jsonl", in: dir)
+        try waitForEpochs(1)
+        let (status, stderr) = try follower.stop()
+        XCTAssertEqual(status, 0)
+        XCTAssertTrue(stderr.hasPrefix("waiting for \(logPath) to appear\n"), stderr)
+    }
+
+    func testAMalformedLineStopsWithItsPlace() throws {
+        try writeLines([Lines.create(), "{oops"], to: "run.jsonl", in: dir)
+        let follower = try Follower(db: db, path: logPath, in: dir)
+        follower.process.waitUntilExit()
+        let (status, stderr) = try follower.stop()
+        XCTAssertEqual(status, 1)
+        XCTAssertTrue(normalizingSeconds(stderr).hasSuffix("""
+            imported 1 message, 1 point, 1 env (0 refused, 0 failed, 0 skipped) in T s
+            Error: \(logPath):2: invalid JSON at byte 1: expected property name in double quotes
+
+            """), stderr)
+    }
+}
