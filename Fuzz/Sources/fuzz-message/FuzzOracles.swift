@@ -1,0 +1,1 @@
+../../../Tests/LogStoreTests/Fuzz/FuzzOracles.swift
