@@ -4,7 +4,10 @@
 /// Both escape `"` and `\` and every byte below 0x20 (`\b \f \n \r \t` by name, the others as
 /// `\u00XX`, lowercase hex). The ASCII form also escapes 0x7F and every non-ASCII scalar as
 /// `\uXXXX`, above U+FFFF as a UTF-16 surrogate pair; the other form copies them as UTF-8.
-/// Both write the scalars that stand for lone surrogates as the surrogate's `\uDXXX` escape.
+/// Both write the scalars that stand for lone surrogates as the surrogate's `\uDXXX` escape,
+/// except a lone low surrogate that directly follows a lone high one: `\uD8XX\uDCXX` would
+/// read back as one paired scalar, so that one is written as the scalar that stands for it
+/// (U+10DC00…U+10DFFF, as Python writes that scalar), which reads back as the same value.
 enum JSONStringEscaper {
     static func append(_ s: String, ensureASCII: Bool, to out: inout [UInt8]) {
         let done: Void? = s.utf8.withContiguousStorageIfAvailable { utf8 in
@@ -22,6 +25,8 @@ enum JSONStringEscaper {
         let limit: UInt8 = ensureASCII ? 0x7F : 0xFF
         var i = 0
         var runStart = 0
+        // The index just after the last lone high surrogate written as `\uDXXX`.
+        var loneHighEnd = -1
         while i < utf8.count {
             let b = utf8[i]
             // 0xF4 leads the scalars that stand for lone surrogates (see LoneSurrogate).
@@ -36,8 +41,9 @@ enum JSONStringEscaper {
             } else {
                 // A multi-byte scalar: always with ensureASCII, otherwise only a 0xF4 lead.
                 let (scalar, length) = decodeScalar(utf8, at: i)
-                if let surrogate = LoneSurrogate.surrogate(for: scalar) {
+                if let surrogate = LoneSurrogate.surrogate(for: scalar), surrogate < 0xDC00 || i != loneHighEnd {
                     appendUnicodeEscape(surrogate, to: &out)
+                    if surrogate < 0xDC00 { loneHighEnd = i + length }
                 } else if !ensureASCII {
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[i..<i + length]))
                 } else if scalar >= 0x10000 {

@@ -2,7 +2,8 @@
 /// `json.dumps` writes it back as `\ud83d`); Swift strings cannot. The reader therefore maps a
 /// lone surrogate U+D800…U+DFFF to the private-use scalar U+10D800…U+10DFFF (the surrogate
 /// plus 0x100000), and the writer maps that range back to a `\uDXXX` escape, so such strings
-/// round-trip exactly as visdom keeps them.
+/// round-trip exactly as visdom keeps them (one exception, so that a lone high surrogate and a
+/// lone low one that follows it do not read back as a pair: see `JSONStringEscaper`).
 ///
 /// The price: a genuine U+10D800…U+10DFFF (Supplementary Private Use Area-B) in input is
 /// written back as a lone-surrogate escape.
