@@ -115,6 +115,7 @@ public final class LogStore: Sendable {
             if e.isNotADatabase { return .notAStore(path: path, reason: "file is not a database") }
             if e.isReadOnly { return .readOnly(path: path) }
             if e.isFull { return .full(path: path) }
+            if e.isCantOpen { return .io(path: path, reason: "cannot open the store (\(e.message))") }
             return .sqlite(e)
         case let e as PyError: return .corrupt("\(e)")
         default: return .corrupt("\(error)")

@@ -15,7 +15,7 @@ enum CLI {
     static var commands: [any Command.Type] {
         [
             ImportCommand.self, FollowCommand.self, ListCommand.self, LogCommand.self, ExportCommand.self,
-            CheckCommand.self, HelpCommand.self,
+            ForkCommand.self, CompactCommand.self, CheckCommand.self, HelpCommand.self,
         ]
     }
 
@@ -63,7 +63,7 @@ struct Context {
 
     /// Opens the store at `db`. A store to be created needs its directory: SQLite's own error
     /// for a missing one would not name the path.
-    func openStore(readOnly: Bool = false) throws -> LogStore {
+    func openStore(readOnly: Bool = false, durability: LogStore.Durability = .normal) throws -> LogStore {
         if !readOnly && !FileManager.default.fileExists(atPath: db) {
             let parent = (db as NSString).deletingLastPathComponent
             var isDirectory: ObjCBool = false
@@ -71,7 +71,7 @@ struct Context {
                 throw CommandFailure("\(db): cannot create the store: no directory \(parent)")
             }
         }
-        return try LogStore(path: db, options: .init(readOnly: readOnly))
+        return try LogStore(path: db, options: .init(readOnly: readOnly, durability: durability))
     }
 }
 

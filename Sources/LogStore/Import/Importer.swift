@@ -39,10 +39,17 @@ public struct Importer: Sendable {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw .io(path: path, reason: "no such file") }
         if isDir.boolValue { throw .io(path: path, reason: "is a directory") }
         var probe = try LineReader(path: path, from: 0)
-        let head = try probe.next()?.bytes ?? []
-        switch head.first(where: { !JSONWhitespace.contains($0) }) ?? (probe.partial > 0 ? UInt8(ascii: "{") : 0) {
+        let head = try probe.next()
+        // An env file may have no newline at all; a replay log may still be writing its first line.
+        switch try Self.firstByte(path) {
         case UInt8(ascii: "{"): return try importEnvFile(path)
-        case UInt8(ascii: "["): return try importReplayLog(path, firstLine: head)
+        case UInt8(ascii: "["):
+            guard let head else {
+                var summary = Summary()
+                summary.warnings.append("\(path):1: incomplete last line (no newline yet); not imported")
+                return summary
+            }
+            return try importReplayLog(path, firstLine: head.bytes)
         case 0: throw .badInput(place: path, reason: "empty file")
         default: throw .badInput(place: "\(path):1", reason: "neither a visdom replay log nor an env file")
         }
@@ -126,6 +133,16 @@ public struct Importer: Sendable {
         }
         try flush()
         return summary
+    }
+
+    /// The file's first byte that is not JSON whitespace; 0 for an empty file.
+    static func firstByte(_ path: String) throws(LogStoreError) -> UInt8 {
+        guard let h = FileHandle(forReadingAtPath: path) else { throw .io(path: path, reason: "cannot read the file") }
+        defer { try? h.close() }
+        while let data = try? h.read(upToCount: 4096), !data.isEmpty {
+            if let b = data.first(where: { !JSONWhitespace.contains($0) }) { return b }
+        }
+        return 0
     }
 
     static func size(of path: String) -> Int64? {

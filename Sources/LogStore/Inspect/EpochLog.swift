@@ -35,17 +35,17 @@ public struct EpochRecord: Sendable, Equatable {
 
 extension LogStore {
     /// The epochs, newest first: all of them, or those whose message addressed env `env`
-    /// (by name, whichever incarnation), at most `limit` of them (nil: no limit; 0 or less:
-    /// none).
-    public func epochs(env: String? = nil, limit: Int? = nil) throws(LogStoreError) -> [EpochRecord] {
+    /// (by name, whichever incarnation), only those after epoch `since` when given, at most
+    /// `limit` of them (nil: no limit; 0 or less: none).
+    public func epochs(env: String? = nil, since: Int64? = nil, limit: Int? = nil) throws(LogStoreError) -> [EpochRecord] {
         let sqlLimit: Int64 = limit.map { Int64(max($0, 0)) } ?? -1  // SQLite: a negative LIMIT is none
         return try read(asOf: nil) { db, _ in
             var records: [EpochRecord] = []
             try db.forEach(
                 """
                 SELECT epoch, time_ms, source, endpoint, env, win, status, detail FROM epoch
-                WHERE ?1 IS NULL OR env = ?1 ORDER BY epoch DESC LIMIT ?2
-                """, [env.map(SQLValue.text) ?? .null, .integer(sqlLimit)]) { st in
+                WHERE (?1 IS NULL OR env = ?1) AND epoch > ?3 ORDER BY epoch DESC LIMIT ?2
+                """, [env.map(SQLValue.text) ?? .null, .integer(sqlLimit), .integer(since ?? -1)]) { st in
                 records.append(EpochRecord(
                     epoch: st.int64(0), timeMS: st.int64(1), source: st.text(2), endpoint: st.text(3),
                     env: st.isNull(4) ? nil : st.text(4), window: st.isNull(5) ? nil : st.text(5),

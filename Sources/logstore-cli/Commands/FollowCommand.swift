@@ -18,11 +18,14 @@ enum FollowCommand: Command {
             line. Status goes to stderr: one updating line on a terminal, else one line per batch.
             """,
         positional: .one("PATH", help: "The replay log to follow"),
-        options: [.init(name: "--skip-bad", valueName: nil, help: "Warn about each malformed line and go on")],
+        options: [
+            .init(name: "--skip-bad", valueName: nil, help: "Warn about each malformed line and go on"),
+            CommandSpec.durabilityOption,
+        ],
         examples: ["logstore --db run.db follow run.jsonl"])
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
-        let store = try context.openStore()
+        let store = try context.openStore(durability: try arguments.durability())
         let follower = Follower(path: arguments.positionals[0], store: store, skipBad: arguments.flag("--skip-bad"),
                                 terminal: context.terminal)
         try follower.run()

@@ -21,6 +21,7 @@ enum ImportCommand: Command {
         options: [
             .init(name: "--skip-bad", valueName: nil, help: "Warn about each malformed line and go on"),
             .init(name: "--again", valueName: nil, help: "Import from the start, even what was imported before"),
+            CommandSpec.durabilityOption,
         ],
         examples: ["logstore import ~/.visdom run.jsonl"])
 
@@ -50,7 +51,7 @@ enum ImportCommand: Command {
                 inputs.append(Input(path: path, bytes: size(of: path)))
             }
         }
-        let store = try context.openStore()
+        let store = try context.openStore(durability: try arguments.durability())
         let importer = Importer(store: store, skipBad: arguments.flag("--skip-bad"), again: arguments.flag("--again"))
         let firstEpoch = store.lastEpoch
         let started = Date()

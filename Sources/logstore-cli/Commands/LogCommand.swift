@@ -15,15 +15,16 @@ enum LogCommand: Command {
             """,
         options: [
             .init(name: "--env", valueName: "ENV", help: "Only epochs whose message addressed this env"),
+            .init(name: "--since", valueName: "EPOCH", help: "Only the epochs after EPOCH"),
             .init(name: "--limit", valueName: "N", help: "At most N epochs"),
             .init(name: "--json", valueName: nil, help: "One JSON object per line"),
         ],
-        examples: ["logstore log --env main --limit 20"])
+        examples: ["logstore log --env main --limit 20", "logstore log --since 1200 --json   # what happened after epoch 1200"])
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
         let limit = try arguments.count("--limit")
         let store = try context.openStore(readOnly: true)
-        let records = try store.epochs(env: arguments.value("--env"), limit: limit)
+        let records = try store.epochs(env: arguments.value("--env"), since: try arguments.epoch("--since"), limit: limit)
         if arguments.flag("--json") {
             for r in records {
                 context.stdout.write(jsonLine([

@@ -1,3 +1,5 @@
+import LogStore
+
 /// What one command accepts, and the words of its help page. The parser and the help page are
 /// both read from this one value, so what `--help` shows is exactly what the parser takes.
 struct CommandSpec: Sendable {
@@ -34,6 +36,11 @@ struct CommandSpec: Sendable {
     let examples: [String]
     /// Whether `--db PATH` applies (every command except `help`).
     var usesStore = true
+
+    /// `--durability`, for the commands that write.
+    static let durabilityOption = Option(
+        name: "--durability", valueName: "MODE",
+        help: "normal (default: survives a crash of the process) or full (also a power loss; slower)")
 
     func option(named name: String) -> Option? { options.first { $0.name == name } }
 
@@ -77,6 +84,20 @@ struct ParsedArguments {
 
     func value(_ name: String) -> String? { values[name] }
     func flag(_ name: String) -> Bool { flags.contains(name) }
+
+    /// The option's value as an epoch number; nil when the option is absent.
+    func epoch(_ name: String) throws(ParserError) -> Int64? {
+        try count(name).map { Int64($0) }
+    }
+
+    /// `--durability normal|full` (default normal).
+    func durability() throws(ParserError) -> LogStore.Durability {
+        guard let text = values["--durability"] else { return .normal }
+        guard let d = LogStore.Durability(rawValue: text) else {
+            throw .invalidValue(option: "--durability", valueName: "MODE", value: text, expected: "normal or full")
+        }
+        return d
+    }
 
     /// The option's value as a whole number >= 0; nil when the option is absent.
     func count(_ name: String) throws(ParserError) -> Int? {

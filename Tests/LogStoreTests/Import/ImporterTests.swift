@@ -68,6 +68,18 @@ final class ImporterTests: XCTestCase {
         XCTAssertEqual(try xs(store), [0, 1])
     }
 
+    func testALogStillWritingItsFirstLineImportsNothingYet() throws {
+        let dir = try temporaryDirectory(self)
+        let log = dir.appendingPathComponent("new.jsonl")
+        try String(line1.prefix(30)).write(to: log, atomically: true, encoding: .utf8)
+        let store = try LogStore(path: dir.appendingPathComponent("s.db").path)
+        let s = try Importer(store: store).importFile(log.path)
+        XCTAssertEqual(s.messages, 0)
+        XCTAssertEqual(s.warnings, ["\(log.path):1: incomplete last line (no newline yet); not imported"])
+        try (line1 + "\n").write(to: log, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try Importer(store: store).importFile(log.path).messages, 1)
+    }
+
     func testAnEnvFileIsNamedAfterTheFileAndReimportingItChangesNothing() throws {
         let dir = try temporaryDirectory(self)
         let file = dir.appendingPathComponent("exp_1.json")
