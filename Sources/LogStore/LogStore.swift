@@ -210,9 +210,8 @@ public final class LogStore: Sendable {
             throw .badInput(place: source, reason: "field 'jsons' must be an object of windows")
         }
         guard let reload = o["reload"] else { throw .badInput(place: source, reason: "field 'reload' is missing") }
-        for (wid, w) in jsons.pairs {
-            guard case .object = w else { throw .badInput(place: source, reason: "window '\(wid)' is not an object") }
-        }
+        // A window may be any JSON value: visdom loads env files without looking inside, and
+        // `win_data` stores whatever JSON it is given as one window (a list, a number, ...).
         return try write { ctx in
             let epoch = ctx.nextEpoch()
             try EpochWriter(ctx.db, epoch: epoch).importEnv(name, windows: jsons, reload: reload)
