@@ -1,4 +1,5 @@
 import Foundation
+import LogStore
 import XCTest
 
 /// `logstore follow`: the built binary tails a replay log that the test appends to, then is
@@ -174,5 +175,28 @@ final class FollowCommandTests: XCTestCase {
             Error: \(logPath):2: invalid JSON at byte 1: expected property name in double quotes
 
             """), stderr)
+    }
+
+    func testSIGTERMDuringALongBacklogStopsAfterTheCurrentBatch() throws {
+        var lines = [Lines.create()]
+        for i in 1...30_000 { lines.append(Lines.append(i)) }
+        _ = try writeLines(lines, to: "run.jsonl", in: dir)
+        func epochs() -> Int64 { (try? LogStore(path: db, options: .init(readOnly: true)).lastEpoch) ?? 0 }
+        func waitFor(_ done: () -> Bool) {
+            let deadline = Date().addingTimeInterval(60)
+            while !done() && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        let follower = try Follower(db: db, path: logPath, in: dir)
+        waitFor { epochs() > 0 }
+        let asked = Date()
+        let (status, _) = try follower.stop()
+        XCTAssertEqual(status, 0)
+        XCTAssertLessThan(Date().timeIntervalSince(asked), 5, "stopped between batches, not after the whole backlog")
+        XCTAssertLessThan(epochs(), Int64(lines.count), "the backlog was cut short")
+        // following again resumes exactly after the last committed batch
+        let again = try Follower(db: db, path: logPath, in: dir)
+        waitFor { epochs() >= Int64(lines.count) }
+        _ = try again.stop()
+        XCTAssertEqual(epochs(), Int64(lines.count))
     }
 }

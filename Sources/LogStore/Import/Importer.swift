@@ -26,6 +26,9 @@ public struct Importer: Sendable {
     public var skipBad: Bool
     /// Import from the start even if the file was imported before.
     public var again: Bool
+    /// Asked after each committed batch; `true` ends the import there (what is committed
+    /// stays, and the next import resumes after it). Lets `follow` stop promptly on a signal.
+    public var shouldStop: (@Sendable () -> Bool)?
 
     public init(store: LogStore, batchSize: Int = 2000, skipBad: Bool = false, again: Bool = false) {
         self.store = store
@@ -126,6 +129,7 @@ public struct Importer: Sendable {
             if batch.count >= batchSize {
                 batchEnd = (lineNo, line.end)
                 try flush()
+                if shouldStop?() == true { return summary }
             }
         }
         if reader.partial > 0 {

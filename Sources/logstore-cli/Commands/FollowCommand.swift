@@ -46,6 +46,9 @@ final class Follower: @unchecked Sendable {
     let skipBad: Bool
     private let status: StatusLine
     private let queue = DispatchQueue(label: "logstore.follow")
+    /// Signals arrive here, not on `queue`, so a stop request is seen while an import runs.
+    private let signalQueue = DispatchQueue(label: "logstore.follow.signals")
+    private let stopRequested = StopRequest()
     private let finished = DispatchSemaphore(value: 0)
     private let started = Date()
     private let firstEpoch: Int64
@@ -73,9 +76,12 @@ final class Follower: @unchecked Sendable {
     func run() throws {
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
-        let signals = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: queue) }
+        let signals = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: signalQueue) }
         for s in signals {
-            s.setEventHandler { [self] in stop(nil) }
+            s.setEventHandler { [self] in
+                stopRequested.set()
+                queue.async { self.stop(nil) }
+            }
             s.resume()
         }
         let timer = DispatchSource.makeTimerSource(queue: queue)
@@ -140,7 +146,9 @@ final class Follower: @unchecked Sendable {
         case .replayLog: break
         }
         let before = store.lastEpoch
-        let s = try Importer(store: store, skipBad: skipBad, again: startOver).importFile(path)
+        var importer = Importer(store: store, skipBad: skipBad, again: startOver)
+        importer.shouldStop = { [stopRequested] in stopRequested.isSet }
+        let s = try importer.importFile(path)
         if s.messages > 0 || s.skippedLines > 0 { startOver = false }
         for w in s.warnings where !w.hasSuffix("incomplete last line (no newline yet); not imported") {
             status.print(status.terminal.warning(DisplayWidth.sanitize(w)))
@@ -159,5 +167,22 @@ final class Follower: @unchecked Sendable {
             let points = (try? store.pointsAdded(sinceEpoch: before)) ?? 0
             StandardError.write("\(path): \(Format.count(s.messages, "message")), \(Format.count(points, "point")), \(epochs) (\(s.refused) refused, \(s.failed) failed)\n")
         }
+    }
+}
+
+/// Set once by a signal handler, read by the importer between batches.
+final class StopRequest: @unchecked Sendable {
+    // `lock` guards `flag`.
+    private let lock = NSLock()
+    private var flag = false
+    func set() {
+        lock.lock()
+        flag = true
+        lock.unlock()
+    }
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return flag
     }
 }
