@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JSON object: a `PyDict` of JSON values.
 public typealias JSONObject = PyDict<JSONValue>
 
@@ -13,7 +19,11 @@ public typealias JSONObject = PyDict<JSONValue>
 public struct PyDict<Value: Sendable>: Sendable {
     public private(set) var keys: [String] = []
     public private(set) var values: [Value] = []
-    private var index: [ExactKey: Int] = [:]
+    /// Key → position, built only once the dict holds more than `scanLimit` keys. Below that,
+    /// comparing the key with each key in turn is cheaper than hashing it, and most of visdom's
+    /// dicts (traces, markers, layouts, messages) are that small.
+    private var index: [ExactKey: Int]?
+    private static var scanLimit: Int { 16 }
 
     public init() {}
 
@@ -24,18 +34,32 @@ public struct PyDict<Value: Sendable>: Sendable {
     public var count: Int { keys.count }
     public var isEmpty: Bool { keys.isEmpty }
 
-    public func contains(_ key: String) -> Bool { index[ExactKey(key)] != nil }
+    /// Makes room for `n` keys, for a caller that knows how many it will add.
+    public mutating func reserveCapacity(_ n: Int) {
+        keys.reserveCapacity(n)
+        values.reserveCapacity(n)
+    }
+
+    /// The position of `key`, nil if it is missing.
+    private func position(of key: String) -> Int? {
+        if let index { return index[ExactKey(key)] }
+        return keys.firstIndex { ExactKey.equal($0, key) }
+    }
+
+    public func contains(_ key: String) -> Bool { position(of: key) != nil }
 
     public subscript(key: String) -> Value? {
-        get { index[ExactKey(key)].map { values[$0] } }
+        get { position(of: key).map { values[$0] } }
         set {
-            let k = ExactKey(key)
-            if let i = index[k] {
+            if let i = position(of: key) {
                 if let newValue { values[i] = newValue } else { remove(at: i) }
             } else if let newValue {
-                index[k] = keys.count
+                index?[ExactKey(key)] = keys.count
                 keys.append(key)
                 values.append(newValue)
+                if index == nil && keys.count > Self.scanLimit {
+                    index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { (ExactKey($1), $0) })
+                }
             }
         }
     }
@@ -44,23 +68,25 @@ public struct PyDict<Value: Sendable>: Sendable {
     /// Returns nil without calling `body` when the key is missing.
     @discardableResult
     public mutating func modify<R>(_ key: String, _ body: (inout Value) throws -> R) rethrows -> R? {
-        guard let i = index[ExactKey(key)] else { return nil }
+        guard let i = position(of: key) else { return nil }
         return try body(&values[i])
     }
 
     @discardableResult
     public mutating func removeValue(forKey key: String) -> Value? {
-        guard let i = index[ExactKey(key)] else { return nil }
+        guard let i = position(of: key) else { return nil }
         let v = values[i]
         remove(at: i)
         return v
     }
 
     private mutating func remove(at i: Int) {
-        index[ExactKey(keys[i])] = nil
+        index?[ExactKey(keys[i])] = nil
         keys.remove(at: i)
         values.remove(at: i)
-        for j in i..<keys.count { index[ExactKey(keys[j])] = j }
+        if index != nil {
+            for j in i..<keys.count { index![ExactKey(keys[j])] = j }
+        }
     }
 
     /// Key/value pairs in dict order.
@@ -72,7 +98,7 @@ extension PyDict: Equatable where Value: Equatable {
     public static func == (lhs: PyDict, rhs: PyDict) -> Bool {
         guard lhs.keys.count == rhs.keys.count else { return false }
         for i in lhs.keys.indices {
-            guard lhs.keys[i].unicodeScalars.elementsEqual(rhs.keys[i].unicodeScalars),
+            guard ExactKey.equal(lhs.keys[i], rhs.keys[i]),
                 lhs.values[i] == rhs.values[i]
             else { return false }
         }
@@ -84,7 +110,20 @@ extension PyDict: Equatable where Value: Equatable {
 struct ExactKey: Hashable, Sendable {
     let string: String
     init(_ string: String) { self.string = string }
-    static func == (a: ExactKey, b: ExactKey) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
+    static func == (a: ExactKey, b: ExactKey) -> Bool { equal(a.string, b.string) }
+
+    /// Same Unicode scalars, i.e. the same UTF-8 bytes (not Swift's canonical equivalence).
+    @inline(__always)
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let x = a.utf8, y = b.utf8
+        guard x.count == y.count else { return false }
+        let fast = x.withContiguousStorageIfAvailable { p in
+            y.withContiguousStorageIfAvailable { q in
+                p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0
+            }
+        }
+        return (fast ?? nil) ?? x.elementsEqual(y)
+    }
     func hash(into hasher: inout Hasher) {
         var s = string
         s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }

@@ -118,6 +118,7 @@ enum ValueCodec {
             case .object:
                 let n = try count()
                 var o = JSONObject()
+                o.reserveCapacity(n)
                 for _ in 0..<n {
                     let k = try string()
                     o[k] = try json()
@@ -142,6 +143,7 @@ enum ValueCodec {
                 offset += 1
                 let n = try count()
                 var o = PyDict<PaneValue>()
+                o.reserveCapacity(n)
                 for _ in 0..<n {
                     let k = try string()
                     o[k] = try pane()
