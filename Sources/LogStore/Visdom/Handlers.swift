@@ -63,7 +63,8 @@ enum Handlers {
     /// `escape_eid(eid)`.
     static func escapeEID(_ v: PaneValue) throws -> String {
         guard case .string(let s) = v else { throw PyError.attributeError(v, "replace") }
-        return s.replacingOccurrences(of: "/", with: "_")
+        // Every message names its env: skip Foundation's replace when there is nothing to replace.
+        return s.utf8.contains(UInt8(ascii: "/")) ? s.replacingOccurrences(of: "/", with: "_") : s
     }
 
     /// `extract_eid(args)`: "main" when eid is missing or None.

@@ -5,10 +5,30 @@ import Foundation
 /// env is written in that order.
 enum WindowBuilder {
     /// A fresh visdom-style window id (`window_<uuid4>`), used when a message names none.
-    static func newWindowID() -> String { "window_" + UUID().uuidString.lowercased() }
+    static func newWindowID() -> String { "window_" + uuid4() }
 
     /// A fresh `contentID`, in the format visdom gives it (a uuid4 string).
-    static func newContentID() -> String { UUID().uuidString.lowercased() }
+    static func newContentID() -> String { uuid4() }
+
+    /// A random (version 4) UUID as lowercase text, like Python's `str(uuid.uuid4())`. Drawn from
+    /// the system generator directly: Foundation's `UUID()` opens /dev/urandom on every call on
+    /// Linux, and every update makes a new contentID.
+    static func uuid4() -> String {
+        var g = SystemRandomNumberGenerator()
+        let halves: (UInt64, UInt64) = (g.next(), g.next())
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for i in 0..<16 {
+            var b = UInt8(truncatingIfNeeded: (i < 8 ? halves.0 : halves.1) >> (8 * UInt64(i % 8)))
+            if i == 6 { b = b & 0x0F | 0x40 }  // version 4
+            if i == 8 { b = b & 0x3F | 0x80 }  // RFC 4122 variant
+            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
+            out.append(hex[Int(b >> 4)])
+            out.append(hex[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 
     static func window(_ args: PaneValue, _ source: SeriesSource) throws -> PaneValue {
         var uid = try pyDictGet(args, "win", .null)
