@@ -10,6 +10,15 @@ final class EpochWriter: VisdomState {
     private let catalog: Catalog
     /// Head bytes of windows as loaded in this epoch, to skip writing an unchanged head.
     private var loadedHeads: [Int64: [UInt8]] = [:]
+    /// Env and window incarnations already looked up in this epoch: visdom's handlers ask for
+    /// the same ones several times per message. Every write of an env or window row clears them.
+    private var envs: [ExactKey: Int64?] = [:]
+    private var windows: [WindowKey: Catalog.WindowRow?] = [:]
+
+    private struct WindowKey: Hashable {
+        let env: Int64
+        let wid: ExactKey
+    }
 
     init(_ db: Connection, epoch: Int64) {
         self.db = db
@@ -20,17 +29,32 @@ final class EpochWriter: VisdomState {
 
     var series: SeriesSource { seriesStore }
 
+    private func liveEnv(_ eid: String) throws -> Int64? {
+        if let known = envs[ExactKey(eid)] { return known }
+        let id = try catalog.env(eid)
+        envs[ExactKey(eid)] = id
+        return id
+    }
+
+    private func liveWindow(_ wid: String, env: Int64) throws -> Catalog.WindowRow? {
+        let key = WindowKey(env: env, wid: ExactKey(wid))
+        if let known = windows[key] { return known }
+        let row = try catalog.window(wid, env: env)
+        windows[key] = row
+        return row
+    }
+
     // MARK: reads
 
-    func envExists(_ eid: String) throws -> Bool { try catalog.env(eid) != nil }
+    func envExists(_ eid: String) throws -> Bool { try liveEnv(eid) != nil }
 
     func windowIDs(_ eid: String) throws -> [String]? {
-        guard let env = try catalog.env(eid) else { return nil }
+        guard let env = try liveEnv(eid) else { return nil }
         return try catalog.windows(ofEnv: env).map(\.wid)
     }
 
     func pane(_ wid: String, in eid: String) throws -> PaneValue? {
-        guard let env = try catalog.env(eid), let w = try catalog.window(wid, env: env),
+        guard let env = try liveEnv(eid), let w = try liveWindow(wid, env: env),
             let bytes = try catalog.headBytes(w.windowID)
         else { return nil }
         loadedHeads[w.windowID] = bytes
@@ -41,11 +65,12 @@ final class EpochWriter: VisdomState {
 
     func createEnv(_ eid: String) throws {
         try db.run("INSERT INTO env(name, epoch) VALUES (?, ?)", [.text(eid), .integer(epoch)])
+        forgetLookups()
     }
 
     func storePane(_ pane: PaneValue, id wid: String, in eid: String, replacing: Bool) throws {
-        guard let env = try catalog.env(eid) else { throw StoreInvariantError("env \(eid) vanished mid-epoch") }
-        let current = try catalog.window(wid, env: env)
+        guard let env = try liveEnv(eid) else { throw StoreInvariantError("env \(eid) vanished mid-epoch") }
+        let current = try liveWindow(wid, env: env)
         let windowID: Int64
         if let current, !replacing {
             windowID = current.windowID
@@ -63,13 +88,14 @@ final class EpochWriter: VisdomState {
     }
 
     func removeWindow(_ wid: String, in eid: String) throws {
-        guard let env = try catalog.env(eid), let w = try catalog.window(wid, env: env) else { return }
+        guard let env = try liveEnv(eid), let w = try liveWindow(wid, env: env) else { return }
         try endWindow(w.windowID)
     }
 
     func deleteEnv(_ eid: String) throws {
-        guard let env = try catalog.env(eid) else { return }
+        guard let env = try liveEnv(eid) else { return }
         try db.run("INSERT INTO env_end(env_id, epoch) VALUES (?, ?)", [.integer(env), .integer(epoch)])
+        forgetLookups()
     }
 
     func forkEnv(_ from: String, to: String) throws { try forkEnv(from, to: to, asOf: .max) }
@@ -80,9 +106,9 @@ final class EpochWriter: VisdomState {
         guard let source = try catalog.env(from) else { return }
         let windows = try catalog.windows(ofEnv: source)
         let reload = try catalog.reload(source)
-        if try self.catalog.env(to) != nil { try deleteEnv(to) }
+        if try liveEnv(to) != nil { try deleteEnv(to) }
         try createEnv(to)
-        guard let target = try self.catalog.env(to) else { return }
+        guard let target = try liveEnv(to) else { return }
         try setReload(reload, env: target)
         for w in windows {
             guard var head = try catalog.head(w.windowID) else { continue }
@@ -98,7 +124,7 @@ final class EpochWriter: VisdomState {
     }
 
     func replaceWindows(_ windows: [(String, PaneValue)], in eid: String) throws {
-        guard let env = try catalog.env(eid) else { return }
+        guard let env = try liveEnv(eid) else { return }
         for w in try catalog.windows(ofEnv: env) { try endWindow(w.windowID) }
         for (wid, pane) in windows {
             try storePane(pane, id: wid, in: eid, replacing: true)
@@ -107,9 +133,9 @@ final class EpochWriter: VisdomState {
 
     /// Replaces env `name` wholesale with `windows` and `reload` (an env file import).
     func importEnv(_ name: String, windows: JSONObject, reload: JSONValue) throws {
-        if try catalog.env(name) != nil { try deleteEnv(name) }
+        if try liveEnv(name) != nil { try deleteEnv(name) }
         try createEnv(name)
-        guard let env = try catalog.env(name) else { return }
+        guard let env = try liveEnv(name) else { return }
         try setReload(reload, env: env)
         for (slot, (wid, window)) in windows.pairs.enumerated() {
             let id = try insertWindow(env: env, wid: wid, slot: Int64(slot))
@@ -122,11 +148,19 @@ final class EpochWriter: VisdomState {
     private func insertWindow(env: Int64, wid: String, slot: Int64) throws -> Int64 {
         try db.run("INSERT INTO window(env_id, wid, slot, epoch) VALUES (?, ?, ?, ?)",
                    [.integer(env), .text(wid), .integer(slot), .integer(epoch)])
-        return db.lastInsertRowID
+        let id = db.lastInsertRowID
+        forgetLookups()
+        return id
     }
 
     private func endWindow(_ window: Int64) throws {
         try db.run("INSERT INTO window_end(window_id, epoch) VALUES (?, ?)", [.integer(window), .integer(epoch)])
+        forgetLookups()
+    }
+
+    private func forgetLookups() {
+        envs.removeAll()
+        windows.removeAll()
     }
 
     private func setReload(_ reload: JSONValue, env: Int64) throws {

@@ -145,11 +145,12 @@ final class Writer: @unchecked Sendable {
     }
 
     /// Applies the batch in one transaction, each job in its own savepoint. Returns the last
-    /// committed epoch.
+    /// committed epoch. Transaction control runs through cached statements: `execute` would
+    /// parse the same SQL again for every job.
     private func commit(_ batch: [Job], on db: Connection, after base: Int64) -> Int64 {
         let ctx = Context(db: db, lastEpoch: base)
         do {
-            try db.execute("BEGIN IMMEDIATE")
+            try db.cachedStatement("BEGIN IMMEDIATE").run()
         } catch {
             for job in batch { job.outcome = .failure(error) }
             return base
@@ -157,15 +158,15 @@ final class Writer: @unchecked Sendable {
         for job in batch {
             let before = ctx.lastEpoch
             do {
-                try db.execute("SAVEPOINT job")
+                try db.cachedStatement("SAVEPOINT job").run()
                 job.outcome = .success(try job.body(ctx))
-                try db.execute("RELEASE job")
+                try db.cachedStatement("RELEASE job").run()
             } catch {
                 job.outcome = .failure(error)
                 ctx.rewind(to: before)
                 do {
-                    try db.execute("ROLLBACK TO job")
-                    try db.execute("RELEASE job")
+                    try db.cachedStatement("ROLLBACK TO job").run()
+                    try db.cachedStatement("RELEASE job").run()
                 } catch {
                     // SQLite may already have rolled back the whole transaction (e.g. on
                     // SQLITE_FULL, https://sqlite.org/lang_transaction.html); nothing of this
@@ -176,7 +177,7 @@ final class Writer: @unchecked Sendable {
         }
         do {
             if db.isAutocommit { throw LogStoreError.corrupt("the transaction was rolled back by SQLite") }
-            try db.execute("COMMIT")
+            try db.cachedStatement("COMMIT").run()
             return ctx.lastEpoch
         } catch {
             try? db.execute("ROLLBACK")
