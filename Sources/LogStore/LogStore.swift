@@ -52,6 +52,8 @@ public final class LogStore: Sendable {
     /// nil for a read-only store.
     private let writer: Writer?
     private let readers: ReaderPool
+    /// Window JSON this handle materialized, kept while the window is unchanged (`windowJSON`).
+    let windowCache = WindowCache(capacity: 64 << 20)
 
     /// Opens the store at `path`, creating it (with the empty env "main") if the file does not
     /// exist and the store is not read-only. A file that is not a LogStore store, or that a
