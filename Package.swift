@@ -24,6 +24,11 @@ let package = Package(
             name: "logstore-cli",
             dependencies: ["LogStore"]
         ),
+        .executableTarget(
+            name: "logstore-bench",
+            dependencies: ["LogStore"],
+            path: "Benchmarks/logstore-bench"
+        ),
         .testTarget(
             name: "LogStoreTests",
             dependencies: ["LogStore"],

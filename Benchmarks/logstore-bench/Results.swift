@@ -1,0 +1,99 @@
+/// What one run measured. Every figure the report, the CSV and the chart print comes from here.
+struct Results {
+    enum SaveKind: String, CaseIterable {
+        case snapshot = "snapshot"
+        case snapshotFsync = "snapshot_fsync"
+        case deltaNormal = "delta_normal"
+        case deltaFull = "delta_full"
+
+        var title: String {
+            switch self {
+            case .snapshot: "snapshot (JSON, temp + rename)"
+            case .snapshotFsync: "snapshot + fsync"
+            case .deltaNormal: "delta, durability normal"
+            case .deltaFull: "delta, durability full"
+            }
+        }
+    }
+
+    struct Save {
+        let points: Int
+        let kind: SaveKind
+        let latency: Samples
+        /// Bytes that reached the files per save (snapshot: the file; delta: store + WAL growth).
+        let bytes: Double
+    }
+
+    struct RawCommit {
+        /// The env size of the delta saves it alternated with.
+        let points: Int
+        let durability: String
+        let latency: Samples
+    }
+
+    struct Ingest {
+        /// The size asked for (the env's nominal points); `points` is what the log holds.
+        let size: Int
+        let points: Int
+        /// "batched" (the bulk log) or "live" (one step per message).
+        let log: String
+        let stepsPerMessage: Int
+        let messages: Int
+        let logBytes: Int
+        let seconds: Double
+        let floorSeconds: Double
+        let floorRows: Int
+        let floorBytes: Int
+        /// Store + WAL size after the import, store closed.
+        let storeBytes: Int64
+        var pointsPerSecond: Double { Double(points) / seconds }
+        var floorPointsPerSecond: Double { Double(points) / floorSeconds }
+        var fractionOfFloor: Double { floorSeconds / seconds }
+    }
+
+    struct Materialize {
+        let points: Int
+        let jsonBytes: Int
+        /// exportWindow + JSON bytes on a fresh store handle.
+        let cold: Samples
+        /// exportWindow + JSON bytes again on the same handle.
+        let repeated: Samples
+        /// JSONWriter alone on the window already in memory.
+        let write: Samples
+        /// `windowJSON` of the unchanged window, served by the store's cache.
+        let cached: Samples
+    }
+
+    struct OpenList {
+        let envs: Int
+        let windows: Int
+        let openNames: Samples
+        let openList: Samples
+    }
+
+    struct PeakRSS {
+        let size: Int
+        let points: Int
+        let messages: Int
+        let seconds: Double
+        let hwmKiB: Int
+        let baselineKiB: Int
+    }
+
+    var saves: [Save] = []
+    var rawCommits: [RawCommit] = []
+    var ingests: [Ingest] = []
+    var materializes: [Materialize] = []
+    var openList: OpenList?
+    var rss: PeakRSS?
+
+    func save(_ kind: SaveKind, points: Int) -> Save? {
+        saves.first { $0.kind == kind && $0.points == points }
+    }
+
+    func raw(_ durability: String, points: Int) -> RawCommit? {
+        rawCommits.first { $0.durability == durability && $0.points == points }
+    }
+
+    var sizes: [Int] { Array(Set(saves.map(\.points))).sorted() }
+}

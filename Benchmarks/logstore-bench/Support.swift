@@ -1,0 +1,160 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Monotonic nanoseconds.
+@inline(__always)
+func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+/// Nanoseconds `body` took.
+@inline(__always)
+func time(_ body: () throws -> Void) rethrows -> UInt64 {
+    let start = now()
+    try body()
+    return now() - start
+}
+
+/// Latency samples of one operation, in nanoseconds.
+struct Samples {
+    private(set) var sorted: [UInt64]
+
+    init(_ ns: [UInt64]) { sorted = ns.sorted() }
+
+    var count: Int { sorted.count }
+
+    /// Nearest-rank percentile: the smallest sample with at least `p` of the samples at or
+    /// below it (p99 of fewer than 100 samples is the largest).
+    func percentile(_ p: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let rank = max(1, Int((p * Double(sorted.count)).rounded(.up)))
+        return Double(sorted[min(rank, sorted.count) - 1])
+    }
+
+    var p50: Double { percentile(0.5) }
+    var p99: Double { percentile(0.99) }
+}
+
+/// Runs `body` at least `minimum` and at most `maximum` times, stopping once `budget`
+/// seconds have passed; returns each run's nanoseconds.
+func sample(minimum: Int, maximum: Int, budget: Double, _ body: () throws -> Void) rethrows -> Samples {
+    var ns: [UInt64] = []
+    let deadline = now() + UInt64(budget * 1e9)
+    while ns.count < maximum && (ns.count < minimum || now() < deadline) {
+        ns.append(try time(body))
+    }
+    return Samples(ns)
+}
+
+func fileSize(_ path: String) -> Int64 {
+    var st = stat()
+    return stat(path, &st) == 0 ? Int64(st.st_size) : 0
+}
+
+/// The store file plus its WAL.
+func storeBytes(_ path: String) -> Int64 { fileSize(path) + fileSize(path + "-wal") }
+
+func removeStore(_ path: String) {
+    for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+/// Writes `bytes` to `path` as a crash-safe save does: a temporary file next to it, then
+/// rename over it. With `sync`, the file is fsync'd before the rename and the directory after.
+func atomicWrite(_ bytes: [UInt8], to path: String, sync: Bool) throws {
+    let tmp = path + ".tmp"
+    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard fd >= 0 else { throw BenchError("open \(tmp): errno \(errno)") }
+    var written = 0
+    try bytes.withUnsafeBytes { buf in
+        while written < buf.count {
+            let n = write(fd, buf.baseAddress! + written, buf.count - written)
+            guard n > 0 else { close(fd); throw BenchError("write \(tmp): errno \(errno)") }
+            written += n
+        }
+    }
+    if sync && fsync(fd) != 0 { close(fd); throw BenchError("fsync \(tmp): errno \(errno)") }
+    close(fd)
+    guard rename(tmp, path) == 0 else { throw BenchError("rename \(tmp): errno \(errno)") }
+    if sync {
+        let dir = open((path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY)
+        if dir >= 0 {
+            fsync(dir)
+            close(dir)
+        }
+    }
+}
+
+/// `VmHWM` (peak resident set) and `VmRSS` of this process from /proc/self/status, in KiB.
+func memoryStatus() -> (hwm: Int, rss: Int) {
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
+    var hwm = 0, rss = 0
+    for line in text.split(separator: "\n") {
+        let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard parts.count >= 2, let v = Int(parts[1]) else { continue }
+        if parts[0] == "VmHWM:" { hwm = v }
+        if parts[0] == "VmRSS:" { rss = v }
+    }
+    return (hwm, rss)
+}
+
+// MARK: formatting
+
+/// "1k", "10k", "1M", "10M", or the number.
+func sizeLabel(_ n: Int) -> String {
+    if n >= 1_000_000 && n % 1_000_000 == 0 { return "\(n / 1_000_000)M" }
+    if n >= 1000 && n % 1000 == 0 { return "\(n / 1000)k" }
+    return "\(n)"
+}
+
+func parseSize(_ s: Substring) -> Int? {
+    let t = s.trimmingCharacters(in: .whitespaces)
+    var scale = 1
+    var digits = Substring(t)
+    switch t.last {
+    case "k", "K": scale = 1000; digits = digits.dropLast()
+    case "M", "m": scale = 1_000_000; digits = digits.dropLast()
+    default: break
+    }
+    guard let v = Int(digits), v > 0 else { return nil }
+    return v * scale
+}
+
+/// A duration in ns printed with a unit that keeps 3 significant digits.
+func formatNS(_ ns: Double) -> String {
+    if ns.isNaN { return "–" }
+    if ns < 1e3 { return String(format: "%.0f ns", ns) }
+    if ns < 1e6 { return String(format: "%.3g µs", ns / 1e3) }
+    if ns < 1e9 { return String(format: "%.3g ms", ns / 1e6) }
+    return String(format: "%.3g s", ns / 1e9)
+}
+
+func formatBytes(_ b: Double) -> String {
+    if b < 1024 { return String(format: "%.0f B", b) }
+    if b < 1024 * 1024 { return String(format: "%.1f KiB", b / 1024) }
+    if b < 1024 * 1024 * 1024 { return String(format: "%.1f MiB", b / 1024 / 1024) }
+    return String(format: "%.2f GiB", b / 1024 / 1024 / 1024)
+}
+
+func formatRate(_ perSecond: Double) -> String {
+    if perSecond >= 1e6 { return String(format: "%.2fM", perSecond / 1e6) }
+    if perSecond >= 1e3 { return String(format: "%.1fk", perSecond / 1e3) }
+    return String(format: "%.0f", perSecond)
+}
+
+func formatRatio(_ r: Double) -> String {
+    if r.isNaN || r.isInfinite { return "–" }
+    if r >= 100 { return String(format: "%.0f×", r) }
+    if r >= 10 { return String(format: "%.1f×", r) }
+    return String(format: "%.2f×", r)
+}
+
+/// Prints to stderr (progress), keeping stdout for the report.
+func progress(_ s: String) {
+    FileHandle.standardError.write((s + "\n").data(using: .utf8)!)
+}
