@@ -4,7 +4,9 @@ distinct input, named by its SHA-1), from the recorded visdom replay logs:
 
   ../shared/visdom-corpus/*/log.jsonl and Tests/Fixtures/scenarios/*/log.jsonl
 
-fuzz-message gets every log line. fuzz-json gets the same lines plus the env files those
+fuzz-message gets every log line, and each log cut into runs of consecutive lines of at most
+4 KiB (so that updates come with the window they update). fuzz-json gets the single lines plus
+the env files those
 scenarios expect (expected/*.json) and the inputs of the Python json fixture
 (Tests/LogStoreTests/Fixtures/python-json-dumps.txt). Inputs longer than --max-len bytes are
 left out (libFuzzer would truncate them). The directory is generated; never commit it.
@@ -25,13 +27,27 @@ def log_files():
     return sorted(p for pattern in patterns for p in glob.glob(pattern))
 
 
+def lines_of(path):
+    with open(path, "rb") as f:
+        return [line.rstrip(b"\n") for line in f if line.strip()]
+
+
 def log_lines():
     for path in log_files():
-        with open(path, "rb") as f:
-            for line in f:
-                line = line.rstrip(b"\n")
-                if line.strip():
-                    yield line
+        yield from lines_of(path)
+
+
+def log_runs(limit=4096):
+    """Each log as consecutive runs of lines, each run at most `limit` bytes."""
+    for path in log_files():
+        run = []
+        for line in lines_of(path):
+            if run and sum(len(l) + 1 for l in run) + len(line) > limit:
+                yield b"\n".join(run)
+                run = []
+            run.append(line)
+        if len(run) > 1:
+            yield b"\n".join(run)
 
 
 def json_documents():
@@ -66,6 +82,8 @@ def main():
     inputs = list(log_lines())
     if args.target == "fuzz-json":
         inputs += list(json_documents())
+    else:
+        inputs += list(log_runs())
     written = skipped = 0
     for data in inputs:
         if len(data) > args.max_len:

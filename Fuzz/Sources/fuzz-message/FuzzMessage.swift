@@ -12,14 +12,14 @@ private let storeDirectory: URL = {
 }()
 
 private nonisolated(unsafe) let oracle: MessageOracle = {
-    let recycle = ProcessInfo.processInfo.environment["FUZZ_RECYCLE_EVERY"].flatMap { Int($0) } ?? 200
+    let recycle = ProcessInfo.processInfo.environment["FUZZ_RECYCLE_EVERY"].flatMap { Int($0) } ?? 16
     atexit { try? FileManager.default.removeItem(at: storeDirectory) }
     return MessageOracle(directory: storeDirectory, recycleEvery: recycle)
 }()
 
 private nonisolated(unsafe) var reportedStorageErrors = 0
 
-/// libFuzzer entry point: the input is one replay log line. See `MessageOracle.check`.
+/// libFuzzer entry point: the input is a replay log line, or a few. See `MessageOracle.check`.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let line = Array(UnsafeBufferPointer(start: data, count: size))[...]

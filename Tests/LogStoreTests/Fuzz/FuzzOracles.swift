@@ -58,8 +58,8 @@ enum JSONOracle {
     /// document that the reader refuses with its default limit, as Python's json, whose
     /// recursion limit is at about 995 levels, refuses an env visdom saved from a message at
     /// its limit. Exports are checked with a limit that leaves room for those levels.
-    static func roundTrip(_ value: JSONValue, maxDepth: Int = 512) throws(FuzzViolation) {
-        for options in writerOptions {
+    static func roundTrip(_ value: JSONValue, maxDepth: Int = 512, options: [JSONWriter.Options] = writerOptions) throws(FuzzViolation) {
+        for options in options {
             let written = JSONWriter.bytes(value, options: options)
             let reread: JSONValue
             do throws(JSONSyntaxError) { reread = try JSONReader.parse(written, maxDepth: maxDepth) } catch {
@@ -84,15 +84,17 @@ enum JSONOracle {
     }
 }
 
-/// Decodes an input as one replay log line and applies it to a store, then exports every env
-/// and every window.
+/// Decodes an input as replay log lines and applies them to a store, then exports every env
+/// and every window. An input is one line, or several separated by `\n` (so that the fuzzer can
+/// create a window and update it in one input); each line is decoded by
+/// `LogStore.Message.decode(logLine:place:)` and, if it decodes, applied on its own.
 ///
-/// Outcomes that are fine: the line is rejected with `LogStoreError.badInput`; the message is
+/// Outcomes that are fine: a line is rejected with `LogStoreError.badInput`; a message is
 /// refused or fails the way visdom would (`Outcome.refused`, `Outcome.failed(PyError)`, visdom's
-/// 500); `apply` throws a storage error (`.sqlite`, `.io`; counted in `storageErrors`).
+/// 500); `apply` throws a storage error (`.sqlite`, `.io`; counted in `storageErrorCount`).
 /// Everything else is a violation: another error from decode, apply or an export, an export
-/// whose window differs from the same window inside its env, or an exported value that does
-/// not survive the JSON round trip.
+/// whose window differs from the same window inside its env, or an exported env that does not
+/// survive the JSON round trip.
 final class MessageOracle {
     let directory: URL
     /// Inputs applied to one store before it is thrown away, to keep it small and fast.
@@ -104,7 +106,7 @@ final class MessageOracle {
     private(set) var storageErrorCount = 0
     private(set) var storageErrors: [LogStoreError] = []
 
-    init(directory: URL, recycleEvery: Int = 200) {
+    init(directory: URL, recycleEvery: Int = 16) {
         self.directory = directory
         self.recycleEvery = recycleEvery
     }
@@ -130,32 +132,35 @@ final class MessageOracle {
         }
     }
 
-    /// Runs one input; returns the outcome of the applied message, nil when the line was rejected.
+    /// Runs one input; returns the outcomes of the messages applied.
     @discardableResult
-    func check(_ line: ArraySlice<UInt8>) throws(FuzzViolation) -> Outcome? {
-        let message: LogStore.Message
-        do throws(LogStoreError) {
-            message = try LogStore.Message.decode(logLine: line, place: "fuzz:1")
-        } catch {
-            guard case .badInput = error else { throw FuzzViolation("decode threw a non-input error: \(error)") }
-            return nil
-        }
-        let store = try currentStore()
-        let outcome: Outcome
-        do throws(LogStoreError) {
-            outcome = try store.apply(message).outcome
-        } catch {
-            switch error {
-            case .sqlite, .io:
-                storageErrorCount += 1
-                if storageErrors.count < 20 { storageErrors.append(error) }
-                return nil
-            default:
-                throw FuzzViolation("apply threw \(error)")
+    func check(_ input: ArraySlice<UInt8>) throws(FuzzViolation) -> [Outcome] {
+        var outcomes: [Outcome] = []
+        var store: LogStore?
+        for (n, line) in input.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
+        where !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+            let message: LogStore.Message
+            do throws(LogStoreError) {
+                message = try LogStore.Message.decode(logLine: line, place: "fuzz:\(n + 1)")
+            } catch {
+                guard case .badInput = error else { throw FuzzViolation("decode threw a non-input error: \(error)") }
+                continue
+            }
+            if store == nil { store = try currentStore() }
+            do throws(LogStoreError) {
+                outcomes.append(try store!.apply(message).outcome)
+            } catch {
+                switch error {
+                case .sqlite, .io:
+                    storageErrorCount += 1
+                    if storageErrors.count < 20 { storageErrors.append(error) }
+                default:
+                    throw FuzzViolation("apply of line \(n + 1) threw \(error)")
+                }
             }
         }
-        try exportEverything(store)
-        return outcome
+        if let store { try Self.exportEverything(store) }
+        return outcomes
     }
 
     /// Exports every env and every window of `store`, checking each against the others.
@@ -168,7 +173,7 @@ final class MessageOracle {
             guard case .object(let jsons)? = env["jsons"], env["reload"] != nil else {
                 throw FuzzViolation("exportEnv(\(name.debugDescription)) is not {jsons, reload}: \(env)")
             }
-            try JSONOracle.roundTrip(env, maxDepth: 1024)
+            try JSONOracle.roundTrip(env, maxDepth: 1024, options: [.init()])
             for (wid, window) in jsons.pairs {
                 let alone: JSONValue
                 do { alone = try store.exportWindow(env: name, window: wid) } catch {
@@ -180,6 +185,4 @@ final class MessageOracle {
             }
         }
     }
-
-    private func exportEverything(_ store: LogStore) throws(FuzzViolation) { try Self.exportEverything(store) }
 }
