@@ -10,13 +10,15 @@ final class ArgumentParsingTests: XCTestCase {
         USAGE: logstore [--db PATH] <command> [<options>] [<arguments>]
 
         COMMANDS:
-          import  Import visdom replay logs, env files and env_path directories.
-          follow  Import a replay log as a training run writes it, until interrupted.
-          ls      List the envs, or the windows of one env.
-          log     Show the epochs, newest first: when, from where, and what changed.
-          export  Print an env, or one of its windows, as visdom JSON.
-          check   Verify the store: SQLite's integrity and LogStore's invariants.
-          help    Show the help of logstore or of one command.
+          import   Import visdom replay logs, env files and env_path directories.
+          follow   Import a replay log as a training run writes it, until interrupted.
+          ls       List the envs, or the windows of one env.
+          log      Show the epochs, newest first: when, from where, and what changed.
+          export   Print an env, or one of its windows, as visdom JSON.
+          fork     Copy an env under a new name, as it is now or as it was after an epoch.
+          compact  Drop history that no later state needs, and reclaim its space.
+          check    Verify the store: SQLite's integrity and LogStore's invariants.
+          help     Show the help of logstore or of one command.
 
         OPTIONS:
           --db PATH   The store (default: $LOGSTORE_DB, else ./logstore.db)

@@ -53,19 +53,6 @@ extension JSONValue {
     public subscript(key: String) -> JSONValue? {
         get { if case .object(let o) = self { return o[key] } else { return nil } }
     }
-
-    /// Python's name for the type of this value, for error messages that match visdom's logs.
-    public var pythonTypeName: String {
-        switch self {
-        case .null: return "NoneType"
-        case .bool: return "bool"
-        case .int, .bigInt: return "int"
-        case .double: return "float"
-        case .string: return "str"
-        case .array: return "list"
-        case .object: return "dict"
-        }
-    }
 }
 
 extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,

@@ -51,27 +51,9 @@ public indirect enum PaneValue: Sendable {
         }
     }
 
-    /// The JSON of a pane that holds no series (a message, or a pane already resolved).
-    var plainJSON: JSONValue? {
-        switch self {
-        case .null: return .null
-        case .bool(let b): return .bool(b)
-        case .int(let i): return .int(i)
-        case .bigInt(let s): return .bigInt(s)
-        case .double(let d): return .double(d)
-        case .string(let s): return .string(s)
-        case .array(let a):
-            var out: [JSONValue] = []
-            out.reserveCapacity(a.count)
-            for v in a { guard let j = v.plainJSON else { return nil }; out.append(j) }
-            return .array(out)
-        case .object(let d):
-            var o = JSONObject()
-            for (k, v) in d.pairs { guard let j = v.plainJSON else { return nil }; o[k] = j }
-            return .object(o)
-        case .series: return nil
-        }
-    }
+    /// The JSON of a pane that holds no series (a message, or a pane already resolved); nil
+    /// if it holds one.
+    var plainJSON: JSONValue? { try? json(resolving: NoSeries()) }
 
     var objectValue: PyDict<PaneValue>? { if case .object(let o) = self { return o } else { return nil } }
     var isNone: Bool { if case .null = self { return true } else { return false } }
@@ -132,4 +114,12 @@ public struct SeriesSlot: Sendable {
             return .string(s)
         }
     }
+}
+
+/// A `SeriesSource` for trees that must not contain series: every read fails.
+private struct NoSeries: SeriesSource {
+    struct Found: Error {}
+    func count(of id: Int64) throws -> Int { throw Found() }
+    func first(of id: Int64) throws -> JSONValue? { throw Found() }
+    func elements(of id: Int64) throws -> [JSONValue] { throw Found() }
 }
