@@ -88,6 +88,8 @@ func pyEquals(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource) throws -> 
     switch (a, b) {
     case (.null, .null): return true
     case let (.bigInt(x), .bigInt(y)): return x == y
+    // Python compares an int with a float exactly, however big the int (2**64 == 1.8446744073709552e19).
+    case let (.bigInt(x), .double(d)), let (.double(d), .bigInt(x)): return pyBigIntEqualsFloat(x, d)
     case let (.string(x), .string(y)): return x.unicodeScalars.elementsEqual(y.unicodeScalars)
     case let (.array(x), .array(y)):
         guard x.count == y.count else { return false }
@@ -105,6 +107,39 @@ func pyEquals(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource) throws -> 
         return try pyEquals(a, PaneValue(s.resolve(source)), source)
     default: return false
     }
+}
+
+/// `int(digits) == d` in Python: true only if `d` is integral and has exactly that value.
+private func pyBigIntEqualsFloat(_ digits: String, _ d: Double) -> Bool {
+    guard d.isFinite, d.rounded(.towardZero) == d else { return false }
+    return exactIntegerText(d) == digits
+}
+
+/// The exact decimal text of an integral, finite double (as Python's `str(int(d))`).
+func exactIntegerText(_ d: Double) -> String {
+    if d.magnitude < 0x1p63 { return String(Int64(d)) }
+    // d = significand * 2^shift with a 53-bit integer significand and shift > 0.
+    let shift = Int(d.exponent) - Double.significandBitCount
+    var decimal = Array(String(UInt64(d.significandBitPattern) | (1 << UInt64(Double.significandBitCount))).utf8.reversed().map { Int($0) - 48 })
+    for _ in 0..<max(0, shift) {
+        var carry = 0
+        for i in decimal.indices {
+            let v = decimal[i] * 2 + carry
+            decimal[i] = v % 10
+            carry = v / 10
+        }
+        if carry > 0 { decimal.append(carry) }
+    }
+    return (d < 0 ? "-" : "") + String(decoding: decimal.reversed().map { UInt8($0 + 48) }, as: UTF8.self)
+}
+
+/// Python's `float(i)` for an int beyond Int64 (correctly rounded; OverflowError past the
+/// largest double).
+func pyBigIntToFloat(_ digits: String) throws -> Double {
+    guard let d = Double(digits), d.isFinite else {
+        throw PyError(type: "OverflowError", message: "int too large to convert to float")
+    }
+    return d
 }
 
 private func pyIntEqualsFloat(_ i: Int64, _ d: Double) -> Bool {
@@ -232,6 +267,9 @@ func pyAdd(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource) throws -> Pan
     case let (.string(p), .string(q)): return .string(p + q)
     default: break
     }
+    // An int beyond Int64 plus a float is float(int) + float, as in Python.
+    if case .bigInt(let i) = x, case .double(let d) = y { return .double(try pyBigIntToFloat(i) + d) }
+    if case .double(let d) = x, case .bigInt(let i) = y { return .double(d + (try pyBigIntToFloat(i))) }
     if let p = PyNumber(x), let q = PyNumber(y) {
         switch (p, q) {
         case let (.int(i), .int(j)):

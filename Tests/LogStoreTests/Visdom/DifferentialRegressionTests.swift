@@ -1,0 +1,33 @@
+import XCTest
+
+@testable import LogStore
+
+/// Cases found by differential fuzzing against visdom 0.2.4's own handler code
+/// (scripts/differential). Each has a recorded scenario under Tests/Fixtures/scenarios/diff_*
+/// as well; these pin the Python semantics underneath.
+final class DifferentialRegressionTests: XCTestCase {
+    struct NoSeries: SeriesSource {
+        func count(of id: Int64) throws -> Int { 0 }
+        func first(of id: Int64) throws -> JSONValue? { nil }
+        func elements(of id: Int64) throws -> [JSONValue] { [] }
+    }
+
+    func testBigIntsEqualFloatsExactlyAsInPython() throws {
+        let src = NoSeries()
+        XCTAssertTrue(try pyEquals(.bigInt("18446744073709551616"), .double(0x1p64), src))  // 2**64 == 2.0**64
+        XCTAssertTrue(try pyEquals(.double(-0x1p70), .bigInt("-1180591620717411303424"), src))
+        XCTAssertFalse(try pyEquals(.bigInt("18446744073709551617"), .double(0x1p64), src))
+        XCTAssertFalse(try pyEquals(.bigInt("18446744073709551616"), .double(.infinity), src))
+        XCTAssertEqual(exactIntegerText(1e22), "10000000000000000000000")
+        XCTAssertEqual(exactIntegerText(1e23), "99999999999999991611392")
+    }
+
+    func testBigIntPlusFloatIsAFloat() throws {
+        let src = NoSeries()
+        guard case .double(let d) = try pyAdd(.bigInt("18446744073709551616"), .double(0.5), src) else { return XCTFail() }
+        XCTAssertEqual(d, 0x1p64)
+        XCTAssertThrowsError(try pyAdd(.double(1), .bigInt("1" + String(repeating: "0", count: 400)), src)) {
+            XCTAssertEqual(($0 as? PyError)?.type, "OverflowError")
+        }
+    }
+}
