@@ -326,7 +326,8 @@ func pyRepr(_ v: PaneValue) -> String {
         if d.isInfinite { return d < 0 ? "-inf" : "inf" }
         return PythonFloat.repr(d)
     case .string(let s):
-        let quote: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
+        // Python picks the quote by code points (a quote followed by a combining mark counts).
+        let quote: Character = s.unicodeScalars.contains("'") && !s.unicodeScalars.contains("\"") ? "\"" : "'"
         var out = String(quote)
         for u in s.unicodeScalars {
             switch u {
@@ -335,9 +336,13 @@ func pyRepr(_ v: PaneValue) -> String {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if Character(u) == quote { out += "\\\(quote)" }
+                if u == quote.unicodeScalars.first { out += "\\\(quote)" }
                 else if u.value < 0x20 || u.value == 0x7f { out += "\\x" + hex(u.value, 2) }
-                else { out.unicodeScalars.append(u) }
+                else if u.value < 0x7f || pyIsPrintable(u) { out.unicodeScalars.append(u) }
+                else if let s = LoneSurrogate.surrogate(for: u.value) { out += "\\u" + hex(s, 4) }
+                else if u.value <= 0xff { out += "\\x" + hex(u.value, 2) }
+                else if u.value <= 0xffff { out += "\\u" + hex(u.value, 4) }
+                else { out += "\\U" + hex(u.value, 8) }
             }
         }
         out.append(quote)
@@ -346,6 +351,20 @@ func pyRepr(_ v: PaneValue) -> String {
     case .object(let o):
         return "{" + o.pairs.map { pyRepr(.string($0.0)) + ": " + pyRepr($0.1) }.joined(separator: ", ") + "}"
     case .series: return "[...]"
+    }
+}
+
+/// Python's `str.isprintable()` for one non-ASCII character, which `repr` keeps as it is:
+/// everything but the categories Cc, Cf, Cs, Co, Cn, Zl, Zp and Zs (`repr(['\xa0'])`).
+/// A lone surrogate (mapped, see `LoneSurrogate`) is Cs.
+private func pyIsPrintable(_ u: Unicode.Scalar) -> Bool {
+    if LoneSurrogate.surrogate(for: u.value) != nil { return false }
+    switch u.properties.generalCategory {
+    case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator,
+         .spaceSeparator:
+        return false
+    default:
+        return true
     }
 }
 

@@ -30,4 +30,12 @@ final class DifferentialRegressionTests: XCTestCase {
             XCTAssertEqual(($0 as? PyError)?.type, "OverflowError")
         }
     }
+
+    func testReprEscapesWhatPythonCannotPrint() {
+        XCTAssertEqual(pyStr(.array([.string("\u{a0}"), .string("\u{200b}"), .string("é"), .string("\u{1F600}")])),
+                       #"['\xa0', '\u200b', 'é', '😀']"#)
+        XCTAssertEqual(pyStr(.array([.string("\u{10D800}")])), #"['\ud800']"#)  // a lone surrogate (LoneSurrogate)
+        XCTAssertEqual(pyStr(.array([.string("'\u{301}")])), "[\"'\u{301}\"]")
+        XCTAssertEqual(pyStr(.array([.string("\u{E000}"), .string("\u{378}")])), #"['\ue000', '\u0378']"#)
+    }
 }
