@@ -20,14 +20,19 @@ public struct Importer: Sendable {
     }
 
     public let store: LogStore
-    /// Messages per transaction (group commit).
+    /// Messages per transaction (group commit), at most.
     public var batchSize: Int
+    /// Bytes of log lines per transaction, about: a batch ends at the first line that reaches
+    /// this. Keeps memory bounded when messages are large, and each transaction's dirty pages
+    /// within SQLite's page cache (a transaction that outgrows it spills and reads pages back).
+    public var batchBytes = 1 << 20
     /// Warn about malformed lines and go on, instead of stopping at the first.
     public var skipBad: Bool
     /// Import from the start even if the file was imported before.
     public var again: Bool
-    /// Asked after each committed batch; `true` ends the import there (what is committed
-    /// stays, and the next import resumes after it). Lets `follow` stop promptly on a signal.
+    /// Asked after each batch is handed to the store; `true` ends the import once that batch
+    /// has committed (what is committed stays, and the next import resumes after it). Lets
+    /// `follow` stop promptly on a signal.
     public var shouldStop: (@Sendable () -> Bool)?
 
     public init(store: LogStore, batchSize: Int = 2000, skipBad: Bool = false, again: Bool = false) {
@@ -95,20 +100,38 @@ public struct Importer: Sendable {
         var reader = try LineReader(path: path, from: start.bytes)
         var lineNo = start.lines
         var batch: [LogStore.Message] = []
+        var bytes = 0
         var batchEnd = start
+        // The batch the store is applying (on the writer thread) while this thread parses the
+        // next one. Batches are handed over one at a time, in file order, so each commits after
+        // the one before it, with its own progress.
+        var applying: PendingBatch?
+        // An error leaves no batch behind it still being applied.
+        defer { _ = try? applying?.wait() }
 
-        func flush() throws(LogStoreError) {
-            guard !batch.isEmpty || batchEnd != start else { return }
-            let progress = ImportProgress(identity: identity, path: path, lines: batchEnd.lines, bytes: batchEnd.bytes)
-            let applied = try store.apply(batch, progress: [progress])
-            for (m, a) in zip(batch, applied) {
+        func collect() throws(LogStoreError) {
+            guard let pending = applying else { return }
+            applying = nil
+            let applied = try pending.wait()
+            for (m, a) in zip(pending.messages, applied) {
                 summary.messages += 1
                 if case .refused = a.outcome { summary.refused += 1 }
                 if case .failed = a.outcome { summary.failed += 1 }
-                if case .string(let e)? = m.body["eid"] { summary.envs.insert(e.replacingOccurrences(of: "/", with: "_")) }
-                else { summary.envs.insert("main") }
+                if case .string(let e)? = m.body["eid"] {
+                    summary.envs.insert(e.utf8.contains(UInt8(ascii: "/")) ? e.replacingOccurrences(of: "/", with: "_") : e)
+                } else {
+                    summary.envs.insert("main")
+                }
             }
-            batch.removeAll(keepingCapacity: true)
+        }
+
+        func flush() throws(LogStoreError) {
+            guard !batch.isEmpty || batchEnd != start else { return }
+            try collect()
+            let progress = ImportProgress(identity: identity, path: path, lines: batchEnd.lines, bytes: batchEnd.bytes)
+            applying = PendingBatch(batch, progress: progress, store: store)
+            batch = []
+            bytes = 0
             start = batchEnd
         }
 
@@ -118,24 +141,30 @@ public struct Importer: Sendable {
             if line.bytes.allSatisfy({ JSONWhitespace.contains($0) }) { continue }
             do {
                 batch.append(try LogLine.parse(line.bytes, place: "\(path):\(lineNo)"))
+                bytes += line.bytes.count
             } catch {
                 if !skipBad {
                     try flush()
+                    try collect()
                     throw error
                 }
                 summary.skippedLines += 1
                 summary.warnings.append(error.description)
             }
-            if batch.count >= batchSize {
+            if batch.count >= batchSize || bytes >= batchBytes {
                 batchEnd = (lineNo, line.end)
                 try flush()
-                if shouldStop?() == true { return summary }
+                if shouldStop?() == true {
+                    try collect()
+                    return summary
+                }
             }
         }
         if reader.partial > 0 {
             summary.warnings.append("\(path):\(lineNo + 1): incomplete last line (no newline yet); not imported")
         }
         try flush()
+        try collect()
         return summary
     }
 
@@ -151,6 +180,28 @@ public struct Importer: Sendable {
 
     static func size(of path: String) -> Int64? {
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
+    }
+}
+
+/// A batch of messages being applied on another thread, so that the importing thread parses
+/// the next batch meanwhile (on two cores, parsing and appending overlap).
+private final class PendingBatch: @unchecked Sendable {
+    let messages: [LogStore.Message]
+    private let done = DispatchSemaphore(value: 0)
+    // Written once by the applying thread before `done` is signalled, read after `wait`.
+    private var result: Result<[LogStore.Applied], LogStoreError>?
+
+    init(_ messages: [LogStore.Message], progress: ImportProgress, store: LogStore) {
+        self.messages = messages
+        DispatchQueue.global().async { [self] in
+            result = Result { () throws(LogStoreError) in try store.apply(messages, progress: [progress]) }
+            done.signal()
+        }
+    }
+
+    func wait() throws(LogStoreError) -> [LogStore.Applied] {
+        done.wait()
+        return try result!.get()
     }
 }
 
