@@ -94,6 +94,9 @@ CREATE TABLE series (
     kind      INTEGER NOT NULL CHECK (kind IN (0, 1)),
     epoch     INTEGER NOT NULL REFERENCES epoch(epoch)
 ) STRICT;
+-- A window's series, for reads that go from windows to their stored values (listings sum an
+-- env's segment bytes this way; without it, each env scanned the whole segment table).
+CREATE INDEX series_by_window ON series(window_id);
 
 -- The values one epoch added to one series, packed (the points of one message). `seq`
 -- counts the series' segments from 0. op 0 appends at the end, op 1 prepends at the front
