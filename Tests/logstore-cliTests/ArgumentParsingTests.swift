@@ -111,6 +111,21 @@ final class ArgumentParsingTests: XCTestCase {
         XCTAssertEqual(a, b)
     }
 
+    /// visdom names envs and windows anything, "" and "--x" included, and check.py passes them
+    /// as separate words: `export --env ENV --window WIN` takes the next word as it is.
+    func testExportTakesAnyEnvAndWindowNameAsItIs() throws {
+        let dir = try temporaryDirectory(self)
+        let log = try writeLines([Lines.create("", env: ""), Lines.create("--x", env: "--e")], to: "l.jsonl", in: dir)
+        let db = dir.appendingPathComponent("s.db").path
+        XCTAssertEqual(try logstore(["--db", db, "import", log]).status, 0)
+        for (env, win) in [("", ""), ("--e", "--x")] {
+            let r = try logstore(["--db", db, "export", "--env", env, "--window", win])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stdout.contains(#""id": "\#(win)""#), r.stdout)
+        }
+        XCTAssertEqual(try logstore(["--db", db, "export", "--env", "", "--window", "nope"]).status, 1)
+    }
+
     func testDoubleDashEndsTheOptions() throws {
         let dir = try temporaryDirectory(self)
         try writeLines([Lines.create()], to: "--odd.jsonl", in: dir)

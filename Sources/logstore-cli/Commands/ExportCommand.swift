@@ -19,8 +19,8 @@ enum ExportCommand: Command {
             null, and each bucket's minimum and maximum.
             """,
         options: [
-            .init(name: "--env", valueName: "ENV", required: true, help: "The env to export"),
-            .init(name: "--window", valueName: "WIN", help: "Only this window of the env"),
+            .init(name: "--env", valueName: "ENV", required: true, help: "The env to export", verbatim: true),
+            .init(name: "--window", valueName: "WIN", help: "Only this window of the env", verbatim: true),
             .init(name: "--output", valueName: "FILE", help: "Write to FILE instead of stdout ('-': stdout)"),
             .init(name: "--pretty", valueName: nil, help: "Indent by two spaces, as json.dumps(indent=2)"),
             .init(name: "--as-of", valueName: "EPOCH", help: "As it was right after EPOCH (see 'logstore log')"),

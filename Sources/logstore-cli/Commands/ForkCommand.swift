@@ -11,8 +11,8 @@ enum ForkCommand: Command {
             replaced. With --as-of, the copy is the env as it was right after EPOCH.
             """,
         options: [
-            .init(name: "--env", valueName: "ENV", required: true, help: "The env to copy"),
-            .init(name: "--to", valueName: "NEW", required: true, help: "The name of the copy"),
+            .init(name: "--env", valueName: "ENV", required: true, help: "The env to copy", verbatim: true),
+            .init(name: "--to", valueName: "NEW", required: true, help: "The name of the copy", verbatim: true),
             .init(name: "--as-of", valueName: "EPOCH", help: "Copy the env as it was right after EPOCH"),
             CommandSpec.durabilityOption,
         ],

@@ -74,7 +74,8 @@ struct ArgumentParser {
                 parsed.flags.insert(name)
             } else {
                 if parsed.values[name] != nil { throw .duplicateOption(name) }
-                parsed.values[name] = try Self.value(of: name, valueName: option.valueName ?? "VALUE", inline: inline, words, &i)
+                parsed.values[name] = try Self.value(
+                    of: name, valueName: option.valueName ?? "VALUE", inline: inline, words, &i, verbatim: option.verbatim)
             }
         }
         for option in spec.options where option.required && parsed.values[option.name] == nil {
@@ -101,22 +102,23 @@ struct ArgumentParser {
         return (String(word[..<eq]), String(word[word.index(after: eq)...]))
     }
 
-    /// The option's value: after `=`, else the next word (consumed by advancing `i`). Never empty:
-    /// an empty `--db` would open a temporary database, an empty name matches nothing.
-    private static func value(of name: String, valueName: String, inline: String?, _ words: [String], _ i: inout Int)
-        throws(ParserError) -> String
-    {
+    /// The option's value: after `=`, else the next word (consumed by advancing `i`). Never empty
+    /// (an empty `--db` would open a temporary database), except for a `verbatim` option, whose
+    /// value is a visdom name: any next word, "" and "--x" included.
+    private static func value(
+        of name: String, valueName: String, inline: String?, _ words: [String], _ i: inout Int, verbatim: Bool = false
+    ) throws(ParserError) -> String {
         let value: String
         if let inline {
             value = inline
         } else {
-            guard i + 1 < words.count, !words[i + 1].hasPrefix("--") else {
+            guard i + 1 < words.count, verbatim || !words[i + 1].hasPrefix("--") else {
                 throw .missingValue(option: name, valueName: valueName)
             }
             i += 1
             value = words[i]
         }
-        if value.isEmpty {
+        if value.isEmpty && !verbatim {
             throw .invalidValue(option: name, valueName: valueName, value: value, expected: "a non-empty value")
         }
         return value

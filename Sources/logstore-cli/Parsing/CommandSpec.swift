@@ -11,6 +11,9 @@ struct CommandSpec: Sendable {
         /// A required option appears in the usage line without brackets.
         var required = false
         let help: String
+        /// The value is a visdom env or window name, which may be anything: the next word is taken
+        /// as it is, even when it is empty or starts with `--` (visdom names windows "" or "--").
+        var verbatim = false
 
         var isFlag: Bool { valueName == nil }
         /// `--env ENV`, or `--json`.
