@@ -118,7 +118,7 @@ public struct Importer: Sendable {
                 if case .refused = a.outcome { summary.refused += 1 }
                 if case .failed = a.outcome { summary.failed += 1 }
                 if case .string(let e)? = m.body["eid"] {
-                    summary.envs.insert(e.utf8.contains(UInt8(ascii: "/")) ? e.replacingOccurrences(of: "/", with: "_") : e)
+                    summary.envs.insert((try? Handlers.escapeEID(.string(e))) ?? e)
                 } else {
                     summary.envs.insert("main")
                 }

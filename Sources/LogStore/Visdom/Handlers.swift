@@ -63,8 +63,13 @@ enum Handlers {
     /// `escape_eid(eid)`.
     static func escapeEID(_ v: PaneValue) throws -> String {
         guard case .string(let s) = v else { throw PyError.attributeError(v, "replace") }
-        // Every message names its env: skip Foundation's replace when there is nothing to replace.
-        return s.utf8.contains(UInt8(ascii: "/")) ? s.replacingOccurrences(of: "/", with: "_") : s
+        // Every message names its env: skip the copy when there is nothing to replace. Replace by
+        // code point, as Python does: Foundation's replacingOccurrences compares grapheme
+        // clusters and misses a "/" that a combining mark follows ("a/\u{338}b" -> "a_\u{338}b").
+        guard s.utf8.contains(UInt8(ascii: "/")) else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars { out.append(u == "/" ? "_" : u) }
+        return String(out)
     }
 
     /// `extract_eid(args)`: "main" when eid is missing or None.
