@@ -14,6 +14,15 @@ struct Results {
             case .deltaFull: "delta, durability full"
             }
         }
+
+        var chartLabel: String {
+            switch self {
+            case .snapshot: "snapshot (visdom)"
+            case .snapshotFsync: "snapshot + fsync"
+            case .deltaNormal: "delta (normal)"
+            case .deltaFull: "delta (full)"
+            }
+        }
     }
 
     struct Save {

@@ -14,13 +14,13 @@ struct SVGChart {
     var xLabel: String
     var yLabel: String
     var series: [Series] = []
-    var width = 760.0
+    var width = 800.0
     var height = 460.0
     /// Formats an axis value (a power of ten).
     var xTick: (Double) -> String = { String(format: "%g", $0) }
     var yTick: (Double) -> String = { String(format: "%g", $0) }
 
-    private let left = 80.0, right = 230.0, top = 40.0, bottom = 60.0
+    private let left = 80.0, right = 250.0, top = 40.0, bottom = 60.0
 
     var svg: String {
         let all = series.flatMap(\.points).filter { $0.x > 0 && $0.y > 0 }
@@ -83,11 +83,11 @@ extension Report {
                                                   .deltaNormal: "#1f77b4", .deltaFull: "#2ca02c"]
         for kind in Results.SaveKind.allCases {
             let pts = results.sizes.compactMap { n in results.save(kind, points: n).map { (x: Double(n), y: $0.latency.p50 / 1e9) } }
-            chart.series.append(.init(name: kind.title, color: colors[kind]!, dashed: false, points: pts))
+            chart.series.append(.init(name: kind.chartLabel, color: colors[kind]!, dashed: false, points: pts))
         }
         for mode in ["normal", "full"] {
             let pts = results.sizes.compactMap { n in results.raw(mode, points: n).map { (x: Double(n), y: $0.latency.p50 / 1e9) } }
-            chart.series.append(.init(name: "raw one-row commit, \(mode)", color: mode == "full" ? "#2ca02c" : "#1f77b4",
+            chart.series.append(.init(name: "raw one-row commit (\(mode))", color: mode == "full" ? "#2ca02c" : "#1f77b4",
                                       dashed: true, points: pts))
         }
         return chart
