@@ -71,6 +71,16 @@ enum PyNumber {
     }
 }
 
+/// CPython's `PyObject_RichCompareBool(a, b, Py_EQ)`, which list and dict `==` use for their
+/// elements and `in` uses for a list: identity first, then `==`. Every NaN visdom holds is the
+/// one object `json.loads` returns for the token `NaN` (json's `_CONSTANTS["NaN"]`), so inside
+/// a list or dict, and for `in`, NaN equals NaN: `[nan] == [nan]` and `nan in ["a", nan]` are
+/// True, while a bare `nan == nan` stays False.
+func pyEqualsBool(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource) throws -> Bool {
+    if case .double(let x) = a, case .double(let y) = b, x.isNaN, y.isNaN { return true }
+    return try pyEquals(a, b, source)
+}
+
 /// Python `==` between JSON-like values (1 == 1.0 == True, NaN != NaN, lists and dicts by
 /// content). Series compare by resolving them.
 func pyEquals(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource) throws -> Bool {
@@ -93,12 +103,12 @@ func pyEquals(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource) throws -> 
     case let (.string(x), .string(y)): return x.unicodeScalars.elementsEqual(y.unicodeScalars)
     case let (.array(x), .array(y)):
         guard x.count == y.count else { return false }
-        for i in x.indices where try !pyEquals(x[i], y[i], source) { return false }
+        for i in x.indices where try !pyEqualsBool(x[i], y[i], source) { return false }
         return true
     case let (.object(x), .object(y)):
         guard x.count == y.count else { return false }
         for (k, v) in x.pairs {
-            guard let w = y[k], try pyEquals(v, w, source) else { return false }
+            guard let w = y[k], try pyEqualsBool(v, w, source) else { return false }
         }
         return true
     case (.series(let s), _):
@@ -158,7 +168,7 @@ func pyContains(_ container: PaneValue, _ item: PaneValue, _ source: SeriesSourc
         default: return false  // JSON object keys are strings; no other hashable equals one
         }
     case .array(let a):
-        for e in a where try pyEquals(e, item, source) { return true }
+        for e in a where try pyEqualsBool(e, item, source) { return true }
         return false
     case .string(let s):
         guard case .string(let sub) = item else {

@@ -38,4 +38,13 @@ final class DifferentialRegressionTests: XCTestCase {
         XCTAssertEqual(pyStr(.array([.string("'\u{301}")])), "[\"'\u{301}\"]")
         XCTAssertEqual(pyStr(.array([.string("\u{E000}"), .string("\u{378}")])), #"['\ue000', '\u0378']"#)
     }
+
+    func testNaNEqualsNaNInsideContainersAndForInButNotBare() throws {
+        let src = NoSeries()
+        XCTAssertFalse(try pyEquals(.double(.nan), .double(.nan), src))
+        XCTAssertTrue(try pyEquals(.array([.double(.nan)]), .array([.double(.nan)]), src))
+        XCTAssertTrue(try pyEquals(.object(PyDict([("a", PaneValue.double(.nan))])), .object(PyDict([("a", PaneValue.double(.nan))])), src))
+        XCTAssertTrue(try pyContains(.array([.string("a"), .double(.nan)]), .double(.nan), src))
+        XCTAssertFalse(try pyContains(.array([.string("a")]), .double(.nan), src))
+    }
 }
