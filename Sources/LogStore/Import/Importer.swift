@@ -63,6 +63,9 @@ public struct Importer: Sendable {
         }
     }
 
+    /// Nesting allowed in an env file (messages: the reader's default, 512).
+    static let envFileMaxDepth = 990
+
     /// visdom names an env loaded from its env_path after the file, with every ".json" removed.
     public static func envName(forFile path: String) -> String {
         URL(fileURLWithPath: path).lastPathComponent.replacingOccurrences(of: ".json", with: "")
@@ -80,7 +83,10 @@ public struct Importer: Sendable {
             return summary
         }
         let doc: JSONValue
-        do { doc = try JSONReader.parse(bytes) } catch { throw .badInput(place: path, reason: "\(error)") }
+        // An env holds its windows a few levels below where a message holds them, so an env
+        // exported from messages at the message depth limit must still load: allow what
+        // Python's json.loads allows (about 1000 levels), as visdom loads env files with it.
+        do { doc = try JSONReader.parse(bytes, maxDepth: Self.envFileMaxDepth) } catch { throw .badInput(place: path, reason: "\(error)") }
         let name = Self.envName(forFile: path)
         try store.importEnvFile(
             name: name, document: doc, source: path,

@@ -58,6 +58,11 @@ struct LineReader {
                 eof = true
                 continue
             }
+            // Refuse before appending: appending first would grow the buffer past the cap
+            // (doubling its capacity) only to throw.
+            if buffer.count - start + data.count > Self.maxLineBytes && !data.contains(0x0A) {
+                throw .badInput(place: path, reason: "a line longer than \(Self.maxLineBytes >> 20) MiB at byte \(offset)")
+            }
             buffer.append(contentsOf: data)
         }
     }

@@ -1,8 +1,9 @@
 /// Parses JSON exactly as Python 3.11's `json.loads` does with its defaults (strict mode).
 ///
 /// Accepted: the RFC 8259 grammar plus the bare tokens `NaN`, `Infinity` and `-Infinity`, in
-/// UTF-8. Of what Python accepts, only strings that Swift cannot hold are rejected (a `\uXXXX`
-/// escape of an unpaired surrogate, or its UTF-8 encoding). A leading byte order mark is
+/// UTF-8. A `\uXXXX` escape of an unpaired surrogate, which Python keeps and Swift cannot
+/// hold, is kept as described in `LoneSurrogate`; the UTF-8 encoding of a surrogate is invalid
+/// UTF-8 and rejected, as Python's text decoding rejects it. A leading byte order mark is
 /// rejected as Python rejects it in `str` input (a file opened in text mode, as visdom reads).
 ///
 /// Results match Python's: integer literals stay integers (`.bigInt` past 64 bits, `-0` is the

@@ -93,6 +93,19 @@ final class ImporterTests: XCTestCase {
         XCTAssertEqual(try store.exportEnv("exp_1")["reload"], ["w": ["x": 1]])
     }
 
+    func testAnEnvFileMayNestDeeperThanAMessageAsPythonAllows() throws {
+        let dir = try temporaryDirectory(self)
+        let store = try LogStore(path: dir.appendingPathComponent("s.db").path)
+        func envFile(depth: Int) throws -> String {
+            let file = dir.appendingPathComponent("deep\(depth).json")
+            let deep = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+            try #"{"jsons": {"w": {"type": "text", "content": \#(deep)}}, "reload": {}}"#.write(to: file, atomically: true, encoding: .utf8)
+            return file.path
+        }
+        XCTAssertNoThrow(try Importer(store: store).importFile(try envFile(depth: 600)))
+        XCTAssertThrowsError(try Importer(store: store).importFile(try envFile(depth: 1200)))
+    }
+
     func testEnvFileWithoutReloadIsRefused() throws {
         let dir = try temporaryDirectory(self)
         let file = dir.appendingPathComponent("e.json")
