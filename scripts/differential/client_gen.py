@@ -26,6 +26,12 @@ class ClientGen:
     def __init__(self, rng):
         self.r = rng
         self.np = np.random.default_rng(rng.randrange(2 ** 32))
+        if rng.random() < 0.4:
+            # focused: one or two windows in one env, so that updates pile up on them
+            self.wins = rng.sample(WINS, rng.randint(1, 2))
+            self.envs = [None]
+        else:
+            self.wins, self.envs = WINS, ENVS
 
     def chance(self, p):
         return self.r.random() < p
@@ -100,8 +106,8 @@ class ClientGen:
 
     # ------------------------------------------------------------------ calls
     def call(self, vis, wins_made):
-        win = self.pick(WINS)
-        env = self.pick(ENVS)
+        win = self.pick(self.wins)
+        env = self.pick(self.envs)
         r = self.r.random()
         if r < 0.35:
             self.line(vis, win, env)
@@ -158,7 +164,7 @@ class ClientGen:
                 msg["layout"] = {"title": "raw"}
                 vis._send(msg)
         else:
-            self.line(vis, self.pick(wins_made) if wins_made else win, env, update_only=True)
+            self.line(vis, win, env, update_only=True)
 
     def line(self, vis, win, env, update_only=False):
         n = self.r.randint(1, 4)

@@ -659,7 +659,7 @@ def generate(out, count, seed, prefix="gen", min_size=2, max_size=14, start=0, e
         if rng.random() < client_share:
             # written by the real visdom client, sometimes with a few raw messages mixed in
             import client_gen
-            msgs = client_gen.client_log(rng, size) or scenario(g, 2)
+            msgs = client_gen.client_log(rng, size * rng.randint(1, 3)) or scenario(g, 2)
             if rng.random() < 0.3:
                 extra = scenario(g, rng.randint(2, 5))
                 for m in extra:
@@ -683,9 +683,12 @@ def main(argv):
     ap.add_argument("--prefix", default="gen")
     ap.add_argument("--max-size", type=int, default=14)
     ap.add_argument("--exotic", action="store_true", help="also generate the known, unfixed differences")
+    ap.add_argument("--client-share", type=float, default=0.35,
+                    help="share of the scenarios written by the real visdom client")
     a = ap.parse_args(argv)
     sys.path.insert(0, HERE)
-    generate(a.out, a.count, a.seed, a.prefix, max_size=a.max_size, start=a.start, exotic=a.exotic)
+    generate(a.out, a.count, a.seed, a.prefix, max_size=a.max_size, start=a.start, exotic=a.exotic,
+             client_share=a.client_share)
     return 0
 
 

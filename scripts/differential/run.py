@@ -48,7 +48,7 @@ def gen_batch(args, out, start, count):
     sys.path.insert(0, HERE)
     import generate
     return generate.generate(out, count, args.seed, args.prefix, max_size=args.max_size, start=start,
-                             exotic=args.exotic)
+                             exotic=args.exotic, client_share=args.client_share)
 
 
 def check_batch(args, batch_dir):
@@ -95,6 +95,8 @@ def main():
     ap.add_argument("--failures", default="/tmp/logstore-diff-failures")
     ap.add_argument("--exotic", action="store_true",
                     help="also generate the known differences LogStore does not reproduce (README.md)")
+    ap.add_argument("--client-share", type=float, default=0.35,
+                    help="share of the scenarios written by the real visdom client (client_gen.py)")
     ap.add_argument("-q", "--quiet", action="store_true")
     args = ap.parse_args()
     ensure_visdom(args.python)
