@@ -97,7 +97,7 @@ final class Writer: @unchecked Sendable {
             return
         }
         pending.append(Job(body: body, alone: alone, complete: complete))
-        cond.signal()
+        cond.broadcast()  // the writer thread and stop() may both be waiting on `cond`
         cond.unlock()
     }
 
@@ -133,7 +133,7 @@ final class Writer: @unchecked Sendable {
     func stop() {
         cond.lock()
         stopping = true
-        cond.signal()
+        cond.broadcast()  // the writer thread and stop() may both be waiting on `cond`
         while !finished { cond.wait() }
         cond.unlock()
     }
