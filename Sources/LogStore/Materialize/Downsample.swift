@@ -27,7 +27,11 @@ enum Downsample {
         guard case .object(var o) = t, o["type"] != "heatmap" else { return t }
         let y = o["y"]?.arrayValue, x = o["x"]?.arrayValue
         guard let n = (y ?? x)?.count, n > maxPoints else { return t }
-        let keep = indices(x: x?.count == n ? x : nil, y: y?.count == n ? y : nil, n: n, maxPoints: maxPoints)
+        let xs = x?.count == n ? x : nil, ys = y?.count == n ? y : nil
+        let values = ys ?? xs ?? []
+        let keep = indices(n: n, maxPoints: maxPoints, value: { finite(values[$0]) }, special: { i in
+            (ys.map { finite($0[i]) == nil } ?? false) || (xs.map { finite($0[i]) == nil && !isLabel($0[i]) } ?? false)
+        })
         func pick(_ v: JSONValue?) -> JSONValue? {
             guard case .array(let a)? = v, a.count == n else { return v }
             return .array(keep.map { a[$0] })
@@ -48,17 +52,13 @@ enum Downsample {
         }
     }
 
-    /// Sorted indices into 0..<n, at most `maxPoints` of them.
-    static func indices(x: [JSONValue]?, y: [JSONValue]?, n: Int, maxPoints: Int) -> [Int] {
+    /// Sorted indices into 0..<n, at most `maxPoints` of them. `value(i)` is the finite y (or
+    /// x) of point i, if it has one; `special(i)` says whether point i is a spike to keep.
+    static func indices(n: Int, maxPoints: Int, value: (Int) -> Double?, special isSpecial: (Int) -> Bool) -> [Int] {
         if maxPoints == 1 { return [0] }
         var chosen = Set([0, n - 1])
-        let values = y ?? x ?? []
         var special: [Int] = []
-        for i in 1..<(n - 1) {
-            if (y.map { finite($0[i]) == nil } ?? false) || (x.map { finite($0[i]) == nil && !isLabel($0[i]) } ?? false) {
-                special.append(i)
-            }
-        }
+        for i in 1..<(n - 1) where isSpecial(i) { special.append(i) }
         let room = maxPoints - 2
         if special.count > room {
             for k in 0..<room { chosen.insert(special[k * special.count / room]) }
@@ -73,7 +73,7 @@ enum Downsample {
                 var minI = -1, maxI = -1
                 var minV = Double.infinity, maxV = -Double.infinity
                 for i in start..<end {
-                    guard let v = finite(values[i]) else { continue }
+                    guard let v = value(i) else { continue }
                     if v < minV { minV = v; minI = i }
                     if v > maxV { maxV = v; maxI = i }
                 }
@@ -88,9 +88,95 @@ enum Downsample {
     private static func isLabel(_ v: JSONValue) -> Bool { if case .string = v { return true } else { return false } }
 }
 
+extension Downsample {
+    /// Thins the long traces of a plot head before it is materialized: points are chosen from
+    /// the stored y (and x) read as numbers, without building them, and only the chosen
+    /// values of each per-point series are decoded. Gives what `window(_:maxPoints:)` gives on
+    /// the whole JSON; traces it cannot handle (prepended series, unequal lengths, per-point
+    /// arrays not stored as series) are left for that.
+    static func thin(_ head: inout PaneValue, maxPoints: Int, series: SeriesStore) throws {
+        guard maxPoints > 0, case .object(var p) = head, case .string("plot")? = p["type"],
+            case .object(var content)? = p["content"], case .array(var traces)? = content["data"]
+        else { return }
+        for i in traces.indices { try thinTrace(&traces[i], maxPoints: maxPoints, series: series) }
+        content["data"] = .array(traces)
+        p["content"] = .object(content)
+        head = .object(p)
+    }
+
+    private static func thinTrace(_ trace: inout PaneValue, maxPoints: Int, series: SeriesStore) throws {
+        guard case .object(var t) = trace, t["type"]?.stringValueIfString != "heatmap" else { return }
+        var ySlot: SeriesSlot?, xSlot: SeriesSlot?
+        if case .series(let s)? = t["y"] { ySlot = s }
+        if case .series(let s)? = t["x"] { xSlot = s }
+        guard let main = ySlot ?? xSlot, t["y"] == nil || ySlot != nil else { return }
+        let n = try series.count(of: main.id)
+        guard n > maxPoints else { return }
+        if let xSlot, try series.count(of: xSlot.id) != n { return }
+        if xSlot == nil, case .array(let a)? = t["x"], a.count == n { return }  // its spikes count too
+        // y's finite values (NaN where none) and the spikes of y and x.
+        var values = [Double](repeating: .nan, count: n)
+        var special = [Bool](repeating: false, count: n)
+        var i = 0
+        let yIsMain = ySlot != nil
+        guard try series.scan(main.id, { r in
+            let (v, isString) = try r.number()
+            if let v, v.isFinite { values[i] = v } else if yIsMain || !isString { special[i] = true }
+            i += 1
+        }), i == n else { return }
+        if yIsMain, let xSlot {
+            i = 0
+            guard try series.scan(xSlot.id, { r in
+                let (v, isString) = try r.number()
+                if !(v?.isFinite ?? isString) { special[i] = true }
+                i += 1
+            }), i == n else { return }
+        }
+        let keep = indices(n: n, maxPoints: maxPoints, value: { values[$0].isNaN ? nil : values[$0] }, special: { special[$0] })
+
+        func pick(_ v: PaneValue?) throws -> PaneValue? {
+            switch v {
+            case .series(let s)? where try series.count(of: s.id) == n:
+                var out: [PaneValue] = []
+                out.reserveCapacity(keep.count)
+                var index = 0, k = 0
+                guard try series.scan(s.id, { r in
+                    if k < keep.count && keep[k] == index {
+                        out.append(PaneValue(try r.json()))
+                        k += 1
+                    } else {
+                        try r.skip()
+                    }
+                    index += 1
+                }) else { throw StoreInvariantError("series \(s.id) changed order while being read") }
+                return .array(out)
+            case .array(let a)? where a.count == n:
+                return .array(keep.map { a[$0] })
+            default:
+                return v
+            }
+        }
+        trace = .null
+        for k in perPointKeys where t.contains(k) { t[k] = try pick(t[k]) }
+        if case .object(var marker)? = t["marker"] {
+            for k in perPointMarkerKeys where marker.contains(k) { marker[k] = try pick(marker[k]) }
+            t["marker"] = .object(marker)
+        }
+        trace = .object(t)
+    }
+}
+
 extension LogStore {
     /// One window with each trace reduced to at most `maxPoints` points (see `Downsample`).
+    /// Long stored traces are thinned before they are materialized, so the cost is a scan of
+    /// their numbers, not the building of every point.
     public func exportWindow(env: String, window: String, asOf: Int64? = nil, maxPoints: Int) throws(LogStoreError) -> JSONValue {
-        Downsample.window(try exportWindow(env: env, window: window, asOf: asOf), maxPoints: maxPoints)
+        let json = try read(asOf: asOf) { db, bound in
+            let m = Materializer(db: db, asOf: bound)
+            guard let e = try m.catalog.env(env) else { throw LogStoreError.noSuchEnv(env) }
+            guard let row = try m.catalog.window(window, env: e) else { throw LogStoreError.noSuchWindow(env: env, window: window) }
+            return try m.window(row) { head, series in try Downsample.thin(&head, maxPoints: maxPoints, series: series) }
+        }
+        return Downsample.window(json, maxPoints: maxPoints)
     }
 }

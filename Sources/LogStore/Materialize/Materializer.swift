@@ -12,11 +12,15 @@ struct Materializer {
 
     var catalog: Catalog { Catalog(db: db, asOf: asOf) }
 
-    func window(_ row: Catalog.WindowRow) throws -> JSONValue {
-        guard let head = try catalog.head(row.windowID) else {
+    /// The window's JSON; `transform` may first edit its head (e.g. swap series for some of
+    /// their points).
+    func window(_ row: Catalog.WindowRow, transform: ((inout PaneValue, SeriesStore) throws -> Void)? = nil) throws -> JSONValue {
+        guard var head = try catalog.head(row.windowID) else {
             throw StoreInvariantError("window \(row.wid) has no head")
         }
-        var json = try head.json(resolving: SeriesStore(db, asOf: asOf))
+        let series = SeriesStore(db, asOf: asOf)
+        try transform?(&head, series)
+        var json = try head.json(resolving: series)
         if case .object(var o) = json, o.contains("contentID") {
             json = .null
             o["contentID"] = .string(Self.contentID(window: row.windowID, epoch: try catalog.lastChange(row.windowID)))

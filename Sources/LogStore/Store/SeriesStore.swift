@@ -59,6 +59,22 @@ final class SeriesStore: SeriesSource {
         return out
     }
 
+    /// Walks the values of series `id` in order, one `body` call per value (which must read or
+    /// skip exactly that value). Returns false, calling nothing, for a series with prepended
+    /// segments, whose order differs from the segments' order.
+    func scan(_ id: Int64, _ body: (inout ValueCodec.Reader) throws -> Void) throws -> Bool {
+        if try db.int("SELECT 1 FROM segment WHERE series_id = ? AND op = 1 AND epoch <= ? LIMIT 1",
+                      [.integer(id), .integer(asOf)]) != nil { return false }
+        try db.forEach("SELECT data FROM segment WHERE series_id = ? AND epoch <= ? ORDER BY seq",
+                       [.integer(id), .integer(asOf)]) { st in
+            try st.withBlob(0) { blob in
+                var r = ValueCodec.Reader(blob)
+                while !r.atEnd { try body(&r) }
+            }
+        }
+        return true
+    }
+
     // MARK: writing (only on the writer's connection)
 
     /// Creates an empty series of `window` at `epoch`; returns its id.

@@ -162,6 +162,49 @@ enum ValueCodec {
             }
         }
 
+        /// Steps over one value without building it.
+        mutating func skip() throws {
+            switch try tag() {
+            case .null, .falseValue, .trueValue: break
+            case .int: _ = try varint()
+            case .double:
+                guard offset + 8 <= bytes.count else { throw DecodeError(offset: offset) }
+                offset += 8
+            case .string, .bigInt: offset += try count()
+            case .array: for _ in 0..<(try count()) { try skip() }
+            case .object:
+                for _ in 0..<(try count()) {
+                    offset += try count()
+                    try skip()
+                }
+            case .series:
+                _ = try varint()
+                offset += 1
+            }
+            guard offset <= bytes.count else { throw DecodeError(offset: offset) }
+        }
+
+        /// The next value as a number (an int or a float, NaN and infinities included), or
+        /// nil; `isString` tells a string apart from the other non-numbers.
+        mutating func number() throws -> (value: Double?, isString: Bool) {
+            guard offset < bytes.count else { throw DecodeError(offset: offset) }
+            switch Tag(rawValue: bytes[offset]) {
+            case .double:
+                offset += 1
+                return (Double(bitPattern: try fixed64()), false)
+            case .int:
+                offset += 1
+                let z = try varint()
+                return (Double(Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))), false)
+            case .string:
+                try skip()
+                return (nil, true)
+            default:
+                try skip()
+                return (nil, false)
+            }
+        }
+
         private mutating func tag() throws -> Tag {
             guard offset < bytes.count, let t = Tag(rawValue: bytes[offset]) else { throw DecodeError(offset: offset) }
             offset += 1
