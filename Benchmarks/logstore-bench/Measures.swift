@@ -154,8 +154,16 @@ struct Measures {
         let cached = try sample(minimum: 5, maximum: 1000, budget: config.materializeBudget) {
             _ = try store.windowJSON(env: w.env, window: w.window)
         }
+        // Time travel: the window as of the epoch before its last append (almost all points).
+        let old = max(1, store.lastEpoch - 1)  // epoch 1 created the window
+        let asOf = try sample(minimum: 3, maximum: 200, budget: config.materializeBudget) {
+            _ = JSONWriter.bytes(try store.exportWindow(env: w.env, window: w.window, asOf: old))
+        }
+        let downsampled = try sample(minimum: 3, maximum: 200, budget: config.materializeBudget) {
+            _ = JSONWriter.bytes(try store.exportWindow(env: w.env, window: w.window, maxPoints: 1000))
+        }
         return Results.Materialize(points: points, jsonBytes: size, cold: Samples(coldNS), repeated: repeated,
-                                   write: write, cached: cached)
+                                   write: write, cached: cached, asOf: asOf, downsampled: downsampled)
     }
 
     // MARK: 6. open + list

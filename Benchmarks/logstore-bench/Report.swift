@@ -54,6 +54,12 @@ struct Report {
             t.append(Target(name: "cached unchanged window at \(sizeLabel(m.points))",
                             measured: formatNS(m.cached.p50), limit: "≤ 1 ms at 1M",
                             met: m.points >= 1_000_000 ? m.cached.p50 <= 1e6 : nil))
+            let r = m.asOf.p50 / m.repeated.p50
+            t.append(Target(name: "window as of an old epoch vs the current one at \(sizeLabel(m.points))",
+                            measured: formatRatio(r), limit: "≤ 2×", met: r <= 2))
+            t.append(Target(name: "downsample to 1,000 points at \(sizeLabel(m.points))",
+                            measured: formatNS(m.downsampled.p50), limit: "≤ 50 ms at 1M",
+                            met: m.points >= 1_000_000 ? m.downsampled.p50 <= 50e6 : nil))
         }
         if let o = results.openList {
             for (label, s) in [("envNames", o.openNames), ("listEnvs", o.openList)] {
@@ -113,13 +119,13 @@ struct Report {
         }
 
         s += "\n### Materialize one window (exportWindow + JSON bytes) vs JSONWriter on in-memory arrays\n\n"
-        s += "| window points | JSON size | cold p50 | repeated p50 | in-memory write p50 | cold ns/point | repeated ns/point | write ns/point | repeated / write | cached p50 |\n"
-        s += "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        s += "| window points | JSON size | cold p50 | repeated p50 | in-memory write p50 | cold ns/point | repeated ns/point | write ns/point | repeated / write | cached p50 | as-of p50 | downsampled p50 |\n"
+        s += "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         for m in results.materializes {
             let per = { (x: Samples) in String(format: "%.0f", x.p50 / Double(m.points)) }
             s += "| \(sizeLabel(m.points)) | \(formatBytes(Double(m.jsonBytes))) | \(formatNS(m.cold.p50)) | \(formatNS(m.repeated.p50)) | "
             s += "\(formatNS(m.write.p50)) | \(per(m.cold)) | \(per(m.repeated)) | \(per(m.write)) | "
-            s += "\(formatRatio(m.repeated.p50 / m.write.p50)) | \(formatNS(m.cached.p50)) |\n"
+            s += "\(formatRatio(m.repeated.p50 / m.write.p50)) | \(formatNS(m.cached.p50)) | \(formatNS(m.asOf.p50)) | \(formatNS(m.downsampled.p50)) |\n"
         }
 
         if let o = results.openList {
@@ -191,6 +197,8 @@ struct Report {
             row("json_write", "in_memory", m.points, "ns_per_point", m.write.p50 / Double(m.points), "ns")
             row("json_write", "in_memory", m.points, "json_bytes", Double(m.jsonBytes), "bytes")
             latency("cached_window", "unchanged", m.points, m.cached)
+            latency("materialize", "as_of_previous_epoch", m.points, m.asOf)
+            latency("materialize", "downsampled_1000", m.points, m.downsampled)
         }
         if let o = results.openList {
             latency("open_list", "envNames", o.envs, o.openNames)

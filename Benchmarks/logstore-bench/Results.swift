@@ -71,6 +71,10 @@ struct Results {
         let write: Samples
         /// `windowJSON` of the unchanged window, served by the store's cache.
         let cached: Samples
+        /// exportWindow + JSON bytes as of the epoch before the last append (time travel).
+        let asOf: Samples
+        /// exportWindow with `maxPoints: 1000` + JSON bytes (downsampled read).
+        let downsampled: Samples
     }
 
     struct OpenList {

@@ -48,6 +48,8 @@ final class BenchmarkQuickTests: XCTestCase {
             "ingest_floor/batched": ["points_per_s", "fraction_of_floor"],
             "materialize/cold": ["p50", "ns_per_point"],
             "materialize/repeated": ["p50", "ns_per_point"],
+            "materialize/as_of_previous_epoch": ["p50"],
+            "materialize/downsampled_1000": ["p50"],
             "json_write/in_memory": ["p50", "ns_per_point"],
             "cached_window/unchanged": ["p50"],
             "open_list/envNames": ["p50"],
