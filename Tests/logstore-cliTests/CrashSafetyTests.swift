@@ -18,6 +18,17 @@ final class CrashSafetyTests: XCTestCase {
         try text.write(to: url, atomically: true, encoding: .utf8)
     }
 
+    /// Starts the built `logstore` with its output discarded; the test kills or waits for it.
+    func start(_ arguments: [String]) throws -> Process {
+        let p = Process()
+        p.executableURL = productsDirectory.appendingPathComponent("logstore")
+        p.arguments = arguments
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
     func openUnlessEmpty(_ db: String) throws -> LogStore? {
         do {
             return try LogStore(path: db, options: .init(readOnly: true))
@@ -52,12 +63,7 @@ final class CrashSafetyTests: XCTestCase {
         var rng = SystemRandomNumberGenerator()
         var kills = 0, lastCount = 0
         for round in 0..<40 where kills < 24 {
-            let p = Process()
-            p.executableURL = productsDirectory.appendingPathComponent("logstore")
-            p.arguments = ["--db", db, "import", log.path]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
+            let p = try start(["--db", db, "import", log.path])
             usleep(UInt32.random(in: 20_000...400_000, using: &rng))
             if p.isRunning {
                 kill(p.processIdentifier, SIGKILL)
@@ -99,12 +105,7 @@ final class CrashSafetyTests: XCTestCase {
         var written = 0
         var rng = SystemRandomNumberGenerator()
         for kill in 0..<20 {
-            let p = Process()
-            p.executableURL = productsDirectory.appendingPathComponent("logstore")
-            p.arguments = ["--db", db, "follow", log.path]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
+            let p = try start(["--db", db, "follow", log.path])
             // the training run writes a burst, sometimes cut mid-line
             let burst = Int.random(in: 50...400, using: &rng)
             let end = min(lines.count - 1, written + burst)
@@ -126,12 +127,7 @@ final class CrashSafetyTests: XCTestCase {
         writer.write(Data((lines[written...].joined(separator: "\n")).utf8))
         try writer.close()
         // A last follow catches up and stops on SIGTERM.
-        let p = Process()
-        p.executableURL = productsDirectory.appendingPathComponent("logstore")
-        p.arguments = ["--db", db, "follow", log.path]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try start(["--db", db, "follow", log.path])
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, (try? assertPrefixes(db, windows: windows, "catching up")) != appends { usleep(200_000) }
         p.terminate()

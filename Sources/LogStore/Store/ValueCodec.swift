@@ -37,33 +37,15 @@ enum ValueCodec {
             putFixed64(d.bitPattern, &out)
         case .string(let s): putBytes(.string, s, &out)
         case .bigInt(let s): putBytes(.bigInt, s, &out)
-        case .array(let a):
-            out.append(Tag.array.rawValue)
-            putVarint(UInt64(a.count), &out)
-            for e in a { encode(e, into: &out) }
-        case .object(let o):
-            out.append(Tag.object.rawValue)
-            putVarint(UInt64(o.count), &out)
-            for (k, e) in o.pairs {
-                putString(k, &out)
-                encode(e, into: &out)
-            }
+        case .array(let a): putArray(a, &out, encode)
+        case .object(let o): putObject(o, &out, encode)
         }
     }
 
     static func encode(_ v: PaneValue, into out: inout [UInt8]) {
         switch v {
-        case .array(let a):
-            out.append(Tag.array.rawValue)
-            putVarint(UInt64(a.count), &out)
-            for e in a { encode(e, into: &out) }
-        case .object(let o):
-            out.append(Tag.object.rawValue)
-            putVarint(UInt64(o.count), &out)
-            for (k, e) in o.pairs {
-                putString(k, &out)
-                encode(e, into: &out)
-            }
+        case .array(let a): putArray(a, &out, encode)
+        case .object(let o): putObject(o, &out, encode)
         case .series(let slot):
             out.append(Tag.series.rawValue)
             putVarint(UInt64(slot.id), &out)
@@ -276,6 +258,21 @@ enum ValueCodec {
     @inline(__always)
     static func putFixed64(_ value: UInt64, _ out: inout [UInt8]) {
         for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
+    }
+
+    private static func putArray<T>(_ a: [T], _ out: inout [UInt8], _ element: (T, inout [UInt8]) -> Void) {
+        out.append(Tag.array.rawValue)
+        putVarint(UInt64(a.count), &out)
+        for e in a { element(e, &out) }
+    }
+
+    private static func putObject<T>(_ o: PyDict<T>, _ out: inout [UInt8], _ element: (T, inout [UInt8]) -> Void) {
+        out.append(Tag.object.rawValue)
+        putVarint(UInt64(o.count), &out)
+        for (k, e) in o.pairs {
+            putString(k, &out)
+            element(e, &out)
+        }
     }
 
     private static func putString(_ s: String, _ out: inout [UInt8]) {
