@@ -177,7 +177,8 @@ public final class LogStore: Sendable {
         let writer = EpochWriter(db, epoch: epoch)
         var args = PaneValue(m.body)
         // The visdom client's _send fills in what replay_log and every client call send.
-        if case .object(var o) = args {
+        // (`/env/<eid>` is the client's own call and keeps its body as sent.)
+        if m.endpoint != .openEnv, case .object(var o) = args {
             args = .null
             if (o["eid"] ?? .null).isNone { o["eid"] = .string("main") }
             if m.endpoint == .events || m.endpoint == .update, let w = o["win"], w.isNone {

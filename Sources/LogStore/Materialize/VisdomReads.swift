@@ -25,3 +25,42 @@ extension LogStore {
         try exportEnv(env, asOf: asOf)["jsons"] ?? .object(JSONObject())
     }
 }
+
+extension LogStore {
+    /// `/env_state`: the names of the envs that exist, in the order of visdom's `state` dict.
+    ///
+    /// visdom's dict keeps a key where it was first inserted: an env keeps its place when a
+    /// fork or an env file replaces its content (the old incarnation ends at the epoch the new
+    /// one begins), and goes to the end when it is created again after `delete_env`. The store
+    /// starts with `main`, as a visdom server does; envs a store holds when a server starts keep
+    /// the order in which they were created (visdom itself lists its env files' directory).
+    public func envState(asOf: Int64? = nil) throws(LogStoreError) -> [String] {
+        try read(asOf: asOf) { db, bound in
+            struct Incarnation { let id: Int64; let name: String; let begin: Int64; let end: Int64? }
+            var byName: [String: [Incarnation]] = [:]
+            try db.forEach(
+                """
+                SELECT env.env_id, env.name, env.epoch, env_end.epoch FROM env
+                  LEFT JOIN env_end ON env_end.env_id = env.env_id AND env_end.epoch <= ?1
+                WHERE env.epoch <= ?1 ORDER BY env.env_id
+                """, [.integer(bound)]) {
+                let row = Incarnation(id: $0.int64(0), name: $0.text(1), begin: $0.int64(2), end: $0.isNull(3) ? nil : $0.int64(3))
+                byName[row.name, default: []].append(row)
+            }
+            var placed: [(place: Int64, name: String)] = []
+            for (name, incarnations) in byName {
+                guard var i = incarnations.indices.last, incarnations[i].end == nil else { continue }
+                while i > 0, incarnations[i - 1].end == incarnations[i].begin { i -= 1 }
+                placed.append((incarnations[i].id, name))
+            }
+            return placed.sorted { $0.place < $1.place }.map(\.name)
+        }
+    }
+}
+
+extension LogStore {
+    /// Whether env `name` exists now (`eid in state`).
+    public func envExists(_ name: String) throws(LogStoreError) -> Bool {
+        try read(asOf: nil) { db, bound in try Catalog(db: db, asOf: bound).env(name) != nil }
+    }
+}

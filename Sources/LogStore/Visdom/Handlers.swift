@@ -40,6 +40,23 @@ public enum Endpoint: String, Sendable, CaseIterable {
     case deleteEnv = "delete_env"
     case forkEnv = "fork_env"
     case winData = "win_data"
+    /// `EnvHandler.post` (`/env/<eid>`), which the client sends when it starts: creates env
+    /// `eid` if it does not exist.
+    case openEnv = "env"
+}
+
+/// visdom's env ids, for a server that answers requests the store does not apply (reads).
+public enum VisdomEnvID {
+    /// `escape_eid`: every "/" becomes "_". By code point, as Python replaces: Foundation's
+    /// replacingOccurrences compares grapheme clusters and misses a "/" that a combining mark
+    /// follows ("a/\u{338}b" -> "a_\u{338}b").
+    public static func escape(_ s: String) -> String {
+        // Every message names its env: skip the copy when there is nothing to replace.
+        guard s.utf8.contains(UInt8(ascii: "/")) else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars { out.append(u == "/" ? "_" : u) }
+        return String(out)
+    }
 }
 
 enum Handlers {
@@ -54,6 +71,7 @@ enum Handlers {
             case .deleteEnv: return try deleteEnv(args, state)
             case .forkEnv: return try forkEnv(args, state)
             case .winData: return try setWindowData(args, state)
+            case .openEnv: return try openEnv(args, state)
             }
         } catch let e as PyError {
             return .failed(e)
@@ -63,13 +81,7 @@ enum Handlers {
     /// `escape_eid(eid)`.
     static func escapeEID(_ v: PaneValue) throws -> String {
         guard case .string(let s) = v else { throw PyError.attributeError(v, "replace") }
-        // Every message names its env: skip the copy when there is nothing to replace. Replace by
-        // code point, as Python does: Foundation's replacingOccurrences compares grapheme
-        // clusters and misses a "/" that a combining mark follows ("a/\u{338}b" -> "a_\u{338}b").
-        guard s.utf8.contains(UInt8(ascii: "/")) else { return s }
-        var out = String.UnicodeScalarView()
-        for u in s.unicodeScalars { out.append(u == "/" ? "_" : u) }
-        return String(out)
+        return VisdomEnvID.escape(s)
     }
 
     /// `extract_eid(args)`: "main" when eid is missing or None.
@@ -180,6 +192,17 @@ enum Handlers {
         }
         if prev != eid { try state.forkEnv(prev, to: eid) }
         return .ok(eid)
+    }
+
+    /// `EnvHandler.post` with `eid`: `state[eid] = {"jsons": {}, "reload": {}}` unless it exists.
+    /// visdom takes `eid` as sent here, without `escape_eid`; a body without `eid` changes nothing.
+    static func openEnv(_ args: PaneValue, _ state: VisdomState) throws -> Outcome {
+        guard case .object(let o) = args, let eid = o["eid"] else { return .ok("") }
+        guard case .string(let name) = eid else {
+            throw PyError(type: "StoreError", message: "env ids other than strings are not supported")
+        }
+        if !(try state.envExists(name)) { try state.createEnv(name) }
+        return .ok("")
     }
 
     /// `DataHandler` with `data`: `data` is a JSON string holding a window or a whole `jsons`.

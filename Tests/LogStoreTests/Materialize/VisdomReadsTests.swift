@@ -54,4 +54,44 @@ final class VisdomReadsTests: XCTestCase {
         XCTAssertEqual(try store.windowHash(env: "main", window: "t")?.count, 32)
         XCTAssertEqual(try store.windowData(env: "main").objectValue?.keys, ["t"])
     }
+
+    /// visdom's `state` dict: insertion order, a replaced env keeps its place, a re-created one
+    /// goes to the end.
+    func testEnvStateIsVisdomsDictOrder() throws {
+        let store = try temporaryStore(self)
+        XCTAssertEqual(try store.envState(), ["main"])
+        let text = #"{"data": [{"content": "hi", "type": "text"}], "win": "t", "eid": "%@"}"#
+        for env in ["zeta", "alpha", "mid"] {
+            try store.apply(.events, text.replacingOccurrences(of: "%@", with: env))
+        }
+        XCTAssertEqual(try store.envState(), ["main", "zeta", "alpha", "mid"])
+        XCTAssertEqual(try store.envNames(), ["alpha", "main", "mid", "zeta"])
+        // A fork onto an existing env replaces its content in place.
+        try store.apply(.forkEnv, #"{"prev_eid": "mid", "eid": "zeta"}"#)
+        XCTAssertEqual(try store.envState(), ["main", "zeta", "alpha", "mid"])
+        // delete_env then a new window: the env comes back at the end.
+        try store.apply(.deleteEnv, #"{"eid": "zeta"}"#)
+        XCTAssertEqual(try store.envState(), ["main", "alpha", "mid"])
+        try store.apply(.events, text.replacingOccurrences(of: "%@", with: "zeta"))
+        XCTAssertEqual(try store.envState(), ["main", "alpha", "mid", "zeta"])
+        // An env file replacing an env keeps its place too.
+        try store.importEnvFile(name: "alpha", document: json(#"{"jsons": {}, "reload": {}}"#), source: "test")
+        XCTAssertEqual(try store.envState(), ["main", "alpha", "mid", "zeta"])
+        XCTAssertEqual(try store.envState(asOf: 1), ["main", "zeta"])
+        XCTAssertTrue(try store.envExists("mid"))
+        XCTAssertFalse(try store.envExists("nope"))
+    }
+
+    /// `/env/<eid>` (`EnvHandler.post`): creates the env as named, without escaping, and only once.
+    func testOpenEnvCreatesTheEnvOnce() throws {
+        let store = try temporaryStore(self)
+        XCTAssertEqual(try store.apply(.openEnv, #"{"eid": "run/1"}"#), .ok(""))
+        XCTAssertEqual(try store.envState(), ["main", "run/1"])
+        try store.apply(.events, #"{"data": [{"content": "hi", "type": "text"}], "win": "t", "eid": "x"}"#)
+        XCTAssertEqual(try store.apply(.openEnv, #"{"eid": "run/1"}"#), .ok(""))
+        XCTAssertEqual(try store.apply(.openEnv, #"{"sid": "abc"}"#), .ok(""))
+        XCTAssertEqual(try store.envState(), ["main", "run/1", "x"])
+        guard case .failed = try store.apply(.openEnv, #"{"eid": null}"#) else { return XCTFail("a None env id is refused") }
+        XCTAssertEqual(try store.windowData(env: "run/1"), try json("{}"))
+    }
 }
