@@ -1,0 +1,45 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// `logstore-server`: visdom 0.2.4's HTTP and websocket API over a LogStore store.
+//
+// A package of its own, so that the LogStore library and the `logstore` command (the package
+// one directory up) build without any third-party package; only this package depends on an HTTP
+// server library (Hummingbird, on SwiftNIO).
+let package = Package(
+    name: "logstore-server",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "logstore-server", targets: ["logstore-server"]),
+    ],
+    dependencies: [
+        .package(name: "LogStore", path: ".."),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // visdom's request handlers as plain functions from a request to a response, over the
+        // store: no HTTP library here, so every answer is testable without sockets.
+        .target(
+            name: "VisdomService",
+            dependencies: [.product(name: "LogStore", package: "LogStore")]
+        ),
+        // The HTTP/websocket adapter (Hummingbird) and the command line.
+        .executableTarget(
+            name: "logstore-server",
+            dependencies: [
+                "VisdomService",
+                .product(name: "LogStore", package: "LogStore"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
+            name: "VisdomServiceTests",
+            dependencies: ["VisdomService", .product(name: "LogStore", package: "LogStore")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

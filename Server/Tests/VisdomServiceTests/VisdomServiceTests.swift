@@ -1,0 +1,199 @@
+import Foundation
+import LogStore
+import XCTest
+
+@testable import VisdomService
+
+final class VisdomServiceTests: XCTestCase {
+    func service() throws -> VisdomService {
+        VisdomService(store: try LogStore(path: try temporaryStorePath(self)))
+    }
+
+    let textWindow = #"{"data": [{"content": "hi", "type": "text"}], "win": "t", "eid": "main", "opts": {}}"#
+
+    func testRoutesAreVisdoms() {
+        XCTAssertEqual(Route(path: "/events"), .write(.events))
+        XCTAssertEqual(Route(path: "/update"), .write(.update))
+        XCTAssertEqual(Route(path: "/close"), .write(.close))
+        XCTAssertEqual(Route(path: "/delete_env"), .write(.deleteEnv))
+        XCTAssertEqual(Route(path: "/fork_env"), .write(.forkEnv))
+        XCTAssertEqual(Route(path: "/win_data"), .winData)
+        XCTAssertEqual(Route(path: "/win_exists"), .read(.windowExists))
+        XCTAssertEqual(Route(path: "/win_hash"), .read(.windowHash))
+        XCTAssertEqual(Route(path: "/env_state"), .read(.envState))
+        XCTAssertEqual(Route(path: "/save"), .read(.save))
+        XCTAssertEqual(Route(path: "/env/run_1"), .env("run_1"))
+        XCTAssertEqual(Route(path: "/"), .index)
+        XCTAssertEqual(Route(path: "/events/x"), .index)
+    }
+
+    func testWritesAnswerVisdomsBodyWithTheirEpoch() async throws {
+        let s = try service()
+        let created = await s.post("/events", textWindow)
+        XCTAssertEqual(created.status, 200)
+        XCTAssertEqual(created.text, "t")
+        XCTAssertEqual(created.epoch, 1)
+        let appended = await s.post("/update", #"{"data": [{"content": "more", "type": "text"}], "win": "t", "eid": "main"}"#)
+        XCTAssertEqual(appended.status, 200)
+        XCTAssertEqual(appended.text, "t")
+        XCTAssertEqual(appended.epoch, 2)
+        let refused = await s.post("/update", #"{"data": [{"content": "x", "type": "text"}], "win": "nope", "eid": "main"}"#)
+        XCTAssertEqual(refused.status, 200)
+        XCTAssertEqual(refused.text, "win does not exist")
+        // An update of an env that does not exist raises KeyError in visdom: an empty 500.
+        let raised = await s.post("/update", #"{"data": [], "win": "t", "eid": "ghost"}"#)
+        XCTAssertEqual(raised.status, 500)
+        XCTAssertEqual(raised.body, [])
+        XCTAssertEqual(raised.epoch, 4, "a raising request is still an epoch, as visdom keeps what it changed")
+        let malformed = await s.post("/events", "{not json")
+        XCTAssertEqual(malformed.status, 500)
+        XCTAssertNil(malformed.epoch)
+        XCTAssertEqual(s.store.lastEpoch, 4)
+        let closed = await s.post("/close", #"{"win": "t", "eid": "main"}"#)
+        XCTAssertEqual(closed.status, 200)
+        XCTAssertEqual(closed.text, "")
+        XCTAssertFalse(try s.store.windowExists(env: "main", window: "t"))
+        let forked = await s.post("/fork_env", #"{"prev_eid": "main", "eid": "copy/1"}"#)
+        XCTAssertEqual(forked.text, "copy_1")
+        let deleted = await s.post("/delete_env", #"{"eid": "copy/1"}"#)
+        XCTAssertEqual(deleted.status, 200)
+        XCTAssertEqual(try s.store.envState(), ["main"])
+    }
+
+    func testWrongMethodsAndThePage() async throws {
+        let s = try service()
+        let get = await s.respond(method: "GET", path: "/events", headers: [], body: [])
+        XCTAssertEqual(get.status, 405)
+        let page = await s.respond(method: "GET", path: "/", headers: [], body: [])
+        XCTAssertEqual(page.status, 200)
+        XCTAssertTrue(page.text.contains("does not serve visdom's web page"))
+        // A POST to the catch-all is visdom's login, which raises when login is not enabled.
+        let login = await s.post("/", #"{"username": "a", "password": "b"}"#)
+        XCTAssertEqual(login.status, 500)
+    }
+
+    func testWinExists() async throws {
+        let s = try service()
+        _ = await s.post("/events", textWindow)
+        var r = await s.post("/win_exists", #"{"win": "t", "eid": "main"}"#)
+        XCTAssertEqual(r.text, "true")
+        r = await s.post("/win_exists", #"{"win": "u", "eid": "main"}"#)
+        XCTAssertEqual(r.text, "false")
+        // The client's connection check: an empty window id in the default env.
+        r = await s.post("/win_exists", #"{"win": "", "eid": null}"#)
+        XCTAssertEqual(r.text, "false")
+        r = await s.post("/win_exists", #"{"win": 3, "eid": "main"}"#)
+        XCTAssertEqual(r.text, "false")
+        // `eid in state and args["win"] in ...`: no env, so `win` is never looked up.
+        r = await s.post("/win_exists", #"{"eid": "ghost"}"#)
+        XCTAssertEqual(r.status, 200)
+        XCTAssertEqual(r.text, "false")
+        r = await s.post("/win_exists", #"{"eid": "main"}"#)
+        XCTAssertEqual(r.status, 500)
+        r = await s.post("/win_exists", #"{"win": ["t"], "eid": "main"}"#)
+        XCTAssertEqual(r.status, 500, "a list is unhashable")
+        r = await s.post("/win_exists", #"{"win": "t", "eid": 7}"#)
+        XCTAssertEqual(r.status, 500, "escape_eid of an int raises")
+    }
+
+    func testWinHash() async throws {
+        let s = try service()
+        _ = await s.post("/events", textWindow)
+        var r = await s.post("/win_hash", #"{"win": "t", "env": null, "eid": "main"}"#)
+        XCTAssertEqual(r.status, 200)
+        XCTAssertEqual(r.text, try s.store.windowHash(env: "main", window: "t"))
+        XCTAssertEqual(r.body.count, 32)
+        r = await s.post("/win_hash", #"{"win": "u", "eid": "main"}"#)
+        XCTAssertEqual(r.text, "false")
+        r = await s.post("/win_hash", #"{"win": "t", "eid": "ghost"}"#)
+        XCTAssertEqual(r.status, 500)
+    }
+
+    func testWinDataReadsAreJSONDumpsOfTheWindows() async throws {
+        let s = try service()
+        _ = await s.post("/events", textWindow)
+        _ = await s.post("/events", #"{"data": [{"x": [1, 2.5], "y": [NaN, Infinity], "type": "scatter", "mode": "lines", "name": "é"}], "layout": {}, "win": "l", "eid": "main", "opts": {}}"#)
+        let env = await s.post("/win_data", #"{"win": null, "eid": "main"}"#)
+        XCTAssertEqual(env.status, 200)
+        XCTAssertEqual(env.body, JSONWriter.bytes(try s.store.windowData(env: "main")))
+        XCTAssertTrue(env.text.contains(#""y": [NaN, Infinity]"#))
+        XCTAssertTrue(env.text.contains(#""name": "\u00e9""#))
+        let one = await s.post("/win_data", #"{"win": "l", "eid": "main"}"#)
+        XCTAssertEqual(one.body, JSONWriter.bytes(try s.store.exportWindow(env: "main", window: "l")))
+        var r = await s.post("/win_data", #"{"win": "nope", "eid": "main"}"#)
+        XCTAssertEqual(r.status, 500, "visdom asserts the window exists")
+        r = await s.post("/win_data", #"{"win": null, "eid": "ghost"}"#)
+        XCTAssertEqual(r.status, 500)
+        r = await s.post("/win_data", #"{"eid": "main"}"#)
+        XCTAssertEqual(r.status, 500, "args['win'] raises KeyError")
+    }
+
+    func testWinDataWithDataSetsWindows() async throws {
+        let s = try service()
+        let window = #"{\"command\": \"window\", \"id\": \"w\", \"title\": \"\", \"i\": 0, \"type\": \"text\", \"content\": \"x\"}"#
+        let set = await s.post("/win_data", #"{"win": "w", "eid": "other", "data": "\#(window)"}"#)
+        XCTAssertEqual(set.status, 200)
+        XCTAssertNotNil(set.epoch)
+        XCTAssertEqual(try s.store.exportWindow(env: "other", window: "w")["content"], "x")
+    }
+
+    func testEnvStateAndSave() async throws {
+        let s = try service()
+        _ = await s.post("/events", textWindow.replacingOccurrences(of: #""eid": "main""#, with: #""eid": "b/1""#))
+        _ = await s.post("/events", textWindow.replacingOccurrences(of: #""eid": "main""#, with: #""eid": "a""#))
+        var r = await s.post("/env_state", "{}")
+        XCTAssertEqual(r.text, #"["main", "b_1", "a"]"#)
+        r = await s.post("/save", #"{"data": ["a", "b/1", "ghost", "a"]}"#)
+        XCTAssertEqual(r.text, #"["a", "b_1", "a"]"#)
+        r = await s.post("/save", #"{"data": "ab"}"#)
+        XCTAssertEqual(r.text, #"["a"]"#, "Python iterates a string by character")
+        r = await s.post("/save", #"{"data": 5}"#)
+        XCTAssertEqual(r.status, 500)
+        r = await s.post("/save", #"{"data": [5]}"#)
+        XCTAssertEqual(r.status, 500)
+        r = await s.post("/save", "{}")
+        XCTAssertEqual(r.status, 500)
+    }
+
+    /// The client's first request, `/env/<env>` with `{"eid": env}`.
+    func testEnvPostCreatesTheEnv() async throws {
+        let s = try service()
+        let r = await s.post("/env/run", #"{"eid": "run"}"#)
+        XCTAssertEqual(r.status, 200)
+        XCTAssertNotNil(r.epoch)
+        XCTAssertEqual(try s.store.envState(), ["main", "run"])
+        let page = await s.post("/env/run", #"{"sid": "x"}"#)
+        XCTAssertEqual(page.status, 200)
+        XCTAssertNil(page.epoch, "a page's request changes nothing")
+    }
+
+    func testStorageFailureIsA503AndNotApplied() async throws {
+        let path = try temporaryStorePath(self)
+        _ = try LogStore(path: path)
+        let s = VisdomService(store: try LogStore(path: path, options: .init(readOnly: true)))
+        let r = await s.post("/events", textWindow)
+        XCTAssertEqual(r.status, 503)
+        XCTAssertNil(r.epoch)
+        let read = await s.post("/win_exists", #"{"win": "t", "eid": "main"}"#)
+        XCTAssertEqual(read.text, "false", "reads still work on a read-only store")
+    }
+
+    /// Concurrent requests are each their own epoch, and every answered one is in the store.
+    func testConcurrentWritesAreEachAnEpoch() async throws {
+        let s = try service()
+        _ = await s.post("/events", #"{"data": [{"x": [0], "y": [0], "type": "scatter", "mode": "lines", "name": "a"}], "layout": {}, "win": "l", "eid": "main", "opts": {}}"#)
+        let epochs = await withTaskGroup(of: Int64?.self) { group in
+            for i in 1...64 {
+                group.addTask {
+                    await s.post("/update", #"{"data": [{"x": [\#(i)], "y": [\#(i)], "name": "a"}], "win": "l", "eid": "main", "append": true}"#).epoch
+                }
+            }
+            var all: [Int64] = []
+            for await e in group { if let e { all.append(e) } }
+            return all
+        }
+        XCTAssertEqual(Set(epochs).count, 64)
+        let x = try s.store.exportWindow(env: "main", window: "l")["content"]?["data"]?.arrayValue?.first?["x"]?.arrayValue
+        XCTAssertEqual(x?.count, 65)
+    }
+}
