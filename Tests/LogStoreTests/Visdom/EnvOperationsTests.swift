@@ -36,6 +36,18 @@ final class EnvOperationsTests: XCTestCase {
         XCTAssertEqual(try store.exportEnv("main")["jsons"], [:])
     }
 
+    /// `jsons.pop(win, None)` with a list: CPython answers the default from an empty dict
+    /// without hashing the key, and raises TypeError once the env holds a window.
+    func testClosingAnUnhashableWindowIDRaisesOnlyInANonEmptyEnv() throws {
+        XCTAssertEqual(try store.apply(.close, #"{"win": ["w0"], "eid": "main"}"#), .ok(""))
+        try line("a", env: "main")
+        guard case .failed(let e) = try store.apply(.close, #"{"win": ["a"], "eid": "main"}"#) else {
+            return XCTFail("expected TypeError")
+        }
+        XCTAssertEqual(e.type, "TypeError")
+        XCTAssertEqual(try store.exportEnv("main")["jsons"]?.objectValue?.keys, ["a"])
+    }
+
     func testDeleteEnvRemovesItAndAMissingEnvFails() throws {
         try line("a", env: "tmp")
         XCTAssertEqual(try store.apply(.deleteEnv, #"{"eid": "tmp"}"#), .ok(""))
