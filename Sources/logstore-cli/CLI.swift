@@ -15,7 +15,7 @@ enum CLI {
     static var commands: [any Command.Type] {
         [
             ImportCommand.self, FollowCommand.self, ListCommand.self, LogCommand.self, ExportCommand.self,
-            ForkCommand.self, CompactCommand.self, CheckCommand.self, HelpCommand.self,
+            ForkCommand.self, CompactCommand.self, CheckCommand.self, ServeCommand.self, HelpCommand.self,
         ]
     }
 

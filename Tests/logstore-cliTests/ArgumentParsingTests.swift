@@ -18,6 +18,7 @@ final class ArgumentParsingTests: XCTestCase {
           fork     Copy an env under a new name, as it is now or as it was after an epoch.
           compact  Drop history that no later state needs, and reclaim its space.
           check    Verify the store: SQLite's integrity and LogStore's invariants.
+          serve    Serve visdom's API (the Python client's calls and socket) from the store.
           help     Show the help of logstore or of one command.
 
         OPTIONS:
