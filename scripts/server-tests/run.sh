@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The server's tests, for CI: the Swift tests of the Server package, then the real visdom 0.2.4
+# client (from scripts/visdom-venv.sh) against logstore-server (client_tests.py: the corpus, the
+# live scenarios against visdom's own server, sockets, auth, limits, SIGKILL under load).
+# Arguments go to client_tests.py, e.g. `run.sh --only corpus`.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PATH="/opt/swift/usr/bin:$PATH"
+scripts/ensure-deps.sh
+
+swift build
+swift test --package-path Server --disable-swift-testing
+swift build --package-path Server
+python="$(scripts/visdom-venv.sh)"
+exec "$python" scripts/server-tests/client_tests.py \
+  --server Server/.build/debug/logstore-server --logstore .build/debug/logstore "$@"
