@@ -4,7 +4,7 @@
 Run by scripts/server-tests/run.sh with the visdom venv's Python:
 
     client_tests.py --server Server/.build/debug/logstore-server --logstore .build/debug/logstore
-                    [--only corpus,live,socket,auth,limits,kill]
+                    [--only corpus,live,socket,auth,startup,limits,kill]
 
 1. corpus: every scenario of the public corpus (../shared/visdom-corpus) and of
    Tests/Fixtures/scenarios is replayed by the client (`Visdom._send`, exactly as
@@ -18,8 +18,10 @@ Run by scripts/server-tests/run.sh with the visdom venv's Python:
    on /socket reaching register_event_handler with the window's JSON, echo.
 4. auth: --enable-login with the client's username/password (HTTP and socket), a wrong
    password, --token with and without the header.
-5. limits: --max-body-size refuses a larger body with 413 and keeps serving.
-6. kill: several real clients append to their own windows while the server is SIGKILLed,
+5. startup: a store whose point segments are all garbage still starts and answers everything
+   that needs no points.
+6. limits: --max-body-size refuses a larger body with 413 and keeps serving.
+7. kill: several real clients append to their own windows while the server is SIGKILLed,
    several times; after each restart every acknowledged point is in the store, in order,
    and at most the one request in flight per client is there without its acknowledgement.
 """
@@ -328,6 +330,33 @@ def test_auth(binary, tmp):
     print("auth: visdom login (HTTP and socket), wrong password refused, bearer token")
 
 
+def test_startup(binary, tmp):
+    """Start-up reads no point data: with every stored point segment overwritten by garbage,
+    the server starts and answers what needs no points; only reading those points fails."""
+    import sqlite3
+    db = os.path.join(tmp, "startup.db")
+    example = os.path.join(ROOT, "examples", "training-run.jsonl")
+    run = subprocess.run([LOGSTORE, "--db", db, "import", example], capture_output=True, text=True)
+    if run.returncode != 0:
+        raise Failure("import of the example failed: %s" % run.stderr)
+    con = sqlite3.connect(db)
+    poisoned = con.execute("UPDATE segment SET data = x'ff'").rowcount
+    con.commit()
+    con.close()
+    if poisoned == 0:
+        raise Failure("the example stored no segments")
+    with ServerProcess(binary, db) as server:
+        vis = client(server)
+        envs = vis.get_env_list()
+        if envs != ["main", "mnist_run"] or not vis.win_exists("loss", env="mnist_run"):
+            raise Failure("env_state %r / win_exists answered wrong on a store with unreadable points" % envs)
+        vis.get_window_data(win="loss", env="mnist_run")
+        if vis.last_status == 200:
+            raise Failure("the poisoned points were read as if valid")
+    print("startup: the server started and answered env_state and win_exists with all %d point "
+          "segments unreadable; only reading the points failed" % poisoned)
+
+
 def test_limits(binary, tmp):
     with ServerProcess(binary, os.path.join(tmp, "limits.db"), "--max-body-size", "100000") as server:
         vis = client(server)
@@ -417,7 +446,7 @@ def test_kill(binary, tmp, clients=4, kills=8):
           % (kills, clients, total, checked))
 
 
-TESTS = {"corpus": test_corpus, "live": test_live, "socket": test_socket, "auth": test_auth, "limits": test_limits, "kill": test_kill}
+TESTS = {"corpus": test_corpus, "live": test_live, "startup": test_startup, "socket": test_socket, "auth": test_auth, "limits": test_limits, "kill": test_kill}
 
 
 def main():
