@@ -10,15 +10,14 @@ extension VisdomService {
         do {
             let args = try PythonArgs(body: body)
             let store = self.store
-            let text: String = try await reads.run {
-                switch read {
-                case .windowExists: return try Self.windowExists(args, store)
-                case .windowHash: return try Self.windowHash(args, store)
-                case .envState: return Self.json(.array(try store.envState().map(JSONValue.string)))
-                case .save: return try Self.save(args, store)
-                }
+            // Catalog lookups take microseconds: they run here, without a hop to another
+            // thread. A hash materializes the window, which may be large: it runs off the pool.
+            switch read {
+            case .windowExists: return .ok(try Self.windowExists(args, store))
+            case .envState: return .ok(Self.json(.array(try store.envState().map(JSONValue.string))))
+            case .save: return .ok(try Self.save(args, store))
+            case .windowHash: return .ok(try await reads.run { try Self.windowHash(args, store) })
             }
-            return .ok(text)
         } catch let raised as HandlerRaised {
             log("\(read) raised \(raised.reason)")
             return .raised
@@ -31,6 +30,10 @@ extension VisdomService {
     /// the env exists, as Python's `and` short-circuits.
     static func windowExists(_ args: PythonArgs, _ store: LogStore) throws -> String {
         let eid = try args.eid()
+        // The client's case, a string id, in one read: a missing env is a missing window.
+        if case .string(let win) = args.get("win") {
+            return try store.windowExists(env: eid, window: win) ? "true" : "false"
+        }
         guard try store.envExists(eid) else { return "false" }
         guard let win = try windowKey(try args.item("win")) else { return "false" }
         return try store.windowExists(env: eid, window: win) ? "true" : "false"
