@@ -67,47 +67,316 @@ enum PointSeries {
     }
 }
 
+/// What a listing needs from a head (its type, title, traces and point series), read from
+/// the head's encoded bytes without building the pane: decoding whole heads was more than half
+/// of a listing's time. Equal, field by field, to what `WindowSummary` and `PointSeries.of`
+/// compute from the decoded head (`ListingTests` compares the two on every head it lists):
+/// keys are matched by their bytes, as `PyDict` matches them, and a repeated key keeps its last
+/// value, as decoding into a `PyDict` does.
+struct HeadFacts {
+    /// The pane's `type`, if it is a string.
+    var type: String?
+    /// The pane's `title`, if it is a string.
+    var title: String?
+    /// The pane's `content` read as one point source (an image history's images).
+    var contentSource: PointSeries.Source?
+    /// The traces of `content.data`, if `content` is an object whose `data` is an array.
+    var traces: [Trace]?
+
+    struct Trace {
+        /// False for an element of `data` that is not an object.
+        var isObject = false
+        var type: String?
+        var x, y, z: PointSeries.Source?
+    }
+
+    init(_ bytes: UnsafeRawBufferPointer) throws {
+        var r = ValueCodec.Reader(bytes)
+        try r.forEachEntry { key, r in
+            if Self.equal(key, "type") {
+                type = try r.pane().stringValueIfString
+            } else if Self.equal(key, "title") {
+                title = try r.pane().stringValueIfString
+            } else if Self.equal(key, "content") {
+                contentSource = nil
+                traces = nil
+                if r.nextTag == .object {
+                    try r.forEachEntry { key, r in
+                        guard Self.equal(key, "data") else { return try r.skip() }
+                        traces = nil
+                        guard r.nextTag == .array else { return try r.skip() }
+                        var list: [Trace] = []
+                        try r.forEachElement { r in list.append(try Self.trace(&r)) }
+                        traces = list
+                    }
+                } else {
+                    contentSource = try Self.source(&r)
+                }
+            } else {
+                try r.skip()
+            }
+        }
+    }
+
+    /// The summary's type: the pane's type (`?` if it has none), for plots `plot/` and the
+    /// first trace's type.
+    var summaryType: String {
+        let type = self.type ?? "?"
+        if type == "plot", let traces, let t = traces.first?.type { return "plot/\(t)" }
+        return type
+    }
+
+    /// Traces as `WindowSummary.traces` counts them: those of a plot's `content.data`.
+    var traceCount: Int { type == "plot" ? traces?.count ?? 0 : 0 }
+
+    /// `PointSeries.of(head)`.
+    var pointSources: [PointSeries.Source] {
+        switch type {
+        case "image_history"?:
+            return contentSource.map { [$0] } ?? []
+        case "plot"?:
+            return (traces ?? []).compactMap { t in
+                guard t.isObject else { return nil }
+                if t.type == "heatmap" { return t.z }
+                return t.y ?? t.x ?? t.z
+            }
+        default:
+            return []
+        }
+    }
+
+    private static func trace(_ r: inout ValueCodec.Reader) throws -> Trace {
+        var t = Trace()
+        guard r.nextTag == .object else {
+            try r.skip()
+            return t
+        }
+        t.isObject = true
+        try r.forEachEntry { key, r in
+            if equal(key, "type") {
+                t.type = try r.pane().stringValueIfString
+            } else if equal(key, "x") {
+                t.x = try source(&r)
+            } else if equal(key, "y") {
+                t.y = try source(&r)
+            } else if equal(key, "z") {
+                t.z = try source(&r)
+            } else {
+                try r.skip()
+            }
+        }
+        return t
+    }
+
+    /// A value as a point source: a list series, or an inline array counted by its length.
+    private static func source(_ r: inout ValueCodec.Reader) throws -> PointSeries.Source? {
+        switch r.nextTag {
+        case .series:
+            guard case .series(let slot) = try r.pane(), slot.kind == .list else { return nil }
+            return .series(slot.id)
+        case .array:
+            var n = 0
+            try r.forEachElement { r in
+                n += 1
+                try r.skip()
+            }
+            return .inline(n)
+        default:
+            try r.skip()
+            return nil
+        }
+    }
+
+    @inline(__always)
+    private static func equal(_ key: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+        guard key.count == name.utf8CodeUnitCount else { return false }
+        for i in 0..<key.count where key[i] != name.utf8Start[i] { return false }
+        return true
+    }
+}
+
+extension ValueCodec.Reader {
+    /// The tag of the next value, not consumed; nil at the end or on an unknown tag.
+    var nextTag: ValueCodec.Tag? { offset < bytes.count ? ValueCodec.Tag(rawValue: bytes[offset]) : nil }
+
+    /// Reads an object entry by entry: `body` gets each key's bytes and must read or skip
+    /// exactly that key's value. A value that is not an object is skipped, calling nothing.
+    mutating func forEachEntry(_ body: (UnsafeRawBufferPointer, inout Self) throws -> Void) throws {
+        guard nextTag == .object else { return try skip() }
+        offset += 1
+        for _ in 0..<(try count()) {
+            let n = try count()
+            let key = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n])
+            offset += n
+            try body(key, &self)
+        }
+    }
+
+    /// Reads an array element by element: `body` must read or skip exactly one value. A value
+    /// that is not an array is skipped, calling nothing.
+    mutating func forEachElement(_ body: (inout Self) throws -> Void) throws {
+        guard nextTag == .array else { return try skip() }
+        offset += 1
+        for _ in 0..<(try count()) { try body(&self) }
+    }
+}
+
+/// Summaries computed with a few statements for a whole listing, not a few per window.
+///
+/// Invariant: every summary equals the one computed from the window's decoded head (as of
+/// `asOf`), its point series' last segments (epoch <= asOf) and its last `window_change`
+/// (epoch <= asOf); an env's bytes are the lengths of the segments (epoch <= asOf) of every
+/// window incarnation the env ever had, closed ones included.
 struct Lister {
     let db: Connection
     let asOf: Int64
 
     var catalog: Catalog { Catalog(db: db, asOf: asOf) }
 
-    func windows(ofEnv env: Int64) throws -> [WindowSummary] {
-        let series = SeriesStore(db, asOf: asOf)
-        return try catalog.windows(ofEnv: env).map { row in
-            guard let head = try catalog.head(row.windowID) else { throw StoreInvariantError("window \(row.wid) has no head") }
-            var points = 0
-            for source in PointSeries.of(head) {
-                switch source {
-                case .series(let id): points += try series.count(of: id)
-                case .inline(let n): points += n
-                }
+    /// The summary of an alive window from its head's bytes and its last change;
+    /// `count` gives a point series' length as of `asOf`.
+    private func summary(_ wid: String, head bytes: UnsafeRawBufferPointer, lastChange: Int64,
+                         count: (Int64) throws -> Int) throws -> WindowSummary {
+        let head = try HeadFacts(bytes)
+        var points = 0
+        for source in head.pointSources {
+            switch source {
+            case .series(let id): points += try count(id)
+            case .inline(let n): points += n
             }
-            var type = head.objectValue?["type"]?.stringValueIfString ?? "?"
-            var traces = 0
-            if type == "plot", case .object(let content)? = head.objectValue?["content"], case .array(let data)? = content["data"] {
-                traces = data.count
-                if let t = data.first?.objectValue?["type"]?.stringValueIfString { type = "plot/\(t)" }
-            }
-            let title = head.objectValue?["title"]?.stringValueIfString ?? ""
-            return WindowSummary(id: row.wid, type: type, title: title, traces: traces, points: points,
-                                 lastEpoch: try catalog.lastChange(row.windowID))
         }
+        return WindowSummary(id: wid, type: head.summaryType, title: head.title ?? "", traces: head.traceCount, points: points,
+                             lastEpoch: lastChange)
     }
 
+    /// The env's windows in visdom's order (by slot: slots are unique among an env's alive
+    /// windows), each head and last change found by one lookup per window and each point
+    /// series counted by one lookup: an env's windows, not the store's.
+    func windows(ofEnv env: Int64) throws -> [WindowSummary] {
+        let series = SeriesStore(db, asOf: asOf)
+        var rows: [(slot: Int64, summary: WindowSummary)] = []
+        try db.forEach(
+            """
+            SELECT w.slot, w.wid,
+              (SELECT doc FROM head h WHERE h.window_id = w.window_id AND h.epoch <= ?1 ORDER BY h.epoch DESC LIMIT 1),
+              (SELECT max(epoch) FROM window_change c WHERE c.window_id = w.window_id AND c.epoch <= ?1)
+            FROM window w WHERE w.env_id = ?2 AND w.epoch <= ?1
+              AND NOT EXISTS (SELECT 1 FROM window_end x WHERE x.window_id = w.window_id AND x.epoch <= ?1)
+            """, [.integer(asOf), .integer(env)]) { st in
+            let wid = st.text(1)
+            if st.isNull(2) { throw StoreInvariantError("window \(wid) has no head") }
+            let summary = try st.withBlob(2) {
+                try self.summary(wid, head: $0, lastChange: st.isNull(3) ? 0 : st.int64(3), count: { try series.count(of: $0) })
+            }
+            rows.append((st.int64(0), summary))
+        }
+        return rows.sorted { $0.slot < $1.slot }.map(\.summary)
+    }
+
+    /// The alive windows of every alive env, in visdom's order per env. Three scans in
+    /// window_id order merged here (the alive windows, the newest head and the newest change
+    /// per window): as lookups per window they cost 3x more, most of it SQLite seeking.
+    private func allWindows(count: (Int64) throws -> Int) throws -> [Int64: [WindowSummary]] {
+        var alive: [(id: Int64, env: Int64, slot: Int64, wid: String)] = []
+        try db.forEach(
+            """
+            SELECT window_id, env_id, slot, wid FROM window w WHERE epoch <= ?1
+              AND NOT EXISTS (SELECT 1 FROM window_end x WHERE x.window_id = w.window_id AND x.epoch <= ?1)
+              AND env_id IN (SELECT env_id FROM env WHERE epoch <= ?1
+                AND NOT EXISTS (SELECT 1 FROM env_end x WHERE x.env_id = env.env_id AND x.epoch <= ?1))
+            ORDER BY window_id
+            """, [.integer(asOf)]) { alive.append(($0.int64(0), $0.int64(1), $0.int64(2), $0.text(3))) }
+
+        /// Calls `body` with the index in `alive` of each row's window (column 0), skipping rows
+        /// of windows that are not alive. Rows must come in ascending window_id.
+        func merge(_ sql: String, _ body: (Int, Statement) throws -> Void) throws {
+            var i = 0
+            try db.forEach(sql, [.integer(asOf)]) { st in
+                let id = st.int64(0)
+                while i < alive.count && alive[i].id < id { i += 1 }
+                if i < alive.count && alive[i].id == id { try body(i, st) }
+            }
+        }
+        var lastChange = [Int64](repeating: 0, count: alive.count)
+        try merge("SELECT window_id, max(epoch) FROM window_change WHERE epoch <= ? GROUP BY window_id ORDER BY window_id") {
+            lastChange[$0] = $1.int64(1)
+        }
+        // With one max() in the query, SQLite takes the bare column `doc` from the row holding
+        // the max (https://sqlite.org/lang_select.html#bare_columns_in_an_aggregate_query).
+        var summaries = [WindowSummary?](repeating: nil, count: alive.count)
+        try merge("SELECT window_id, max(epoch), doc FROM head WHERE epoch <= ? GROUP BY window_id ORDER BY window_id") { i, st in
+            summaries[i] = try st.withBlob(2) { try summary(alive[i].wid, head: $0, lastChange: lastChange[i], count: count) }
+        }
+
+        var byEnv: [Int64: [(slot: Int64, summary: WindowSummary)]] = [:]
+        for (i, w) in alive.enumerated() {
+            guard let s = summaries[i] else { throw StoreInvariantError("window \(w.wid) has no head") }
+            byEnv[w.env, default: []].append((w.slot, s))
+        }
+        return byEnv.mapValues { $0.sorted { $0.slot < $1.slot }.map(\.summary) }
+    }
+
+    /// Every alive env, sorted by name, from one pass over each of env, window (with each
+    /// window's head and last change), segment and series.
     func envs() throws -> [EnvSummary] {
-        try catalog.envNames().compactMap { name in
-            guard let env = try catalog.env(name) else { return nil }
-            let windows = try self.windows(ofEnv: env)
-            let born = try db.int("SELECT epoch FROM env WHERE env_id = ?", [.integer(env)]) ?? 0
-            let bytes = try db.int(
-                """
-                SELECT coalesce(sum(length(s.data)), 0) FROM segment s JOIN series USING (series_id)
-                JOIN window w USING (window_id) WHERE w.env_id = ? AND s.epoch <= ?
-                """, [.integer(env), .integer(asOf)]) ?? 0
-            return EnvSummary(name: name, windows: windows.count, points: windows.reduce(0) { $0 + $1.points },
-                              bytes: bytes, lastEpoch: max(born, windows.map(\.lastEpoch).max() ?? 0))
+        // Alive envs by name. Names are unique among alive envs; were they not, each row of a
+        // name would summarize the newest incarnation, as `catalog.env(name)` picks it.
+        var named: [(name: String, env: Int64, born: Int64)] = []
+        try db.forEach(
+            """
+            SELECT name, env_id, epoch FROM env WHERE epoch <= ?1
+              AND NOT EXISTS (SELECT 1 FROM env_end x WHERE x.env_id = env.env_id AND x.epoch <= ?1)
+            ORDER BY name
+            """, [.integer(asOf)]) { named.append(($0.text(0), $0.int64(1), $0.int64(2))) }
+        var newest: [ExactKey: (env: Int64, born: Int64)] = [:]
+        for row in named where (newest[ExactKey(row.name)]?.env ?? .min) < row.env {
+            newest[ExactKey(row.name)] = (row.env, row.born)
+        }
+
+        // Per series: its last segment (whose total is the series' length) and the bytes of
+        // all its segments. Rows come in rowid order, which `compact` may make differ from seq
+        // order, so the last segment is the one with the greatest seq. Series ids are rowids
+        // (1 ... max, never negative: SQLite assigns them), so an array indexed by id holds the
+        // figures; hashing 40,000 ids cost more than reading the heads.
+        struct SeriesStats {
+            var seq: Int64 = -1
+            var total: Int64 = 0
+            var bytes: Int64 = 0
+        }
+        let (lowest, highest) = try db.one("SELECT min(series_id), max(series_id) FROM segment", []) {
+            ($0.int64(0), $0.int64(1))
+        } ?? (0, 0)
+        guard lowest >= 0 else { throw StoreInvariantError("segment of series \(lowest)") }
+        var stats = [SeriesStats](repeating: SeriesStats(), count: Int(highest) + 1)
+        try db.forEach("SELECT series_id, seq, total, length(data) FROM segment WHERE epoch <= ?", [.integer(asOf)]) { st in
+            let id = Int(st.int64(0)), seq = st.int64(1)
+            if seq > stats[id].seq { (stats[id].seq, stats[id].total) = (seq, st.int64(2)) }
+            stats[id].bytes += st.int64(3)
+        }
+        func length(_ id: Int64) -> Int { id >= 0 && id < stats.count ? Int(stats[Int(id)].total) : 0 }
+
+        // Bytes per env: its series' bytes, whatever became of their windows. Series rows come
+        // by id, so one env's series mostly come together: add them up before touching the table.
+        var envBytes: [Int64: Int64] = [:]
+        var run: (env: Int64, bytes: Int64)?
+        try db.forEach("SELECT s.series_id, w.env_id FROM series s JOIN window w USING (window_id)", []) { st in
+            let id = st.int64(0), env = st.int64(1)
+            let bytes = id >= 0 && id < stats.count ? stats[Int(id)].bytes : 0
+            if run?.env == env {
+                run!.bytes += bytes
+            } else {
+                if let run { envBytes[run.env, default: 0] += run.bytes }
+                run = (env, bytes)
+            }
+        }
+        if let run { envBytes[run.env, default: 0] += run.bytes }
+
+        let windows = try allWindows(count: length)
+        return named.map { row in
+            let (env, born) = newest[ExactKey(row.name)]!
+            let list = windows[env] ?? []
+            return EnvSummary(name: row.name, windows: list.count, points: list.reduce(0) { $0 + $1.points },
+                              bytes: envBytes[env] ?? 0, lastEpoch: max(born, list.map(\.lastEpoch).max() ?? 0))
         }
     }
 

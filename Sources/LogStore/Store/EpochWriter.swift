@@ -8,8 +8,12 @@ final class EpochWriter: VisdomState {
     let epoch: Int64
     let seriesStore: SeriesStore
     private let catalog: Catalog
-    /// Head bytes of windows as loaded in this epoch, to skip writing an unchanged head.
+    /// Decodes heads, reusing panes decoded by earlier epochs on this connection.
+    private let heads: HeadCache
+    /// Head bytes of windows as loaded in this epoch, to skip writing an unchanged head, and
+    /// the panes they decode to (`loadedPanes[w]` is `decodePane(loadedHeads[w])`, when set).
     private var loadedHeads: [Int64: [UInt8]] = [:]
+    private var loadedPanes: [Int64: PaneValue] = [:]
     /// Env and window incarnations already looked up in this epoch: visdom's handlers ask for
     /// the same ones several times per message. Every write of an env or window row clears them.
     private var envs: [ExactKey: Int64?] = [:]
@@ -20,9 +24,10 @@ final class EpochWriter: VisdomState {
         let wid: ExactKey
     }
 
-    init(_ db: Connection, epoch: Int64) {
+    init(_ db: Connection, epoch: Int64, heads: HeadCache = HeadCache(capacity: 16)) {
         self.db = db
         self.epoch = epoch
+        self.heads = heads
         self.seriesStore = SeriesStore(db)
         self.catalog = Catalog(db: db, asOf: .max)
     }
@@ -57,8 +62,10 @@ final class EpochWriter: VisdomState {
         guard let env = try liveEnv(eid), let w = try liveWindow(wid, env: env),
             let bytes = try catalog.headBytes(w.windowID)
         else { return nil }
+        let pane = try heads.pane(window: w.windowID, bytes: bytes)
         loadedHeads[w.windowID] = bytes
-        return try bytes.withUnsafeBytes { try ValueCodec.decodePane($0) }
+        loadedPanes[w.windowID] = pane
+        return pane
     }
 
     // MARK: writes
@@ -174,11 +181,17 @@ final class EpochWriter: VisdomState {
     /// Persists the pane's series and, if it changed, its head; records the change.
     private func writeHead(_ pane: PaneValue, window: Int64) throws {
         let head = try PanePersister(series: seriesStore, window: window, epoch: epoch).persist(pane)
-        let bytes = ValueCodec.encodePane(head)
-        if loadedHeads[window] != bytes {
-            try db.run("INSERT OR REPLACE INTO head(window_id, epoch, doc) VALUES (?, ?, ?)",
-                       [.integer(window), .integer(epoch), .blob(bytes)])
-            loadedHeads[window] = bytes
+        // An append usually leaves the head as it was loaded: comparing the panes tells so
+        // without encoding the new one (its bytes would equal loadedHeads[window]).
+        let unchanged = loadedPanes[window].map { ValueCodec.sameEncoding(head, $0) } ?? false
+        if !unchanged {
+            let bytes = ValueCodec.encodePane(head)
+            if loadedHeads[window] != bytes {
+                try db.run("INSERT OR REPLACE INTO head(window_id, epoch, doc) VALUES (?, ?, ?)",
+                           [.integer(window), .integer(epoch), .blob(bytes)])
+                loadedHeads[window] = bytes
+                loadedPanes[window] = nil
+            }
         }
         try db.run("INSERT OR IGNORE INTO window_change(window_id, epoch) VALUES (?, ?)",
                    [.integer(window), .integer(epoch)])

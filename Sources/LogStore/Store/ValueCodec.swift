@@ -206,7 +206,7 @@ enum ValueCodec {
             }
         }
 
-        private mutating func count() throws -> Int {
+        mutating func count() throws -> Int {
             let n = try varint()
             guard n <= UInt64(bytes.count - offset) else { throw DecodeError(offset: offset) }
             return Int(n)

@@ -18,9 +18,12 @@ final class Writer: @unchecked Sendable {
     /// What a job sees: the connection and the epoch counter, inside an open transaction.
     final class Context {
         let db: Connection
+        /// Heads decoded on `db` by earlier jobs (they outlive the transaction: see HeadCache).
+        let heads: HeadCache
         private(set) var lastEpoch: Int64
-        init(db: Connection, lastEpoch: Int64) {
+        init(db: Connection, heads: HeadCache, lastEpoch: Int64) {
             self.db = db
+            self.heads = heads
             self.lastEpoch = lastEpoch
         }
         func nextEpoch() -> Int64 {
@@ -53,6 +56,8 @@ final class Writer: @unchecked Sendable {
     private var busy = false
     /// The connection, set once it is open. Used only by whoever set `busy`.
     private var connection: Connection?
+    /// Heads decoded on the connection. Used only by whoever set `busy`.
+    private let heads = HeadCache()
     /// Jobs per transaction at most; bounds the latency a burst adds to its last caller.
     private let maxBatch = 4096
 
@@ -170,7 +175,7 @@ final class Writer: @unchecked Sendable {
     /// returns the last committed epoch. Called by whoever set `busy`.
     private func apply(_ batch: [Job], on db: Connection, after base: Int64) -> Int64 {
         if batch[0].alone {
-            let ctx = Context(db: db, lastEpoch: base)
+            let ctx = Context(db: db, heads: heads, lastEpoch: base)
             batch[0].outcome = Result { try batch[0].body(ctx) }
             return (try? db.int("SELECT max(epoch) FROM epoch", [])) ?? base
         }
@@ -181,7 +186,7 @@ final class Writer: @unchecked Sendable {
     /// committed epoch. Transaction control runs through cached statements: `execute` would
     /// parse the same SQL again for every job.
     private func commit(_ batch: [Job], on db: Connection, after base: Int64) -> Int64 {
-        let ctx = Context(db: db, lastEpoch: base)
+        let ctx = Context(db: db, heads: heads, lastEpoch: base)
         do {
             try db.cachedStatement("BEGIN IMMEDIATE").run()
         } catch {

@@ -34,3 +34,189 @@ final class ListingTests: XCTestCase {
         XCTAssertEqual(try store.pointsAdded(sinceEpoch: store.lastEpoch), 0)
     }
 }
+
+/// The set-based listing (`Lister`: a few statements for the whole store, heads read by
+/// `HeadFacts` without decoding them) against the per-window definition it replaced: each
+/// window's decoded head, one count query per point series, one last-change query per window
+/// and one bytes query per env.
+final class SetBasedListingTests: XCTestCase {
+    /// The per-window definition, as `Lister` computed it before it became set-based.
+    struct PerWindow {
+        let db: Connection
+        let asOf: Int64
+
+        func windows(ofEnv env: Int64) throws -> [WindowSummary] {
+            let catalog = Catalog(db: db, asOf: asOf)
+            let series = SeriesStore(db, asOf: asOf)
+            return try catalog.windows(ofEnv: env).map { row in
+                let head = try XCTUnwrap(try catalog.head(row.windowID))
+                var points = 0
+                for source in PointSeries.of(head) {
+                    switch source {
+                    case .series(let id): points += try series.count(of: id)
+                    case .inline(let n): points += n
+                    }
+                }
+                var type = head.objectValue?["type"]?.stringValueIfString ?? "?"
+                var traces = 0
+                if type == "plot", case .object(let content)? = head.objectValue?["content"], case .array(let data)? = content["data"] {
+                    traces = data.count
+                    if let t = data.first?.objectValue?["type"]?.stringValueIfString { type = "plot/\(t)" }
+                }
+                return WindowSummary(id: row.wid, type: type, title: head.objectValue?["title"]?.stringValueIfString ?? "",
+                                     traces: traces, points: points, lastEpoch: try catalog.lastChange(row.windowID))
+            }
+        }
+
+        func envs() throws -> [EnvSummary] {
+            let catalog = Catalog(db: db, asOf: asOf)
+            return try catalog.envNames().compactMap { name in
+                guard let env = try catalog.env(name) else { return nil }
+                let windows = try self.windows(ofEnv: env)
+                let born = try db.int("SELECT epoch FROM env WHERE env_id = ?", [.integer(env)]) ?? 0
+                let bytes = try db.int(
+                    """
+                    SELECT coalesce(sum(length(s.data)), 0) FROM segment s JOIN series USING (series_id)
+                    JOIN window w USING (window_id) WHERE w.env_id = ? AND s.epoch <= ?
+                    """, [.integer(env), .integer(asOf)]) ?? 0
+                return EnvSummary(name: name, windows: windows.count, points: windows.reduce(0) { $0 + $1.points },
+                                  bytes: bytes, lastEpoch: max(born, windows.map(\.lastEpoch).max() ?? 0))
+            }
+        }
+    }
+
+    /// Every scenario of the fixtures (closed and re-created windows, forks, deleted envs,
+    /// heatmaps, text, image histories, surfaces, odd heads from the fuzzer) in one store.
+    func scenarioStore() throws -> LogStore {
+        let store = try temporaryStore(self)
+        let dir = repositoryRoot.appendingPathComponent("Tests/Fixtures/scenarios")
+        for s in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() {
+            _ = try Importer(store: store).importFile(dir.appendingPathComponent("\(s)/log.jsonl").path)
+        }
+        return store
+    }
+
+    func assertListingsMatch(_ store: LogStore, asOf: Int64?, file: StaticString = #filePath, line: UInt = #line) throws {
+        let expected = try store.read(asOf: asOf) { db, bound in try PerWindow(db: db, asOf: bound).envs() }
+        XCTAssertEqual(try store.listEnvs(asOf: asOf), expected, "as of \(asOf.map(String.init) ?? "now")", file: file, line: line)
+        for name in try store.envNames(asOf: asOf) {
+            let windows = try store.read(asOf: asOf) { db, bound in
+                try PerWindow(db: db, asOf: bound).windows(ofEnv: try XCTUnwrap(try Catalog(db: db, asOf: bound).env(name)))
+            }
+            XCTAssertEqual(try store.listWindows(env: name, asOf: asOf), windows, "\(name) as of \(asOf.map(String.init) ?? "now")",
+                           file: file, line: line)
+        }
+    }
+
+    func testListingEqualsThePerWindowDefinitionAtEveryEpoch() throws {
+        let store = try scenarioStore()
+        let last = store.lastEpoch
+        XCTAssertGreaterThan(try store.listEnvs().count, 5)
+        try assertListingsMatch(store, asOf: nil)
+        for epoch in stride(from: 0, through: last, by: 1) { try assertListingsMatch(store, asOf: epoch) }
+    }
+
+    func testListingEqualsThePerWindowDefinitionAfterCompaction() throws {
+        // compact merges segments into new rows: rowid order no longer follows seq order.
+        let store = try scenarioStore()
+        try store.apply(.events, #"{"data": [{"x": [1], "y": [2], "name": "a", "type": "scatter"}], "win": "late", "eid": "main", "layout": {}}"#)
+        let mid = store.lastEpoch
+        for i in 0..<5 {
+            try store.apply(.update, #"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "late", "eid": "main", "append": true}"#)
+        }
+        _ = try store.compact(before: mid + 2)
+        try assertListingsMatch(store, asOf: nil)
+        try assertListingsMatch(store, asOf: mid + 2)
+        XCTAssertEqual(try store.listWindows(env: "main").first { $0.id == "late" }?.points, 6)
+    }
+
+    func testEnvSummariesCountWindowsPointsBytesAndLastEpoch() throws {
+        let store = try temporaryStore(self)
+        try store.apply(.events, #"{"data": [{"x": [1, 2], "y": [3, 4], "name": "a", "type": "scatter"}], "win": "p", "eid": "a", "layout": {}}"#)
+        try store.apply(.events, #"{"data": [{"x": [1], "y": [3], "name": "a", "type": "scatter"}], "win": "q", "eid": "a", "layout": {}}"#)
+        try store.apply(.events, #"{"data": [{"content": "hi", "type": "text"}], "win": "t", "eid": "b", "opts": {}}"#)
+        let beforeFork = store.lastEpoch
+        try store.apply(.forkEnv, #"{"prev_eid": "a", "eid": "c"}"#)
+        try store.apply(.close, #"{"win": "q", "eid": "a"}"#)  // closed: its bytes still count, its points do not
+        try store.apply(.update, #"{"data": [{"x": [3], "y": [5]}], "win": "p", "eid": "c", "append": true}"#)
+        let envs = try store.listEnvs()
+        XCTAssertEqual(envs.map(\.name), ["a", "b", "c", "main"])
+        XCTAssertEqual(envs.map(\.windows), [1, 1, 2, 0])
+        XCTAssertEqual(envs.map(\.points), [2, 0, 4, 0])
+        XCTAssertEqual(envs.map(\.lastEpoch), [1, 3, 6, 0])
+        // small ints take 2 bytes (tag, varint). a: x and y of p (2 each) and of the closed q
+        // (1 each); c: its copies of both, and the append to p.
+        XCTAssertEqual(envs[0].bytes, 6 * 2)
+        XCTAssertEqual(envs[2].bytes, 8 * 2)
+        XCTAssertEqual(try store.listEnvs(asOf: beforeFork).map(\.name), ["a", "b", "main"])
+        XCTAssertEqual(try store.listEnvs(asOf: beforeFork).map(\.points), [3, 0, 0])
+        XCTAssertEqual(try store.listWindows(env: "c").map(\.id), ["p", "q"])
+        XCTAssertEqual(try store.listWindows(env: "c").map(\.type), ["plot/scatter", "plot/scatter"])
+        XCTAssertEqual(try store.listWindows(env: "b").map(\.type), ["text"])
+    }
+}
+
+/// `HeadFacts` reads what a listing needs from encoded head bytes; it must agree with the
+/// decoded head on heads of every shape, odd ones included.
+final class HeadFactsTests: XCTestCase {
+    func facts(_ head: PaneValue) throws -> HeadFacts {
+        try ValueCodec.encodePane(head).withUnsafeBytes { try HeadFacts($0) }
+    }
+
+    func pane(_ text: String) throws -> PaneValue { PaneValue(try json(text)) }
+
+    func testFactsAgreeWithTheDecodedHead() throws {
+        let list = SeriesSlot(id: 7, kind: .list), text = SeriesSlot(id: 8, kind: .text)
+        var heads: [PaneValue] = [
+            .null, .int(3), .array([.string("plot")]),
+            try pane(#"{"type": 3, "title": ["x"]}"#),
+            try pane(#"{"type": "plot", "title": "t", "content": {"data": 5}}"#),
+            try pane(#"{"type": "plot", "content": {"data": [1, {"type": "bar", "x": [1, 2, 3]}]}}"#),
+            try pane(#"{"type": "plot", "content": {"data": [{"type": "heatmap", "z": [[1], [2]], "y": [1]}]}}"#),
+            try pane(#"{"type": "plot", "content": {"data": [{"x": [1, 2], "z": [1]}, {"type": 1, "z": [[1]]}]}}"#),
+            try pane(#"{"type": "plot", "content": {"data": []}, "title": null}"#),
+            try pane(#"{"type": "image_history", "content": [1, 2, 3]}"#),
+            try pane(#"{"type": "image_history", "content": {"data": []}}"#),
+            try pane(#"{"type": "text", "content": "hello"}"#),
+            try pane(#"{"content": {"data": [{"type": "scatter", "y": [1]}]}, "title": "late type", "type": "plot"}"#),
+        ]
+        let series: [(String, PaneValue)] = [("x", .series(list)), ("y", .series(text)), ("z", .series(list))]
+        heads.append(.object(PyDict([("type", .string("plot")), ("content", .object(PyDict([("data", .array([
+            .object(PyDict([("type", .string("scatter"))] + series)),
+            .object(PyDict([("y", .series(list))])),
+            .object(PyDict([("type", .string("heatmap")), ("z", .series(text))])),
+        ]))])))])))
+        heads.append(.object(PyDict([("type", .string("image_history")), ("content", .series(list))])))
+        heads.append(.object(PyDict([("type", .string("text")), ("content", .series(text)), ("title", .string("é"))])))
+        for head in heads {
+            let f = try facts(head)
+            XCTAssertEqual(f.pointSources, PointSeries.of(head), "\(head)")
+            var type = head.objectValue?["type"]?.stringValueIfString ?? "?"
+            var traces = 0
+            if type == "plot", case .object(let content)? = head.objectValue?["content"], case .array(let data)? = content["data"] {
+                traces = data.count
+                if let t = data.first?.objectValue?["type"]?.stringValueIfString { type = "plot/\(t)" }
+            }
+            XCTAssertEqual(f.summaryType, type, "\(head)")
+            XCTAssertEqual(f.traceCount, traces, "\(head)")
+            XCTAssertEqual(f.title ?? "", head.objectValue?["title"]?.stringValueIfString ?? "", "\(head)")
+        }
+        // spot checks, so that agreement is not agreement on nothing
+        XCTAssertEqual(try facts(heads[5]).pointSources, [.inline(3)])
+        XCTAssertEqual(try facts(heads[5]).summaryType, "plot")
+        XCTAssertEqual(try facts(heads[heads.count - 3]).pointSources, [.series(7), .series(7)])
+        XCTAssertEqual(try facts(heads[heads.count - 3]).summaryType, "plot/scatter")
+    }
+
+    func testARepeatedKeyKeepsItsLastValueAsDecodingDoes() throws {
+        // An object with "type" twice: built by hand, PyDict never encodes one.
+        var bytes: [UInt8] = [ValueCodec.Tag.object.rawValue, 2]
+        for value in ["text", "plot"] {
+            bytes += [4] + Array("type".utf8) + [ValueCodec.Tag.string.rawValue, UInt8(value.utf8.count)] + Array(value.utf8)
+        }
+        let decoded = try bytes.withUnsafeBytes { try ValueCodec.decodePane($0) }
+        let f = try bytes.withUnsafeBytes { try HeadFacts($0) }
+        XCTAssertEqual(f.type, decoded.objectValue?["type"]?.stringValueIfString)
+        XCTAssertEqual(f.type, "plot")
+    }
+}
