@@ -24,11 +24,13 @@ final class EpochWriter: VisdomState {
         let wid: ExactKey
     }
 
-    init(_ db: Connection, epoch: Int64, heads: HeadCache = HeadCache(capacity: 16)) {
+    /// `tails` must be the writer's own (`Writer.Context.tails`) whenever the epoch may append
+    /// to a series that existed before it (see `SeriesTails`).
+    init(_ db: Connection, epoch: Int64, heads: HeadCache = HeadCache(capacity: 16), tails: SeriesTails? = nil) {
         self.db = db
         self.epoch = epoch
         self.heads = heads
-        self.seriesStore = SeriesStore(db)
+        self.seriesStore = SeriesStore(db, tails: tails)
         self.catalog = Catalog(db: db, asOf: .max)
     }
 

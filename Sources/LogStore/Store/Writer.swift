@@ -20,10 +20,13 @@ final class Writer: @unchecked Sendable {
         let db: Connection
         /// Heads decoded on `db` by earlier jobs (they outlive the transaction: see HeadCache).
         let heads: HeadCache
+        /// Where series written on `db` end; valid across jobs as `SeriesTails` states.
+        let tails: SeriesTails
         private(set) var lastEpoch: Int64
-        init(db: Connection, heads: HeadCache, lastEpoch: Int64) {
+        init(db: Connection, heads: HeadCache, tails: SeriesTails, lastEpoch: Int64) {
             self.db = db
             self.heads = heads
+            self.tails = tails
             self.lastEpoch = lastEpoch
         }
         func nextEpoch() -> Int64 {
@@ -58,6 +61,9 @@ final class Writer: @unchecked Sendable {
     private var connection: Connection?
     /// Heads decoded on the connection. Used only by whoever set `busy`.
     private let heads = HeadCache()
+    /// Where series written on the connection end. Used only by whoever set `busy`; emptied
+    /// here whenever rows may have changed behind it (see `SeriesTails`).
+    private let tails = SeriesTails()
     /// Jobs per transaction at most; bounds the latency a burst adds to its last caller.
     private let maxBatch = 4096
 
@@ -175,7 +181,10 @@ final class Writer: @unchecked Sendable {
     /// returns the last committed epoch. Called by whoever set `busy`.
     private func apply(_ batch: [Job], on db: Connection, after base: Int64) -> Int64 {
         if batch[0].alone {
-            let ctx = Context(db: db, heads: heads, lastEpoch: base)
+            // A lone job (compaction) may delete and rewrite segments: no tail survives it.
+            tails.removeAll()
+            defer { tails.removeAll() }
+            let ctx = Context(db: db, heads: heads, tails: tails, lastEpoch: base)
             batch[0].outcome = Result { try batch[0].body(ctx) }
             return (try? db.int("SELECT max(epoch) FROM epoch", [])) ?? base
         }
@@ -186,10 +195,13 @@ final class Writer: @unchecked Sendable {
     /// committed epoch. Transaction control runs through cached statements: `execute` would
     /// parse the same SQL again for every job.
     private func commit(_ batch: [Job], on db: Connection, after base: Int64) -> Int64 {
-        let ctx = Context(db: db, heads: heads, lastEpoch: base)
+        let ctx = Context(db: db, heads: heads, tails: tails, lastEpoch: base)
         do {
             try db.cachedStatement("BEGIN IMMEDIATE").run()
+            try tails.revalidate(db)
         } catch {
+            tails.removeAll()
+            if !db.isAutocommit { try? db.execute("ROLLBACK") }
             for job in batch { job.outcome = .failure(error) }
             return base
         }
@@ -202,6 +214,7 @@ final class Writer: @unchecked Sendable {
             } catch {
                 job.outcome = .failure(error)
                 ctx.rewind(to: before)
+                tails.removeAll()  // the job's segments are about to be rolled back
                 do {
                     try db.cachedStatement("ROLLBACK TO job").run()
                     try db.cachedStatement("RELEASE job").run()
@@ -218,6 +231,7 @@ final class Writer: @unchecked Sendable {
             try db.cachedStatement("COMMIT").run()
             return ctx.lastEpoch
         } catch {
+            tails.removeAll()
             try? db.execute("ROLLBACK")
             for job in batch where job.outcome.map({ if case .success = $0 { true } else { false } }) ?? true {
                 job.outcome = .failure(error)
