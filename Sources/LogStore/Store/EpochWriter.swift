@@ -14,22 +14,26 @@ final class EpochWriter: VisdomState {
     /// the panes they decode to (`loadedPanes[w]` is `decodePane(loadedHeads[w])`, when set).
     private var loadedHeads: [Int64: [UInt8]] = [:]
     private var loadedPanes: [Int64: PaneValue] = [:]
-    /// Env and window incarnations already looked up in this epoch: visdom's handlers ask for
-    /// the same ones several times per message. Every write of an env or window row clears them.
-    private var envs: [ExactKey: Int64?] = [:]
-    private var windows: [WindowKey: Catalog.WindowRow?] = [:]
+    /// Env and window incarnations already looked up: visdom's handlers ask for the same ones
+    /// several times per message, and every message for the same ones as the one before.
+    /// Every write of an env or window row clears them (see `CatalogLookups`).
+    private let lookups: CatalogLookups
 
-    private struct WindowKey: Hashable {
-        let env: Int64
-        let wid: ExactKey
+    /// An epoch of a job on the writer: it uses, and keeps valid, the writer's caches (heads,
+    /// series tails, env and window lookups), which every epoch written on the writer's
+    /// connection must do (see `SeriesTails` and `CatalogLookups`).
+    convenience init(_ ctx: Writer.Context, epoch: Int64) {
+        self.init(ctx.db, epoch: epoch, heads: ctx.heads, tails: ctx.tails, lookups: ctx.lookups)
     }
 
-    /// `tails` must be the writer's own (`Writer.Context.tails`) whenever the epoch may append
-    /// to a series that existed before it (see `SeriesTails`).
-    init(_ db: Connection, epoch: Int64, heads: HeadCache = HeadCache(capacity: 16), tails: SeriesTails? = nil) {
+    /// An epoch with caches of its own: only for a connection that no `Writer` owns.
+    init(_ db: Connection, epoch: Int64, heads: HeadCache = HeadCache(capacity: 16), tails: SeriesTails? = nil,
+         lookups: CatalogLookups = CatalogLookups()) {
         self.db = db
         self.epoch = epoch
         self.heads = heads
+        self.lookups = lookups
+        lookups.trim()
         self.seriesStore = SeriesStore(db, tails: tails)
         self.catalog = Catalog(db: db, asOf: .max)
     }
@@ -37,17 +41,17 @@ final class EpochWriter: VisdomState {
     var series: SeriesSource { seriesStore }
 
     private func liveEnv(_ eid: String) throws -> Int64? {
-        if let known = envs[ExactKey(eid)] { return known }
+        if let known = lookups.envs[ExactKey(eid)] { return known }
         let id = try catalog.env(eid)
-        envs[ExactKey(eid)] = id
+        lookups.envs[ExactKey(eid)] = id
         return id
     }
 
     private func liveWindow(_ wid: String, env: Int64) throws -> Catalog.WindowRow? {
-        let key = WindowKey(env: env, wid: ExactKey(wid))
-        if let known = windows[key] { return known }
+        let key = CatalogLookups.WindowKey(env: env, wid: ExactKey(wid))
+        if let known = lookups.windows[key] { return known }
         let row = try catalog.window(wid, env: env)
-        windows[key] = row
+        lookups.windows[key] = row
         return row
     }
 
@@ -167,10 +171,7 @@ final class EpochWriter: VisdomState {
         forgetLookups()
     }
 
-    private func forgetLookups() {
-        envs.removeAll()
-        windows.removeAll()
-    }
+    private func forgetLookups() { lookups.removeAll() }
 
     private func setReload(_ reload: JSONValue, env: Int64) throws {
         if case .object(let o) = reload, o.isEmpty { return }

@@ -44,18 +44,20 @@ final class SeriesTails {
 
     func removeAll() { entries.removeAll(keepingCapacity: true) }
 
-    /// Empties the cache if another connection committed to the database since the last call.
+    /// Empties the cache if another connection committed to the database since the last call,
+    /// and says whether it did (the writer's other caches of rows must then be emptied too).
     /// Call inside the writer's transaction, once it holds the write lock, so nobody else can
     /// commit until it ends: "The integer values returned by two invocations of "PRAGMA
     /// data_version" from the same connection will be different if changes were committed to
     /// the database by any other connection in the interim. The "PRAGMA data_version" value is
     /// unchanged for changes committed on the same database connection."
     /// (https://sqlite.org/pragma.html#pragma_data_version)
-    func revalidate(_ db: Connection) throws {
+    @discardableResult
+    func revalidate(_ db: Connection) throws -> Bool {
         let version = try db.int("PRAGMA data_version", [])
-        if version != dataVersion || version == nil {
-            entries.removeAll(keepingCapacity: true)
-            dataVersion = version
-        }
+        guard version != dataVersion || version == nil else { return false }
+        entries.removeAll(keepingCapacity: true)
+        dataVersion = version
+        return true
     }
 }

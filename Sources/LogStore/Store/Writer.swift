@@ -22,11 +22,14 @@ final class Writer: @unchecked Sendable {
         let heads: HeadCache
         /// Where series written on `db` end; valid across jobs as `SeriesTails` states.
         let tails: SeriesTails
+        /// Env and window rows looked up on `db`; valid across jobs as `CatalogLookups` states.
+        let lookups: CatalogLookups
         private(set) var lastEpoch: Int64
-        init(db: Connection, heads: HeadCache, tails: SeriesTails, lastEpoch: Int64) {
+        init(db: Connection, heads: HeadCache, tails: SeriesTails, lookups: CatalogLookups, lastEpoch: Int64) {
             self.db = db
             self.heads = heads
             self.tails = tails
+            self.lookups = lookups
             self.lastEpoch = lastEpoch
         }
         func nextEpoch() -> Int64 {
@@ -64,6 +67,8 @@ final class Writer: @unchecked Sendable {
     /// Where series written on the connection end. Used only by whoever set `busy`; emptied
     /// here whenever rows may have changed behind it (see `SeriesTails`).
     private let tails = SeriesTails()
+    /// Env and window rows looked up on the connection; emptied with `tails` (`forgetRows`).
+    private let lookups = CatalogLookups()
     /// Jobs per transaction at most; bounds the latency a burst adds to its last caller.
     private let maxBatch = 4096
 
@@ -182,25 +187,32 @@ final class Writer: @unchecked Sendable {
     private func apply(_ batch: [Job], on db: Connection, after base: Int64) -> Int64 {
         if batch[0].alone {
             // A lone job (compaction) may delete and rewrite segments: no tail survives it.
-            tails.removeAll()
-            defer { tails.removeAll() }
-            let ctx = Context(db: db, heads: heads, tails: tails, lastEpoch: base)
+            forgetRows()
+            defer { forgetRows() }
+            let ctx = Context(db: db, heads: heads, tails: tails, lookups: lookups, lastEpoch: base)
             batch[0].outcome = Result { try batch[0].body(ctx) }
             return (try? db.int("SELECT max(epoch) FROM epoch", [])) ?? base
         }
         return commit(batch, on: db, after: base)
     }
 
+    /// Empties the caches of rows read or written on the connection (`SeriesTails`,
+    /// `CatalogLookups`): rows may have changed, or be about to change, behind them.
+    private func forgetRows() {
+        tails.removeAll()
+        lookups.removeAll()
+    }
+
     /// Applies the batch in one transaction, each job in its own savepoint. Returns the last
     /// committed epoch. Transaction control runs through cached statements: `execute` would
     /// parse the same SQL again for every job.
     private func commit(_ batch: [Job], on db: Connection, after base: Int64) -> Int64 {
-        let ctx = Context(db: db, heads: heads, tails: tails, lastEpoch: base)
+        let ctx = Context(db: db, heads: heads, tails: tails, lookups: lookups, lastEpoch: base)
         do {
             try db.cachedStatement("BEGIN IMMEDIATE").run()
-            try tails.revalidate(db)
+            if try tails.revalidate(db) { lookups.removeAll() }
         } catch {
-            tails.removeAll()
+            forgetRows()
             if !db.isAutocommit { try? db.execute("ROLLBACK") }
             for job in batch { job.outcome = .failure(error) }
             return base
@@ -214,7 +226,7 @@ final class Writer: @unchecked Sendable {
             } catch {
                 job.outcome = .failure(error)
                 ctx.rewind(to: before)
-                tails.removeAll()  // the job's segments are about to be rolled back
+                forgetRows()  // the job's rows are about to be rolled back
                 do {
                     try db.cachedStatement("ROLLBACK TO job").run()
                     try db.cachedStatement("RELEASE job").run()
@@ -231,7 +243,7 @@ final class Writer: @unchecked Sendable {
             try db.cachedStatement("COMMIT").run()
             return ctx.lastEpoch
         } catch {
-            tails.removeAll()
+            forgetRows()
             try? db.execute("ROLLBACK")
             for job in batch where job.outcome.map({ if case .success = $0 { true } else { false } }) ?? true {
                 job.outcome = .failure(error)

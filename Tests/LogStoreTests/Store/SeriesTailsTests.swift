@@ -47,7 +47,7 @@ final class SeriesTailsTests: XCTestCase {
         struct Boom: Error {}
         XCTAssertThrowsError(try store.write { ctx in
             let epoch = ctx.nextEpoch()
-            let w = EpochWriter(ctx.db, epoch: epoch, heads: ctx.heads, tails: ctx.tails)
+            let w = EpochWriter(ctx, epoch: epoch)
             _ = try Handlers.handle(.events, PaneValue(try json(self.newWindow.replacingOccurrences(of: #""w""#, with: #""v""#))), in: w)
             _ = try Handlers.handle(.update, PaneValue(try json(self.append(7, win: "v"))), in: w)
             _ = try Handlers.handle(.update, PaneValue(try json(self.append(2))), in: w)
