@@ -66,12 +66,21 @@ final class EpochWriter: VisdomState {
 
     func pane(_ wid: String, in eid: String) throws -> PaneValue? {
         guard let env = try liveEnv(eid), let w = try liveWindow(wid, env: env),
-            let bytes = try catalog.headBytes(w.windowID)
+            let bytes = try headBytes(w.windowID)
         else { return nil }
         let pane = try heads.pane(window: w.windowID, bytes: bytes)
         loadedHeads[w.windowID] = bytes
         loadedPanes[w.windowID] = pane
         return pane
+    }
+
+    /// The window's current head bytes. A cached array is the one HeadCache compared last
+    /// time, so comparing them again is one identity check.
+    private func headBytes(_ window: Int64) throws -> [UInt8]? {
+        if let known = lookups.heads[window] { return known }
+        let bytes = try catalog.headBytes(window)
+        lookups.heads[window] = .some(bytes)
+        return bytes
     }
 
     // MARK: writes
@@ -194,6 +203,7 @@ final class EpochWriter: VisdomState {
                            [.integer(window), .integer(epoch), .blob(bytes)])
                 loadedHeads[window] = bytes
                 loadedPanes[window] = nil
+                lookups.heads[window] = .some(bytes)
             }
         }
         try db.run("INSERT OR IGNORE INTO window_change(window_id, epoch) VALUES (?, ?)",

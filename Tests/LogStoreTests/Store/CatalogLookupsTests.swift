@@ -100,6 +100,50 @@ final class CatalogLookupsTests: XCTestCase {
         for name in try fresh.envNames() { XCTAssertEqual(try one.exportEnv(name), try fresh.exportEnv(name)) }
     }
 
+    /// A head written by a job that failed, or by another connection, is never the one the next
+    /// message starts from; a head this handle wrote is.
+    func testTheHeadAMessageStartsFromIsTheCurrentOne() throws {
+        func retitle(_ i: Int, _ title: String) -> String {
+            #"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "w", "eid": "main", "name": "a", "append": true, "opts": {"title": "\#(title)"}, "layout": {}}"#
+        }
+        let path = try path("heads.db")
+        let store = try LogStore(path: path)
+        let fresh = try LogStore(path: try self.path("fresh.db"))
+        for s in [store, fresh] {
+            try s.apply(.events, window("w", eid: "main"))
+            try s.apply(.update, append(1))
+        }
+        struct Boom: Error {}
+        XCTAssertThrowsError(try store.write { ctx in
+            let w = EpochWriter(ctx, epoch: ctx.nextEpoch())
+            guard case .object(var pane)? = try w.pane("w", in: "main") else { return XCTFail("no pane") }
+            pane["lost"] = .bool(true)
+            try w.storePane(.object(pane), id: "w", in: "main", replacing: false)
+            throw Boom()
+        })
+        for s in [store, fresh] {
+            try s.apply(.update, append(2))
+            try s.apply(.update, retitle(3, "kept"))
+            try s.apply(.update, append(4))
+        }
+        XCTAssertEqual(try store.exportEnv("main"), try fresh.exportEnv("main"))
+
+        // Another connection writes a newer head (this one with a field added) without a new
+        // epoch; the next message writes a head of its own, which must start from that one.
+        do {
+            let other = try Connection(path: path, mode: .readWrite)
+            let (window, doc) = try other.one("SELECT window_id, doc FROM head ORDER BY epoch DESC LIMIT 1", []) { ($0.int64(0), $0.blob(1)) }!
+            guard case .object(var pane) = try doc.withUnsafeBytes({ try ValueCodec.decodePane($0) }) else { return XCTFail("not an object") }
+            pane["written_elsewhere"] = .bool(true)
+            try other.run("INSERT OR REPLACE INTO head(window_id, epoch, doc) SELECT ?, max(epoch), ? FROM epoch",
+                          [.integer(window), .blob(ValueCodec.encodePane(.object(pane)))])
+        }
+        try store.apply(.update, retitle(5, "again"))
+        let exported = try store.exportWindow(env: "main", window: "w")
+        XCTAssertEqual(exported["written_elsewhere"], .bool(true))
+        XCTAssertEqual(exported["content"]?["data"]?.arrayValue?[0]["x"]?.arrayValue?.count, 6)
+    }
+
     func testTheCacheIsTrimmedPastItsCapacity() {
         let lookups = CatalogLookups(capacity: 2)
         lookups.envs[ExactKey("a")] = 1
