@@ -168,13 +168,14 @@ public final class LogStore: Sendable {
     private static func applyAll(_ messages: [Message], progress: [ImportProgress], _ ctx: Writer.Context) throws -> [Applied] {
         var results: [Applied] = []
         results.reserveCapacity(messages.count)
-        for m in messages { results.append(try applyOne(m, epoch: ctx.nextEpoch(), ctx.db, heads: ctx.heads)) }
+        for m in messages { results.append(try applyOne(m, epoch: ctx.nextEpoch(), ctx)) }
         for p in progress { try p.record(in: ctx.db, epoch: ctx.lastEpoch) }
         return results
     }
 
-    private static func applyOne(_ m: Message, epoch: Int64, _ db: Connection, heads: HeadCache) throws -> Applied {
-        let writer = EpochWriter(db, epoch: epoch, heads: heads)
+    private static func applyOne(_ m: Message, epoch: Int64, _ ctx: Writer.Context) throws -> Applied {
+        let db = ctx.db
+        let writer = EpochWriter(ctx, epoch: epoch)
         var args = PaneValue(m.body)
         // The visdom client's _send fills in what replay_log and every client call send.
         // (`/env/<eid>` is the client's own call and keeps its body as sent.)
@@ -217,7 +218,7 @@ public final class LogStore: Sendable {
         // `win_data` stores whatever JSON it is given as one window (a list, a number, ...).
         return try write { ctx in
             let epoch = ctx.nextEpoch()
-            try EpochWriter(ctx.db, epoch: epoch).importEnv(name, windows: jsons, reload: reload)
+            try EpochWriter(ctx, epoch: epoch).importEnv(name, windows: jsons, reload: reload)
             try ctx.db.run(
                 "INSERT INTO epoch(epoch, time_ms, source, endpoint, env, status, detail) VALUES (?, ?, ?, 'env_file', ?, 'ok', '')",
                 [.integer(epoch), .integer(Self.nowMS()), .text(source), .text(name)])

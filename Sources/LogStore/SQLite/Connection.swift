@@ -46,6 +46,10 @@ final class Connection {
     /// Cached statements keyed by their exact SQL text; only fixed SQL belongs here, never SQL
     /// built by interpolating values (the cache is never trimmed).
     private var cache: [String: Statement] = [:]
+    /// A direct-mapped front for `cache` that finds a statement without hashing its SQL (the
+    /// writer hands out about a dozen statements per message; hashing their text cost ~2k
+    /// instructions each). Invariant: every statement in it is also `cache[$0.sql]`.
+    private var front = StatementFront()
 
     /// Opens (and with `.readWriteCreate` possibly creates) the database at `path`.
     ///
@@ -91,6 +95,7 @@ final class Connection {
     func close() throws(SQLiteError) {
         guard let db else { return }
         cache.removeAll()
+        front = StatementFront()
         self.db = nil
         try SQLiteError.check(sqlite3_close_v2(db), db: nil)
     }
@@ -176,15 +181,24 @@ final class Connection {
     /// with every parameter NULL. A statement whose last use failed a step is replaced by a
     /// fresh one. Fetching the same SQL again while iterating its rows resets the iteration.
     func cachedStatement(_ sql: String) throws(SQLiteError) -> Statement {
+        let key = StatementFront.Key(sql)
+        if let key, let statement = front.statement(for: key), !statement.stepFailed {
+            assert(statement.sql == sql)
+            statement.reset()
+            try statement.clearBindings()
+            return statement
+        }
         if let statement = cache[sql], !statement.stepFailed {
             statement.reset()
             try statement.clearBindings()
+            if key != nil { front.insert(statement) }
             return statement
         }
         // "The SQLITE_PREPARE_PERSISTENT flag is a hint to the query planner that the prepared
         // statement will be retained for a long time and probably reused many times."
         let statement = try makeStatement(sql, flags: UInt32(SQLITE_PREPARE_PERSISTENT))
         cache[sql] = statement
+        if key != nil { front.insert(statement) }
         return statement
     }
 
@@ -235,6 +249,62 @@ final class Connection {
     /// SQLite reads SQL up to the first NUL byte, so anything after one would be dropped silently.
     private static func rejectNUL(_ sql: String) throws(SQLiteError) {
         if sql.utf8.contains(0) { throw SQLiteError.misuse("SQL contains a NUL byte", sql: sql) }
+    }
+}
+
+/// Cached statements found by where their SQL text is, or by the text itself when short,
+/// without hashing it.
+///
+/// A key is exact: SQL of at most 15 UTF-8 bytes is keyed by those bytes (Swift may keep such
+/// a string inline, at no stable address). Longer SQL is never stored inline, so it is keyed by
+/// the address and length of its UTF-8 storage; a slot's key is taken from its statement's own
+/// `sql`, which the statement keeps alive, and a String's storage never changes, so SQL found
+/// at that same address with that same length is that same text (a string literal's storage is
+/// the literal itself, which is why every call with the same literal hits). Text at another
+/// address, or in storage that is not contiguous UTF-8, misses and goes through the hashed cache.
+struct StatementFront {
+    struct Key: Equatable {
+        /// Short text: its bytes; long text: its storage address and 0.
+        let word0: UInt
+        let word1: UInt
+        let length: Int
+
+        init?(_ sql: String) {
+            let key: Key?? = sql.utf8.withContiguousStorageIfAvailable { bytes -> Key? in
+                guard let base = bytes.baseAddress else { return Key(word0: 0, word1: 0, length: 0) }
+                if bytes.count > 15 { return Key(word0: UInt(bitPattern: base), word1: 0, length: bytes.count) }
+                var words: (UInt, UInt) = (0, 0)
+                withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(bytes)) }
+                return Key(word0: words.0, word1: words.1, length: bytes.count)
+            }
+            guard let key = key ?? nil else { return nil }
+            self = key
+        }
+
+        private init(word0: UInt, word1: UInt, length: Int) {
+            self.word0 = word0
+            self.word1 = word1
+            self.length = length
+        }
+
+        var slot: Int {
+            let mixed = (word0 ^ (word1 &* 31) ^ UInt(bitPattern: length)) &* 0x9E37_79B9_7F4A_7C15
+            return Int(mixed >> UInt(UInt.bitWidth - StatementFront.bits))
+        }
+    }
+
+    static let bits = 6
+    private var slots: [(key: Key, statement: Statement)?] = Array(repeating: nil, count: 1 << bits)
+
+    func statement(for key: Key) -> Statement? {
+        guard let entry = slots[key.slot], entry.key == key else { return nil }
+        return entry.statement
+    }
+
+    /// Puts `statement` in its slot, keyed by its own SQL (replacing whatever was there).
+    mutating func insert(_ statement: Statement) {
+        guard let key = Key(statement.sql) else { return }
+        slots[key.slot] = (key, statement)
     }
 }
 

@@ -140,7 +140,7 @@ extension LogStore {
             guard bound >= 0, bound <= last else { throw LogStoreError.noSuchEpoch(bound) }
             guard try Catalog(db: ctx.db, asOf: bound).env(from) != nil else { throw LogStoreError.noSuchEnv(from) }
             let epoch = ctx.nextEpoch()
-            try EpochWriter(ctx.db, epoch: epoch).forkEnv(from, to: to, asOf: bound)
+            try EpochWriter(ctx, epoch: epoch).forkEnv(from, to: to, asOf: bound)
             try ctx.db.run(
                 "INSERT INTO epoch(epoch, time_ms, source, endpoint, env, status, detail) VALUES (?, ?, 'api', 'fork_env', ?, 'ok', ?)",
                 [.integer(epoch), .integer(Self.nowMS()), .text(to), .text(asOf.map { "from \(from) as of epoch \($0)" } ?? "from \(from)")])

@@ -14,38 +14,44 @@ final class EpochWriter: VisdomState {
     /// the panes they decode to (`loadedPanes[w]` is `decodePane(loadedHeads[w])`, when set).
     private var loadedHeads: [Int64: [UInt8]] = [:]
     private var loadedPanes: [Int64: PaneValue] = [:]
-    /// Env and window incarnations already looked up in this epoch: visdom's handlers ask for
-    /// the same ones several times per message. Every write of an env or window row clears them.
-    private var envs: [ExactKey: Int64?] = [:]
-    private var windows: [WindowKey: Catalog.WindowRow?] = [:]
+    /// Env and window incarnations already looked up: visdom's handlers ask for the same ones
+    /// several times per message, and every message for the same ones as the one before.
+    /// Every write of an env or window row clears them (see `CatalogLookups`).
+    private let lookups: CatalogLookups
 
-    private struct WindowKey: Hashable {
-        let env: Int64
-        let wid: ExactKey
+    /// An epoch of a job on the writer: it uses, and keeps valid, the writer's caches (heads,
+    /// series tails, env and window lookups), which every epoch written on the writer's
+    /// connection must do (see `SeriesTails` and `CatalogLookups`).
+    convenience init(_ ctx: Writer.Context, epoch: Int64) {
+        self.init(ctx.db, epoch: epoch, heads: ctx.heads, tails: ctx.tails, lookups: ctx.lookups)
     }
 
-    init(_ db: Connection, epoch: Int64, heads: HeadCache = HeadCache(capacity: 16)) {
+    /// An epoch with caches of its own: only for a connection that no `Writer` owns.
+    init(_ db: Connection, epoch: Int64, heads: HeadCache = HeadCache(capacity: 16), tails: SeriesTails? = nil,
+         lookups: CatalogLookups = CatalogLookups()) {
         self.db = db
         self.epoch = epoch
         self.heads = heads
-        self.seriesStore = SeriesStore(db)
+        self.lookups = lookups
+        lookups.trim()
+        self.seriesStore = SeriesStore(db, tails: tails)
         self.catalog = Catalog(db: db, asOf: .max)
     }
 
     var series: SeriesSource { seriesStore }
 
     private func liveEnv(_ eid: String) throws -> Int64? {
-        if let known = envs[ExactKey(eid)] { return known }
+        if let known = lookups.envs[ExactKey(eid)] { return known }
         let id = try catalog.env(eid)
-        envs[ExactKey(eid)] = id
+        lookups.envs[ExactKey(eid)] = id
         return id
     }
 
     private func liveWindow(_ wid: String, env: Int64) throws -> Catalog.WindowRow? {
-        let key = WindowKey(env: env, wid: ExactKey(wid))
-        if let known = windows[key] { return known }
+        let key = CatalogLookups.WindowKey(env: env, wid: ExactKey(wid))
+        if let known = lookups.windows[key] { return known }
         let row = try catalog.window(wid, env: env)
-        windows[key] = row
+        lookups.windows[key] = row
         return row
     }
 
@@ -60,12 +66,21 @@ final class EpochWriter: VisdomState {
 
     func pane(_ wid: String, in eid: String) throws -> PaneValue? {
         guard let env = try liveEnv(eid), let w = try liveWindow(wid, env: env),
-            let bytes = try catalog.headBytes(w.windowID)
+            let bytes = try headBytes(w.windowID)
         else { return nil }
         let pane = try heads.pane(window: w.windowID, bytes: bytes)
         loadedHeads[w.windowID] = bytes
         loadedPanes[w.windowID] = pane
         return pane
+    }
+
+    /// The window's current head bytes. A cached array is the one HeadCache compared last
+    /// time, so comparing them again is one identity check.
+    private func headBytes(_ window: Int64) throws -> [UInt8]? {
+        if let known = lookups.heads[window] { return known }
+        let bytes = try catalog.headBytes(window)
+        lookups.heads[window] = .some(bytes)
+        return bytes
     }
 
     // MARK: writes
@@ -165,10 +180,7 @@ final class EpochWriter: VisdomState {
         forgetLookups()
     }
 
-    private func forgetLookups() {
-        envs.removeAll()
-        windows.removeAll()
-    }
+    private func forgetLookups() { lookups.removeAll() }
 
     private func setReload(_ reload: JSONValue, env: Int64) throws {
         if case .object(let o) = reload, o.isEmpty { return }
@@ -191,6 +203,7 @@ final class EpochWriter: VisdomState {
                            [.integer(window), .integer(epoch), .blob(bytes)])
                 loadedHeads[window] = bytes
                 loadedPanes[window] = nil
+                lookups.heads[window] = .some(bytes)
             }
         }
         try db.run("INSERT OR IGNORE INTO window_change(window_id, epoch) VALUES (?, ?)",

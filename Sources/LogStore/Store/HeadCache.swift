@@ -41,11 +41,20 @@ extension ValueCodec {
         case (.bigInt(let x), .bigInt(let y)), (.string(let x), .string(let y)): return ExactKey.equal(x, y)
         case (.double(let x), .double(let y)): return x.bitPattern == y.bitPattern
         case (.array(let x), .array(let y)):
+            if sharesStorage(x, y) { return true }
             return x.count == y.count && zip(x, y).allSatisfy { sameEncoding($0, $1) }
         case (.object(let x), .object(let y)):
+            if sharesStorage(x.keys, y.keys) && sharesStorage(x.values, y.values) { return true }
             return x.count == y.count && zip(x.pairs, y.pairs).allSatisfy { ExactKey.equal($0.0, $1.0) && sameEncoding($0.1, $1.1) }
         case (.series(let x), .series(let y)): return x.id == y.id && x.kind == y.kind
         default: return false
         }
+    }
+
+    /// Whether two live arrays are one buffer (so the same elements): the rules change a copy
+    /// of the loaded pane, and the parts they did not touch still share the loaded pane's
+    /// storage. Arrays in separate buffers, or not in contiguous storage, answer false.
+    private static func sharesStorage<T>(_ a: [T], _ b: [T]) -> Bool {
+        a.count == b.count && a.withUnsafeBufferPointer { p in b.withUnsafeBufferPointer { q in p.baseAddress == q.baseAddress } }
     }
 }

@@ -8,10 +8,13 @@ final class SeriesStore: SeriesSource {
     let db: Connection
     /// Only segments with epoch <= asOf are visible (Int64.max: the current state).
     let asOf: Int64
+    /// The writer's cache of where series end (see `SeriesTails`), used and kept by `write`.
+    let tails: SeriesTails?
 
-    init(_ db: Connection, asOf: Int64 = .max) {
+    init(_ db: Connection, asOf: Int64 = .max, tails: SeriesTails? = nil) {
         self.db = db
         self.asOf = asOf
+        self.tails = tails
     }
 
     func count(of id: Int64) throws -> Int {
@@ -85,12 +88,13 @@ final class SeriesStore: SeriesSource {
     }
 
     /// Appends one segment per operation. Cost: O(size of the operations) plus one index
-    /// lookup for the series' last segment.
+    /// lookup for the series' last segment, unless `tails` knows where it ends.
     func write(_ ops: [SeriesSlot.Operation], to id: Int64, epoch: Int64) throws {
         guard ops.contains(where: { !$0.values.isEmpty }) else { return }
-        var (seq, total) = try db.one(
+        var (seq, total) = try tails?[id].map { ($0.nextSeq, $0.total) } ?? db.one(
             "SELECT seq, total FROM segment WHERE series_id = ? ORDER BY seq DESC LIMIT 1", [.integer(id)]
         ) { ($0.int64(0) + 1, $0.int64(1)) } ?? (0, 0)
+        tails?[id] = nil  // until every insert succeeded
         for op in ops where !op.values.isEmpty {
             total += Int64(op.values.count)
             try db.run(
@@ -99,6 +103,7 @@ final class SeriesStore: SeriesSource {
                  .integer(Int64(op.values.count)), .integer(total), .blob(ValueCodec.encode(op.values))])
             seq += 1
         }
+        tails?[id] = SeriesTails.Tail(nextSeq: seq, total: total)
     }
 
     /// Copies series `id` with its segments up to epoch `asOf` into a new series of `window`,

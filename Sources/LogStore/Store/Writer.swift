@@ -11,7 +11,8 @@ import Foundation
 ///   time: the writer thread, or the one caller that set `busy` (under `cond`) while the writer
 ///   was idle; a caller that finds a queue or `busy` queues its job behind the others;
 /// - a job's epochs are numbered consecutively after the last committed epoch, and a job that
-///   fails gives its numbers back (its savepoint is rolled back), so epochs stay gap-free;
+///   fails gives its numbers back (its savepoint, or the transaction when it is the only job in
+///   it, is rolled back), so epochs stay gap-free;
 /// - a job's completion runs only after the transaction holding it committed (durable per the
 ///   store's synchronous setting) or after the job was rolled back with an error.
 final class Writer: @unchecked Sendable {
@@ -20,10 +21,16 @@ final class Writer: @unchecked Sendable {
         let db: Connection
         /// Heads decoded on `db` by earlier jobs (they outlive the transaction: see HeadCache).
         let heads: HeadCache
+        /// Where series written on `db` end; valid across jobs as `SeriesTails` states.
+        let tails: SeriesTails
+        /// Env and window rows looked up on `db`; valid across jobs as `CatalogLookups` states.
+        let lookups: CatalogLookups
         private(set) var lastEpoch: Int64
-        init(db: Connection, heads: HeadCache, lastEpoch: Int64) {
+        init(db: Connection, heads: HeadCache, tails: SeriesTails, lookups: CatalogLookups, lastEpoch: Int64) {
             self.db = db
             self.heads = heads
+            self.tails = tails
+            self.lookups = lookups
             self.lastEpoch = lastEpoch
         }
         func nextEpoch() -> Int64 {
@@ -58,6 +65,11 @@ final class Writer: @unchecked Sendable {
     private var connection: Connection?
     /// Heads decoded on the connection. Used only by whoever set `busy`.
     private let heads = HeadCache()
+    /// Where series written on the connection end. Used only by whoever set `busy`; emptied
+    /// here whenever rows may have changed behind it (see `SeriesTails`).
+    private let tails = SeriesTails()
+    /// Env and window rows looked up on the connection; emptied with `tails` (`forgetRows`).
+    private let lookups = CatalogLookups()
     /// Jobs per transaction at most; bounds the latency a burst adds to its last caller.
     private let maxBatch = 4096
 
@@ -175,25 +187,51 @@ final class Writer: @unchecked Sendable {
     /// returns the last committed epoch. Called by whoever set `busy`.
     private func apply(_ batch: [Job], on db: Connection, after base: Int64) -> Int64 {
         if batch[0].alone {
-            let ctx = Context(db: db, heads: heads, lastEpoch: base)
+            // A lone job (compaction) may delete and rewrite segments: no tail survives it.
+            forgetRows()
+            defer { forgetRows() }
+            let ctx = Context(db: db, heads: heads, tails: tails, lookups: lookups, lastEpoch: base)
             batch[0].outcome = Result { try batch[0].body(ctx) }
             return (try? db.int("SELECT max(epoch) FROM epoch", [])) ?? base
         }
         return commit(batch, on: db, after: base)
     }
 
-    /// Applies the batch in one transaction, each job in its own savepoint. Returns the last
-    /// committed epoch. Transaction control runs through cached statements: `execute` would
-    /// parse the same SQL again for every job.
+    /// Empties the caches of rows read or written on the connection (`SeriesTails`,
+    /// `CatalogLookups`): rows may have changed, or be about to change, behind them.
+    private func forgetRows() {
+        tails.removeAll()
+        lookups.removeAll()
+    }
+
+    /// Applies the batch in one transaction, each job in its own savepoint, except a job alone
+    /// in its batch: rolling back the transaction undoes exactly that job, so it needs none (two
+    /// statements less per synchronous append). Returns the last committed epoch. Transaction
+    /// control runs through cached statements: `execute` would parse the same SQL again for
+    /// every job.
     private func commit(_ batch: [Job], on db: Connection, after base: Int64) -> Int64 {
-        let ctx = Context(db: db, heads: heads, lastEpoch: base)
+        let ctx = Context(db: db, heads: heads, tails: tails, lookups: lookups, lastEpoch: base)
         do {
             try db.cachedStatement("BEGIN IMMEDIATE").run()
+            if try tails.revalidate(db) { lookups.removeAll() }
         } catch {
+            forgetRows()
+            if !db.isAutocommit { try? db.execute("ROLLBACK") }
             for job in batch { job.outcome = .failure(error) }
             return base
         }
-        for job in batch {
+        if batch.count == 1 {
+            do {
+                batch[0].outcome = .success(try batch[0].body(ctx))
+            } catch {
+                batch[0].outcome = .failure(error)
+                forgetRows()  // the job's rows are about to be rolled back
+                // SQLite may already have rolled back the whole transaction (see below).
+                if !db.isAutocommit { try? db.cachedStatement("ROLLBACK").run() }
+                return base
+            }
+        }
+        for job in batch where batch.count > 1 {
             let before = ctx.lastEpoch
             do {
                 try db.cachedStatement("SAVEPOINT job").run()
@@ -202,6 +240,7 @@ final class Writer: @unchecked Sendable {
             } catch {
                 job.outcome = .failure(error)
                 ctx.rewind(to: before)
+                forgetRows()  // the job's rows are about to be rolled back
                 do {
                     try db.cachedStatement("ROLLBACK TO job").run()
                     try db.cachedStatement("RELEASE job").run()
@@ -218,6 +257,7 @@ final class Writer: @unchecked Sendable {
             try db.cachedStatement("COMMIT").run()
             return ctx.lastEpoch
         } catch {
+            forgetRows()
             try? db.execute("ROLLBACK")
             for job in batch where job.outcome.map({ if case .success = $0 { true } else { false } }) ?? true {
                 job.outcome = .failure(error)

@@ -38,4 +38,41 @@ final class StatementCacheTests: SQLiteTestCase {
         try insert.run(3)
         XCTAssertEqual(try connection.prepare("SELECT group_concat(id) FROM t").scalar(), .text("1,2,3"))
     }
+
+    /// Texts made at run time, one after another, may land at an address an earlier, freed
+    /// text had: each must still get the statement for its own text.
+    func testEachSQLTextGetsItsOwnStatementWhereverItsTextLives() throws {
+        let connection = try makeConnection()
+        for i in 0..<500 {
+            let sql = String(decoding: Array("SELECT \(i) AS value_from_a_long_enough_text".utf8), as: UTF8.self)
+            let statement = try connection.cachedStatement(sql)
+            XCTAssertEqual(statement.sql, sql)
+            XCTAssertEqual(try statement.scalarInt64(), Int64(i))
+        }
+        for i in [7, 3, 499] {  // short texts are keyed by their bytes, long ones found again by text
+            XCTAssertEqual(try connection.cachedStatement("SELECT \(i)").scalarInt64(), Int64(i))
+            XCTAssertEqual(try connection.cachedStatement("SELECT \(i) AS value_from_a_long_enough_text").scalarInt64(), Int64(i))
+        }
+    }
+
+    /// More distinct texts than the front has slots, used in turns: every hand-out is the one
+    /// statement for that text, whether found by address, by short text, or by hashing.
+    func testInterleavedTextsKeepOneStatementEach() throws {
+        let connection = try makeConnection()
+        let literals: [String] = ["SELECT 1", "SELECT 2", "SELECT 'a fairly long literal text number one'",
+                                  "SELECT 'a fairly long literal text number two'", ""]
+        let built = (0..<150).map { String(decoding: Array("SELECT \($0) + 0 AS the_value_of_this_statement".utf8), as: UTF8.self) }
+        var first: [String: Statement] = [:]
+        for round in 0..<3 {
+            for sql in literals + built where !sql.isEmpty {
+                // A copy made this round: equal text in other storage than the cached one.
+                let text = round == 1 ? String(decoding: Array(sql.utf8), as: UTF8.self) : sql
+                let statement = try connection.cachedStatement(text)
+                XCTAssertEqual(statement.sql, sql)
+                if let earlier = first[sql] { XCTAssertTrue(earlier === statement, sql) } else { first[sql] = statement }
+            }
+        }
+        XCTAssertEqual(try connection.cachedStatement("SELECT 2").scalarInt64(), 2)
+        XCTAssertEqual(try connection.cachedStatement("SELECT 149 + 0 AS the_value_of_this_statement").scalarInt64(), 149)
+    }
 }

@@ -15,6 +15,32 @@ final class EpochTests: XCTestCase {
         XCTAssertEqual(store.lastEpoch, 2)
     }
 
+    /// A job that fails after writing rows, alone in its transaction (no savepoint of its
+    /// own), leaves no row behind and gives its epoch number back.
+    func testAFailedJobLeavesNoRowsAndGivesItsEpochBack() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("failed.db").path
+        let store = try LogStore(path: path)
+        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}}"#)
+        func counts() throws -> [Int64] {
+            let db = try Connection(path: path, mode: .readOnly)
+            return try ["epoch", "env", "window", "head", "series", "segment", "window_change"].map {
+                try db.int("SELECT count(*) FROM \($0)", []) ?? -1
+            }
+        }
+        let before = try counts()
+        struct Boom: Error {}
+        XCTAssertThrowsError(try store.write { ctx in
+            let epoch = ctx.nextEpoch()
+            let w = EpochWriter(ctx, epoch: epoch)
+            _ = try Handlers.handle(.events, PaneValue(try json(#"{"data": [{"x": [1], "y": [1], "type": "scatter"}], "win": "v", "eid": "main", "layout": {}}"#)), in: w)
+            try ctx.db.run("INSERT INTO epoch(epoch, time_ms, source, endpoint, status, detail) VALUES (?, 0, 'test', 'events', 'ok', '')", [.integer(epoch)])
+            throw Boom()
+        }) { XCTAssertTrue($0 is LogStoreError) }
+        XCTAssertEqual(try counts(), before)
+        XCTAssertEqual(store.lastEpoch, 1)
+        XCTAssertEqual(try store.apply(.init(.update, try json(#"{"win": "missing", "eid": "main"}"#))).epoch, 2)
+    }
+
     func testAnAppendWritesOneSegmentPerTouchedSeriesAndNoHead() throws {
         let dir = try temporaryDirectory(self)
         let path = dir.appendingPathComponent("s.db").path

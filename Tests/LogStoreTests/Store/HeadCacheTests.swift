@@ -56,6 +56,36 @@ final class HeadCacheTests: XCTestCase {
         XCTAssertEqual(equalPairs, values.count + 4)
     }
 
+    /// Copies that still share storage with the pane they came from compare equal without a
+    /// walk; a copy changed deep inside (here only the sign of a zero) no longer shares the
+    /// containers on the way to the change and compares as unequal, as its bytes do.
+    func testCopiesOfAPaneCompareByTheirContentWhereverTheyShareStorage() throws {
+        let loaded = try pane(#"{"content": {"data": [{"x": [0, 1], "y": [0.0, 2]}, {"x": [5]}], "layout": {"t": "a"}}, "type": "plot"}"#)
+        func changed(_ body: (inout PyDict<PaneValue>) -> Void) -> PaneValue {
+            guard case .object(var top) = loaded, case .object(var content)? = top["content"],
+                case .array(var data)? = content["data"], case .object(var trace) = data[0]
+            else { return .null }
+            body(&trace)
+            data[0] = .object(trace)
+            content["data"] = .array(data)
+            top["content"] = .object(content)
+            return .object(top)
+        }
+        let untouched = loaded
+        let rewritten = changed { trace in trace["y"] = trace["y"] }
+        let negativeZero = changed { trace in trace["y"] = .array([.double(-0.0), .int(2)]) }
+        let reordered = changed { trace in
+            let x = trace["x"]
+            trace["x"] = nil
+            trace["x"] = x
+        }
+        for (copy, same) in [(untouched, true), (rewritten, true), (negativeZero, false), (reordered, false)] {
+            XCTAssertEqual(ValueCodec.encodePane(copy) == ValueCodec.encodePane(loaded), same)
+            XCTAssertEqual(ValueCodec.sameEncoding(copy, loaded), same)
+            XCTAssertEqual(ValueCodec.sameEncoding(loaded, copy), same)
+        }
+    }
+
     /// The same messages through one handle (heads decoded once and reused) and through a new
     /// handle per message (every head decoded from the store) leave identical rows.
     func testAppendsThroughTheCacheStoreTheSameRowsAsWithout() throws {

@@ -1,0 +1,63 @@
+/// Where each series written on the writer's connection ends: the seq its next segment gets
+/// and its total length. Appending a segment needs both, and looking them up was an index
+/// seek and a statement per series per message (~7k instructions each for a one-point append).
+///
+/// Invariant: an entry for series `id` equals what
+/// `SELECT seq + 1, total FROM segment WHERE series_id = id ORDER BY seq DESC LIMIT 1`
+/// answers on the writer's connection right now. It is kept so because
+/// - entries are set only by `SeriesStore.write`, after its inserts succeeded, and removed when
+///   any of them failed;
+/// - every segment written on the writer's connection in a transaction goes through
+///   `SeriesStore.write` with this cache, or is written for a series created in the same job
+///   (`SeriesStore.copy`), which no entry can name;
+/// - whatever else can change segments empties it: `Writer` calls `removeAll()` when a job's
+///   savepoint or a transaction is rolled back (a failed epoch, a full quota), around a job that
+///   runs alone (compaction deletes and rewrites segments), and `revalidate(_:)` at the start of
+///   each transaction, which empties it if another connection (another `LogStore` handle or
+///   process) committed since (`PRAGMA data_version`).
+/// Used only by whoever owns the writer's connection (see `Writer`).
+final class SeriesTails {
+    struct Tail: Equatable {
+        /// The seq of the series' next segment (0 for a series without segments).
+        var nextSeq: Int64
+        /// The series length after its last segment.
+        var total: Int64
+    }
+
+    private var entries: [Int64: Tail] = [:]
+    /// `PRAGMA data_version` as last read by `revalidate(_:)`.
+    private var dataVersion: Int64?
+    /// Entries kept at most; all are dropped when a new one would exceed it.
+    let capacity: Int
+
+    init(capacity: Int = 4096) { self.capacity = capacity }
+
+    var count: Int { entries.count }
+
+    subscript(id: Int64) -> Tail? {
+        get { entries[id] }
+        set {
+            if newValue != nil, entries[id] == nil, entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[id] = newValue
+        }
+    }
+
+    func removeAll() { entries.removeAll(keepingCapacity: true) }
+
+    /// Empties the cache if another connection committed to the database since the last call,
+    /// and says whether it did (the writer's other caches of rows must then be emptied too).
+    /// Call inside the writer's transaction, once it holds the write lock, so nobody else can
+    /// commit until it ends: "The integer values returned by two invocations of "PRAGMA
+    /// data_version" from the same connection will be different if changes were committed to
+    /// the database by any other connection in the interim. The "PRAGMA data_version" value is
+    /// unchanged for changes committed on the same database connection."
+    /// (https://sqlite.org/pragma.html#pragma_data_version)
+    @discardableResult
+    func revalidate(_ db: Connection) throws -> Bool {
+        let version = try db.int("PRAGMA data_version", [])
+        guard version != dataVersion || version == nil else { return false }
+        entries.removeAll(keepingCapacity: true)
+        dataVersion = version
+        return true
+    }
+}

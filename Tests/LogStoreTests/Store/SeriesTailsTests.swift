@@ -1,0 +1,192 @@
+import Foundation
+import XCTest
+
+@testable import LogStore
+
+/// The writer's cache of where series end (`SeriesTails`): whatever happens between two
+/// appends on one handle, the rows written must be the rows a fresh lookup would write.
+final class SeriesTailsTests: XCTestCase {
+    let newWindow = #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}, "opts": {}}"#
+    func append(_ i: Int, win: String = "w", eid: String = "main") -> String {
+        #"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "\#(win)", "eid": "\#(eid)", "name": "a", "append": true, "layout": {}}"#
+    }
+
+    /// Every series' segments have seq 0, 1, 2, … and `total` is the running sum of `count`
+    /// (the invariants the cache stands in for); returns the number of segments.
+    @discardableResult
+    func assertSegmentsConsistent(_ path: String, file: StaticString = #filePath, line: UInt = #line) throws -> Int {
+        let db = try Connection(path: path, mode: .readOnly)
+        var expected: [Int64: (seq: Int64, total: Int64)] = [:]
+        var rows = 0
+        try db.forEach("SELECT series_id, seq, count, total FROM segment ORDER BY series_id, seq", []) { st in
+            let id = st.int64(0)
+            let last = expected[id] ?? (0, 0)
+            XCTAssertEqual(st.int64(1), last.seq, "seq of series \(id)", file: file, line: line)
+            XCTAssertEqual(st.int64(3), last.total + st.int64(2), "total of series \(id)", file: file, line: line)
+            expected[id] = (st.int64(1) + 1, st.int64(3))
+            rows += 1
+        }
+        return rows
+    }
+
+    func xs(_ store: LogStore, win: String = "w", eid: String = "main") throws -> [JSONValue]? {
+        try store.exportWindow(env: eid, window: win)["content"]?["data"]?.arrayValue?[0]["x"]?.arrayValue
+    }
+
+    func store(_ name: String, _ options: LogStore.Options = .init()) throws -> (LogStore, String) {
+        let path = try temporaryDirectory(self).appendingPathComponent(name).path
+        return (try LogStore(path: path, options: options), path)
+    }
+
+    /// A job that created a window (new series, new rowids) and appended, then failed: its rows
+    /// are rolled back and the next window reuses the same series ids from scratch.
+    func testAFailedJobLeavesNoTailBehind() throws {
+        let (store, path) = try store("rollback.db")
+        try store.apply(.events, newWindow)
+        try store.apply(.update, append(1))
+        struct Boom: Error {}
+        XCTAssertThrowsError(try store.write { ctx in
+            let epoch = ctx.nextEpoch()
+            let w = EpochWriter(ctx, epoch: epoch)
+            _ = try Handlers.handle(.events, PaneValue(try json(self.newWindow.replacingOccurrences(of: #""w""#, with: #""v""#))), in: w)
+            _ = try Handlers.handle(.update, PaneValue(try json(self.append(7, win: "v"))), in: w)
+            _ = try Handlers.handle(.update, PaneValue(try json(self.append(2))), in: w)
+            throw Boom()
+        })
+        try store.apply(.events, newWindow.replacingOccurrences(of: #""w""#, with: #""v""#))
+        try store.apply(.update, append(8, win: "v"))
+        try store.apply(.update, append(2))
+        try assertSegmentsConsistent(path)
+        XCTAssertEqual(try xs(store, win: "v"), [.int(0), .int(8)])
+        XCTAssertEqual(try xs(store), [.int(0), .int(1), .int(2)])
+    }
+
+    /// A job that fails on a full quota is rolled back by SQLite; raising the quota on the same
+    /// handle (same connection, same cache) and appending again writes the right rows.
+    func testAFullQuotaLeavesNoTailBehind() throws {
+        let (store, path) = try store("full.db", .init(maxPageCount: 60))
+        try store.apply(.events, newWindow)
+        var failed = false
+        for i in 1...200 {
+            let many = (0..<2000).map { String($0 + i * 2000) }.joined(separator: ", ")
+            do {
+                try store.apply(.update, #"{"data": [{"x": [\#(many)], "y": [\#(many)]}], "win": "w", "eid": "main", "name": "a", "append": true}"#)
+            } catch {
+                XCTAssertEqual(error as? LogStoreError, .full(path: path))
+                failed = true
+                break
+            }
+        }
+        XCTAssertTrue(failed)
+        let before = try xs(store)?.count ?? 0
+        try store.write { ctx in try ctx.db.execute("PRAGMA max_page_count=100000") }
+        try store.apply(.update, append(-1))
+        try store.apply(.update, append(-2))
+        try assertSegmentsConsistent(path)
+        XCTAssertEqual(try xs(store)?.suffix(2), [.int(-1), .int(-2)])
+        XCTAssertEqual(try xs(store)?.count, before + 2)
+    }
+
+    /// Compaction rewrites a series' segments (renumbered from 0); appends after it on the same
+    /// handle continue from the rewritten rows.
+    func testCompactionLeavesNoTailBehind() throws {
+        let (store, path) = try store("compact.db")
+        try store.apply(.events, newWindow)
+        for i in 1...5 { try store.apply(.update, append(i)) }
+        _ = try store.compact()
+        XCTAssertLessThan(try assertSegmentsConsistent(path), 12, "compaction merged segments")
+        try store.apply(.update, append(6))
+        try store.apply(.update, append(7))
+        try assertSegmentsConsistent(path)
+        XCTAssertEqual(try xs(store), (0...7).map { .int(Int64($0)) })
+    }
+
+    /// Appends to a window and to its fork, interleaved on one handle.
+    func testForkedSeriesKeepTheirOwnTails() throws {
+        let (store, path) = try store("fork.db")
+        try store.apply(.events, newWindow)
+        try store.apply(.update, append(1))
+        try store.forkEnv("main", to: "copy")
+        for i in 2...4 {
+            try store.apply(.update, append(i))
+            try store.apply(.update, append(10 * i, eid: "copy"))
+        }
+        try assertSegmentsConsistent(path)
+        XCTAssertEqual(try xs(store), (0...4).map { .int(Int64($0)) })
+        XCTAssertEqual(try xs(store, eid: "copy"), [0, 1, 20, 30, 40].map { .int(Int64($0)) })
+    }
+
+    /// Closing a window and creating one with the same id gives new series; appends go to them.
+    func testARecreatedWindowStartsNewSeries() throws {
+        let (store, path) = try store("recreate.db")
+        try store.apply(.events, newWindow)
+        try store.apply(.update, append(1))
+        try store.apply(.close, #"{"win": "w", "eid": "main"}"#)
+        try store.apply(.events, newWindow)
+        try store.apply(.update, append(5))
+        try store.apply(.update, append(6))
+        try assertSegmentsConsistent(path)
+        XCTAssertEqual(try xs(store), [.int(0), .int(5), .int(6)])
+    }
+
+    /// Another handle on the same file compacts (rewriting the segments and renumbering them,
+    /// without a new epoch) between two appends of this handle.
+    func testAnotherHandlesCompactionIsSeen() throws {
+        let (first, path) = try store("two.db")
+        try first.apply(.events, newWindow)
+        for i in 1...4 { try first.apply(.update, append(i)) }
+        do {
+            let second = try LogStore(path: path)
+            _ = try second.compact()
+        }
+        XCTAssertLessThan(try assertSegmentsConsistent(path), 10, "compaction merged segments")
+        try first.apply(.update, append(5))
+        try first.apply(.update, append(6))
+        try assertSegmentsConsistent(path)
+        XCTAssertEqual(try xs(first), (0...6).map { .int(Int64($0)) })
+    }
+
+    /// A write whose second segment fails leaves its first one in place: the cache must not
+    /// keep the position from before that write, whoever catches the error.
+    func testAWriteThatFailsHalfwayForgetsItsTail() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("half.db").path
+        let db = try Connection(path: path, mode: .readWriteCreate)
+        try Schema.create(on: db, time: 0)
+        let tails = SeriesTails()
+        let store = SeriesStore(db, tails: tails)
+        let id = try store.create(window: 1, kind: .list, epoch: 1)
+        try store.write([.init(prepend: false, values: [.int(1)])], to: id, epoch: 1)
+        XCTAssertEqual(tails[id], .init(nextSeq: 1, total: 1))
+        try db.execute("CREATE TEMP TRIGGER boom BEFORE INSERT ON segment WHEN NEW.seq = 2 BEGIN SELECT RAISE(ABORT, 'boom'); END")
+        XCTAssertThrowsError(try store.write([.init(prepend: false, values: [.int(2)]), .init(prepend: false, values: [.int(3)])], to: id, epoch: 2))
+        try db.execute("DROP TRIGGER boom")
+        try store.write([.init(prepend: false, values: [.int(4)])], to: id, epoch: 3)
+        XCTAssertEqual(tails[id], .init(nextSeq: 3, total: 3))
+        XCTAssertEqual(try SeriesStore(db).elements(of: id), [.int(1), .int(2), .int(4)])
+        try db.close()
+        try assertSegmentsConsistent(path)
+    }
+
+    func testRevalidateEmptiesTheCacheOnlyAfterAnotherConnectionCommitted() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("version.db").path
+        let db = try Connection(path: path, mode: .readWriteCreate)
+        let other = try Connection(path: path, mode: .readWrite)
+        try db.execute("CREATE TABLE t(x)")
+        let tails = SeriesTails()
+        try tails.revalidate(db)
+        tails[1] = .init(nextSeq: 3, total: 9)
+        try db.execute("INSERT INTO t VALUES (1)")  // this connection's own commit
+        try tails.revalidate(db)
+        XCTAssertEqual(tails[1], .init(nextSeq: 3, total: 9))
+        try other.execute("INSERT INTO t VALUES (2)")
+        try tails.revalidate(db)
+        XCTAssertNil(tails[1])
+    }
+
+    func testTheCacheStaysWithinItsCapacity() {
+        let tails = SeriesTails(capacity: 3)
+        for id in 0..<10 { tails[Int64(id)] = .init(nextSeq: 1, total: 1) }
+        XCTAssertLessThanOrEqual(tails.count, 3)
+        XCTAssertEqual(tails[9], .init(nextSeq: 1, total: 1))
+    }
+}
