@@ -6,7 +6,12 @@
 /// Invariant: replacing every `.series` by its resolved value gives exactly the window JSON
 /// visdom holds. Rules that only concatenate onto a series record the new values in the slot
 /// (`SeriesSlot.pending`), so accepting an append costs O(size of the append).
-public indirect enum PaneValue: Sendable {
+///
+/// Only `.series` is boxed: the other cases are stored inline (arrays and dicts already keep
+/// their elements on the heap), so a number in a pane costs no allocation of its own, as in
+/// `JSONValue`. A wholly `indirect` enum allocated one box per value: one malloc per point of
+/// every message the rules read.
+public enum PaneValue: Sendable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -15,7 +20,7 @@ public indirect enum PaneValue: Sendable {
     case string(String)
     case array([PaneValue])
     case object(PyDict<PaneValue>)
-    case series(SeriesSlot)
+    indirect case series(SeriesSlot)
 
     public init(_ json: JSONValue) {
         switch json {
