@@ -34,12 +34,16 @@ extension JSONParser {
         let intStart = pos
         guard let first = peek, isDigit(first) else { throw fail("expected value", at: start) }
         pos += 1
-        if first != UInt8(ascii: "0") { skipDigits() }
+        // The literal's significant digits (leading zeros skipped) as an integer, as long as
+        // there are at most `DecimalToDouble.maxDigits` of them; `digits` counts them all.
+        var significand = UInt64(first &- UInt8(ascii: "0"))
+        var digits = significand == 0 ? 0 : 1
+        if first != UInt8(ascii: "0") { scanDigits(&significand, &digits) }
         let intEnd = pos
         var fracEnd = pos
         if pos + 1 < count && base[pos] == UInt8(ascii: ".") && isDigit(base[pos + 1]) {
-            pos += 2
-            skipDigits()
+            pos += 1
+            scanDigits(&significand, &digits)
             fracEnd = pos
         }
         var exponentStart = -1
@@ -49,19 +53,63 @@ extension JSONParser {
             if q < count && isDigit(base[q]) {
                 exponentStart = pos + 1
                 pos = q + 1
-                skipDigits()
+                while pos < count && isDigit(base[pos]) { pos += 1 }
             }
         }
         if fracEnd == intEnd && exponentStart < 0 {
             return try integer(start: start, digits: intStart..<intEnd, negative: negative)
         }
-        return .double(double(start: start, intDigits: intStart..<intEnd, fracEnd: fracEnd, exponentStart: exponentStart, negative: negative))
+        if digits <= DecimalToDouble.maxDigits,
+            let exponent = decimalExponent(fracCount: fracEnd == intEnd ? 0 : fracEnd - intEnd - 1, exponentStart: exponentStart),
+            let exact = DecimalToDouble.convert(significand: significand, exponent: exponent)
+        {
+            return .double(negative ? -exact : exact)
+        }
+        let length = pos - start
+        return .double(withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
+            let p = buffer.baseAddress!
+            UnsafeMutableRawPointer(p).copyMemory(from: base + start, byteCount: length)
+            p[length] = 0
+            return withCNumericLocale { strtod(p, nil) }
+        })
     }
 
     @inline(__always) private func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
 
-    @inline(__always) private mutating func skipDigits() {
-        while pos < count && isDigit(base[pos]) { pos += 1 }
+    /// Steps over digits, adding them to `significand` while it has fewer than
+    /// `DecimalToDouble.maxDigits` significant digits (so it never overflows), and counting
+    /// them in `digits` (a count above the maximum means the significand is incomplete).
+    @inline(__always) private mutating func scanDigits(_ significand: inout UInt64, _ digits: inout Int) {
+        while pos < count {
+            let d = base[pos] &- UInt8(ascii: "0")
+            guard d < 10 else { return }
+            if digits < DecimalToDouble.maxDigits {
+                significand = significand &* 10 &+ UInt64(d)
+                if significand != 0 { digits += 1 }
+            } else {
+                digits += 1
+            }
+            pos += 1
+        }
+    }
+
+    /// The literal's power of ten once its significant digits are read as an integer: the
+    /// exponent after `e` (from `exponentStart` to `pos`, -1: none) minus the fraction's digit
+    /// count. Nil when the written exponent is beyond ±400 (only `strtod` handles those).
+    private func decimalExponent(fracCount: Int, exponentStart: Int) -> Int? {
+        var exponent = 0
+        if exponentStart >= 0 {
+            var i = exponentStart
+            let sign = base[i] == UInt8(ascii: "-") ? -1 : 1
+            if base[i] == UInt8(ascii: "-") || base[i] == UInt8(ascii: "+") { i += 1 }
+            while i < pos {
+                exponent = exponent * 10 + Int(base[i] &- UInt8(ascii: "0"))
+                if exponent > 400 { return nil }
+                i += 1
+            }
+            exponent *= sign
+        }
+        return exponent - fracCount
     }
 
     private func integer(start: Int, digits: Range<Int>, negative: Bool) throws(JSONSyntaxError) -> JSONValue {
@@ -84,56 +132,7 @@ extension JSONParser {
         }
         return .bigInt(String(decoding: UnsafeBufferPointer(start: base + start, count: digits.upperBound - start), as: UTF8.self))
     }
-
-    /// The literal `base[start..<pos]`, correctly rounded.
-    private func double(start: Int, intDigits: Range<Int>, fracEnd: Int, exponentStart: Int, negative: Bool) -> Double {
-        if let exact = exactDouble(intDigits: intDigits, fracEnd: fracEnd, exponentStart: exponentStart) {
-            return negative ? -exact : exact
-        }
-        let length = pos - start
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
-            let p = buffer.baseAddress!
-            UnsafeMutableRawPointer(p).copyMemory(from: base + start, byteCount: length)
-            p[length] = 0
-            return withCNumericLocale { strtod(p, nil) }
-        }
-    }
-
-    /// Clinger's fast path: when the significand is an integer below 2^53 and the decimal
-    /// exponent at most 22 in magnitude, both operands are exact doubles and one IEEE
-    /// multiplication or division rounds correctly. Nil when the literal is outside that case.
-    private func exactDouble(intDigits: Range<Int>, fracEnd: Int, exponentStart: Int) -> Double? {
-        let fracCount = fracEnd == intDigits.upperBound ? 0 : fracEnd - intDigits.upperBound - 1
-        guard intDigits.count + fracCount <= 15 else { return nil }
-        var significand: UInt64 = 0
-        for i in intDigits { significand = significand * 10 + UInt64(base[i] &- UInt8(ascii: "0")) }
-        if fracCount > 0 {
-            for i in (intDigits.upperBound + 1)..<fracEnd { significand = significand * 10 + UInt64(base[i] &- UInt8(ascii: "0")) }
-        }
-        var exponent = 0
-        if exponentStart >= 0 {
-            var i = exponentStart
-            let sign = base[i] == UInt8(ascii: "-") ? -1 : 1
-            if base[i] == UInt8(ascii: "-") || base[i] == UInt8(ascii: "+") { i += 1 }
-            while i < pos {
-                exponent = exponent * 10 + Int(base[i] &- UInt8(ascii: "0"))
-                if exponent > 400 { return nil }
-                i += 1
-            }
-            exponent *= sign
-        }
-        exponent -= fracCount
-        guard exponent >= -22 && exponent <= 22 else { return nil }
-        let value = Double(significand)
-        return exponent >= 0 ? value * exactPowersOfTen[exponent] : value / exactPowersOfTen[-exponent]
-    }
 }
-
-/// 10^0 ... 10^22, every one exactly representable as a Double.
-private let exactPowersOfTen: [Double] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-]
 
 /// A locale whose decimal separator is `.`, so `strtod` reads JSON's numbers whatever locale
 /// the process has set. Created once and never modified, so sharing it between threads is safe.
