@@ -36,7 +36,7 @@ struct LineReader {
     mutating func next() throws(LogStoreError) -> Line? {
         var scanFrom = start
         while true {
-            if let nl = buffer[scanFrom...].firstIndex(of: 0x0A) {
+            if let nl = Self.newline(in: buffer, from: scanFrom) {
                 let line = buffer[start..<nl]
                 offset += Int64(nl + 1 - start)
                 start = nl + 1
@@ -64,6 +64,17 @@ struct LineReader {
                 throw .badInput(place: path, reason: "a line longer than \(Self.maxLineBytes >> 20) MiB at byte \(offset)")
             }
             buffer.append(contentsOf: data)
+        }
+    }
+
+    /// The index of the first '\n' in `bytes` at or after `from`, found with `memchr` (a
+    /// generic `firstIndex(of:)` costs ~15 instructions a byte, a tenth of a bulk import).
+    static func newline(in bytes: [UInt8], from: Int) -> Int? {
+        guard from < bytes.count else { return nil }
+        return bytes.withUnsafeBufferPointer { b in
+            memchr(b.baseAddress! + from, 0x0A, b.count - from).map {
+                b.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self))
+            }
         }
     }
 
