@@ -31,10 +31,7 @@ public enum PaneValue: Sendable {
         case .double(let d): self = .double(d)
         case .string(let s): self = .string(s)
         case .array(let a): self = .array(a.map(PaneValue.init))
-        case .object(let o):
-            var d = PyDict<PaneValue>()
-            for (k, v) in o.pairs { d[k] = PaneValue(v) }
-            self = .object(d)
+        case .object(let o): self = .object(o.mapValues(PaneValue.init))
         }
     }
 
@@ -48,10 +45,7 @@ public enum PaneValue: Sendable {
         case .double(let d): return .double(d)
         case .string(let s): return .string(s)
         case .array(let a): return .array(try a.map { try $0.json(resolving: source) })
-        case .object(let d):
-            var o = JSONObject()
-            for (k, v) in d.pairs { o[k] = try v.json(resolving: source) }
-            return .object(o)
+        case .object(let d): return .object(try d.mapValues { try $0.json(resolving: source) })
         case .series(let slot): return try slot.resolve(source)
         }
     }
@@ -59,6 +53,26 @@ public enum PaneValue: Sendable {
     /// The JSON of a pane that holds no series (a message, or a pane already resolved); nil
     /// if it holds one.
     var plainJSON: JSONValue? { try? json(resolving: NoSeries()) }
+
+    /// Whether a `.series` is anywhere in this tree (then it is not plain JSON).
+    var holdsSeries: Bool {
+        switch self {
+        case .series: return true
+        case .array(let a): return Self.anyHoldsSeries(a)
+        case .object(let o): return Self.anyHoldsSeries(o.values)
+        default: return false
+        }
+    }
+
+    static func anyHoldsSeries(_ values: [PaneValue]) -> Bool {
+        for v in values {
+            switch v {
+            case .null, .bool, .int, .bigInt, .double, .string: continue
+            default: if v.holdsSeries { return true }
+            }
+        }
+        return false
+    }
 
     var objectValue: PyDict<PaneValue>? { if case .object(let o) = self { return o } else { return nil } }
     var isNone: Bool { if case .null = self { return true } else { return false } }
@@ -80,9 +94,28 @@ public protocol SeriesSource {
 /// text; every other series is a list.
 public struct SeriesSlot: Sendable {
     public enum Kind: Int, Sendable { case list = 0, text = 1 }
+    /// Values a rule added at one end of the series.
+    ///
+    /// Invariant: `values` is plain JSON, no `.series` anywhere inside (the initializers
+    /// check it), so the store encodes them as they are, without a copy into `JSONValue`.
     public struct Operation: Sendable {
         public var prepend: Bool
-        public var values: [JSONValue]
+        public private(set) var values: [PaneValue]
+
+        /// Nil when a value holds a series.
+        init?(prepend: Bool, plain values: [PaneValue]) {
+            guard !PaneValue.anyHoldsSeries(values) else { return nil }
+            self.prepend = prepend
+            self.values = values
+        }
+
+        init(prepend: Bool, values: [JSONValue]) {
+            self.prepend = prepend
+            self.values = values.map(PaneValue.init)
+        }
+
+        /// The values as JSON.
+        var json: [JSONValue] { values.map { $0.plainJSON! } }
     }
 
     public let id: Int64
@@ -100,16 +133,16 @@ public struct SeriesSlot: Sendable {
     }
 
     func first(_ source: SeriesSource) throws -> JSONValue? {
-        if let p = pending.last(where: { $0.prepend && !$0.values.isEmpty }) { return p.values[0] }
+        if let p = pending.last(where: { $0.prepend && !$0.values.isEmpty }) { return p.values[0].plainJSON }
         if let f = try source.first(of: id) { return f }
-        return pending.first(where: { !$0.prepend && !$0.values.isEmpty })?.values[0]
+        return pending.first(where: { !$0.prepend && !$0.values.isEmpty })?.values[0].plainJSON
     }
 
     /// The whole value: the list, or for a text series the joined string.
     func resolve(_ source: SeriesSource) throws -> JSONValue {
         var items = try source.elements(of: id)
         for op in pending {
-            if op.prepend { items = op.values + items } else { items.append(contentsOf: op.values) }
+            if op.prepend { items = op.json + items } else { items.append(contentsOf: op.json) }
         }
         switch kind {
         case .list: return .array(items)
