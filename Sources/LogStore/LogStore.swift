@@ -168,13 +168,14 @@ public final class LogStore: Sendable {
     private static func applyAll(_ messages: [Message], progress: [ImportProgress], _ ctx: Writer.Context) throws -> [Applied] {
         var results: [Applied] = []
         results.reserveCapacity(messages.count)
-        for m in messages { results.append(try applyOne(m, epoch: ctx.nextEpoch(), ctx.db)) }
+        let heads = HeadCache()
+        for m in messages { results.append(try applyOne(m, epoch: ctx.nextEpoch(), ctx.db, heads: heads)) }
         for p in progress { try p.record(in: ctx.db, epoch: ctx.lastEpoch) }
         return results
     }
 
-    private static func applyOne(_ m: Message, epoch: Int64, _ db: Connection) throws -> Applied {
-        let writer = EpochWriter(db, epoch: epoch)
+    private static func applyOne(_ m: Message, epoch: Int64, _ db: Connection, heads: HeadCache) throws -> Applied {
+        let writer = EpochWriter(db, epoch: epoch, heads: heads)
         var args = PaneValue(m.body)
         // The visdom client's _send fills in what replay_log and every client call send.
         if case .object(var o) = args {

@@ -20,9 +20,13 @@ final class EpochWriter: VisdomState {
         let wid: ExactKey
     }
 
-    init(_ db: Connection, epoch: Int64) {
+    /// Heads shared with the job's other epochs (nil: read every head from the table).
+    private let heads: HeadCache?
+
+    init(_ db: Connection, epoch: Int64, heads: HeadCache? = nil) {
         self.db = db
         self.epoch = epoch
+        self.heads = heads
         self.seriesStore = SeriesStore(db)
         self.catalog = Catalog(db: db, asOf: .max)
     }
@@ -54,9 +58,12 @@ final class EpochWriter: VisdomState {
     }
 
     func pane(_ wid: String, in eid: String) throws -> PaneValue? {
-        guard let env = try liveEnv(eid), let w = try liveWindow(wid, env: env),
-            let bytes = try catalog.headBytes(w.windowID)
-        else { return nil }
+        guard let env = try liveEnv(eid), let w = try liveWindow(wid, env: env) else { return nil }
+        if let cached = heads?[w.windowID] {
+            loadedHeads[w.windowID] = cached.bytes
+            return cached.pane
+        }
+        guard let bytes = try catalog.headBytes(w.windowID) else { return nil }
         loadedHeads[w.windowID] = bytes
         return try bytes.withUnsafeBytes { try ValueCodec.decodePane($0) }
     }
@@ -180,6 +187,7 @@ final class EpochWriter: VisdomState {
                        [.integer(window), .integer(epoch), .blob(bytes)])
             loadedHeads[window] = bytes
         }
+        heads?[window] = HeadCache.Entry(bytes: bytes, pane: head)
         try db.run("INSERT OR IGNORE INTO window_change(window_id, epoch) VALUES (?, ?)",
                    [.integer(window), .integer(epoch)])
     }

@@ -1,0 +1,59 @@
+import Foundation
+import XCTest
+
+@testable import LogStore
+
+/// Messages applied as one batch share the heads they read and write (`HeadCache`); the rows
+/// must be exactly those of the same messages applied one call at a time.
+final class HeadCacheTests: XCTestCase {
+    /// Appends, opts that change the head mid-batch, a failing update, a window closed and
+    /// created again, and a second window, all in one batch.
+    let messages: [(Endpoint, String)] = [
+        (.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}}"#),
+        (.update, #"{"data": [{"x": [1, 2], "y": [1.5, NaN]}], "win": "w", "name": "a", "append": true}"#),
+        (.update, #"{"data": [{"x": [3], "y": [3]}], "win": "w", "name": "a", "append": true, "opts": {"title": "t"}}"#),
+        (.update, #"{"data": [{"x": [4], "y": [4]}], "win": "w", "name": "b", "append": true}"#),
+        (.update, #"{"data": [{"x": [5], "y": [5]}, {"x": [6], "y": [6]}], "win": "w", "name": "a", "append": true}"#),
+        (.events, #"{"data": [{"content": "hi", "type": "text"}], "win": "t"}"#),
+        (.update, #"{"data": [{"content": "there", "type": "text"}], "win": "t"}"#),
+        (.update, #"{"data": [{"x": [7], "y": [7]}], "win": "w", "append": true, "layout": {"title": "L"}}"#),
+        (.close, #"{"win": "w"}"#),
+        (.update, #"{"data": [{"x": [8], "y": [8]}], "win": "w", "append": true}"#),
+        (.events, #"{"data": [{"x": [9], "y": [9], "name": "c", "type": "scatter"}], "win": "w", "layout": {}}"#),
+        (.update, #"{"data": [{"x": [10], "y": [10]}], "win": "w", "name": "c", "append": true, "opts": {"title": "u"}}"#),
+        (.update, #"{"data": [{"content": "again", "type": "text"}], "win": "t"}"#),
+    ]
+
+    private func rows(_ path: String) throws -> [String] {
+        let db = try Connection(path: path, mode: .readOnly)
+        var out: [String] = []
+        for sql in [
+            "SELECT window_id || ':' || epoch || ':' || hex(doc) FROM head ORDER BY window_id, epoch",
+            "SELECT series_id || ':' || seq || ':' || epoch || ':' || hex(data) FROM segment ORDER BY series_id, seq",
+            "SELECT epoch || ':' || status || ':' || detail FROM epoch ORDER BY epoch",
+        ] {
+            try db.forEach(sql, []) { out.append($0.text(0)) }
+        }
+        return out
+    }
+
+    func testABatchWritesTheRowsOfTheSameMessagesAppliedOneByOne() throws {
+        let dir = try temporaryDirectory(self)
+        let batched = dir.appendingPathComponent("batched.db").path
+        let single = dir.appendingPathComponent("single.db").path
+        let parsed = try messages.map { LogStore.Message($0.0, try json($0.1)) }
+
+        let a = try LogStore(path: batched)
+        let outcomes = try a.apply(parsed).map(\.outcome)
+        let b = try LogStore(path: single)
+        XCTAssertEqual(try parsed.map { try b.apply($0).outcome }, outcomes)
+        XCTAssertTrue(outcomes.contains { if case .failed = $0 { true } else { false } }, "the batch holds a failing update")
+
+        XCTAssertEqual(try rows(batched), try rows(single))
+        XCTAssertEqual(try a.exportEnv("main"), try b.exportEnv("main"))
+        // Three head versions of the second incarnation of "w": created, then its title.
+        let w = try XCTUnwrap(try a.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?[0])
+        XCTAssertEqual(w["x"], [9, 10])
+        XCTAssertEqual(try a.exportWindow(env: "main", window: "w")["title"], "u")
+    }
+}
