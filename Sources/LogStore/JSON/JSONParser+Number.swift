@@ -79,18 +79,46 @@ extension JSONParser {
     /// Steps over digits, adding them to `significand` while it has fewer than
     /// `DecimalToDouble.maxDigits` significant digits (so it never overflows), and counting
     /// them in `digits` (a count above the maximum means the significand is incomplete).
+    ///
+    /// Once a nonzero digit has been read, eight digits at a time are taken in one 64-bit word
+    /// while they fit the limit (what a full-precision double's 17 digits mostly are).
     @inline(__always) private mutating func scanDigits(_ significand: inout UInt64, _ digits: inout Int) {
-        while pos < count {
-            let d = base[pos] &- UInt8(ascii: "0")
-            guard d < 10 else { return }
-            if digits < DecimalToDouble.maxDigits {
-                significand = significand &* 10 &+ UInt64(d)
-                if significand != 0 { digits += 1 }
-            } else {
-                digits += 1
-            }
-            pos += 1
+        var p = pos
+        var s = significand, n = digits
+        while s != 0 && n <= DecimalToDouble.maxDigits - 8 && p + 8 <= count,
+            let eight = eightDigits(UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
+        {
+            s = s &* 100_000_000 &+ eight
+            n += 8
+            p += 8
         }
+        while p < count {
+            let d = base[p] &- UInt8(ascii: "0")
+            guard d < 10 else { break }
+            if n < DecimalToDouble.maxDigits {
+                s = s &* 10 &+ UInt64(d)
+                if s != 0 { n += 1 }
+            } else {
+                n += 1
+            }
+            p += 1
+        }
+        pos = p
+        significand = s
+        digits = n
+    }
+
+    /// The value of eight ASCII digits loaded as one word (first digit in the lowest byte on a
+    /// little-endian machine); nil if any of the eight bytes is not a digit.
+    @inline(__always) private func eightDigits(_ word: UInt64) -> UInt64? {
+        var v = UInt64(littleEndian: word)
+        // Every byte is 0x30...0x39: its high nibble is 3, and adding 6 keeps it 3.
+        let high: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        guard (v & high) | (((v &+ 0x0606_0606_0606_0606) & high) >> 4) == 0x3333_3333_3333_3333 else { return nil }
+        // (Swift's `>>` binds tighter than `&*`: the products need their parentheses.)
+        v = ((v & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) >> 8  // pairs of digits: 10a + b
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16  // groups of four: 100ab + cd
+        return ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32  // 10000abcd + efgh
     }
 
     /// The literal's power of ten once its significant digits are read as an integer: the

@@ -78,6 +78,9 @@ final class DecimalToDoubleTests: XCTestCase {
             "0.30000000000000004", "123456.78901234567e-3", "9.999999999999999999e22",
             "0.000000000000000000001", "1e-22", "1e22", "1e23", "4503599627370496.5",
             "-0.0", "0.0e5", "2.2250738585072014e-308", "1.7976931348623157e308",
+            // Digits are read eight at a time: runs that end inside, at and past a word.
+            "1.2345678e5", "1.23456789e-5", "11111111.11111111", "0.1234567", "9.99999999",
+            "1.99999999999999999999", "98765432109876543.0", "1.0000000e1",
         ]
         for text in literals {
             guard case .double(let d) = try JSONReader.parse(text) else { return XCTFail(text) }
