@@ -38,12 +38,24 @@ public final class LogStore: Sendable {
     /// A message to apply: a visdom endpoint, its JSON body, and where it came from.
     public struct Message: Sendable {
         public var endpoint: Endpoint
-        public var body: JSONValue
+        public var body: JSONValue {
+            didSet { pane = nil }
+        }
         public var source: String
+        /// `body` as the update rules take it, made ahead of time by `prepare()` (nil: not
+        /// made). Invariant: when set, it is `PaneValue(body)`; changing `body` clears it.
+        private(set) var pane: PaneValue?
+
         public init(_ endpoint: Endpoint, _ body: JSONValue, source: String = "api") {
             self.endpoint = endpoint
             self.body = body
             self.source = source
+        }
+
+        /// Converts `body` for the rules now, on the calling thread, so that applying the
+        /// message does not (the importer prepares a batch while the writer applies the last).
+        mutating func prepare() {
+            pane = PaneValue(body)
         }
     }
 
@@ -168,15 +180,15 @@ public final class LogStore: Sendable {
     private static func applyAll(_ messages: [Message], progress: [ImportProgress], _ ctx: Writer.Context) throws -> [Applied] {
         var results: [Applied] = []
         results.reserveCapacity(messages.count)
-        let heads = HeadCache()
-        for m in messages { results.append(try applyOne(m, epoch: ctx.nextEpoch(), ctx.db, heads: heads)) }
+        let batch = BatchCache()
+        for m in messages { results.append(try applyOne(m, epoch: ctx.nextEpoch(), ctx.db, batch: batch)) }
         for p in progress { try p.record(in: ctx.db, epoch: ctx.lastEpoch) }
         return results
     }
 
-    private static func applyOne(_ m: Message, epoch: Int64, _ db: Connection, heads: HeadCache) throws -> Applied {
-        let writer = EpochWriter(db, epoch: epoch, heads: heads)
-        var args = PaneValue(m.body)
+    private static func applyOne(_ m: Message, epoch: Int64, _ db: Connection, batch: BatchCache) throws -> Applied {
+        let writer = EpochWriter(db, epoch: epoch, batch: batch)
+        var args = m.pane ?? PaneValue(m.body)
         // The visdom client's _send fills in what replay_log and every client call send.
         if case .object(var o) = args {
             args = .null

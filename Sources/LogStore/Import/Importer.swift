@@ -239,7 +239,9 @@ enum LogLine {
         guard let endpoint = Endpoint(rawValue: name) else {
             throw .badInput(place: place, reason: "unknown endpoint '\(name)'")
         }
-        return LogStore.Message(endpoint, pair[1], source: place)
+        var message = LogStore.Message(endpoint, pair[1], source: place)
+        message.prepare()
+        return message
     }
 }
 

@@ -20,14 +20,14 @@ final class EpochWriter: VisdomState {
         let wid: ExactKey
     }
 
-    /// Heads shared with the job's other epochs (nil: read every head from the table).
-    private let heads: HeadCache?
+    /// What the job's other epochs wrote (nil: read every head and series tail from the table).
+    private let batch: BatchCache?
 
-    init(_ db: Connection, epoch: Int64, heads: HeadCache? = nil) {
+    init(_ db: Connection, epoch: Int64, batch: BatchCache? = nil) {
         self.db = db
         self.epoch = epoch
-        self.heads = heads
-        self.seriesStore = SeriesStore(db)
+        self.batch = batch
+        self.seriesStore = SeriesStore(db, batch: batch)
         self.catalog = Catalog(db: db, asOf: .max)
     }
 
@@ -59,7 +59,7 @@ final class EpochWriter: VisdomState {
 
     func pane(_ wid: String, in eid: String) throws -> PaneValue? {
         guard let env = try liveEnv(eid), let w = try liveWindow(wid, env: env) else { return nil }
-        if let cached = heads?[w.windowID] {
+        if let cached = batch?.heads[w.windowID] {
             loadedHeads[w.windowID] = cached.bytes
             return cached.pane
         }
@@ -187,7 +187,7 @@ final class EpochWriter: VisdomState {
                        [.integer(window), .integer(epoch), .blob(bytes)])
             loadedHeads[window] = bytes
         }
-        heads?[window] = HeadCache.Entry(bytes: bytes, pane: head)
+        batch?.heads[window] = BatchCache.Head(bytes: bytes, pane: head)
         try db.run("INSERT OR IGNORE INTO window_change(window_id, epoch) VALUES (?, ?)",
                    [.integer(window), .integer(epoch)])
     }

@@ -8,10 +8,13 @@ final class SeriesStore: SeriesSource {
     let db: Connection
     /// Only segments with epoch <= asOf are visible (Int64.max: the current state).
     let asOf: Int64
+    /// The writer job's record of series tails (writing only; nil: look each one up).
+    private let batch: BatchCache?
 
-    init(_ db: Connection, asOf: Int64 = .max) {
+    init(_ db: Connection, asOf: Int64 = .max, batch: BatchCache? = nil) {
         self.db = db
         self.asOf = asOf
+        self.batch = batch
     }
 
     func count(of id: Int64) throws -> Int {
@@ -88,9 +91,10 @@ final class SeriesStore: SeriesSource {
     /// lookup for the series' last segment.
     func write(_ ops: [SeriesSlot.Operation], to id: Int64, epoch: Int64) throws {
         guard ops.contains(where: { !$0.values.isEmpty }) else { return }
-        var (seq, total) = try db.one(
-            "SELECT seq, total FROM segment WHERE series_id = ? ORDER BY seq DESC LIMIT 1", [.integer(id)]
-        ) { ($0.int64(0) + 1, $0.int64(1)) } ?? (0, 0)
+        var (seq, total) = try batch?.tails[id].map { ($0.seq + 1, $0.total) }
+            ?? db.one("SELECT seq, total FROM segment WHERE series_id = ? ORDER BY seq DESC LIMIT 1", [.integer(id)]) {
+                ($0.int64(0) + 1, $0.int64(1))
+            } ?? (0, 0)
         for op in ops where !op.values.isEmpty {
             total += Int64(op.values.count)
             try db.run(
@@ -99,6 +103,7 @@ final class SeriesStore: SeriesSource {
                  .integer(Int64(op.values.count)), .integer(total), .blob(ValueCodec.encodeValues(op.values))])
             seq += 1
         }
+        batch?.tails[id] = BatchCache.Tail(seq: seq - 1, total: total)
     }
 
     /// Copies series `id` with its segments up to epoch `asOf` into a new series of `window`,

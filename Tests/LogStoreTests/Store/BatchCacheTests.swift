@@ -3,9 +3,10 @@ import XCTest
 
 @testable import LogStore
 
-/// Messages applied as one batch share the heads they read and write (`HeadCache`); the rows
-/// must be exactly those of the same messages applied one call at a time.
-final class HeadCacheTests: XCTestCase {
+/// Messages applied as one batch share the heads and series tails they read and write
+/// (`BatchCache`); the rows must be exactly those of the same messages applied one call at a
+/// time.
+final class BatchCacheTests: XCTestCase {
     /// Appends, opts that change the head mid-batch, a failing update, a window closed and
     /// created again, and a second window, all in one batch.
     let messages: [(Endpoint, String)] = [
@@ -22,6 +23,11 @@ final class HeadCacheTests: XCTestCase {
         (.events, #"{"data": [{"x": [9], "y": [9], "name": "c", "type": "scatter"}], "win": "w", "layout": {}}"#),
         (.update, #"{"data": [{"x": [10], "y": [10]}], "win": "w", "name": "c", "append": true, "opts": {"title": "u"}}"#),
         (.update, #"{"data": [{"content": "again", "type": "text"}], "win": "t"}"#),
+        (.events, #"{"data": [{"z": [[1, 2], [3, 4]], "x": null, "y": null, "type": "heatmap"}], "win": "h", "layout": {}, "opts": {}}"#),
+        (.update, #"{"data": [{"z": [[5, 6]], "x": null, "y": null, "type": "heatmap"}], "win": "h", "append": true, "updateDir": "appendRow"}"#),
+        (.update, #"{"data": [{"z": [[0, 0]], "x": null, "y": null, "type": "heatmap"}], "win": "h", "append": true, "updateDir": "prependRow"}"#),
+        (.update, #"{"data": [{"z": [[7, 8]], "x": null, "y": null, "type": "heatmap"}], "win": "h", "append": true, "updateDir": "appendRow"}"#),
+        (.update, #"{"data": [{"x": [11], "y": [11]}], "win": "w", "name": "c", "append": true}"#),
     ]
 
     private func rows(_ path: String) throws -> [String] {
@@ -29,7 +35,7 @@ final class HeadCacheTests: XCTestCase {
         var out: [String] = []
         for sql in [
             "SELECT window_id || ':' || epoch || ':' || hex(doc) FROM head ORDER BY window_id, epoch",
-            "SELECT series_id || ':' || seq || ':' || epoch || ':' || hex(data) FROM segment ORDER BY series_id, seq",
+            "SELECT series_id || ':' || seq || ':' || epoch || ':' || op || ':' || count || ':' || total || ':' || hex(data) FROM segment ORDER BY series_id, seq",
             "SELECT epoch || ':' || status || ':' || detail FROM epoch ORDER BY epoch",
         ] {
             try db.forEach(sql, []) { out.append($0.text(0)) }
@@ -53,7 +59,9 @@ final class HeadCacheTests: XCTestCase {
         XCTAssertEqual(try a.exportEnv("main"), try b.exportEnv("main"))
         // Three head versions of the second incarnation of "w": created, then its title.
         let w = try XCTUnwrap(try a.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?[0])
-        XCTAssertEqual(w["x"], [9, 10])
+        XCTAssertEqual(w["x"], [9, 10, 11])
+        XCTAssertEqual(try a.exportWindow(env: "main", window: "h")["content"]?["data"]?.arrayValue?[0]["z"],
+                       [[0, 0], [1, 2], [3, 4], [5, 6], [7, 8]])
         XCTAssertEqual(try a.exportWindow(env: "main", window: "w")["title"], "u")
     }
 }
