@@ -38,24 +38,54 @@ public final class LogStore: Sendable {
     /// A message to apply: a visdom endpoint, its JSON body, and where it came from.
     public struct Message: Sendable {
         public var endpoint: Endpoint
+        /// The request's JSON body. A message decoded from a log line holds it as the pane the
+        /// rules take (parsed straight into it) and writes it out as JSON only when asked.
         public var body: JSONValue {
-            didSet { pane = nil }
+            get {
+                switch content {
+                case .json(let json): return json
+                case .pane(let pane): return pane.plainJSON!
+                }
+            }
+            set { content = .json(newValue) }
         }
         public var source: String
-        /// `body` as the update rules take it, made ahead of time by `prepare()` (nil: not
-        /// made). Invariant: when set, it is `PaneValue(body)`; changing `body` clears it.
-        private(set) var pane: PaneValue?
+
+        /// Invariant: a `.pane` holds no `.series` (it is plain JSON, `body` converts it back).
+        private enum Content: Sendable {
+            case json(JSONValue)
+            case pane(PaneValue)
+        }
+
+        private var content: Content
 
         public init(_ endpoint: Endpoint, _ body: JSONValue, source: String = "api") {
             self.endpoint = endpoint
-            self.body = body
+            self.content = .json(body)
             self.source = source
         }
 
-        /// Converts `body` for the rules now, on the calling thread, so that applying the
-        /// message does not (the importer prepares a batch while the writer applies the last).
-        mutating func prepare() {
-            pane = PaneValue(body)
+        /// A message whose body is `pane`, which must be plain JSON (the reader's output).
+        init(_ endpoint: Endpoint, pane: PaneValue, source: String) {
+            self.endpoint = endpoint
+            self.content = .pane(pane)
+            self.source = source
+        }
+
+        /// The body as the update rules take it.
+        var pane: PaneValue {
+            switch content {
+            case .json(let json): return PaneValue(json)
+            case .pane(let pane): return pane
+            }
+        }
+
+        /// `body[key]`, without converting the rest of the body.
+        func bodyMember(_ key: String) -> JSONValue? {
+            switch content {
+            case .json(let json): return json[key]
+            case .pane(let pane): return pane.objectValue?[key]?.plainJSON
+            }
         }
     }
 
@@ -188,7 +218,7 @@ public final class LogStore: Sendable {
 
     private static func applyOne(_ m: Message, epoch: Int64, _ db: Connection, batch: BatchCache) throws -> Applied {
         let writer = EpochWriter(db, epoch: epoch, batch: batch)
-        var args = m.pane ?? PaneValue(m.body)
+        var args = m.pane
         // The visdom client's _send fills in what replay_log and every client call send.
         if case .object(var o) = args {
             args = .null

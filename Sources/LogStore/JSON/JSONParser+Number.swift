@@ -15,12 +15,12 @@ import Darwin
 /// (±Infinity when out of range, a signed zero when below the smallest subnormal).
 extension JSONParser {
     /// Python's default `sys.get_int_max_str_digits()`.
-    static let maxIntegerDigits = 4300
+    static var maxIntegerDigits: Int { 4300 }
 
     /// Parses the number (or `-Infinity`) starting at `pos`, a `-` or a digit. Like Python, the
     /// literal ends where the grammar stops; what follows is for the caller to judge (`1.` is
     /// the integer 1 followed by bad data).
-    mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
+    mutating func parseNumber() throws(JSONSyntaxError) -> Value {
         let start = pos
         let negative = base[pos] == UInt8(ascii: "-")
         if negative {
@@ -140,7 +140,7 @@ extension JSONParser {
         return exponent - fracCount
     }
 
-    private func integer(start: Int, digits: Range<Int>, negative: Bool) throws(JSONSyntaxError) -> JSONValue {
+    private func integer(start: Int, digits: Range<Int>, negative: Bool) throws(JSONSyntaxError) -> Value {
         if digits.count > Self.maxIntegerDigits {
             throw fail("integer literal has \(digits.count) digits, more than Python's limit of \(Self.maxIntegerDigits)", at: start)
         }

@@ -78,6 +78,9 @@ public enum PaneValue: Sendable {
     var isNone: Bool { if case .null = self { return true } else { return false } }
 }
 
+/// The JSON reader builds message panes directly; a parsed pane holds no `.series`.
+extension PaneValue: JSONTree {}
+
 /// Reads stored series for the rules and for materialization. Implemented by the store over
 /// its own connection; nothing under `Visdom/` knows how series are stored.
 public protocol SeriesSource {
