@@ -10,15 +10,10 @@ final class EpochWriter: VisdomState {
     private let catalog: Catalog
     /// Head bytes of windows as loaded in this epoch, to skip writing an unchanged head.
     private var loadedHeads: [Int64: [UInt8]] = [:]
-    /// Env and window incarnations already looked up in this epoch: visdom's handlers ask for
-    /// the same ones several times per message. Every write of an env or window row clears them.
-    private var envs: [ExactKey: Int64?] = [:]
-    private var windows: [WindowKey: Catalog.WindowRow?] = [:]
-
-    private struct WindowKey: Hashable {
-        let env: Int64
-        let wid: ExactKey
-    }
+    /// Env and window incarnations already looked up in this epoch (or, with a batch, in the
+    /// job): visdom's handlers ask for the same ones several times per message. Every write of
+    /// an env or window row clears them.
+    private let lookups: CatalogLookups
 
     /// What the job's other epochs wrote (nil: read every head and series tail from the table).
     private let batch: BatchCache?
@@ -27,6 +22,7 @@ final class EpochWriter: VisdomState {
         self.db = db
         self.epoch = epoch
         self.batch = batch
+        self.lookups = batch?.lookups ?? CatalogLookups()
         self.seriesStore = SeriesStore(db, batch: batch)
         self.catalog = Catalog(db: db, asOf: .max)
     }
@@ -34,17 +30,17 @@ final class EpochWriter: VisdomState {
     var series: SeriesSource { seriesStore }
 
     private func liveEnv(_ eid: String) throws -> Int64? {
-        if let known = envs[ExactKey(eid)] { return known }
+        if let known = lookups.envs[ExactKey(eid)] { return known }
         let id = try catalog.env(eid)
-        envs[ExactKey(eid)] = id
+        lookups.envs[ExactKey(eid)] = id
         return id
     }
 
     private func liveWindow(_ wid: String, env: Int64) throws -> Catalog.WindowRow? {
-        let key = WindowKey(env: env, wid: ExactKey(wid))
-        if let known = windows[key] { return known }
+        let key = CatalogLookups.WindowKey(env: env, wid: ExactKey(wid))
+        if let known = lookups.windows[key] { return known }
         let row = try catalog.window(wid, env: env)
-        windows[key] = row
+        lookups.windows[key] = row
         return row
     }
 
@@ -166,8 +162,8 @@ final class EpochWriter: VisdomState {
     }
 
     private func forgetLookups() {
-        envs.removeAll()
-        windows.removeAll()
+        lookups.envs.removeAll()
+        lookups.windows.removeAll()
     }
 
     private func setReload(_ reload: JSONValue, env: Int64) throws {
@@ -181,7 +177,10 @@ final class EpochWriter: VisdomState {
     /// Persists the pane's series and, if it changed, its head; records the change.
     private func writeHead(_ pane: PaneValue, window: Int64) throws {
         let head = try PanePersister(series: seriesStore, window: window, epoch: epoch).persist(pane)
-        let bytes = ValueCodec.encodePane(head)
+        // Most messages leave the head as it was: then its bytes are those already held.
+        let bytes = if let held = batch?.heads[window], head.isIdentical(to: held.pane) { held.bytes } else {
+            ValueCodec.encodePane(head)
+        }
         if loadedHeads[window] != bytes {
             try db.run("INSERT OR REPLACE INTO head(window_id, epoch, doc) VALUES (?, ?, ?)",
                        [.integer(window), .integer(epoch), .blob(bytes)])

@@ -78,6 +78,36 @@ public enum PaneValue: Sendable {
     var isNone: Bool { if case .null = self { return true } else { return false } }
 }
 
+extension PaneValue {
+    /// Identity of trees, as the value encoding sees them: same cases, same payloads (doubles
+    /// by bit pattern, strings and keys by their bytes, dict order included, series by id and
+    /// kind with the same pending operations' absence). Identical panes encode to the same
+    /// bytes, so a writer can skip encoding a head identical to the one it holds the bytes of.
+    func isIdentical(to other: PaneValue) -> Bool {
+        switch (self, other) {
+        case (.null, .null): return true
+        case let (.bool(a), .bool(b)): return a == b
+        case let (.int(a), .int(b)): return a == b
+        case let (.bigInt(a), .bigInt(b)): return ExactKey.equal(a, b)
+        case let (.double(a), .double(b)): return a.bitPattern == b.bitPattern
+        case let (.string(a), .string(b)): return ExactKey.equal(a, b)
+        case let (.array(a), .array(b)):
+            guard a.count == b.count else { return false }
+            for i in a.indices where !a[i].isIdentical(to: b[i]) { return false }
+            return true
+        case let (.object(a), .object(b)):
+            guard a.count == b.count else { return false }
+            for i in a.keys.indices {
+                guard ExactKey.equal(a.keys[i], b.keys[i]), a.values[i].isIdentical(to: b.values[i]) else { return false }
+            }
+            return true
+        case let (.series(a), .series(b)):
+            return a.id == b.id && a.kind == b.kind && a.pending.isEmpty && b.pending.isEmpty
+        default: return false
+        }
+    }
+}
+
 /// The JSON reader builds message panes directly; a parsed pane holds no `.series`.
 extension PaneValue: JSONTree {}
 

@@ -28,6 +28,14 @@ final class BatchCacheTests: XCTestCase {
         (.update, #"{"data": [{"z": [[0, 0]], "x": null, "y": null, "type": "heatmap"}], "win": "h", "append": true, "updateDir": "prependRow"}"#),
         (.update, #"{"data": [{"z": [[7, 8]], "x": null, "y": null, "type": "heatmap"}], "win": "h", "append": true, "updateDir": "appendRow"}"#),
         (.update, #"{"data": [{"x": [11], "y": [11]}], "win": "w", "name": "c", "append": true}"#),
+        // Envs forked, deleted and created again within the batch.
+        (.forkEnv, #"{"prev_eid": "main", "eid": "copy"}"#),
+        (.update, #"{"data": [{"x": [12], "y": [12]}], "win": "w", "eid": "copy", "name": "c", "append": true}"#),
+        (.deleteEnv, #"{"eid": "copy"}"#),
+        (.update, #"{"data": [{"x": [13], "y": [13]}], "win": "w", "eid": "copy", "name": "c", "append": true}"#),
+        (.events, #"{"data": [{"x": [14], "y": [14], "name": "d", "type": "scatter"}], "win": "w", "eid": "copy", "layout": {}}"#),
+        (.update, #"{"data": [{"x": [15], "y": [15]}], "win": "w", "eid": "copy", "name": "d", "append": true}"#),
+        (.update, #"{"data": [{"x": [16], "y": [16]}], "win": "w", "name": "c", "append": true}"#),
     ]
 
     private func rows(_ path: String) throws -> [String] {
@@ -57,9 +65,11 @@ final class BatchCacheTests: XCTestCase {
 
         XCTAssertEqual(try rows(batched), try rows(single))
         XCTAssertEqual(try a.exportEnv("main"), try b.exportEnv("main"))
+        XCTAssertEqual(try a.exportEnv("copy"), try b.exportEnv("copy"))
+        XCTAssertEqual(try a.exportWindow(env: "copy", window: "w")["content"]?["data"]?.arrayValue?[0]["x"], [14, 15])
         // Three head versions of the second incarnation of "w": created, then its title.
         let w = try XCTUnwrap(try a.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?[0])
-        XCTAssertEqual(w["x"], [9, 10, 11])
+        XCTAssertEqual(w["x"], [9, 10, 11, 16])
         XCTAssertEqual(try a.exportWindow(env: "main", window: "h")["content"]?["data"]?.arrayValue?[0]["z"],
                        [[0, 0], [1, 2], [3, 4], [5, 6], [7, 8]])
         XCTAssertEqual(try a.exportWindow(env: "main", window: "w")["title"], "u")
