@@ -60,7 +60,7 @@ extension JSONParser {
             return try integer(start: start, digits: intStart..<intEnd, negative: negative)
         }
         if digits <= DecimalToDouble.maxDigits,
-            let exponent = decimalExponent(fracCount: fracEnd == intEnd ? 0 : fracEnd - intEnd - 1, exponentStart: exponentStart),
+            let exponent = Self.decimalExponent(base, exponentStart, pos, fracCount: fracEnd == intEnd ? 0 : fracEnd - intEnd - 1),
             let exact = DecimalToDouble.convert(significand: significand, exponent: exponent)
         {
             return .double(negative ? -exact : exact)
@@ -122,15 +122,17 @@ extension JSONParser {
     }
 
     /// The literal's power of ten once its significant digits are read as an integer: the
-    /// exponent after `e` (from `exponentStart` to `pos`, -1: none) minus the fraction's digit
+    /// exponent after `e` (from `exponentStart` to `end`, -1: none) minus the fraction's digit
     /// count. Nil when the written exponent is beyond ±400 (only `strtod` handles those).
-    private func decimalExponent(fracCount: Int, exponentStart: Int) -> Int? {
+    /// (Static, so that the parser is not copied to call it.)
+    @inline(__always)
+    private static func decimalExponent(_ base: UnsafePointer<UInt8>, _ exponentStart: Int, _ end: Int, fracCount: Int) -> Int? {
         var exponent = 0
         if exponentStart >= 0 {
             var i = exponentStart
             let sign = base[i] == UInt8(ascii: "-") ? -1 : 1
             if base[i] == UInt8(ascii: "-") || base[i] == UInt8(ascii: "+") { i += 1 }
-            while i < pos {
+            while i < end {
                 exponent = exponent * 10 + Int(base[i] &- UInt8(ascii: "0"))
                 if exponent > 400 { return nil }
                 i += 1
