@@ -52,19 +52,30 @@ struct LineReader {
                 scanFrom -= start
                 start = 0
             }
-            let data: Data?
-            do { data = try handle.read(upToCount: chunk) } catch { throw .io(path: path, reason: "read failed: \(error)") }
-            guard let data, !data.isEmpty else {
-                eof = true
-                continue
-            }
-            // Refuse before appending: appending first would grow the buffer past the cap
-            // (doubling its capacity) only to throw.
-            if buffer.count - start + data.count > Self.maxLineBytes && !data.contains(0x0A) {
-                throw .badInput(place: path, reason: "a line longer than \(Self.maxLineBytes >> 20) MiB at byte \(offset)")
-            }
-            buffer.append(contentsOf: data)
+            // A chunk without a line end that takes the line past the cap is refused by the
+            // check above on the next turn (with the buffer one chunk longer at most).
+            let n = try readChunk()
+            if n == 0 { eof = true }
         }
+    }
+
+    /// Reads up to `chunk` bytes at the end of `buffer`, straight from the file descriptor
+    /// (no intermediate `Data`); returns how many, 0 at the end of the file.
+    private mutating func readChunk() throws(LogStoreError) -> Int {
+        let old = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: chunk))
+        let fd = handle.fileDescriptor
+        let chunk = self.chunk
+        var n = -1
+        while n < 0 {
+            n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, chunk) }
+            if n < 0 && errno != EINTR {
+                buffer.removeLast(chunk)
+                throw .io(path: path, reason: "read failed: \(String(cString: strerror(errno)))")
+            }
+        }
+        buffer.removeLast(chunk - n)
+        return n
     }
 
     /// The index of the first '\n' in `bytes` at or after `from`, found with `memchr` (a
