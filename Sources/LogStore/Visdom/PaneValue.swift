@@ -84,26 +84,35 @@ extension PaneValue {
     /// kind with the same pending operations' absence). Identical panes encode to the same
     /// bytes, so a writer can skip encoding a head identical to the one it holds the bytes of.
     func isIdentical(to other: PaneValue) -> Bool {
-        switch (self, other) {
-        case (.null, .null): return true
-        case let (.bool(a), .bool(b)): return a == b
-        case let (.int(a), .int(b)): return a == b
-        case let (.bigInt(a), .bigInt(b)): return ExactKey.equal(a, b)
-        case let (.double(a), .double(b)): return a.bitPattern == b.bitPattern
-        case let (.string(a), .string(b)): return ExactKey.equal(a, b)
-        case let (.array(a), .array(b)):
-            guard a.count == b.count else { return false }
-            for i in a.indices where !a[i].isIdentical(to: b[i]) { return false }
-            return true
-        case let (.object(a), .object(b)):
-            guard a.count == b.count else { return false }
-            for i in a.keys.indices {
-                guard ExactKey.equal(a.keys[i], b.keys[i]), a.values[i].isIdentical(to: b.values[i]) else { return false }
+        // One case at a time, not a switch over the pair: matching a tuple copies both values
+        // (and retains what they hold) at every node.
+        switch self {
+        case .null: if case .null = other { return true }
+        case .bool(let a): if case .bool(let b) = other { return a == b }
+        case .int(let a): if case .int(let b) = other { return a == b }
+        case .bigInt(let a): if case .bigInt(let b) = other { return ExactKey.equal(a, b) }
+        case .double(let a): if case .double(let b) = other { return a.bitPattern == b.bitPattern }
+        case .string(let a): if case .string(let b) = other { return ExactKey.equal(a, b) }
+        case .array(let a): if case .array(let b) = other { return Self.identical(a, b) }
+        case .object(let a):
+            if case .object(let b) = other {
+                guard a.count == b.count else { return false }
+                for (k, l) in zip(a.keys, b.keys) where !ExactKey.equal(k, l) { return false }
+                return Self.identical(a.values, b.values)
             }
-            return true
-        case let (.series(a), .series(b)):
-            return a.id == b.id && a.kind == b.kind && a.pending.isEmpty && b.pending.isEmpty
-        default: return false
+        case .series(let a):
+            if case .series(let b) = other { return a.id == b.id && a.kind == b.kind && a.pending.isEmpty && b.pending.isEmpty }
+        }
+        return false
+    }
+
+    private static func identical(_ a: [PaneValue], _ b: [PaneValue]) -> Bool {
+        guard a.count == b.count else { return false }
+        return a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                for i in 0..<x.count where !x[i].isIdentical(to: y[i]) { return false }
+                return true
+            }
         }
     }
 }
