@@ -38,12 +38,54 @@ public final class LogStore: Sendable {
     /// A message to apply: a visdom endpoint, its JSON body, and where it came from.
     public struct Message: Sendable {
         public var endpoint: Endpoint
-        public var body: JSONValue
+        /// The request's JSON body. A message decoded from a log line holds it as the pane the
+        /// rules take (parsed straight into it) and writes it out as JSON only when asked.
+        public var body: JSONValue {
+            get {
+                switch content {
+                case .json(let json): return json
+                case .pane(let pane): return pane.plainJSON!
+                }
+            }
+            set { content = .json(newValue) }
+        }
         public var source: String
+
+        /// Invariant: a `.pane` holds no `.series` (it is plain JSON, `body` converts it back).
+        private enum Content: Sendable {
+            case json(JSONValue)
+            case pane(PaneValue)
+        }
+
+        private var content: Content
+
         public init(_ endpoint: Endpoint, _ body: JSONValue, source: String = "api") {
             self.endpoint = endpoint
-            self.body = body
+            self.content = .json(body)
             self.source = source
+        }
+
+        /// A message whose body is `pane`, which must be plain JSON (the reader's output).
+        init(_ endpoint: Endpoint, pane: PaneValue, source: String) {
+            self.endpoint = endpoint
+            self.content = .pane(pane)
+            self.source = source
+        }
+
+        /// The body as the update rules take it.
+        var pane: PaneValue {
+            switch content {
+            case .json(let json): return PaneValue(json)
+            case .pane(let pane): return pane
+            }
+        }
+
+        /// `body[key]`, without converting the rest of the body.
+        func bodyMember(_ key: String) -> JSONValue? {
+            switch content {
+            case .json(let json): return json[key]
+            case .pane(let pane): return pane.objectValue?[key]?.plainJSON
+            }
         }
     }
 
@@ -176,7 +218,7 @@ public final class LogStore: Sendable {
     private static func applyOne(_ m: Message, epoch: Int64, _ ctx: Writer.Context) throws -> Applied {
         let db = ctx.db
         let writer = EpochWriter(ctx, epoch: epoch)
-        var args = PaneValue(m.body)
+        var args = m.pane
         // The visdom client's _send fills in what replay_log and every client call send.
         // (`/env/<eid>` is the client's own call and keeps its body as sent.)
         if m.endpoint != .openEnv, case .object(var o) = args {

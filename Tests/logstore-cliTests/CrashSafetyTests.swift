@@ -57,7 +57,7 @@ final class CrashSafetyTests: XCTestCase {
     func testKillingTheImporterAtRandomMomentsLosesNothingAndDuplicatesNothing() throws {
         let dir = try temporaryDirectory(self)
         let log = dir.appendingPathComponent("train.jsonl")
-        let windows = 3, appends = 30_000
+        let windows = 3, appends = 60_000
         try makeLog(log, windows: windows, appends: appends)
         let db = dir.appendingPathComponent("crash.db").path
         var rng = SystemRandomNumberGenerator()

@@ -123,7 +123,7 @@ public struct Importer: Sendable {
                 summary.messages += 1
                 if case .refused = a.outcome { summary.refused += 1 }
                 if case .failed = a.outcome { summary.failed += 1 }
-                if case .string(let e)? = m.body["eid"] {
+                if case .string(let e)? = m.bodyMember("eid") {
                     summary.envs.insert((try? Handlers.escapeEID(.string(e))) ?? e)
                 } else {
                     summary.envs.insert("main")
@@ -224,10 +224,12 @@ extension LogStore.Message {
 
 /// One replay log line: `[endpoint, message]`.
 enum LogLine {
+    /// The message body is parsed straight into the rules' `PaneValue` (by the importing
+    /// thread, while the writer applies the previous batch), not into a `JSONValue` first.
     static func parse(_ line: ArraySlice<UInt8>, place: String) throws(LogStoreError) -> LogStore.Message {
-        let value: JSONValue
+        let value: PaneValue
         do {
-            value = try line.withUnsafeBytes { buf throws(JSONSyntaxError) in try JSONReader.parse(buf) }
+            value = try line.withUnsafeBytes { buf throws(JSONSyntaxError) in try JSONReader.parse(buf, as: PaneValue.self) }
         } catch {
             throw .badInput(place: place, reason: "\(error)")
         }
@@ -239,7 +241,7 @@ enum LogLine {
         guard let endpoint = Endpoint(rawValue: name) else {
             throw .badInput(place: place, reason: "unknown endpoint '\(name)'")
         }
-        return LogStore.Message(endpoint, pair[1], source: place)
+        return LogStore.Message(endpoint, pane: pair[1], source: place)
     }
 }
 

@@ -36,7 +36,7 @@ struct LineReader {
     mutating func next() throws(LogStoreError) -> Line? {
         var scanFrom = start
         while true {
-            if let nl = buffer[scanFrom...].firstIndex(of: 0x0A) {
+            if let nl = Self.newline(in: buffer, from: scanFrom) {
                 let line = buffer[start..<nl]
                 offset += Int64(nl + 1 - start)
                 start = nl + 1
@@ -52,18 +52,40 @@ struct LineReader {
                 scanFrom -= start
                 start = 0
             }
-            let data: Data?
-            do { data = try handle.read(upToCount: chunk) } catch { throw .io(path: path, reason: "read failed: \(error)") }
-            guard let data, !data.isEmpty else {
-                eof = true
-                continue
+            // A chunk without a line end that takes the line past the cap is refused by the
+            // check above on the next turn (with the buffer one chunk longer at most).
+            let n = try readChunk()
+            if n == 0 { eof = true }
+        }
+    }
+
+    /// Reads up to `chunk` bytes at the end of `buffer`, straight from the file descriptor
+    /// (no intermediate `Data`); returns how many, 0 at the end of the file.
+    private mutating func readChunk() throws(LogStoreError) -> Int {
+        let old = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: chunk))
+        let fd = handle.fileDescriptor
+        let chunk = self.chunk
+        var n = -1
+        while n < 0 {
+            n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, chunk) }
+            if n < 0 && errno != EINTR {
+                buffer.removeLast(chunk)
+                throw .io(path: path, reason: "read failed: \(String(cString: strerror(errno)))")
             }
-            // Refuse before appending: appending first would grow the buffer past the cap
-            // (doubling its capacity) only to throw.
-            if buffer.count - start + data.count > Self.maxLineBytes && !data.contains(0x0A) {
-                throw .badInput(place: path, reason: "a line longer than \(Self.maxLineBytes >> 20) MiB at byte \(offset)")
+        }
+        buffer.removeLast(chunk - n)
+        return n
+    }
+
+    /// The index of the first '\n' in `bytes` at or after `from`, found with `memchr` (a
+    /// generic `firstIndex(of:)` costs ~15 instructions a byte, a tenth of a bulk import).
+    static func newline(in bytes: [UInt8], from: Int) -> Int? {
+        guard from < bytes.count else { return nil }
+        return bytes.withUnsafeBufferPointer { b in
+            memchr(b.baseAddress! + from, 0x0A, b.count - from).map {
+                b.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self))
             }
-            buffer.append(contentsOf: data)
         }
     }
 

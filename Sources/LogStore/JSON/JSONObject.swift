@@ -89,6 +89,16 @@ public struct PyDict<Value: Sendable>: Sendable {
         }
     }
 
+    /// The same keys in the same order, each value transformed: what building a new dict
+    /// key by key gives, without looking each key up again.
+    public func mapValues<T>(_ transform: (Value) throws -> T) rethrows -> PyDict<T> {
+        var d = PyDict<T>()
+        d.keys = keys
+        d.values = try values.map(transform)
+        d.index = index
+        return d
+    }
+
     /// Key/value pairs in dict order.
     public var pairs: Zip2Sequence<[String], [Value]> { zip(keys, values) }
 }

@@ -7,7 +7,7 @@
 ///   `objects`/`keys` hold the partially built containers in the order `kinds` lists them, so
 ///   a value is always appended in place to the innermost one (no copy-on-write copies);
 /// - the call stack stays flat whatever the input depth.
-struct JSONParser {
+struct JSONParser<Value: JSONTree> {
     let base: UnsafePointer<UInt8>
     let count: Int
     let maxDepth: Int
@@ -17,8 +17,8 @@ struct JSONParser {
 
     private enum Kind { case array, object }
     private var kinds: [Kind] = []
-    private var arrays: [[JSONValue]] = []
-    private var objects: [JSONObject] = []
+    private var arrays: [[Value]] = []
+    private var objects: [PyDict<Value>] = []
     private var keys: [String] = []
 
     init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int) {
@@ -45,14 +45,14 @@ struct JSONParser {
         }
     }
 
-    mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
+    mutating func parseDocument() throws(JSONSyntaxError) -> Value {
         if count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {
             throw fail("unexpected UTF-8 BOM", at: 0)
         }
         skipWhitespace()
         while true {
             // Here a value must start at `pos`.
-            var value: JSONValue
+            var value: Value
             switch peek {
             case UInt8(ascii: "["):
                 try checkDepth()
@@ -72,10 +72,10 @@ struct JSONParser {
                 skipWhitespace()
                 if peek == UInt8(ascii: "}") {
                     pos += 1
-                    value = .object(JSONObject())
+                    value = .object(PyDict())
                 } else {
                     kinds.append(.object)
-                    objects.append(JSONObject())
+                    objects.append(PyDict())
                     keys.append(try parseKey())
                     continue
                 }
@@ -140,7 +140,7 @@ struct JSONParser {
         return key
     }
 
-    private mutating func parseScalar() throws(JSONSyntaxError) -> JSONValue {
+    private mutating func parseScalar() throws(JSONSyntaxError) -> Value {
         guard let b = peek else { throw fail("expected value", at: pos) }
         switch b {
         case UInt8(ascii: "\""): return .string(try parseString())

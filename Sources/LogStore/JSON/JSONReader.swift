@@ -14,7 +14,14 @@
 /// than `maxDepth` open arrays/objects is an error.
 public enum JSONReader {
     public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 512) throws(JSONSyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes, maxDepth: maxDepth)
+        try parse(bytes, maxDepth: maxDepth, as: JSONValue.self)
+    }
+
+    /// The document as another kind of tree (see `JSONTree`), with the same rules and errors.
+    static func parse<Value: JSONTree>(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 512, as: Value.Type)
+        throws(JSONSyntaxError) -> Value
+    {
+        var parser = JSONParser<Value>(bytes, maxDepth: maxDepth)
         return try parser.parseDocument()
     }
 

@@ -21,8 +21,10 @@ struct PanePersister {
             case .series(let slot):
                 // The same series reached two positions: give this one its own copy.
                 value = try newSeries(try slot.resolve(series), kind)
+            case .array(let items) where !value.holdsSeries:
+                value = try newSeries(items, kind)
             case .array, .string:
-                value = try newSeries(value.plainJSON ?? value.json(resolving: series), kind)
+                value = try newSeries(try value.json(resolving: series), kind)
             default:
                 break
             }
@@ -38,14 +40,20 @@ struct PanePersister {
     }
 
     private func newSeries(_ value: JSONValue, _ kind: SeriesSlot.Kind) throws -> PaneValue {
-        let id = try series.create(window: window, kind: kind, epoch: epoch)
-        let values: [JSONValue]
         switch value {
-        case .array(let a): values = a
-        case .string(let s): values = s.isEmpty ? [] : [.string(s)]
-        default: values = [value]
+        case .array(let a): return try newSeries(a.map(PaneValue.init), kind)
+        case .string(let s): return try newSeries(s.isEmpty ? [] : [.string(s)], kind)
+        default: return try newSeries([PaneValue(value)], kind)
         }
-        try series.write([.init(prepend: false, values: values)], to: id, epoch: epoch)
+    }
+
+    /// A new series holding `values`, which are plain JSON (no series inside).
+    private func newSeries(_ values: [PaneValue], _ kind: SeriesSlot.Kind) throws -> PaneValue {
+        let id = try series.create(window: window, kind: kind, epoch: epoch)
+        guard let op = SeriesSlot.Operation(prepend: false, plain: values) else {
+            throw StoreInvariantError("a new series of window \(window) would hold a series")
+        }
+        try series.write([op], to: id, epoch: epoch)
         return .series(SeriesSlot(id: id, kind: kind))
     }
 }

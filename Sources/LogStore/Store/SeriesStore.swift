@@ -100,7 +100,7 @@ final class SeriesStore: SeriesSource {
             try db.run(
                 "INSERT INTO segment(series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [.integer(id), .integer(seq), .integer(epoch), .integer(op.prepend ? 1 : 0),
-                 .integer(Int64(op.values.count)), .integer(total), .blob(ValueCodec.encode(op.values))])
+                 .integer(Int64(op.values.count)), .integer(total), .blob(ValueCodec.encodeValues(op.values))])
             seq += 1
         }
         tails?[id] = SeriesTails.Tail(nextSeq: seq, total: total)

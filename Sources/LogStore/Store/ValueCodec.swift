@@ -25,16 +25,15 @@ enum ValueCodec {
 
     // MARK: encoding
 
+    // The two trees encode their common cases through the same primitives (`putInt`,
+    // `putDouble`, `putBytes`, `putArray`, `putObject`), so equal values give equal bytes.
+
     static func encode(_ v: JSONValue, into out: inout [UInt8]) {
         switch v {
         case .null: out.append(Tag.null.rawValue)
         case .bool(let b): out.append(b ? Tag.trueValue.rawValue : Tag.falseValue.rawValue)
-        case .int(let i):
-            out.append(Tag.int.rawValue)
-            putVarint(UInt64(bitPattern: (i << 1) ^ (i >> 63)), &out)
-        case .double(let d):
-            out.append(Tag.double.rawValue)
-            putFixed64(d.bitPattern, &out)
+        case .int(let i): putInt(i, &out)
+        case .double(let d): putDouble(d, &out)
         case .string(let s): putBytes(.string, s, &out)
         case .bigInt(let s): putBytes(.bigInt, s, &out)
         case .array(let a): putArray(a, &out, encode)
@@ -44,14 +43,18 @@ enum ValueCodec {
 
     static func encode(_ v: PaneValue, into out: inout [UInt8]) {
         switch v {
+        case .null: out.append(Tag.null.rawValue)
+        case .bool(let b): out.append(b ? Tag.trueValue.rawValue : Tag.falseValue.rawValue)
+        case .int(let i): putInt(i, &out)
+        case .double(let d): putDouble(d, &out)
+        case .string(let s): putBytes(.string, s, &out)
+        case .bigInt(let s): putBytes(.bigInt, s, &out)
         case .array(let a): putArray(a, &out, encode)
         case .object(let o): putObject(o, &out, encode)
         case .series(let slot):
             out.append(Tag.series.rawValue)
             putVarint(UInt64(slot.id), &out)
             out.append(UInt8(slot.kind.rawValue))
-        default:
-            encode(v.plainJSON!, into: &out)
         }
     }
 
@@ -60,6 +63,57 @@ enum ValueCodec {
         out.reserveCapacity(values.count * 9)
         for v in values { encode(v, into: &out) }
         return out
+    }
+
+    /// A segment's `data`: `values` back to back. They must be plain JSON (no `.series`).
+    ///
+    /// A segment of numbers, null and bools (what a trace's x and y hold) is written straight
+    /// into a buffer of its final size, with the same bytes as `encode(_:into:)` writes (the
+    /// tests compare the two); anything else goes through `encode(_:into:)`.
+    static func encodeValues(_ values: [PaneValue]) -> [UInt8] {
+        var size = 0
+        for v in values {
+            switch v {
+            case .double: size += 9
+            case .int: size += 11  // tag + at most 10 varint bytes
+            case .null, .bool: size += 1
+            default:
+                var out: [UInt8] = []
+                out.reserveCapacity(values.count * 9)
+                for v in values { encode(v, into: &out) }
+                return out
+            }
+        }
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, written in
+            guard let start = buffer.baseAddress else { return }
+            var p = start
+            for v in values {
+                switch v {
+                case .double(let d):
+                    p[0] = Tag.double.rawValue
+                    UnsafeMutableRawPointer(p + 1).storeBytes(of: d.bitPattern.littleEndian, as: UInt64.self)
+                    p += 9
+                case .int(let i):
+                    p[0] = Tag.int.rawValue
+                    p += 1
+                    var z = UInt64(bitPattern: (i << 1) ^ (i >> 63))
+                    while z >= 0x80 {
+                        p[0] = UInt8(truncatingIfNeeded: z) | 0x80
+                        p += 1
+                        z >>= 7
+                    }
+                    p[0] = UInt8(z)
+                    p += 1
+                case .bool(let b):
+                    p[0] = b ? Tag.trueValue.rawValue : Tag.falseValue.rawValue
+                    p += 1
+                default:  // .null, as counted above
+                    p[0] = Tag.null.rawValue
+                    p += 1
+                }
+            }
+            written = start.distance(to: p)
+        }
     }
 
     static func encodePane(_ v: PaneValue) -> [UInt8] {
@@ -257,7 +311,19 @@ enum ValueCodec {
 
     @inline(__always)
     static func putFixed64(_ value: UInt64, _ out: inout [UInt8]) {
-        for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
+        withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+    }
+
+    @inline(__always)
+    private static func putInt(_ i: Int64, _ out: inout [UInt8]) {
+        out.append(Tag.int.rawValue)
+        putVarint(UInt64(bitPattern: (i << 1) ^ (i >> 63)), &out)
+    }
+
+    @inline(__always)
+    private static func putDouble(_ d: Double, _ out: inout [UInt8]) {
+        out.append(Tag.double.rawValue)
+        putFixed64(d.bitPattern, &out)
     }
 
     private static func putArray<T>(_ a: [T], _ out: inout [UInt8], _ element: (T, inout [UInt8]) -> Void) {

@@ -56,8 +56,8 @@ extension PaneValue {
     mutating func append(_ value: PaneValue, _ source: SeriesSource) throws {
         switch self {
         case .series(var slot) where slot.kind == .list:
-            if let j = value.plainJSON {
-                slot.pending.append(.init(prepend: false, values: [j]))
+            if let op = SeriesSlot.Operation(prepend: false, plain: [value]) {
+                slot.pending.append(op)
                 self = .series(slot)
                 return
             }

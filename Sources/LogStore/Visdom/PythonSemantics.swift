@@ -259,12 +259,12 @@ func pyDictGet(_ v: PaneValue, _ key: String, _ def: PaneValue) throws -> PaneVa
 func pyAdd(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource) throws -> PaneValue {
     switch (a, b) {
     case (.series(var slot), .array(let items)) where slot.kind == .list:
-        guard let values = PaneValue.array(items).plainJSON?.arrayValue else { break }
-        slot.pending.append(.init(prepend: false, values: values))
+        guard let op = SeriesSlot.Operation(prepend: false, plain: items) else { break }
+        slot.pending.append(op)
         return .series(slot)
     case (.array(let items), .series(var slot)) where slot.kind == .list:
-        guard let values = PaneValue.array(items).plainJSON?.arrayValue else { break }
-        slot.pending.append(.init(prepend: true, values: values))
+        guard let op = SeriesSlot.Operation(prepend: true, plain: items) else { break }
+        slot.pending.append(op)
         return .series(slot)
     case (.series(var slot), .string(let s)) where slot.kind == .text:
         slot.pending.append(.init(prepend: false, values: [.string(s)]))

@@ -43,3 +43,78 @@ final class ValueCodecTests: XCTestCase {
         }
     }
 }
+
+/// Segments and heads are encoded from `PaneValue`s; their bytes must be exactly those of the
+/// same values as `JSONValue`.
+final class PaneValueEncodingTests: XCTestCase {
+    private func jsonBytes(_ values: [JSONValue]) -> [UInt8] { ValueCodec.encode(values) }
+
+    func testNumberSegmentsEncodeLikeTheirJSON() {
+        var rng = SystemRandomNumberGenerator()
+        let ints: [Int64] = [0, 1, -1, 63, 64, -64, -65, 127, 128, 8191, 8192, .max, .min, .max - 1, .min + 1]
+        for _ in 0..<200 {
+            let values: [JSONValue] = (0..<Int.random(in: 0...300, using: &rng)).map { _ in
+                switch Int.random(in: 0..<6, using: &rng) {
+                case 0: return .double(Double(bitPattern: rng.next()))
+                case 1: return .int(ints.randomElement(using: &rng)!)
+                case 2: return .int(Int64(bitPattern: rng.next()) >> Int.random(in: 0..<64, using: &rng))
+                case 3: return .null
+                case 4: return .bool(Bool.random(using: &rng))
+                default: return .double([.nan, .infinity, -.infinity, -0.0, 0.1][Int.random(in: 0..<5, using: &rng)])
+                }
+            }
+            XCTAssertEqual(ValueCodec.encodeValues(values.map(PaneValue.init)), jsonBytes(values))
+        }
+    }
+
+    func testSegmentsWithStringsAndContainersEncodeLikeTheirJSON() throws {
+        let values: [JSONValue] = [1.5, "é😀", ["a": [1, nil, true]], .bigInt("123456789012345678901234567890"), [], -7]
+        XCTAssertEqual(ValueCodec.encodeValues(values.map(PaneValue.init)), jsonBytes(values))
+        XCTAssertEqual(ValueCodec.encodeValues([]), [])
+        var out: [JSONValue] = []
+        try ValueCodec.encodeValues(values.map(PaneValue.init)).withUnsafeBytes { try ValueCodec.decodeValues($0, into: &out) }
+        XCTAssertEqual(out, values)
+    }
+
+    func testAPaneTreeEncodesLikeItsJSON() {
+        var o = JSONObject()
+        for i in 0..<40 { o["k\(i)"] = i % 2 == 0 ? .double(Double(i) / 3) : .array([.int(Int64(i)), .string("s\(i)")]) }
+        let tree: JSONValue = ["type": "plot", "content": ["data": [.object(o)]], "n": nil]
+        var paneBytes: [UInt8] = []
+        ValueCodec.encode(PaneValue(tree), into: &paneBytes)
+        var jsonBytes: [UInt8] = []
+        ValueCodec.encode(tree, into: &jsonBytes)
+        XCTAssertEqual(paneBytes, jsonBytes)
+    }
+}
+
+/// `isIdentical` must hold exactly when two panes encode to the same bytes.
+final class PaneIdentityTests: XCTestCase {
+    func testIdenticalExactlyWhenTheEncodingsAreEqual() {
+        let values: [PaneValue] = [
+            .null, .bool(false), .bool(true), .int(0), .int(1), .double(0), .double(-0.0), .double(1),
+            .double(.nan), .double(-.nan), .double(Double(bitPattern: 0x7FF8_0000_0000_0001)), .bigInt("18446744073709551616"),
+            .bigInt("-18446744073709551616"), .string(""), .string("é"), .string("e\u{301}"), .string("1"),
+            .array([]), .array([.int(1)]), .array([.double(1)]), .array([.int(1), .int(2)]),
+            .object(PyDict()), .object(PyDict([("a", .int(1))])), .object(PyDict([("a", .int(2))])),
+            .object(PyDict([("b", .int(1))])), .object(PyDict([("a", .int(1)), ("b", .null)])),
+            .object(PyDict([("b", .null), ("a", .int(1))])),
+            .series(SeriesSlot(id: 1, kind: .list)), .series(SeriesSlot(id: 1, kind: .text)),
+            .series(SeriesSlot(id: 2, kind: .list)),
+        ]
+        for a in values {
+            for b in values {
+                var x: [UInt8] = [], y: [UInt8] = []
+                ValueCodec.encode(a, into: &x)
+                ValueCodec.encode(b, into: &y)
+                XCTAssertEqual(a.isIdentical(to: b), x == y, "\(a) vs \(b)")
+            }
+        }
+    }
+
+    func testASeriesWithPendingValuesIsNotIdentical() {
+        var slot = SeriesSlot(id: 1, kind: .list)
+        slot.pending.append(.init(prepend: false, values: [1]))
+        XCTAssertFalse(PaneValue.series(slot).isIdentical(to: .series(SeriesSlot(id: 1, kind: .list))))
+    }
+}
