@@ -60,22 +60,25 @@ struct LineReader {
     }
 
     /// Reads up to `chunk` bytes at the end of `buffer`, straight from the file descriptor
-    /// (no intermediate `Data`); returns how many, 0 at the end of the file.
+    /// (no intermediate `Data`, no zero-filling); returns how many, 0 at the end of the file.
     private mutating func readChunk() throws(LogStoreError) -> Int {
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: chunk))
         let fd = handle.fileDescriptor
         let chunk = self.chunk
-        var n = -1
-        while n < 0 {
-            n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, chunk) }
-            if n < 0 && errno != EINTR {
-                buffer.removeLast(chunk)
-                throw .io(path: path, reason: "read failed: \(String(cString: strerror(errno)))")
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: chunk) { b, count in
+            var n = -1
+            while n < 0 {
+                n = read(fd, b.baseAddress!, chunk)
+                if n < 0 && errno != EINTR {
+                    failure = errno
+                    break
+                }
             }
+            count = max(n, 0)
         }
-        buffer.removeLast(chunk - n)
-        return n
+        if failure != 0 { throw .io(path: path, reason: "read failed: \(String(cString: strerror(failure)))") }
+        buffer.append(contentsOf: bytes)
+        return bytes.count
     }
 
     /// The index of the first '\n' in `bytes` at or after `from`, found with `memchr` (a
