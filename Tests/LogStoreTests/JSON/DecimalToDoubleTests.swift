@@ -19,7 +19,7 @@ final class DecimalToDoubleTests: XCTestCase {
     }
 
     func testRandomSignificandsAndExponentsRoundLikeStrtod() {
-        var rng = SplitMix(seed: 0x5eed)
+        var rng = SplitMix64(seed: 0x5eed)
         for _ in 0..<200_000 {
             let digits = Int(rng.next() % 19) + 1
             var w: UInt64 = 0
@@ -30,7 +30,7 @@ final class DecimalToDoubleTests: XCTestCase {
     }
 
     func testSeventeenDigitReprsOfRandomDoublesRoundTrip() throws {
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         for _ in 0..<100_000 {
             // A double in [1e-6, 1e6) with a full 53-bit significand, printed as Python does.
             let x = Double(bitPattern: 0x3EB0_0000_0000_0000 + rng.next() % 0x0540_0000_0000_0000)
@@ -86,18 +86,5 @@ final class DecimalToDoubleTests: XCTestCase {
             guard case .double(let d) = try JSONReader.parse(text) else { return XCTFail(text) }
             XCTAssertEqual(d.bitPattern, strtodBits(text), text)
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so failures reproduce.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
