@@ -20,7 +20,8 @@ Run by scripts/server-tests/run.sh with the visdom venv's Python:
    password, --token with and without the header.
 5. startup: a store whose point segments are all garbage still starts and answers everything
    that needs no points.
-6. limits: --max-body-size refuses a larger body with 413 and keeps serving.
+6. limits: --max-body-size refuses a larger body with 413 and keeps serving; the default bind
+   address; --base-url.
 7. kill: several real clients append to their own windows while the server is SIGKILLed,
    several times; after each restart every acknowledged point is in the store, in order,
    and at most the one request in flight per client is there without its acknowledgement.
@@ -366,7 +367,17 @@ def test_limits(binary, tmp):
             raise Failure("a 200 kB body answered %s with a 100 kB limit" % vis.last_status)
         if vis.text("small", win="small") != "small" or vis.win_exists("big"):
             raise Failure("the server did not keep serving, or stored the refused body")
-    print("limits: a body above --max-body-size is refused with 413, the next request is served")
+    with ServerProcess(binary, os.path.join(tmp, "base.db"), "--base-url", "/vis") as server:
+        if server.host != "127.0.0.1":
+            raise Failure("the server does not bind 127.0.0.1 by default: %s" % server.line)
+        vis = client(server, base_url="/vis")
+        if vis.text("under a prefix", win="p") != "p" or not vis.win_exists("p"):
+            raise Failure("a client with base_url='/vis' is not served")
+        r = requests.post("http://%s:%d/events" % (server.host, server.port), data="{}")
+        if r.status_code != 404:
+            raise Failure("a request outside --base-url answered %s" % r.status_code)
+    print("limits: a body above --max-body-size is refused with 413, the next request is served; "
+          "127.0.0.1 by default; --base-url serves the client's base_url and nothing outside it")
 
 
 def appender(server_box, name, stop, acked, errors):
