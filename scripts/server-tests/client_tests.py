@@ -367,6 +367,11 @@ def test_limits(binary, tmp):
             raise Failure("a 200 kB body answered %s with a 100 kB limit" % vis.last_status)
         if vis.text("small", win="small") != "small" or vis.win_exists("big"):
             raise Failure("the server did not keep serving, or stored the refused body")
+        # without Content-Length (chunked), the limit holds while the body is read
+        chunks = (b"x" * 50000 for _ in range(4))
+        r = requests.post("http://%s:%d/events" % (server.host, server.port), data=chunks)
+        if r.status_code != 413:
+            raise Failure("a chunked 200 kB body answered %s" % r.status_code)
     with ServerProcess(binary, os.path.join(tmp, "base.db"), "--base-url", "/vis") as server:
         if server.host != "127.0.0.1":
             raise Failure("the server does not bind 127.0.0.1 by default: %s" % server.line)
@@ -376,7 +381,7 @@ def test_limits(binary, tmp):
         r = requests.post("http://%s:%d/events" % (server.host, server.port), data="{}")
         if r.status_code != 404:
             raise Failure("a request outside --base-url answered %s" % r.status_code)
-    print("limits: a body above --max-body-size is refused with 413, the next request is served; "
+    print("limits: a body above --max-body-size is refused with 413 (with or without Content-Length), the next request is served; "
           "127.0.0.1 by default; --base-url serves the client's base_url and nothing outside it")
 
 

@@ -30,8 +30,11 @@ struct HTTPAdapter: Sendable {
         do {
             var buffer = try await request.body.collect(upTo: options.maxBodyBytes)
             body = buffer.readBytes(length: buffer.readableBytes) ?? []
-        } catch {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             return tooLarge()
+        } catch {
+            // The client went away or sent a broken body: nothing was read, nothing applied.
+            return Response(status: .badRequest)
         }
         let answer = await service.respond(method: request.method.rawValue, path: path, headers: headers, body: body)
         var fields: HTTPFields = [.contentType: "text/html; charset=UTF-8"]
