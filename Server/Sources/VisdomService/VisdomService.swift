@@ -6,7 +6,9 @@ import LogStore
 /// `/win_data` with data, `/env/<eid>`) are each applied as one epoch through the store's
 /// writer, which group-commits concurrent requests; the answer is returned only once that epoch
 /// is durable (per the store's durability), and carries its number. Reads (`/win_exists`,
-/// `/win_hash`, `/win_data`, `/env_state`, `/save`) answer from one read transaction each.
+/// `/win_hash`, `/win_data`, `/env_state`, `/save`) see whole epochs only; one that asks first
+/// whether the env exists (as visdom's handler does before it raises) makes that a read of its
+/// own, so an epoch committed in between can separate the two.
 /// Status codes and bodies are visdom's: 200 with its text, 200 with a refusal ("win does not
 /// exist"), or an empty 500 where visdom's handler raised. A storage failure (a full disk, a
 /// read-only store) is a 503 with an empty body: the request was not applied.
