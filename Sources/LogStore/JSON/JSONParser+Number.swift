@@ -80,12 +80,16 @@ extension JSONParser {
     /// `DecimalToDouble.maxDigits` significant digits (so it never overflows), and counting
     /// them in `digits` (a count above the maximum means the significand is incomplete).
     ///
-    /// Once a nonzero digit has been read, eight digits at a time are taken in one 64-bit word
-    /// while they fit the limit (what a full-precision double's 17 digits mostly are).
+    /// Zeros before the first nonzero digit (`0.000123`) are stepped over; from the first
+    /// nonzero digit on, eight digits at a time are taken in one 64-bit word while they fit the
+    /// limit (what a full-precision double's 17 digits mostly are, also below 1).
     @inline(__always) private mutating func scanDigits(_ significand: inout UInt64, _ digits: inout Int) {
         var p = pos
         var s = significand, n = digits
-        while s != 0 && n <= DecimalToDouble.maxDigits - 8 && p + 8 <= count,
+        // Leading zeros are not significant: they change neither `s` nor `n`. After them the
+        // next byte is not a zero, so a word of eight digits starting there is all significant.
+        if s == 0 { while p < count && base[p] == UInt8(ascii: "0") { p += 1 } }
+        while n <= DecimalToDouble.maxDigits - 8 && p + 8 <= count,
             let eight = eightDigits(UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self))
         {
             s = s &* 100_000_000 &+ eight

@@ -40,6 +40,19 @@ final class DecimalToDoubleTests: XCTestCase {
         }
     }
 
+    func testFractionsBelowOneWithLeadingZerosRoundLikeStrtod() throws {
+        var rng = SplitMix64(seed: 0x0dec)
+        for _ in 0..<50_000 {
+            let zeros = Int(rng.next() % 20)
+            let digits = Int(rng.next() % 24) + 1
+            var text = "0." + String(repeating: "0", count: zeros)
+            for _ in 0..<digits { text += String(rng.next() % 10) }
+            if rng.next() % 4 == 0 { text += "e" + String(Int(rng.next() % 21) - 10) }
+            guard case .double(let d) = try JSONReader.parse(text) else { return XCTFail(text) }
+            XCTAssertEqual(d.bitPattern, strtodBits(text), text)
+        }
+    }
+
     func testHalfwayCasesRoundToEven() {
         // In [2^52, 2^53) the spacing is 1: n.5 lies halfway between n and n + 1.
         assertAgrees(45_035_996_273_704_965, -1)  // 4503599627370496.5 → ...496 (even)
@@ -81,6 +94,10 @@ final class DecimalToDoubleTests: XCTestCase {
             // Digits are read eight at a time: runs that end inside, at and past a word.
             "1.2345678e5", "1.23456789e-5", "11111111.11111111", "0.1234567", "9.99999999",
             "1.99999999999999999999", "98765432109876543.0", "1.0000000e1",
+            // Below 1: leading zeros are stepped over, then words of eight digits are read.
+            "0.12345678901234567", "0.012345678901234567", "0.00000000123456789012345678",
+            "0.0000000000000000012345678901234567890", "0.100000000000000000001", "0.000000001",
+            "0.0000000010000000", "0.00000000000000000000", "0.1234567890123456789", "0.12345678901234567891",
         ]
         for text in literals {
             guard case .double(let d) = try JSONReader.parse(text) else { return XCTFail(text) }
