@@ -14,8 +14,6 @@ struct PythonArgs {
         object = o
     }
 
-    init(_ object: JSONObject) { self.object = object }
-
     /// `key in args`.
     func has(_ key: String) -> Bool { object[key] != nil }
 
