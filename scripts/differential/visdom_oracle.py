@@ -77,27 +77,10 @@ class FakeHandler:
         self.out.append("<status %s>" % code)
 
 
-def escape_eid(eid):
-    return eid.replace("/", "_")
-
-
-def prepare(msg):
-    """The replay client's `_send` as the recorder applies it: eid None/missing -> "main"."""
-    msg = dict(msg)
-    if msg.get("eid") is None:
-        msg["eid"] = "main"
-    return msg
-
-
-def touched_envs(endpoint, msg):
-    envs = []
-    if endpoint == "fork_env":
-        for k in ("prev_eid", "eid"):
-            if isinstance(msg.get(k), str):
-                envs.append(escape_eid(msg[k]))
-    elif isinstance(msg.get("eid"), str):
-        envs.append(escape_eid(msg["eid"]))
-    return envs
+# How the recorder posts a log line and which envs it touched: the oracle must treat a
+# scenario exactly as the recorder did.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "record-scenarios"))
+from record import prepare, touched_envs  # noqa: E402
 
 
 def apply_one(handler, endpoint, msg):
@@ -148,7 +131,7 @@ def replay(entries):
     handler = FakeHandler(state)
     responses, envs = [], []
     for n, (endpoint, raw) in enumerate(entries, 1):
-        msg = prepare(json.loads(json.dumps(raw)))
+        msg = prepare(endpoint, json.loads(json.dumps(raw)))
         for e in touched_envs(endpoint, msg):
             if e not in envs:
                 envs.append(e)
