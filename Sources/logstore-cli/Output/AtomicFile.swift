@@ -35,19 +35,7 @@ enum AtomicFile {
                 mode = 0o666 & ~mask
             }
             guard fchmod(fd, mode) == 0 else { throw CommandFailure("\(path): \(Self.reason(errno))") }
-            let writeError: Int32 = bytes.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        return errno
-                    }
-                    offset += n
-                }
-                return 0
-            }
-            guard writeError == 0 else { throw CommandFailure("\(path): \(Self.reason(writeError))") }
+            guard writeAll(fd, bytes) else { throw CommandFailure("\(path): \(Self.reason(errno))") }
             guard fsync(fd) == 0 else { throw CommandFailure("\(path): \(Self.reason(errno))") }
         }
         guard rename(temporary, path) == 0 else { throw CommandFailure("\(path): \(Self.reason(errno))") }

@@ -36,7 +36,7 @@ enum StandardError {
 }
 
 /// `write(2)` until every byte is out; false on an error other than EINTR (errno says which).
-private func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
     bytes.withUnsafeBytes { raw in
         var offset = 0
         while offset < raw.count {
