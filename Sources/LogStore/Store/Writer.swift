@@ -131,7 +131,10 @@ final class Writer: @unchecked Sendable {
             cond.lock()
             committedEpoch = last
             busy = false
-            cond.broadcast()  // jobs queued meanwhile, or stop(), wait for `busy` to clear
+            // Only the writer thread waits for `busy` to clear, and it has a reason to wake only
+            // for jobs queued meanwhile or for stop(). Waking it after every inline job cost two
+            // thread switches and a contended mutex per synchronous append.
+            if !pending.isEmpty || stopping { cond.broadcast() }
             cond.unlock()
             return try job.outcome!.get() as! R
         }

@@ -155,7 +155,7 @@ enum Handlers {
             try state.storePane(p, id: wid, in: eid, replacing: false)
             throw error
         }
-        try p.setItem("contentID", .string(WindowBuilder.newContentID()))
+        try p.setItem("contentID", WindowBuilder.contentIDPlaceholder)
         try state.storePane(p, id: wid, in: eid, replacing: false)
         return .ok(wid)
     }

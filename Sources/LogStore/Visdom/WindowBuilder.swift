@@ -7,12 +7,15 @@ enum WindowBuilder {
     /// A fresh visdom-style window id (`window_<uuid4>`), used when a message names none.
     static func newWindowID() -> String { "window_" + uuid4() }
 
-    /// A fresh `contentID`, in the format visdom gives it (a uuid4 string).
-    static func newContentID() -> String { uuid4() }
+    /// What the rules put where visdom puts a fresh uuid4 `contentID` (window creation and every
+    /// update). LogStore never stores a contentID: it derives one on read from the window's last
+    /// change (`Materializer.contentID`), so drawing random bytes here would cost two system
+    /// calls per message for a value the persister drops. The key keeps its place in the pane.
+    static let contentIDPlaceholder = PaneValue.null
 
     /// A random (version 4) UUID as lowercase text, like Python's `str(uuid.uuid4())`. Drawn from
     /// the system generator directly: Foundation's `UUID()` opens /dev/urandom on every call on
-    /// Linux, and every update makes a new contentID.
+    /// Linux.
     static func uuid4() -> String {
         var g = SystemRandomNumberGenerator()
         let halves: (UInt64, UInt64) = (g.next(), g.next())
@@ -46,7 +49,7 @@ enum WindowBuilder {
         p["inflate"] = try pyDictGet(opts, "inflate", .bool(true))
         p["width"] = try pyDictGet(opts, "width", .null)
         p["height"] = try pyDictGet(opts, "height", .null)
-        p["contentID"] = .string(newContentID())
+        p["contentID"] = contentIDPlaceholder
 
         let typeName: String? = if case .string(let s) = ptype { s } else { nil }
         switch typeName {
