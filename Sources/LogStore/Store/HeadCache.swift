@@ -41,14 +41,24 @@ extension ValueCodec {
         case (.bigInt(let x), .bigInt(let y)), (.string(let x), .string(let y)): return ExactKey.equal(x, y)
         case (.double(let x), .double(let y)): return x.bitPattern == y.bitPattern
         case (.array(let x), .array(let y)):
-            if sharesStorage(x, y) { return true }
-            return x.count == y.count && zip(x, y).allSatisfy { sameEncoding($0, $1) }
+            return sameElements(x, y)
         case (.object(let x), .object(let y)):
-            if sharesStorage(x.keys, y.keys) && sharesStorage(x.values, y.values) { return true }
-            return x.count == y.count && zip(x.pairs, y.pairs).allSatisfy { ExactKey.equal($0.0, $1.0) && sameEncoding($0.1, $1.1) }
+            // After an append the keys are usually the loaded pane's own buffer: then only the
+            // values need a look.
+            guard sharesStorage(x.keys, y.keys) || x.keys.elementsEqual(y.keys, by: ExactKey.equal) else { return false }
+            return sameElements(x.values, y.values)
         case (.series(let x), .series(let y)): return x.id == y.id && x.kind == y.kind
         default: return false
         }
+    }
+
+    /// Element by element, with an index loop: this runs on every append, and the closure
+    /// `zip(...).allSatisfy` built for each pair cost more than most comparisons themselves.
+    private static func sameElements(_ x: [PaneValue], _ y: [PaneValue]) -> Bool {
+        if sharesStorage(x, y) { return true }
+        guard x.count == y.count else { return false }
+        for i in x.indices where !sameEncoding(x[i], y[i]) { return false }
+        return true
     }
 
     /// Whether two live arrays are one buffer (so the same elements): the rules change a copy
