@@ -1,4 +1,4 @@
--- LogStore schema, version 1: the one source of truth. The library creates every new store
+-- LogStore schema, version 2: the one source of truth. The library creates every new store
 -- from exactly this text (it is embedded into the binary at build time; a test checks it).
 -- docs/FORMAT.md explains the format with a worked example.
 --
@@ -12,7 +12,7 @@
 -- (docs/FORMAT.md, "Value encoding"), never as SQLite REAL: SQLite turns a bound NaN into
 -- NULL, and LogStore must keep NaN, +Infinity, -Infinity, null, ints and floats apart.
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 PRAGMA auto_vacuum = INCREMENTAL; -- lets `compact` hand freed pages back to the file system
 PRAGMA application_id = 1280264019; -- 0x4C4F4753, "LOGS"
 
@@ -27,7 +27,9 @@ CREATE TABLE epoch (
     env       TEXT,                      -- the env the message addressed (escaped id)
     win       TEXT,                      -- the window id it addressed, if any
     status    TEXT    NOT NULL,          -- ok | refused | failed (visdom: 200, 200 + message, 500)
-    detail    TEXT    NOT NULL DEFAULT '' -- visdom's answer body, or the error it raised
+    detail    TEXT    NOT NULL DEFAULT '', -- visdom's answer body, or the error it raised
+    window_id INTEGER REFERENCES window(window_id) -- the one window whose content it changed, if
+                                         -- exactly one (else NULL; see window_change). Version 2.
 ) STRICT;
 
 -- An incarnation of an env: born at `epoch`, alive until an env_end row names it.
@@ -123,8 +125,14 @@ CREATE TABLE segment (
 -- does not read every segment of the series (SeriesStore.first).
 CREATE INDEX segment_prepends ON segment(series_id, seq) WHERE op = 1;
 
--- Which windows each epoch changed, for "what changed since N", for `contentID` (it changes
--- exactly when a window's content does) and for the materialization cache.
+-- The windows an epoch changed, when it changed two or more (fork_env, an env file import);
+-- an epoch that changed one names it in epoch.window_id instead, so a plain append writes no
+-- row here (one B-tree page less per append). Stores written before version 2 also hold a
+-- row for every single-window change. "What changed in epochs (A, B]" is these rows plus the
+-- epoch rows' window_id. An epoch changes a window's content exactly when it writes one of
+-- its head or segment rows, so a window's last change as of N is the greatest epoch <= N
+-- among its rows here, its head rows and its series' segments: that pair (window, last
+-- change) gives `contentID` and keys the materialization cache.
 CREATE TABLE window_change (
     window_id INTEGER NOT NULL REFERENCES window(window_id),
     epoch     INTEGER NOT NULL REFERENCES epoch(epoch),
@@ -150,8 +158,8 @@ CREATE TABLE meta (
     value     ANY
 ) STRICT;
 
--- Derived, not part of the log: the last materialized JSON of a window, valid while no
--- window_change row newer than `epoch` exists for it. May be dropped at any time.
+-- Derived, not part of the log: the last materialized JSON of a window, valid while the
+-- window's last change (see window_change) is `epoch`. May be dropped at any time.
 CREATE TABLE window_cache (
     window_id INTEGER PRIMARY KEY REFERENCES window(window_id),
     epoch     INTEGER NOT NULL,

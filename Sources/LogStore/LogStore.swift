@@ -143,6 +143,9 @@ public final class LogStore: Sendable {
             throw LogStoreError.newerSchema(path: path, version: version)
         } else if !options.readOnly {
             try db.execute("PRAGMA journal_mode=WAL")
+            // A read-only handle reads an older version as it is; a writable one upgrades it
+            // first, since it writes rows of the current version.
+            if version < Schema.version { try Schema.migrate(db) }
         }
         if !options.readOnly {
             try db.execute("PRAGMA synchronous=\(options.durability == .full ? "FULL" : "NORMAL")")
@@ -216,7 +219,6 @@ public final class LogStore: Sendable {
     }
 
     private static func applyOne(_ m: Message, epoch: Int64, _ ctx: Writer.Context) throws -> Applied {
-        let db = ctx.db
         let writer = EpochWriter(ctx, epoch: epoch)
         var args = m.pane
         // The visdom client's _send fills in what replay_log and every client call send.
@@ -230,18 +232,15 @@ public final class LogStore: Sendable {
             args = .object(o)
         }
         let outcome = try Handlers.handle(m.endpoint, args, in: writer)
-        let env = (try? Handlers.extractEID(args)).map(SQLValue.text) ?? .null
-        let win: SQLValue = if case .string(let w)? = args.objectValue?["win"] { .text(w) } else { .null }
-        let (status, detail): (String, String) =
-            switch outcome {
-            case .ok(let body): ("ok", body)
-            case .refused(let why): ("refused", why)
-            case .failed(let e): ("failed", e.description)
-            }
-        try db.run(
-            "INSERT INTO epoch(epoch, time_ms, source, endpoint, env, win, status, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [.integer(epoch), .integer(nowMS()), .text(m.source), .text(m.endpoint.rawValue), env, win,
-             .text(status), .text(detail)])
+        var row = EpochWriter.EpochRow(time: nowMS(), source: m.source, endpoint: m.endpoint.rawValue,
+                                       env: try? Handlers.extractEID(args))
+        if case .string(let w)? = args.objectValue?["win"] { row.win = w }
+        switch outcome {
+        case .ok(let body): row.detail = body
+        case .refused(let why): (row.status, row.detail) = ("refused", why)
+        case .failed(let e): (row.status, row.detail) = ("failed", e.description)
+        }
+        try writer.insertEpochRow(row)
         return Applied(epoch: epoch, outcome: outcome)
     }
 
@@ -260,10 +259,9 @@ public final class LogStore: Sendable {
         // `win_data` stores whatever JSON it is given as one window (a list, a number, ...).
         return try write { ctx in
             let epoch = ctx.nextEpoch()
-            try EpochWriter(ctx, epoch: epoch).importEnv(name, windows: jsons, reload: reload)
-            try ctx.db.run(
-                "INSERT INTO epoch(epoch, time_ms, source, endpoint, env, status, detail) VALUES (?, ?, ?, 'env_file', ?, 'ok', '')",
-                [.integer(epoch), .integer(Self.nowMS()), .text(source), .text(name)])
+            let writer = EpochWriter(ctx, epoch: epoch)
+            try writer.importEnv(name, windows: jsons, reload: reload)
+            try writer.insertEpochRow(.init(time: Self.nowMS(), source: source, endpoint: "env_file", env: name))
             try progress?.record(in: ctx.db, epoch: epoch)
             return epoch
         }

@@ -4,7 +4,8 @@
 /// The invariants checked, in the order they are reported:
 /// 1. `PRAGMA integrity_check` answers `ok`; `PRAGMA foreign_key_check` finds nothing.
 /// 2. Epochs are exactly 0, 1, …, max: no gap, none missing at the start, none negative.
-/// 3. Every row's epoch is an epoch of the `epoch` table (so it is also <= max).
+/// 3. Every row's epoch is an epoch of the `epoch` table (so it is also <= max), and the
+///    window an epoch row names as the one it changed was born at or before it.
 /// 4. At any epoch at most one incarnation of an env name is alive, and at most one
 ///    incarnation of a window id in an env incarnation. Alive over [birth, tombstone).
 /// 5. A tombstone's epoch is at or after its incarnation's birth.
@@ -125,6 +126,12 @@ struct Checker {
                 "SELECT \(row), epoch FROM \(table) t WHERE NOT EXISTS (SELECT 1 FROM epoch e WHERE e.epoch = t.epoch)", []
             ) { st in
                 found.append("\(st.text(0)): epoch \(st.int64(1)) is not in the epoch table (newest: \(high))")
+            }
+        }
+        // Version 2 on (a version-1 store checked read-only has no such column).
+        if try db.int("SELECT count(*) FROM pragma_table_info('epoch') WHERE name = 'window_id'", []) ?? 0 > 0 {
+            try db.forEach("SELECT e.epoch, w.window_id, w.epoch FROM epoch e JOIN window w USING (window_id) WHERE w.epoch > e.epoch", []) { st in
+                found.append("epoch \(st.int64(0)): changed window \(st.int64(1)), born later (epoch \(st.int64(2)))")
             }
         }
         report(found)

@@ -224,8 +224,8 @@ extension ValueCodec.Reader {
 /// Summaries computed with a few statements for a whole listing, not a few per window.
 ///
 /// Invariant: every summary equals the one computed from the window's decoded head (as of
-/// `asOf`), its point series' last segments (epoch <= asOf) and its last `window_change`
-/// (epoch <= asOf); an env's bytes are the lengths of the segments (epoch <= asOf) of every
+/// `asOf`), its point series' last segments (epoch <= asOf) and its last change as of `asOf`
+/// (`Catalog.lastChange`); an env's bytes are the lengths of the segments (epoch <= asOf) of every
 /// window incarnation the env ever had, closed ones included.
 struct Lister {
     let db: Connection
@@ -259,7 +259,7 @@ struct Lister {
             """
             SELECT w.slot, w.wid,
               (SELECT doc FROM head h WHERE h.window_id = w.window_id AND h.epoch <= ?1 ORDER BY h.epoch DESC LIMIT 1),
-              (SELECT max(epoch) FROM window_change c WHERE c.window_id = w.window_id AND c.epoch <= ?1)
+              \(Catalog.lastChange(window: "w.window_id", asOf: "?1"))
             FROM window w WHERE w.env_id = ?2 AND w.epoch <= ?1
               AND NOT EXISTS (SELECT 1 FROM window_end x WHERE x.window_id = w.window_id AND x.epoch <= ?1)
             """, [.integer(asOf), .integer(env)]) { st in
@@ -274,9 +274,11 @@ struct Lister {
     }
 
     /// The alive windows of every alive env, in visdom's order per env. Three scans in
-    /// window_id order merged here (the alive windows, the newest head and the newest change
-    /// per window): as lookups per window they cost 3x more, most of it SQLite seeking.
-    private func allWindows(count: (Int64) throws -> Int) throws -> [Int64: [WindowSummary]] {
+    /// window_id order merged here (the alive windows, the newest head and the newest
+    /// `window_change` per window): as lookups per window they cost 3x more, most of it SQLite
+    /// seeking. `segmentChange` gives the epoch of a window's newest segment (as of `asOf`),
+    /// the third part of its last change.
+    private func allWindows(count: (Int64) throws -> Int, segmentChange: (Int64) -> Int64) throws -> [Int64: [WindowSummary]] {
         var alive: [(id: Int64, env: Int64, slot: Int64, wid: String)] = []
         try db.forEach(
             """
@@ -305,7 +307,8 @@ struct Lister {
         // the max (https://sqlite.org/lang_select.html#bare_columns_in_an_aggregate_query).
         var summaries = [WindowSummary?](repeating: nil, count: alive.count)
         try merge("SELECT window_id, max(epoch), doc FROM head WHERE epoch <= ? GROUP BY window_id ORDER BY window_id") { i, st in
-            summaries[i] = try st.withBlob(2) { try summary(alive[i].wid, head: $0, lastChange: lastChange[i], count: count) }
+            let change = max(lastChange[i], st.int64(1), segmentChange(alive[i].id))
+            summaries[i] = try st.withBlob(2) { try summary(alive[i].wid, head: $0, lastChange: change, count: count) }
         }
 
         var byEnv: [Int64: [(slot: Int64, summary: WindowSummary)]] = [:]
@@ -342,26 +345,35 @@ struct Lister {
             var seq: Int64 = -1
             var total: Int64 = 0
             var bytes: Int64 = 0
+            /// The epoch of the last segment (the one with the greatest seq).
+            var epoch: Int64 = 0
         }
         let (lowest, highest) = try db.one("SELECT min(series_id), max(series_id) FROM segment", []) {
             ($0.int64(0), $0.int64(1))
         } ?? (0, 0)
         guard lowest >= 0 else { throw StoreInvariantError("segment of series \(lowest)") }
         var stats = [SeriesStats](repeating: SeriesStats(), count: Int(highest) + 1)
-        try db.forEach("SELECT series_id, seq, total, length(data) FROM segment WHERE epoch <= ?", [.integer(asOf)]) { st in
+        try db.forEach("SELECT series_id, seq, total, length(data), epoch FROM segment WHERE epoch <= ?", [.integer(asOf)]) { st in
             let id = Int(st.int64(0)), seq = st.int64(1)
-            if seq > stats[id].seq { (stats[id].seq, stats[id].total) = (seq, st.int64(2)) }
+            if seq > stats[id].seq { (stats[id].seq, stats[id].total, stats[id].epoch) = (seq, st.int64(2), st.int64(4)) }
             stats[id].bytes += st.int64(3)
         }
         func length(_ id: Int64) -> Int { id >= 0 && id < stats.count ? Int(stats[Int(id)].total) : 0 }
 
         // Bytes per env: its series' bytes, whatever became of their windows. Series rows come
         // by id, so one env's series mostly come together: add them up before touching the table.
+        // And per window (ids are rowids too), the epoch of its newest segment.
         var envBytes: [Int64: Int64] = [:]
         var run: (env: Int64, bytes: Int64)?
-        try db.forEach("SELECT s.series_id, w.env_id FROM series s JOIN window w USING (window_id)", []) { st in
-            let id = st.int64(0), env = st.int64(1)
-            let bytes = id >= 0 && id < stats.count ? stats[Int(id)].bytes : 0
+        let windowCount = Int(try db.int("SELECT max(window_id) FROM window", []) ?? 0) + 1
+        var segmentChange = [Int64](repeating: 0, count: max(windowCount, 0))
+        try db.forEach("SELECT s.series_id, w.env_id, w.window_id FROM series s JOIN window w USING (window_id)", []) { st in
+            let id = st.int64(0), env = st.int64(1), window = Int(st.int64(2))
+            let known = id >= 0 && id < stats.count
+            let bytes = known ? stats[Int(id)].bytes : 0
+            if known && window >= 0 && window < segmentChange.count {
+                segmentChange[window] = max(segmentChange[window], stats[Int(id)].epoch)
+            }
             if run?.env == env {
                 run!.bytes += bytes
             } else {
@@ -371,7 +383,9 @@ struct Lister {
         }
         if let run { envBytes[run.env, default: 0] += run.bytes }
 
-        let windows = try allWindows(count: length)
+        let windows = try allWindows(count: length) { id in
+            id >= 0 && id < segmentChange.count ? segmentChange[Int(id)] : 0
+        }
         return named.map { row in
             let (env, born) = newest[ExactKey(row.name)]!
             let list = windows[env] ?? []
@@ -384,11 +398,8 @@ struct Lister {
     /// values they added to the window's point series (under every head version in force
     /// during those epochs). Replaced and forked traces count again: they were stored again.
     func pointsAdded(after: Int64) throws -> Int {
-        var windows: [Int64] = []
-        try db.forEach("SELECT DISTINCT window_id FROM window_change WHERE epoch > ? AND epoch <= ?",
-                       [.integer(after), .integer(asOf)]) { windows.append($0.int64(0)) }
         var points = 0
-        for window in windows {
+        for window in try catalog.windowsChanged(after: after) {
             var ids: Set<Int64> = []
             try db.forEach(
                 """

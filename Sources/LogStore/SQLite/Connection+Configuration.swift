@@ -63,6 +63,11 @@ extension Connection {
     /// Rows changed by the most recent INSERT, UPDATE or DELETE (https://sqlite.org/c3ref/changes.html).
     var changes: Int { Int(sqlite3_changes64(liveHandle)) }
 
+    /// Rows inserted, updated or deleted by every statement since the connection opened
+    /// (https://sqlite.org/c3ref/total_changes.html): the difference of two readings counts
+    /// the rows written between them.
+    var totalChanges: Int64 { sqlite3_total_changes64(liveHandle) }
+
     /// False inside a transaction. "Autocommit mode is disabled by a BEGIN statement.
     /// Autocommit mode is re-enabled by a COMMIT or ROLLBACK." — and by SQLite itself when an
     /// error rolls the transaction back (https://sqlite.org/c3ref/get_autocommit.html).

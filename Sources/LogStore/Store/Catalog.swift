@@ -71,10 +71,38 @@ struct Catalog {
         return try bytes.withUnsafeBytes { try ValueCodec.decodePane($0) }
     }
 
-    /// The last epoch (<= asOf) that changed the window's content.
+    /// The last epoch (<= asOf) that changed the window's content: the newest of its
+    /// `window_change` rows, its head versions and its series' last segments (schema.sql,
+    /// window_change). One index probe per series: a segment's epoch never decreases with
+    /// its seq, so the last segment at or before `asOf` is the first found walking back.
     func lastChange(_ window: Int64) throws -> Int64 {
-        try db.int("SELECT max(epoch) FROM window_change WHERE window_id = ? AND epoch <= ?",
-                   [.integer(window), .integer(asOf)]) ?? 0
+        try db.int("SELECT " + Self.lastChange(window: "?1", asOf: "?2"), [.integer(window), .integer(asOf)]) ?? 0
+    }
+
+    /// The windows whose content epochs `after+1 ... asOf` changed, in ascending id: their
+    /// epoch rows' `window_id` and their `window_change` rows (schema.sql). A version-1 store
+    /// opened read-only has no `window_id` column, and records every change in window_change.
+    func windowsChanged(after: Int64) throws -> [Int64] {
+        let hasColumn = try db.int("SELECT count(*) FROM pragma_table_info('epoch') WHERE name = 'window_id'", []) ?? 0 > 0
+        var windows: [Int64] = []
+        try db.forEach(
+            "SELECT window_id FROM window_change WHERE epoch > ?1 AND epoch <= ?2"
+                + (hasColumn ? " UNION SELECT window_id FROM epoch WHERE epoch > ?1 AND epoch <= ?2 AND window_id IS NOT NULL" : "")
+                + " ORDER BY 1",
+            [.integer(after), .integer(asOf)]) { windows.append($0.int64(0)) }
+        return windows
+    }
+
+    /// `lastChange` as an SQL expression of the window id expression `window` and the epoch
+    /// expression `asOf` (listings use it per row).
+    static func lastChange(window: String, asOf: String) -> String {
+        """
+        max(coalesce((SELECT max(c.epoch) FROM window_change c WHERE c.window_id = \(window) AND c.epoch <= \(asOf)), 0),
+            coalesce((SELECT max(h.epoch) FROM head h WHERE h.window_id = \(window) AND h.epoch <= \(asOf)), 0),
+            coalesce((SELECT max((SELECT g.epoch FROM segment g WHERE g.series_id = s.series_id AND g.epoch <= \(asOf)
+                                  ORDER BY g.seq DESC LIMIT 1))
+                      FROM series s WHERE s.window_id = \(window) AND s.epoch <= \(asOf)), 0))
+        """
     }
 
     func reload(_ env: Int64) throws -> JSONValue {

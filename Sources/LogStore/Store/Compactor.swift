@@ -5,7 +5,7 @@
 /// segments); head versions superseded by N; series no remaining head references; and, for the
 /// series that stay, every segment up to N is merged into one. What stays: every row a read
 /// as of N or later uses, byte for byte, so current exports (contentID included) do not change.
-/// Epoch rows stay (they are the log's index); reads as of an epoch before N are refused
+/// Epoch rows stay (they are the log's index; their `window_id` forgets dropped windows); reads as of an epoch before N are refused
 /// afterwards (`meta.compacted_before`).
 struct Compactor {
     let db: Connection
@@ -32,6 +32,8 @@ struct Compactor {
             WHERE w.window_id IN (SELECT window_id FROM window_end WHERE epoch <= ?1)
                OR w.env_id IN (SELECT env_id FROM env_end WHERE epoch <= ?1)
             """, [n])
+        // Epoch rows stay, but no row may name a window that is gone.
+        try db.run("UPDATE epoch SET window_id = NULL WHERE window_id IN (SELECT window_id FROM dead_window)", [])
         for table in ["segment WHERE series_id IN (SELECT series_id FROM series WHERE window_id IN (SELECT window_id FROM dead_window))",
                       "series WHERE window_id IN (SELECT window_id FROM dead_window)",
                       "head WHERE window_id IN (SELECT window_id FROM dead_window)",
@@ -140,10 +142,10 @@ extension LogStore {
             guard bound >= 0, bound <= last else { throw LogStoreError.noSuchEpoch(bound) }
             guard try Catalog(db: ctx.db, asOf: bound).env(from) != nil else { throw LogStoreError.noSuchEnv(from) }
             let epoch = ctx.nextEpoch()
-            try EpochWriter(ctx, epoch: epoch).forkEnv(from, to: to, asOf: bound)
-            try ctx.db.run(
-                "INSERT INTO epoch(epoch, time_ms, source, endpoint, env, status, detail) VALUES (?, ?, 'api', 'fork_env', ?, 'ok', ?)",
-                [.integer(epoch), .integer(Self.nowMS()), .text(to), .text(asOf.map { "from \(from) as of epoch \($0)" } ?? "from \(from)")])
+            let writer = EpochWriter(ctx, epoch: epoch)
+            try writer.forkEnv(from, to: to, asOf: bound)
+            try writer.insertEpochRow(.init(time: Self.nowMS(), source: "api", endpoint: "fork_env", env: to,
+                                            detail: asOf.map { "from \(from) as of epoch \($0)" } ?? "from \(from)"))
             return epoch
         }
     }

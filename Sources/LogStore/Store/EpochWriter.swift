@@ -14,6 +14,9 @@ final class EpochWriter: VisdomState {
     /// the panes they decode to (`loadedPanes[w]` is `decodePane(loadedHeads[w])`, when set).
     private var loadedHeads: [Int64: [UInt8]] = [:]
     private var loadedPanes: [Int64: PaneValue] = [:]
+    /// Windows whose content this epoch changed (wrote a head or segment row of), in the
+    /// order first changed; `insertEpochRow` records them.
+    private var changedWindows: [Int64] = []
     /// Env and window incarnations already looked up: visdom's handlers ask for the same ones
     /// several times per message, and every message for the same ones as the one before.
     /// Every write of an env or window row clears them (see `CatalogLookups`).
@@ -190,8 +193,10 @@ final class EpochWriter: VisdomState {
                    [.integer(env), .integer(epoch), .blob(doc)])
     }
 
-    /// Persists the pane's series and, if it changed, its head; records the change.
+    /// Persists the pane's series and, if it changed, its head; notes the window as changed
+    /// if either wrote a row.
     private func writeHead(_ pane: PaneValue, window: Int64) throws {
+        let rowsBefore = db.totalChanges
         let head = try PanePersister(series: seriesStore, window: window, epoch: epoch).persist(pane)
         // An append usually leaves the head as it was loaded: comparing the panes tells so
         // without encoding the new one (its bytes would equal loadedHeads[window]).
@@ -206,8 +211,34 @@ final class EpochWriter: VisdomState {
                 lookups.heads[window] = .some(bytes)
             }
         }
-        try db.run("INSERT OR IGNORE INTO window_change(window_id, epoch) VALUES (?, ?)",
-                   [.integer(window), .integer(epoch)])
+        if db.totalChanges != rowsBefore && !changedWindows.contains(window) { changedWindows.append(window) }
+    }
+
+    /// What the epoch row says besides the epoch's number and the windows it changed.
+    struct EpochRow {
+        var time: Int64
+        var source: String
+        var endpoint: String
+        var env: String?
+        var win: String?
+        var status = "ok"
+        var detail = ""
+    }
+
+    /// Writes this epoch's row, last, once every other row of the epoch is written: the one
+    /// window it changed goes in the row's `window_id`, two or more get `window_change` rows
+    /// (schema.sql explains why).
+    func insertEpochRow(_ row: EpochRow) throws {
+        let only: SQLValue = changedWindows.count == 1 ? .integer(changedWindows[0]) : .null
+        try db.run(
+            "INSERT INTO epoch(epoch, time_ms, source, endpoint, env, win, status, detail, window_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [.integer(epoch), .integer(row.time), .text(row.source), .text(row.endpoint), row.env.map(SQLValue.text) ?? .null,
+             row.win.map(SQLValue.text) ?? .null, .text(row.status), .text(row.detail), only])
+        if changedWindows.count > 1 {
+            for window in changedWindows {
+                try db.run("INSERT INTO window_change(window_id, epoch) VALUES (?, ?)", [.integer(window), .integer(epoch)])
+            }
+        }
     }
 }
 

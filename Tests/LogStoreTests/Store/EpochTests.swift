@@ -74,4 +74,66 @@ final class EpochTests: XCTestCase {
         XCTAssertEqual(Array(after.prefix(before.count)), before)
         XCTAssertEqual(try db.int("SELECT count(*) FROM window_end", []), 1, "closing is a tombstone row")
     }
+
+    // MARK: which windows an epoch changed (format version 2)
+
+    /// The epoch rows' window_id, by epoch, and the window_change rows as "epoch:window".
+    func changeRecords(_ path: String) throws -> (single: [Int64: Int64], multi: [String]) {
+        let db = try Connection(path: path, mode: .readOnly)
+        defer { try? db.close() }
+        var single: [Int64: Int64] = [:]
+        try db.forEach("SELECT epoch, window_id FROM epoch WHERE window_id IS NOT NULL", []) { single[$0.int64(0)] = $0.int64(1) }
+        var multi: [String] = []
+        try db.forEach("SELECT epoch, window_id FROM window_change ORDER BY 1, 2", []) { multi.append("\($0.int64(0)):\($0.int64(1))") }
+        return (single, multi)
+    }
+
+    func testAnEpochThatChangesOneWindowNamesItInItsOwnRowAndWritesNoWindowChangeRow() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("s.db").path
+        let store = try LogStore(path: path)
+        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}}"#)
+        try store.apply(.update, #"{"data": [{"x": [1], "y": [1]}], "win": "w", "name": "a", "append": true}"#)
+        try store.apply(.events, #"{"data": [{"content": "hi", "type": "text"}], "win": "t"}"#)
+        let records = try changeRecords(path)
+        XCTAssertEqual(records.single, [1: 1, 2: 1, 3: 2])
+        XCTAssertEqual(records.multi, [])
+    }
+
+    func testAnEpochThatChangesSeveralWindowsRecordsEachInWindowChange() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("s.db").path
+        let store = try LogStore(path: path)
+        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "type": "scatter"}], "win": "w", "layout": {}}"#)
+        try store.apply(.events, #"{"data": [{"content": "hi", "type": "text"}], "win": "t"}"#)
+        let fork = try store.forkEnv("main", to: "copy")
+        let records = try changeRecords(path)
+        XCTAssertNil(records.single[fork])
+        XCTAssertEqual(records.multi, ["\(fork):3", "\(fork):4"])
+        XCTAssertEqual(try store.pointsAdded(sinceEpoch: fork - 1), 1, "the forked trace was stored again")
+    }
+
+    func testAnEpochThatChangesNoContentRecordsNoWindow() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("s.db").path
+        let store = try LogStore(path: path)
+        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}}"#)
+        let before = try store.exportWindow(env: "main", window: "w")
+        XCTAssertEqual(try store.apply(.update, #"{"win": "nope", "eid": "main", "data": []}"#), .refused("win does not exist"))
+        // An append of no points leaves the window's rows, so its content and contentID, as they were.
+        try store.apply(.update, #"{"data": [{"x": [], "y": []}], "win": "w", "name": "a", "append": true}"#)
+        XCTAssertEqual(try changeRecords(path).single, [1: 1])
+        XCTAssertEqual(try store.exportWindow(env: "main", window: "w"), before)
+    }
+
+    /// contentID and the window cache follow the window's last change, which a plain append
+    /// records only in its segment rows.
+    func testAPlainAppendChangesTheContentIDAndIsNotHiddenByTheWindowCache() throws {
+        let store = try temporaryStore(self)
+        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}}"#)
+        let first = try store.windowJSON(env: "main", window: "w")
+        XCTAssertEqual(try store.windowJSON(env: "main", window: "w"), first)
+        try store.apply(.update, #"{"data": [{"x": [1], "y": [1]}], "win": "w", "name": "a", "append": true}"#)
+        let second = try JSONReader.parse(try store.windowJSON(env: "main", window: "w"))
+        XCTAssertEqual(second["content"]?["data"]?.arrayValue?[0]["x"], [0, 1])
+        XCTAssertNotEqual(second["contentID"], try JSONReader.parse(first)["contentID"])
+        XCTAssertEqual(second["contentID"], try store.exportWindow(env: "main", window: "w")["contentID"])
+    }
 }

@@ -67,4 +67,20 @@ final class SchemaTests: XCTestCase {
             guard case LogStoreError.notAStore = error else { return XCTFail("\(error)") }
         }
     }
+
+    /// An upgrade step runs in one transaction with its version bump: a step that fails
+    /// halfway leaves the store at its old version with none of the step's changes.
+    func testAnUpgradeStepThatFailsLeavesTheStoreAsItWas() throws {
+        let db = try Connection(path: ":memory:", mode: .readWriteCreate)
+        try db.execute("CREATE TABLE t(a INTEGER); PRAGMA user_version = 1")
+        let failing: [Int64: String] = [1: "ALTER TABLE t ADD COLUMN b INTEGER; INSERT INTO no_such_table VALUES (1)"]
+        XCTAssertThrowsError(try Schema.migrate(db, upgrades: failing, to: 2))
+        XCTAssertEqual(try db.userVersion, 1)
+        XCTAssertEqual(try db.int("SELECT count(*) FROM pragma_table_info('t')", []), 1)
+
+        try Schema.migrate(db, upgrades: [1: "ALTER TABLE t ADD COLUMN b INTEGER", 2: "ALTER TABLE t ADD COLUMN c INTEGER"], to: 3)
+        XCTAssertEqual(try db.userVersion, 3)
+        XCTAssertEqual(try db.int("SELECT count(*) FROM pragma_table_info('t')", []), 3)
+        XCTAssertThrowsError(try Schema.migrate(db, upgrades: [:], to: 4), "no step from version 3")
+    }
 }
