@@ -111,15 +111,20 @@ public final class LogStore: Sendable {
             if options.readOnly {
                 writer = nil
                 let check = try Connection(path: path, mode: .readOnly)
+                try check.keepWALFile()
                 try Self.prepare(check, path: path, options: options)
                 try check.close()
             } else {
-                writer = try Writer { [options] in
+                writer = try Writer(open: { [options] in
                     let db = try Connection(path: path, mode: .readWriteCreate)
+                    try db.keepWALFile()
                     try db.busyTimeout(ms: 10_000)
                     try Self.prepare(db, path: path, options: options)
+                    try db.execute("PRAGMA journal_size_limit = \(Self.walSizeLimit)")
                     return db
-                }
+                }, beforeClose: { db in
+                    db.rewindWALForNextSession(maxBytes: Self.walSizeLimit, fileSize: Importer.size(of: path + "-wal") ?? 0)
+                })
             }
         } catch {
             throw Self.classify(error, path: path)
@@ -128,6 +133,12 @@ public final class LogStore: Sendable {
     }
 
     deinit { writer?.stop() }
+
+    /// The size a store's WAL file is brought back to when SQLite starts it over, and the
+    /// largest it is kept at between sessions (see `Connection+WAL.swift`): four times what
+    /// SQLite's automatic checkpoint lets it reach (1,000 pages), so that only transactions
+    /// larger than that (bulk imports) make it shrink.
+    static let walSizeLimit: Int64 = 16 << 20
 
     private static func prepare(_ db: Connection, path: String, options: Options) throws {
         let appID = try db.int("PRAGMA application_id", []) ?? 0

@@ -73,9 +73,14 @@ final class Writer: @unchecked Sendable {
     /// Jobs per transaction at most; bounds the latency a burst adds to its last caller.
     private let maxBatch = 4096
 
+    /// Runs on the writer thread just before the connection closes, after the last job.
+    private let beforeClose: @Sendable (Connection) -> Void
+
     /// Opens the connection on a new thread with `open` (which also validates or creates the
-    /// schema) and returns once it is ready, or throws what `open` threw.
-    init(open: @escaping @Sendable () throws -> Connection) throws {
+    /// schema) and returns once it is ready, or throws what `open` threw. `beforeClose` gets the
+    /// connection once more when the writer stops.
+    init(open: @escaping @Sendable () throws -> Connection, beforeClose: @escaping @Sendable (Connection) -> Void = { _ in }) throws {
+        self.beforeClose = beforeClose
         let ready = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var failure: Error?
         let thread = Thread { [unowned self] in
@@ -164,6 +169,7 @@ final class Writer: @unchecked Sendable {
             while busy || (pending.isEmpty && !stopping) { cond.wait() }
             if pending.isEmpty {  // stopping, and no caller is using the connection
                 connection = nil
+                beforeClose(db)
                 try? db.close()
                 finished = true
                 cond.broadcast()
