@@ -26,7 +26,7 @@ struct Config {
     var snapshotBudget = 3.0
     var snapshotMax = 200
     var materializeBudget = 2.0
-    var bytesSaves = 64
+    var bytesSaves = 1000
     /// The live (one step per message) ingest is measured up to this size.
     var liveIngestMax = 1_000_000
 
@@ -98,7 +98,7 @@ struct Config {
             c.snapshotBudget = 0.5
             c.snapshotMax = 50
             c.materializeBudget = 0.3
-            c.bytesSaves = 32
+            c.bytesSaves = 100
         }
         return c
     }

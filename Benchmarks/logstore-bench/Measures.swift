@@ -71,8 +71,9 @@ struct Measures {
     /// One message, a one-point append to one trace, applied as one committed epoch to the
     /// store in `db`, per durability mode; each save alternates with a raw one-row commit on a
     /// scratch store with the same settings, so both meet the same disk and the same load.
-    /// Bytes per save: the growth of the store file and its WAL over `bytesSaves` saves made
-    /// right after opening (the WAL starts empty and stays below its auto-checkpoint size).
+    /// Both stores are first warmed until their WAL files have wrapped (`warmWAL`), so both
+    /// are measured in the same, steady, state. Bytes per save: what the process passed to
+    /// write(2) over `bytesSaves` saves (WAL frames, and checkpoint copies when one falls in).
     func deltas(db: String, points: Int, step: inout Int) throws -> ([Results.Save], [Results.RawCommit]) {
         let w = TrainingWorkload(env: Self.env, points: points, stepsPerMessage: 1)
         var saves: [Results.Save] = []
@@ -87,11 +88,12 @@ struct Measures {
             do {
                 let store = try LogStore(path: db, options: options)
                 let raw = try RawInsertFloor.OneRowCommits(newStoreAt: rawDB, durability: durability)
-                for _ in 0..<10 {  // warm the statement caches and the page caches
+                // Warms the statement and page caches too.
+                try warmWAL(of: db) {
                     try store.apply(w.onePointAppend(step: step))
-                    _ = try raw.commit()
                     step += 1
                 }
+                try warmWAL(of: rawDB) { _ = try raw.commit() }
                 for _ in 0..<count {
                     let m = w.onePointAppend(step: step)
                     step += 1
@@ -99,15 +101,14 @@ struct Measures {
                     rawNS.append(try raw.commit())
                 }
             }
-            var bytes = 0.0
+            var bytes = Double.nan
             do {
                 let store = try LogStore(path: db, options: options)
-                let before = storeBytes(db)
-                for _ in 0..<config.bytesSaves {
-                    try store.apply(w.onePointAppend(step: step))
-                    step += 1
-                }
-                bytes = Double(storeBytes(db) - before) / Double(config.bytesSaves)
+                let messages = (0..<config.bytesSaves).map { w.onePointAppend(step: step + $0) }
+                step += config.bytesSaves
+                let before = bytesWritten()
+                for m in messages { try store.apply(m) }
+                if let before, let after = bytesWritten() { bytes = Double(after - before) / Double(config.bytesSaves) }
             }
             saves.append(Results.Save(points: points, kind: kind, latency: Samples(ns), bytes: bytes))
             raws.append(Results.RawCommit(points: points, durability: durability.rawValue, latency: Samples(rawNS)))

@@ -52,8 +52,41 @@ func fileSize(_ path: String) -> Int64 {
     return stat(path, &st) == 0 ? Int64(st.st_size) : 0
 }
 
-/// The store file plus its WAL.
-func storeBytes(_ path: String) -> Int64 { fileSize(path) + fileSize(path + "-wal") }
+/// The store file alone: once a store is closed its WAL holds nothing the file does not (the
+/// writer copies every page into the file before it closes; the WAL file it keeps is reused).
+func storeBytes(_ path: String) -> Int64 { fileSize(path) }
+
+/// Bytes this process has passed to write(2) and its kin so far (`wchar` in /proc/self/io):
+/// WAL frames, checkpoint copies into the store file, everything. nil where /proc has no such file.
+func bytesWritten() -> Int64? {
+    guard let text = try? String(contentsOfFile: "/proc/self/io", encoding: .utf8) else { return nil }
+    for line in text.split(separator: "\n") where line.hasPrefix("wchar:") {
+        return Int64(line.dropFirst("wchar:".count).trimmingCharacters(in: .whitespaces))
+    }
+    return nil
+}
+
+/// SQLite's automatic checkpoint runs when the WAL reaches 1,000 frames (its default), after
+/// which the next commit starts the log over at the head of the file.
+let walWrapBytes = fileSizeOfWAL(frames: 1000)
+
+/// A WAL file of `frames` frames of 4 KiB pages: the 32-byte header, and per frame a 24-byte
+/// header and the page (https://sqlite.org/fileformat.html#the_write_ahead_log).
+func fileSizeOfWAL(frames: Int64) -> Int64 { 32 + frames * (24 + 4096) }
+
+/// Runs `commit` until the WAL of the store at `path` has reached the size at which SQLite
+/// starts it over, then `extra` more times: from then on commits overwrite the file's blocks,
+/// as in a store that has run for a while (or a reopened one, which keeps its WAL file). A
+/// growing file costs more per commit (block allocation; with fsync, an inode write too), so
+/// two stores compared must be in the same state.
+func warmWAL(of path: String, extra: Int = 10, _ commit: () throws -> Void) rethrows {
+    var n = 0
+    while fileSize(path + "-wal") < walWrapBytes && n < 100_000 {
+        try commit()
+        n += 1
+    }
+    for _ in 0..<extra { try commit() }
+}
 
 func removeStore(_ path: String) {
     for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
