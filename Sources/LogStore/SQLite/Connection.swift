@@ -178,19 +178,21 @@ final class Connection {
     }
 
     /// The connection's statement for `sql`, prepared once and reused: it comes back reset,
-    /// with every parameter NULL. A statement whose last use failed a step is replaced by a
-    /// fresh one. Fetching the same SQL again while iterating its rows resets the iteration.
-    func cachedStatement(_ sql: String) throws(SQLiteError) -> Statement {
+    /// with every parameter NULL (unless `keepingBindings`: for a caller that binds every
+    /// parameter itself, clearing them first is a wasted call per parameter). A statement
+    /// whose last use failed a step is replaced by a fresh one. Fetching the same SQL again
+    /// while iterating its rows resets the iteration.
+    func cachedStatement(_ sql: String, keepingBindings: Bool = false) throws(SQLiteError) -> Statement {
         let key = StatementFront.Key(sql)
         if let key, let statement = front.statement(for: key), !statement.stepFailed {
             assert(statement.sql == sql)
             statement.reset()
-            try statement.clearBindings()
+            if !keepingBindings { try statement.clearBindings() }
             return statement
         }
         if let statement = cache[sql], !statement.stepFailed {
             statement.reset()
-            try statement.clearBindings()
+            if !keepingBindings { try statement.clearBindings() }
             if key != nil { front.insert(statement) }
             return statement
         }

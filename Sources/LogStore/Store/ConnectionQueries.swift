@@ -1,8 +1,10 @@
 /// Small conveniences over `Statement` used by the store: bind, step, read, reset. Every
-/// statement comes from the connection's cache, so each SQL text is prepared once.
+/// statement comes from the connection's cache, so each SQL text is prepared once. Each binds
+/// all of its statement's parameters (`bind` checks the count before binding any), so the
+/// statement's previous bindings need no clearing.
 extension Connection {
     func run(_ sql: String, _ args: [SQLValue]) throws {
-        let st = try cachedStatement(sql)
+        let st = try cachedStatement(sql, keepingBindings: true)
         defer { st.reset() }
         try st.bind(args)
         while try st.step() {}
@@ -10,7 +12,7 @@ extension Connection {
 
     /// Calls `body` for each row.
     func forEach(_ sql: String, _ args: [SQLValue], _ body: (Statement) throws -> Void) throws {
-        let st = try cachedStatement(sql)
+        let st = try cachedStatement(sql, keepingBindings: true)
         defer { st.reset() }
         try st.bind(args)
         while try st.step() { try body(st) }
@@ -18,7 +20,7 @@ extension Connection {
 
     /// The first row read by `read`, nil if there is none.
     func one<T>(_ sql: String, _ args: [SQLValue], _ read: (Statement) throws -> T) throws -> T? {
-        let st = try cachedStatement(sql)
+        let st = try cachedStatement(sql, keepingBindings: true)
         defer { st.reset() }
         try st.bind(args)
         return try st.step() ? read(st) : nil

@@ -20,6 +20,20 @@ final class StatementCacheTests: SQLiteTestCase {
         XCTAssertFalse(try connection.cachedStatement("SELECT x FROM t") === connection.cachedStatement("SELECT x  FROM t"))
     }
 
+    /// For callers that bind every parameter themselves: the statement comes back reset, with
+    /// the bindings of its last use still in place.
+    func testKeepingBindingsSkipsClearingThem() throws {
+        let connection = try makeConnection()
+        try connection.execute("CREATE TABLE t(x)")
+        try connection.run("INSERT INTO t VALUES (?)", [.integer(7)])
+        XCTAssertFalse(try connection.cachedStatement("INSERT INTO t VALUES (?)", keepingBindings: true).step())
+        XCTAssertEqual(try connection.prepare("SELECT group_concat(x) FROM t").scalar(), .text("7,7"))
+        // A count mismatch is refused before anything is bound.
+        XCTAssertThrowsError(try connection.run("INSERT INTO t VALUES (?)", [.integer(1), .integer(2)]))
+        XCTAssertFalse(try connection.cachedStatement("INSERT INTO t VALUES (?)", keepingBindings: true).step())
+        XCTAssertEqual(try connection.prepare("SELECT group_concat(x) FROM t").scalar(), .text("7,7,7"))
+    }
+
     func testACachedStatementIsReplacedAfterAFailedStepAndTheConnectionStaysUsable() throws {
         let connection = try makeConnection()
         try connection.execute("CREATE TABLE t(id INTEGER PRIMARY KEY)")
