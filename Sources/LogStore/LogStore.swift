@@ -233,14 +233,17 @@ public final class LogStore: Sendable {
         let writer = EpochWriter(ctx, epoch: epoch)
         var args = m.pane
         // The visdom client's _send fills in what replay_log and every client call send.
-        // (`/env/<eid>` is the client's own call and keeps its body as sent.)
-        if m.endpoint != .openEnv, case .object(var o) = args {
-            args = .null
-            if (o["eid"] ?? .null).isNone { o["eid"] = .string("main") }
-            if m.endpoint == .events || m.endpoint == .update, let w = o["win"], w.isNone {
-                o["win"] = .string(WindowBuilder.newWindowID())
+        // (`/env/<eid>` is the client's own call and keeps its body as sent.) Looked at first,
+        // since writing to the body copies it, and almost every message already has both.
+        if m.endpoint != .openEnv, case .object(let view) = args {
+            let noEID = (view["eid"] ?? .null).isNone
+            let noWin = (m.endpoint == .events || m.endpoint == .update) && view["win"]?.isNone == true
+            if noEID || noWin, case .object(var o) = args {
+                args = .null
+                if noEID { o["eid"] = .string("main") }
+                if noWin { o["win"] = .string(WindowBuilder.newWindowID()) }
+                args = .object(o)
             }
-            args = .object(o)
         }
         let outcome = try Handlers.handle(m.endpoint, args, in: writer)
         var row = EpochWriter.EpochRow(time: nowMS(), source: m.source, endpoint: m.endpoint.rawValue,
