@@ -10,11 +10,13 @@ struct PanePersister {
 
     func persist(_ pane: PaneValue) throws -> PaneValue {
         var head = pane
-        var seen = Set<Int64>()
+        // Series met so far: a handful per pane, so a list (a Set hashed each id and
+        // allocated its storage for every message).
+        var seen: [Int64] = []
         try SeriesPositions.forEach(in: &head) { value, kind in
             switch value {
             case .series(var slot) where !seen.contains(slot.id):
-                seen.insert(slot.id)
+                seen.append(slot.id)
                 try series.write(slot.pending, to: slot.id, epoch: epoch)
                 slot.pending = []
                 value = .series(slot)
