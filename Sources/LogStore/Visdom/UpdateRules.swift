@@ -88,7 +88,7 @@ enum UpdateRules {
                 try withTrace(&p, idx, src) { trace in
                     if append {
                         let old = try pyGet(trace, axis)
-                        let added = try pyAdd(old, try pyGet(new, axis), src)
+                        let added = try pyAdd(old, try pyGet(new, axis), src, listFromArgs: true)
                         try trace.setItem(axis, added)
                     } else {
                         try trace.setItem(axis, try pyGet(new, axis))
@@ -103,7 +103,7 @@ enum UpdateRules {
                 try trace.modifyItem("marker") { marker in
                     if try !pyContains(marker, .string("color"), src) { try marker.setItem("color", .array([])) }
                     let color: PaneValue = append
-                        ? try pyAdd(try pyGet(marker, "color"), try pyGet(newMarker, "color"), src)
+                        ? try pyAdd(try pyGet(marker, "color"), try pyGet(newMarker, "color"), src, listFromArgs: true)
                         : try pyGet(newMarker, "color")
                     try marker.setItem("color", color)
                 }
