@@ -84,8 +84,11 @@ enum UpdateRules {
         for (n, idx) in idxs.enumerated() {
             let new = try pyIndex(newData, n, src)
             if try allNaNOrNone(try pyGet(new, "x"), src) { continue }
-            for axis in ["x", "y"] {
-                try withTrace(&p, idx, src) { trace in
+            // visdom walks p["content"]["data"][idx] again for each axis and for the marker;
+            // walking there once is the same sequence: the walk changes nothing, and a step of
+            // it that succeeded once cannot fail the next time (only the trace changes).
+            try withTrace(&p, idx, src) { trace in
+                for axis in ["x", "y"] {
                     if append {
                         let old = try pyGet(trace, axis)
                         let added = try pyAdd(old, try pyGet(new, axis), src, listFromArgs: true)
@@ -94,9 +97,7 @@ enum UpdateRules {
                         try trace.setItem(axis, try pyGet(new, axis))
                     }
                 }
-            }
-            guard try pyContains(new, .string("marker"), src) else { continue }
-            try withTrace(&p, idx, src) { trace in
+                guard try pyContains(new, .string("marker"), src) else { return }
                 if try !pyContains(trace, .string("marker"), src) { try trace.setItem("marker", .object(PyDict())) }
                 let newMarker = try pyGet(new, "marker")
                 guard try pyContains(newMarker, .string("color"), src) else { return }
