@@ -115,10 +115,15 @@ public struct Importer: Sendable {
         // An error leaves no batch behind it still being applied.
         defer { _ = try? applying?.wait() }
 
-        func collect() throws(LogStoreError) {
-            guard let pending = applying else { return }
+        /// Waits until the batch being applied has committed; nil if there is none.
+        func finish() throws(LogStoreError) -> (PendingBatch, [LogStore.Applied])? {
+            guard let pending = applying else { return nil }
             applying = nil
-            let applied = try pending.wait()
+            return (pending, try pending.wait())
+        }
+
+        func count(_ finished: (PendingBatch, [LogStore.Applied])?) {
+            guard let (pending, applied) = finished else { return }
             for (m, a) in zip(pending.messages, applied) {
                 summary.messages += 1
                 if case .refused = a.outcome { summary.refused += 1 }
@@ -131,14 +136,23 @@ public struct Importer: Sendable {
             }
         }
 
+        func collect() throws(LogStoreError) { count(try finish()) }
+
         func flush() throws(LogStoreError) {
             guard !batch.isEmpty || batchEnd != start else { return }
-            try collect()
-            let progress = ImportProgress(identity: identity, path: path, lines: batchEnd.lines, bytes: batchEnd.bytes)
-            applying = PendingBatch(batch, progress: progress, store: store)
-            batch = []
-            bytes = 0
-            start = batchEnd
+            // The next batch goes to the store as soon as the one before it has committed;
+            // counting that one's outcomes and freeing its messages (about a tenth of what
+            // applying them cost) happen afterwards, while the store applies the next batch,
+            // instead of keeping the applying thread waiting.
+            let finished = try finish()
+            withExtendedLifetime(finished) {
+                let progress = ImportProgress(identity: identity, path: path, lines: batchEnd.lines, bytes: batchEnd.bytes)
+                applying = PendingBatch(batch, progress: progress, store: store)
+                batch = []
+                bytes = 0
+                start = batchEnd
+                count(finished)
+            }
         }
 
         while let line = try reader.next() {

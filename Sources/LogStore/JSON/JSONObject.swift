@@ -72,6 +72,14 @@ public struct PyDict<Value: Sendable>: Sendable {
         return try body(&values[i])
     }
 
+    /// The position of `key` in `keys` (and of its value in `values`), nil if it is missing.
+    func index(forKey key: String) -> Int? { position(of: key) }
+
+    /// Mutates the value at position `i` (a valid index of `values`) in place.
+    mutating func modifyValue<R>(at i: Int, _ body: (inout Value) throws -> R) rethrows -> R {
+        try body(&values[i])
+    }
+
     @discardableResult
     public mutating func removeValue(forKey key: String) -> Value? {
         guard let i = position(of: key) else { return nil }

@@ -93,7 +93,7 @@ final class EpochWriter: VisdomState {
         forgetLookups()
     }
 
-    func storePane(_ pane: PaneValue, id wid: String, in eid: String, replacing: Bool) throws {
+    func storePane(_ pane: consuming PaneValue, id wid: String, in eid: String, replacing: Bool) throws {
         guard let env = try liveEnv(eid) else { throw StoreInvariantError("env \(eid) vanished mid-epoch") }
         let current = try liveWindow(wid, env: env)
         let windowID: Int64
@@ -109,7 +109,7 @@ final class EpochWriter: VisdomState {
             }
             windowID = try insertWindow(env: env, wid: wid, slot: slot)
         }
-        try writeHead(pane, window: windowID)
+        try writeHead(consume pane, window: windowID)
     }
 
     func removeWindow(_ wid: String, in eid: String) throws {
@@ -195,9 +195,9 @@ final class EpochWriter: VisdomState {
 
     /// Persists the pane's series and, if it changed, its head; notes the window as changed
     /// if either wrote a row.
-    private func writeHead(_ pane: PaneValue, window: Int64) throws {
+    private func writeHead(_ pane: consuming PaneValue, window: Int64) throws {
         let rowsBefore = db.totalChanges
-        let head = try PanePersister(series: seriesStore, window: window, epoch: epoch).persist(pane)
+        let head = try PanePersister(series: seriesStore, window: window, epoch: epoch).persist(consume pane)
         // An append usually leaves the head as it was loaded: comparing the panes tells so
         // without encoding the new one (its bytes would equal loadedHeads[window]).
         let unchanged = loadedPanes[window].map { ValueCodec.sameEncoding(head, $0) } ?? false

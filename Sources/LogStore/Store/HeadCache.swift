@@ -34,37 +34,45 @@ extension ValueCodec {
     /// encoding is one tag and a length-prefixed or fixed payload per value, so equal
     /// encodings mean exactly this.
     static func sameEncoding(_ a: PaneValue, _ b: PaneValue) -> Bool {
-        switch (a, b) {
-        case (.null, .null): return true
-        case (.bool(let x), .bool(let y)): return x == y
-        case (.int(let x), .int(let y)): return x == y
-        case (.bigInt(let x), .bigInt(let y)), (.string(let x), .string(let y)): return ExactKey.equal(x, y)
-        case (.double(let x), .double(let y)): return x.bitPattern == y.bitPattern
-        case (.array(let x), .array(let y)):
-            return sameElements(x, y)
-        case (.object(let x), .object(let y)):
-            // After an append the keys are usually the loaded pane's own buffer: then only the
-            // values need a look.
-            guard sharesStorage(x.keys, y.keys) || x.keys.elementsEqual(y.keys, by: ExactKey.equal) else { return false }
-            return sameElements(x.values, y.values)
-        case (.series(let x), .series(let y)): return x.id == y.id && x.kind == y.kind
-        default: return false
+        // One case at a time, not a switch over the pair: matching a tuple copies both values
+        // (and retains what they hold) at every node, which cost more than the comparison.
+        switch a {
+        case .null: if case .null = b { return true }
+        case .bool(let x): if case .bool(let y) = b { return x == y }
+        case .int(let x): if case .int(let y) = b { return x == y }
+        case .bigInt(let x): if case .bigInt(let y) = b { return ExactKey.equal(x, y) }
+        case .string(let x): if case .string(let y) = b { return ExactKey.equal(x, y) }
+        case .double(let x): if case .double(let y) = b { return x.bitPattern == y.bitPattern }
+        case .array(let x): if case .array(let y) = b { return sameElements(x, y) }
+        case .object(let x): if case .object(let y) = b { return sameKeys(x.keys, y.keys) && sameElements(x.values, y.values) }
+        case .series(let x): if case .series(let y) = b { return x.id == y.id && x.kind == y.kind }
+        }
+        return false
+    }
+
+    /// Element by element; arrays that are one buffer (so the same elements) without a walk:
+    /// the rules change a copy of the loaded pane, and the parts they did not touch still
+    /// share the loaded pane's storage.
+    private static func sameElements(_ a: [PaneValue], _ b: [PaneValue]) -> Bool {
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                guard x.count == y.count else { return false }
+                if x.baseAddress == y.baseAddress { return true }
+                for i in 0..<x.count where !sameEncoding(x[i], y[i]) { return false }
+                return true
+            }
         }
     }
 
-    /// Element by element, with an index loop: this runs on every append, and the closure
-    /// `zip(...).allSatisfy` built for each pair cost more than most comparisons themselves.
-    private static func sameElements(_ x: [PaneValue], _ y: [PaneValue]) -> Bool {
-        if sharesStorage(x, y) { return true }
-        guard x.count == y.count else { return false }
-        for i in x.indices where !sameEncoding(x[i], y[i]) { return false }
-        return true
-    }
-
-    /// Whether two live arrays are one buffer (so the same elements): the rules change a copy
-    /// of the loaded pane, and the parts they did not touch still share the loaded pane's
-    /// storage. Arrays in separate buffers, or not in contiguous storage, answer false.
-    private static func sharesStorage<T>(_ a: [T], _ b: [T]) -> Bool {
-        a.count == b.count && a.withUnsafeBufferPointer { p in b.withUnsafeBufferPointer { q in p.baseAddress == q.baseAddress } }
+    /// Keys by their UTF-8 bytes, in order; one buffer without a walk, as above.
+    private static func sameKeys(_ a: [String], _ b: [String]) -> Bool {
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                guard x.count == y.count else { return false }
+                if x.baseAddress == y.baseAddress { return true }
+                for i in 0..<x.count where !ExactKey.equal(x[i], y[i]) { return false }
+                return true
+            }
+        }
     }
 }

@@ -8,13 +8,17 @@ struct PanePersister {
     let window: Int64
     let epoch: Int64
 
-    func persist(_ pane: PaneValue) throws -> PaneValue {
-        var head = pane
-        var seen = Set<Int64>()
+    /// `consuming`: the pane the rules built is taken apart in place; a pane still shared
+    /// with its caller would be copied, container by container, on the way to its series.
+    func persist(_ pane: consuming PaneValue) throws -> PaneValue {
+        var head = consume pane
+        // Series met so far: a handful per pane, so a list (a Set hashed each id and
+        // allocated its storage for every message).
+        var seen: [Int64] = []
         try SeriesPositions.forEach(in: &head) { value, kind in
             switch value {
             case .series(var slot) where !seen.contains(slot.id):
-                seen.insert(slot.id)
+                seen.append(slot.id)
                 try series.write(slot.pending, to: slot.id, epoch: epoch)
                 slot.pending = []
                 value = .series(slot)

@@ -91,19 +91,39 @@ final class SeriesStore: SeriesSource {
     /// lookup for the series' last segment, unless `tails` knows where it ends.
     func write(_ ops: [SeriesSlot.Operation], to id: Int64, epoch: Int64) throws {
         guard ops.contains(where: { !$0.values.isEmpty }) else { return }
-        var (seq, total) = try tails?[id].map { ($0.nextSeq, $0.total) } ?? db.one(
+        var tail = try tails?[id] ?? db.one(
             "SELECT seq, total FROM segment WHERE series_id = ? ORDER BY seq DESC LIMIT 1", [.integer(id)]
-        ) { ($0.int64(0) + 1, $0.int64(1)) } ?? (0, 0)
-        tails?[id] = nil  // until every insert succeeded
-        for op in ops where !op.values.isEmpty {
-            total += Int64(op.values.count)
-            try db.run(
-                "INSERT INTO segment(series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [.integer(id), .integer(seq), .integer(epoch), .integer(op.prepend ? 1 : 0),
-                 .integer(Int64(op.values.count)), .integer(total), .blob(ValueCodec.encodeValues(op.values))])
-            seq += 1
+        ) { SeriesTails.Tail(nextSeq: $0.int64(0) + 1, total: $0.int64(1)) } ?? SeriesTails.Tail(nextSeq: 0, total: 0)
+        do {
+            for op in ops where !op.values.isEmpty {
+                tail.total += Int64(op.values.count)
+                try insertSegment(id, seq: tail.nextSeq, epoch: epoch, op, total: tail.total)
+                tail.nextSeq += 1
+            }
+        } catch {
+            tails?[id] = nil  // the inserts before the failed one may still be rolled back
+            throw error
         }
-        tails?[id] = SeriesTails.Tail(nextSeq: seq, total: total)
+        tails?[id] = tail
+    }
+
+    private static let insertSQL =
+        "INSERT INTO segment(series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+    /// One segment row, bound value by value: the statement is the connection's cached one,
+    /// and no array of `SQLValue`s is built for it (a segment is written per series per
+    /// message).
+    private func insertSegment(_ id: Int64, seq: Int64, epoch: Int64, _ op: SeriesSlot.Operation, total: Int64) throws {
+        let st = try db.cachedStatement(Self.insertSQL)
+        defer { st.reset() }
+        try st.bind(id, at: 1)
+        try st.bind(seq, at: 2)
+        try st.bind(epoch, at: 3)
+        try st.bind(Int64(op.prepend ? 1 : 0), at: 4)
+        try st.bind(Int64(op.values.count), at: 5)
+        try st.bind(total, at: 6)
+        try st.bind(ValueCodec.encodeValues(op.values), at: 7)
+        while try st.step() {}
     }
 
     /// Copies series `id` with its segments up to epoch `asOf` into a new series of `window`,

@@ -37,7 +37,8 @@ final class SeriesTails {
     subscript(id: Int64) -> Tail? {
         get { entries[id] }
         set {
-            if newValue != nil, entries[id] == nil, entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            // One hash of `id` for the usual case (the cache below its capacity).
+            if newValue != nil, entries.count >= capacity, entries[id] == nil { entries.removeAll(keepingCapacity: true) }
             entries[id] = newValue
         }
     }

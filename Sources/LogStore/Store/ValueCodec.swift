@@ -67,53 +67,51 @@ enum ValueCodec {
 
     /// A segment's `data`: `values` back to back. They must be plain JSON (no `.series`).
     ///
-    /// A segment of numbers, null and bools (what a trace's x and y hold) is written straight
-    /// into a buffer of its final size, with the same bytes as `encode(_:into:)` writes (the
-    /// tests compare the two); anything else goes through `encode(_:into:)`.
+    /// A segment of numbers, null and bools (what a trace's x and y hold) is written in one
+    /// pass straight into a buffer large enough for any such values (at most 11 bytes each),
+    /// with the same bytes as `encode(_:into:)` writes (the tests compare the two); at the
+    /// first value of another kind, everything goes through `encode(_:into:)` instead.
     static func encodeValues(_ values: [PaneValue]) -> [UInt8] {
-        var size = 0
-        for v in values {
-            switch v {
-            case .double: size += 9
-            case .int: size += 11  // tag + at most 10 varint bytes
-            case .null, .bool: size += 1
-            default:
-                var out: [UInt8] = []
-                out.reserveCapacity(values.count * 9)
-                for v in values { encode(v, into: &out) }
-                return out
-            }
-        }
-        return [UInt8](unsafeUninitializedCapacity: size) { buffer, written in
-            guard let start = buffer.baseAddress else { return }
-            var p = start
-            for v in values {
-                switch v {
-                case .double(let d):
-                    p[0] = Tag.double.rawValue
-                    UnsafeMutableRawPointer(p + 1).storeBytes(of: d.bitPattern.littleEndian, as: UInt64.self)
-                    p += 9
-                case .int(let i):
-                    p[0] = Tag.int.rawValue
-                    p += 1
-                    var z = UInt64(bitPattern: (i << 1) ^ (i >> 63))
-                    while z >= 0x80 {
-                        p[0] = UInt8(truncatingIfNeeded: z) | 0x80
+        let scalars = values.withUnsafeBufferPointer { values in
+            [UInt8](unsafeUninitializedCapacity: values.count * 11) { buffer, written in
+                written = 0
+                guard let start = buffer.baseAddress else { return }
+                var p = start
+                for i in values.indices {
+                    switch values[i] {
+                    case .double(let d):
+                        p[0] = Tag.double.rawValue
+                        UnsafeMutableRawPointer(p + 1).storeBytes(of: d.bitPattern.littleEndian, as: UInt64.self)
+                        p += 9
+                    case .int(let i):
+                        p[0] = Tag.int.rawValue
                         p += 1
-                        z >>= 7
+                        var z = UInt64(bitPattern: (i << 1) ^ (i >> 63))
+                        while z >= 0x80 {
+                            p[0] = UInt8(truncatingIfNeeded: z) | 0x80
+                            p += 1
+                            z >>= 7
+                        }
+                        p[0] = UInt8(z)
+                        p += 1
+                    case .bool(let b):
+                        p[0] = b ? Tag.trueValue.rawValue : Tag.falseValue.rawValue
+                        p += 1
+                    case .null:
+                        p[0] = Tag.null.rawValue
+                        p += 1
+                    default:
+                        return  // written stays 0: not all scalars
                     }
-                    p[0] = UInt8(z)
-                    p += 1
-                case .bool(let b):
-                    p[0] = b ? Tag.trueValue.rawValue : Tag.falseValue.rawValue
-                    p += 1
-                default:  // .null, as counted above
-                    p[0] = Tag.null.rawValue
-                    p += 1
                 }
+                written = start.distance(to: p)
             }
-            written = start.distance(to: p)
         }
+        if scalars.count > 0 || values.isEmpty { return scalars }
+        var out: [UInt8] = []
+        out.reserveCapacity(values.count * 9)
+        for v in values { encode(v, into: &out) }
+        return out
     }
 
     static func encodePane(_ v: PaneValue) -> [UInt8] {

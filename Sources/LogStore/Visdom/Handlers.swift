@@ -13,8 +13,9 @@ protocol VisdomState: AnyObject {
     func createEnv(_ eid: String) throws
     /// `env[wid] = pane`. With `replacing`, the pane is a new window (a new incarnation that
     /// takes an existing window's dict position, or a new position at the end); without, it is
-    /// the same window after an update.
-    func storePane(_ pane: PaneValue, id wid: String, in eid: String, replacing: Bool) throws
+    /// the same window after an update. `consuming`: a caller done with its pane hands it over,
+    /// so the store can take it apart in place instead of copying what the rules just built.
+    func storePane(_ pane: consuming PaneValue, id wid: String, in eid: String, replacing: Bool) throws
     func removeWindow(_ wid: String, in eid: String) throws
     func deleteEnv(_ eid: String) throws
     func forkEnv(_ from: String, to: String) throws
@@ -156,7 +157,7 @@ enum Handlers {
             throw error
         }
         try p.setItem("contentID", WindowBuilder.contentIDPlaceholder)
-        try state.storePane(p, id: wid, in: eid, replacing: false)
+        try state.storePane(consume p, id: wid, in: eid, replacing: false)
         return .ok(wid)
     }
 

@@ -40,15 +40,15 @@ enum HeatmapRules {
         switch dir {
         case "appendRow":
             try withPlot(&p, idx, src) { plot in
-                try plot.modifyItem("z") { $0 = try pyIAdd($0, dz, src) }
+                try plot.modifyItem("z") { $0 = try pyIAdd($0, dz, src, listFromArgs: true) }
                 if updateNames {
                     let y = try pyGet(new, "y")
-                    try plot.modifyItem("y") { $0 = try pyIAdd($0, y, src) }
+                    try plot.modifyItem("y") { $0 = try pyIAdd($0, y, src, listFromArgs: true) }
                 }
             }
         case "prependRow":
             try withPlot(&p, idx, src) { plot in
-                try plot.setItem("z", try pyAdd(dz, try pyGet(plot, "z"), src))
+                try plot.setItem("z", try pyAdd(dz, try pyGet(plot, "z"), src, listFromArgs: true))
                 if updateNames { try plot.setItem("y", try pyAdd(try pyGet(new, "y"), try pyGet(plot, "y"), src)) }
             }
         case "appendColumn":

@@ -19,10 +19,10 @@ extension PaneValue {
     /// Runs `body` on `self[key]` in place; KeyError if missing.
     mutating func modifyItem<R>(_ key: String, _ body: (inout PaneValue) throws -> R) throws -> R {
         guard case .object(var o) = self else { _ = try pyGet(self, key); fatalError("unreachable") }
-        guard o.contains(key) else { throw PyError.keyError(.string(key)) }
+        guard let i = o.index(forKey: key) else { throw PyError.keyError(.string(key)) }
         self = .null
         defer { self = .object(o) }
-        return try o.modify(key, body)!
+        return try o.modifyValue(at: i, body)
     }
 
     /// Runs `body` on `self[i]` of a list in place; IndexError if out of range.

@@ -151,6 +151,16 @@ public struct SeriesSlot: Sendable {
             self.values = values
         }
 
+        /// Values taken from a request's args, which are plain JSON: a message's body is
+        /// (`LogStore.Message`), and the handlers add only strings to it. So they are not
+        /// scanned, which for a trace's x and y was one more pass over every point of the
+        /// message (debug builds still check).
+        init(prepend: Bool, args values: [PaneValue]) {
+            assert(!PaneValue.anyHoldsSeries(values), "a request's args hold a series")
+            self.prepend = prepend
+            self.values = values
+        }
+
         init(prepend: Bool, values: [JSONValue]) {
             self.prepend = prepend
             self.values = values.map(PaneValue.init)

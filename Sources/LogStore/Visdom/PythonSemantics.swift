@@ -255,15 +255,21 @@ func pyDictGet(_ v: PaneValue, _ key: String, _ def: PaneValue) throws -> PaneVa
 }
 
 /// Python binary `a + b`. A list series plus a list records an append (and a list plus a list
-/// series a prepend) without loading the series.
-func pyAdd(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource) throws -> PaneValue {
+/// series a prepend) without loading the series. `listFromArgs`: the list operand was taken
+/// from the request's args, so it holds no series and needs no scan for one (see
+/// `SeriesSlot.Operation.init(prepend:args:)`).
+func pyAdd(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource, listFromArgs: Bool = false) throws -> PaneValue {
     switch (a, b) {
     case (.series(var slot), .array(let items)) where slot.kind == .list:
-        guard let op = SeriesSlot.Operation(prepend: false, plain: items) else { break }
+        guard let op = listFromArgs
+            ? SeriesSlot.Operation(prepend: false, args: items) : SeriesSlot.Operation(prepend: false, plain: items)
+        else { break }
         slot.pending.append(op)
         return .series(slot)
     case (.array(let items), .series(var slot)) where slot.kind == .list:
-        guard let op = SeriesSlot.Operation(prepend: true, plain: items) else { break }
+        guard let op = listFromArgs
+            ? SeriesSlot.Operation(prepend: true, args: items) : SeriesSlot.Operation(prepend: true, plain: items)
+        else { break }
         slot.pending.append(op)
         return .series(slot)
     case (.series(var slot), .string(let s)) where slot.kind == .text:
@@ -299,10 +305,11 @@ func pyAdd(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource) throws -> Pan
         "unsupported operand type(s) for +: '\(x.pythonTypeName)' and '\(y.pythonTypeName)'")
 }
 
-/// Python `a += b`: like `+`, except that a list extends with any iterable.
-func pyIAdd(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource) throws -> PaneValue {
+/// Python `a += b`: like `+`, except that a list extends with any iterable. `listFromArgs` as
+/// for `pyAdd`.
+func pyIAdd(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource, listFromArgs: Bool = false) throws -> PaneValue {
     if case .series(let slot) = a, slot.kind == .list {
-        if case .array = b { return try pyAdd(a, b, source) }
+        if case .array = b { return try pyAdd(a, b, source, listFromArgs: listFromArgs) }
         return try pyIAdd(PaneValue(slot.resolve(source)), b, source)
     }
     if case .array(let items) = a {

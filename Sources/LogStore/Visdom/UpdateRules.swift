@@ -84,26 +84,27 @@ enum UpdateRules {
         for (n, idx) in idxs.enumerated() {
             let new = try pyIndex(newData, n, src)
             if try allNaNOrNone(try pyGet(new, "x"), src) { continue }
-            for axis in ["x", "y"] {
-                try withTrace(&p, idx, src) { trace in
+            // visdom walks p["content"]["data"][idx] again for each axis and for the marker;
+            // walking there once is the same sequence: the walk changes nothing, and a step of
+            // it that succeeded once cannot fail the next time (only the trace changes).
+            try withTrace(&p, idx, src) { trace in
+                for axis in ["x", "y"] {
                     if append {
                         let old = try pyGet(trace, axis)
-                        let added = try pyAdd(old, try pyGet(new, axis), src)
+                        let added = try pyAdd(old, try pyGet(new, axis), src, listFromArgs: true)
                         try trace.setItem(axis, added)
                     } else {
                         try trace.setItem(axis, try pyGet(new, axis))
                     }
                 }
-            }
-            guard try pyContains(new, .string("marker"), src) else { continue }
-            try withTrace(&p, idx, src) { trace in
+                guard try pyContains(new, .string("marker"), src) else { return }
                 if try !pyContains(trace, .string("marker"), src) { try trace.setItem("marker", .object(PyDict())) }
                 let newMarker = try pyGet(new, "marker")
                 guard try pyContains(newMarker, .string("color"), src) else { return }
                 try trace.modifyItem("marker") { marker in
                     if try !pyContains(marker, .string("color"), src) { try marker.setItem("color", .array([])) }
                     let color: PaneValue = append
-                        ? try pyAdd(try pyGet(marker, "color"), try pyGet(newMarker, "color"), src)
+                        ? try pyAdd(try pyGet(marker, "color"), try pyGet(newMarker, "color"), src, listFromArgs: true)
                         : try pyGet(newMarker, "color")
                     try marker.setItem("color", color)
                 }

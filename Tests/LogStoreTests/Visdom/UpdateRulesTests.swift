@@ -179,6 +179,19 @@ final class UpdateRulesTests: XCTestCase {
         XCTAssertEqual(try trace("w", 0)["marker"]?["color"], "red")
     }
 
+    /// The rules walk to a trace once for both axes and its marker: a failure on the second
+    /// axis still keeps the first one's append, as visdom keeps it.
+    func testMissingYFailsAfterXWasAppendedAndLeavesTheMarker() throws {
+        try createLine(traces: ##"[{"x": [0], "y": [1], "name": "a", "marker": {"color": ["#000"]}, "type": "scatter"}]"##)
+        guard case .failed(let e) = try store.apply(.update, ##"{"data": [{"x": [1], "marker": {"color": ["#fff"]}}], "win": "w", "append": true}"##) else {
+            return XCTFail("expected KeyError")
+        }
+        XCTAssertEqual(e, PyError(type: "KeyError", message: "y"))
+        XCTAssertEqual(try trace("w", 0)["x"], [0, 1])
+        XCTAssertEqual(try trace("w", 0)["y"], [1])
+        XCTAssertEqual(try trace("w", 0)["marker"]?["color"], ["#000"])
+    }
+
     func testUpdateOfABarWindowIsRefusedAndChangesNothing() throws {
         try createLine(traces: #"[{"x": [0], "y": [1], "type": "bar"}]"#)
         XCTAssertEqual(try store.apply(.update, #"{"data": [{"x": [1], "y": [2]}], "win": "w", "append": true, "opts": {"title": "no"}}"#),
