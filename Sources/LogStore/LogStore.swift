@@ -112,6 +112,7 @@ public final class LogStore: Sendable {
                 writer = nil
                 let check = try Connection(path: path, mode: .readOnly)
                 try check.keepWALFile()
+                try check.busyTimeout(ms: 10_000)  // as the pool's readers: a writer may be checkpointing
                 try Self.prepare(check, path: path, options: options)
                 try check.close()
             } else {

@@ -210,11 +210,19 @@ private final class PendingBatch: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     // Written once by the applying thread before `done` is signalled, read after `wait`.
     private var result: Result<[LogStore.Applied], LogStoreError>?
+    /// Dropped by the applying thread before it signals: the block itself is released by
+    /// Dispatch some time after it returns, and were it the store's last owner the store would
+    /// close (and its writer finish) on a worker thread, after the importer's caller returned.
+    private var store: LogStore?
 
     init(_ messages: [LogStore.Message], progress: ImportProgress, store: LogStore) {
         self.messages = messages
+        self.store = store
         DispatchQueue.global().async { [self] in
-            result = Result { () throws(LogStoreError) in try store.apply(messages, progress: [progress]) }
+            if let store = self.store {
+                result = Result { () throws(LogStoreError) in try store.apply(messages, progress: [progress]) }
+            }
+            self.store = nil
             done.signal()
         }
     }

@@ -27,6 +27,24 @@ final class ImporterTests: XCTestCase {
         XCTAssertEqual(try Importer(store: store, again: true).importFile(log.path).messages, 4)
     }
 
+    /// The store an import used closes when its caller lets go of it, on the caller's thread:
+    /// the thread that applied the batches must not be holding it then (it would close later,
+    /// on that thread, racing whatever the caller does next with the file).
+    func testTheImporterHoldsNoReferenceToTheStoreOnceItReturns() throws {
+        let dir = try temporaryDirectory(self)
+        let log = dir.appendingPathComponent("run.jsonl")
+        try ([line1] + (1...50).map(append)).joined(separator: "\n").appending("\n").write(to: log, atomically: true, encoding: .utf8)
+        for _ in 0..<200 {
+            weak var released: LogStore?
+            do {
+                let store = try LogStore(path: dir.appendingPathComponent("s.db").path)
+                released = store
+                _ = try Importer(store: store, again: true).importFile(log.path)
+            }
+            XCTAssertNil(released)
+        }
+    }
+
     func testAMalformedLineStopsTheImportWithFileAndLineKeepingEarlierMessages() throws {
         let dir = try temporaryDirectory(self)
         let log = dir.appendingPathComponent("bad.jsonl")
