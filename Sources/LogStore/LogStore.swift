@@ -181,10 +181,11 @@ public final class LogStore: Sendable {
         }
     }
 
-    /// The newest committed epoch (0 for a new store).
+    /// The newest committed epoch (0 for a new store), by this handle or any other writer of
+    /// the file.
     public var lastEpoch: Int64 {
-        if let writer { return writer.lastEpoch }
-        return (try? read(asOf: nil) { db, _ in try db.int("SELECT max(epoch) FROM epoch", []) ?? 0 }) ?? 0
+        let known = writer?.lastEpoch ?? 0
+        return max(known, (try? read(asOf: nil) { db, _ in try db.int("SELECT max(epoch) FROM epoch", []) ?? 0 }) ?? 0)
     }
 
     // MARK: writing

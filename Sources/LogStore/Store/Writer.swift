@@ -10,7 +10,8 @@ import Foundation
 /// - the connection is created and closed on the writer thread, and used by one thread at a
 ///   time: the writer thread, or the one caller that set `busy` (under `cond`) while the writer
 ///   was idle; a caller that finds a queue or `busy` queues its job behind the others;
-/// - a job's epochs are numbered consecutively after the last committed epoch, and a job that
+/// - a job's epochs are numbered consecutively after the last committed epoch (re-read when
+///   `PRAGMA data_version` shows another connection's commit), and a job that
 ///   fails gives its numbers back (its savepoint, or the transaction when it is the only job in
 ///   it, is rolled back), so epochs stay gap-free;
 /// - a job's completion runs only after the transaction holding it committed (durable per the
@@ -218,17 +219,23 @@ final class Writer: @unchecked Sendable {
     /// statements less per synchronous append). Returns the last committed epoch. Transaction
     /// control runs through cached statements: `execute` would parse the same SQL again for
     /// every job.
-    private func commit(_ batch: [Job], on db: Connection, after base: Int64) -> Int64 {
-        let ctx = Context(db: db, heads: heads, tails: tails, lookups: lookups, lastEpoch: base)
+    private func commit(_ batch: [Job], on db: Connection, after known: Int64) -> Int64 {
+        var base = known
         do {
             try db.cachedStatement("BEGIN IMMEDIATE").run()
-            if try tails.revalidate(db) { lookups.removeAll() }
+            if try tails.revalidate(db) {
+                // Another connection (another process's writer) committed since this one last
+                // looked: its rows are behind the caches, and its epochs come before this batch's.
+                lookups.removeAll()
+                base = try db.int("SELECT max(epoch) FROM epoch", []) ?? base
+            }
         } catch {
             forgetRows()
             if !db.isAutocommit { try? db.execute("ROLLBACK") }
             for job in batch { job.outcome = .failure(error) }
             return base
         }
+        let ctx = Context(db: db, heads: heads, tails: tails, lookups: lookups, lastEpoch: base)
         if batch.count == 1 {
             do {
                 batch[0].outcome = .success(try batch[0].body(ctx))

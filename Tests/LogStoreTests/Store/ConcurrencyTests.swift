@@ -98,3 +98,23 @@ final class Counter: @unchecked Sendable {
     func increment() { lock.lock(); n += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return n }
 }
+
+extension ConcurrencyTests {
+    /// Two writable handles on one file (a server and a `logstore import` in another process):
+    /// each numbers its epochs after the newest committed by either, so epochs stay 0…n without
+    /// gaps or collisions, and each handle's caches notice the other's rows.
+    func testTwoWritableHandlesOnOneFileNumberTheirEpochsAfterEachOther() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("s.db").path
+        let a = try LogStore(path: path), b = try LogStore(path: path)
+        try a.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "t", "type": "scatter"}], "win": "w", "layout": {}}"#)
+        for i in 1...5 {
+            let from = i % 2 == 0 ? a : b
+            let m = try json(#"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "w", "name": "t", "append": true}"#)
+            XCTAssertEqual(try from.apply(.init(.update, m)).epoch, Int64(i + 1))
+        }
+        XCTAssertEqual(try b.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?[0]["x"], [0, 1, 2, 3, 4, 5])
+        XCTAssertEqual(try a.check(), [])
+        XCTAssertEqual(a.lastEpoch, 6)
+        XCTAssertEqual(b.lastEpoch, 6)
+    }
+}
