@@ -17,6 +17,9 @@ final class EpochWriter: VisdomState {
     /// Windows whose content this epoch changed (wrote a head or segment row of), in the
     /// order first changed; `insertEpochRow` records them.
     private var changedWindows: [Int64] = []
+    /// The same windows, once there are more than a few (a fork of a large env): a scan of
+    /// a short array costs less than hashing, a long one more.
+    private var changedSet: Set<Int64>?
     /// Env and window incarnations already looked up: visdom's handlers ask for the same ones
     /// several times per message, and every message for the same ones as the one before.
     /// Every write of an env or window row clears them (see `CatalogLookups`).
@@ -211,7 +214,16 @@ final class EpochWriter: VisdomState {
                 lookups.heads[window] = .some(bytes)
             }
         }
-        if db.totalChanges != rowsBefore && !changedWindows.contains(window) { changedWindows.append(window) }
+        if db.totalChanges != rowsBefore { noteChanged(window) }
+    }
+
+    private func noteChanged(_ window: Int64) {
+        if changedSet == nil && changedWindows.count >= 16 { changedSet = Set(changedWindows) }
+        if changedSet != nil {
+            if changedSet!.insert(window).inserted { changedWindows.append(window) }
+        } else if !changedWindows.contains(window) {
+            changedWindows.append(window)
+        }
     }
 
     /// What the epoch row says besides the epoch's number and the windows it changed.

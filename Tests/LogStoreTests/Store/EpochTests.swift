@@ -111,6 +111,14 @@ final class EpochTests: XCTestCase {
         XCTAssertEqual(try store.pointsAdded(sinceEpoch: fork - 1), 1, "the forked trace was stored again")
     }
 
+    func testAForkOfManyWindowsRecordsEachOnce() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("s.db").path
+        let store = try LogStore(path: path)
+        for i in 0..<40 { try store.apply(.events, #"{"data": [{"content": "t\#(i)", "type": "text"}], "win": "w\#(i)"}"#) }
+        let fork = try store.forkEnv("main", to: "copy")
+        XCTAssertEqual(try changeRecords(path).multi, (41...80).map { "\(fork):\($0)" })
+    }
+
     func testAnEpochThatChangesNoContentRecordsNoWindow() throws {
         let path = try temporaryDirectory(self).appendingPathComponent("s.db").path
         let store = try LogStore(path: path)
