@@ -128,8 +128,7 @@ struct Checker {
                 found.append("\(st.text(0)): epoch \(st.int64(1)) is not in the epoch table (newest: \(high))")
             }
         }
-        // Version 2 on (a version-1 store checked read-only has no such column).
-        if try db.int("SELECT count(*) FROM pragma_table_info('epoch') WHERE name = 'window_id'", []) ?? 0 > 0 {
+        if try Schema.epochRowsNameTheirWindow(db) {
             try db.forEach("SELECT e.epoch, w.window_id, w.epoch FROM epoch e JOIN window w USING (window_id) WHERE w.epoch > e.epoch", []) { st in
                 found.append("epoch \(st.int64(0)): changed window \(st.int64(1)), born later (epoch \(st.int64(2)))")
             }

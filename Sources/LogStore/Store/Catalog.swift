@@ -83,7 +83,7 @@ struct Catalog {
     /// epoch rows' `window_id` and their `window_change` rows (schema.sql). A version-1 store
     /// opened read-only has no `window_id` column, and records every change in window_change.
     func windowsChanged(after: Int64) throws -> [Int64] {
-        let hasColumn = try db.int("SELECT count(*) FROM pragma_table_info('epoch') WHERE name = 'window_id'", []) ?? 0 > 0
+        let hasColumn = try Schema.epochRowsNameTheirWindow(db)
         var windows: [Int64] = []
         try db.forEach(
             "SELECT window_id FROM window_change WHERE epoch > ?1 AND epoch <= ?2"

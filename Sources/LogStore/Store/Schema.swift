@@ -19,6 +19,12 @@ enum Schema {
 
     static var sql: String { String(decoding: PackageResources.schema_sql, as: UTF8.self) }
 
+    /// Whether the store's epoch rows name the window they changed (version 2 on; a
+    /// version-1 store opened read-only keeps every change in `window_change`).
+    static func epochRowsNameTheirWindow(_ db: Connection) throws -> Bool {
+        try db.int("SELECT count(*) FROM pragma_table_info('epoch') WHERE name = 'window_id'", []) ?? 0 > 0
+    }
+
     /// Brings a store of an older version up to `version`, one step per version, each in its
     /// own exclusive transaction (the version is read again inside it: another process may
     /// have upgraded the store meanwhile).
