@@ -1,4 +1,4 @@
--- LogStore schema, version 2: the one source of truth. The library creates every new store
+-- LogStore schema, version 3: the one source of truth. The library creates every new store
 -- from exactly this text (it is embedded into the binary at build time; a test checks it).
 -- docs/FORMAT.md explains the format with a worked example.
 --
@@ -12,7 +12,7 @@
 -- (docs/FORMAT.md, "Value encoding"), never as SQLite REAL: SQLite turns a bound NaN into
 -- NULL, and LogStore must keep NaN, +Infinity, -Infinity, null, ints and floats apart.
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 PRAGMA auto_vacuum = INCREMENTAL; -- lets `compact` hand freed pages back to the file system
 PRAGMA application_id = 1280264019; -- 0x4C4F4753, "LOGS"
 
@@ -104,22 +104,33 @@ CREATE INDEX series_by_window ON series(window_id);
 -- counts the series' segments from 0. op 0 appends at the end, op 1 prepends at the front
 -- (heatmap prependRow). `total` is the series' element count after this segment, so the
 -- latest segment gives the length without reading the others. The series as of N is its
--- segments with epoch <= N: prepends in descending seq, then appends in ascending seq.
+-- segments with epoch <= N: prepends in descending seq, then appends in ascending seq. A
+-- series' seq order is also its epoch order. `window_id` is the series' window (the same as
+-- in its series row): segments are found by window, not by series (see segment_by_window).
 CREATE TABLE segment (
+    window_id INTEGER NOT NULL REFERENCES window(window_id),
     series_id INTEGER NOT NULL REFERENCES series(series_id),
     seq       INTEGER NOT NULL,
     epoch     INTEGER NOT NULL REFERENCES epoch(epoch),
     op        INTEGER NOT NULL CHECK (op IN (0, 1)),
     count     INTEGER NOT NULL,
     total     INTEGER NOT NULL,
-    data      BLOB    NOT NULL,
-    PRIMARY KEY (series_id, seq)
+    data      BLOB    NOT NULL
 ) STRICT;
 -- A rowid table, not WITHOUT ROWID. A WITHOUT ROWID row keeps at most ~1000 bytes in its
 -- B-tree page, so a segment of more than ~110 float values spilled into an overflow page of
 -- its own, mostly empty: with 128-point messages 75% of the table was unused space, 106 bytes
 -- per point for 18 bytes of values. A rowid row keeps up to ~4000 bytes in its page, and rows
--- are appended in epoch order at the end of the table. The primary key becomes an index.
+-- are appended in epoch order at the end of the table.
+--
+-- The one index every read and write of segments goes through: a window's segments, in epoch
+-- order. Version 3. Keyed by window first, not by series, so that the segments one epoch adds
+-- to a window (a line append writes the x and the y series of a trace) sit next to each other
+-- in ONE index page: an append writes the epoch row, the table's last page and one index
+-- page, where an index by series wrote a page per series. A series is read as the entries of
+-- its window with its series_id, in (epoch, seq) order; the window's other series are skipped
+-- in the index, without reading their rows. (series_id, seq) is unique: `check` verifies it.
+CREATE INDEX segment_by_window ON segment(window_id, epoch, seq, series_id);
 
 -- The prepends of a series (rare: heatmap prependRow), so that finding a series' first element
 -- does not read every segment of the series (SeriesStore.first).

@@ -3,17 +3,20 @@ import XCTest
 
 @testable import LogStore
 
-/// A store written in format version 1 (`Tests/Fixtures/format-v1`, made by the last version-1
-/// build): read-only commands read it as it is, the first writable open upgrades it, and both
-/// print exactly what the version-1 build printed for it.
-final class FormatMigrationTests: XCTestCase {
-    let fixture = repositoryRoot.appendingPathComponent("Tests/Fixtures/format-v1")
+/// Stores written in older format versions (`Tests/Fixtures/format-vN`, each made by the last
+/// build of version N): read-only commands read them as they are, the first writable open
+/// upgrades them, and both print exactly what the version-N build printed for them. The
+/// tests themselves are in `FormatVersion1Tests` and `FormatVersion2Tests`.
+class FormatMigrationTests: XCTestCase {
+    /// The format version of the fixture; set by each subclass.
+    var version: Int { 0 }
+    var fixture: URL { repositoryRoot.appendingPathComponent("Tests/Fixtures/format-v\(version)") }
     var dir: URL!
-    var db: String { dir.appendingPathComponent("v1.db").path }
+    var db: String { dir.appendingPathComponent("v\(version).db").path }
 
     override func setUpWithError() throws {
         dir = try temporaryDirectory(self)
-        try FileManager.default.copyItem(atPath: fixture.appendingPathComponent("v1.db").path, toPath: db)
+        try FileManager.default.copyItem(atPath: fixture.appendingPathComponent("v\(version).db").path, toPath: db)
     }
 
     /// Every read the fixture's `expected/` files hold, with the file holding its output.
@@ -25,7 +28,7 @@ final class FormatMigrationTests: XCTestCase {
             (["ls", "--env", "main", "--json"], "ls-main.jsonl"),
         ]
 
-    func assertReadsPrintWhatVersion1Printed(file: StaticString = #filePath, line: UInt = #line) throws {
+    func assertReadsPrintWhatTheOldVersionPrinted(file: StaticString = #filePath, line: UInt = #line) throws {
         for read in reads {
             let expected = try String(contentsOf: fixture.appendingPathComponent("expected/\(read.expected)"), encoding: .utf8)
             let result = try logstore(["--db", db] + read.arguments)
@@ -40,8 +43,9 @@ final class FormatMigrationTests: XCTestCase {
         return try c.userVersion
     }
 
-    /// Column names and types, table by table, of the store at `path`.
-    func columns(_ path: String) throws -> [String] {
+    /// Column names and types, table by table, and the indexes with their columns, of the
+    /// store at `path`.
+    func schema(_ path: String) throws -> [String] {
         let c = try Connection(path: path, mode: .readOnly)
         defer { try? c.close() }
         var out: [String] = []
@@ -50,28 +54,33 @@ final class FormatMigrationTests: XCTestCase {
             SELECT m.name || '.' || p.name || ' ' || p.type || ' ' || p."notnull" || ' ' || coalesce(p.dflt_value, '') || ' ' || p.pk
             FROM sqlite_schema m, pragma_table_info(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid
             """, []) { out.append($0.text(0)) }
+        try c.forEach(
+            """
+            SELECT m.tbl_name || ' ' || m.name || ' (' || group_concat(coalesce(i.name, '?'), ', ') || ') ' || coalesce(m.sql, '')
+            FROM sqlite_schema m, pragma_index_info(m.name) i WHERE m.type = 'index' GROUP BY m.name ORDER BY m.name
+            """, []) { out.append($0.text(0)) }
         return out
     }
 
-    func testReadOnlyCommandsReadAVersion1StoreAsItIs() throws {
-        try assertReadsPrintWhatVersion1Printed()
+    func assertReadOnlyCommandsReadTheStoreAsItIs() throws {
+        try assertReadsPrintWhatTheOldVersionPrinted()
         XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n")
-        XCTAssertEqual(try userVersion(), 1)
+        XCTAssertEqual(try userVersion(), Int32(version))
     }
 
-    func testAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne() throws {
+    func assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne() throws {
         _ = try LogStore(path: db)
         XCTAssertEqual(try userVersion(), Int32(Schema.version))
         let fresh = dir.appendingPathComponent("fresh.db").path
         _ = try LogStore(path: fresh)
-        XCTAssertEqual(try columns(db), try columns(fresh))
-        try assertReadsPrintWhatVersion1Printed()
+        XCTAssertEqual(try schema(db), try schema(fresh))
+        try assertReadsPrintWhatTheOldVersionPrinted()
         XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n")
     }
 
-    /// After the upgrade, new epochs are written the version-2 way (no window_change row for
-    /// an append) and the windows written by version 1 go on changing as before.
-    func testAppendsAfterTheUpgradeShowInChangesAndListings() throws {
+    /// After the upgrade, new epochs are written the current way (no window_change row for
+    /// an append) and the windows written by the old version go on changing as before.
+    func assertAppendsAfterTheUpgradeShowInChangesAndListings() throws {
         let store = try LogStore(path: db)
         let before = String(decoding: try store.windowJSON(env: "main", window: "loss"), as: UTF8.self)
         let log = dir.appendingPathComponent("more.jsonl")
@@ -95,4 +104,18 @@ final class FormatMigrationTests: XCTestCase {
         XCTAssertTrue(main?.contains(#""last_epoch": \#(epoch)"#) ?? false, "\(main ?? "")")
         XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n")
     }
+}
+
+final class FormatVersion1Tests: FormatMigrationTests {
+    override var version: Int { 1 }
+    func testReadOnlyCommandsReadAVersion1StoreAsItIs() throws { try assertReadOnlyCommandsReadTheStoreAsItIs() }
+    func testAWritableOpenUpgradesAVersion1Store() throws { try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne() }
+    func testAppendsAfterUpgradingAVersion1Store() throws { try assertAppendsAfterTheUpgradeShowInChangesAndListings() }
+}
+
+final class FormatVersion2Tests: FormatMigrationTests {
+    override var version: Int { 2 }
+    func testReadOnlyCommandsReadAVersion2StoreAsItIs() throws { try assertReadOnlyCommandsReadTheStoreAsItIs() }
+    func testAWritableOpenUpgradesAVersion2Store() throws { try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne() }
+    func testAppendsAfterUpgradingAVersion2Store() throws { try assertAppendsAfterTheUpgradeShowInChangesAndListings() }
 }

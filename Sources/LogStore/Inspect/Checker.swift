@@ -13,8 +13,9 @@
 /// 7. Every head decodes to a window object with no trailing bytes, and each series reference
 ///    in it names a series of the same window, of the same kind, created at or before the head.
 /// 8. The segments of each series have seq 0…n-1, epochs non-decreasing with seq and not
-///    before the series' creation, `total` equal to the running sum of `count`, and `count`
-///    equal to the number of values their `data` decodes to.
+///    before the series' creation, the series' window as their `window_id`, `total` equal to
+///    the running sum of `count`, and `count` equal to the number of values their `data`
+///    decodes to.
 /// 9. Every live window, and every live env's reload document, materializes without error.
 ///
 /// A check that cannot run (the file is too damaged to query) is itself reported, and the
@@ -263,7 +264,7 @@ struct Checker {
         var nextSeq: Int64 = 0, runningTotal: Int64 = 0, lastEpoch: Int64 = .min, totalReported = false
         try db.forEach(
             """
-            SELECT s.series_id, s.seq, s.epoch, s.count, s.total, s.data, r.epoch FROM segment s
+            SELECT s.series_id, s.seq, s.epoch, s.count, s.total, s.data, r.epoch, s.window_id, r.window_id FROM segment s
             LEFT JOIN series r USING (series_id) ORDER BY s.series_id, s.seq
             """, []) { st in
             let id = st.int64(0), seq = st.int64(1), epoch = st.int64(2), count = st.int64(3), total = st.int64(4)
@@ -280,6 +281,9 @@ struct Checker {
             }
             if !st.isNull(6), epoch < st.int64(6) {
                 found.append("\(name): epoch \(epoch) is before the series' creation at epoch \(st.int64(6))")
+            }
+            if !st.isNull(8), st.int64(7) != st.int64(8) {
+                found.append("\(name): its window_id is \(st.int64(7)), but the series belongs to window \(st.int64(8))")
             }
             runningTotal += count
             if total != runningTotal && !totalReported {

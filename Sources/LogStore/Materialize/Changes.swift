@@ -77,7 +77,8 @@ struct ChangeReader {
         for (path, slot) in Self.seriesPaths(head, []) {
             var newest: [(op: Int64, data: [UInt8])] = []
             do {
-                try db.forEach("SELECT op, epoch, data FROM segment WHERE series_id = ? ORDER BY seq DESC", [.integer(slot.id)]) { st in
+                try db.forEach("SELECT op, epoch, data FROM segment WHERE window_id = ? AND series_id = ? ORDER BY epoch DESC, seq DESC",
+                               [.integer(window), .integer(slot.id)]) { st in
                     // seq grows with epoch, so the scan stops at the first segment the epoch already had.
                     guard st.int64(1) > since else { throw StopScan() }
                     newest.append((st.int64(0), st.blob(2)))

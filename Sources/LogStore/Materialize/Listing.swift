@@ -409,10 +409,9 @@ struct Lister {
                 let head = try st.withBlob(0) { try ValueCodec.decodePane($0) }
                 for case .series(let id) in PointSeries.of(head) { ids.insert(id) }
             }
-            for id in ids {
-                points += Int(try db.int(
-                    "SELECT coalesce(sum(count), 0) FROM segment WHERE series_id = ? AND epoch > ? AND epoch <= ?",
-                    [.integer(id), .integer(after), .integer(asOf)]) ?? 0)
+            try db.forEach("SELECT series_id, count FROM segment WHERE window_id = ? AND epoch > ? AND epoch <= ?",
+                           [.integer(window), .integer(after), .integer(asOf)]) { st in
+                if ids.contains(st.int64(0)) { points += Int(st.int64(1)) }
             }
         }
         return points

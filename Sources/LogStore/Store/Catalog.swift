@@ -99,9 +99,7 @@ struct Catalog {
         """
         max(coalesce((SELECT max(c.epoch) FROM window_change c WHERE c.window_id = \(window) AND c.epoch <= \(asOf)), 0),
             coalesce((SELECT max(h.epoch) FROM head h WHERE h.window_id = \(window) AND h.epoch <= \(asOf)), 0),
-            coalesce((SELECT max((SELECT g.epoch FROM segment g WHERE g.series_id = s.series_id AND g.epoch <= \(asOf)
-                                  ORDER BY g.seq DESC LIMIT 1))
-                      FROM series s WHERE s.window_id = \(window) AND s.epoch <= \(asOf)), 0))
+            coalesce((SELECT max(g.epoch) FROM segment g WHERE g.window_id = \(window) AND g.epoch <= \(asOf)), 0))
         """
     }
 

@@ -34,7 +34,7 @@ struct Compactor {
             """, [n])
         // Epoch rows stay, but no row may name a window that is gone.
         try db.run("UPDATE epoch SET window_id = NULL WHERE window_id IN (SELECT window_id FROM dead_window)", [])
-        for table in ["segment WHERE series_id IN (SELECT series_id FROM series WHERE window_id IN (SELECT window_id FROM dead_window))",
+        for table in ["segment WHERE window_id IN (SELECT window_id FROM dead_window)",
                       "series WHERE window_id IN (SELECT window_id FROM dead_window)",
                       "head WHERE window_id IN (SELECT window_id FROM dead_window)",
                       "window_change WHERE window_id IN (SELECT window_id FROM dead_window)",
@@ -69,29 +69,32 @@ struct Compactor {
             let pane = try st.withBlob(0) { try ValueCodec.decodePane($0) }
             for (_, slot) in ChangeReader.seriesPaths(pane, []) { referenced.insert(slot.id) }
         }
-        var unreferenced: [Int64] = []
-        try db.forEach("SELECT series_id FROM series", []) { if !referenced.contains($0.int64(0)) { unreferenced.append($0.int64(0)) } }
-        for id in unreferenced {
-            try exec("DELETE FROM segment WHERE series_id = ?", [.integer(id)])
+        var unreferenced: [(series: Int64, window: Int64)] = []
+        try db.forEach("SELECT series_id, window_id FROM series", []) {
+            if !referenced.contains($0.int64(0)) { unreferenced.append(($0.int64(0), $0.int64(1))) }
+        }
+        for (id, window) in unreferenced {
+            try exec("DELETE FROM segment WHERE window_id = ? AND series_id = ?", [.integer(window), .integer(id)])
             try exec("DELETE FROM series WHERE series_id = ?", [.integer(id)])
         }
         // 4. Each remaining series: its segments up to N become one.
         let store = SeriesStore(db, asOf: before)
         for id in referenced.sorted() {
-            let old = try db.int("SELECT count(*) FROM segment WHERE series_id = ? AND epoch <= ?", [.integer(id), n]) ?? 0
+            guard let window = try db.int("SELECT window_id FROM series WHERE series_id = ?", [.integer(id)]) else { continue }
+            let (w, s) = (SQLValue.integer(window), SQLValue.integer(id))
+            let old = try db.int("SELECT count(*) FROM segment WHERE window_id = ? AND series_id = ? AND epoch <= ?", [w, s, n]) ?? 0
             guard old > 1 else { continue }
             let values = try store.elements(of: id)
-            let last = try db.int("SELECT max(epoch) FROM segment WHERE series_id = ? AND epoch <= ?", [.integer(id), n]) ?? 0
+            let last = try db.int("SELECT max(epoch) FROM segment WHERE window_id = ? AND series_id = ? AND epoch <= ?", [w, s, n]) ?? 0
             var later: [(Int64, Int64, Int64, Int64, [UInt8])] = []
-            try db.forEach("SELECT epoch, op, count, total, data FROM segment WHERE series_id = ? AND epoch > ? ORDER BY seq",
-                           [.integer(id), n]) { later.append(($0.int64(0), $0.int64(1), $0.int64(2), $0.int64(3), $0.blob(4))) }
-            try db.run("DELETE FROM segment WHERE series_id = ?", [.integer(id)])
-            try db.run("INSERT INTO segment(series_id, seq, epoch, op, count, total, data) VALUES (?, 0, ?, 0, ?, ?, ?)",
-                       [.integer(id), .integer(last), .integer(Int64(values.count)), .integer(Int64(values.count)),
-                        .blob(ValueCodec.encode(values))])
-            for (i, s) in later.enumerated() {
-                try db.run("INSERT INTO segment(series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           [.integer(id), .integer(Int64(i + 1)), .integer(s.0), .integer(s.1), .integer(s.2), .integer(s.3), .blob(s.4)])
+            try db.forEach("SELECT epoch, op, count, total, data FROM segment WHERE window_id = ? AND series_id = ? AND epoch > ? ORDER BY epoch, seq",
+                           [w, s, n]) { later.append(($0.int64(0), $0.int64(1), $0.int64(2), $0.int64(3), $0.blob(4))) }
+            try db.run("DELETE FROM segment WHERE window_id = ? AND series_id = ?", [w, s])
+            let insert = "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            try db.run(insert, [w, s, .integer(0), .integer(last), .integer(0), .integer(Int64(values.count)), .integer(Int64(values.count)),
+                                .blob(ValueCodec.encode(values))])
+            for (i, g) in later.enumerated() {
+                try db.run(insert, [w, s, .integer(Int64(i + 1)), .integer(g.0), .integer(g.1), .integer(g.2), .integer(g.3), .blob(g.4)])
             }
             report.segmentsMerged += Int(old)
         }

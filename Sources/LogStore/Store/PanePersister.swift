@@ -19,7 +19,7 @@ struct PanePersister {
             switch value {
             case .series(var slot) where !seen.contains(slot.id):
                 seen.append(slot.id)
-                try series.write(slot.pending, to: slot.id, epoch: epoch)
+                try series.write(slot.pending, to: slot.id, window: window, epoch: epoch)
                 slot.pending = []
                 value = .series(slot)
             case .series(let slot):
@@ -57,7 +57,7 @@ struct PanePersister {
         guard let op = SeriesSlot.Operation(prepend: false, plain: values) else {
             throw StoreInvariantError("a new series of window \(window) would hold a series")
         }
-        try series.write([op], to: id, epoch: epoch)
+        try series.write([op], to: id, window: window, epoch: epoch)
         return .series(SeriesSlot(id: id, kind: kind))
     }
 }

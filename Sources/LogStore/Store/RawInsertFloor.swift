@@ -14,7 +14,7 @@ public enum RawInsertFloor {
     /// The segment rows of a store, in memory (blobs included).
     public struct Segments: Sendable {
         struct Row: Sendable {
-            let seriesID, seq, epoch, op, count, total: Int64
+            let windowID, seriesID, seq, epoch, op, count, total: Int64
             let data: [UInt8]
         }
 
@@ -33,9 +33,9 @@ public enum RawInsertFloor {
             let db = try Connection(path: path, mode: .readOnly)
             defer { try? db.close() }
             var rows: [Segments.Row] = []
-            try db.forEach("SELECT series_id, seq, epoch, op, count, total, data FROM segment ORDER BY epoch, series_id, seq", []) {
-                rows.append(Segments.Row(seriesID: $0.int64(0), seq: $0.int64(1), epoch: $0.int64(2), op: $0.int64(3),
-                                         count: $0.int64(4), total: $0.int64(5), data: $0.blob(6)))
+            try db.forEach("SELECT window_id, series_id, seq, epoch, op, count, total, data FROM segment ORDER BY rowid", []) {
+                rows.append(Segments.Row(windowID: $0.int64(0), seriesID: $0.int64(1), seq: $0.int64(2), epoch: $0.int64(3),
+                                         op: $0.int64(4), count: $0.int64(5), total: $0.int64(6), data: $0.blob(7)))
             }
             return Segments(rows: rows)
         } catch {
@@ -53,9 +53,9 @@ public enum RawInsertFloor {
             let start = DispatchTime.now().uptimeNanoseconds
             try db.transaction(.immediate) {
                 let st = try db.prepare(
-                    "INSERT INTO segment(series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 for r in segments.rows {
-                    try st.run([.integer(r.seriesID), .integer(r.seq), .integer(r.epoch), .integer(r.op),
+                    try st.run([.integer(r.windowID), .integer(r.seriesID), .integer(r.seq), .integer(r.epoch), .integer(r.op),
                                 .integer(r.count), .integer(r.total), .blob(r.data)])
                 }
             }
@@ -83,13 +83,14 @@ public enum RawInsertFloor {
         public func commit() throws(LogStoreError) -> UInt64 {
             blob.removeAll(keepingCapacity: true)
             ValueCodec.encode(JSONValue.double(Double(next) * 0.5), into: &blob)
-            let row: [SQLValue] = [.integer(1), .integer(next), .integer(0), .integer(0), .integer(1), .integer(next + 1),
+            let row: [SQLValue] = [.integer(1), .integer(1), .integer(next), .integer(0), .integer(0), .integer(1), .integer(next + 1),
                                    .blob(blob)]
             next += 1
             let start = DispatchTime.now().uptimeNanoseconds
             do {
                 try db.transaction(.immediate) {
-                    try db.run("INSERT INTO segment(series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+                    try db.run(
+                        "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
                 }
             } catch {
                 throw LogStore.classify(error, path: db.path)

@@ -39,6 +39,7 @@ final class ReaderPool: @unchecked Sendable {
         let db = try Connection(path: path, mode: .readOnly)
         try db.keepWALFile()  // a reader that closes last must not delete it either
         try db.busyTimeout(ms: 10_000)
+        try Schema.prepareForReading(db)
         return db
     }
 

@@ -3,17 +3,54 @@
 /// and the stores the library creates cannot drift apart.
 enum Schema {
     /// `PRAGMA user_version` of stores this build creates and writes.
-    static let version: Int64 = 2
+    static let version: Int64 = 3
 
     /// What turns a store of version `v` into version `v + 1`, for every older version this
     /// build still reads. Each step runs in one exclusive transaction with its version bump
     /// (`migrate`), so a crash leaves the store in the old version or the new one, never
-    /// between. Steps only add: data written by an older version stays valid as it is.
+    /// between. Steps keep every value: what a read returned before, it returns after.
     static let upgrades: [Int64: String] = [
         // Version 2: an epoch that changed exactly one window names it in its own row
         // instead of a `window_change` row; version-1 rows keep meaning what they meant.
         1: "ALTER TABLE epoch ADD COLUMN window_id INTEGER REFERENCES window(window_id)",
+        // Version 3: segments carry their window and are indexed by window (schema.sql,
+        // segment_by_window). SQLite cannot drop a primary key, so the table is built anew,
+        // rows in the order version 3 appends them; O(size of the store), once.
+        2: """
+            CREATE TABLE segment_v3 (
+                window_id INTEGER NOT NULL REFERENCES window(window_id),
+                series_id INTEGER NOT NULL REFERENCES series(series_id),
+                seq       INTEGER NOT NULL,
+                epoch     INTEGER NOT NULL REFERENCES epoch(epoch),
+                op        INTEGER NOT NULL CHECK (op IN (0, 1)),
+                count     INTEGER NOT NULL,
+                total     INTEGER NOT NULL,
+                data      BLOB    NOT NULL
+            ) STRICT;
+            INSERT INTO segment_v3(window_id, series_id, seq, epoch, op, count, total, data)
+              SELECT s.window_id, g.series_id, g.seq, g.epoch, g.op, g.count, g.total, g.data
+              FROM segment g JOIN series s USING (series_id) ORDER BY g.epoch, g.series_id, g.seq;
+            DROP TABLE segment;
+            ALTER TABLE segment_v3 RENAME TO segment;
+            CREATE INDEX segment_by_window ON segment(window_id, epoch, seq, series_id);
+            CREATE INDEX segment_prepends ON segment(series_id, seq) WHERE op = 1;
+            """,
     ]
+
+    /// What a read-only handle puts in front of the segment table of a store older than
+    /// version 3 (a TEMP view is found before the table of the same name): the columns and
+    /// the meaning of a version-3 segment table, so reads need no second set of queries.
+    static let segmentsBeforeVersion3 = """
+        CREATE TEMP VIEW IF NOT EXISTS segment AS
+          SELECT s.window_id AS window_id, g.series_id AS series_id, g.seq AS seq, g.epoch AS epoch,
+                 g.op AS op, g.count AS count, g.total AS total, g.data AS data
+          FROM main.segment g JOIN main.series s USING (series_id)
+        """
+
+    /// Makes `db`, a read-only connection, read its store with this version's queries.
+    static func prepareForReading(_ db: Connection) throws {
+        if try db.userVersion < 3 { try db.execute(segmentsBeforeVersion3) }
+    }
     /// `PRAGMA application_id` that marks a file as a LogStore store ("LOGS").
     static let applicationID: Int64 = 0x4C4F_4753
 

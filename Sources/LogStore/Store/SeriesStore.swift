@@ -1,9 +1,13 @@
 /// Reads and appends series segments on one connection, as of an epoch bound.
 ///
 /// Invariants it relies on and keeps: a series' segments have seq 0, 1, 2, … in the order they
-/// were written (so also in epoch order); `total` of a segment is the series length after it;
-/// the elements as of epoch N are the prepend segments (op 1) with epoch <= N in descending seq,
-/// then the append segments (op 0) with epoch <= N in ascending seq.
+/// were written (so also in epoch order: (epoch, seq) order is seq order); `total` of a segment
+/// is the series length after it; a segment's window_id is its series' window; the elements as
+/// of epoch N are the prepend segments (op 1) with epoch <= N in descending seq, then the append
+/// segments (op 0) with epoch <= N in ascending seq.
+///
+/// Segments are found through their window (`segment_by_window`): every query names the
+/// series' window, looked up by `windowOfSeries` unless the caller knows it.
 final class SeriesStore: SeriesSource {
     let db: Connection
     /// Only segments with epoch <= asOf are visible (Int64.max: the current state).
@@ -17,19 +21,24 @@ final class SeriesStore: SeriesSource {
         self.tails = tails
     }
 
+    /// The window of series `?1`, as an SQL expression.
+    private static let windowOfSeries = "(SELECT window_id FROM series WHERE series_id = ?1)"
+    /// Segments of series `?1` with epoch <= `?2`, in its window's index.
+    private static let segmentsOfSeries = "segment WHERE window_id = \(windowOfSeries) AND series_id = ?1 AND epoch <= ?2"
+    private static let countSQL = "SELECT total FROM \(segmentsOfSeries) ORDER BY epoch DESC, seq DESC LIMIT 1"
+
     func count(of id: Int64) throws -> Int {
-        Int(try db.int("SELECT total FROM segment WHERE series_id = ? AND epoch <= ? ORDER BY seq DESC LIMIT 1",
-                       [.integer(id), .integer(asOf)]) ?? 0)
+        Int(try db.int(Self.countSQL, [.integer(id), .integer(asOf)]) ?? 0)
     }
 
     func first(of id: Int64) throws -> JSONValue? {
         if let v = try firstValue(
-            "SELECT data FROM segment WHERE series_id = ? AND epoch <= ? AND op = 1 AND count > 0 ORDER BY seq DESC LIMIT 1", id)
+            "SELECT data FROM segment WHERE series_id = ?1 AND epoch <= ?2 AND op = 1 AND count > 0 ORDER BY seq DESC LIMIT 1", id)
         {
             return v
         }
         return try firstValue(
-            "SELECT data FROM segment WHERE series_id = ? AND epoch <= ? AND op = 0 AND count > 0 ORDER BY seq LIMIT 1", id)
+            "SELECT data FROM \(Self.segmentsOfSeries) AND op = 0 AND count > 0 ORDER BY epoch, seq LIMIT 1", id)
     }
 
     private func firstValue(_ sql: String, _ id: Int64) throws -> JSONValue? {
@@ -41,11 +50,10 @@ final class SeriesStore: SeriesSource {
     func elements(of id: Int64) throws -> [JSONValue] {
         var prepends: [[JSONValue]] = []
         var items: [JSONValue] = []
-        if let n = try db.int("SELECT total FROM segment WHERE series_id = ? AND epoch <= ? ORDER BY seq DESC LIMIT 1",
-                              [.integer(id), .integer(asOf)]) {
+        if let n = try db.int(Self.countSQL, [.integer(id), .integer(asOf)]) {
             items.reserveCapacity(Int(n))
         }
-        try db.forEach("SELECT op, data FROM segment WHERE series_id = ? AND epoch <= ? ORDER BY seq",
+        try db.forEach("SELECT op, data FROM \(Self.segmentsOfSeries) ORDER BY epoch, seq",
                        [.integer(id), .integer(asOf)]) { st in
             if st.int64(0) == 1 {
                 var p: [JSONValue] = []
@@ -66,9 +74,9 @@ final class SeriesStore: SeriesSource {
     /// skip exactly that value). Returns false, calling nothing, for a series with prepended
     /// segments, whose order differs from the segments' order.
     func scan(_ id: Int64, _ body: (inout ValueCodec.Reader) throws -> Void) throws -> Bool {
-        if try db.int("SELECT 1 FROM segment WHERE series_id = ? AND op = 1 AND epoch <= ? LIMIT 1",
+        if try db.int("SELECT 1 FROM segment WHERE series_id = ?1 AND op = 1 AND epoch <= ?2 LIMIT 1",
                       [.integer(id), .integer(asOf)]) != nil { return false }
-        try db.forEach("SELECT data FROM segment WHERE series_id = ? AND epoch <= ? ORDER BY seq",
+        try db.forEach("SELECT data FROM \(Self.segmentsOfSeries) ORDER BY epoch, seq",
                        [.integer(id), .integer(asOf)]) { st in
             try st.withBlob(0) { blob in
                 var r = ValueCodec.Reader(blob)
@@ -87,17 +95,19 @@ final class SeriesStore: SeriesSource {
         return db.lastInsertRowID
     }
 
-    /// Appends one segment per operation. Cost: O(size of the operations) plus one index
-    /// lookup for the series' last segment, unless `tails` knows where it ends.
-    func write(_ ops: [SeriesSlot.Operation], to id: Int64, epoch: Int64) throws {
+    /// Appends one segment per operation to series `id` of `window`. Cost: O(size of the
+    /// operations) plus, unless `tails` knows where the series ends, a backward walk of the
+    /// window's index to the series' last segment (usually among the window's last few).
+    func write(_ ops: [SeriesSlot.Operation], to id: Int64, window: Int64, epoch: Int64) throws {
         guard ops.contains(where: { !$0.values.isEmpty }) else { return }
         var tail = try tails?[id] ?? db.one(
-            "SELECT seq, total FROM segment WHERE series_id = ? ORDER BY seq DESC LIMIT 1", [.integer(id)]
+            "SELECT seq, total FROM segment WHERE window_id = ?2 AND series_id = ?1 ORDER BY epoch DESC, seq DESC LIMIT 1",
+            [.integer(id), .integer(window)]
         ) { SeriesTails.Tail(nextSeq: $0.int64(0) + 1, total: $0.int64(1)) } ?? SeriesTails.Tail(nextSeq: 0, total: 0)
         do {
             for op in ops where !op.values.isEmpty {
                 tail.total += Int64(op.values.count)
-                try insertSegment(id, seq: tail.nextSeq, epoch: epoch, op, total: tail.total)
+                try insertSegment(id, window: window, seq: tail.nextSeq, epoch: epoch, op, total: tail.total)
                 tail.nextSeq += 1
             }
         } catch {
@@ -108,21 +118,22 @@ final class SeriesStore: SeriesSource {
     }
 
     private static let insertSQL =
-        "INSERT INTO segment(series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 
     /// One segment row, bound value by value: the statement is the connection's cached one,
     /// and no array of `SQLValue`s is built for it (a segment is written per series per
     /// message).
-    private func insertSegment(_ id: Int64, seq: Int64, epoch: Int64, _ op: SeriesSlot.Operation, total: Int64) throws {
+    private func insertSegment(_ id: Int64, window: Int64, seq: Int64, epoch: Int64, _ op: SeriesSlot.Operation, total: Int64) throws {
         let st = try db.cachedStatement(Self.insertSQL)
         defer { st.reset() }
-        try st.bind(id, at: 1)
-        try st.bind(seq, at: 2)
-        try st.bind(epoch, at: 3)
-        try st.bind(Int64(op.prepend ? 1 : 0), at: 4)
-        try st.bind(Int64(op.values.count), at: 5)
-        try st.bind(total, at: 6)
-        try st.bind(ValueCodec.encodeValues(op.values), at: 7)
+        try st.bind(window, at: 1)
+        try st.bind(id, at: 2)
+        try st.bind(seq, at: 3)
+        try st.bind(epoch, at: 4)
+        try st.bind(Int64(op.prepend ? 1 : 0), at: 5)
+        try st.bind(Int64(op.values.count), at: 6)
+        try st.bind(total, at: 7)
+        try st.bind(ValueCodec.encodeValues(op.values), at: 8)
         while try st.step() {}
     }
 
@@ -133,9 +144,9 @@ final class SeriesStore: SeriesSource {
         let new = try create(window: window, kind: kind, epoch: epoch)
         try db.run(
             """
-            INSERT INTO segment(series_id, seq, epoch, op, count, total, data)
-            SELECT ?, seq, ?, op, count, total, data FROM segment WHERE series_id = ? AND epoch <= ? ORDER BY seq
-            """, [.integer(new), .integer(epoch), .integer(id), .integer(asOf)])
+            INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data)
+            SELECT ?3, ?4, seq, ?5, op, count, total, data FROM \(Self.segmentsOfSeries) ORDER BY epoch, seq
+            """, [.integer(id), .integer(asOf), .integer(window), .integer(new), .integer(epoch)])
         return new
     }
 }

@@ -64,6 +64,13 @@ final class CheckerTests: XCTestCase {
         ])
     }
 
+    /// Segments are found by their window (format version 3): one filed under another window
+    /// is lost to every read of its series.
+    func testASegmentFiledUnderAnotherWindowIsReported() throws {
+        let found = try problems(try makeStore(), after: "UPDATE segment SET window_id = 7 WHERE series_id = 1 AND seq = 2")
+        XCTAssertTrue(found.contains("series 1 segment 2: its window_id is 7, but the series belongs to window 1"), "\(found)")
+    }
+
     func testMissingEpochsAreReportedAsRanges() throws {
         let found = try problems(try makeStore(), after: "DELETE FROM epoch WHERE epoch IN (1, 2)")
         XCTAssertTrue(found.contains("epochs 1…2 are missing (epochs must run 0…3 without gaps)"), "\(found)")

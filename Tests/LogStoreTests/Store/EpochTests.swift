@@ -59,6 +59,31 @@ final class EpochTests: XCTestCase {
         XCTAssertEqual(try store.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?[0]["x"]?.arrayValue?.count, 51)
     }
 
+    /// What an append costs on disk: the WAL frames (B-tree pages) its commit writes. Format
+    /// version 3 finds segments by window, so the x and the y segment of a trace land in one
+    /// index page: the epoch row's page, the segment table's last page and that index page.
+    /// (Indexed by series, the two segments needed an index page each: 4 frames.)
+    func testAnAppendToATraceCommitsThreePages() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("frames.db").path
+        let store = try LogStore(path: path)
+        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}, {"x": [0], "y": [0], "name": "b", "type": "scatter"}], "win": "w", "layout": {}}"#)
+        // Enough segments that each series' index entries fill pages of their own.
+        for i in 1...1500 {
+            try store.apply(.update, #"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "w", "name": "\#(i % 2 == 0 ? "a" : "b")", "append": true}"#)
+        }
+        let checkpointer = try Connection(path: path, mode: .readWrite)
+        defer { try? checkpointer.close() }
+        var frames: [Int64] = []
+        for i in 1...5 {
+            try checkpointer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            XCTAssertEqual(Importer.size(of: path + "-wal"), 0)
+            try store.apply(.update, #"{"data": [{"x": [\#(2000 + i)], "y": [\#(i)]}], "win": "w", "name": "a", "append": true}"#)
+            frames.append(((Importer.size(of: path + "-wal") ?? 0) - 32) / (24 + 4096))
+        }
+        // A page split adds frames now and then; the usual append writes the fewest.
+        XCTAssertEqual(frames.min(), 3, "frames per append: \(frames)")
+    }
+
     func testAnEpochLeavesEarlierRowsUntouched() throws {
         let dir = try temporaryDirectory(self)
         let path = dir.appendingPathComponent("s.db").path
