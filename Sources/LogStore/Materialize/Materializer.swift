@@ -18,7 +18,7 @@ struct Materializer {
         guard var head = try catalog.head(row.windowID) else {
             throw StoreInvariantError("window \(row.wid) has no head")
         }
-        let series = SeriesStore(db, asOf: asOf)
+        let series = try SeriesStore(db, asOf: asOf, readingWindow: row.windowID)
         try transform?(&head, series)
         var json = try head.json(resolving: series)
         if case .object(var o) = json, o.contains("contentID") {

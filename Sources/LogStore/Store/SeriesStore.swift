@@ -7,18 +7,32 @@
 /// segments (op 0) with epoch <= N in ascending seq.
 ///
 /// Segments are found through their window (`segment_by_window`): every query names the
-/// series' window, looked up by `windowOfSeries` unless the caller knows it.
+/// series' window, looked up by `windowOfSeries` unless the caller knows it. A store made to
+/// read one whole window reads its segments in one pass instead (`WindowSegments`).
 final class SeriesStore: SeriesSource {
     let db: Connection
     /// Only segments with epoch <= asOf are visible (Int64.max: the current state).
     let asOf: Int64
     /// The writer's cache of where series end (see `SeriesTails`), used and kept by `write`.
     let tails: SeriesTails?
+    /// The segments of the window being read, when reading a whole window; series of other
+    /// windows are still read by query.
+    private let window: WindowSegments?
 
     init(_ db: Connection, asOf: Int64 = .max, tails: SeriesTails? = nil) {
         self.db = db
         self.asOf = asOf
         self.tails = tails
+        self.window = nil
+    }
+
+    /// A store for reading the series of window `window` (as of `asOf`), whose segments it
+    /// reads at once.
+    init(_ db: Connection, asOf: Int64, readingWindow window: Int64) throws {
+        self.db = db
+        self.asOf = asOf
+        self.tails = nil
+        self.window = try WindowSegments(db, window: window, asOf: asOf)
     }
 
     /// The window of series `?1`, as an SQL expression.
@@ -28,10 +42,12 @@ final class SeriesStore: SeriesSource {
     private static let countSQL = "SELECT total FROM \(segmentsOfSeries) ORDER BY epoch DESC, seq DESC LIMIT 1"
 
     func count(of id: Int64) throws -> Int {
-        Int(try db.int(Self.countSQL, [.integer(id), .integer(asOf)]) ?? 0)
+        if let n = window?.count(of: id) { return n }
+        return Int(try db.int(Self.countSQL, [.integer(id), .integer(asOf)]) ?? 0)
     }
 
     func first(of id: Int64) throws -> JSONValue? {
+        if let known = try window?.first(of: id) { return known }
         if let v = try firstValue(
             "SELECT data FROM segment WHERE series_id = ?1 AND epoch <= ?2 AND op = 1 AND count > 0 ORDER BY seq DESC LIMIT 1", id)
         {
@@ -48,6 +64,7 @@ final class SeriesStore: SeriesSource {
     }
 
     func elements(of id: Int64) throws -> [JSONValue] {
+        if let known = try window?.elements(of: id) { return known }
         var prepends: [[JSONValue]] = []
         var items: [JSONValue] = []
         if let n = try db.int(Self.countSQL, [.integer(id), .integer(asOf)]) {
@@ -74,6 +91,16 @@ final class SeriesStore: SeriesSource {
     /// skip exactly that value). Returns false, calling nothing, for a series with prepended
     /// segments, whose order differs from the segments' order.
     func scan(_ id: Int64, _ body: (inout ValueCodec.Reader) throws -> Void) throws -> Bool {
+        if let window, window.holds(id) {
+            guard let segments = window.appendsOnly(id) else { return false }
+            for s in segments {
+                try s.data.withUnsafeBytes { blob in
+                    var r = ValueCodec.Reader(blob)
+                    while !r.atEnd { try body(&r) }
+                }
+            }
+            return true
+        }
         if try db.int("SELECT 1 FROM segment WHERE series_id = ?1 AND op = 1 AND epoch <= ?2 LIMIT 1",
                       [.integer(id), .integer(asOf)]) != nil { return false }
         try db.forEach("SELECT data FROM \(Self.segmentsOfSeries) ORDER BY epoch, seq",
