@@ -10,10 +10,22 @@ final class EpochWriter: VisdomState {
     private let catalog: Catalog
     /// Decodes heads, reusing panes decoded by earlier epochs on this connection.
     private let heads: HeadCache
-    /// Head bytes of windows as loaded in this epoch, to skip writing an unchanged head, and
-    /// the panes they decode to (`loadedPanes[w]` is `decodePane(loadedHeads[w])`, when set).
-    private var loadedHeads: [Int64: [UInt8]] = [:]
-    private var loadedPanes: [Int64: PaneValue] = [:]
+    /// Heads of the windows whose pane a handler read in this epoch, to skip writing an
+    /// unchanged head: the bytes of the window's current head row, and the pane they decode to
+    /// (nil once a head written in this epoch replaced the loaded one). One entry per window,
+    /// for the few windows a handler reads (visdom's handlers read one per message): a scan of
+    /// a short array, where two dictionaries allocated their storage and hashed the id every
+    /// epoch. A window written without being read is a new incarnation (a new id), written
+    /// once per epoch, so it needs no entry.
+    private var loaded: [LoadedHead] = []
+
+    private struct LoadedHead {
+        let window: Int64
+        var bytes: [UInt8]
+        var pane: PaneValue?
+    }
+
+    private func loadedIndex(_ window: Int64) -> Int? { loaded.firstIndex { $0.window == window } }
     /// Windows whose content this epoch changed (wrote a head or segment row of), in the
     /// order first changed; `insertEpochRow` records them.
     private var changedWindows: [Int64] = []
@@ -75,8 +87,8 @@ final class EpochWriter: VisdomState {
             let bytes = try headBytes(w.windowID)
         else { return nil }
         let pane = try heads.pane(window: w.windowID, bytes: bytes)
-        loadedHeads[w.windowID] = bytes
-        loadedPanes[w.windowID] = pane
+        let entry = LoadedHead(window: w.windowID, bytes: bytes, pane: pane)
+        if let i = loadedIndex(w.windowID) { loaded[i] = entry } else { loaded.append(entry) }
         return pane
     }
 
@@ -202,15 +214,18 @@ final class EpochWriter: VisdomState {
         let rowsBefore = db.totalChanges
         let head = try PanePersister(series: seriesStore, window: window, epoch: epoch).persist(consume pane)
         // An append usually leaves the head as it was loaded: comparing the panes tells so
-        // without encoding the new one (its bytes would equal loadedHeads[window]).
-        let unchanged = loadedPanes[window].map { ValueCodec.sameEncoding(head, $0) } ?? false
+        // without encoding the new one (its bytes would equal the loaded ones).
+        let i = loadedIndex(window)
+        let unchanged = i.flatMap { loaded[$0].pane }.map { ValueCodec.sameEncoding(head, $0) } ?? false
         if !unchanged {
             let bytes = ValueCodec.encodePane(head)
-            if loadedHeads[window] != bytes {
+            if i.map({ loaded[$0].bytes }) != bytes {
                 try db.run("INSERT OR REPLACE INTO head(window_id, epoch, doc) VALUES (?, ?, ?)",
                            [.integer(window), .integer(epoch), .blob(bytes)])
-                loadedHeads[window] = bytes
-                loadedPanes[window] = nil
+                if let i {
+                    loaded[i].bytes = bytes
+                    loaded[i].pane = nil
+                }
                 lookups.heads[window] = .some(bytes)
             }
         }
@@ -237,15 +252,27 @@ final class EpochWriter: VisdomState {
         var detail = ""
     }
 
+    private static let insertEpochSQL =
+        "INSERT INTO epoch(epoch, time_ms, source, endpoint, env, win, status, detail, window_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
     /// Writes this epoch's row, last, once every other row of the epoch is written: the one
     /// window it changed goes in the row's `window_id`, two or more get `window_change` rows
     /// (schema.sql explains why).
     func insertEpochRow(_ row: EpochRow) throws {
-        let only: SQLValue = changedWindows.count == 1 ? .integer(changedWindows[0]) : .null
-        try db.run(
-            "INSERT INTO epoch(epoch, time_ms, source, endpoint, env, win, status, detail, window_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [.integer(epoch), .integer(row.time), .text(row.source), .text(row.endpoint), row.env.map(SQLValue.text) ?? .null,
-             row.win.map(SQLValue.text) ?? .null, .text(row.status), .text(row.detail), only])
+        // Bound value by value on the cached statement, as `SeriesStore` binds a segment: one
+        // row per epoch, and an array of `SQLValue`s cost an allocation and a copy of each text.
+        let st = try db.cachedStatement(Self.insertEpochSQL, keepingBindings: true)
+        defer { st.reset() }
+        try st.bind(epoch, at: 1)
+        try st.bind(row.time, at: 2)
+        try st.bind(row.source, at: 3)
+        try st.bind(row.endpoint, at: 4)
+        if let env = row.env { try st.bind(env, at: 5) } else { try st.bindNull(at: 5) }
+        if let win = row.win { try st.bind(win, at: 6) } else { try st.bindNull(at: 6) }
+        try st.bind(row.status, at: 7)
+        try st.bind(row.detail, at: 8)
+        if changedWindows.count == 1 { try st.bind(changedWindows[0], at: 9) } else { try st.bindNull(at: 9) }
+        while try st.step() {}
         if changedWindows.count > 1 {
             for window in changedWindows {
                 try db.run("INSERT INTO window_change(window_id, epoch) VALUES (?, ?)", [.integer(window), .integer(epoch)])
