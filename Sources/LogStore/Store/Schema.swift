@@ -15,7 +15,9 @@ enum Schema {
         1: "ALTER TABLE epoch ADD COLUMN window_id INTEGER REFERENCES window(window_id)",
         // Version 3: segments carry their window and are indexed by window (schema.sql,
         // segment_by_window). SQLite cannot drop a primary key, so the table is built anew,
-        // rows in the order version 3 appends them; O(size of the store), once.
+        // rows in the order version 3 appends them; O(size of the store), once. The table is
+        // version 3's as schema.sql had it, copied on purpose: a step is frozen history, and a
+        // later schema.sql must not change what it builds.
         2: """
             CREATE TABLE segment_v3 (
                 window_id INTEGER NOT NULL REFERENCES window(window_id),
