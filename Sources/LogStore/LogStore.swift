@@ -147,7 +147,6 @@ public final class LogStore: Sendable {
         let tables = try db.int("SELECT count(*) FROM sqlite_schema", []) ?? 0
         if appID == 0 && version == 0 && tables == 0 {
             if options.readOnly { throw LogStoreError.notAStore(path: path, reason: "empty database") }
-            try db.execute("PRAGMA journal_mode=WAL")
             try Schema.create(on: db, time: nowMS())
         } else if appID != Schema.applicationID {
             throw LogStoreError.notAStore(path: path, reason: "application_id is \(appID)")

@@ -23,8 +23,9 @@ struct Compactor {
             report.rowsDeleted += db.changes
         }
         let n = SQLValue.integer(before)
-        // 1. Dead env incarnations take their windows with them.
-        try exec("CREATE TEMP TABLE IF NOT EXISTS dead_window(window_id INTEGER PRIMARY KEY)")
+        // 1. Dead env incarnations take their windows with them. (Not `exec`: after a CREATE,
+        // sqlite3_changes() still counts the connection's last INSERT, UPDATE or DELETE.)
+        try db.run("CREATE TEMP TABLE IF NOT EXISTS dead_window(window_id INTEGER PRIMARY KEY)", [])
         try db.run("DELETE FROM dead_window", [])
         try db.run(
             """
@@ -128,7 +129,15 @@ extension LogStore {
             guard n >= 0, n <= last else { throw LogStoreError.noSuchEpoch(n) }
             let sizeBefore = size()
             let report = try ctx.db.transaction(.immediate) { try Compactor(db: ctx.db, before: n).run() }
-            try ctx.db.execute("PRAGMA incremental_vacuum")
+            if try ctx.db.int("PRAGMA auto_vacuum", []) == 2 {  // incremental
+                try ctx.db.execute("PRAGMA incremental_vacuum")
+            } else {
+                // A store created before its auto_vacuum setting took effect (see Schema.create)
+                // keeps freed pages in its file: rewritten once, in the new mode, it gives them
+                // back, and every later compaction gives back its own.
+                try ctx.db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+                try ctx.db.execute("VACUUM")
+            }
             try ctx.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             return CompactionReport(before: n, rowsDeleted: report.rowsDeleted, segmentsMerged: report.segmentsMerged,
                                     bytesBefore: sizeBefore, bytesAfter: size())

@@ -113,7 +113,6 @@ public enum RawInsertFloor {
             throw LogStoreError.io(path: path, reason: "already exists; the floor needs a new file")
         }
         let db = try Connection(path: path, mode: .readWriteCreate)
-        try db.execute("PRAGMA journal_mode=WAL")
         try Schema.create(on: db, time: LogStore.nowMS())
         try db.execute("PRAGMA synchronous=\(durability == .full ? "FULL" : "NORMAL")")
         return db

@@ -84,8 +84,14 @@ enum Schema {
     }
 
     /// Creates the schema and epoch 0 (a fresh visdom server's empty env "main") in a new,
-    /// empty database.
+    /// empty database, in WAL mode.
     static func create(on db: Connection, time: Int64) throws {
+        // Before anything writes the file's first page: switching to WAL does, and "changing
+        // from "none" to "full" or "incremental" can only occur when the database is new" (no
+        // first page yet: https://sqlite.org/pragma.html#pragma_auto_vacuum). Set after it,
+        // SQLite ignored the pragma without an error, and stores never gave pages back.
+        try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        try db.execute("PRAGMA journal_mode=WAL")
         try db.transaction(.exclusive) {
             try db.execute(sql)
             try db.run(

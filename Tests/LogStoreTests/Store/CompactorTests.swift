@@ -27,9 +27,11 @@ final class CompactorTests: XCTestCase {
         try store.apply(.events, #"{"data": [{"x": [1], "y": [2], "name": "a", "type": "scatter"}], "win": "after", "eid": "main", "layout": {}}"#)
         let before = try exports(store)
         let atMid = try exports(store, asOf: mid)
+        let pagesBefore = try pageCount(store.path)
         let report = try store.compact(before: mid)
         XCTAssertGreaterThan(report.rowsDeleted, 2000)
         XCTAssertGreaterThan(report.bytesReclaimed, 0, "\(report)")
+        XCTAssertLessThan(try pageCount(store.path), pagesBefore, "the database itself must shrink, not only its WAL")
         XCTAssertEqual(try exports(store), before)
         XCTAssertEqual(try exports(store, asOf: mid), atMid)
         XCTAssertThrowsError(try store.exportEnv("main", asOf: mid - 1)) {
@@ -38,6 +40,50 @@ final class CompactorTests: XCTestCase {
         // the store goes on working
         try store.apply(.update, #"{"data": [{"x": [3], "y": [4]}], "win": "after", "eid": "main", "append": true}"#)
         XCTAssertEqual(try store.exportWindow(env: "main", window: "after")["content"]?["data"]?.arrayValue?[0]["x"], [1, 3])
+    }
+
+    /// Pages of the database as its readers see it (the WAL's pages included).
+    func pageCount(_ path: String) throws -> Int64 {
+        let db = try Connection(path: path, mode: .readOnly)
+        defer { try? db.close() }
+        return try db.int("PRAGMA page_count", []) ?? 0
+    }
+
+    /// Stores created before `Schema.create` set auto_vacuum ahead of WAL mode kept every freed
+    /// page: their first compaction rewrites them in incremental mode.
+    func testTheFirstCompactionOfAStoreWithoutAutoVacuumGivesItsPagesBack() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("old.db").path
+        do {
+            let db = try Connection(path: path, mode: .readWriteCreate)
+            try db.execute("PRAGMA journal_mode=WAL")  // first, as stores were made: auto_vacuum then has no effect
+            try Schema.create(on: db, time: 0)
+            XCTAssertEqual(try db.int("PRAGMA auto_vacuum", []), 0)
+            try db.close()
+        }
+        let store = try LogStore(path: path)
+        try store.apply(.events, #"{"data": [{"x": [], "y": [], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}}"#)
+        let lines = (0..<2000).map { #"{"data": [{"x": [\#($0)], "y": [\#($0)]}], "win": "w", "eid": "main", "append": true}"# }
+        _ = try store.apply(try lines.map { LogStore.Message(.update, try json($0)) })
+        try store.apply(.close, #"{"win": "w", "eid": "main"}"#)
+        try store.apply(.events, #"{"data": [{"x": [1], "y": [2], "name": "a", "type": "scatter"}], "win": "kept", "eid": "main", "layout": {}}"#)
+        let before = try exports(store)
+        let pagesBefore = try pageCount(path)
+        _ = try store.compact()
+        XCTAssertLessThan(try pageCount(path), pagesBefore)
+        XCTAssertEqual(try exports(store), before)
+        let db = try Connection(path: path, mode: .readOnly)
+        defer { try? db.close() }
+        XCTAssertEqual(try db.int("PRAGMA auto_vacuum", []), 2)
+        XCTAssertEqual(try db.userVersion, Int32(Schema.version))
+        XCTAssertEqual(try store.check(), [])
+    }
+
+    /// The report counts only the rows the compaction deleted (a CREATE does not reset
+    /// sqlite3_changes(), which still held the last epoch's INSERT).
+    func testACompactionThatDropsNothingReportsNoRows() throws {
+        let store = try temporaryStore(self)
+        try store.apply(.events, #"{"data": [{"x": [1], "y": [2], "type": "scatter"}], "win": "w", "eid": "main", "layout": {}}"#)
+        XCTAssertEqual(try store.compact(before: 0).rowsDeleted, 0)
     }
 
     func testForkAsOfCopiesTheEnvAsItWas() throws {

@@ -24,6 +24,7 @@ final class SchemaTests: XCTestCase {
         XCTAssertEqual(try schema(fromStore), try schema(reference))
         XCTAssertEqual(try fromStore.userVersion, Int32(Schema.version))
         XCTAssertEqual(try fromStore.one("PRAGMA journal_mode", []) { $0.text(0) }, "wal")
+        XCTAssertEqual(try fromStore.int("PRAGMA auto_vacuum", []), 2, "incremental: compact gives pages back")
     }
 
     func testAFileThatIsNotAStoreIsRefusedAndLeftUntouched() throws {
