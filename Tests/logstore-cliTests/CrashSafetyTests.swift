@@ -57,14 +57,17 @@ final class CrashSafetyTests: XCTestCase {
     func testKillingTheImporterAtRandomMomentsLosesNothingAndDuplicatesNothing() throws {
         let dir = try temporaryDirectory(self)
         let log = dir.appendingPathComponent("train.jsonl")
-        let windows = 3, appends = 60_000
+        // Long enough that 24 kills come before the end: an uninterrupted import of 60,000
+        // appends took 3.1 s (debug build) once epochs wrote 3 pages, and a run of kills 20…400 ms
+        // apart then finished after 18 of them.
+        let windows = 3, appends = 120_000
         try makeLog(log, windows: windows, appends: appends)
         let db = dir.appendingPathComponent("crash.db").path
         var rng = SystemRandomNumberGenerator()
         var kills = 0, lastCount = 0
         for round in 0..<40 where kills < 24 {
             let p = try start(["--db", db, "import", log.path])
-            usleep(UInt32.random(in: 20_000...400_000, using: &rng))
+            usleep(UInt32.random(in: 20_000...250_000, using: &rng))
             if p.isRunning {
                 kill(p.processIdentifier, SIGKILL)
                 kills += 1
