@@ -15,13 +15,18 @@ struct PanePersister {
         // Series met so far: a handful per pane, so a list (a Set hashed each id and
         // allocated its storage for every message).
         var seen: [Int64] = []
+        // Pending operations are written after the walk: until then the stored series are as
+        // the rules saw them, so a copy made below resolves the same as the original.
+        var writes: [(id: Int64, ops: [SeriesSlot.Operation])] = []
         try SeriesPositions.forEach(in: &head) { value, kind in
             switch value {
             case .series(var slot) where !seen.contains(slot.id):
                 seen.append(slot.id)
-                try series.write(slot.pending, to: slot.id, window: window, epoch: epoch)
-                slot.pending = []
-                value = .series(slot)
+                if !slot.pending.isEmpty {
+                    writes.append((slot.id, slot.pending))
+                    slot.pending = []
+                    value = .series(slot)
+                }
             case .series(let slot):
                 // The same series reached two positions: give this one its own copy.
                 value = try newSeries(try slot.resolve(series), kind)
@@ -33,6 +38,7 @@ struct PanePersister {
                 break
             }
         }
+        for w in writes { try series.write(w.ops, to: w.id, window: window, epoch: epoch) }
         // contentID is derived on read from the window's last change (see Materializer), so a
         // new random id does not make a new head version.
         if case .object(var o) = head, o.contains("contentID") {
