@@ -18,7 +18,8 @@ struct Materializer {
         guard var head = try catalog.head(row.windowID) else {
             throw StoreInvariantError("window \(row.wid) has no head")
         }
-        let series = try SeriesStore(db, asOf: asOf, readingWindow: row.windowID)
+        let series = try SeriesStore(db, asOf: asOf, readingWindow: row.windowID,
+                                     series: ChangeReader.seriesPaths(head, []).map(\.1.id))
         try transform?(&head, series)
         var json = try head.json(resolving: series)
         if case .object(var o) = json, o.contains("contentID") {

@@ -87,6 +87,11 @@ final class Statement {
     /// The number of parameters (`?`, `?NNN`, `:name`, ...) in the statement.
     var parameterCount: Int32 { sqlite3_bind_parameter_count(handle) }
 
+    /// Virtual-machine operations the statement has run since it was prepared
+    /// (`SQLITE_STMTSTATUS_VM_STEP`): grows with the index entries and rows a query walks, so
+    /// a test can tell a seek from a scan without timing anything.
+    var virtualMachineSteps: Int32 { sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_VM_STEP, 0) }
+
     /// The index of the named parameter (`":id"`, including its prefix), or nil.
     func parameterIndex(_ name: String) -> Int32? {
         let index = sqlite3_bind_parameter_index(handle, name)

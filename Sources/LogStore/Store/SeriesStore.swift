@@ -26,20 +26,31 @@ final class SeriesStore: SeriesSource {
         self.window = nil
     }
 
-    /// A store for reading the series of window `window` (as of `asOf`), whose segments it
+    /// A store for reading `series` of window `window` (as of `asOf`), whose segments it
     /// reads at once.
-    init(_ db: Connection, asOf: Int64, readingWindow window: Int64) throws {
+    init(_ db: Connection, asOf: Int64, readingWindow window: Int64, series: [Int64]) throws {
         self.db = db
         self.asOf = asOf
         self.tails = nil
-        self.window = try WindowSegments(db, window: window, asOf: asOf)
+        self.window = try WindowSegments(db, window: window, asOf: asOf, series: series)
     }
 
     /// The window of series `?1`, as an SQL expression.
     private static let windowOfSeries = "(SELECT window_id FROM series WHERE series_id = ?1)"
+    /// The epoch that created series `?1`: none of its segments is older, so a walk of the
+    /// window's index for them starts there, past the segments of the series (live or
+    /// replaced) the window had before.
+    private static let birthOfSeries = "(SELECT epoch FROM series WHERE series_id = ?1)"
     /// Segments of series `?1` with epoch <= `?2`, in its window's index.
-    private static let segmentsOfSeries = "segment WHERE window_id = \(windowOfSeries) AND series_id = ?1 AND epoch <= ?2"
-    private static let countSQL = "SELECT total FROM \(segmentsOfSeries) ORDER BY epoch DESC, seq DESC LIMIT 1"
+    private static let segmentsOfSeries =
+        "segment WHERE window_id = \(windowOfSeries) AND epoch BETWEEN \(birthOfSeries) AND ?2 AND series_id = ?1"
+    /// The last segment of series `?1` of window `?2`, as the writer finds where it ends.
+    static let tailSQL = """
+        SELECT seq, total FROM segment WHERE window_id = ?2 AND epoch >= \(birthOfSeries) AND series_id = ?1
+        ORDER BY epoch DESC, seq DESC LIMIT 1
+        """
+    static let countSQL = "SELECT total FROM \(segmentsOfSeries) ORDER BY epoch DESC, seq DESC LIMIT 1"
+    static let elementsSQL = "SELECT op, data FROM \(segmentsOfSeries) ORDER BY epoch, seq"
 
     func count(of id: Int64) throws -> Int {
         if let n = window?.count(of: id) { return n }
@@ -70,7 +81,7 @@ final class SeriesStore: SeriesSource {
         if let n = try db.int(Self.countSQL, [.integer(id), .integer(asOf)]) {
             items.reserveCapacity(Int(n))
         }
-        try db.forEach("SELECT op, data FROM \(Self.segmentsOfSeries) ORDER BY epoch, seq",
+        try db.forEach(Self.elementsSQL,
                        [.integer(id), .integer(asOf)]) { st in
             if st.int64(0) == 1 {
                 var p: [JSONValue] = []
@@ -124,13 +135,11 @@ final class SeriesStore: SeriesSource {
 
     /// Appends one segment per operation to series `id` of `window`. Cost: O(size of the
     /// operations) plus, unless `tails` knows where the series ends, a backward walk of the
-    /// window's index to the series' last segment (usually among the window's last few).
+    /// window's index to the series' last segment (usually among the window's last few; for a
+    /// new series, to its creation epoch).
     func write(_ ops: [SeriesSlot.Operation], to id: Int64, window: Int64, epoch: Int64) throws {
         guard ops.contains(where: { !$0.values.isEmpty }) else { return }
-        var tail = try tails?[id] ?? db.one(
-            "SELECT seq, total FROM segment WHERE window_id = ?2 AND series_id = ?1 ORDER BY epoch DESC, seq DESC LIMIT 1",
-            [.integer(id), .integer(window)]
-        ) { SeriesTails.Tail(nextSeq: $0.int64(0) + 1, total: $0.int64(1)) } ?? SeriesTails.Tail(nextSeq: 0, total: 0)
+        var tail = try tails?[id] ?? db.one(Self.tailSQL, [.integer(id), .integer(window)]) { SeriesTails.Tail(nextSeq: $0.int64(0) + 1, total: $0.int64(1)) } ?? SeriesTails.Tail(nextSeq: 0, total: 0)
         do {
             for op in ops where !op.values.isEmpty {
                 tail.total += Int64(op.values.count)

@@ -1,12 +1,14 @@
-/// Every segment of one window as of an epoch, read in ONE pass of the window's index and
-/// grouped by series: what a read of the whole window (materialization, downsampling, check)
-/// needs. Reading the window's series one by one walks the window's index once per series,
-/// skipping the others' entries: a window of T series and N segments costs T × N entries
-/// that way, N this way.
+/// The segments of some series of one window as of an epoch (those a head references), read
+/// in ONE pass of the window's index and grouped by series: what a read of the whole window
+/// (materialization, downsampling, check) needs. Reading the series one by one walks the
+/// window's index once per series, skipping the others' entries: a window of T series and N
+/// segments costs T × N entries that way, N this way. The pass starts at the oldest of the
+/// series' creation epochs, so the segments of series the window dropped before them (a trace
+/// replaced every step) are not walked at all.
 ///
-/// Invariant: `series[id]` holds exactly the segments of series `id` with epoch <= asOf, in
-/// (epoch, seq) order, which is seq order; `series` has an entry for every series of the window
-/// created at or before asOf (empty when it has no segment yet), and none for any other.
+/// Invariant: `series[id]`, for each requested series of the window created at or before asOf,
+/// holds exactly its segments with epoch <= asOf in (epoch, seq) order, which is seq order;
+/// there is no entry for any other series.
 final class WindowSegments {
     struct Segment {
         /// op 1: prepended at the front (heatmap prependRow); op 0: appended.
@@ -19,26 +21,35 @@ final class WindowSegments {
 
     private(set) var series: [Int64: [Segment]] = [:]
 
-    init(_ db: Connection, window: Int64, asOf: Int64) throws {
-        try db.forEach("SELECT series_id FROM series WHERE window_id = ? AND epoch <= ?", [.integer(window), .integer(asOf)]) {
-            series[$0.int64(0)] = []
+    static let segmentsSQL =
+        "SELECT series_id, op, count, total, data FROM segment WHERE window_id = ? AND epoch BETWEEN ? AND ? ORDER BY epoch, seq"
+
+    init(_ db: Connection, window: Int64, asOf: Int64, series wanted: [Int64]) throws {
+        let wanted = Set(wanted)
+        var from = Int64.max
+        try db.forEach("SELECT series_id, epoch FROM series WHERE window_id = ? AND epoch <= ?", [.integer(window), .integer(asOf)]) {
+            let (id, born) = ($0.int64(0), $0.int64(1))
+            if wanted.contains(id) {
+                series[id] = []
+                from = min(from, born)
+            }
         }
-        try db.forEach(
-            "SELECT series_id, op, count, total, data FROM segment WHERE window_id = ? AND epoch <= ? ORDER BY epoch, seq",
-            [.integer(window), .integer(asOf)]
+        guard !series.isEmpty else { return }
+        try db.forEach(Self.segmentsSQL, [.integer(window), .integer(from), .integer(asOf)]
         ) { st in
-            series[st.int64(0), default: []].append(
-                Segment(prepend: st.int64(1) == 1, count: st.int64(2), total: st.int64(3), data: st.blob(4)))
+            let id = st.int64(0)
+            guard series[id] != nil else { return }
+            series[id]!.append(Segment(prepend: st.int64(1) == 1, count: st.int64(2), total: st.int64(3), data: st.blob(4)))
         }
     }
 
-    /// The series' length, nil for a series of another window.
+    /// The series' length, nil for a series not read here.
     func count(of id: Int64) -> Int? {
         series[id].map { Int($0.last?.total ?? 0) }
     }
 
-    /// The series' first element (`.some(nil)` when it is empty), nil for a series of another
-    /// window.
+    /// The series' first element (`.some(nil)` when it is empty), nil for a series not read
+    /// here.
     func first(of id: Int64) throws -> JSONValue?? {
         guard let segments = series[id] else { return nil }
         let first = segments.last { $0.prepend && $0.count > 0 } ?? segments.first { !$0.prepend && $0.count > 0 }
@@ -47,7 +58,7 @@ final class WindowSegments {
     }
 
     /// The series' elements: prepends in descending seq, then appends in ascending seq; nil for
-    /// a series of another window.
+    /// a series not read here.
     func elements(of id: Int64) throws -> [JSONValue]? {
         guard let segments = series[id] else { return nil }
         var items: [JSONValue] = []
@@ -62,12 +73,12 @@ final class WindowSegments {
     }
 
     /// The segments of series `id` in element order when it has no prepends (`SeriesStore.scan`);
-    /// nil for a series of another window or one with prepends.
+    /// nil for a series not read here or one with prepends.
     func appendsOnly(_ id: Int64) -> [Segment]? {
         guard let segments = series[id], !segments.contains(where: \.prepend) else { return nil }
         return segments
     }
 
-    /// Whether `id` is a series of this window.
+    /// Whether series `id` was read here.
     func holds(_ id: Int64) -> Bool { series[id] != nil }
 }
