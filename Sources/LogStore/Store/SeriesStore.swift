@@ -103,12 +103,10 @@ final class SeriesStore: SeriesSource {
     /// segments, whose order differs from the segments' order.
     func scan(_ id: Int64, _ body: (inout ValueCodec.Reader) throws -> Void) throws -> Bool {
         if let window, window.holds(id) {
-            guard let segments = window.appendsOnly(id) else { return false }
-            for s in segments {
-                try s.data.withUnsafeBytes { blob in
-                    var r = ValueCodec.Reader(blob)
-                    while !r.atEnd { try body(&r) }
-                }
+            guard let values = window.appendsOnly(id) else { return false }
+            try values.withUnsafeBytes { bytes in
+                var r = ValueCodec.Reader(bytes)
+                while !r.atEnd { try body(&r) }
             }
             return true
         }
