@@ -6,6 +6,10 @@ let package = Package(
     products: [
         .library(name: "LogStore", targets: ["LogStore"]),
         .executable(name: "logstore", targets: ["logstore-cli"]),
+        // The C ABI (include/logstore.h). scripts/build-clib.sh builds it with the Swift runtime
+        // linked in statically and installs it as liblogstore.so (a product may not share the
+        // name of the `logstore` executable).
+        .library(name: "LogStoreC", type: .dynamic, targets: ["LogStoreC"]),
     ],
     targets: [
         // The only C in the project: SQLite's header, reached through pkg-config.
@@ -23,6 +27,11 @@ let package = Package(
         .executableTarget(
             name: "logstore-cli",
             dependencies: ["LogStore"]
+        ),
+        .target(
+            name: "LogStoreC",
+            dependencies: ["LogStore"],
+            exclude: ["include"]
         ),
         .executableTarget(
             name: "logstore-bench",

@@ -13,6 +13,26 @@ public struct EnvChanges: Sendable, Equatable {
     /// The env was deleted after `since` (and not re-created).
     public let envDeleted: Bool
     public let windows: [WindowChange]
+
+    /// The changes as one JSON document (what `logstore export --since` prints):
+    /// `{"env", "since", "up_to", "deleted", "windows": {WIN: {"append": [{"path": [...],
+    /// "values": [...]}]} | {"window": ...} | {"closed": true}}}`.
+    public var json: JSONValue {
+        var out = JSONObject()
+        for w in windows {
+            switch w.kind {
+            case .closed: out[w.window] = ["closed": true]
+            case .window(let json): out[w.window] = .object(JSONObject([("window", json)]))
+            case .appended(let appends):
+                let list: [JSONValue] = appends.map { .object(JSONObject([("path", .array($0.path)), ("values", .array($0.values))])) }
+                out[w.window] = .object(JSONObject([("append", .array(list))]))
+            }
+        }
+        return .object(JSONObject([
+            ("env", .string(env)), ("since", .int(since)), ("up_to", .int(upTo)), ("deleted", .bool(envDeleted)),
+            ("windows", .object(out)),
+        ]))
+    }
 }
 
 public struct WindowChange: Sendable, Equatable {
