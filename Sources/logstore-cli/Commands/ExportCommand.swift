@@ -49,7 +49,7 @@ enum ExportCommand: Command {
         }
         let value: JSONValue
         if let since {
-            value = changesJSON(try store.changes(env: env, since: since))
+            value = try store.changes(env: env, since: since).json
         } else if let window = arguments.value("--window") {
             value = try maxPoints.map { try store.exportWindow(env: env, window: window, asOf: asOf, maxPoints: $0) }
                 ?? store.exportWindow(env: env, window: window, asOf: asOf)
@@ -65,22 +65,4 @@ enum ExportCommand: Command {
         }
         return 0
     }
-}
-
-/// `export --since`: the changes as one JSON document.
-func changesJSON(_ c: EnvChanges) -> JSONValue {
-    var windows = JSONObject()
-    for w in c.windows {
-        switch w.kind {
-        case .closed: windows[w.window] = ["closed": true]
-        case .window(let json): windows[w.window] = .object(JSONObject([("window", json)]))
-        case .appended(let appends):
-            let list: [JSONValue] = appends.map { .object(JSONObject([("path", .array($0.path)), ("values", .array($0.values))])) }
-            windows[w.window] = .object(JSONObject([("append", .array(list))]))
-        }
-    }
-    return .object(JSONObject([
-        ("env", .string(c.env)), ("since", .int(c.since)), ("up_to", .int(c.upTo)), ("deleted", .bool(c.envDeleted)),
-        ("windows", .object(windows)),
-    ]))
 }
