@@ -47,26 +47,58 @@ extension LogStore {
             for case .object(let trace) in data {
                 for key in ["x", "y"] { if case .series(let slot)? = trace[key] { wanted.append(slot.id) } }
             }
-            let segments = try WindowSegments(db, window: row.windowID, asOf: bound, series: wanted)
+            let columns = try TraceColumnReader(db, window: row.windowID, asOf: bound, series: wanted)
             return try data.map { trace in
                 let o = trace.objectValue
-                return TraceColumns(name: o?["name"]?.plainJSON,
-                                    x: try TraceColumnReader.column(o?["x"], segments),
-                                    y: try TraceColumnReader.column(o?["y"], segments))
+                return TraceColumns(name: o?["name"]?.plainJSON, x: try columns.column(o?["x"]), y: try columns.column(o?["y"]))
             }
         }
     }
 }
 
-/// Decodes lists of values into `TraceColumns.Column`s.
-enum TraceColumnReader {
-    static func column(_ value: PaneValue?, _ segments: WindowSegments) throws -> TraceColumns.Column? {
+/// Reads series of one window as columns in one pass of the window's segments (the pass of
+/// `WindowSegments`), decoding each segment's values straight from SQLite's row into the
+/// column, without gathering the encoded bytes first.
+///
+/// Invariant: `columns[id]` holds series `id`'s appended values (append segments in seq
+/// order); `prepends[id]` its prepend segments' bytes in seq order, put in front by `column`.
+final class TraceColumnReader {
+    private var columns: [Int64: Builder] = [:]
+    private var prepends: [Int64: [[UInt8]]] = [:]
+
+    init(_ db: Connection, window: Int64, asOf: Int64, series wanted: [Int64]) throws {
+        let wanted = Set(wanted)
+        var from = Int64.max
+        try db.forEach("SELECT series_id, epoch FROM series WHERE window_id = ? AND epoch <= ?", [.integer(window), .integer(asOf)]) {
+            let (id, born) = ($0.int64(0), $0.int64(1))
+            guard wanted.contains(id) else { return }
+            let count = try db.int(SeriesStore.countSQL, [.integer(id), .integer(asOf)]) ?? 0
+            columns[id] = Builder(capacity: Int(count))
+            from = min(from, born)
+        }
+        guard !columns.isEmpty else { return }
+        try db.forEach(WindowSegments.segmentsSQL, [.integer(window), .integer(from), .integer(asOf)]) { st in
+            let id = st.int64(0)
+            guard columns[id] != nil else { return }
+            if st.int64(1) == 1 {
+                prepends[id, default: []].append(st.blob(3))
+            } else {
+                try st.withBlob(3) { try columns[id]!.decode($0) }
+            }
+        }
+    }
+
+    /// The column of a trace's `x` or `y`; nil when it is missing or not a list. Called once
+    /// per series.
+    func column(_ value: PaneValue?) throws -> TraceColumns.Column? {
         switch value {
         case .series(let slot)?:
-            guard let s = segments.series[slot.id] else { return TraceColumns.Column() }
-            var column = Builder(capacity: Int(s.total))
-            for p in s.prepended.reversed() { try p.withUnsafeBytes { try column.decode($0) } }
-            try s.appended.withUnsafeBytes { try column.decode($0) }
+            guard columns[slot.id] != nil else { return TraceColumns.Column() }
+            guard let before = prepends[slot.id] else { return columns[slot.id]!.finish() }
+            let appended = columns[slot.id]!
+            var column = Builder(capacity: appended.count)
+            for p in before.reversed() { try p.withUnsafeBytes { try column.decode($0) } }
+            column.append(contentsOf: appended)
             return column.finish()
         case .array(let items)?:
             var column = Builder(capacity: items.count)
@@ -85,41 +117,58 @@ enum TraceColumnReader {
         }
     }
 
-    /// Values and kinds being filled; kinds are materialized at the first non-float.
+    /// Values and kinds being filled. `values` and `kinds` (once made, at the first
+    /// non-float) are allocated ahead, zero-filled, to a capacity; `count` of them are
+    /// filled. Decoding writes through pointers: an append per value (its capacity check and
+    /// uniqueness check) cost more than the decoding itself.
     struct Builder {
-        var values: [Double] = []
-        var kinds: [UInt8]? = nil
+        private(set) var values: [Double]
+        private(set) var kinds: [UInt8]? = nil
+        private(set) var count = 0
 
-        init(capacity: Int) { values.reserveCapacity(capacity) }
+        init(capacity: Int) { values = [Double](repeating: 0, count: capacity) }
 
-        mutating func append(_ v: Double, _ kind: TraceColumns.Kind) {
-            if kind != .float && kinds == nil {
-                kinds = [UInt8](repeating: TraceColumns.Kind.float.rawValue, count: values.count)
-                kinds!.reserveCapacity(values.capacity)
-            }
-            values.append(v)
-            kinds?.append(kind.rawValue)
+        private mutating func reserve(_ n: Int) {
+            guard n > values.count else { return }
+            let grown = max(n, 2 * values.count)
+            values.append(contentsOf: repeatElement(0, count: grown - values.count))
+            if kinds != nil { kinds!.append(contentsOf: repeatElement(0, count: grown - kinds!.count)) }
         }
 
-        /// Appends the values encoded back to back in `bytes` (a segment's `data`). Floats, the
-        /// common case, are read in a tight loop; everything else goes through `ValueCodec.Reader`.
+        private mutating func makeKinds() {
+            if kinds == nil { kinds = [UInt8](repeating: TraceColumns.Kind.float.rawValue, count: values.count) }
+        }
+
+        mutating func append(_ v: Double, _ kind: TraceColumns.Kind) {
+            reserve(count + 1)
+            if kind != .float { makeKinds() }
+            values[count] = v
+            kinds?[count] = kind.rawValue
+            count += 1
+        }
+
+        mutating func append(contentsOf other: Builder) {
+            for i in 0..<other.count {
+                append(other.values[i], TraceColumns.Kind(rawValue: other.kinds?[i] ?? 0) ?? .other)
+            }
+        }
+
+        /// Appends the values encoded back to back in `bytes` (a segment's `data`). Floats and
+        /// ints, what x and y hold, are decoded inline; the rest through `ValueCodec.Reader`.
         mutating func decode(_ bytes: UnsafeRawBufferPointer) throws {
-            let float = ValueCodec.Tag.double.rawValue
-            var offset = 0
+            guard let base = bytes.baseAddress else { return }
             let end = bytes.count
+            var offset = 0
             while offset < end {
-                if bytes[offset] == float, kinds == nil {
-                    guard offset + 9 <= end else { throw ValueCodec.DecodeError(offset: offset) }
-                    let bits = bytes.loadUnaligned(fromByteOffset: offset + 1, as: UInt64.self)
-                    values.append(Double(bitPattern: UInt64(littleEndian: bits)))
-                    offset += 9
+                reserve(count + 1)
+                let tag = base.load(fromByteOffset: offset, as: UInt8.self)
+                if tag == ValueCodec.Tag.double.rawValue || tag == ValueCodec.Tag.int.rawValue {
+                    if tag == ValueCodec.Tag.int.rawValue { makeKinds() }
+                    offset = try decodeNumbers(base, from: offset, to: end)
                     continue
                 }
                 var r = ValueCodec.Reader(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
-                switch ValueCodec.Tag(rawValue: bytes[offset]) {
-                case .double, .int:
-                    let isInt = bytes[offset] == ValueCodec.Tag.int.rawValue
-                    append(try r.number().value!, isInt ? .int : .float)
+                switch ValueCodec.Tag(rawValue: tag) {
                 case .bigInt:
                     guard case .bigInt(let digits) = try r.json() else { throw ValueCodec.DecodeError(offset: offset) }
                     append(Double(digits) ?? .nan, .int)
@@ -134,6 +183,60 @@ enum TraceColumnReader {
             }
         }
 
-        func finish() -> TraceColumns.Column { TraceColumns.Column(values: values, kinds: kinds) }
+        /// Decodes the run of floats and ints starting at `offset` into the reserved room;
+        /// returns the offset of the first value that is neither (or `end`). An int needs
+        /// `kinds` to exist already.
+        private mutating func decodeNumbers(_ base: UnsafeRawPointer, from start: Int, to end: Int) throws -> Int {
+            var offset = start
+            var n = count
+            var out: [Double] = [], kindsOut: [UInt8]? = nil
+            swap(&out, &values)
+            swap(&kindsOut, &kinds)
+            defer {
+                swap(&out, &values)
+                swap(&kindsOut, &kinds)
+                count = n
+            }
+            func run(_ dst: UnsafeMutableBufferPointer<Double>, _ kindBase: UnsafeMutablePointer<UInt8>?) throws {
+                while offset < end, n < dst.count {
+                    let tag = base.load(fromByteOffset: offset, as: UInt8.self)
+                    if tag == ValueCodec.Tag.double.rawValue {
+                        guard offset + 9 <= end else { throw ValueCodec.DecodeError(offset: offset) }
+                        let bits = base.loadUnaligned(fromByteOffset: offset + 1, as: UInt64.self)
+                        dst[n] = Double(bitPattern: UInt64(littleEndian: bits))
+                        kindBase?[n] = TraceColumns.Kind.float.rawValue
+                        offset += 9
+                    } else if tag == ValueCodec.Tag.int.rawValue, let kindBase {
+                        var z: UInt64 = 0, shift: UInt64 = 0, byte: UInt8 = 0x80
+                        offset += 1
+                        while byte & 0x80 != 0 {
+                            guard offset < end, shift < 64 else { throw ValueCodec.DecodeError(offset: offset) }
+                            byte = base.load(fromByteOffset: offset, as: UInt8.self)
+                            z |= UInt64(byte & 0x7f) << shift
+                            shift += 7
+                            offset += 1
+                        }
+                        dst[n] = Double(Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1))))
+                        kindBase[n] = TraceColumns.Kind.int.rawValue
+                    } else {
+                        break
+                    }
+                    n += 1
+                }
+            }
+            if kindsOut == nil {
+                try out.withUnsafeMutableBufferPointer { try run($0, nil) }
+            } else {
+                try out.withUnsafeMutableBufferPointer { d in try kindsOut!.withUnsafeMutableBufferPointer { try run(d, $0.baseAddress) } }
+            }
+            return offset
+        }
+
+        /// Drops the unfilled room (in place: no copy of the values).
+        mutating func finish() -> TraceColumns.Column {
+            values.removeSubrange(count...)
+            kinds?.removeSubrange(count...)
+            return TraceColumns.Column(values: values, kinds: kinds)
+        }
     }
 }

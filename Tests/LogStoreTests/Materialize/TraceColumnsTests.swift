@@ -1,0 +1,121 @@
+import Foundation
+import XCTest
+
+@testable import LogStore
+
+/// `LogStore.traces`: every trace's x and y as doubles with kinds, equal value for value to the
+/// lists of the window JSON `exportWindow` gives as of the same epoch.
+final class TraceColumnsTests: XCTestCase {
+    /// The column `traces` must give for a JSON list.
+    func expectedColumn(_ list: JSONValue?) -> (values: [Double], kinds: [TraceColumns.Kind])? {
+        guard case .array(let items)? = list else { return nil }
+        var values: [Double] = [], kinds: [TraceColumns.Kind] = []
+        for item in items {
+            switch item {
+            case .double(let d): (values, kinds) = (values + [d], kinds + [.float])
+            case .int(let i): (values, kinds) = (values + [Double(i)], kinds + [.int])
+            case .bigInt(let s): (values, kinds) = (values + [Double(s)!], kinds + [.int])
+            case .null: (values, kinds) = (values + [.nan], kinds + [.null])
+            default: (values, kinds) = (values + [.nan], kinds + [.other])
+            }
+        }
+        return (values, kinds)
+    }
+
+    func assertColumn(_ got: TraceColumns.Column?, equals list: JSONValue?, _ what: String) {
+        guard let expected = expectedColumn(list) else { return XCTAssertNil(got, what) }
+        guard let got else { return XCTFail("\(what): no column") }
+        XCTAssertEqual(got.values.count, expected.values.count, what)
+        let kinds = got.kinds?.map { TraceColumns.Kind(rawValue: $0)! } ?? Array(repeating: .float, count: got.values.count)
+        XCTAssertEqual(kinds, expected.kinds, what)
+        if got.kinds == nil { XCTAssert(expected.kinds.allSatisfy { $0 == .float }, what) }
+        for (i, (g, e)) in zip(got.values, expected.values).enumerated() where kinds[i] == .float || kinds[i] == .int {
+            XCTAssertEqual(g.bitPattern, e.bitPattern, "\(what)[\(i)]")
+        }
+    }
+
+    /// Checks every window of the store against its JSON; returns how many traces it checked.
+    @discardableResult
+    func assertTracesMatchJSON(_ store: LogStore, asOf: Int64? = nil, _ label: String) throws -> Int {
+        var checked = 0
+        for env in try store.envNames(asOf: asOf) {
+            guard case .object(let windows)? = try store.exportEnv(env, asOf: asOf)["jsons"] else { continue }
+            for (wid, window) in windows.pairs {
+                let traces = try store.traces(env: env, window: wid, asOf: asOf)
+                guard case .array(let data)? = window["content"]?["data"] else {
+                    XCTAssertEqual(traces, [], "\(label) \(env)/\(wid)")
+                    continue
+                }
+                XCTAssertEqual(traces.count, data.count, "\(label) \(env)/\(wid)")
+                for (t, spec) in zip(traces, data) {
+                    XCTAssertEqual(t.name, spec["name"], "\(label) \(env)/\(wid)")
+                    assertColumn(t.x, equals: spec["x"], "\(label) \(env)/\(wid) x")
+                    assertColumn(t.y, equals: spec["y"], "\(label) \(env)/\(wid) y")
+                    checked += 1
+                }
+            }
+        }
+        return checked
+    }
+
+    func testEveryValueKeepsItsKindAndBits() throws {
+        let store = try temporaryStore(self)
+        try store.apply(.events, """
+            {"eid": "main", "win": "w", "data": [{"x": [0, 1, 2, 3, 4, 5, 6, 7, 8],
+             "y": [1.5, NaN, Infinity, -Infinity, null, -0.0, 7, 123456789012345678901234567890, "a"],
+             "name": "loss", "type": "scatter"}], "layout": {}, "opts": {}}
+            """)
+        let traces = try store.traces(env: "main", window: "w")
+        XCTAssertEqual(traces.count, 1)
+        let y = try XCTUnwrap(traces[0].y)
+        XCTAssertEqual(traces[0].name, .string("loss"))
+        XCTAssertEqual(y.kinds, [0, 0, 0, 0, 2, 0, 1, 1, 3])
+        XCTAssertEqual(y.values[0], 1.5)
+        XCTAssert(y.values[1].isNaN && y.values[4].isNaN && y.values[8].isNaN)
+        XCTAssertEqual(y.values[2], .infinity)
+        XCTAssertEqual(y.values[3], -.infinity)
+        XCTAssertEqual(y.values[5].bitPattern, (-0.0 as Double).bitPattern)
+        XCTAssertEqual(y.values[7], 1.2345678901234568e29)
+        XCTAssertEqual(traces[0].x?.kinds, Array(repeating: 1, count: 9))
+        XCTAssertEqual(traces[0].x?.values, (0..<9).map(Double.init))
+    }
+
+    func testAColumnOfFloatsHasNoKinds() throws {
+        let store = try temporaryStore(self)
+        try store.apply(.events, #"{"eid": "main", "win": "w", "data": [{"x": [0.5], "y": [1.5], "type": "scatter"}], "layout": {}, "opts": {}}"#)
+        for i in 1...50 {
+            try store.apply(.update, #"{"eid": "main", "win": "w", "append": true, "data": [{"x": [\#(i).5], "y": [\#(i).25, 2.0]}]}"#)
+        }
+        let t = try store.traces(env: "main", window: "w")[0]
+        XCTAssertNil(t.y?.kinds)
+        XCTAssertNil(t.name)
+        XCTAssertEqual(t.x?.values, [0.5] + (1...50).map { Double($0) + 0.5 })
+        XCTAssertEqual(t.y?.values.count, 101)
+        XCTAssertEqual(Array(t.y!.values.suffix(2)), [50.25, 2.0])
+        try assertTracesMatchJSON(store, asOf: 20, "as of 20")
+        XCTAssertEqual(try store.traces(env: "main", window: "w", asOf: 1)[0].y?.values, [1.5])
+    }
+
+    func testAMissingEnvOrWindow() throws {
+        let store = try temporaryStore(self)
+        XCTAssertThrowsError(try store.traces(env: "nope", window: "w")) { XCTAssertEqual($0 as? LogStoreError, .noSuchEnv("nope")) }
+        XCTAssertThrowsError(try store.traces(env: "main", window: "w")) {
+            XCTAssertEqual($0 as? LogStoreError, .noSuchWindow(env: "main", window: "w"))
+        }
+    }
+
+    /// Every window of every recorded scenario, after each epoch (heatmap prepends, replaced
+    /// traces, text and image windows, inline lists included).
+    func testEveryScenarioWindowAfterEveryEpoch() throws {
+        let scenarios = repositoryRoot.appendingPathComponent("Tests/Fixtures/scenarios")
+        var checked = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: scenarios.path).sorted() {
+            let log = scenarios.appendingPathComponent(name).appendingPathComponent("log.jsonl")
+            guard FileManager.default.fileExists(atPath: log.path) else { continue }
+            let store = try temporaryStore(self)
+            _ = try Importer(store: store).importFile(log.path)
+            for epoch in 0...store.lastEpoch { checked += try assertTracesMatchJSON(store, asOf: epoch, "\(name)@\(epoch)") }
+        }
+        XCTAssertGreaterThan(checked, 1000)
+    }
+}
