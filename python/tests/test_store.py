@@ -1,0 +1,87 @@
+"""The rest of Store's API: listings, the log, changes, fork, compact, check, pandas."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+import logstore
+from conftest import optional, run_cli, same_json
+
+
+def line(win: str, x: list, y: list, name: str = "a") -> dict:
+    return {"eid": "main", "win": win, "data": [{"x": x, "y": y, "name": name, "type": "scatter", "mode": "lines"}],
+            "layout": {"title": win}, "opts": {"title": win}}
+
+
+def append(win: str, x: list, y: list) -> dict:
+    return {"eid": "main", "win": win, "append": True, "data": [{"x": x, "y": y}]}
+
+
+def test_listings_and_the_log_match_the_cli(tmp_path: Path, cli: Path) -> None:
+    db = tmp_path / "s.db"
+    with logstore.Store(db, durability="full") as s:
+        assert s.envs() == ["main"] and s.last_epoch == 0
+        s.apply("events", line("loss", [0, 1], [2.0, 1.0]))
+        s.apply("events", {**line("acc", [0], [0.5]), "eid": "run2"})
+        s.apply("update", append("loss", [2], [0.5]))
+        assert s.last_epoch == 3
+        assert s.envs() == ["main", "run2"]
+        assert s.windows("main") == ["loss"]
+        cli_envs = [json.loads(l) for l in run_cli(cli, db, "ls", "--json").splitlines()]
+        assert s.env_summaries() == cli_envs
+        cli_windows = [json.loads(l) for l in run_cli(cli, db, "ls", "--env", "main", "--json").splitlines()]
+        assert s.window_summaries("main") == cli_windows
+        log = s.log()
+        cli_log = [json.loads(l) for l in run_cli(cli, db, "log", "--json").splitlines()]
+        assert [r["epoch"] for r in log] == [r["epoch"] for r in cli_log] == [3, 2, 1, 0]
+        for mine, theirs in zip(log, cli_log):
+            for key in ("source", "endpoint", "env", "window", "status", "detail"):
+                assert mine[key] == theirs[key]
+            assert isinstance(mine["time"], datetime) and mine["time"].tzinfo == timezone.utc
+        assert [r["epoch"] for r in s.log(since=1)] == [3, 2]
+        assert [r["epoch"] for r in s.log(env="run2")] == [2]
+        assert [r["epoch"] for r in s.log(limit=1)] == [3]
+        assert s.envs(as_of=1) == ["main"]
+
+
+def test_changes_fork_compact_check(tmp_path: Path, cli: Path) -> None:
+    db = tmp_path / "s.db"
+    with logstore.Store(db) as s:
+        s.apply("events", line("loss", [0], [1.0]))
+        s.apply("update", append("loss", [1], [math.nan]))
+        changes = s.changes("main", since=1)
+        same_json(changes, json.loads(run_cli(cli, db, "export", "--env", "main", "--since", "1")))
+        assert changes["windows"]["loss"]["append"][1]["path"] == ["content", "data", 0, "y"]
+        epoch = s.fork("main", "before", as_of=1)
+        assert epoch == 3
+        assert s.traces("before", "loss")[0].y.tolist() == [1.0]
+        report = s.compact()
+        assert report["before"] == 3 and set(report) == {"before", "rows_deleted", "segments_merged", "bytes_before", "bytes_after"}
+        try:
+            s.window("main", "loss", as_of=1)
+        except logstore.CompactedError as e:
+            assert "compacted" in str(e)
+        else:
+            raise AssertionError("a read before the compaction point must fail")
+        assert s.check() == []
+        assert run_cli(cli, db, "check") == b"ok\n"
+
+
+def test_to_pandas(tmp_path: Path) -> None:
+    pd = optional("pandas")
+    with logstore.Store(tmp_path / "s.db") as s:
+        s.apply("events", {"eid": "main", "win": "w", "data": [
+            {"x": [0, 1, 2], "y": [1.0, None, math.nan], "name": "train", "type": "scatter"},
+            {"x": [0, 1], "y": [5, 6], "name": "val", "type": "scatter"}], "layout": {}, "opts": {}})
+        df = s.to_pandas("main", "w")
+    assert isinstance(df, pd.DataFrame)
+    assert list(df.columns) == ["trace", "name", "index", "x", "y", "x_null", "y_null"]
+    assert df["name"].tolist() == ["train"] * 3 + ["val"] * 2
+    assert df["trace"].tolist() == [0, 0, 0, 1, 1] and df["index"].tolist() == [0, 1, 2, 0, 1]
+    assert df["y_null"].tolist() == [False, True, False, False, False]
+    assert np.isnan(df["y"][1]) and np.isnan(df["y"][2]) and df["y"][4] == 6.0
