@@ -17,12 +17,23 @@ public struct TraceColumns: Sendable, Equatable {
     }
 
     public struct Column: Sendable, Equatable {
-        public var values: [Double]
+        public let values: ColumnBuffer<Double>
         /// One `Kind.rawValue` per value; nil when every value is a float.
-        public var kinds: [UInt8]?
-        public init(values: [Double] = [], kinds: [UInt8]? = nil) {
+        public let kinds: ColumnBuffer<UInt8>?
+
+        init(values: ColumnBuffer<Double>, kinds: ColumnBuffer<UInt8>?) {
             self.values = values
             self.kinds = kinds
+        }
+
+        /// Equal values bit for bit, and equal kinds.
+        public static func == (a: Column, b: Column) -> Bool {
+            guard a.values.sameBits(as: b.values) else { return false }
+            switch (a.kinds, b.kinds) {
+            case (nil, nil): return true
+            case let (x?, y?): return x.sameBits(as: y)
+            default: return false
+            }
         }
     }
 
@@ -93,9 +104,8 @@ final class TraceColumnReader {
     func column(_ value: PaneValue?) throws -> TraceColumns.Column? {
         switch value {
         case .series(let slot)?:
-            guard columns[slot.id] != nil else { return TraceColumns.Column() }
-            guard let before = prepends[slot.id] else { return columns[slot.id]!.finish() }
-            let appended = columns[slot.id]!
+            guard let appended = columns[slot.id] else { return Builder(capacity: 0).finish() }
+            guard let before = prepends[slot.id] else { return appended.finish() }
             var column = Builder(capacity: appended.count)
             for p in before.reversed() { try p.withUnsafeBytes { try column.decode($0) } }
             column.append(contentsOf: appended)
@@ -117,34 +127,25 @@ final class TraceColumnReader {
         }
     }
 
-    /// Values and kinds being filled. `values` and `kinds` (once made, at the first
-    /// non-float) are allocated ahead, zero-filled, to a capacity; `count` of them are
-    /// filled. Decoding writes through pointers: an append per value (its capacity check and
-    /// uniqueness check) cost more than the decoding itself.
+    /// Values and kinds being filled; `kinds` is made at the first non-float.
     struct Builder {
-        private(set) var values: [Double]
-        private(set) var kinds: [UInt8]? = nil
-        private(set) var count = 0
+        let values: ColumnBuffer<Double>
+        private(set) var kinds: ColumnBuffer<UInt8>? = nil
+        var count: Int { values.count }
 
-        init(capacity: Int) { values = [Double](repeating: 0, count: capacity) }
-
-        private mutating func reserve(_ n: Int) {
-            guard n > values.count else { return }
-            let grown = max(n, 2 * values.count)
-            values.append(contentsOf: repeatElement(0, count: grown - values.count))
-            if kinds != nil { kinds!.append(contentsOf: repeatElement(0, count: grown - kinds!.count)) }
-        }
+        init(capacity: Int) { values = ColumnBuffer(capacity: capacity) }
 
         private mutating func makeKinds() {
-            if kinds == nil { kinds = [UInt8](repeating: TraceColumns.Kind.float.rawValue, count: values.count) }
+            guard kinds == nil else { return }
+            let k = ColumnBuffer<UInt8>(capacity: values.capacity)
+            k.append(repeating: TraceColumns.Kind.float.rawValue, count: values.count)
+            kinds = k
         }
 
         mutating func append(_ v: Double, _ kind: TraceColumns.Kind) {
-            reserve(count + 1)
             if kind != .float { makeKinds() }
-            values[count] = v
-            kinds?[count] = kind.rawValue
-            count += 1
+            values.append(v)
+            kinds?.append(kind.rawValue)
         }
 
         mutating func append(contentsOf other: Builder) {
@@ -160,10 +161,11 @@ final class TraceColumnReader {
             let end = bytes.count
             var offset = 0
             while offset < end {
-                reserve(count + 1)
                 let tag = base.load(fromByteOffset: offset, as: UInt8.self)
                 if tag == ValueCodec.Tag.double.rawValue || tag == ValueCodec.Tag.int.rawValue {
                     if tag == ValueCodec.Tag.int.rawValue { makeKinds() }
+                    values.reserve(count + 1)
+                    kinds?.reserve(values.capacity)
                     offset = try decodeNumbers(base, from: offset, to: end)
                     continue
                 }
@@ -183,60 +185,59 @@ final class TraceColumnReader {
             }
         }
 
-        /// Decodes the run of floats and ints starting at `offset` into the reserved room;
-        /// returns the offset of the first value that is neither (or `end`). An int needs
-        /// `kinds` to exist already.
-        private mutating func decodeNumbers(_ base: UnsafeRawPointer, from start: Int, to end: Int) throws -> Int {
+        /// Decodes the run of floats and ints starting at `offset` into the reserved room, up
+        /// to the capacity; returns the offset of the first value not decoded (or `end`). An
+        /// int needs `kinds` to exist already.
+        private func decodeNumbers(_ base: UnsafeRawPointer, from start: Int, to end: Int) throws -> Int {
             var offset = start
-            var n = count
-            var out: [Double] = [], kindsOut: [UInt8]? = nil
-            swap(&out, &values)
-            swap(&kindsOut, &kinds)
+            var n = values.count
+            let dst = values.base, room = values.capacity
+            let kindBase = kinds?.base
             defer {
-                swap(&out, &values)
-                swap(&kindsOut, &kinds)
-                count = n
+                values.setCount(n)
+                kinds?.setCount(n)
             }
-            func run(_ dst: UnsafeMutableBufferPointer<Double>, _ kindBase: UnsafeMutablePointer<UInt8>?) throws {
-                while offset < end, n < dst.count {
-                    let tag = base.load(fromByteOffset: offset, as: UInt8.self)
-                    if tag == ValueCodec.Tag.double.rawValue {
-                        guard offset + 9 <= end else { throw ValueCodec.DecodeError(offset: offset) }
-                        let bits = base.loadUnaligned(fromByteOffset: offset + 1, as: UInt64.self)
-                        dst[n] = Double(bitPattern: UInt64(littleEndian: bits))
-                        kindBase?[n] = TraceColumns.Kind.float.rawValue
-                        offset += 9
-                    } else if tag == ValueCodec.Tag.int.rawValue, let kindBase {
-                        var z: UInt64 = 0, shift: UInt64 = 0, byte: UInt8 = 0x80
-                        offset += 1
-                        while byte & 0x80 != 0 {
-                            guard offset < end, shift < 64 else { throw ValueCodec.DecodeError(offset: offset) }
-                            byte = base.load(fromByteOffset: offset, as: UInt8.self)
-                            z |= UInt64(byte & 0x7f) << shift
-                            shift += 7
-                            offset += 1
-                        }
-                        dst[n] = Double(Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1))))
-                        kindBase[n] = TraceColumns.Kind.int.rawValue
-                    } else {
-                        break
-                    }
-                    n += 1
+            if kindBase == nil {
+                // Only floats so far (no kinds to write): a run of floats in a tight loop whose
+                // bounds are checked once, `limit` floats fitting both the bytes and the room.
+                let limit = Swift.min(room - n, (end - offset) / 9)
+                var i = 0
+                while i < limit, base.load(fromByteOffset: offset + 9 * i, as: UInt8.self) == ValueCodec.Tag.double.rawValue {
+                    let bits = base.loadUnaligned(fromByteOffset: offset + 9 * i + 1, as: UInt64.self)
+                    dst[n + i] = Double(bitPattern: UInt64(littleEndian: bits))
+                    i += 1
                 }
+                n += i
+                offset += 9 * i
             }
-            if kindsOut == nil {
-                try out.withUnsafeMutableBufferPointer { try run($0, nil) }
-            } else {
-                try out.withUnsafeMutableBufferPointer { d in try kindsOut!.withUnsafeMutableBufferPointer { try run(d, $0.baseAddress) } }
+            while offset < end, n < room {
+                let tag = base.load(fromByteOffset: offset, as: UInt8.self)
+                if tag == ValueCodec.Tag.double.rawValue {
+                    guard offset + 9 <= end else { throw ValueCodec.DecodeError(offset: offset) }
+                    let bits = base.loadUnaligned(fromByteOffset: offset + 1, as: UInt64.self)
+                    dst[n] = Double(bitPattern: UInt64(littleEndian: bits))
+                    kindBase?[n] = TraceColumns.Kind.float.rawValue
+                    offset += 9
+                } else if tag == ValueCodec.Tag.int.rawValue, let kindBase {
+                    var z: UInt64 = 0, shift: UInt64 = 0, byte: UInt8 = 0x80
+                    offset += 1
+                    while byte & 0x80 != 0 {
+                        guard offset < end, shift < 64 else { throw ValueCodec.DecodeError(offset: offset) }
+                        byte = base.load(fromByteOffset: offset, as: UInt8.self)
+                        z |= UInt64(byte & 0x7f) << shift
+                        shift += 7
+                        offset += 1
+                    }
+                    dst[n] = Double(Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1))))
+                    kindBase[n] = TraceColumns.Kind.int.rawValue
+                } else {
+                    break
+                }
+                n += 1
             }
             return offset
         }
 
-        /// Drops the unfilled room (in place: no copy of the values).
-        mutating func finish() -> TraceColumns.Column {
-            values.removeSubrange(count...)
-            kinds?.removeSubrange(count...)
-            return TraceColumns.Column(values: values, kinds: kinds)
-        }
+        func finish() -> TraceColumns.Column { TraceColumns.Column(values: values, kinds: kinds) }
     }
 }
