@@ -200,15 +200,18 @@ final class TraceColumnReader {
             if kindBase == nil {
                 // Only floats so far (no kinds to write): a run of floats in a tight loop whose
                 // bounds are checked once, `limit` floats fitting both the bytes and the room.
+                // Two passes: find the run's length, then copy it without a branch per value.
                 let limit = Swift.min(room - n, (end - offset) / 9)
-                var i = 0
-                while i < limit, base.load(fromByteOffset: offset + 9 * i, as: UInt8.self) == ValueCodec.Tag.double.rawValue {
-                    let bits = base.loadUnaligned(fromByteOffset: offset + 9 * i + 1, as: UInt64.self)
-                    dst[n + i] = Double(bitPattern: UInt64(littleEndian: bits))
-                    i += 1
+                var run = 0
+                while run < limit, base.load(fromByteOffset: offset + 9 * run, as: UInt8.self) == ValueCodec.Tag.double.rawValue {
+                    run += 1
                 }
-                n += i
-                offset += 9 * i
+                let from = base + offset + 1, to = dst + n
+                for i in 0..<run {
+                    to[i] = Double(bitPattern: UInt64(littleEndian: from.loadUnaligned(fromByteOffset: 9 * i, as: UInt64.self)))
+                }
+                n += run
+                offset += 9 * run
             }
             while offset < end, n < room {
                 let tag = base.load(fromByteOffset: offset, as: UInt8.self)
