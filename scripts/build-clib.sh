@@ -16,8 +16,9 @@ swift build -c "$config" --scratch-path "$scratch" --product LogStoreC \
   -Xswiftc -static-stdlib -Xlinker -soname=liblogstore.so >&2
 dist="$PWD/$scratch/dist"
 mkdir -p "$dist/lib" "$dist/include"
-# Without debug info: the static runtime's DWARF would make the file several times larger.
-strip --strip-debug -o "$dist/lib/liblogstore.so.tmp" "$scratch/$config/libLogStoreC.so"
+# Without debug info and local symbols: the static runtime's would make the file larger (the
+# dynamic symbol table, logstore_* included, stays). Most of what remains is ICU's data (Foundation).
+strip --strip-unneeded -o "$dist/lib/liblogstore.so.tmp" "$scratch/$config/libLogStoreC.so"
 mv "$dist/lib/liblogstore.so.tmp" "$dist/lib/liblogstore.so"
 cp Sources/LogStoreC/include/logstore.h "$dist/include/logstore.h"
 echo "$dist"

@@ -120,6 +120,7 @@ class Store:
         if not handle:
             raise_last_error()
         self._handle: int = handle
+        self._close = lib.logstore_close  # still reachable while the interpreter shuts down
 
     # --- lifetime -------------------------------------------------------------------------
 
@@ -131,7 +132,7 @@ class Store:
             self._closed = True
             while self._calls:
                 self._lock.wait()
-        lib.logstore_close(self._handle)
+        self._close(self._handle)
 
     def __enter__(self) -> "Store":
         return self
@@ -356,9 +357,10 @@ class _TracesBuffer:
 
     def __init__(self, handle: int) -> None:
         self.handle = handle
+        self._free = lib.logstore_traces_free  # still reachable while the interpreter shuts down
 
     def __del__(self) -> None:
-        lib.logstore_traces_free(self.handle)
+        self._free(self.handle)
 
 
 def _view(owner: _TracesBuffer, pointer: object, ctype: object, n: int, dtype: object) -> np.ndarray:
