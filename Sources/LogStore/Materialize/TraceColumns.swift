@@ -213,6 +213,26 @@ final class TraceColumnReader {
                 n += run
                 offset += 9 * run
             }
+            if let kindBase {
+                // A run of ints (x as step counts), decoded with nothing else live in the loop.
+                let intTag = ValueCodec.Tag.int.rawValue
+                while n < room, end - offset >= 11, base.load(fromByteOffset: offset, as: UInt8.self) == intTag {
+                    var z: UInt64 = 0, shift: UInt64 = 0, p = offset + 1
+                    while true {
+                        let byte = base.load(fromByteOffset: p, as: UInt8.self)
+                        z |= UInt64(byte & 0x7f) &<< shift
+                        p += 1
+                        if byte < 0x80 { break }
+                        // at most 10 bytes (64 bits): within the 11 checked above
+                        guard shift < 63 else { throw ValueCodec.DecodeError(offset: offset) }
+                        shift += 7
+                    }
+                    dst[n] = Double(Int64(bitPattern: (z &>> 1) ^ (0 &- (z & 1))))
+                    kindBase[n] = TraceColumns.Kind.int.rawValue
+                    n += 1
+                    offset = p
+                }
+            }
             while offset < end, n < room {
                 let tag = base.load(fromByteOffset: offset, as: UInt8.self)
                 if tag == ValueCodec.Tag.double.rawValue {
