@@ -80,6 +80,23 @@ final class TraceColumnsTests: XCTestCase {
         XCTAssertEqual(traces[0].x.map { Array($0.values) }, (0..<9).map(Double.init))
     }
 
+    /// Ints of every varint length, both signs, in runs long enough for the int loop and at
+    /// a segment's end, mixed with floats and nulls.
+    func testIntsOfEveryLength() throws {
+        let ints: [Int64] = [.min, -1, 0, 1, 63, 64, 127, 128, 8191, 8192, 1 << 20, -(1 << 40), 1 << 53, (1 << 62) + 1, .max]
+        let x = (ints + ints.reversed()).map(String.init).joined(separator: ", ")
+        let y = (0..<(2 * ints.count)).map { $0 % 5 == 4 ? "null" : $0 % 3 == 0 ? "\($0)" : "\($0).5" }.joined(separator: ", ")
+        let store = try temporaryStore(self)
+        try store.apply(.events, #"{"eid": "main", "win": "w", "data": [{"x": [\#(x)], "y": [\#(y)], "type": "scatter"}], "layout": {}, "opts": {}}"#)
+        try store.apply(.update, #"{"eid": "main", "win": "w", "append": true, "data": [{"x": [\#(x)], "y": [\#(y)]}]}"#)
+        XCTAssertEqual(try assertTracesMatchJSON(store, "ints"), 1)
+        let t = try store.traces(env: "main", window: "w")[0]
+        XCTAssertEqual(t.x?.values.count, 4 * ints.count)
+        XCTAssertEqual(t.x?.values.first, Double(Int64.min))
+        XCTAssertEqual(t.x?.values.last, Double(Int64.min))
+        XCTAssertEqual(t.x?.kinds?.allSatisfy { $0 == TraceColumns.Kind.int.rawValue }, true)
+    }
+
     func testAColumnOfFloatsHasNoKinds() throws {
         let store = try temporaryStore(self)
         try store.apply(.events, #"{"eid": "main", "win": "w", "data": [{"x": [0.5], "y": [1.5], "type": "scatter"}], "layout": {}, "opts": {}}"#)
