@@ -12,10 +12,13 @@ import LogStore
 enum CLI {
     static let version = "0.2.0"
 
+    /// The one table of commands: the parser, the help pages, the unknown-command message and
+    /// the completion scripts are all read from it, in this order.
     static var commands: [any Command.Type] {
         [
             ImportCommand.self, FollowCommand.self, ListCommand.self, LogCommand.self, ExportCommand.self,
-            ForkCommand.self, CompactCommand.self, CheckCommand.self, ServeCommand.self, HelpCommand.self,
+            ForkCommand.self, CompactCommand.self, CheckCommand.self, ServeCommand.self, CompletionCommand.self,
+            HelpCommand.self,
         ]
     }
 

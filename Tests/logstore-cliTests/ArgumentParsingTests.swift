@@ -65,16 +65,44 @@ final class ArgumentParsingTests: XCTestCase {
 
     func testNoCommandIsAUsageError() throws {
         let expected = CLIResult(
-            stdout: "", stderr: "Error: no command given (commands: import, follow, ls, log, export, check, help; see 'logstore --help')\n",
+            stdout: "", stderr: "Error: no command given (commands: import, follow, ls, log, export, fork, compact, check, serve, completion, help; see 'logstore --help')\n",
             status: 64)
         XCTAssertEqual(try logstore([]), expected)
         XCTAssertEqual(try logstore(["--db", "x.db"]), expected)
     }
 
+    /// Every list of commands comes from the one table: the overview's COMMANDS section.
+    func testTheUnknownCommandMessageListsTheCommandsOfTheHelpPage() throws {
+        let overview = try logstore(["help"]).stdout
+        let section = try XCTUnwrap(overview.components(separatedBy: "COMMANDS:\n").last?.components(separatedBy: "\n\n").first)
+        let names = section.split(separator: "\n").map { String($0.split(separator: " ")[0]) }
+        XCTAssertEqual(names.count, 11)
+        XCTAssertTrue(try logstore(["improt"]).stderr.hasSuffix("(commands: \(names.joined(separator: ", ")))\n"))
+        XCTAssertTrue(try logstore([]).stderr.contains("(commands: \(names.joined(separator: ", "));"))
+        XCTAssertTrue(try logstore(["help", "help"]).stdout.contains("USAGE: logstore help [COMMAND]"))
+    }
+
+    func testAMistypedCommandOrOptionGetsTheClosestSuggestion() throws {
+        let all = "(commands: import, follow, ls, log, export, fork, compact, check, serve, completion, help)"
+        let cases: [([String], String)] = [
+            (["improt"], "unknown command 'improt'; did you mean 'import'? \(all)"),
+            (["imp"], "unknown command 'imp'; did you mean 'import'? \(all)"),
+            (["exprot", "--env", "main"], "unknown command 'exprot'; did you mean 'export'? \(all)"),
+            (["lgo"], "unknown command 'lgo'; did you mean 'log'? \(all)"),
+            (["help", "folow"], "unknown command 'folow'; did you mean 'follow'? \(all)"),
+            (["co"], "unknown command 'co' \(all)"),  // compact and completion: no single guess
+            (["ls", "--evn", "x"], "unknown option '--evn' for 'ls'; did you mean '--env'? (see 'logstore help ls')"),
+            (["--bd", "x.db", "ls"], "unknown option '--bd' for 'logstore'; did you mean '--db'? (see 'logstore --help')"),
+        ]
+        for (args, message) in cases {
+            XCTAssertEqual(try logstore(args), CLIResult(stdout: "", stderr: "Error: \(message)\n", status: 64), "\(args)")
+        }
+    }
+
     func testUsageErrorsNameTheWrongArgumentAndExit64() throws {
         let cases: [([String], String)] = [
-            (["frobnicate"], "unknown command 'frobnicate' (commands: import, follow, ls, log, export, check, help)"),
-            (["help", "frobnicate"], "unknown command 'frobnicate' (commands: import, follow, ls, log, export, check, help)"),
+            (["frobnicate"], "unknown command 'frobnicate' (commands: import, follow, ls, log, export, fork, compact, check, serve, completion, help)"),
+            (["help", "frobnicate"], "unknown command 'frobnicate' (commands: import, follow, ls, log, export, fork, compact, check, serve, completion, help)"),
             (["--verbose", "ls"], "unknown option '--verbose' for 'logstore' (see 'logstore --help')"),
             (["ls", "--bogus"], "unknown option '--bogus' for 'ls' (see 'logstore help ls')"),
             (["ls", "-l"], "unknown option '-l' for 'ls' (see 'logstore help ls')"),
