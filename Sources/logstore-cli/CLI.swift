@@ -43,7 +43,7 @@ enum CLI {
                 guard let command = commands.first(where: { $0.spec.name == spec.name }) else { return 70 }
                 let context = Context(
                     db: arguments.db ?? environment["LOGSTORE_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "logstore.db",
-                    terminal: terminal, stdout: stdout)
+                    terminal: terminal, stdout: stdout, environment: environment)
                 return try command.run(arguments, context)
             }
         } catch let e as ParserError {
@@ -63,6 +63,7 @@ struct Context {
     let db: String
     let terminal: Terminal
     let stdout: BufferedOutput
+    let environment: [String: String]
 
     /// Opens the store at `db`. A store to be created needs its directory: SQLite's own error
     /// for a missing one would not name the path.
