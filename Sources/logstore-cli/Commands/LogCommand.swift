@@ -127,18 +127,31 @@ enum LogCommand: Command {
         return out
     }
 
-    static func json(_ r: EpochRecord, _ changes: [EpochChange]) -> String {
-        let list: [JSONValue] = changes.map { c in
-            .object(JSONObject([
-                ("kind", .string(c.kind.rawValue)), ("env", .string(c.env)), ("window", c.window.map(JSONValue.string) ?? .null),
-                ("points", .int(Int64(c.points))),
-            ]))
+    /// One line of `--json`, written field by field (a log may have millions of lines).
+    static func json(_ r: EpochRecord, _ changes: [EpochChange]) -> [UInt8] {
+        var out: [UInt8] = []
+        func key(_ k: String, _ value: JSONValue, first: Bool = false) {
+            out += Array((first ? "{\"" : ", \"").utf8) + Array(k.utf8) + Array("\": ".utf8)
+            JSONWriter.write(value, to: &out, options: .init(ensureASCII: false))
         }
-        return jsonLine([
-            ("epoch", .int(r.epoch)), ("time", .string(Format.timestamp(ms: r.timeMS))), ("source", .string(r.source)),
-            ("endpoint", .string(r.endpoint)), ("env", r.env.map(JSONValue.string) ?? .null),
-            ("window", r.window.map(JSONValue.string) ?? .null), ("status", .string(r.status)),
-            ("detail", .string(r.detail)), ("changes", .array(list)),
-        ])
+        key("epoch", .int(r.epoch), first: true)
+        key("time", .string(Format.timestamp(ms: r.timeMS)))
+        key("source", .string(r.source))
+        key("endpoint", .string(r.endpoint))
+        key("env", r.env.map(JSONValue.string) ?? .null)
+        key("window", r.window.map(JSONValue.string) ?? .null)
+        key("status", .string(r.status))
+        key("detail", .string(r.detail))
+        out += Array(", \"changes\": [".utf8)
+        for (i, c) in changes.enumerated() {
+            if i > 0 { out += Array(", ".utf8) }
+            key("kind", .string(c.kind.rawValue), first: true)
+            key("env", .string(c.env))
+            key("window", c.window.map(JSONValue.string) ?? .null)
+            key("points", .int(Int64(c.points)))
+            out.append(UInt8(ascii: "}"))
+        }
+        out += Array("]}\n".utf8)
+        return out
     }
 }

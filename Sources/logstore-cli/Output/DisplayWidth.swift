@@ -4,7 +4,13 @@
 /// ambiguous-width characters count 1, as most terminals show them.
 enum DisplayWidth {
     static func of(_ text: String) -> Int {
-        text.reduce(0) { $0 + of($1) }
+        if isPlainASCII(text) { return text.utf8.count }
+        return text.reduce(0) { $0 + of($1) }
+    }
+
+    /// Printable ASCII only (U+0020…U+007E): one column per byte, nothing to escape.
+    static func isPlainASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     /// One grapheme cluster: its base scalar's width, or 2 for an emoji shown as emoji (an
@@ -49,7 +55,7 @@ enum DisplayWidth {
     /// the bidirectional controls (U+061C, U+200E, U+200F, U+202A…U+202E, U+2066…U+2069),
     /// and the line and paragraph separators U+2028, U+2029. Everything else prints as is.
     static func sanitize(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        guard !isPlainASCII(text), text.unicodeScalars.contains(where: isUnsafe) else { return text }
         var out = ""
         for s in text.unicodeScalars {
             guard isUnsafe(s) else {
@@ -76,6 +82,9 @@ enum DisplayWidth {
     /// The longest prefix of `text` that fits in `columns`, with `…` when cut. Reads no more
     /// of `text` than it shows (a name may be megabytes long).
     static func truncate(_ text: String, to columns: Int) -> String {
+        if isPlainASCII(text) {
+            return text.utf8.count <= columns ? text : String(text.utf8.prefix(max(0, columns - 1)))! + "…"
+        }
         var out = ""
         var used = 0
         var cut: (text: String, used: Int)? = nil  // the prefix that leaves room for `…`
