@@ -10,16 +10,17 @@ final class ArgumentParsingTests: XCTestCase {
         USAGE: logstore [--db PATH] <command> [<options>] [<arguments>]
 
         COMMANDS:
-          import   Import visdom replay logs, env files and env_path directories.
-          follow   Import a replay log as a training run writes it, until interrupted.
-          ls       List the envs, or the windows of one env.
-          log      Show the epochs, newest first: when, from where, and what changed.
-          export   Print an env, or one of its windows, as visdom JSON.
-          fork     Copy an env under a new name, as it is now or as it was after an epoch.
-          compact  Drop history that no later state needs, and reclaim its space.
-          check    Verify the store: SQLite's integrity and LogStore's invariants.
-          serve    Serve visdom's API (the Python client's calls and socket) from the store.
-          help     Show the help of logstore or of one command.
+          import      Import visdom replay logs, env files and env_path directories.
+          follow      Import a replay log as a training run writes it, until interrupted.
+          ls          List the envs, or the windows of one env.
+          log         Show the epochs, newest first: when, from where, and what changed.
+          export      Print an env, or one of its windows, as visdom JSON.
+          fork        Copy an env under a new name, as it is now or as it was after an epoch.
+          compact     Drop history that no later state needs, and reclaim its space.
+          check       Verify the store: SQLite's integrity and LogStore's invariants.
+          serve       Serve visdom's API (the Python client's calls and socket) from the store.
+          completion  Print a shell completion script (bash, zsh or fish).
+          help        Show the help of logstore or of one command.
 
         OPTIONS:
           --db PATH   The store (default: $LOGSTORE_DB, else ./logstore.db)
@@ -41,7 +42,7 @@ final class ArgumentParsingTests: XCTestCase {
     }
 
     func testEveryCommandHasAHelpPageWithAnExampleThatHelpCommandAlsoPrints() throws {
-        for command in ["import", "follow", "ls", "log", "export", "check", "help"] {
+        for command in ["import", "follow", "ls", "log", "export", "fork", "compact", "check", "serve", "completion", "help"] {
             let page = try logstore(["help", command])
             XCTAssertEqual(page.status, 0)
             XCTAssertEqual(page.stderr, "")

@@ -91,7 +91,7 @@ final class LogCommandTests: XCTestCase {
             Lines.create("t2", y: [5]),
             #"["close", {"eid": "main", "win": "t2"}]"#,
             Lines.create("w", x: [0, 1], y: [0, 1]),
-            #"["update", {"data": [{"x": [1], "y": [9]}], "win": "w", "eid": "main", "name": "b"}]"#,
+            #"["update", {"data": [{"x": [1], "y": [9], "name": "b", "type": "scatter"}], "win": "w", "eid": "main", "name": "b"}]"#,
             #"["events", {"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "v", "eid": "run2", "layout": {}, "opts": {}}]"#,
             #"["delete_env", {"eid": "run2"}]"#,
         ], to: "more.jsonl", in: dir)
