@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Tests scripts/install.sh on this clone (CI runs it after the server's tests, whose debug builds
-# it reuses): installs into a fresh prefix and into the default ~/.local/bin of a fresh HOME,
-# then runs the installed logstore from another directory with only the prefix on PATH:
-# --version, an import, and `logstore serve`, which must find the installed logstore-server.
+# A newcomer's first commands, on this clone (CI runs it after the server's tests, whose debug
+# builds it reuses):
+# 1. scripts/install.sh into a fresh prefix and into the default ~/.local/bin of a fresh HOME;
+#    the installed logstore, run from another directory with only the prefix on PATH, answers
+#    --version, imports, and `logstore serve` finds the installed logstore-server;
+# 2. scripts/demo.sh says each step, builds, imports and shows the bundled run (skipped when a
+#    ./logstore.db exists in the clone: the demo starts it afresh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
+path="$PATH"
 work="$(mktemp -d)"
 server_pid=""
 cleanup() {
@@ -13,7 +17,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "install-tests: FAIL: $*" >&2; exit 1; }
+fail() { echo "first-run-tests: FAIL: $*" >&2; exit 1; }
 
 # 1. An explicit prefix.
 scripts/install.sh --debug "$work/prefix/bin" 2> "$work/install.log" > /dev/null || { cat "$work/install.log" >&2; fail "install.sh exited $?"; }
@@ -43,4 +47,21 @@ grep -q "serving logstore.db on http://127.0.0.1:" "$work/serve.out" || fail "lo
 kill "$server_pid"
 wait "$server_pid" 2>/dev/null || true
 server_pid=""
-echo "install-tests: ok (install.sh into a prefix and into ~/.local/bin; installed logstore imports and serves)"
+echo "first-run-tests: install.sh ok (into a prefix and into ~/.local/bin; the installed logstore imports and serves)" >&2
+
+# 4. The demo, with the PATH this script was given.
+cd "$root"
+export PATH="$path"
+if [ -e logstore.db ]; then
+  echo "first-run-tests: demo skipped: ./logstore.db exists and the demo would replace it" >&2
+  exit 0
+fi
+scripts/demo.sh > "$work/demo.out" 2> "$work/demo.err" || { cat "$work/demo.err" >&2; fail "demo.sh exited non-zero"; }
+rm -f logstore.db logstore.db-wal logstore.db-shm
+for step in "==> checking the build dependencies" "==> building logstore, release" "==> importing examples/training-run.jsonl"; do
+  grep -q "^$step" "$work/demo.err" || fail "the demo did not say: $step"
+done
+grep -q "^imported 395 messages" "$work/demo.err" || fail "the demo's import: $(cat "$work/demo.err")"
+grep -q "^mnist_run " "$work/demo.out" || fail "the demo's ls shows no mnist_run"
+grep -q '"id": "loss"' "$work/demo.out" || fail "the demo exported no loss window"
+echo "first-run-tests: demo.sh ok" >&2
