@@ -15,21 +15,12 @@ final class CompletionCommandTests: XCTestCase {
 
     /// Runs `script` in `shell` with the built logstore first on PATH; returns stdout.
     func run(_ shell: String, _ arguments: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: shell)
-        p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["PATH"] = productsDirectory.path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
         env["HOME"] = try temporaryDirectory(self).path
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, "\(shell) \(arguments)")
-        return String(decoding: data, as: UTF8.self)
+        let r = try runProcess(shell, arguments, environment: env)
+        XCTAssertEqual(r.status, 0, "\(shell) \(arguments)")
+        return r.stdout
     }
 
     /// The command names of `logstore --help`.

@@ -87,16 +87,9 @@ final class ExportPointRowsTests: XCTestCase {
                 n += 1
             print(n)
             """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = ["-c", script, dir.path]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
-        XCTAssertEqual(text, "16\n")
+        let r = try runProcess(python, ["-c", script, dir.path])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertEqual(r.stdout, "16\n")
     }
 
     func testFormatMistakesAreUsageErrors() throws {

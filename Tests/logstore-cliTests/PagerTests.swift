@@ -8,7 +8,6 @@ final class PagerTests: XCTestCase {
     var db: String { dir.appendingPathComponent("s.db").path }
 
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("no script(1)") }
         dir = try temporaryDirectory(self)
         try writeLines([Lines.create(), Lines.append(1)], to: "l.jsonl", in: dir)
         XCTAssertEqual(try logstore(["--db", db, "import", "l.jsonl"], cwd: dir).status, 0)
@@ -17,25 +16,11 @@ final class PagerTests: XCTestCase {
     /// Runs `logstore --db DB ARGS` on a pseudo-terminal with `environment` (PAGER, LESS and
     /// LOGSTORE_PAGER unset unless given); returns what the terminal showed, `\r\n` made `\n`.
     func onTerminal(_ args: [String], environment: [String: String] = [:], status: Int32 = 0) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        let command = ([productsDirectory.appendingPathComponent("logstore").path, "--db", db] + args).map { "'\($0)'" }
-            .joined(separator: " ")
-        p.arguments = ["-qec", command, "/dev/null"]
-        var env = ProcessInfo.processInfo.environment
-        for k in ["PAGER", "LESS", "LOGSTORE_PAGER", "LV"] { env[k] = nil }
-        env["TERM"] = "dumb"
-        env["COLUMNS"] = "200"
+        var env: [String: String?] = ["PAGER": nil, "LESS": nil, "LOGSTORE_PAGER": nil, "LV": nil, "TERM": "dumb"]
         for (k, v) in environment { env[k] = v }
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, status)
-        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+        let r = try logstoreOnTerminal(["--db", db] + args, environment: env)
+        XCTAssertEqual(r.status, status)
+        return r.output.replacingOccurrences(of: "\r\n", with: "\n")
     }
 
     func plain() throws -> String { try logstore(["--db", db, "log"]).stdout }
