@@ -136,6 +136,9 @@ final class LogCommandTests: XCTestCase {
         let t2 = try XCTUnwrap(times[2])
         XCTAssertEqual(try epochs(["--since", t2]), times.filter { $0.value >= t2 }.keys.sorted(by: >))
         XCTAssertEqual(try epochs(["--until", t2]), times.filter { $0.value <= t2 }.keys.sorted(by: >))
+        // A tenth of a second: `.8` covers .800 to .899.
+        let tenth = String(t2.prefix(21))
+        XCTAssertTrue(try epochs(["--since", tenth, "--until", tenth]).contains(2), tenth)
         // A date is its whole day, UTC.
         let day = String(t2.prefix(10))
         XCTAssertEqual(try epochs(["--since", day, "--until", day]), [3, 2, 1, 0])

@@ -4,8 +4,9 @@
 /// a minute, `…T10:00:05` a second, `…T10:00:05.250` a millisecond): `--since` starts at the
 /// span's first millisecond, `--until` includes its last, so `--until 2026-12-06` takes all of
 /// that day. Accepted forms: `YYYY-MM-DD`, then optionally `T` (or a space) and `HH:MM`,
-/// `HH:MM:SS` or `HH:MM:SS.fff`, then optionally `Z` or an offset `+HH:MM`/`-HH:MM`. Without an
-/// offset a time is UTC, as `log` prints times (`2026-12-06T10:00:05.250Z` pastes back as is).
+/// `HH:MM:SS` or `HH:MM:SS.f` (1 to 9 digits), then optionally `Z` or an offset `+HH:MM` or
+/// `-HH:MM`. Without an offset a time is UTC, as `log` prints times
+/// (`2026-12-06T10:00:05.250Z` pastes back as is).
 enum EpochOrTime: Equatable {
     case epoch(Int64)
     /// Milliseconds since 1970 (UTC): the span's first and last millisecond.
@@ -32,9 +33,17 @@ enum EpochOrTime: Equatable {
                 ms += second * 1000
                 span = 1000
                 if p.take(".") {
-                    guard let fraction = p.digits(3) else { return nil }
+                    // 1 to 9 digits: `.2` is a tenth of a second long, `.250` and finer one ms.
+                    var n = 0
+                    var fraction: Int64 = 0
+                    while n < 9, let d = p.digits(1) {
+                        if n < 3 { fraction = fraction * 10 + d }
+                        n += 1
+                    }
+                    guard n > 0 else { return nil }
+                    for _ in min(n, 3)..<3 { fraction *= 10 }
                     ms += fraction
-                    span = 1
+                    span = n >= 3 ? 1 : (n == 2 ? 10 : 100)
                 }
             }
             if p.take("Z") || p.take("z") {
