@@ -16,7 +16,7 @@ final class PagerTests: XCTestCase {
     /// Runs `logstore --db DB ARGS` on a pseudo-terminal with `environment` (PAGER, LESS and
     /// LOGSTORE_PAGER unset unless given); returns what the terminal showed, `\r\n` made `\n`.
     func onTerminal(_ args: [String], environment: [String: String] = [:], status: Int32 = 0) throws -> String {
-        var env: [String: String?] = ["PAGER": nil, "LESS": nil, "LOGSTORE_PAGER": nil, "LV": nil, "TERM": "dumb"]
+        var env: [String: String?] = ["PAGER": nil, "LESS": nil, "LOGSTORE_PAGER": nil, "LV": nil, "TERM": "dumb", "COLUMNS": "200"]
         for (k, v) in environment { env[k] = v }
         let r = try logstoreOnTerminal(["--db", db] + args, environment: env)
         XCTAssertEqual(r.status, status)
