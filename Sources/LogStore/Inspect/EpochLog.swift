@@ -102,7 +102,10 @@ extension LogStore {
                 for (r, _) in batch { body(r, found[r.epoch] ?? []) }
                 batch.removeAll(keepingCapacity: true)
             }
-            let (sql, args) = filter.query("epoch, time_ms, source, endpoint, env, win, status, detail, window_id")
+            // Stores before version 2 name an epoch's windows only in window_change (read as is:
+            // `log` does not upgrade a store).
+            let window = try Schema.epochRowsNameTheirWindow(db) ? "window_id" : "NULL"
+            let (sql, args) = filter.query("epoch, time_ms, source, endpoint, env, win, status, detail, \(window)")
             try db.forEach(sql, args) { st in
                 let record = EpochRecord(
                     epoch: st.int64(0), timeMS: st.int64(1), source: st.text(2), endpoint: st.text(3),
