@@ -17,6 +17,9 @@ public struct EpochChange: Sendable, Equatable {
         case changed
         /// Values were added to the window and nothing else changed.
         case appended
+        /// `compact --before N` merged the rows of the epochs up to N: what this one changed is
+        /// no longer known (its env is the one the message addressed).
+        case compacted
     }
 
     public let kind: Kind
@@ -56,6 +59,9 @@ struct EpochChangeReader {
     private var envNames: [Int64: String] = [:]
     private var envsBornAt: [Int64: [Int64]] = [:]
     private var envsEndedAt: [Int64: [Int64]] = [:]
+    /// `compact --before N` merged the rows of the epochs up to N (its segments up to N into
+    /// one, and dropped what was dead by N): what those epochs changed is no longer known.
+    private var compactedThrough: Int64?
     /// The point series of a head version, by (window, head epoch).
     private var pointSeries: [WindowEpoch: Set<Int64>] = [:]
 
@@ -77,6 +83,7 @@ struct EpochChangeReader {
             envsBornAt[st.int64(2), default: []].append(st.int64(0))
         }
         try db.forEach("SELECT env_id, epoch FROM env_end", []) { envsEndedAt[$0.int64(1), default: []].append($0.int64(0)) }
+        compactedThrough = try db.int("SELECT value FROM meta WHERE key = 'compacted_before'", [])
     }
 
     /// The changes of each epoch of `batch` (records with their epoch row's window_id,
@@ -120,6 +127,10 @@ struct EpochChangeReader {
         var result: [Int64: [EpochChange]] = [:]
         for (record, _) in batch {
             let epoch = record.epoch
+            if let compactedThrough, epoch <= compactedThrough {
+                result[epoch] = [EpochChange(kind: .compacted, env: record.env ?? "", window: nil, points: 0)]
+                continue
+            }
             var list: [EpochChange] = []
             let deletedEnvs = Set(envsEndedAt[epoch] ?? [])
             for env in envsBornAt[epoch] ?? [] {

@@ -22,7 +22,9 @@ enum LogCommand: Command {
             Table cells are cut with … at 40 columns (100 for CHANGES); --json prints one JSON
             object per line, names whole, with the keys epoch, time, source, endpoint, env,
             window, status, detail and changes (a list of {"kind", "env", "window", "points"};
-            kind is env_created, env_deleted, created, replaced, closed, changed or appended).
+            kind is env_created, env_deleted, created, replaced, closed, changed, appended, or
+            compacted for an epoch up to N after 'logstore compact --before N', which merged
+            their rows).
             """,
         options: [
             .init(name: "--env", valueName: "ENV", help: "Only epochs whose message addressed this env", verbatim: true),
@@ -115,6 +117,7 @@ enum LogCommand: Command {
             for c in group {
                 let w = name(c.window)
                 switch c.kind {
+                case .compacted: out.append("history compacted")
                 case .envCreated: out.append("new env \(name(c.env))")
                 case .envDeleted: out.append("deleted env \(name(c.env))")
                 case .created, .replaced: out.append("\(c.kind.rawValue) \(w)" + (c.points > 0 ? " (\(points(c.points)))" : ""))

@@ -55,4 +55,17 @@ final class EpochChangesTests: XCTestCase {
         let lengths = try store.epochFieldLengths(EpochFilter(limit: 3))
         XCTAssertEqual(lengths, EpochFieldLengths(source: 3, endpoint: 6, env: 1, window: 1, maxEpoch: Int64(n + 1)))
     }
+
+    /// After `compact(before: N)` the epochs up to N, whose rows it merged, say so instead of
+    /// guessing (N's own segment went into the merged one).
+    func testCompactedEpochsSaySo() throws {
+        let store = try temporaryStore(self)
+        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "eid": "e", "layout": {}, "opts": {}}"#)
+        for i in 1...3 { try store.apply(.update, #"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "w", "eid": "e", "append": true}"#) }
+        _ = try store.compact(before: 3)
+        let c = try changes(store)
+        XCTAssertEqual(c[0], [EpochChange(kind: .compacted, env: "main", window: nil, points: 0)])
+        for epoch: Int64 in 1...3 { XCTAssertEqual(c[epoch], [EpochChange(kind: .compacted, env: "e", window: nil, points: 0)]) }
+        XCTAssertEqual(c[4], [EpochChange(kind: .appended, env: "e", window: "w", points: 1)])
+    }
 }
