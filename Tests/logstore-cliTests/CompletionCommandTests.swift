@@ -95,6 +95,60 @@ final class CompletionCommandTests: XCTestCase {
         XCTAssertTrue(script.contains("'--format[") && script.contains(":FORMAT:(json csv jsonl)'"))
     }
 
+    /// zsh completes for real: an interactive zsh on a pseudo-terminal (python's pty) with
+    /// compinit and the script loaded, sent a partial line and a Tab; what the line became,
+    /// or the list zsh showed, is compared.
+    func testZshCompletesOnAnInteractiveShell() throws {
+        let zsh = try shell("zsh")
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else { throw XCTSkip("no python3") }
+        let dir = try temporaryDirectory(self)
+        let file = dir.appendingPathComponent("_logstore")
+        try Data(try logstore(["completion", "zsh"]).stdout.utf8).write(to: file)
+        let driver = #"""
+            import os, pty, select, sys, time
+            zsh, script, path = sys.argv[1:4]
+            pid, fd = pty.fork()
+            if pid == 0:
+                os.environ["PATH"] = path
+                os.environ["TERM"] = "dumb"
+                os.execv(zsh, [zsh, "-f", "-i"])
+            def read(seconds, until=None):
+                # Until `seconds` pass, or `until` shows, or (without `until`) 2 s after the last
+                # byte once some came.
+                out, end, last = b"", time.time() + seconds, None
+                while time.time() < end and (last is None or until is not None or time.time() - last < 2):
+                    if until is not None and until in out:
+                        break
+                    if select.select([fd], [], [], 0.05)[0]:
+                        try:
+                            out += os.read(fd, 4096)
+                            last = time.time()
+                        except OSError:
+                            break
+                return out.decode(errors="replace")
+            os.write(fd, ("PS1='> '; autoload -Uz compinit; compinit -u -D; source " + script + "; print RE''ADY\n").encode())
+            read(60, until=b"READY\r\n")
+            for line in sys.argv[4:]:
+                os.write(fd, line.encode() + b"\t")
+                shown = read(20).replace("\x07", "").replace("\r", "")
+                print(line + "|" + " ".join(shown.split("\n")[0:2]).strip())
+                os.write(fd, b"\x15")
+                read(0.3)
+            os.write(fd, b"exit\n")
+            """#
+        let path = productsDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let r = try runProcess("/usr/bin/python3", ["-c", driver, zsh, file.path, path, "logstore imp", "logstore --db x.db ex",
+                                                    "logstore import --dur", "logstore import --durability n", "logstore help comp"])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertEqual(r.stdout.split(separator: "\n").map(String.init), [
+            "logstore imp|logstore import",
+            "logstore --db x.db ex|logstore --db x.db export",
+            "logstore import --dur|logstore import --durability",
+            "logstore import --durability n|logstore import --durability normal",
+            "logstore help comp|logstore help comp compact     completion",
+        ])
+    }
+
     func testAnUnknownShellIsAUsageError() throws {
         XCTAssertEqual(try logstore(["completion", "tcsh"]),
                        CLIResult(stdout: "", stderr: "Error: invalid value 'tcsh' for completion SHELL: expected bash, zsh or fish\n", status: 64))
