@@ -105,7 +105,7 @@ final class CompletionCommandTests: XCTestCase {
         let file = dir.appendingPathComponent("_logstore")
         try Data(try logstore(["completion", "zsh"]).stdout.utf8).write(to: file)
         let driver = #"""
-            import os, pty, select, sys, time
+            import os, pty, re, select, sys, time
             zsh, script, path = sys.argv[1:4]
             pid, fd = pty.fork()
             if pid == 0:
@@ -113,11 +113,11 @@ final class CompletionCommandTests: XCTestCase {
                 os.environ["TERM"] = "dumb"
                 os.execv(zsh, [zsh, "-f", "-i"])
             def read(seconds, until=None):
-                # Until `seconds` pass, or `until` shows, or (without `until`) 2 s after the last
+                # Until `seconds` pass, or `until` (a regex) matches, or (without it) 2 s after the last
                 # byte once some came.
                 out, end, last = b"", time.time() + seconds, None
                 while time.time() < end and (last is None or until is not None or time.time() - last < 2):
-                    if until is not None and until in out:
+                    if until is not None and re.search(until, out, re.S):
                         break
                     if select.select([fd], [], [], 0.05)[0]:
                         try:
@@ -127,11 +127,12 @@ final class CompletionCommandTests: XCTestCase {
                             break
                 return out.decode(errors="replace")
             os.write(fd, ("PS1='> '; autoload -Uz compinit; compinit -u -D; source " + script + "; print RE''ADY\n").encode())
-            read(60, until=b"READY\r\n")
+            read(60, until=rb"READY\r\n.*> ")  # the line editor is waiting at its prompt
             for line in sys.argv[4:]:
                 os.write(fd, line.encode() + b"\t")
-                shown = read(20).replace("\x07", "").replace("\r", "")
-                print(line + "|" + " ".join(shown.split("\n")[0:2]).strip())
+                shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", read(20)).replace("\x07", "").replace("\r", "")
+                shown = " ".join(l.removeprefix("> ") for l in shown.split("\n")[0:2]).strip()
+                print(line + "|" + shown.removeprefix("> "))
                 os.write(fd, b"\x15")
                 read(0.3)
             os.write(fd, b"exit\n")
