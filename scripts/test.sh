@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
-scripts/ensure-deps.sh
+scripts/ensure-deps.sh --for-tests
 swift test --disable-swift-testing "$@"

@@ -12,10 +12,13 @@ import LogStore
 enum CLI {
     static let version = "0.2.0"
 
+    /// The one table of commands: the parser, the help pages, the unknown-command message and
+    /// the completion scripts are all read from it, in this order.
     static var commands: [any Command.Type] {
         [
             ImportCommand.self, FollowCommand.self, ListCommand.self, LogCommand.self, ExportCommand.self,
-            ForkCommand.self, CompactCommand.self, CheckCommand.self, ServeCommand.self, HelpCommand.self,
+            ForkCommand.self, CompactCommand.self, CheckCommand.self, ServeCommand.self, CompletionCommand.self,
+            HelpCommand.self,
         ]
     }
 
@@ -40,7 +43,7 @@ enum CLI {
                 guard let command = commands.first(where: { $0.spec.name == spec.name }) else { return 70 }
                 let context = Context(
                     db: arguments.db ?? environment["LOGSTORE_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "logstore.db",
-                    terminal: terminal, stdout: stdout)
+                    terminal: terminal, stdout: stdout, environment: environment)
                 return try command.run(arguments, context)
             }
         } catch let e as ParserError {
@@ -60,6 +63,7 @@ struct Context {
     let db: String
     let terminal: Terminal
     let stdout: BufferedOutput
+    let environment: [String: String]
 
     /// Opens the store at `db`. A store to be created needs its directory: SQLite's own error
     /// for a missing one would not name the path.

@@ -10,16 +10,17 @@ final class ArgumentParsingTests: XCTestCase {
         USAGE: logstore [--db PATH] <command> [<options>] [<arguments>]
 
         COMMANDS:
-          import   Import visdom replay logs, env files and env_path directories.
-          follow   Import a replay log as a training run writes it, until interrupted.
-          ls       List the envs, or the windows of one env.
-          log      Show the epochs, newest first: when, from where, and what changed.
-          export   Print an env, or one of its windows, as visdom JSON.
-          fork     Copy an env under a new name, as it is now or as it was after an epoch.
-          compact  Drop history that no later state needs, and reclaim its space.
-          check    Verify the store: SQLite's integrity and LogStore's invariants.
-          serve    Serve visdom's API (the Python client's calls and socket) from the store.
-          help     Show the help of logstore or of one command.
+          import      Import visdom replay logs, env files and env_path directories.
+          follow      Import a replay log as a training run writes it, until interrupted.
+          ls          List the envs, or the windows of one env.
+          log         Show the epochs, newest first: when, from where, and what changed.
+          export      Print an env, or one of its windows, as visdom JSON.
+          fork        Copy an env under a new name, as it is now or as it was after an epoch.
+          compact     Drop history that no later state needs, and reclaim its space.
+          check       Verify the store: SQLite's integrity and LogStore's invariants.
+          serve       Serve visdom's API (the Python client's calls and socket) from the store.
+          completion  Print a shell completion script (bash, zsh or fish).
+          help        Show the help of logstore or of one command.
 
         OPTIONS:
           --db PATH   The store (default: $LOGSTORE_DB, else ./logstore.db)
@@ -41,7 +42,7 @@ final class ArgumentParsingTests: XCTestCase {
     }
 
     func testEveryCommandHasAHelpPageWithAnExampleThatHelpCommandAlsoPrints() throws {
-        for command in ["import", "follow", "ls", "log", "export", "check", "help"] {
+        for command in ["import", "follow", "ls", "log", "export", "fork", "compact", "check", "serve", "completion", "help"] {
             let page = try logstore(["help", command])
             XCTAssertEqual(page.status, 0)
             XCTAssertEqual(page.stderr, "")
@@ -65,16 +66,44 @@ final class ArgumentParsingTests: XCTestCase {
 
     func testNoCommandIsAUsageError() throws {
         let expected = CLIResult(
-            stdout: "", stderr: "Error: no command given (commands: import, follow, ls, log, export, check, help; see 'logstore --help')\n",
+            stdout: "", stderr: "Error: no command given (commands: import, follow, ls, log, export, fork, compact, check, serve, completion, help; see 'logstore --help')\n",
             status: 64)
         XCTAssertEqual(try logstore([]), expected)
         XCTAssertEqual(try logstore(["--db", "x.db"]), expected)
     }
 
+    /// Every list of commands comes from the one table: the overview's COMMANDS section.
+    func testTheUnknownCommandMessageListsTheCommandsOfTheHelpPage() throws {
+        let overview = try logstore(["help"]).stdout
+        let section = try XCTUnwrap(overview.components(separatedBy: "COMMANDS:\n").last?.components(separatedBy: "\n\n").first)
+        let names = section.split(separator: "\n").map { String($0.split(separator: " ")[0]) }
+        XCTAssertEqual(names.count, 11)
+        XCTAssertTrue(try logstore(["improt"]).stderr.hasSuffix("(commands: \(names.joined(separator: ", ")))\n"))
+        XCTAssertTrue(try logstore([]).stderr.contains("(commands: \(names.joined(separator: ", "));"))
+        XCTAssertTrue(try logstore(["help", "help"]).stdout.contains("USAGE: logstore help [COMMAND]"))
+    }
+
+    func testAMistypedCommandOrOptionGetsTheClosestSuggestion() throws {
+        let all = "(commands: import, follow, ls, log, export, fork, compact, check, serve, completion, help)"
+        let cases: [([String], String)] = [
+            (["improt"], "unknown command 'improt'; did you mean 'import'? \(all)"),
+            (["imp"], "unknown command 'imp'; did you mean 'import'? \(all)"),
+            (["exprot", "--env", "main"], "unknown command 'exprot'; did you mean 'export'? \(all)"),
+            (["lgo"], "unknown command 'lgo'; did you mean 'log'? \(all)"),
+            (["help", "folow"], "unknown command 'folow'; did you mean 'follow'? \(all)"),
+            (["co"], "unknown command 'co' \(all)"),  // compact and completion: no single guess
+            (["ls", "--evn", "x"], "unknown option '--evn' for 'ls'; did you mean '--env'? (see 'logstore help ls')"),
+            (["--bd", "x.db", "ls"], "unknown option '--bd' for 'logstore'; did you mean '--db'? (see 'logstore --help')"),
+        ]
+        for (args, message) in cases {
+            XCTAssertEqual(try logstore(args), CLIResult(stdout: "", stderr: "Error: \(message)\n", status: 64), "\(args)")
+        }
+    }
+
     func testUsageErrorsNameTheWrongArgumentAndExit64() throws {
         let cases: [([String], String)] = [
-            (["frobnicate"], "unknown command 'frobnicate' (commands: import, follow, ls, log, export, check, help)"),
-            (["help", "frobnicate"], "unknown command 'frobnicate' (commands: import, follow, ls, log, export, check, help)"),
+            (["frobnicate"], "unknown command 'frobnicate' (commands: import, follow, ls, log, export, fork, compact, check, serve, completion, help)"),
+            (["help", "frobnicate"], "unknown command 'frobnicate' (commands: import, follow, ls, log, export, fork, compact, check, serve, completion, help)"),
             (["--verbose", "ls"], "unknown option '--verbose' for 'logstore' (see 'logstore --help')"),
             (["ls", "--bogus"], "unknown option '--bogus' for 'ls' (see 'logstore help ls')"),
             (["ls", "-l"], "unknown option '-l' for 'ls' (see 'logstore help ls')"),

@@ -76,3 +76,31 @@ enum Lines {
         #"["update", {"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "\#(win)", "eid": "\#(env)", "append": true}]"#
     }
 }
+
+/// Runs `executable` with `arguments` and `environment` (nil: this process's), stdin empty;
+/// returns its stdout and exit status (its stderr passes through).
+func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (stdout: String, status: Int32) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = arguments
+    if let environment { p.environment = environment }
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (String(decoding: data, as: UTF8.self), p.terminationStatus)
+}
+
+/// Runs the built `logstore ARGS` on a pseudo-terminal (script(1) gives it one), with this
+/// process's environment changed by `environment` (a nil value unsets); returns what the
+/// terminal showed and the exit status.
+func logstoreOnTerminal(_ args: [String], environment: [String: String?]) throws -> (output: String, status: Int32) {
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("no script(1)") }
+    let command = ([productsDirectory.appendingPathComponent("logstore").path] + args).map { "'\($0)'" }.joined(separator: " ")
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment { env[k] = v }
+    let r = try runProcess("/usr/bin/script", ["-qec", command, "/dev/null"], environment: env)
+    return (r.stdout, r.status)
+}

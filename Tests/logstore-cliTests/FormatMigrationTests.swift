@@ -69,7 +69,14 @@ class FormatMigrationTests: XCTestCase {
     }
 
     func assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne() throws {
+        // `log` reads the old store as it is (read-only) and shows the same changes after the
+        // upgrade, whether an epoch names its window in its own row or in window_change.
+        let log = try logstore(["--db", db, "log", "--json"])
+        XCTAssertEqual(log.status, 0, log.stderr)
+        XCTAssertEqual(try userVersion(), Int32(version))
+        for kind in ["env_created", "created", "appended"] { XCTAssertTrue(log.stdout.contains(#""kind": "\#(kind)""#), kind) }
         _ = try LogStore(path: db)
+        XCTAssertEqual(try logstore(["--db", db, "log", "--json"]).stdout, log.stdout)
         XCTAssertEqual(try userVersion(), Int32(Schema.version))
         let fresh = dir.appendingPathComponent("fresh.db").path
         _ = try LogStore(path: fresh)

@@ -5,23 +5,9 @@ import XCTest
 /// and only without NO_COLOR. Runs the binary under `script`, which gives it a pseudo-terminal.
 final class TerminalTests: XCTestCase {
     func underTerminal(_ args: [String], environment: [String: String] = [:]) throws -> String {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("no script(1)") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        let command = ([productsDirectory.appendingPathComponent("logstore").path] + args).map { "'\($0)'" }.joined(separator: " ")
-        p.arguments = ["-qec", command, "/dev/null"]
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = nil
-        env["TERM"] = "xterm"
+        var env: [String: String?] = ["NO_COLOR": nil, "TERM": "xterm"]
         for (k, v) in environment { env[k] = v }
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        return try logstoreOnTerminal(args, environment: env).output
     }
 
     func testErrorsAreColouredOnATerminal() throws {

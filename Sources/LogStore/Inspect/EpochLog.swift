@@ -33,25 +33,104 @@ public struct EpochRecord: Sendable, Equatable {
     }
 }
 
+/// Which epochs a log read selects: all of them, or those whose message addressed env `env`
+/// (by name, whichever incarnation), after epoch `after`, up to epoch `through`, written at or
+/// after `fromTimeMS` and at or before `toTimeMS`, at most `limit` of them (nil: no limit; 0 or
+/// less: none). Every bound is optional.
+public struct EpochFilter: Sendable, Equatable {
+    public var env: String?
+    public var after: Int64?
+    public var through: Int64?
+    public var fromTimeMS: Int64?
+    public var toTimeMS: Int64?
+    public var limit: Int?
+
+    public init(env: String? = nil, after: Int64? = nil, through: Int64? = nil, fromTimeMS: Int64? = nil,
+                toTimeMS: Int64? = nil, limit: Int? = nil) {
+        self.env = env
+        self.after = after
+        self.through = through
+        self.fromTimeMS = fromTimeMS
+        self.toTimeMS = toTimeMS
+        self.limit = limit
+    }
+
+    /// The selected epochs, newest first: `SELECT <columns> FROM epoch WHERE … ORDER BY epoch
+    /// DESC LIMIT …`, with its arguments.
+    func query(_ columns: String) -> (String, [SQLValue]) {
+        let sql = """
+            SELECT \(columns) FROM epoch
+            WHERE (?1 IS NULL OR env = ?1) AND epoch > ?2 AND epoch <= ?3 AND time_ms >= ?4 AND time_ms <= ?5
+            ORDER BY epoch DESC LIMIT ?6
+            """
+        return (sql, [
+            env.map(SQLValue.text) ?? .null, .integer(after ?? -1), .integer(through ?? .max),
+            .integer(fromTimeMS ?? .min), .integer(toTimeMS ?? .max), .integer(limit.map { Int64(max($0, 0)) } ?? -1),
+        ])
+    }
+}
+
+/// The longest source, endpoint, env and window among the epochs a filter selects, in UTF-8
+/// bytes (a bound on their display width, control characters aside), and the greatest epoch.
+public struct EpochFieldLengths: Sendable, Equatable {
+    public var source = 0, endpoint = 0, env = 0, window = 0
+    public var maxEpoch: Int64 = 0
+}
+
 extension LogStore {
     /// The epochs, newest first: all of them, or those whose message addressed env `env`
     /// (by name, whichever incarnation), only those after epoch `since` when given, at most
     /// `limit` of them (nil: no limit; 0 or less: none).
     public func epochs(env: String? = nil, since: Int64? = nil, limit: Int? = nil) throws(LogStoreError) -> [EpochRecord] {
-        let sqlLimit: Int64 = limit.map { Int64(max($0, 0)) } ?? -1  // SQLite: a negative LIMIT is none
-        return try read(asOf: nil) { db, _ in
-            var records: [EpochRecord] = []
-            try db.forEach(
-                """
-                SELECT epoch, time_ms, source, endpoint, env, win, status, detail FROM epoch
-                WHERE (?1 IS NULL OR env = ?1) AND epoch > ?3 ORDER BY epoch DESC LIMIT ?2
-                """, [env.map(SQLValue.text) ?? .null, .integer(sqlLimit), .integer(since ?? -1)]) { st in
-                records.append(EpochRecord(
+        var records: [EpochRecord] = []
+        try forEachEpoch(EpochFilter(env: env, after: since, limit: limit), changes: false) { r, _ in records.append(r) }
+        return records
+    }
+
+    /// Calls `body` with each epoch `filter` selects, newest first, as it is read: the first
+    /// epochs reach `body` before the later ones are read, so a reader of a long log (a pager,
+    /// `head`) sees the start at once. With `changes`, each epoch comes with what it changed
+    /// (`EpochChange`), worked out for a few hundred epochs at a time from the rows they wrote.
+    /// One read transaction: every epoch is seen as of the moment the read began.
+    public func forEachEpoch(_ filter: EpochFilter, changes: Bool,
+                             _ body: (EpochRecord, [EpochChange]) -> Void) throws(LogStoreError) {
+        try read(asOf: nil) { db, _ in
+            var changeReader = changes ? try EpochChangeReader(db: db) : nil
+            var batch: [(EpochRecord, Int64?)] = []
+            func emit() throws {
+                let found = try changeReader?.changes(of: batch) ?? [:]
+                for (r, _) in batch { body(r, found[r.epoch] ?? []) }
+                batch.removeAll(keepingCapacity: true)
+            }
+            // Stores before version 2 name an epoch's windows only in window_change (read as is:
+            // `log` does not upgrade a store).
+            let window = try Schema.epochRowsNameTheirWindow(db) ? "window_id" : "NULL"
+            let (sql, args) = filter.query("epoch, time_ms, source, endpoint, env, win, status, detail, \(window)")
+            try db.forEach(sql, args) { st in
+                let record = EpochRecord(
                     epoch: st.int64(0), timeMS: st.int64(1), source: st.text(2), endpoint: st.text(3),
                     env: st.isNull(4) ? nil : st.text(4), window: st.isNull(5) ? nil : st.text(5),
-                    status: st.text(6), detail: st.text(7)))
+                    status: st.text(6), detail: st.text(7))
+                batch.append((record, st.isNull(8) ? nil : st.int64(8)))
+                if batch.count >= EpochChangeReader.batchSize { try emit() }
             }
-            return records
+            try emit()
+        }
+    }
+
+    /// The lengths of the fields of the epochs `filter` selects (one pass over their rows,
+    /// reading no points), so that a table of them can be aligned before it is streamed.
+    public func epochFieldLengths(_ filter: EpochFilter) throws(LogStoreError) -> EpochFieldLengths {
+        try read(asOf: nil) { db, _ in
+            let (inner, args) = filter.query("epoch, source, endpoint, env, win")
+            let sql = """
+                SELECT max(length(CAST(source AS BLOB))), max(length(CAST(endpoint AS BLOB))),
+                  max(length(CAST(env AS BLOB))), max(length(CAST(win AS BLOB))), max(epoch) FROM (\(inner))
+                """
+            return try db.one(sql, args) { st in
+                EpochFieldLengths(source: Int(st.int64(0)), endpoint: Int(st.int64(1)), env: Int(st.int64(2)),
+                                  window: Int(st.int64(3)), maxEpoch: st.int64(4))
+            } ?? EpochFieldLengths()
         }
     }
 }

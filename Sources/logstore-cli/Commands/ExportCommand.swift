@@ -17,6 +17,11 @@ enum ExportCommand: Command {
             {"closed": true}}}; the answer is complete up to epoch "up_to".
             --max-points N keeps, per trace, the first and last point, every NaN, Infinity and
             null, and each bucket's minimum and maximum.
+            --format csv or jsonl writes one row per point of the env's (or the window's) plots:
+            env, window, trace (its name, else its position), index, x, y. In CSV strings are
+            quoted and numbers bare; NaN, Infinity, -Infinity print so, null as an empty field.
+            Traces without x and y, or with z (heatmap, surface), and panes that are not plots
+            are left out and named on stderr. See README, "Export for analysis".
             """,
         options: [
             .init(name: "--env", valueName: "ENV", required: true, help: "The env to export", verbatim: true),
@@ -26,12 +31,15 @@ enum ExportCommand: Command {
             .init(name: "--as-of", valueName: "EPOCH", help: "As it was right after EPOCH (see 'logstore log')"),
             .init(name: "--since", valueName: "EPOCH", help: "Only what changed after EPOCH: new points, or whole windows"),
             .init(name: "--max-points", valueName: "N", help: "With --window: at most N points per trace, spikes kept"),
+            .init(name: "--format", valueName: "FORMAT", help: "json (default), or csv / jsonl: one row per point",
+                  completion: .words(PointRows.Format.allCases.map(\.rawValue))),
         ],
         examples: [
             "logstore export --env main --window loss",
             "logstore export --env main --window loss --as-of 1200 --max-points 1000",
             "logstore export --env main --since 1200   # catch up after epoch 1200",
             "logstore export --env main --output ~/.visdom/main.json   # a file visdom can load",
+            "logstore export --env main --format csv --output main.csv   # for pandas.read_csv",
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
@@ -47,6 +55,12 @@ enum ExportCommand: Command {
             throw ParserError.invalidValue(option: "--since", valueName: "EPOCH", value: arguments.value("--since")!,
                                            expected: "without --as-of and --window")
         }
+        let format = try PointRows.Format(arguments.value("--format"))
+        if format != .json {
+            if since != nil { throw ParserError.invalidValue(option: "--since", valueName: "EPOCH", value: arguments.value("--since")!,
+                                                              expected: "with --format json") }
+            if arguments.flag("--pretty") { throw ParserError.unexpectedValue(flag: "--pretty", value: "--format \(format.rawValue)") }
+        }
         let value: JSONValue
         if let since {
             value = try store.changes(env: env, since: since).json
@@ -56,8 +70,23 @@ enum ExportCommand: Command {
         } else {
             value = try store.exportEnv(env, asOf: asOf)
         }
-        var out = JSONWriter.bytes(value, options: .init(pretty: arguments.flag("--pretty")))
-        out.append(UInt8(ascii: "\n"))
+        var out: [UInt8]
+        if format == .json {
+            out = JSONWriter.bytes(value, options: .init(pretty: arguments.flag("--pretty")))
+            out.append(UInt8(ascii: "\n"))
+        } else {
+            var rows = PointRows(format: format)
+            if let window = arguments.value("--window") {
+                rows.add(env: env, window: window, value)
+            } else {
+                for (id, window) in value["jsons"]?.objectValue?.pairs.map({ $0 }) ?? [] { rows.add(env: env, window: id, window) }
+            }
+            if !rows.skipped.isEmpty {
+                let list = rows.skipped.map(DisplayWidth.sanitize).joined(separator: ", ")
+                StandardError.write("not written (no x/y points; --format json has them): \(list)\n")
+            }
+            out = rows.out
+        }
         if let file = arguments.value("--output"), file != "-" {
             try AtomicFile.write(out, to: file)
         } else {

@@ -121,7 +121,7 @@ final class Follower: @unchecked Sendable {
         var st = stat()
         guard stat(path, &st) == 0 else {
             if !waitingSaid {
-                status.print("waiting for \(path) to appear\n")
+                status.print("waiting for \(DisplayWidth.sanitize(path)) to appear\n")
                 waitingSaid = true
             }
             return
@@ -130,10 +130,10 @@ final class Follower: @unchecked Sendable {
         let now = (device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size))
         if let seen {
             if seen.device != now.device || seen.inode != now.inode {
-                status.print("\(path): replaced by a new file; starting over\n")
+                status.print("\(DisplayWidth.sanitize(path)): replaced by a new file; starting over\n")
                 startOver = true
             } else if now.size < seen.size {
-                status.print("\(path): truncated; starting over\n")
+                status.print("\(DisplayWidth.sanitize(path)): truncated; starting over\n")
                 startOver = true
             } else if now.size == seen.size {
                 return
@@ -165,7 +165,7 @@ final class Follower: @unchecked Sendable {
             status.show("following \(path): \(Format.count(total.messages, "message")) (\(total.refused) refused, \(total.failed) failed), last epoch \(after)")
         } else {
             let points = (try? store.pointsAdded(sinceEpoch: before)) ?? 0
-            StandardError.write("\(path): \(Format.count(s.messages, "message")), \(Format.count(points, "point")), \(epochs) (\(s.refused) refused, \(s.failed) failed)\n")
+            StandardError.write("\(DisplayWidth.sanitize(path)): \(Format.count(s.messages, "message")), \(Format.count(points, "point")), \(epochs) (\(s.refused) refused, \(s.failed) failed)\n")
         }
     }
 }

@@ -22,7 +22,8 @@ enum ForkCommand: Command {
         let asOf = try arguments.epoch("--as-of")
         let store = try context.openStore(durability: try arguments.durability())
         let epoch = try store.forkEnv(arguments.value("--env")!, to: arguments.value("--to")!, asOf: asOf)
-        StandardError.write("forked \(arguments.value("--env")!) to \(arguments.value("--to")!) at epoch \(epoch)\n")
+        let (from, to) = (DisplayWidth.sanitize(arguments.value("--env")!), DisplayWidth.sanitize(arguments.value("--to")!))
+        StandardError.write("forked \(from) to \(to) at epoch \(epoch)\n")
         return 0
     }
 }

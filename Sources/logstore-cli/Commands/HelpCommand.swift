@@ -4,8 +4,9 @@ enum HelpCommand: Command {
         name: "help",
         abstract: "Show the help of logstore or of one command.",
         discussion: "'logstore help COMMAND' prints the same page as 'logstore COMMAND --help'.",
-        positional: .optional("COMMAND", help: "A command: \(ParserError.commandList)"),
+        positional: .optional("COMMAND", help: "A command (see the list in 'logstore --help')"),
         examples: ["logstore help import"],
+        positionalCompletion: .commands,
         usesStore: false)
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
@@ -13,7 +14,9 @@ enum HelpCommand: Command {
             context.stdout.write(HelpPage.overview(CLI.specs))
             return 0
         }
-        guard let spec = CLI.specs.first(where: { $0.name == name }) else { throw ParserError.unknownCommand(name) }
+        guard let spec = CLI.specs.first(where: { $0.name == name }) else {
+            throw ParserError.unknownCommand(name, commands: CLI.specs.map(\.name))
+        }
         context.stdout.write(HelpPage.page(spec))
         return 0
     }

@@ -66,7 +66,7 @@ enum ImportCommand: Command {
             if !finished { total = committed(since: firstEpoch, in: store, skippedLines: total.skippedLines) }
             if !skipped.isEmpty {
                 let what = skipped.count == 1 ? "entry that is not an env file" : "entries that are not env files"
-                StandardError.write("skipped \(skipped.count) \(what): \(skipped.joined(separator: ", "))\n")
+                StandardError.write("skipped \(skipped.count) \(what): \(skipped.map(DisplayWidth.sanitize).joined(separator: ", "))\n")
             }
             let points = (try? store.pointsAdded(sinceEpoch: firstEpoch)) ?? 0
             StandardError.write(summary(total, points: points, seconds: Date().timeIntervalSince(started)))
@@ -78,7 +78,7 @@ enum ImportCommand: Command {
             display.finish(bytes: input.bytes)
             for w in s.warnings { display.print(context.terminal.warning(DisplayWidth.sanitize(w))) }
             if s.alreadyImported {
-                display.print("\(input.path): imported before, nothing to do (--again imports it again)\n")
+                display.print("\(DisplayWidth.sanitize(input.path)): imported before, nothing to do (--again imports it again)\n")
             }
             total.messages += s.messages
             total.refused += s.refused

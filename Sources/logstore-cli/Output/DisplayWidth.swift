@@ -4,7 +4,13 @@
 /// ambiguous-width characters count 1, as most terminals show them.
 enum DisplayWidth {
     static func of(_ text: String) -> Int {
-        text.reduce(0) { $0 + of($1) }
+        if isPlainASCII(text) { return text.utf8.count }
+        return text.reduce(0) { $0 + of($1) }
+    }
+
+    /// Printable ASCII only (U+0020…U+007E): one column per byte, nothing to escape.
+    static func isPlainASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     /// One grapheme cluster: its base scalar's width, or 2 for an emoji shown as emoji (an
@@ -42,13 +48,17 @@ enum DisplayWidth {
         }
     }
 
-    /// `text` with control characters made visible (`\n`, `\t`, `\u{1b}`), so a name or
-    /// detail can neither break a table's lines nor send escape sequences to the terminal.
+    /// `text` made safe to print on a terminal: every character that could move the cursor,
+    /// send an escape sequence or reorder what follows is shown as an escape instead (`\n`,
+    /// `\t`, `\r`, `\u{1b}`, `\u{202e}`), so a name or a detail can neither break a table's
+    /// lines nor disguise itself or the text after it. Escaped: C0 and C1 controls and DEL,
+    /// the bidirectional controls (U+061C, U+200E, U+200F, U+202A…U+202E, U+2066…U+2069),
+    /// and the line and paragraph separators U+2028, U+2029. Everything else prints as is.
     static func sanitize(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        guard !isPlainASCII(text), text.unicodeScalars.contains(where: isUnsafe) else { return text }
         var out = ""
         for s in text.unicodeScalars {
-            guard isControl(s) else {
+            guard isUnsafe(s) else {
                 out.unicodeScalars.append(s)
                 continue
             }
@@ -62,22 +72,30 @@ enum DisplayWidth {
         return out
     }
 
-    private static func isControl(_ s: Unicode.Scalar) -> Bool {
-        s.value < 0x20 || (0x7F...0x9F).contains(s.value)
+    private static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0..<0x20, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029: return true
+        default: return false
+        }
     }
 
-    /// The longest prefix of `text` that fits in `columns`, with `…` when cut.
+    /// The longest prefix of `text` that fits in `columns`, with `…` when cut. Reads no more
+    /// of `text` than it shows (a name may be megabytes long).
     static func truncate(_ text: String, to columns: Int) -> String {
-        guard of(text) > columns else { return text }
+        if isPlainASCII(text) {
+            return text.utf8.count <= columns ? text : String(text.utf8.prefix(max(0, columns - 1)))! + "…"
+        }
         var out = ""
         var used = 0
+        var cut: (text: String, used: Int)? = nil  // the prefix that leaves room for `…`
         for c in text {
             let w = of(c)
-            if used + w > columns - 1 { break }
+            if cut == nil && used + w > columns - 1 { cut = (out, used) }
+            if used + w > columns { return cut!.text + "…" }
             out.append(c)
             used += w
         }
-        return out + "…"
+        return out
     }
 
     /// `text` padded with spaces to `columns` display columns, on the right (left-aligned

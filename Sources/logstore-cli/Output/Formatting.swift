@@ -42,7 +42,31 @@ enum Format {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", year, month, day,
-                      t / 3_600_000, t / 60_000 % 60, t / 1000 % 60, t % 1000)
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        func digits(_ v: Int64, _ n: Int) {
+            var v = v, buffer = [UInt8](repeating: 0x30, count: n)
+            for i in stride(from: n - 1, through: 0, by: -1) {
+                buffer[i] = 0x30 + UInt8(v % 10)
+                v /= 10
+            }
+            out += buffer
+        }
+        // As printf's %04lld: at least 4 characters, a sign included.
+        if year < 0 {
+            out.append(UInt8(ascii: "-"))
+            if -year < 1000 { digits(-year, 3) } else { out += Array(String(-year).utf8) }
+        } else if year > 9999 {
+            out += Array(String(year).utf8)
+        } else {
+            digits(year, 4)
+        }
+        for (separator, value, width) in [(UInt8(ascii: "-"), month, 2), (UInt8(ascii: "-"), day, 2), (UInt8(ascii: "T"), t / 3_600_000, 2),
+                                          (UInt8(ascii: ":"), t / 60_000 % 60, 2), (UInt8(ascii: ":"), t / 1000 % 60, 2), (UInt8(ascii: "."), t % 1000, 3)] {
+            out.append(separator)
+            digits(value, width)
+        }
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -29,14 +29,18 @@ struct ArgumentParser {
             }
             guard word.hasPrefix("-"), word != "-" else { break }
             let (name, inline) = Self.split(word)
-            guard name == "--db" else { throw .unknownOption(name, command: "logstore") }
+            guard name == "--db" else {
+                throw .unknownOption(name, command: "logstore", known: ["--db", "--help", "--version"])
+            }
             if db != nil { throw .duplicateOption("--db") }
             db = try Self.value(of: name, valueName: "PATH", inline: inline, words, &i)
             i += 1
         }
-        guard i < words.count else { throw .missingCommand }
+        guard i < words.count else { throw .missingCommand(commands: commands.map(\.name)) }
         let name = words[i]
-        guard let spec = commands.first(where: { $0.name == name }) else { throw .unknownCommand(name) }
+        guard let spec = commands.first(where: { $0.name == name }) else {
+            throw .unknownCommand(name, commands: commands.map(\.name))
+        }
         let rest = Array(words[(i + 1)...])
         if let dashes = rest.firstIndex(of: "--") {
             if rest[..<dashes].contains(where: { $0 == "--help" || $0 == "-h" }) { return .help(spec) }
@@ -68,7 +72,10 @@ struct ArgumentParser {
                 parsed.db = try Self.value(of: name, valueName: "PATH", inline: inline, words, &i)
                 continue
             }
-            guard let option = spec.option(named: name) else { throw .unknownOption(name, command: spec.name) }
+            guard let option = spec.option(named: name) else {
+                let known = spec.options.map(\.name) + (spec.usesStore ? ["--db"] : []) + ["--help"]
+                throw .unknownOption(name, command: spec.name, known: known)
+            }
             if option.isFlag {
                 if let inline { throw .unexpectedValue(flag: name, value: inline) }
                 parsed.flags.insert(name)

@@ -14,8 +14,13 @@ struct CommandSpec: Sendable {
         /// The value is a visdom env or window name, which may be anything: the next word is taken
         /// as it is, even when it is empty or starts with `--` (visdom names windows "" or "--").
         var verbatim = false
+        /// What a shell completes for the value; nil: files for a PATH or FILE, else nothing.
+        var completion: ValueCompletion? = nil
 
         var isFlag: Bool { valueName == nil }
+        var completes: ValueCompletion {
+            completion ?? (valueName == "PATH" || valueName == "FILE" ? .files : .nothing)
+        }
         /// `--env ENV`, or `--json`.
         var synopsis: String { valueName.map { "\(name) \($0)" } ?? name }
     }
@@ -37,13 +42,16 @@ struct CommandSpec: Sendable {
     var options: [Option] = []
     /// Whole command lines, each optionally followed by `  # comment`.
     let examples: [String]
+    /// What a shell completes for the positional arguments.
+    var positionalCompletion: ValueCompletion = .files
     /// Whether `--db PATH` applies (every command except `help`).
     var usesStore = true
 
     /// `--durability`, for the commands that write.
     static let durabilityOption = Option(
         name: "--durability", valueName: "MODE",
-        help: "normal (default: survives a crash of the process) or full (also a power loss; slower)")
+        help: "normal (default: survives a crash of the process) or full (also a power loss; slower)",
+        completion: .words(["normal", "full"]))
 
     func option(named name: String) -> Option? { options.first { $0.name == name } }
 
@@ -61,6 +69,16 @@ struct CommandSpec: Sendable {
         }
         return words.joined(separator: " ")
     }
+}
+
+/// What a shell's completion offers for a value (`logstore completion`).
+enum ValueCompletion: Sendable, Equatable {
+    case nothing
+    case files
+    /// One of these words.
+    case words([String])
+    /// A command name.
+    case commands
 }
 
 /// What the command line asked for, once parsed.

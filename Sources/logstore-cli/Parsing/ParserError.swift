@@ -2,10 +2,11 @@
 /// (sysexits' EX_USAGE). Each case names the argument that is wrong, as the user typed it.
 enum ParserError: Error, Equatable, CustomStringConvertible {
     /// No command word (only global options, or nothing).
-    case missingCommand
-    case unknownCommand(String)
-    /// `option` is not one of `command`'s options.
-    case unknownOption(String, command: String)
+    case missingCommand(commands: [String])
+    /// `word` is none of `commands`; the message suggests the closest one.
+    case unknownCommand(String, commands: [String])
+    /// `option` is not one of `command`'s options (`known`); the message suggests the closest.
+    case unknownOption(String, command: String, known: [String])
     /// The option takes a value and none followed it.
     case missingValue(option: String, valueName: String)
     /// A flag was given a value: `--json=yes`.
@@ -21,17 +22,17 @@ enum ParserError: Error, Equatable, CustomStringConvertible {
     /// A positional argument the command does not take.
     case unexpectedArgument(String, command: String)
 
-    static let commandList = "import, follow, ls, log, export, check, help"
-
     var description: String {
         switch self {
-        case .missingCommand:
-            return "no command given (commands: \(Self.commandList); see 'logstore --help')"
-        case .unknownCommand(let word):
-            return "unknown command '\(word)' (commands: \(Self.commandList))"
-        case let .unknownOption(option, command):
+        case .missingCommand(let commands):
+            return "no command given (commands: \(commands.joined(separator: ", ")); see 'logstore --help')"
+        case let .unknownCommand(word, commands):
+            let guess = Suggestion.closest(to: word, among: commands).map { "; did you mean '\($0)'?" } ?? ""
+            return "unknown command '\(DisplayWidth.sanitize(word))'\(guess) (commands: \(commands.joined(separator: ", ")))"
+        case let .unknownOption(option, command, known):
             let help = command == "logstore" ? "logstore --help" : "logstore help \(command)"
-            return "unknown option '\(option)' for '\(command)' (see '\(help)')"
+            let guess = Suggestion.closest(to: option, among: known).map { "; did you mean '\($0)'?" } ?? ""
+            return "unknown option '\(DisplayWidth.sanitize(option))' for '\(command)'\(guess) (see '\(help)')"
         case let .missingValue(option, valueName):
             return "\(option) needs a value: \(option) \(valueName)"
         case let .unexpectedValue(flag, value):

@@ -1,0 +1,168 @@
+/// What one epoch changed, read back from the rows it wrote (`logstore log`): an env born or
+/// deleted, a window created, replaced or closed, a window's head changed, points appended.
+public struct EpochChange: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        /// A new incarnation of the env (its first window, a fork, an env file).
+        case envCreated = "env_created"
+        /// The env was deleted, with its windows.
+        case envDeleted = "env_deleted"
+        /// A window with a new id in its env.
+        case created
+        /// A new window took the place of one with the same id.
+        case replaced
+        /// The window was closed.
+        case closed
+        /// The window's head changed (options, layout, a trace replaced, added or removed),
+        /// perhaps with points.
+        case changed
+        /// Values were added to the window and nothing else changed.
+        case appended
+        /// `compact --before N` merged the rows of the epochs up to N: what this one changed is
+        /// no longer known (its env is the one the message addressed).
+        case compacted
+    }
+
+    public let kind: Kind
+    /// The env's name.
+    public let env: String
+    /// The window's id; nil for the env kinds.
+    public let window: String?
+    /// Points the epoch stored in the window, counted as `EnvSummary` counts them (a trace's
+    /// `y`, else `x`; a heatmap's rows; an image history's images): 0 for the env kinds, for
+    /// `closed`, and for values that are not points (text, a trace's `x` alongside its `y`).
+    public let points: Int
+
+    public init(kind: Kind, env: String, window: String?, points: Int) {
+        self.kind = kind
+        self.env = env
+        self.window = window
+        self.points = points
+    }
+}
+
+/// Works out `EpochChange`s for batches of consecutive epochs (newest first, as the log reads
+/// them), from the rows those epochs wrote:
+/// - the store's envs and windows with their births and tombstones, and `window_change`, read
+///   once (a row per env, per window, per multi-window change: never per point);
+/// - per batch and per window the batch touched, its heads in force during the batch and its
+///   segments in the batch, through the (window_id, epoch) keys of `head` and `segment`.
+/// A window an epoch touched is the one its epoch row names, those `window_change` names for
+/// it, and those born or ended at it (schema.sql).
+struct EpochChangeReader {
+    static let batchSize = 256
+
+    let db: Connection
+    private var windows: [Int64: (env: Int64, wid: String, born: Int64)] = [:]
+    private var windowsBornAt: [Int64: [Int64]] = [:]
+    private var windowsEndedAt: [Int64: [Int64]] = [:]
+    private var windowChanges: [Int64: [Int64]] = [:]
+    private var envNames: [Int64: String] = [:]
+    private var envsBornAt: [Int64: [Int64]] = [:]
+    private var envsEndedAt: [Int64: [Int64]] = [:]
+    /// `compact --before N` merged the rows of the epochs up to N (its segments up to N into
+    /// one, and dropped what was dead by N): what those epochs changed is no longer known.
+    private var compactedThrough: Int64?
+    /// The point series of a head version, by (window, head epoch).
+    private var pointSeries: [WindowEpoch: Set<Int64>] = [:]
+
+    private struct WindowEpoch: Hashable {
+        let window: Int64
+        let epoch: Int64
+    }
+
+    init(db: Connection) throws {
+        self.db = db
+        try db.forEach("SELECT window_id, env_id, wid, epoch FROM window", []) { st in
+            windows[st.int64(0)] = (st.int64(1), st.text(2), st.int64(3))
+            windowsBornAt[st.int64(3), default: []].append(st.int64(0))
+        }
+        try db.forEach("SELECT window_id, epoch FROM window_end", []) { windowsEndedAt[$0.int64(1), default: []].append($0.int64(0)) }
+        try db.forEach("SELECT window_id, epoch FROM window_change", []) { windowChanges[$0.int64(1), default: []].append($0.int64(0)) }
+        try db.forEach("SELECT env_id, name, epoch FROM env", []) { st in
+            envNames[st.int64(0)] = st.text(1)
+            envsBornAt[st.int64(2), default: []].append(st.int64(0))
+        }
+        try db.forEach("SELECT env_id, epoch FROM env_end", []) { envsEndedAt[$0.int64(1), default: []].append($0.int64(0)) }
+        compactedThrough = try db.int("SELECT value FROM meta WHERE key = 'compacted_before'", [])
+    }
+
+    /// The changes of each epoch of `batch` (records with their epoch row's window_id,
+    /// consecutive in the log's order, newest first), by epoch.
+    mutating func changes(of batch: [(EpochRecord, Int64?)]) throws -> [Int64: [EpochChange]] {
+        guard let high = batch.map({ $0.0.epoch }).max(), let low = batch.map({ $0.0.epoch }).min() else { return [:] }
+        var touched: [Int64: [Int64]] = [:]
+        var all: Set<Int64> = []
+        for (record, window) in batch {
+            var ids: [Int64] = []
+            for id in [window].compactMap({ $0 }) + (windowChanges[record.epoch] ?? []) + (windowsBornAt[record.epoch] ?? [])
+                + (windowsEndedAt[record.epoch] ?? []) where !ids.contains(id) {
+                ids.append(id)
+            }
+            touched[record.epoch] = ids
+            all.formUnion(ids)
+        }
+        // Per window: its head versions in force during the batch, and its segments in it.
+        var heads: [Int64: [Int64]] = [:]
+        var segments: [WindowEpoch: [(series: Int64, count: Int)]] = [:]
+        for window in all.sorted() {
+            try db.forEach(
+                """
+                SELECT epoch, doc FROM head WHERE window_id = ?1 AND epoch <= ?3 AND epoch >= coalesce(
+                  (SELECT max(epoch) FROM head WHERE window_id = ?1 AND epoch <= ?2), 0) ORDER BY epoch
+                """, [.integer(window), .integer(low), .integer(high)]) { st in
+                let key = WindowEpoch(window: window, epoch: st.int64(0))
+                heads[window, default: []].append(key.epoch)
+                if pointSeries[key] == nil {
+                    pointSeries[key] = try st.withBlob(1) { bytes in
+                        Set(try HeadFacts(bytes).pointSources.compactMap { if case .series(let id) = $0 { id } else { nil } })
+                    }
+                }
+            }
+            try db.forEach("SELECT epoch, series_id, count FROM segment WHERE window_id = ?1 AND epoch >= ?2 AND epoch <= ?3",
+                           [.integer(window), .integer(low), .integer(high)]) { st in
+                segments[WindowEpoch(window: window, epoch: st.int64(0)), default: []].append((st.int64(1), Int(st.int64(2))))
+            }
+        }
+
+        var result: [Int64: [EpochChange]] = [:]
+        for (record, _) in batch {
+            let epoch = record.epoch
+            if let compactedThrough, epoch <= compactedThrough {
+                result[epoch] = [EpochChange(kind: .compacted, env: record.env ?? "", window: nil, points: 0)]
+                continue
+            }
+            var list: [EpochChange] = []
+            let deletedEnvs = Set(envsEndedAt[epoch] ?? [])
+            for env in envsBornAt[epoch] ?? [] {
+                list.append(EpochChange(kind: .envCreated, env: envNames[env] ?? "", window: nil, points: 0))
+            }
+            for env in deletedEnvs.sorted() {
+                list.append(EpochChange(kind: .envDeleted, env: envNames[env] ?? "", window: nil, points: 0))
+            }
+            let ended = Set(windowsEndedAt[epoch] ?? [])
+            let born = windowsBornAt[epoch] ?? []
+            for window in touched[epoch] ?? [] {
+                guard let w = windows[window], !deletedEnvs.contains(w.env) else { continue }
+                let env = envNames[w.env] ?? ""
+                let key = WindowEpoch(window: window, epoch: epoch)
+                let headEpoch = heads[window]?.last(where: { $0 <= epoch })
+                let counted = headEpoch.flatMap { pointSeries[WindowEpoch(window: window, epoch: $0)] } ?? []
+                let added = segments[key] ?? []
+                let points = added.reduce(0) { $0 + (counted.contains($1.series) ? $1.count : 0) }
+                let sameID = { (other: Int64) in other != window && self.windows[other].map { $0.env == w.env && $0.wid == w.wid } ?? false }
+                if w.born == epoch {
+                    let kind: EpochChange.Kind = ended.contains(where: sameID) ? .replaced : .created
+                    list.append(EpochChange(kind: kind, env: env, window: w.wid, points: points))
+                } else if ended.contains(window) {
+                    if !born.contains(where: sameID) { list.append(EpochChange(kind: .closed, env: env, window: w.wid, points: 0)) }
+                } else if headEpoch == epoch {
+                    list.append(EpochChange(kind: .changed, env: env, window: w.wid, points: points))
+                } else if !added.isEmpty {
+                    list.append(EpochChange(kind: .appended, env: env, window: w.wid, points: points))
+                }
+            }
+            result[epoch] = list
+        }
+        return result
+    }
+}
