@@ -24,7 +24,7 @@ struct HTTPAdapter: Sendable {
     }
 
     func respond(_ request: Request) async -> Response {
-        let headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
+        let headers = Self.fields(request.head)
         if let refusal = origins.refusal(method: request.method.rawValue, headers: headers, isUpgrade: false) {
             return response(refusal)
         }
@@ -43,6 +43,14 @@ struct HTTPAdapter: Sendable {
             return Response(status: .badRequest)
         }
         return response(await service.respond(method: request.method.rawValue, path: path, headers: headers, body: body))
+    }
+
+    /// The request's header fields as (name, value) pairs, `Host` included (HTTP types keep it
+    /// apart, as the request's authority).
+    static func fields(_ head: HTTPRequest) -> [(name: String, value: String)] {
+        var fields = head.headerFields.map { (name: $0.name.rawName, value: $0.value) }
+        if let authority = head.authority { fields.append((name: "Host", value: authority)) }
+        return fields
     }
 
     func response(_ answer: VisdomResponse) -> Response {
@@ -70,7 +78,7 @@ struct HTTPAdapter: Sendable {
         case "/socket": kind = .page
         default: return .dontUpgrade
         }
-        let headers = head.headerFields.map { (name: $0.name.rawName, value: $0.value) }
+        let headers = Self.fields(head)
         if let refusal = origins.refusal(method: head.method.rawValue, headers: headers, isUpgrade: true)
             ?? service.access.refusal(headers: headers)
         {

@@ -63,7 +63,7 @@ do {
     // SIGTERM and SIGINT end it gracefully: no new connections, answers in flight are sent.
     try await app.runService()
 } catch let error as IOError where error.errnoCode == EADDRINUSE {
-    log("port \(options.port) on \(options.host) is already in use; another server (a visdom server, whose default port is 8097?) holds it. Choose another with --port.")
+    log("port \(options.port) on \(options.host) is already in use, by another server (a visdom server listens on 8097 by default); choose another with --port")
     exit(1)
 } catch {
     log("\(error)")
