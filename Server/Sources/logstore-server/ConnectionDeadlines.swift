@@ -1,11 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
 import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// How long a connection may hold the server without doing its part, and how many may be
 /// open at once: the defence against clients that open connections and send nothing, half a
 /// request, or a request a byte at a time (docs/SECURITY.md).
+///
+/// Past `maxConnections` a new connection is still accepted, and the connection that has
+/// waited longest for a request (idle, or with its head unfinished) is closed to make room:
+/// slow connections cannot keep a well-behaved client out. Only when twice as many are open
+/// (every one busy) does the server stop accepting until one closes.
 struct ConnectionLimits: Sendable {
     /// From the first byte of a request (or from the connection's opening) to the end of its head.
     var headerTimeout: TimeAmount = .seconds(10)
@@ -13,8 +25,49 @@ struct ConnectionLimits: Sendable {
     var bodyTimeout: TimeAmount = .seconds(60)
     /// A kept-alive connection with no request started in this long is closed.
     var idleTimeout: TimeAmount = .seconds(60)
-    /// Connections open at once; more wait in the listen backlog until one closes.
+    /// Connections open at once before the longest-waiting one is closed for a new one.
     var maxConnections = 512
+}
+
+/// Every open connection of the process, and those that wait for a request (evictable), by
+/// when they started waiting. Shared by all event loops.
+final class ConnectionCensus: Sendable {
+    private struct Waiting { let since: UInt64; let channel: any Channel }
+    private struct State {
+        var open = 0
+        var waiting: [ObjectIdentifier: Waiting] = [:]
+    }
+    private let state = Mutex(State())
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    var openConnections: Int { state.withLock { $0.open } }
+
+    /// A connection opened: past the limit, the longest-waiting connection is closed (this one,
+    /// if no other waits).
+    func opened() {
+        let victim: (any Channel)? = state.withLock { s in
+            s.open += 1
+            guard s.open > limit, let oldest = s.waiting.min(by: { $0.value.since < $1.value.since }) else { return nil }
+            s.waiting.removeValue(forKey: oldest.key)
+            return oldest.value.channel
+        }
+        victim?.close(promise: nil)
+    }
+
+    func closed() { state.withLock { $0.open -= 1 } }
+
+    func waiting(_ channel: any Channel) {
+        let key = ObjectIdentifier(channel)
+        let now = DispatchTime.now().uptimeNanoseconds
+        state.withLock { $0.waiting[key] = Waiting(since: now, channel: channel) }
+    }
+
+    func busy(_ channel: any Channel) {
+        let key = ObjectIdentifier(channel)
+        _ = state.withLock { $0.waiting.removeValue(forKey: key) }
+    }
 }
 
 /// The server's HTTP/websocket child channel with `ConnectionLimits` enforced: wraps
@@ -25,13 +78,14 @@ struct LimitedChannel<Inner: ServerChildChannel>: ServerChildChannel {
     typealias Value = Inner.Value
     let inner: Inner
     let limits: ConnectionLimits
+    let census: ConnectionCensus
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let limits = self.limits
+        let limits = self.limits, census = self.census
         return inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            let deadlines = RequestDeadlines(limits: limits)
+            let deadlines = RequestDeadlines(limits: limits, census: census)
             try channel.pipeline.syncOperations.addHandler(deadlines, name: RequestDeadlines.name)
-            try channel.pipeline.syncOperations.addHandler(ByteArrival(deadlines), name: ByteArrival.name, position: .first)
+            try channel.pipeline.syncOperations.addHandler(ByteArrival(deadlines, census: census), name: ByteArrival.name, position: .first)
             return value
         }
     }
@@ -41,17 +95,33 @@ struct LimitedChannel<Inner: ServerChildChannel>: ServerChildChannel {
     }
 }
 
-/// First in the pipeline: tells `RequestDeadlines` that bytes arrived, which starts the header
-/// timeout of a request on a kept-alive connection.
+/// First in the pipeline, for the connection's whole life: counts it in the census, and tells
+/// `RequestDeadlines` (while it is there) that bytes arrived, which starts the header timeout
+/// of a request on a kept-alive connection.
 final class ByteArrival: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     static let name = "logstore.byte-arrival"
-    private let deadlines: RequestDeadlines
+    private weak var deadlines: RequestDeadlines?
+    private let census: ConnectionCensus
+    private var counted = false
 
-    init(_ deadlines: RequestDeadlines) { self.deadlines = deadlines }
+    init(_ deadlines: RequestDeadlines, census: ConnectionCensus) {
+        self.deadlines = deadlines
+        self.census = census
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        counted = true
+        census.opened()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        if counted { census.closed() }
+        counted = false
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        deadlines.bytesArrived()
+        deadlines?.bytesArrived()
         context.fireChannelRead(data)
     }
 }
@@ -79,28 +149,35 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     private var timer: Scheduled<Void>?
     private var context: ChannelHandlerContext?
 
-    init(limits: ConnectionLimits) { self.limits = limits }
+    private let census: ConnectionCensus
+
+    init(limits: ConnectionLimits, census: ConnectionCensus) {
+        self.limits = limits
+        self.census = census
+    }
 
     /// Takes the HTTP deadlines off a connection that becomes a websocket (on its event loop).
     static func remove(from channel: any Channel) {
-        channel.pipeline.syncOperations.removeHandler(name: ByteArrival.name, promise: nil)
         channel.pipeline.syncOperations.removeHandler(name: RequestDeadlines.name, promise: nil)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        census.waiting(context.channel)
         arm(limits.headerTimeout)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        census.busy(context.channel)
         self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        census.busy(context.channel)
         context.fireChannelInactive()
     }
 
@@ -115,6 +192,7 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         case .head:
             unanswered += 1
             phase = .body
+            census.busy(context.channel)
             arm(limits.bodyTimeout)
         case .body:
             break
@@ -130,6 +208,7 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
             unanswered = max(0, unanswered - 1)
             if unanswered == 0, phase == .answering {
                 phase = .idle
+                census.waiting(context.channel)
                 arm(limits.idleTimeout)
             }
         }
@@ -172,4 +251,18 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         timer?.cancel()
         timer = nil
     }
+}
+
+/// Raises this process's soft limit on open files towards `wanted` (within the hard limit), so
+/// that the connection cap, not the descriptor limit, is what bounds connections.
+func raiseOpenFileLimit(to wanted: Int) {
+    #if canImport(Glibc)
+    let resourceNoFile = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+    #else
+    let resourceNoFile = RLIMIT_NOFILE
+    #endif
+    var limit = rlimit()
+    guard getrlimit(resourceNoFile, &limit) == 0, limit.rlim_cur < rlim_t(wanted) else { return }
+    limit.rlim_cur = min(rlim_t(wanted), limit.rlim_max)
+    _ = setrlimit(resourceNoFile, &limit)
 }

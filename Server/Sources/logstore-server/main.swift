@@ -38,6 +38,8 @@ var logger = Logger(label: "logstore-server")
 logger.logLevel = .critical
 
 let limits = options.limits
+let census = ConnectionCensus(limit: limits.maxConnections)
+raiseOpenFileLimit(to: 2 * limits.maxConnections + 64)
 let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(ws: .init(validateUTF8: true))
 let app = Application(
     responder: CallbackResponder<BasicRequestContext> { request, _ in await adapter.respond(request) },
@@ -46,11 +48,11 @@ let app = Application(
             inner: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: webSocket) { head, channel, _ in
                 adapter.upgrade(head, channel: channel)
             },
-            limits: limits)
+            limits: limits, census: census)
     },
     configuration: ApplicationConfiguration(
         address: .hostname(options.host, port: options.port), serverName: "LogStore",
-        availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
+        availableConnectionsDelegate: MaximumAvailableConnections(2 * limits.maxConnections)),
     onServerRunning: { channel in
         let port = channel.localAddress?.port ?? options.port
         let auth = access.isOpen ? "no authentication" : (access.bearerToken != nil ? "bearer token" : "login")
