@@ -5,6 +5,7 @@ import HummingbirdWebSocket
 import LogStore
 import Logging
 import NIOCore
+import ServiceLifecycle
 import VisdomService
 
 /// `logstore-server`: visdom's API over a LogStore store (see `ServerOptions.usage`).
@@ -61,12 +62,21 @@ let app = Application(
     },
     logger: logger
 )
+// SIGTERM and SIGINT end it gracefully: no new connections, answers in flight are sent,
+// websockets are sent a close frame. A peer that does not answer its close (or a request that
+// takes longer) is cut off after `shutdownGrace`, so that a stop never hangs.
+let shutdownGrace = Duration.seconds(5)
+var lifecycle = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+lifecycle.maximumGracefulShutdownDuration = shutdownGrace
+lifecycle.maximumCancellationDuration = shutdownGrace
 do {
-    // SIGTERM and SIGINT end it gracefully: no new connections, answers in flight are sent.
-    try await app.runService()
+    try await ServiceGroup(configuration: lifecycle).run()
 } catch let error as IOError where error.errnoCode == EADDRINUSE {
     log("port \(options.port) on \(options.host) is already in use, by another server (a visdom server listens on 8097 by default); choose another with --port")
     exit(1)
+} catch let error as ServiceGroupError {
+    // the grace period ran out: the connections were cut; the store is closed below
+    log("stopped after cutting off connections that did not close in time (\(error))")
 } catch {
     log("\(error)")
     exit(1)
