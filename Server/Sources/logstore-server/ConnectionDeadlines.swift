@@ -146,7 +146,13 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     private var phase = Phase.head
     /// Requests whose head arrived and whose answer has not ended.
     private var unanswered = 0
+    /// When the connection is closed unless it moves on; nil while the server is answering.
+    private var deadline: NIODeadline?
+    /// The one scheduled check and when it runs. A new deadline only reschedules it when it is
+    /// earlier: a request moves the deadline thousands of times per second, and a check that
+    /// finds a later deadline schedules itself again for it.
     private var timer: Scheduled<Void>?
+    private var timerFires: NIODeadline?
     private var context: ChannelHandlerContext?
 
     private let census: ConnectionCensus
@@ -168,15 +174,13 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        stopTimer()
         census.busy(context.channel)
         self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        stopTimer()
         census.busy(context.channel)
         context.fireChannelInactive()
     }
@@ -238,18 +242,36 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func arm(_ timeout: TimeAmount) {
-        disarm()
+        let due = NIODeadline.now() + timeout
+        deadline = due
+        if let fires = timerFires, fires <= due { return }
+        schedule(at: due)
+    }
+
+    private func disarm() { deadline = nil }
+
+    private func schedule(at due: NIODeadline) {
+        timer?.cancel()
         guard let context else { return }
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
+        timerFires = due
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) { [weak self] in
             guard let self, let context = self.context else { return }
             self.timer = nil
-            context.close(promise: nil)
+            self.timerFires = nil
+            guard let deadline = self.deadline else { return }
+            if deadline <= .now() {
+                context.close(promise: nil)
+            } else {
+                self.schedule(at: deadline)
+            }
         }
     }
 
-    private func disarm() {
+    private func stopTimer() {
         timer?.cancel()
         timer = nil
+        timerFires = nil
+        deadline = nil
     }
 }
 
