@@ -265,7 +265,8 @@ def test_timeouts(binary, logstore, tmp):
             raise Failure("keep-alive idle: %r then %r after %.1f s" % (first[:20], rest[:20], idle))
         # malformed requests: 400 and a close
         for bad in (b"GARBAGE\r\n\r\n", b"POST /env_state HTTP/1.1\r\nHost: x\r\nContent-Length: zz\r\n\r\n",
-                    b"GET / HTTP/1.1\r\nBad Header Line\r\n\r\n"):
+                    b"GET / HTTP/1.1\r\nBad Header Line\r\n\r\n",
+                    b"POST /env_state HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * (100 << 10) + b"\r\n\r\n"):
             _, data = closed_after(bad, 2)
             if not data.startswith(b"HTTP/1.1 400"):
                 raise Failure("malformed request %r answered %r" % (bad[:30], data[:40]))
@@ -293,7 +294,7 @@ def test_timeouts(binary, logstore, tmp):
         if status != 200 or waited > 5:
             raise Failure("a client behind %d half-sent requests: %s after %.1f s" % (len(socks), status, waited))
     print("timeouts: half-sent head closed at the header timeout, half-sent body at the body timeout, silent and idle "
-          "kept-alive connections closed; 3 malformed requests -> 400 + close; behind %d half-sent requests (cap 64) a "
+          "kept-alive connections closed; 4 malformed requests (a 100 KiB header among them) -> 400 + close; behind %d half-sent requests (cap 64) a "
           "client was served after %.1f s; RSS %d -> %d kB" % (len(socks), waited, rss_before, rss_during))
 
 
