@@ -11,12 +11,15 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "logstore-server", targets: ["logstore-server"]),
+        .executable(name: "load-floor", targets: ["load-floor"]),
     ],
     dependencies: [
         .package(name: "LogStore", path: ".."),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // visdom's request handlers as plain functions from a request to a response, over the
@@ -34,7 +37,18 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        // The load test's floor (scripts/server-tests/load.py): a bare Hummingbird server that
+        // answers every request with a fixed 200, so that logstore-server's figures can be read
+        // as a fraction of what the HTTP stack alone serves on the same machine.
+        .executableTarget(
+            name: "load-floor",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(
             name: "VisdomServiceTests",

@@ -135,6 +135,12 @@ public final class LogStore: Sendable {
 
     deinit { writer?.stop() }
 
+    /// Finishes the writes in flight, checkpoints the write-ahead log into the main file and
+    /// closes the writer, so that the main file alone holds the whole store (as after the last
+    /// reference goes away). Later writes fail with `io` ("the store is closed"); reads go on.
+    /// Calling it again does nothing.
+    public func close() { writer?.stop() }
+
     /// The size a store's WAL file is brought back to when SQLite starts it over, and the
     /// largest it is kept at between sessions (see `Connection+WAL.swift`): four times what
     /// SQLite's automatic checkpoint lets it reach (1,000 pages), so that only transactions

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Load on loopback: logstore-server next to the real visdom 0.2.4 server, same workload.
+"""Load on loopback: logstore-server next to the real visdom 0.2.4 server and a floor, same
+workload, then two hostile probes.
 
-    load.py --server Server/.build/release/logstore-server [--seconds 10] [--clients 1,8,64]
-            [--markdown FILE]
+    load.py --server Server/.build/release/logstore-server [--floor .../load-floor]
+            [--seconds 10] [--clients 1,8,64] [--runs 1] [--probes] [--markdown FILE]
 
 The workload is what a training script's `vis.line(X=[step], Y=[value], win=W,
 update="append")` sends, with the bodies captured from the visdom client itself: a
@@ -10,9 +11,19 @@ update="append")` sends, with the bodies captured from the visdom client itself:
 (64 line windows, created beforehand with one point). For each number of
 concurrent clients (keep-alive connections of `wrk`, a C load generator, one thread), each
 server starts fresh and takes `--seconds` of load; reported are requests/s, p50 and p99
-latency, and non-200 answers. logstore-server runs with both durabilities: `full` (its
-default: every answer is fsynced) and `normal`; visdom keeps everything in memory and saves
-nothing. Everything shares this machine's cores with the load generator.
+latency, non-200 answers, and the server's resident memory (peak during the load, and 2 s
+after it). logstore-server runs with both durabilities: `full` (its default: every answer is
+fsynced) and `normal`; visdom keeps everything in memory and saves nothing. The floor
+(`load-floor`, in the Server package) is a bare Hummingbird server answering every request
+with a fixed 200: what the HTTP stack alone serves here, so logstore-server's requests/s are
+also given as a fraction of it. With `--runs N` every figure is the median of N runs.
+Everything shares this machine's cores with the load generator.
+
+`--probes` then runs, against a fresh logstore-server each, (1) slowloris: 15,000 connections
+that send half a request head and stall, held 20 s, while a well-behaved client keeps asking
+`/env_state`; (2) big echo: one `/vis_socket` that never reads, and 800 echo messages of 1 MB
+(fragmented in 16 KB frames) from another socket. Reported: the server's RSS before, peak
+during, and 5 s after the probe's connections closed, and the well-behaved client's latency.
 """
 
 import argparse
@@ -20,9 +31,11 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import requests
@@ -31,6 +44,7 @@ import visdom
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from server_process import ServerProcess, VisdomServerProcess  # noqa: E402
+from hardening_tests import ws_connect, ws_frame  # noqa: E402
 
 WINDOWS = 64
 
@@ -88,72 +102,266 @@ def create_windows(port):
         vis.line(X=[0], Y=[0.0], win="w%d" % k, opts=dict(title="loss %d" % k))
 
 
-def run_wrk(port, clients, seconds, script):
+def rss_mb(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return 0.0
+
+
+class RSSSampler:
+    """The peak resident memory of a process, sampled every 50 ms while running."""
+
+    def __init__(self, pid):
+        self.pid, self.peak, self.stop = pid, rss_mb(pid), threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        while not self.stop.wait(0.05):
+            self.peak = max(self.peak, rss_mb(self.pid))
+
+    def finish(self):
+        self.stop.set()
+        self.thread.join()
+        return self.peak
+
+
+def run_wrk(port, clients, seconds, script, pid=None):
     cmd = ["wrk", "-t1", "-c%d" % clients, "-d%ds" % seconds, "--timeout", "30s", "-s", script,
            "http://127.0.0.1:%d/update" % port]
+    sampler = RSSSampler(pid) if pid else None
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
     m = re.search(r"^RESULT (\{.*\})$", out.stdout, re.M)
     if not m:
         raise RuntimeError("wrk: %s %s" % (out.stdout, out.stderr))
     r = json.loads(m.group(1))
     r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
+    r["rss_peak"] = sampler.finish() if sampler else 0.0
+    time.sleep(2)
+    r["rss_after"] = rss_mb(pid) if pid else 0.0
     return r
+
+
+class FloorProcess:
+    """`load-floor`: a bare Hummingbird server answering 200 "true" to everything."""
+
+    def __init__(self, binary):
+        self.proc = subprocess.Popen([binary, "--port", "0"], stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        m = re.search(r":(\d+)\s*$", line)
+        if not m:
+            self.stop()
+            raise RuntimeError("load-floor did not start: %r" % line)
+        self.port = int(m.group(1))
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+
+
+def median(values):
+    v = sorted(values)
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2.0
 
 
 def fmt_us(us):
     return "%.2f ms" % (us / 1000.0) if us >= 1000 else "%d µs" % us
 
 
+SERVERS = ("floor (bare Hummingbird, fixed 200)", "visdom 0.2.4", "logstore-server, durability full",
+           "logstore-server, durability normal")
+
+
+def one_run(args, clients, name, script, tmp):
+    work = tempfile.mkdtemp(dir=tmp)
+    if name.startswith("floor"):
+        server = FloorProcess(args.floor)
+    elif name.startswith("visdom"):
+        env_path = os.path.join(work, "env")
+        os.makedirs(env_path)
+        server = VisdomServerProcess(sys.executable, free_port(), env_path)
+    else:
+        durability = name.rsplit(" ", 1)[1]
+        server = ServerProcess(args.server, os.path.join(work, "load.db"), "--durability", durability)
+    try:
+        if not name.startswith("floor"):
+            create_windows(server.port)
+        r = run_wrk(server.port, clients, args.seconds, script, server.proc.pid)
+        r["stored"] = None if name.startswith("floor") else stored_points(server.port)
+    finally:
+        server.stop()
+    shutil.rmtree(work, ignore_errors=True)
+    return r
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--server", required=True)
+    ap.add_argument("--floor", help="the load-floor binary (default: next to --server)")
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--clients", default="1,8,64")
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--probes", action="store_true")
     ap.add_argument("--markdown")
     args = ap.parse_args()
+    args.floor = args.floor or os.path.join(os.path.dirname(os.path.abspath(args.server)), "load-floor")
     if not shutil.which("wrk"):
         sys.exit("load.py: wrk is missing (scripts/server-tests/load.sh installs it)")
     (exists_prefix, exists_suffix), (before, middle, after) = client_bodies()
-    rows = []
+    runs = {}
     with tempfile.TemporaryDirectory(prefix="logstore-load-") as tmp:
         script = os.path.join(tmp, "append.lua")
         with open(script, "w") as f:
             f.write(LUA % {"exists_prefix": json.dumps(exists_prefix), "exists_suffix": json.dumps(exists_suffix),
                            "prefix": json.dumps(before), "middle": json.dumps(middle),
                            "suffix": json.dumps(after), "windows": WINDOWS})
-        for clients in [int(c) for c in args.clients.split(",")]:
-            for name in ("visdom 0.2.4", "logstore-server, durability full", "logstore-server, durability normal"):
-                work = tempfile.mkdtemp(dir=tmp)
-                if name.startswith("visdom"):
-                    env_path = os.path.join(work, "env")
-                    os.makedirs(env_path)
-                    server = VisdomServerProcess(sys.executable, free_port(), env_path)
-                else:
-                    durability = name.rsplit(" ", 1)[1]
-                    server = ServerProcess(args.server, os.path.join(work, "load.db"), "--durability", durability)
-                try:
-                    create_windows(server.port)
-                    r = run_wrk(server.port, clients, args.seconds, script)
-                    stored = stored_points(server.port)
-                finally:
-                    server.stop()
-                r.update(server=name, clients=clients, stored=stored)
-                rows.append(r)
-                print("%-36s clients=%-3d %8.0f req/s  p50 %-9s p99 %-9s non-200 %d  socket errors %d  points stored %d"
-                      % (name, clients, r["rps"], fmt_us(r["p50_us"]), fmt_us(r["p99_us"]),
-                         r["status_errors"], r["socket_errors"], stored), flush=True)
-    table = ["| clients | server | requests/s | p50 | p99 | non-200 | points stored | vs visdom, requests/s |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+        for run in range(args.runs):
+            for clients in [int(c) for c in args.clients.split(",")]:
+                for name in SERVERS:
+                    r = one_run(args, clients, name, script, tmp)
+                    runs.setdefault((clients, name), []).append(r)
+                    print("run %d  %-38s clients=%-3d %8.0f req/s  p50 %-9s p99 %-9s non-200 %d  socket errors %d  "
+                          "RSS peak %.0f MB after %.0f MB  points stored %s"
+                          % (run + 1, name, clients, r["rps"], fmt_us(r["p50_us"]), fmt_us(r["p99_us"]),
+                             r["status_errors"], r["socket_errors"], r["rss_peak"], r["rss_after"], r["stored"]), flush=True)
+        probe_rows = run_probes(args, tmp) if args.probes else []
+    rows = []
+    for (clients, name), rs in runs.items():
+        row = {k: median([r[k] for r in rs]) for k in ("rps", "p50_us", "p99_us", "rss_peak", "rss_after")}
+        row.update(clients=clients, server=name, errors=sum(r["status_errors"] + r["socket_errors"] for r in rs),
+                   stored=None if rs[0]["stored"] is None else median([r["stored"] for r in rs]), n=len(rs))
+        rows.append(row)
+    table = ["| clients | server | requests/s | p50 | p99 | non-200 | RSS peak / after | points stored | vs floor | vs visdom |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
+        floor = next(x for x in rows if x["clients"] == r["clients"] and x["server"].startswith("floor"))
         base = next(x for x in rows if x["clients"] == r["clients"] and x["server"].startswith("visdom"))
-        table.append("| %d | %s | %.0f | %s | %s | %d | %d | %.2f× |" % (
-            r["clients"], r["server"], r["rps"], fmt_us(r["p50_us"]), fmt_us(r["p99_us"]),
-            r["status_errors"] + r["socket_errors"], r["stored"], r["rps"] / base["rps"]))
-    text = "\n".join(table) + "\n"
+        table.append("| %d | %s | %.0f | %s | %s | %d | %.0f / %.0f MB | %s | %.0f%% | %.2f× |" % (
+            r["clients"], r["server"], r["rps"], fmt_us(r["p50_us"]), fmt_us(r["p99_us"]), r["errors"],
+            r["rss_peak"], r["rss_after"], "–" if r["stored"] is None else "%d" % r["stored"],
+            100.0 * r["rps"] / floor["rps"], r["rps"] / base["rps"]))
+    text = "Medians of %d run(s), %d s each.\n\n" % (args.runs, args.seconds) + "\n".join(table) + "\n"
+    if probe_rows:
+        text += "\n| probe (logstore-server) | RSS before | RSS peak during | RSS 5 s after | well-behaved client |\n|---|---:|---:|---:|---|\n"
+        for p in probe_rows:
+            text += "| %s | %.0f MB | %.0f MB | %.0f MB | %s |\n" % (p["probe"], p["before"], p["peak"], p["after"], p["client"])
     print(text)
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write(text)
+
+
+def run_probes(args, tmp):
+    rows = []
+    for probe in (slowloris_probe, big_echo_probe):
+        server = ServerProcess(args.server, os.path.join(tempfile.mkdtemp(dir=tmp), "probe.db"))
+        try:
+            row = probe(server)
+        finally:
+            server.stop()
+        print("probe: %r" % row, flush=True)
+        rows.append(row)
+    return rows
+
+
+def slowloris_probe(server, connections=15000, hold=20):
+    """Half-sent request heads on `connections` sockets, held `hold` seconds."""
+    pid = server.proc.pid
+    before = rss_mb(pid)
+    sampler = RSSSampler(pid)
+    socks = []
+    for _ in range(connections):
+        s = socket.socket()
+        s.setblocking(False)
+        s.connect_ex(("127.0.0.1", server.port))
+        socks.append(s)
+    time.sleep(1)
+    for s in socks:
+        try:
+            s.send(b"POST /update HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le")
+        except OSError:
+            pass
+    latencies, failures = [], 0
+    deadline = time.time() + hold
+    while time.time() < deadline:
+        started = time.time()
+        try:
+            r = requests.post("http://127.0.0.1:%d/env_state" % server.port, data="{}", timeout=30)
+            if r.status_code != 200:
+                failures += 1
+        except requests.RequestException:
+            failures += 1
+        latencies.append(time.time() - started)
+        time.sleep(0.2)
+    for s in socks:
+        s.close()
+    peak = sampler.finish()
+    time.sleep(5)
+    latencies.sort()
+    client = "%d requests, %d failed, median %.2f s, max %.2f s" % (
+        len(latencies), failures, median(latencies), latencies[-1])
+    return {"probe": "slowloris: %d half-sent request heads held %d s" % (connections, hold),
+            "before": before, "peak": peak, "after": rss_mb(pid), "client": client}
+
+
+def big_echo_probe(server, messages=800, size=1 << 20, frame=1 << 14):
+    """One /vis_socket that never reads; another sends `messages` echoes of `size` bytes."""
+    pid = server.proc.pid
+    before = rss_mb(pid)
+    sampler = RSSSampler(pid)
+    idle, _, _ = ws_connect(server.port, "/vis_socket")
+    sender, _, _ = ws_connect(server.port, "/vis_socket")
+    stop = threading.Event()
+
+    def drain():
+        sender.settimeout(1)
+        while not stop.is_set():
+            try:
+                if not sender.recv(1 << 20):
+                    return
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    payload = json.dumps({"cmd": "echo", "data": "x" * (size - 30)}).encode()
+    sent = 0
+    try:
+        for _ in range(messages):
+            for i in range(0, len(payload), frame):
+                chunk = payload[i:i + frame]
+                opcode = 1 if i == 0 else 0
+                f = ws_frame(opcode, chunk)
+                if i + frame < len(payload):
+                    f = bytes([f[0] & 0x7F]) + f[1:]  # not the final fragment
+                sender.sendall(f)
+            sent += 1
+    except OSError:
+        pass
+    time.sleep(2)
+    started = time.time()
+    try:
+        status = requests.post("http://127.0.0.1:%d/env_state" % server.port, data="{}", timeout=30).status_code
+    except requests.RequestException as e:
+        status = repr(e)
+    waited = time.time() - started
+    stop.set()
+    idle.close()
+    sender.close()
+    reader.join(timeout=5)
+    peak = sampler.finish()
+    time.sleep(5)
+    return {"probe": "big echo: %d of %d messages of 1 MB sent, one socket not reading" % (sent, messages),
+            "before": before, "peak": peak, "after": rss_mb(pid),
+            "client": "/env_state answered %s in %.2f s" % (status, waited)}
 
 
 def stored_points(port):
@@ -168,7 +376,6 @@ def stored_points(port):
 
 
 def free_port():
-    import socket
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

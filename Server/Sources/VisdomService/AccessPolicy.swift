@@ -8,7 +8,8 @@ import LogStore
 /// - `login`: visdom's `-enable_login`. The client logs in by POSTing `{"username", "password"}`
 ///   (the password as the client's sha256 hex) to the base URL and gets the session cookie
 ///   `user_password`; requests without it get visdom's 400, and sockets without it are closed.
-///   The cookie is a random secret of this server process.
+///   The cookie is a random secret of this server process, `HttpOnly` (no script reads it)
+///   and `SameSite=Strict` (a browser sends it only with requests from this server's pages).
 public struct AccessPolicy: Sendable {
     public struct Login: Sendable {
         public let username: String
@@ -35,16 +36,22 @@ public struct AccessPolicy: Sendable {
 
     /// nil when the request may go on, else the answer that refuses it.
     public func refusal(headers: [(name: String, value: String)]) -> VisdomResponse? {
-        if let token = bearerToken {
-            let given = headers.first { $0.name.lowercased() == "authorization" }?.value ?? ""
-            guard constantTimeEqual(given, "Bearer " + token) else {
-                return VisdomResponse(status: 401, headers: [("WWW-Authenticate", "Bearer")])
-            }
-        }
+        if let refusal = tokenRefusal(headers: headers) { return refusal }
         if login != nil {
             guard cookie("user_password", in: headers).map({ constantTimeEqual($0, session) }) ?? false else {
                 return VisdomResponse(status: 400)
             }
+        }
+        return nil
+    }
+
+    /// nil when the request carries the bearer token (or none is required), else the 401. A
+    /// login (`POST` to the base URL) must pass this too: the token guards every request.
+    public func tokenRefusal(headers: [(name: String, value: String)]) -> VisdomResponse? {
+        guard let token = bearerToken else { return nil }
+        let given = headers.first { $0.name.lowercased() == "authorization" }?.value ?? ""
+        guard constantTimeEqual(given, "Bearer " + token) else {
+            return VisdomResponse(status: 401, headers: [("WWW-Authenticate", "Bearer")])
         }
         return nil
     }
@@ -54,10 +61,11 @@ public struct AccessPolicy: Sendable {
         guard let login, let args = try? PythonArgs(body: body),
             case .string(let user)? = args.object["username"], case .string(let password)? = args.object["password"]
         else { return .raised }
-        guard user == login.username, constantTimeEqual(SHA256.hex(password), login.storedHash) else {
+        // Byte for byte, as Python compares `str` (Swift's `==` is canonical equivalence).
+        guard constantTimeEqual(user, login.username), constantTimeEqual(SHA256.hex(password), login.storedHash) else {
             return VisdomResponse(status: 400)
         }
-        return VisdomResponse(status: 200, headers: [("Set-Cookie", "user_password=\(session); Path=/; HttpOnly")])
+        return VisdomResponse(status: 200, headers: [("Set-Cookie", "user_password=\(session); Path=/; HttpOnly; SameSite=Strict")])
     }
 
     func cookie(_ name: String, in headers: [(name: String, value: String)]) -> String? {

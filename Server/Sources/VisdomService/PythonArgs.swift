@@ -9,7 +9,7 @@ struct PythonArgs {
     /// the body must be UTF-8 JSON holding an object.
     init(body: [UInt8]) throws(HandlerRaised) {
         let value: JSONValue
-        do { value = try JSONReader.parse(body) } catch { throw HandlerRaised(reason: "JSONDecodeError: \(error)") }
+        do { value = try JSONReader.parse(body, maxDepth: JSONReader.visdomRequestMaxDepth) } catch { throw HandlerRaised(reason: "JSONDecodeError: \(error)") }
         guard case .object(let o) = value else { throw HandlerRaised(reason: "AttributeError: request body is not an object") }
         object = o
     }

@@ -59,12 +59,13 @@ extension VisdomService {
         case .object(let o): ids = o.pairs.map { .string($0.0) }
         default: throw HandlerRaised(reason: "TypeError: 'data' is not iterable")
         }
-        let envs = Set(try store.envState())
+        // By the names' bytes: a `Set<String>` would take an NFD twin for an NFC name.
+        let envs = Set(try store.envState().map { Array($0.utf8) })
         var kept: [JSONValue] = []
         for id in ids {
             guard case .string(let s) = id else { throw HandlerRaised(reason: "AttributeError: env id has no attribute 'replace'") }
             let eid = VisdomEnvID.escape(s)
-            if envs.contains(eid) { kept.append(.string(eid)) }
+            if envs.contains(Array(eid.utf8)) { kept.append(.string(eid)) }
         }
         return json(.array(kept))
     }

@@ -19,8 +19,15 @@ public struct VisdomResponse: Sendable, Equatable {
         self.init(status: status, body: Array(text.utf8), epoch: epoch)
     }
 
-    /// 200 with visdom's body.
-    static func ok(_ text: String, epoch: Int64? = nil) -> VisdomResponse { .init(status: 200, text: text, epoch: epoch) }
+    /// 200 with visdom's body; but a body holding a lone surrogate (a window id sent as
+    /// `"\ud800"`, which the store keeps as U+10D800, see LogStore's `LoneSurrogate`) cannot be
+    /// encoded as UTF-8 by tornado, so visdom answers 500 after its handler changed the state.
+    static func ok(_ text: String, epoch: Int64? = nil) -> VisdomResponse {
+        if text.unicodeScalars.contains(where: { (0x10_D800...0x10_DFFF).contains($0.value) }) {
+            return .init(status: 500, epoch: epoch)
+        }
+        return .init(status: 200, text: text, epoch: epoch)
+    }
 
     /// visdom's answer when its handler raised: tornado's 500, whose body is empty (visdom's
     /// error template does not exist in its package).

@@ -31,7 +31,7 @@ public final class VisdomService: Sendable {
     /// are the request's (name, value) pairs, for authentication.
     public func respond(method: String, path: String, headers: [(name: String, value: String)], body: [UInt8]) async -> VisdomResponse {
         let route = Route(path: path)
-        if case .index = route, method == "POST" { return access.login(body: body) }
+        if case .index = route, method == "POST" { return access.tokenRefusal(headers: headers) ?? access.login(body: body) }
         if let refusal = access.refusal(headers: headers) { return refusal }
         switch (route, method) {
         case (.write(let endpoint), "POST"):
@@ -53,7 +53,7 @@ public final class VisdomService: Sendable {
 
     func apply(_ endpoint: Endpoint, body: [UInt8]) async -> VisdomResponse {
         let value: JSONValue
-        do { value = try JSONReader.parse(body) } catch {
+        do { value = try JSONReader.parse(body, maxDepth: JSONReader.visdomRequestMaxDepth) } catch {
             log("\(endpoint.rawValue): \(error)")
             return .raised
         }

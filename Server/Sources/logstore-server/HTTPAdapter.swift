@@ -2,6 +2,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
 import LogStore
+import NIOCore
+import NIOHTTP1
 import VisdomService
 
 /// Hummingbird's side of the server: HTTP requests become `VisdomService.respond` calls and
@@ -10,19 +12,23 @@ import VisdomService
 struct HTTPAdapter: Sendable {
     let service: VisdomService
     let options: ServerOptions
+    let origins: OriginPolicy
 
     /// The request path below the base URL, nil when outside it.
     func route(_ path: String) -> String? {
         let path = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
         guard !options.baseURL.isEmpty else { return path }
-        guard path.hasPrefix(options.baseURL) else { return nil }
+        guard path.utf8.starts(with: options.baseURL.utf8) else { return nil }
         let rest = String(path.dropFirst(options.baseURL.count))
         return rest.isEmpty ? "/" : rest
     }
 
     func respond(_ request: Request) async -> Response {
+        let headers = Self.fields(request.head)
+        if let refusal = origins.refusal(method: request.method.rawValue, headers: headers, isUpgrade: false) {
+            return response(refusal)
+        }
         guard let path = route(request.uri.path) else { return Response(status: .notFound) }
-        let headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > options.maxBodyBytes {
             return tooLarge()
         }
@@ -36,7 +42,18 @@ struct HTTPAdapter: Sendable {
             // The client went away or sent a broken body: nothing was read, nothing applied.
             return Response(status: .badRequest)
         }
-        let answer = await service.respond(method: request.method.rawValue, path: path, headers: headers, body: body)
+        return response(await service.respond(method: request.method.rawValue, path: path, headers: headers, body: body))
+    }
+
+    /// The request's header fields as (name, value) pairs, `Host` included (HTTP types keep it
+    /// apart, as the request's authority).
+    static func fields(_ head: HTTPRequest) -> [(name: String, value: String)] {
+        var fields = head.headerFields.map { (name: $0.name.rawName, value: $0.value) }
+        if let authority = head.authority { fields.append((name: "Host", value: authority)) }
+        return fields
+    }
+
+    func response(_ answer: VisdomResponse) -> Response {
         var fields: HTTPFields = [.contentType: "text/html; charset=UTF-8"]
         if let epoch = answer.epoch { fields[HTTPField.Name("X-LogStore-Epoch")!] = String(epoch) }
         for h in answer.headers { if let name = HTTPField.Name(h.name) { fields.append(HTTPField(name: name, value: h.value)) } }
@@ -50,21 +67,30 @@ struct HTTPAdapter: Sendable {
                  body: ResponseBody(byteBuffer: ByteBuffer(string: "request body above \(options.maxBodyBytes) bytes\n")))
     }
 
-    /// `/vis_socket` and `/socket`, for a request the access policy admits; anything else is
-    /// left to `respond` (which refuses it with the policy's status).
-    func upgrade(_ head: HTTPRequest) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+    /// `/vis_socket` and `/socket`, for a request the origin and access policies admit. A
+    /// refused upgrade is answered here with the policy's status (403, 401, visdom's 400) and
+    /// the connection closed; another path is not upgraded (400). Runs on the connection's
+    /// event loop, with the request head read whole.
+    func upgrade(_ head: HTTPRequest, channel: any Channel) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         let kind: SocketHub.Kind
         switch route(head.path ?? "") {
         case "/vis_socket": kind = .source
         case "/socket": kind = .page
         default: return .dontUpgrade
         }
-        let headers = head.headerFields.map { (name: $0.name.rawName, value: $0.value) }
-        guard service.access.refusal(headers: headers) == nil else { return .dontUpgrade }
+        let headers = Self.fields(head)
+        if let refusal = origins.refusal(method: head.method.rawValue, headers: headers, isUpgrade: true)
+            ?? service.access.refusal(headers: headers)
+        {
+            Self.refuseUpgrade(refusal, on: channel)
+            return .dontUpgrade
+        }
+        RequestDeadlines.remove(from: channel)
+        try? channel.pipeline.syncOperations.addHandler(WebSocketMasking(), position: .first)
         let hub = service.sockets
         return .upgrade([:]) { inbound, outbound, _ in
             let (sid, messages) = await hub.open(kind)
-            await withThrowingTaskGroup(of: Void.self) { group in
+            try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await text in messages { try await outbound.write(.text(text)) }
                 }
@@ -73,9 +99,30 @@ struct HTTPAdapter: Sendable {
                     for try await message in inbound.messages(maxSize: options.maxBodyBytes) {
                         if case .text(let text) = message { await hub.received(text, from: kind) }
                     }
-                } catch {}
+                } catch {
+                    // A protocol error (a text frame that is not UTF-8: 1007): the socket
+                    // library closes with its code when the handler rethrows it.
+                    await hub.close(kind, sid: sid)
+                    throw error
+                }
                 await hub.close(kind, sid: sid)
             }
         }
+    }
+
+    /// Writes `answer` as the whole response to an upgrade request and closes the connection
+    /// (Hummingbird would answer any refused upgrade 400).
+    static func refuseUpgrade(_ answer: VisdomResponse, on channel: any Channel) {
+        var head = HTTPResponseHead(version: .http1_1, status: .init(statusCode: answer.status))
+        head.headers.add(name: "Content-Length", value: String(answer.body.count))
+        head.headers.add(name: "Content-Type", value: "text/plain; charset=UTF-8")
+        head.headers.add(name: "Connection", value: "close")
+        for h in answer.headers { head.headers.add(name: h.name, value: h.value) }
+        let pipeline = channel.pipeline.syncOperations
+        pipeline.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+        pipeline.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: answer.body)))), promise: nil)
+        pipeline.write(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
+        pipeline.flush()
+        pipeline.close(promise: nil)
     }
 }

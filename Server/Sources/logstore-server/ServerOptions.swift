@@ -12,11 +12,16 @@ struct ServerOptions {
     var baseURL = ""
     var token: String?
     var enableLogin = false
+    var allowedHosts: [String] = []
+    var allowedOrigins: [String] = []
+    var limits = ConnectionLimits()
 
     static let usage = """
         usage: logstore-server [--db PATH] [--host ADDR] [--port N] [--durability full|normal]
                                [--max-body-size BYTES] [--base-url /PREFIX] [--token TOKEN]
-                               [--enable-login]
+                               [--enable-login] [--allow-host NAME]... [--allow-origin ORIGIN]...
+                               [--header-timeout S] [--body-timeout S] [--idle-timeout S]
+                               [--max-connections N]
 
         Serves visdom 0.2.4's API (the Python client's HTTP calls and its /vis_socket) from a
         LogStore store. Every state-changing request is one epoch, answered once it is durable.
@@ -32,6 +37,14 @@ struct ServerOptions {
                                (prefer $LOGSTORE_TOKEN: arguments are visible to other users)
           --enable-login       visdom's -enable_login: the client logs in with the username and
                                password in $VISDOM_USERNAME and $VISDOM_PASSWORD
+          --allow-host NAME    also answer requests whose Host is NAME (default: loopback names,
+                               IP addresses and --host only; '*' answers any; docs/SECURITY.md)
+          --allow-origin URL   also accept writes and sockets from pages of origin URL
+                               (scheme://host:port; default: this server's own pages only)
+          --header-timeout S   close a connection whose request head takes longer (default 10)
+          --body-timeout S     close a connection whose request body takes longer (default 60)
+          --idle-timeout S     close a kept-alive connection idle this long (default 60)
+          --max-connections N  connections open at once; more wait (default 512)
         """
 
     struct UsageError: Error, CustomStringConvertible {
@@ -78,12 +91,23 @@ struct ServerOptions {
                 guard !t.isEmpty else { throw UsageError(description: "--token: the token is empty") }
                 o.token = t
             case "--enable-login": o.enableLogin = true
+            case "--allow-host": o.allowedHosts.append(try value("--allow-host"))
+            case "--allow-origin": o.allowedOrigins.append(try value("--allow-origin"))
+            case "--header-timeout": o.limits.headerTimeout = .seconds(Int64(try number("--header-timeout", 1...86400)))
+            case "--body-timeout": o.limits.bodyTimeout = .seconds(Int64(try number("--body-timeout", 1...86400)))
+            case "--idle-timeout": o.limits.idleTimeout = .seconds(Int64(try number("--idle-timeout", 1...86400)))
+            case "--max-connections": o.limits.maxConnections = try number("--max-connections", 1...1_000_000)
             case "-h", "--help": throw UsageError(description: "")
             default: throw UsageError(description: "unknown argument '\(args[i])'")
             }
             i += 1
         }
         return o
+    }
+
+    /// The hosts and origins these options admit.
+    var originPolicy: OriginPolicy {
+        OriginPolicy(boundHost: host, allowedHosts: allowedHosts, allowedOrigins: allowedOrigins)
     }
 
     /// The access policy these options ask for, reading visdom's credential variables.

@@ -1,11 +1,15 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import LogStore
 import Logging
+import NIOCore
+import ServiceLifecycle
 import VisdomService
 
 /// `logstore-server`: visdom's API over a LogStore store (see `ServerOptions.usage`).
+let log = ServerLog()
 let environment = ProcessInfo.processInfo.environment
 let options: ServerOptions
 let access: AccessPolicy
@@ -17,7 +21,7 @@ do {
         print(ServerOptions.usage)
         exit(0)
     }
-    FileHandle.standardError.write(Data("logstore-server: \(error.description)\n".utf8))
+    log(error.description)
     exit(64)
 }
 
@@ -25,33 +29,61 @@ let store: LogStore
 do {
     store = try LogStore(path: options.db, options: .init(durability: options.durability))
 } catch {
-    FileHandle.standardError.write(Data("logstore-server: \(error)\n".utf8))
+    log("\(error)")
     exit(1)
 }
 
-let service = VisdomService(store: store, access: access) { line in
-    FileHandle.standardError.write(Data("logstore-server: \(line)\n".utf8))
-}
-let adapter = HTTPAdapter(service: service, options: options)
+let service = VisdomService(store: store, access: access) { line in log(line) }
+let adapter = HTTPAdapter(service: service, options: options, origins: options.originPolicy)
 var logger = Logger(label: "logstore-server")
-logger.logLevel = .error
+logger.logLevel = .critical
 
+let limits = options.limits
+let census = ConnectionCensus(limit: limits.maxConnections)
+raiseOpenFileLimit(to: 2 * limits.maxConnections + 64)
+let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(ws: .init(validateUTF8: true))
 let app = Application(
     responder: CallbackResponder<BasicRequestContext> { request, _ in await adapter.respond(request) },
-    server: .http1WebSocketUpgrade { head, _, _ in adapter.upgrade(head) },
-    configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "LogStore"),
+    server: HTTPServerBuilder { responder in
+        LimitedChannel(
+            inner: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: webSocket) { head, channel, _ in
+                adapter.upgrade(head, channel: channel)
+            },
+            limits: limits, census: census)
+    },
+    configuration: ApplicationConfiguration(
+        address: .hostname(options.host, port: options.port), serverName: "LogStore",
+        availableConnectionsDelegate: MaximumAvailableConnections(2 * limits.maxConnections)),
     onServerRunning: { channel in
         let port = channel.localAddress?.port ?? options.port
         let auth = access.isOpen ? "no authentication" : (access.bearerToken != nil ? "bearer token" : "login")
         // One line on stdout, which scripts wait for (the port is the real one with --port 0).
-        let line = "logstore-server: serving \(options.db) on http://\(options.host):\(port)\(options.baseURL) (durability \(options.durability.rawValue), \(auth))\n"
-        FileHandle.standardOutput.write(Data(line.utf8))
+        ServerLog.stdout("serving \(options.db) on http://\(options.host):\(port)\(options.baseURL) (durability \(options.durability.rawValue), \(auth))")
     },
     logger: logger
 )
+// SIGTERM and SIGINT end it gracefully: no new connections, answers in flight are sent,
+// websockets are sent a close frame. A peer that does not answer its close (or a request that
+// takes longer) is cut off after `shutdownGrace`, so that a stop never hangs.
+let shutdownGrace = Duration.seconds(5)
+var lifecycle = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+lifecycle.maximumGracefulShutdownDuration = shutdownGrace
+lifecycle.maximumCancellationDuration = shutdownGrace
 do {
-    try await app.runService()
+    try await ServiceGroup(configuration: lifecycle).run()
+} catch let error as IOError where error.errnoCode == EADDRINUSE {
+    log("port \(options.port) on \(options.host) is already in use, by another server (a visdom server listens on 8097 by default); choose another with --port")
+    exit(1)
+} catch let error as ServiceGroupError {
+    // the grace period ran out: the connections were cut; the store is closed below
+    log("stopped after cutting off connections that did not close in time (\(error))")
 } catch {
-    FileHandle.standardError.write(Data("logstore-server: \(error)\n".utf8))
+    log("\(error)")
     exit(1)
 }
+// Every write is answered: checkpoint and close, so that the main file alone is the store.
+store.close()
+if log.droppedLines > 0 {
+    ServerLog.stdout("stopped; \(log.droppedLines) log lines could not be written to stderr")
+}
+exit(0)

@@ -39,6 +39,7 @@ final class AccessPolicyTests: XCTestCase {
         r = await s.post("/", #"{"username": "ann", "password": "\#(SHA256.hex("pw"))"}"#)
         XCTAssertEqual(r.status, 200)
         let setCookie = try XCTUnwrap(r.headers.first { $0.name == "Set-Cookie" }?.value)
+        XCTAssertTrue(setCookie.contains("; HttpOnly") && setCookie.contains("; SameSite=Strict"), setCookie)
         let cookie = String(setCookie.split(separator: ";")[0])
         XCTAssertTrue(cookie.hasPrefix("user_password="))
         r = await s.post("/env_state", "{}", headers: [("Cookie", "other=1; \(cookie)")])
@@ -46,5 +47,20 @@ final class AccessPolicyTests: XCTestCase {
         XCTAssertEqual(r.text, #"["main"]"#)
         r = await s.post("/env_state", "{}", headers: [("Cookie", "user_password=guess")])
         XCTAssertEqual(r.status, 400)
+    }
+
+    /// With a token and a login, the login itself must carry the token; and the username is
+    /// compared byte for byte (an NFD spelling of an NFC name is another name).
+    func testLoginNeedsTheTokenAndTheExactName() async throws {
+        let access = AccessPolicy(bearerToken: "s3cret", login: .init(username: "caf\u{E9}", password: "pw"))
+        let s = VisdomService(store: try LogStore(path: try temporaryStorePath(self)), access: access)
+        let nfc = #"{"username": "caf\u00e9", "password": "\#(SHA256.hex("pw"))"}"#
+        let nfd = #"{"username": "cafe\u0301", "password": "\#(SHA256.hex("pw"))"}"#
+        var r = await s.post("/", nfc)
+        XCTAssertEqual(r.status, 401, "a login without the token")
+        r = await s.post("/", nfd, headers: [("Authorization", "Bearer s3cret")])
+        XCTAssertEqual(r.status, 400, "the NFD twin of the user name")
+        r = await s.post("/", nfc, headers: [("Authorization", "Bearer s3cret")])
+        XCTAssertEqual(r.status, 200)
     }
 }

@@ -13,6 +13,12 @@
 /// Nesting is tracked on a heap stack, never the call stack, so any input depth is safe; more
 /// than `maxDepth` open arrays/objects is an error.
 public enum JSONReader {
+    /// The deepest request body visdom 0.2.4's server decodes: Python's recursion limit (1000)
+    /// less the frames of tornado's handler stack. Measured against the real server: a body
+    /// 983 arrays/objects deep is answered, 984 deep raises (500). For the server's bodies and
+    /// the JSON text a `win_data` carries, which visdom decodes with the same limit.
+    public static let visdomRequestMaxDepth = 983
+
     public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 512) throws(JSONSyntaxError) -> JSONValue {
         try parse(bytes, maxDepth: maxDepth, as: JSONValue.self)
     }

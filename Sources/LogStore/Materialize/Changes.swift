@@ -82,7 +82,7 @@ struct ChangeReader {
             }
             changes.append(WindowChange(window: w.wid, kind: .window(try materializer.window(w))))
         }
-        for w in before where !currentIDs.contains(w.windowID) && !current.contains(where: { $0.wid == w.wid }) {
+        for w in before where !currentIDs.contains(w.windowID) && !current.contains(where: { ExactKey.equal($0.wid, w.wid) }) {
             changes.append(WindowChange(window: w.wid, kind: .closed))
         }
         return EnvChanges(env: name, since: since, upTo: upTo, envDeleted: false, windows: changes)

@@ -37,7 +37,9 @@ extension LogStore {
     public func envState(asOf: Int64? = nil) throws(LogStoreError) -> [String] {
         try read(asOf: asOf) { db, bound in
             struct Incarnation { let id: Int64; let name: String; let begin: Int64; let end: Int64? }
-            var byName: [String: [Incarnation]] = [:]
+            // Keyed by the name's bytes: a `String` key would merge canonically equivalent
+            // names (NFC "é" and NFD "e\u{301}"), which are two envs to visdom.
+            var byName: [ExactKey: [Incarnation]] = [:]
             try db.forEach(
                 """
                 SELECT env.env_id, env.name, env.epoch, env_end.epoch FROM env
@@ -45,13 +47,13 @@ extension LogStore {
                 WHERE env.epoch <= ?1 ORDER BY env.env_id
                 """, [.integer(bound)]) {
                 let row = Incarnation(id: $0.int64(0), name: $0.text(1), begin: $0.int64(2), end: $0.isNull(3) ? nil : $0.int64(3))
-                byName[row.name, default: []].append(row)
+                byName[ExactKey(row.name), default: []].append(row)
             }
             var placed: [(place: Int64, name: String)] = []
             for (name, incarnations) in byName {
                 guard var i = incarnations.indices.last, incarnations[i].end == nil else { continue }
                 while i > 0, incarnations[i - 1].end == incarnations[i].begin { i -= 1 }
-                placed.append((incarnations[i].id, name))
+                placed.append((incarnations[i].id, name.string))
             }
             return placed.sorted { $0.place < $1.place }.map(\.name)
         }

@@ -5,7 +5,9 @@
 /// segments); head versions superseded by N; series no remaining head references; and, for the
 /// series that stay, every segment up to N is merged into one. What stays: every row a read
 /// as of N or later uses, byte for byte, so current exports (contentID included) do not change.
-/// Epoch rows stay (they are the log's index; their `window_id` forgets dropped windows); reads as of an epoch before N are refused
+/// Epoch rows stay (they are the log's index; their `window_id` forgets dropped windows), but a
+/// refused or failed epoch keeps at most `EpochRow.refusedTextLimit` bytes of its env, window
+/// and detail, as such rows are written now; reads as of an epoch before N are refused
 /// afterwards (`meta.compacted_before`).
 struct Compactor {
     let db: Connection
@@ -14,6 +16,26 @@ struct Compactor {
     struct Report: Sendable, Equatable {
         public var rowsDeleted = 0
         public var segmentsMerged = 0
+    }
+
+    /// Refused and failed epochs up to N written before their texts were bounded keep, like
+    /// those written since, at most `EpochRow.refusedTextLimit` bytes of each.
+    func boundRefusedEpochs() throws {
+        let limit = SQLValue.integer(Int64(EpochWriter.EpochRow.refusedTextLimit))
+        var long: [(epoch: Int64, env: String?, win: String?, detail: String)] = []
+        try db.forEach(
+            """
+            SELECT epoch, env, win, detail FROM epoch WHERE epoch <= ?1 AND status <> 'ok'
+              AND (length(CAST(env AS BLOB)) > ?2 OR length(CAST(win AS BLOB)) > ?2 OR length(CAST(detail AS BLOB)) > ?2)
+            """, [.integer(before), limit]) {
+            long.append(($0.int64(0), $0.isNull(1) ? nil : $0.text(1), $0.isNull(2) ? nil : $0.text(2), $0.text(3)))
+        }
+        for row in long {
+            let cut = EpochWriter.EpochRow.cut
+            try db.run("UPDATE epoch SET env = ?, win = ?, detail = ? WHERE epoch = ?",
+                       [row.env.map { .text(cut($0)) } ?? .null, row.win.map { .text(cut($0)) } ?? .null,
+                        .text(cut(row.detail)), .integer(row.epoch)])
+        }
     }
 
     func run() throws -> Report {
@@ -35,6 +57,7 @@ struct Compactor {
             """, [n])
         // Epoch rows stay, but no row may name a window that is gone.
         try db.run("UPDATE epoch SET window_id = NULL WHERE window_id IN (SELECT window_id FROM dead_window)", [])
+        try boundRefusedEpochs()
         for table in ["segment WHERE window_id IN (SELECT window_id FROM dead_window)",
                       "series WHERE window_id IN (SELECT window_id FROM dead_window)",
                       "head WHERE window_id IN (SELECT window_id FROM dead_window)",

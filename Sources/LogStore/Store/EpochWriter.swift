@@ -250,6 +250,35 @@ final class EpochWriter: VisdomState {
         var win: String?
         var status = "ok"
         var detail = ""
+
+        /// The most bytes a refused or failed epoch keeps of its env, window and detail. Such
+        /// a request changed nothing, so these are only its description in the log; bounding
+        /// them bounds what a refused request costs on disk (a 1 MB name is not kept).
+        static let refusedTextLimit = 1024
+
+        /// The row as it is written: a refused or failed epoch's texts cut to
+        /// `refusedTextLimit` bytes (at a character boundary, with "…" and the full length).
+        var bounded: EpochRow {
+            guard status != "ok" else { return self }
+            var r = self
+            r.env = env.map(Self.cut)
+            r.win = win.map(Self.cut)
+            r.detail = Self.cut(detail)
+            return r
+        }
+
+        static func cut(_ text: String) -> String {
+            let n = text.utf8.count
+            guard n > refusedTextLimit else { return text }
+            var kept = 0
+            var prefix = String.UnicodeScalarView()
+            for scalar in text.unicodeScalars {
+                kept += String(scalar).utf8.count
+                if kept > refusedTextLimit - 32 { break }
+                prefix.append(scalar)
+            }
+            return String(prefix) + "… (\(n) bytes)"
+        }
     }
 
     private static let insertEpochSQL =
@@ -259,6 +288,7 @@ final class EpochWriter: VisdomState {
     /// window it changed goes in the row's `window_id`, two or more get `window_change` rows
     /// (schema.sql explains why).
     func insertEpochRow(_ row: EpochRow) throws {
+        let row = row.bounded
         // Bound value by value on the cached statement, as `SeriesStore` binds a segment: one
         // row per epoch, and an array of `SQLValue`s cost an allocation and a copy of each text.
         let st = try db.cachedStatement(Self.insertEpochSQL, keepingBindings: true)

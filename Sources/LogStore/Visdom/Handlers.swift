@@ -199,11 +199,12 @@ enum Handlers {
 
     /// `EnvHandler.post` with `eid`: `state[eid] = {"jsons": {}, "reload": {}}` unless it exists.
     /// visdom takes `eid` as sent here, without `escape_eid`; a body without `eid` changes nothing.
+    /// An `eid` that is not a string (`{"eid": 5}`) becomes a key of visdom's state that is not
+    /// an env name (its env list then shows the number); a store's env names are strings, so
+    /// LogStore answers as visdom does (200, empty body) and keeps no env: a refused epoch.
     static func openEnv(_ args: PaneValue, _ state: VisdomState) throws -> Outcome {
         guard case .object(let o) = args, let eid = o["eid"] else { return .ok("") }
-        guard case .string(let name) = eid else {
-            throw PyError(type: "StoreError", message: "env ids other than strings are not supported")
-        }
+        guard case .string(let name) = eid else { return .refused("") }
         if !(try state.envExists(name)) { try state.createEnv(name) }
         return .ok("")
     }
@@ -215,7 +216,7 @@ enum Handlers {
             throw PyError.typeError("the JSON object must be str, bytes or bytearray")
         }
         let data: JSONValue
-        do { data = try JSONReader.parse(text) } catch {
+        do { data = try JSONReader.parse(text, maxDepth: JSONReader.visdomRequestMaxDepth) } catch {
             throw PyError(type: "JSONDecodeError", message: "\(error)")
         }
         if !(try state.envExists(eid)) { try state.createEnv(eid) }

@@ -91,7 +91,23 @@ final class VisdomReadsTests: XCTestCase {
         XCTAssertEqual(try store.apply(.openEnv, #"{"eid": "run/1"}"#), .ok(""))
         XCTAssertEqual(try store.apply(.openEnv, #"{"sid": "abc"}"#), .ok(""))
         XCTAssertEqual(try store.envState(), ["main", "run/1", "x"])
-        guard case .failed = try store.apply(.openEnv, #"{"eid": null}"#) else { return XCTFail("a None env id is refused") }
+        // visdom answers 200 (empty) to an eid that is not a string, keying its state by it;
+        // the store answers the same and keeps no env.
+        XCTAssertEqual(try store.apply(.openEnv, #"{"eid": null}"#), .refused(""))
+        XCTAssertEqual(try store.apply(.openEnv, #"{"eid": 5}"#), .refused(""))
+        XCTAssertEqual(try store.envState(), ["main", "run/1", "x"])
         XCTAssertEqual(try store.windowData(env: "run/1"), try json("{}"))
+    }
+
+    /// Env names are bytes: an NFD name and its NFC twin are two envs, and deleting one leaves
+    /// the other listed (a `String`-keyed dictionary merged them and listed neither).
+    func testEnvStateKeepsCanonicallyEquivalentNamesApart() throws {
+        let store = try temporaryStore(self)
+        let nfd = "h_cafe\u{301}", nfc = "h_caf\u{E9}"
+        try store.apply(.events, #"{"data": [{"content": "a", "type": "text"}], "win": "w", "eid": "h_cafe\u0301"}"#)
+        try store.apply(.events, #"{"data": [{"content": "b", "type": "text"}], "win": "w", "eid": "h_caf\u00e9"}"#)
+        XCTAssertEqual(try store.envState().map { Array($0.utf8) }, [Array("main".utf8), Array(nfd.utf8), Array(nfc.utf8)])
+        try store.apply(.deleteEnv, #"{"eid": "h_caf\u00e9"}"#)
+        XCTAssertEqual(try store.envState().map { Array($0.utf8) }, [Array("main".utf8), Array(nfd.utf8)])
     }
 }

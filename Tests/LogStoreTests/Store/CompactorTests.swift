@@ -97,4 +97,43 @@ final class CompactorTests: XCTestCase {
         XCTAssertEqual(try store.exportWindow(env: "run_now", window: "w")["content"]?["data"]?.arrayValue?[0]["x"], [0, 1])
         XCTAssertThrowsError(try store.forkEnv("nope", to: "x")) { XCTAssertEqual($0 as? LogStoreError, .noSuchEnv("nope")) }
     }
+
+    /// A refused or failed request keeps at most about 1 KiB of each of its env, window and
+    /// detail; compact bounds what older stores kept, and keeps the rest of the row.
+    func testRefusedEpochsKeepBoundedTextsAndCompactBoundsOlderOnes() throws {
+        let store = try temporaryStore(self)
+        let big = String(repeating: "n", count: 1 << 20)
+        guard case .failed = try store.apply(.events, #"{"data": 5, "win": "\#(big)", "eid": "\#(big)"}"#) else {
+            return XCTFail("the request should fail")
+        }
+        let failed = try XCTUnwrap(try store.epochs(limit: 1).first)
+        XCTAssertEqual(failed.status, "failed")
+        for text in [failed.env ?? "", failed.window ?? "", failed.detail] {
+            XCTAssertLessThanOrEqual(text.utf8.count, EpochWriter.EpochRow.refusedTextLimit)
+        }
+        XCTAssertTrue(failed.env?.hasSuffix("… (1048576 bytes)") ?? false, failed.env ?? "nil")
+        // as a store written before the bound holds it
+        let db = try Connection(path: store.path, mode: .readWrite)
+        try db.run("UPDATE epoch SET env = ?, detail = ? WHERE epoch = ?", [.text(big), .text(big), .integer(failed.epoch)])
+        try db.close()
+        _ = try store.compact()
+        let after = try XCTUnwrap(try store.epochs(limit: 1).first { $0.epoch == failed.epoch })
+        XCTAssertLessThanOrEqual(after.env?.utf8.count ?? 0, 1100)
+        XCTAssertLessThanOrEqual(after.detail.utf8.count, 1100)
+        XCTAssertEqual(after.status, "failed")
+        XCTAssertEqual(try store.check(), [])
+    }
+
+    /// `close()` checkpoints: the main file alone then holds every epoch.
+    func testCloseLeavesTheWholeStoreInTheMainFile() throws {
+        let store = try temporaryStore(self)
+        let path = store.path
+        for k in 0..<20 { try store.apply(.events, #"{"data": [{"content": "\#(k)", "type": "text"}], "win": "w\#(k)", "eid": "e"}"#) }
+        store.close()
+        let copy = path + ".copy"
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
+        let alone = try LogStore(path: copy)
+        XCTAssertEqual(alone.lastEpoch, 20)
+        XCTAssertTrue(try alone.windowExists(env: "e", window: "w19"))
+    }
 }
