@@ -135,6 +135,16 @@ public final class LogStore: Sendable {
 
     deinit { writer?.stop() }
 
+    /// Finishes the writes queued so far, checkpoints the write-ahead log into the store file
+    /// and closes every connection: once it returns, the store file alone holds the whole store
+    /// (unless another process reads or writes it meanwhile). A process that writes calls it
+    /// before it exits, also on SIGINT and SIGTERM. Later writes throw; reads reopen a
+    /// connection. Calling it again does nothing; `deinit` calls it too.
+    public func close() {
+        writer?.stop()
+        readers.closeIdle()
+    }
+
     /// The size a store's WAL file is brought back to when SQLite starts it over, and the
     /// largest it is kept at between sessions (see `Connection+WAL.swift`): four times what
     /// SQLite's automatic checkpoint lets it reach (1,000 pages), so that only transactions
@@ -147,7 +157,8 @@ public final class LogStore: Sendable {
         let tables = try db.int("SELECT count(*) FROM sqlite_schema", []) ?? 0
         if appID == 0 && version == 0 && tables == 0 {
             if options.readOnly { throw LogStoreError.notAStore(path: path, reason: "empty database") }
-            try Schema.create(on: db, time: nowMS())
+            // Another process may create it at the same moment: then check what it created.
+            if try !Schema.create(on: db, time: nowMS()) { return try prepare(db, path: path, options: options) }
         } else if appID != Schema.applicationID {
             throw LogStoreError.notAStore(path: path, reason: "application_id is \(appID)")
         } else if version > Schema.version {
@@ -279,15 +290,6 @@ public final class LogStore: Sendable {
             try writer.insertEpochRow(.init(time: Self.nowMS(), source: source, endpoint: "env_file", env: name))
             try progress?.record(in: ctx.db, epoch: epoch)
             return epoch
-        }
-    }
-
-    /// How far a file was imported, as recorded by `apply(_:progress:)`; nil if never.
-    public func importProgress(identity: String) throws(LogStoreError) -> ImportProgress? {
-        try read(asOf: nil) { db, _ in
-            try db.one("SELECT path, lines, bytes FROM import_progress WHERE identity = ?", [.text(identity)]) {
-                ImportProgress(identity: identity, path: $0.text(0), lines: Int($0.int64(1)), bytes: $0.int64(2))
-            }
         }
     }
 

@@ -26,7 +26,11 @@ final class ImportCommandTests: XCTestCase {
     func testImportingAgainResumesAndAgainStartsOver() throws {
         let log = try writeLines([Lines.create(), Lines.append(1)], to: "run.jsonl", in: dir)
         XCTAssertEqual(try importing([log]).status, 0)
-        XCTAssertEqual(try importing([log]).stderr, "imported 0 messages, 0 points, 0 envs (0 refused, 0 failed, 0 skipped) in T s\n")
+        XCTAssertEqual(try importing([log]).stderr, """
+            \(log): nothing new since it was last imported (--again imports it from its start)
+            imported 0 messages, 0 points, 0 envs (0 refused, 0 failed, 0 skipped) in T s
+
+            """)
         try append(Lines.append(2) + "\n", to: log)
         XCTAssertEqual(try importing([log]).stderr, "imported 1 message, 1 point, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")
         XCTAssertEqual(try importing(["--again", log]).stderr, "imported 3 messages, 3 points, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")

@@ -438,4 +438,12 @@ extension LogStore {
     public func pointsAdded(sinceEpoch epoch: Int64) throws(LogStoreError) -> Int {
         try read(asOf: nil) { db, bound in try Lister(db: db, asOf: bound).pointsAdded(after: epoch) }
     }
+
+    /// Points (as `EnvSummary` counts them) that the epochs in `ranges` stored: what one
+    /// writer added, when other writers may have committed epochs between its own.
+    public func pointsAdded(inEpochs ranges: [ClosedRange<Int64>]) throws(LogStoreError) -> Int {
+        try read(asOf: nil) { db, _ in
+            try ranges.reduce(0) { sum, r in sum + (try Lister(db: db, asOf: r.upperBound).pointsAdded(after: r.lowerBound - 1)) }
+        }
+    }
 }

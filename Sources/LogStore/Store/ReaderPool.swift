@@ -29,6 +29,15 @@ final class ReaderPool: @unchecked Sendable {
         }
     }
 
+    /// Closes the connections not in use (`LogStore.close`).
+    func closeIdle() {
+        lock.lock()
+        let connections = idle
+        idle = []
+        lock.unlock()
+        for db in connections { try? db.close() }
+    }
+
     private func checkout() throws -> Connection {
         lock.lock()
         if let db = idle.popLast() {

@@ -26,6 +26,7 @@ enum FollowCommand: Command {
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
         let store = try context.openStore(durability: try arguments.durability())
+        defer { store.close() }
         let follower = Follower(path: arguments.positionals[0], store: store, skipBad: arguments.flag("--skip-bad"),
                                 terminal: context.terminal)
         try follower.run()
@@ -55,12 +56,12 @@ final class Follower: @unchecked Sendable {
 
     /// The file as last seen: identity and size.
     private var seen: (device: UInt64, inode: UInt64, size: Int64)?
-    /// The file was truncated or replaced: its next import starts from its first line.
-    private var startOver = false
     private var waitingSaid = false
     private var stopped = false
     private var total = Importer.Summary()
     private var failure: Error?
+    /// The epochs this process wrote (others may write the store too).
+    private let written = EpochTally()
 
     static let pollInterval = DispatchTimeInterval.milliseconds(200)
 
@@ -100,8 +101,8 @@ final class Follower: @unchecked Sendable {
         failure = error
         status.clear()
         // After an error the failing import's summary is lost; its committed lines are epochs.
-        if error != nil { total = ImportCommand.committed(since: firstEpoch, in: store, skippedLines: total.skippedLines) }
-        let points = (try? store.pointsAdded(sinceEpoch: firstEpoch)) ?? 0
+        if error != nil { total = ImportCommand.committed(written.ranges, in: store, skippedLines: total.skippedLines) }
+        let points = (try? store.pointsAdded(inEpochs: written.ranges)) ?? 0
         StandardError.write(ImportCommand.summary(total, points: points, seconds: Date().timeIntervalSince(started)))
         finished.signal()
     }
@@ -128,17 +129,10 @@ final class Follower: @unchecked Sendable {
         }
         waitingSaid = false
         let now = (device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size))
-        if let seen {
-            if seen.device != now.device || seen.inode != now.inode {
-                status.print("\(path): replaced by a new file; starting over\n")
-                startOver = true
-            } else if now.size < seen.size {
-                status.print("\(path): truncated; starting over\n")
-                startOver = true
-            } else if now.size == seen.size {
-                return
-            }
-        }
+        // A file replaced or truncated is imported like any other: the importer continues an
+        // earlier import only if the file's first bytes are exactly the ones imported, and
+        // says so when it starts over.
+        if let seen, seen.device == now.device, seen.inode == now.inode, seen.size == now.size { return }
         seen = now
         switch try Importer.fileStart(path) {
         case .incomplete: return
@@ -146,10 +140,11 @@ final class Follower: @unchecked Sendable {
         case .replayLog: break
         }
         let before = store.lastEpoch
-        var importer = Importer(store: store, skipBad: skipBad, again: startOver)
+        var importer = Importer(store: store, skipBad: skipBad)
         importer.shouldStop = { [stopRequested] in stopRequested.isSet }
+        importer.onPosition = { [written] in if let epochs = $0.epochs { written.add(epochs) } }
         let s = try importer.importFile(path)
-        if s.messages > 0 || s.skippedLines > 0 { startOver = false }
+        if let why = s.startedOver { status.print(DisplayWidth.sanitize(why) + "\n") }
         for w in s.warnings where !w.hasSuffix("incomplete last line (no newline yet); not imported") {
             status.print(status.terminal.warning(DisplayWidth.sanitize(w)))
         }
@@ -164,7 +159,7 @@ final class Follower: @unchecked Sendable {
         if status.terminal.isTTY {
             status.show("following \(path): \(Format.count(total.messages, "message")) (\(total.refused) refused, \(total.failed) failed), last epoch \(after)")
         } else {
-            let points = (try? store.pointsAdded(sinceEpoch: before)) ?? 0
+            let points = (try? store.pointsAdded(inEpochs: s.epochs)) ?? 0
             StandardError.write("\(path): \(Format.count(s.messages, "message")), \(Format.count(points, "point")), \(epochs) (\(s.refused) refused, \(s.failed) failed)\n")
         }
     }

@@ -51,34 +51,44 @@ enum ImportCommand: Command {
                 inputs.append(Input(path: path, bytes: size(of: path)))
             }
         }
+        let stop = StopSignals()
         let store = try context.openStore(durability: try arguments.durability())
-        let importer = Importer(store: store, skipBad: arguments.flag("--skip-bad"), again: arguments.flag("--again"))
-        let firstEpoch = store.lastEpoch
+        defer { store.close() }
+        let display = ImportProgressDisplay(terminal: context.terminal, totalBytes: inputs.reduce(0) { $0 + $1.bytes })
+        let written = EpochTally()
+        var importer = Importer(store: store, skipBad: arguments.flag("--skip-bad"), again: arguments.flag("--again"))
+        importer.shouldStop = { stop.received != nil }
+        importer.onPosition = { position in
+            display.position(position)
+            if let epochs = position.epochs { written.add(epochs) }
+        }
         let started = Date()
-        let display = ImportProgressDisplay(store: store, terminal: context.terminal, totalBytes: inputs.reduce(0) { $0 + $1.bytes })
         var total = Importer.Summary()
         var finished = false
         display.start()
         defer {
             display.stop()
-            // After an error the failing file's summary is lost, but the lines it committed are
-            // epochs: count what this import committed from the epoch log instead.
-            if !finished { total = committed(since: firstEpoch, in: store, skippedLines: total.skippedLines) }
+            // After an error the failing file's summary is lost, but the batches it committed
+            // were reported: count them from the epoch log.
+            if !finished { total = committed(written.ranges, in: store, skippedLines: total.skippedLines) }
             if !skipped.isEmpty {
                 let what = skipped.count == 1 ? "entry that is not an env file" : "entries that are not env files"
                 StandardError.write("skipped \(skipped.count) \(what): \(skipped.joined(separator: ", "))\n")
             }
-            let points = (try? store.pointsAdded(sinceEpoch: firstEpoch)) ?? 0
+            let points = (try? store.pointsAdded(inEpochs: written.ranges)) ?? 0
             StandardError.write(summary(total, points: points, seconds: Date().timeIntervalSince(started)))
         }
-        for input in inputs {
-            let identity: String? = if case .replayLog(let id)? = try? Importer.fileStart(input.path) { id } else { nil }
-            display.begin(input.path, identity: identity)
+        for input in inputs where stop.received == nil {
+            display.begin(input.path)
             let s = try importer.importFile(input.path)
             display.finish(bytes: input.bytes)
+            if let why = s.startedOver { display.print(DisplayWidth.sanitize(why) + "\n") }
             for w in s.warnings { display.print(context.terminal.warning(DisplayWidth.sanitize(w))) }
             if s.alreadyImported {
                 display.print("\(input.path): imported before, nothing to do (--again imports it again)\n")
+            }
+            if s.nothingNew {
+                display.print("\(input.path): nothing new since it was last imported (--again imports it from its start)\n")
             }
             total.messages += s.messages
             total.refused += s.refused
@@ -87,6 +97,11 @@ enum ImportCommand: Command {
             total.envs.formUnion(s.envs)
         }
         finished = true
+        if let signo = stop.received {
+            display.stop()
+            StandardError.write("stopped by \(StopSignals.name(signo)): what was imported is kept; importing again resumes after it\n")
+            return StopSignals.exitStatus(signo)
+        }
         return 0
     }
 
@@ -96,19 +111,43 @@ enum ImportCommand: Command {
             + " (\(s.refused) refused, \(s.failed) failed, \(s.skippedLines) skipped) in \(Format.seconds(seconds))\n"
     }
 
-    /// What the epochs after `epoch` hold, as an import summary.
-    static func committed(since epoch: Int64, in store: LogStore, skippedLines: Int) -> Importer.Summary {
+    /// What the epochs in `ranges` hold, as an import summary.
+    static func committed(_ ranges: [ClosedRange<Int64>], in store: LogStore, skippedLines: Int) -> Importer.Summary {
         var s = Importer.Summary()
         s.skippedLines = skippedLines
-        guard let records = try? store.epochs(limit: Int(max(0, store.lastEpoch - epoch))) else { return s }
-        s.messages = records.count
-        s.refused = records.count { $0.status == "refused" }
-        s.failed = records.count { $0.status == "failed" }
-        s.envs = Set(records.compactMap(\.env))
+        for r in ranges {
+            guard let records = try? store.epochs(since: r.lowerBound - 1, limit: nil) else { continue }
+            for record in records where r.contains(record.epoch) {
+                s.messages += 1
+                if record.status == "refused" { s.refused += 1 }
+                if record.status == "failed" { s.failed += 1 }
+                if let env = record.env { s.envs.insert(env) }
+            }
+        }
         return s
     }
 
     private static func size(of path: String) -> Int64 {
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
     }
+}
+
+/// The epochs one process wrote, as consecutive ranges (other writers may commit in between),
+/// collected from the importer's reports on whichever thread makes them.
+final class EpochTally: @unchecked Sendable {
+    // `lock` guards `list`.
+    private let lock = NSLock()
+    private var list: [ClosedRange<Int64>] = []
+
+    func add(_ range: ClosedRange<Int64>) {
+        lock.withLock {
+            if let last = list.last, last.upperBound + 1 == range.lowerBound {
+                list[list.count - 1] = last.lowerBound...range.upperBound
+            } else {
+                list.append(range)
+            }
+        }
+    }
+
+    var ranges: [ClosedRange<Int64>] { lock.withLock { list } }
 }

@@ -36,7 +36,7 @@ final class EnvPathTests: XCTestCase {
         guard case .replayLog(let identity) = try Importer.fileStart(log.path) else { return XCTFail() }
         let store = try temporaryStore(self)
         _ = try Importer(store: store).importFile(log.path)
-        XCTAssertEqual(try store.importProgress(identity: identity)?.lines, 1)
+        XCTAssertEqual(try store.importProgress(identity: identity).map(\.lines), [1])
         let env = dir.appendingPathComponent("e.json")
         try Data(#"{"jsons": {}, "reload": {}}"#.utf8).write(to: env)
         XCTAssertEqual(try Importer.fileStart(env.path), .other)
