@@ -11,8 +11,10 @@ enum FollowCommand: Command {
         discussion: """
             Like 'tail -F': every 200 ms the file's size and inode are checked, and new complete
             lines are imported, each message its own epoch, the lines that arrived together in
-            one transaction. A file that shrinks or is replaced (a new inode) starts over as a
-            new file; a file that does not exist yet is waited for. Stopping (Ctrl-C, SIGINT or
+            one transaction. As with import, the file continues an earlier import only if every
+            byte imported is unchanged; a file truncated, rewritten or replaced by another log is
+            imported from its start, and one line says so. A file that does not exist yet is
+            waited for. Stopping (Ctrl-C, SIGINT or
             SIGTERM) finishes the current batch and exits 0. Progress commits with the messages,
             so following again after a stop or a crash resumes exactly after the last imported
             line. Status goes to stderr: one updating line on a terminal, else one line per batch.

@@ -20,7 +20,13 @@ enum ForkCommand: Command {
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
         let asOf = try arguments.epoch("--as-of")
+        // Ctrl-C or SIGTERM lets the fork's one transaction finish, then the store closes.
+        let signals = StopSignals()
         let store = try context.openStore(durability: try arguments.durability())
+        defer {
+            store.close()
+            withExtendedLifetime(signals) {}
+        }
         let epoch = try store.forkEnv(arguments.value("--env")!, to: arguments.value("--to")!, asOf: asOf)
         StandardError.write("forked \(arguments.value("--env")!) to \(arguments.value("--to")!) at epoch \(epoch)\n")
         return 0

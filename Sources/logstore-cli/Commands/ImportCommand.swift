@@ -9,7 +9,9 @@ enum ImportCommand: Command {
         discussion: """
             A replay log (JSON lines ["endpoint", {...}], as the visdom client writes with
             log_to_filename) is imported exactly once: importing it again, or after a crash,
-            continues after the last imported line. An env file ({"jsons": ..., "reload": ...})
+            continues after the last imported line if every byte imported is unchanged (the
+            same log grown, under any name); another log that starts alike, or the log
+            rewritten, is imported from its start, and one line says so. An env file ({"jsons": ..., "reload": ...})
             replaces the env named after the file, as visdom's server loads it. A directory is
             a visdom env_path such as ~/.visdom: its env files (*.json) are imported; its view/
             folder and any other entry are skipped and named in one line.
@@ -51,6 +53,7 @@ enum ImportCommand: Command {
                 inputs.append(Input(path: path, bytes: size(of: path)))
             }
         }
+        // Ctrl-C or SIGTERM stops after the batch being committed; the store closes.
         let stop = StopSignals()
         let store = try context.openStore(durability: try arguments.durability())
         defer { store.close() }
@@ -77,6 +80,9 @@ enum ImportCommand: Command {
             }
             let points = (try? store.pointsAdded(inEpochs: written.ranges)) ?? 0
             StandardError.write(summary(total, points: points, seconds: Date().timeIntervalSince(started)))
+            if let signo = stop.received {
+                StandardError.write("stopped by \(StopSignals.name(signo)): what was imported is kept; importing again resumes after it\n")
+            }
         }
         for input in inputs where stop.received == nil {
             display.begin(input.path)
@@ -97,12 +103,7 @@ enum ImportCommand: Command {
             total.envs.formUnion(s.envs)
         }
         finished = true
-        if let signo = stop.received {
-            display.stop()
-            StandardError.write("stopped by \(StopSignals.name(signo)): what was imported is kept; importing again resumes after it\n")
-            return StopSignals.exitStatus(signo)
-        }
-        return 0
+        return stop.received.map(StopSignals.exitStatus) ?? 0
     }
 
     /// `imported 3 messages, 5 points, 1 env (0 refused, 0 failed, 0 skipped) in 0.01 s`
