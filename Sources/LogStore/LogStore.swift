@@ -110,7 +110,7 @@ public final class LogStore: Sendable {
         do {
             if options.readOnly {
                 writer = nil
-                let check = try Connection(path: path, mode: .readOnly)
+                let check = try Connection.forReading(path: path)
                 try check.keepWALFile()
                 try check.busyTimeout(ms: 10_000)  // as the pool's readers: a writer may be checkpointing
                 try Self.prepare(check, path: path, options: options)
@@ -127,6 +127,9 @@ public final class LogStore: Sendable {
                     db.rewindWALForNextSession(maxBytes: Self.walSizeLimit, fileSize: Importer.size(of: path + "-wal") ?? 0)
                 })
             }
+        } catch let error as SQLiteError where !options.readOnly && (error.isCantOpen || error.isReadOnly)
+                    && Connection.onReadOnlyMedia(path) {
+            throw .readOnly(path: path)  // on read-only media: readable, not writable
         } catch {
             throw Self.classify(error, path: path)
         }

@@ -31,7 +31,7 @@ public enum LogStoreError: Error, Sendable, CustomStringConvertible, Equatable {
         case let .noSuchEpoch(n): return "no epoch \(n) in this store"
         case let .compacted(n): return "history before epoch \(n) was compacted; it can no longer be read"
         case let .badInput(place, reason): return "\(place): \(reason)"
-        case let .readOnly(path): return "\(path): the store is read-only"
+        case let .readOnly(path): return "\(path): the store is read-only (it can be read, not written)"
         case let .full(path): return "\(path): the disk or the store's quota is full; nothing of the failed write was kept"
         case let .io(path, reason): return "\(path): \(reason)"
         case let .sqlite(e): return e.description

@@ -45,7 +45,7 @@ final class ReaderPool: @unchecked Sendable {
             return db
         }
         lock.unlock()
-        let db = try Connection(path: path, mode: .readOnly)
+        let db = try Connection.forReading(path: path)
         try db.keepWALFile()  // a reader that closes last must not delete it either
         try db.busyTimeout(ms: 10_000)
         try Schema.prepareForReading(db)
