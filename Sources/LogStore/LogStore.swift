@@ -155,9 +155,11 @@ public final class LogStore: Sendable {
     static let walSizeLimit: Int64 = 16 << 20
 
     private static func prepare(_ db: Connection, path: String, options: Options) throws {
-        let appID = try db.int("PRAGMA application_id", []) ?? 0
-        let version = Int64(try db.userVersion)
-        let tables = try db.int("SELECT count(*) FROM sqlite_schema", []) ?? 0
+        // Read in one transaction: another process may be creating the store meanwhile, and
+        // these three must describe one state of the file.
+        let (appID, version, tables) = try db.transaction(.deferred) {
+            (try db.int("PRAGMA application_id", []) ?? 0, Int64(try db.userVersion), try db.int("SELECT count(*) FROM sqlite_schema", []) ?? 0)
+        }
         if appID == 0 && version == 0 && tables == 0 {
             if options.readOnly { throw LogStoreError.notAStore(path: path, reason: "empty database") }
             // Another process may create it at the same moment: then check what it created.
