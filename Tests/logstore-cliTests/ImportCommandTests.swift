@@ -36,6 +36,23 @@ final class ImportCommandTests: XCTestCase {
         XCTAssertEqual(try importing(["--again", log]).stderr, "imported 3 messages, 3 points, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")
     }
 
+    /// A point is what `ls` counts: the summary counts the points the import wrote that the
+    /// store still holds, so a window drawn again (its old points replaced) counts once.
+    func testTheSummaryCountsPointsAsLsCountsThem() throws {
+        let demo = repositoryRoot.appendingPathComponent("examples/training-run.jsonl").path
+        let r = try importing([demo])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let ls = try logstore(["--db", db, "ls", "--json"]).stdout
+        let held = ls.split(separator: "\n").compactMap { $0.firstMatch(of: /"points": (\d+)/).flatMap { Int($0.1) } }.reduce(0, +)
+        XCTAssertGreaterThan(held, 0)
+        XCTAssertTrue(r.stderr.contains("messages, \(held) points, 1 env"), "ls holds \(held): \(r.stderr)")
+
+        // the same window drawn three times: 3 points each time, 3 held
+        let redraw = try writeLines((0..<3).map { _ in Lines.create("r", env: "e", x: [0, 1, 2], y: [5, 6, 7]) }, to: "redraw.jsonl", in: dir)
+        XCTAssertEqual(try importing([redraw]).stderr, "imported 3 messages, 3 points, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")
+        XCTAssertTrue(try logstore(["--db", db, "ls", "--json"]).stdout.contains(#"{"env": "e", "windows": 1, "points": 3"#))
+    }
+
     func testRefusedAndFailedMessagesAreCountedInTheSummary() throws {
         let log = try writeLines([
             Lines.create(),

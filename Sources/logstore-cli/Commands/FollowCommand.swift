@@ -104,7 +104,7 @@ final class Follower: @unchecked Sendable {
         status.clear()
         // After an error the failing import's summary is lost; its committed lines are epochs.
         if error != nil { total = ImportCommand.committed(written.ranges, in: store, skippedLines: total.skippedLines) }
-        let points = (try? store.pointsAdded(inEpochs: written.ranges)) ?? 0
+        let points = (try? store.pointsKept(writtenIn: written.ranges)) ?? 0
         StandardError.write(ImportCommand.summary(total, points: points, seconds: Date().timeIntervalSince(started)))
         finished.signal()
     }
@@ -161,7 +161,7 @@ final class Follower: @unchecked Sendable {
         if status.terminal.isTTY {
             status.show("following \(path): \(Format.count(total.messages, "message")) (\(total.refused) refused, \(total.failed) failed), last epoch \(after)")
         } else {
-            let points = (try? store.pointsAdded(inEpochs: s.epochs)) ?? 0
+            let points = (try? store.pointsKept(writtenIn: s.epochs)) ?? 0
             StandardError.write("\(path): \(Format.count(s.messages, "message")), \(Format.count(points, "point")), \(epochs) (\(s.refused) refused, \(s.failed) failed)\n")
         }
     }

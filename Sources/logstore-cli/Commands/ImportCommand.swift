@@ -11,13 +11,15 @@ enum ImportCommand: Command {
             log_to_filename) is imported exactly once: importing it again, or after a crash,
             continues after the last imported line if every byte imported is unchanged (the
             same log grown, under any name); another log that starts alike, or the log
-            rewritten, is imported from its start, and one line says so. An env file ({"jsons": ..., "reload": ...})
-            replaces the env named after the file, as visdom's server loads it. A directory is
+            rewritten, is imported from its start, and one line says so. An env file
+            ({"jsons": ..., "reload": ...}) replaces the env named after the file, as visdom's
+            server loads it. A directory is
             a visdom env_path such as ~/.visdom: its env files (*.json) are imported; its view/
             folder and any other entry are skipped and named in one line.
             A malformed line stops the import with its FILE:LINE (the lines before it are
-            kept); --skip-bad warns about it and goes on. The last line on stderr is a summary;
-            a terminal also shows progress.
+            kept); --skip-bad warns about it and goes on. The last line on stderr is a summary
+            (points as 'ls' counts them: those this import wrote that the store still holds),
+            or after a failure the Error: line; a terminal also shows progress.
             """,
         positional: .oneOrMore("PATH", help: "A replay log, an env file, or an env_path directory"),
         options: [
@@ -78,7 +80,7 @@ enum ImportCommand: Command {
                 let what = skipped.count == 1 ? "entry that is not an env file" : "entries that are not env files"
                 StandardError.write("skipped \(skipped.count) \(what): \(skipped.joined(separator: ", "))\n")
             }
-            let points = (try? store.pointsAdded(inEpochs: written.ranges)) ?? 0
+            let points = (try? store.pointsKept(writtenIn: written.ranges)) ?? 0
             StandardError.write(summary(total, points: points, seconds: Date().timeIntervalSince(started)))
             if let signo = stop.received {
                 StandardError.write("stopped by \(StopSignals.name(signo)): what was imported is kept; importing again resumes after it\n")
