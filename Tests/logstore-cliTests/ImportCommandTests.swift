@@ -144,7 +144,7 @@ final class ImportCommandTests: XCTestCase {
         try "{}".write(to: envPath.appendingPathComponent("view/layouts.json"), atomically: true, encoding: .utf8)
         let p = envPath.path
         XCTAssertEqual(try importing([p]), CLIResult(stdout: "", stderr: """
-            skipped 3 entries that are not env files: \(p)/main.windows.json, \(p)/notes.txt, \(p)/view/
+            skipped 3 entries that are neither replay logs nor env files: \(p)/main.windows.json, \(p)/notes.txt, \(p)/view/
             imported 2 messages, 0 points, 2 envs (0 refused, 0 failed, 0 skipped) in T s
 
             """, status: 0))
@@ -156,10 +156,32 @@ final class ImportCommandTests: XCTestCase {
         XCTAssertEqual(try importing([p]).stderr, """
             \(p)/exp_1.json: imported before, nothing to do (--again imports it again)
             \(p)/main.json: imported before, nothing to do (--again imports it again)
-            skipped 3 entries that are not env files: \(p)/main.windows.json, \(p)/notes.txt, \(p)/view/
+            skipped 3 entries that are neither replay logs nor env files: \(p)/main.windows.json, \(p)/notes.txt, \(p)/view/
             imported 0 messages, 0 points, 0 envs (0 refused, 0 failed, 0 skipped) in T s
 
             """)
+    }
+
+    /// A folder of runs, as tensorboard's --logdir: its replay logs (by content, any name, any
+    /// depth) and env files, in the order of their paths.
+    func testAFolderImportsEveryReplayLogAndEnvFileInIt() throws {
+        let runs = dir.appendingPathComponent("runs")
+        try FileManager.default.createDirectory(at: runs.appendingPathComponent("b/seed1"), withIntermediateDirectories: true)
+        try writeLines([Lines.create(env: "a"), Lines.append(1, env: "a")], to: "runs/a.jsonl", in: dir)
+        try writeLines([Lines.create(env: "b"), Lines.append(1, env: "b"), Lines.append(2, env: "b")], to: "runs/b/seed1/visdom.log", in: dir)
+        try #"{"jsons": {}, "reload": {}}"#.write(to: runs.appendingPathComponent("c.json"), atomically: true, encoding: .utf8)
+        try "notes".write(to: runs.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try importing([runs.path]), CLIResult(stdout: "", stderr: """
+            skipped 1 entry that is neither a replay log nor an env file: \(runs.path)/notes.txt
+            imported 6 messages, 5 points, 3 envs (0 refused, 0 failed, 0 skipped) in T s
+
+            """, status: 0))
+        let envs = try logstore(["--db", db, "ls", "--json"]).stdout
+        for line in [#"{"env": "a", "windows": 1, "points": 2"#, #"{"env": "b", "windows": 1, "points": 3"#, #"{"env": "c", "windows": 0"#] {
+            XCTAssertTrue(envs.contains(line), envs)
+        }
+        // the same folder again: every log is known, nothing new
+        XCTAssertTrue(try importing([runs.path]).stderr.contains("\(runs.path)/b/seed1/visdom.log: nothing new since it was last imported"))
     }
 
     func testADatabaseFileThatIsNotAStoreIsLeftUntouched() throws {

@@ -14,17 +14,18 @@ enum FollowCommand: Command {
             one transaction. As with import, the file continues an earlier import only if every
             byte imported is unchanged; a file truncated, rewritten or replaced by another log is
             imported from its start, and one line says so. A file that does not exist yet is
-            waited for. Stopping (Ctrl-C, SIGINT or
-            SIGTERM) finishes the current batch and exits 0. Progress commits with the messages,
+            waited for. A folder is followed as tensorboard's --logdir: every replay log in it
+            (by content, at any depth), and each new one as it appears. Stopping (Ctrl-C,
+            SIGINT or SIGTERM) finishes the current batch and exits 0. Progress commits with the messages,
             so following again after a stop or a crash resumes exactly after the last imported
             line. Status goes to stderr: one updating line on a terminal, else one line per batch.
             """,
-        positional: .one("PATH", help: "The replay log to follow"),
+        positional: .one("PATH", help: "The replay log to follow, or a folder of them"),
         options: [
             .init(name: "--skip-bad", valueName: nil, help: "Warn about each malformed line and go on"),
             CommandSpec.durabilityOption,
         ],
-        examples: ["logstore --db run.db follow run.jsonl"])
+        examples: ["logstore --db run.db follow run.jsonl", "logstore follow runs/"])
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
         let store = try context.openStore(durability: try arguments.durability())
@@ -56,8 +57,11 @@ final class Follower: @unchecked Sendable {
     private let started = Date()
     private let firstEpoch: Int64
 
-    /// The file as last seen: identity and size.
-    private var seen: (device: UInt64, inode: UInt64, size: Int64)?
+    /// Each file as last seen: identity and size.
+    private var seen: [String: (device: UInt64, inode: UInt64, size: Int64)] = [:]
+    /// The replay logs of a followed folder, found so far.
+    private var following: Set<String> = []
+    private var folderSaid = false
     private var waitingSaid = false
     private var stopped = false
     private var total = Importer.Summary()
@@ -112,7 +116,12 @@ final class Follower: @unchecked Sendable {
     private func poll() {
         guard !stopped else { return }
         do {
-            try importNewLines()
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                try followFolder()
+            } else {
+                try importNewLines(path)
+            }
         } catch LogStoreError.io(_, "no such file") {
             // Removed between stat and read (a rotation): the next poll sees the new file.
         } catch {
@@ -120,9 +129,25 @@ final class Follower: @unchecked Sendable {
         }
     }
 
-    private func importNewLines() throws {
+    /// A folder of runs: every replay log in it (found by content, at any depth, as `import`
+    /// finds them), including those that appear while it is followed.
+    private func followFolder() throws {
+        let folder = try EnvPath(scanning: path)
+        let new = folder.replayLogs.filter { !following.contains($0) }
+        if !folderSaid {
+            folderSaid = true
+            status.print("following \(Format.count(new.count, "replay log")) in \(DisplayWidth.sanitize(path)); new ones are picked up as they appear\n")
+        } else {
+            for log in new { status.print("\(DisplayWidth.sanitize(log)): a new replay log; following it\n") }
+        }
+        following.formUnion(new)
+        for log in folder.replayLogs where !stopRequested.isSet { try importNewLines(log) }
+    }
+
+    private func importNewLines(_ path: String) throws {
         var st = stat()
         guard stat(path, &st) == 0 else {
+            guard path == self.path else { return }  // a log of a folder, removed
             if !waitingSaid {
                 status.print("waiting for \(path) to appear\n")
                 waitingSaid = true
@@ -134,14 +159,13 @@ final class Follower: @unchecked Sendable {
         // A file replaced or truncated is imported like any other: the importer continues an
         // earlier import only if the file's first bytes are exactly the ones imported, and
         // says so when it starts over.
-        if let seen, seen.device == now.device, seen.inode == now.inode, seen.size == now.size { return }
-        seen = now
+        if let seen = seen[path], seen.device == now.device, seen.inode == now.inode, seen.size == now.size { return }
+        seen[path] = now
         switch try Importer.fileStart(path) {
         case .incomplete: return
         case .other: throw CommandFailure("\(path): not a replay log (follow reads replay logs; import reads env files)")
         case .replayLog: break
         }
-        let before = store.lastEpoch
         var importer = Importer(store: store, skipBad: skipBad)
         importer.shouldStop = { [stopRequested] in stopRequested.isSet }
         importer.onPosition = { [written] in if let epochs = $0.epochs { written.add(epochs) } }
@@ -155,9 +179,8 @@ final class Follower: @unchecked Sendable {
         total.failed += s.failed
         total.skippedLines += s.skippedLines
         total.envs.formUnion(s.envs)
-        guard s.messages > 0 else { return }
-        let after = store.lastEpoch
-        let epochs = after - before == 1 ? "epoch \(after)" : "epochs \(before + 1)…\(after)"
+        guard s.messages > 0, let first = s.epochs.first?.lowerBound, let after = s.epochs.last?.upperBound else { return }
+        let epochs = after == first ? "epoch \(after)" : "epochs \(first)…\(after)"
         if status.terminal.isTTY {
             status.show("following \(path): \(Format.count(total.messages, "message")) (\(total.refused) refused, \(total.failed) failed), last epoch \(after)")
         } else {

@@ -13,15 +13,16 @@ enum ImportCommand: Command {
             same log grown, under any name); another log that starts alike, or the log
             rewritten, is imported from its start, and one line says so. An env file
             ({"jsons": ..., "reload": ...}) replaces the env named after the file, as visdom's
-            server loads it. A directory is
-            a visdom env_path such as ~/.visdom: its env files (*.json) are imported; its view/
+            server loads it. A directory is a folder of runs, as tensorboard's --logdir: its
+            env files (a visdom env_path such as ~/.visdom) and its replay logs, found by
+            content at any depth, are imported in the order of their paths; visdom's view/
             folder and any other entry are skipped and named in one line.
             A malformed line stops the import with its FILE:LINE (the lines before it are
             kept); --skip-bad warns about it and goes on. The last line on stderr is a summary
             (points as 'ls' counts them: those this import wrote that the store still holds),
             or after a failure the Error: line; a terminal also shows progress.
             """,
-        positional: .oneOrMore("PATH", help: "A replay log, an env file, or an env_path directory"),
+        positional: .oneOrMore("PATH", help: "A replay log, an env file, or a folder of them"),
         options: [
             .init(name: "--skip-bad", valueName: nil, help: "Warn about each malformed line and go on"),
             .init(name: "--again", valueName: nil, help: "Import from the start, even what was imported before"),
@@ -49,7 +50,7 @@ enum ImportCommand: Command {
             }
             if isDirectory.boolValue {
                 let dir = try EnvPath(scanning: path)
-                inputs += dir.envFiles.map { Input(path: $0, bytes: size(of: $0)) }
+                inputs += dir.files.map { Input(path: $0, bytes: size(of: $0)) }
                 skipped += dir.skipped.map { (path as NSString).appendingPathComponent($0) }
             } else {
                 inputs.append(Input(path: path, bytes: size(of: path)))
@@ -77,7 +78,8 @@ enum ImportCommand: Command {
             // were reported: count them from the epoch log.
             if !finished { total = committed(written.ranges, in: store, skippedLines: total.skippedLines) }
             if !skipped.isEmpty {
-                let what = skipped.count == 1 ? "entry that is not an env file" : "entries that are not env files"
+                let what = skipped.count == 1 ? "entry that is neither a replay log nor an env file"
+                    : "entries that are neither replay logs nor env files"
                 StandardError.write("skipped \(skipped.count) \(what): \(skipped.joined(separator: ", "))\n")
             }
             let points = (try? store.pointsKept(writtenIn: written.ranges)) ?? 0
