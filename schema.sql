@@ -153,16 +153,16 @@ CREATE TABLE window_change (
 -- How far each replay log or env file has been imported, written in the same transaction as
 -- the messages it covers, so an import resumes exactly once. A row is one file content:
 -- `identity` finds the candidates (a hash of a log's first line, or of an env file's bytes),
--- and `sha256`, the SHA-256 of the file's first `bytes` bytes, decides: a file continues a
--- row's import only if its first `bytes` bytes hash to it (the log imported, grown at its
--- end). Two logs that start alike are two rows. Rows written before version 4 have no sha256.
+-- and `content_hash`, the XXH64 of the file's first `bytes` bytes, decides: a file continues
+-- a row's import only if its first `bytes` bytes hash to it (the log imported, grown at its
+-- end). Two logs that start alike are two rows. Rows written before version 4 have no hash.
 CREATE TABLE import_progress (
-    import_id TEXT    PRIMARY KEY,       -- a random id per log; 'env:' + SHA-256 per env file
+    import_id TEXT    PRIMARY KEY,       -- a random id per log; 'env:' + size + hash per env file
     identity  TEXT    NOT NULL,
     path      TEXT    NOT NULL,          -- where the file was when last imported
     lines     INTEGER NOT NULL,          -- complete lines consumed
     bytes     INTEGER NOT NULL,          -- bytes consumed
-    sha256    BLOB,                      -- SHA-256 of those bytes (NULL: written before version 4)
+    content_hash BLOB,                   -- XXH64 of those bytes, 8 bytes big-endian (NULL: before version 4)
     epoch     INTEGER NOT NULL REFERENCES epoch(epoch)
 ) STRICT;
 CREATE INDEX import_progress_by_identity ON import_progress(identity);

@@ -2,8 +2,8 @@
 /// transaction as the messages it covers, so after a crash the store and its progress agree:
 /// resuming continues exactly after the last committed line.
 public struct ImportProgress: Sendable, Equatable {
-    /// The row's key: one imported content (a random id per replay log, `env:` + SHA-256 per
-    /// env file). Stores older than format version 4 keyed rows by `identity`.
+    /// The row's key: one imported content (a random id per replay log, `env:` + the hash of its bytes
+    /// per env file). Stores older than format version 4 keyed rows by `identity`.
     public let importID: String
     /// What finds the candidate rows for a file: `log:` + a fingerprint of its first line, or
     /// `env:` + a fingerprint of its bytes (see `Importer.fileStart`).
@@ -14,23 +14,24 @@ public struct ImportProgress: Sendable, Equatable {
     public let lines: Int
     /// Bytes consumed (the offset of the next line).
     public let bytes: Int64
-    /// SHA-256 of the file's first `bytes` bytes; nil in rows written before format version 4.
-    public let sha256: [UInt8]?
+    /// XXH64 (`XXHash64.digest`) of the file's first `bytes` bytes; nil in rows written before
+    /// format version 4.
+    public let contentHash: [UInt8]?
 
-    public init(importID: String, identity: String, path: String, lines: Int, bytes: Int64, sha256: [UInt8]?) {
+    public init(importID: String, identity: String, path: String, lines: Int, bytes: Int64, contentHash: [UInt8]?) {
         self.importID = importID
         self.identity = identity
         self.path = path
         self.lines = lines
         self.bytes = bytes
-        self.sha256 = sha256
+        self.contentHash = contentHash
     }
 
     func record(in db: Connection, epoch: Int64) throws {
         try db.run(
-            "INSERT OR REPLACE INTO import_progress(import_id, identity, path, lines, bytes, sha256, epoch) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO import_progress(import_id, identity, path, lines, bytes, content_hash, epoch) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [.text(importID), .text(identity), .text(path), .integer(Int64(lines)), .integer(bytes),
-             sha256.map { .blob($0) } ?? .null, .integer(epoch)])
+             contentHash.map { .blob($0) } ?? .null, .integer(epoch)])
     }
 }
 
@@ -50,11 +51,11 @@ extension LogStore {
         try read(asOf: nil) { db, _ in
             var rows: [ImportProgress] = []
             try db.forEach(
-                "SELECT import_id, identity, path, lines, bytes, sha256 FROM import_progress WHERE \(condition) ORDER BY bytes DESC, import_id",
+                "SELECT import_id, identity, path, lines, bytes, content_hash FROM import_progress WHERE \(condition) ORDER BY bytes DESC, import_id",
                 [value]
             ) {
                 rows.append(ImportProgress(importID: $0.text(0), identity: $0.text(1), path: $0.text(2), lines: Int($0.int64(3)),
-                                           bytes: $0.int64(4), sha256: $0.isNull(5) ? nil : $0.blob(5)))
+                                           bytes: $0.int64(4), contentHash: $0.isNull(5) ? nil : $0.blob(5)))
             }
             return rows
         }

@@ -4,7 +4,7 @@ import Foundation
 /// committed, or at the start.
 ///
 /// A file continues an earlier import only if it *is* that log, grown at its end: its first
-/// `bytes` bytes must hash (SHA-256, every byte, no sample) to the hash recorded with that
+/// `bytes` bytes must hash (XXH64 of every byte, no sample) to the hash recorded with that
 /// import's progress. A copy of the log under another name is the same log. Another log that
 /// merely starts alike (two runs of one script), or the log rewritten in place, starts over.
 struct ImportResume {
@@ -13,7 +13,7 @@ struct ImportResume {
     /// Lines and bytes already imported: where reading starts.
     let start: (lines: Int, bytes: Int64)
     /// The hash of the file's first `start.bytes` bytes, to go on hashing from.
-    let hasher: SHA256
+    let hasher: XXHash64
     /// Why a file that looked imported before is imported from its start; nil otherwise.
     let startingOverBecause: String?
 
@@ -22,20 +22,20 @@ struct ImportResume {
     /// the same content if there is one.
     init(path: String, candidates: [ImportProgress], samePath: [ImportProgress] = [], again: Bool) throws(LogStoreError) {
         let size = Importer.size(of: path) ?? 0
-        let verifiable = candidates.filter { $0.sha256 != nil && $0.bytes <= size }.sorted { $0.bytes < $1.bytes }
-        var match: (ImportProgress, SHA256)?
+        let verifiable = candidates.filter { $0.contentHash != nil && $0.bytes <= size }.sorted { $0.bytes < $1.bytes }
+        var match: (ImportProgress, XXHash64)?
         if !verifiable.isEmpty {
             // One pass over the file hashes every candidate's prefix on the way.
             guard let handle = FileHandle(forReadingAtPath: path) else { throw .io(path: path, reason: "cannot read the file") }
             defer { try? handle.close() }
-            var hasher = SHA256()
+            var hasher = XXHash64()
             var next = 0
             var buffer = [UInt8](repeating: 0, count: 1 << 20)
             let fd = handle.fileDescriptor
             while next < verifiable.count {
                 let target = verifiable[next].bytes
                 if hasher.count == target {
-                    if hasher.digest() == verifiable[next].sha256 { match = (verifiable[next], hasher) }
+                    if hasher.digest() == verifiable[next].contentHash { match = (verifiable[next], hasher) }
                     next += 1
                     continue
                 }
@@ -51,7 +51,7 @@ struct ImportResume {
             continuing = row
             if again {
                 start = (0, 0)
-                self.hasher = SHA256()
+                self.hasher = XXHash64()
             } else {
                 start = (row.lines, row.bytes)
                 self.hasher = hasher
@@ -61,7 +61,7 @@ struct ImportResume {
         }
         continuing = nil
         start = (0, 0)
-        hasher = SHA256()
+        hasher = XXHash64()
         startingOverBecause = again ? nil : Self.reason(path: path, candidates: candidates, samePath: samePath)
     }
 
@@ -71,7 +71,7 @@ struct ImportResume {
             guard samePath.contains(where: { $0.identity.hasPrefix("log:") }) else { return nil }
             return "\(path): changed since it was imported (its first line is another): importing it from its start"
         }
-        if candidates.allSatisfy({ $0.sha256 == nil }) {
+        if candidates.allSatisfy({ $0.contentHash == nil }) {
             return "\(path): a log that starts like it (\(newest.path)) was imported by an older LogStore, which kept no hash of "
                 + "its content: importing it from its start"
         }

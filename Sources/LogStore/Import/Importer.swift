@@ -105,10 +105,10 @@ public struct Importer: Sendable {
             throw .io(path: path, reason: "cannot read the file")
         }
         let identity = "env:" + Fingerprint.of(bytes[...])
-        let sha256 = SHA256.hash(bytes)
+        let contentHash = XXHash64.hash(bytes)
         var summary = Summary()
         // A row from before format version 4 has no hash; its identity covers every byte.
-        if !again, try store.importProgress(identity: identity).contains(where: { $0.sha256 == nil || $0.sha256 == sha256 }) {
+        if !again, try store.importProgress(identity: identity).contains(where: { $0.contentHash == nil || $0.contentHash == contentHash }) {
             summary.alreadyImported = true
             return summary
         }
@@ -120,8 +120,8 @@ public struct Importer: Sendable {
         let name = Self.envName(forFile: path)
         let epoch = try store.importEnvFile(
             name: name, document: doc, source: path,
-            progress: ImportProgress(importID: "env:" + sha256.map { String(format: "%02x", $0) }.joined(), identity: identity,
-                                     path: path, lines: 1, bytes: Int64(bytes.count), sha256: sha256))
+            progress: ImportProgress(importID: "env:" + String(bytes.count) + ":" + contentHash.map { String(format: "%02x", $0) }.joined(), identity: identity,
+                                     path: path, lines: 1, bytes: Int64(bytes.count), contentHash: contentHash))
         summary.messages = 1
         summary.envs.insert(name)
         summary.add(epochs: epoch...epoch)
@@ -191,7 +191,7 @@ public struct Importer: Sendable {
             let finished = try finish()
             withExtendedLifetime(finished) {
                 let progress = ImportProgress(importID: importID, identity: identity, path: path, lines: batchEnd.lines,
-                                              bytes: batchEnd.bytes, sha256: hasher.digest())
+                                              bytes: batchEnd.bytes, contentHash: hasher.digest())
                 applying = PendingBatch(batch, progress: progress, store: store)
                 batch = []
                 bytes = 0

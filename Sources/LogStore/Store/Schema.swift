@@ -37,7 +37,7 @@ enum Schema {
             CREATE INDEX segment_by_window ON segment(window_id, epoch, seq, series_id);
             CREATE INDEX segment_prepends ON segment(series_id, seq) WHERE op = 1;
             """,
-        // Version 4: an import's progress row records the SHA-256 of the bytes imported, and
+        // Version 4: an import's progress row records a hash (XXH64) of the bytes imported, and
         // logs that share a first line get a row each (keyed by `import_id`). A row from
         // version 3 keeps its identity as its id and has no hash: it resumes nothing (the
         // importer cannot tell its log from another that starts alike).
@@ -48,10 +48,10 @@ enum Schema {
                 path      TEXT    NOT NULL,
                 lines     INTEGER NOT NULL,
                 bytes     INTEGER NOT NULL,
-                sha256    BLOB,
+                content_hash BLOB,
                 epoch     INTEGER NOT NULL REFERENCES epoch(epoch)
             ) STRICT;
-            INSERT INTO import_progress_v4(import_id, identity, path, lines, bytes, sha256, epoch)
+            INSERT INTO import_progress_v4(import_id, identity, path, lines, bytes, content_hash, epoch)
               SELECT identity, identity, path, lines, bytes, NULL, epoch FROM import_progress;
             DROP TABLE import_progress;
             ALTER TABLE import_progress_v4 RENAME TO import_progress;
