@@ -5,8 +5,10 @@ import Foundation
 /// told apart by content.
 ///
 /// Replay logs are imported exactly once: each batch of messages commits together with the
-/// position reached in the file, so importing the same log again (or after a crash) resumes
-/// after the last committed line, and a grown log imports only its new lines.
+/// position reached in the file and a hash of every byte up to it, so importing the same log
+/// again (or after a crash) resumes after the last committed line, and a grown log imports
+/// only its new lines. A file whose imported bytes changed, or another log that only starts
+/// like it, is imported from its start (`ImportResume`).
 public struct Importer: Sendable {
     public struct Summary: Sendable, Equatable {
         public var messages = 0

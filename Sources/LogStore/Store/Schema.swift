@@ -115,7 +115,11 @@ enum Schema {
         // first page yet: https://sqlite.org/pragma.html#pragma_auto_vacuum). Set after it,
         // SQLite ignored the pragma without an error, and stores never gave pages back.
         try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
-        let created = try db.transaction(.exclusive) { () throws -> Bool in
+        // WAL before the schema transaction: a process killed inside it leaves frames that
+        // were never committed, which every reader ignores, not a hot rollback journal, which
+        // a read-only reader cannot roll back.
+        try db.execute("PRAGMA journal_mode=WAL")
+        return try db.transaction(.exclusive) { () throws -> Bool in
             let tables = try db.int("SELECT count(*) FROM sqlite_schema", []) ?? 0
             guard tables == 0, try db.userVersion == 0, try db.int("PRAGMA application_id", []) ?? 0 == 0 else { return false }
             try db.execute(sql)
@@ -125,8 +129,5 @@ enum Schema {
             try db.run("INSERT INTO env(name, epoch) VALUES ('main', 0)", [])
             return true
         }
-        // The first page was written with auto_vacuum set; WAL mode from now on.
-        try db.execute("PRAGMA journal_mode=WAL")
-        return created
     }
 }
