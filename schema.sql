@@ -1,4 +1,4 @@
--- LogStore schema, version 3: the one source of truth. The library creates every new store
+-- LogStore schema, version 4: the one source of truth. The library creates every new store
 -- from exactly this text (it is embedded into the binary at build time; a test checks it).
 -- docs/FORMAT.md explains the format with a worked example.
 --
@@ -12,7 +12,7 @@
 -- (docs/FORMAT.md, "Value encoding"), never as SQLite REAL: SQLite turns a bound NaN into
 -- NULL, and LogStore must keep NaN, +Infinity, -Infinity, null, ints and floats apart.
 
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 PRAGMA auto_vacuum = INCREMENTAL; -- lets `compact` hand freed pages back to the file system
 PRAGMA application_id = 1280264019; -- 0x4C4F4753, "LOGS"
 
@@ -151,15 +151,21 @@ CREATE TABLE window_change (
 ) STRICT, WITHOUT ROWID;
 
 -- How far each replay log or env file has been imported, written in the same transaction as
--- the messages it covers, so an import resumes exactly once. `identity` names the file by
--- content (hash of its first line), not only by path.
+-- the messages it covers, so an import resumes exactly once. A row is one file content:
+-- `identity` finds the candidates (a hash of a log's first line, or of an env file's bytes),
+-- and `content_hash`, the XXH64 of the file's first `bytes` bytes, decides: a file continues
+-- a row's import only if its first `bytes` bytes hash to it (the log imported, grown at its
+-- end). Two logs that start alike are two rows. Rows written before version 4 have no hash.
 CREATE TABLE import_progress (
-    identity  TEXT    PRIMARY KEY,
-    path      TEXT    NOT NULL,
+    import_id TEXT    PRIMARY KEY,       -- a random id per log; 'env:' + size + hash per env file
+    identity  TEXT    NOT NULL,
+    path      TEXT    NOT NULL,          -- where the file was when last imported
     lines     INTEGER NOT NULL,          -- complete lines consumed
     bytes     INTEGER NOT NULL,          -- bytes consumed
+    content_hash BLOB,                   -- XXH64 of those bytes, 8 bytes big-endian (NULL: before version 4)
     epoch     INTEGER NOT NULL REFERENCES epoch(epoch)
 ) STRICT;
+CREATE INDEX import_progress_by_identity ON import_progress(identity);
 
 -- Store-wide settings. 'compacted_before' = N: `logstore compact` merged the history before
 -- epoch N, so "as of" reads before N are refused (the current state and every state from N on

@@ -110,7 +110,7 @@ public final class LogStore: Sendable {
         do {
             if options.readOnly {
                 writer = nil
-                let check = try Connection(path: path, mode: .readOnly)
+                let check = try Connection.forReading(path: path)
                 try check.keepWALFile()
                 try check.busyTimeout(ms: 10_000)  // as the pool's readers: a writer may be checkpointing
                 try Self.prepare(check, path: path, options: options)
@@ -127,6 +127,9 @@ public final class LogStore: Sendable {
                     db.rewindWALForNextSession(maxBytes: Self.walSizeLimit, fileSize: Importer.size(of: path + "-wal") ?? 0)
                 })
             }
+        } catch let error as SQLiteError where !options.readOnly && (error.isCantOpen || error.isReadOnly)
+                    && Connection.onReadOnlyMedia(path) {
+            throw .readOnly(path: path)  // on read-only media: readable, not writable
         } catch {
             throw Self.classify(error, path: path)
         }
@@ -135,11 +138,15 @@ public final class LogStore: Sendable {
 
     deinit { writer?.stop() }
 
-    /// Finishes the writes in flight, checkpoints the write-ahead log into the main file and
-    /// closes the writer, so that the main file alone holds the whole store (as after the last
-    /// reference goes away). Later writes fail with `io` ("the store is closed"); reads go on.
-    /// Calling it again does nothing.
-    public func close() { writer?.stop() }
+    /// Finishes the writes queued so far, checkpoints the write-ahead log into the store file
+    /// and closes every connection: once it returns, the store file alone holds the whole store
+    /// (unless another process reads or writes it meanwhile). A process that writes calls it
+    /// before it exits, also on SIGINT and SIGTERM. Later writes throw; reads reopen a
+    /// connection. Calling it again does nothing; `deinit` calls it too.
+    public func close() {
+        writer?.stop()
+        readers.closeIdle()
+    }
 
     /// The size a store's WAL file is brought back to when SQLite starts it over, and the
     /// largest it is kept at between sessions (see `Connection+WAL.swift`): four times what
@@ -148,12 +155,15 @@ public final class LogStore: Sendable {
     static let walSizeLimit: Int64 = 16 << 20
 
     private static func prepare(_ db: Connection, path: String, options: Options) throws {
-        let appID = try db.int("PRAGMA application_id", []) ?? 0
-        let version = Int64(try db.userVersion)
-        let tables = try db.int("SELECT count(*) FROM sqlite_schema", []) ?? 0
+        // Read in one transaction: another process may be creating the store meanwhile, and
+        // these three must describe one state of the file.
+        let (appID, version, tables) = try db.transaction(.deferred) {
+            (try db.int("PRAGMA application_id", []) ?? 0, Int64(try db.userVersion), try db.int("SELECT count(*) FROM sqlite_schema", []) ?? 0)
+        }
         if appID == 0 && version == 0 && tables == 0 {
             if options.readOnly { throw LogStoreError.notAStore(path: path, reason: "empty database") }
-            try Schema.create(on: db, time: nowMS())
+            // Another process may create it at the same moment: then check what it created.
+            if try !Schema.create(on: db, time: nowMS()) { return try prepare(db, path: path, options: options) }
         } else if appID != Schema.applicationID {
             throw LogStoreError.notAStore(path: path, reason: "application_id is \(appID)")
         } else if version > Schema.version {
@@ -285,15 +295,6 @@ public final class LogStore: Sendable {
             try writer.insertEpochRow(.init(time: Self.nowMS(), source: source, endpoint: "env_file", env: name))
             try progress?.record(in: ctx.db, epoch: epoch)
             return epoch
-        }
-    }
-
-    /// How far a file was imported, as recorded by `apply(_:progress:)`; nil if never.
-    public func importProgress(identity: String) throws(LogStoreError) -> ImportProgress? {
-        try read(asOf: nil) { db, _ in
-            try db.one("SELECT path, lines, bytes FROM import_progress WHERE identity = ?", [.text(identity)]) {
-                ImportProgress(identity: identity, path: $0.text(0), lines: Int($0.int64(1)), bytes: $0.int64(2))
-            }
         }
     }
 

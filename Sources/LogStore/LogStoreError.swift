@@ -6,6 +6,8 @@ public enum LogStoreError: Error, Sendable, CustomStringConvertible, Equatable {
     /// The store was written by a newer LogStore; it was not modified.
     case newerSchema(path: String, version: Int64)
     case noSuchEnv(String)
+    /// A write that must not replace an env found one by that name (`forkEnv(replace: false)`).
+    case envExists(String)
     case noSuchWindow(env: String, window: String)
     /// An epoch that the store has not reached (time travel).
     case noSuchEpoch(Int64)
@@ -27,11 +29,12 @@ public enum LogStoreError: Error, Sendable, CustomStringConvertible, Equatable {
         case let .notAStore(path, reason): return "\(path): not a LogStore store (\(reason)); left untouched"
         case let .newerSchema(path, v): return "\(path): written by a newer LogStore (schema version \(v), this build reads \(Schema.version)); left untouched"
         case let .noSuchEnv(e): return "no env named '\(e)'"
+        case let .envExists(e): return "an env named '\(e)' exists"
         case let .noSuchWindow(e, w): return "no window '\(w)' in env '\(e)'"
         case let .noSuchEpoch(n): return "no epoch \(n) in this store"
         case let .compacted(n): return "history before epoch \(n) was compacted; it can no longer be read"
         case let .badInput(place, reason): return "\(place): \(reason)"
-        case let .readOnly(path): return "\(path): the store is read-only"
+        case let .readOnly(path): return "\(path): the store is read-only (it can be read, not written)"
         case let .full(path): return "\(path): the disk or the store's quota is full; nothing of the failed write was kept"
         case let .io(path, reason): return "\(path): \(reason)"
         case let .sqlite(e): return e.description

@@ -136,7 +136,7 @@ final class FollowCommandTests: XCTestCase {
         try waitForEpochs(5)
         let (status, stderr) = try follower.stop()
         XCTAssertEqual(status, 0)
-        XCTAssertTrue(stderr.contains("\(logPath): truncated; starting over\n") || stderr.contains("\(logPath): replaced by a new file; starting over\n"), stderr)
+        XCTAssertTrue(stderr.contains("\(logPath): changed since it was imported (its first 3 lines are not the ones imported: truncated or rewritten): importing it from its start\n"), stderr)
         XCTAssertEqual(try ys(), "[0, 7]")
     }
 
@@ -150,8 +150,27 @@ final class FollowCommandTests: XCTestCase {
         try waitForEpochs(6)
         let (status, stderr) = try follower.stop()
         XCTAssertEqual(status, 0)
-        XCTAssertTrue(stderr.contains("\(logPath): replaced by a new file; starting over\n"), stderr)
+        XCTAssertTrue(stderr.contains("\(logPath): changed since it was imported (its first 2 lines are not the ones imported: truncated or rewritten): importing it from its start\n"), stderr)
         XCTAssertEqual(try ys(), "[0, 5, 6, 7]")
+    }
+
+    /// `follow DIR` follows every replay log in the folder, and each new one as it appears.
+    func testAFolderIsFollowedWithTheLogsThatAppearInIt() throws {
+        let runs = dir.appendingPathComponent("runs")
+        try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
+        let first = try writeLines([Lines.create(env: "a")], to: "runs/a.jsonl", in: dir)
+        let follower = try Follower(db: db, path: runs.path, in: dir)
+        try waitForEpochs(1)
+        try FileManager.default.createDirectory(at: runs.appendingPathComponent("seed2"), withIntermediateDirectories: true)
+        let second = try writeLines([Lines.create(env: "b"), Lines.append(1, env: "b")], to: "runs/seed2/visdom.log", in: dir)
+        try waitForEpochs(3)
+        try append(Lines.append(1, env: "a") + "\n", to: first)
+        try waitForEpochs(4)
+        let (status, stderr) = try follower.stop()
+        XCTAssertEqual(status, 0)
+        XCTAssertTrue(stderr.hasPrefix("following 1 replay log in \(runs.path); new ones are picked up as they appear\n"), stderr)
+        XCTAssertTrue(stderr.contains("\(second): a new replay log; following it\n"), stderr)
+        XCTAssertEqual(try sources(), ["\(first):1", "\(second):1", "\(second):2", "\(first):2"])
     }
 
     func testAFileThatDoesNotExistYetIsWaitedFor() throws {

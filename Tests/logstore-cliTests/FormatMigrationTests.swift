@@ -6,7 +6,7 @@ import XCTest
 /// Stores written in older format versions (`Tests/Fixtures/format-vN`, each made by the last
 /// build of version N): read-only commands read them as they are, the first writable open
 /// upgrades them, and both print exactly what the version-N build printed for them. The
-/// tests themselves are in `FormatVersion1Tests` and `FormatVersion2Tests`.
+/// tests themselves are in `FormatVersion1Tests`, `FormatVersion2Tests` and `FormatVersion3Tests`.
 class FormatMigrationTests: XCTestCase {
     /// The format version of the fixture; set by each subclass.
     var version: Int { 0 }
@@ -125,4 +125,32 @@ final class FormatVersion2Tests: FormatMigrationTests {
     func testReadOnlyCommandsReadAVersion2StoreAsItIs() throws { try assertReadOnlyCommandsReadTheStoreAsItIs() }
     func testAWritableOpenUpgradesAVersion2Store() throws { try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne() }
     func testAppendsAfterUpgradingAVersion2Store() throws { try assertAppendsAfterTheUpgradeShowInChangesAndListings() }
+}
+
+final class FormatVersion3Tests: FormatMigrationTests {
+    override var version: Int { 3 }
+    func testReadOnlyCommandsReadAVersion3StoreAsItIs() throws { try assertReadOnlyCommandsReadTheStoreAsItIs() }
+    func testAWritableOpenUpgradesAVersion3Store() throws { try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne() }
+    func testAppendsAfterUpgradingAVersion3Store() throws { try assertAppendsAfterTheUpgradeShowInChangesAndListings() }
+
+    /// A version-3 progress row kept no hash of what was imported, so it cannot tell its log
+    /// from another that starts alike: the log is imported from its start, and one line says so.
+    /// An env file's row (its identity covered every byte) still counts as imported.
+    func testALogImportedByVersion3IsImportedAgainFromItsStartAndSaysWhy() throws {
+        let log = fixture.appendingPathComponent("../scenarios/close_and_recreate/log.jsonl").standardizedFileURL.path
+        let lines = try String(contentsOf: URL(fileURLWithPath: log), encoding: .utf8).split(separator: "\n").count
+        let r = try logstore(["--db", db, "import", log])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("""
+            \(log): a log that starts like it (../scenarios/close_and_recreate/log.jsonl) was imported by an older LogStore, \
+            which kept no hash of its content: importing it from its start
+            imported \(lines) messages,
+            """), r.stderr)
+        XCTAssertEqual(try userVersion(), Int32(Schema.version))
+        // now it has a row with a hash: importing it again finds nothing new
+        XCTAssertTrue(try logstore(["--db", db, "import", log]).stderr.hasPrefix("\(log): nothing new since it was last imported"))
+        let env = dir.appendingPathComponent("eval_copy.json")
+        try FileManager.default.copyItem(at: fixture.appendingPathComponent("expected/eval.json"), to: env)
+        XCTAssertTrue(try logstore(["--db", db, "import", env.path]).stderr.hasPrefix("\(env.path): imported before, nothing to do"))
+    }
 }

@@ -26,10 +26,31 @@ final class ImportCommandTests: XCTestCase {
     func testImportingAgainResumesAndAgainStartsOver() throws {
         let log = try writeLines([Lines.create(), Lines.append(1)], to: "run.jsonl", in: dir)
         XCTAssertEqual(try importing([log]).status, 0)
-        XCTAssertEqual(try importing([log]).stderr, "imported 0 messages, 0 points, 0 envs (0 refused, 0 failed, 0 skipped) in T s\n")
+        XCTAssertEqual(try importing([log]).stderr, """
+            \(log): nothing new since it was last imported (--again imports it from its start)
+            imported 0 messages, 0 points, 0 envs (0 refused, 0 failed, 0 skipped) in T s
+
+            """)
         try append(Lines.append(2) + "\n", to: log)
         XCTAssertEqual(try importing([log]).stderr, "imported 1 message, 1 point, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")
         XCTAssertEqual(try importing(["--again", log]).stderr, "imported 3 messages, 3 points, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")
+    }
+
+    /// A point is what `ls` counts: the summary counts the points the import wrote that the
+    /// store still holds, so a window drawn again (its old points replaced) counts once.
+    func testTheSummaryCountsPointsAsLsCountsThem() throws {
+        let demo = repositoryRoot.appendingPathComponent("examples/training-run.jsonl").path
+        let r = try importing([demo])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let ls = try logstore(["--db", db, "ls", "--json"]).stdout
+        let held = ls.split(separator: "\n").compactMap { $0.firstMatch(of: /"points": (\d+)/).flatMap { Int($0.1) } }.reduce(0, +)
+        XCTAssertGreaterThan(held, 0)
+        XCTAssertTrue(r.stderr.contains("messages, \(held) points, 1 env"), "ls holds \(held): \(r.stderr)")
+
+        // the same window drawn three times: 3 points each time, 3 held
+        let redraw = try writeLines((0..<3).map { _ in Lines.create("r", env: "e", x: [0, 1, 2], y: [5, 6, 7]) }, to: "redraw.jsonl", in: dir)
+        XCTAssertEqual(try importing([redraw]).stderr, "imported 3 messages, 3 points, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")
+        XCTAssertTrue(try logstore(["--db", db, "ls", "--json"]).stdout.contains(#"{"env": "e", "windows": 1, "points": 3"#))
     }
 
     func testRefusedAndFailedMessagesAreCountedInTheSummary() throws {
@@ -123,7 +144,7 @@ final class ImportCommandTests: XCTestCase {
         try "{}".write(to: envPath.appendingPathComponent("view/layouts.json"), atomically: true, encoding: .utf8)
         let p = envPath.path
         XCTAssertEqual(try importing([p]), CLIResult(stdout: "", stderr: """
-            skipped 3 entries that are not env files: \(p)/main.windows.json, \(p)/notes.txt, \(p)/view/
+            skipped 3 entries that are neither replay logs nor env files: \(p)/main.windows.json, \(p)/notes.txt, \(p)/view/
             imported 2 messages, 0 points, 2 envs (0 refused, 0 failed, 0 skipped) in T s
 
             """, status: 0))
@@ -135,10 +156,32 @@ final class ImportCommandTests: XCTestCase {
         XCTAssertEqual(try importing([p]).stderr, """
             \(p)/exp_1.json: imported before, nothing to do (--again imports it again)
             \(p)/main.json: imported before, nothing to do (--again imports it again)
-            skipped 3 entries that are not env files: \(p)/main.windows.json, \(p)/notes.txt, \(p)/view/
+            skipped 3 entries that are neither replay logs nor env files: \(p)/main.windows.json, \(p)/notes.txt, \(p)/view/
             imported 0 messages, 0 points, 0 envs (0 refused, 0 failed, 0 skipped) in T s
 
             """)
+    }
+
+    /// A folder of runs, as tensorboard's --logdir: its replay logs (by content, any name, any
+    /// depth) and env files, in the order of their paths.
+    func testAFolderImportsEveryReplayLogAndEnvFileInIt() throws {
+        let runs = dir.appendingPathComponent("runs")
+        try FileManager.default.createDirectory(at: runs.appendingPathComponent("b/seed1"), withIntermediateDirectories: true)
+        try writeLines([Lines.create(env: "a"), Lines.append(1, env: "a")], to: "runs/a.jsonl", in: dir)
+        try writeLines([Lines.create(env: "b"), Lines.append(1, env: "b"), Lines.append(2, env: "b")], to: "runs/b/seed1/visdom.log", in: dir)
+        try #"{"jsons": {}, "reload": {}}"#.write(to: runs.appendingPathComponent("c.json"), atomically: true, encoding: .utf8)
+        try "notes".write(to: runs.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try importing([runs.path]), CLIResult(stdout: "", stderr: """
+            skipped 1 entry that is neither a replay log nor an env file: \(runs.path)/notes.txt
+            imported 6 messages, 5 points, 3 envs (0 refused, 0 failed, 0 skipped) in T s
+
+            """, status: 0))
+        let envs = try logstore(["--db", db, "ls", "--json"]).stdout
+        for line in [#"{"env": "a", "windows": 1, "points": 2"#, #"{"env": "b", "windows": 1, "points": 3"#, #"{"env": "c", "windows": 0"#] {
+            XCTAssertTrue(envs.contains(line), envs)
+        }
+        // the same folder again: every log is known, nothing new
+        XCTAssertTrue(try importing([runs.path]).stderr.contains("\(runs.path)/b/seed1/visdom.log: nothing new since it was last imported"))
     }
 
     func testADatabaseFileThatIsNotAStoreIsLeftUntouched() throws {

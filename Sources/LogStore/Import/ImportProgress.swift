@@ -2,24 +2,62 @@
 /// transaction as the messages it covers, so after a crash the store and its progress agree:
 /// resuming continues exactly after the last committed line.
 public struct ImportProgress: Sendable, Equatable {
-    /// Identifies the file by content (see `ImportSource.identity`), not by name alone.
+    /// The row's key: one imported content (a random id per replay log, `env:` + the hash of its bytes
+    /// per env file). Stores older than format version 4 keyed rows by `identity`.
+    public let importID: String
+    /// What finds the candidate rows for a file: `log:` + a fingerprint of its first line, or
+    /// `env:` + a fingerprint of its bytes (see `Importer.fileStart`).
     public let identity: String
+    /// Where the file was when it was last imported.
     public let path: String
     /// Complete lines consumed.
     public let lines: Int
     /// Bytes consumed (the offset of the next line).
     public let bytes: Int64
+    /// XXH64 (`XXHash64.digest`) of the file's first `bytes` bytes; nil in rows written before
+    /// format version 4.
+    public let contentHash: [UInt8]?
 
-    public init(identity: String, path: String, lines: Int, bytes: Int64) {
+    public init(importID: String, identity: String, path: String, lines: Int, bytes: Int64, contentHash: [UInt8]?) {
+        self.importID = importID
         self.identity = identity
         self.path = path
         self.lines = lines
         self.bytes = bytes
+        self.contentHash = contentHash
     }
 
     func record(in db: Connection, epoch: Int64) throws {
         try db.run(
-            "INSERT OR REPLACE INTO import_progress(identity, path, lines, bytes, epoch) VALUES (?, ?, ?, ?, ?)",
-            [.text(identity), .text(path), .integer(Int64(lines)), .integer(bytes), .integer(epoch)])
+            "INSERT OR REPLACE INTO import_progress(import_id, identity, path, lines, bytes, content_hash, epoch) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [.text(importID), .text(identity), .text(path), .integer(Int64(lines)), .integer(bytes),
+             contentHash.map { .blob($0) } ?? .null, .integer(epoch)])
+    }
+}
+
+extension LogStore {
+    /// The progress rows of files whose identity is `identity` (see `ImportProgress`), longest
+    /// first: every replay log imported that starts with the same first line.
+    public func importProgress(identity: String) throws(LogStoreError) -> [ImportProgress] {
+        try importProgress(where: "identity = ?", .text(identity))
+    }
+
+    /// The progress rows of files last imported from `path` (compared byte for byte).
+    public func importProgress(path: String) throws(LogStoreError) -> [ImportProgress] {
+        try importProgress(where: "CAST(path AS BLOB) = CAST(? AS BLOB)", .text(path))
+    }
+
+    private func importProgress(where condition: String, _ value: SQLValue) throws(LogStoreError) -> [ImportProgress] {
+        try read(asOf: nil) { db, _ in
+            var rows: [ImportProgress] = []
+            try db.forEach(
+                "SELECT import_id, identity, path, lines, bytes, content_hash FROM import_progress WHERE \(condition) ORDER BY bytes DESC, import_id",
+                [value]
+            ) {
+                rows.append(ImportProgress(importID: $0.text(0), identity: $0.text(1), path: $0.text(2), lines: Int($0.int64(3)),
+                                           bytes: $0.int64(4), contentHash: $0.isNull(5) ? nil : $0.blob(5)))
+            }
+            return rows
+        }
     }
 }

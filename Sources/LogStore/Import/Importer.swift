@@ -5,8 +5,10 @@ import Foundation
 /// told apart by content.
 ///
 /// Replay logs are imported exactly once: each batch of messages commits together with the
-/// position reached in the file, so importing the same log again (or after a crash) resumes
-/// after the last committed line, and a grown log imports only its new lines.
+/// position reached in the file and a hash of every byte up to it, so importing the same log
+/// again (or after a crash) resumes after the last committed line, and a grown log imports
+/// only its new lines. A file whose imported bytes changed, or another log that only starts
+/// like it, is imported from its start (`ImportResume`).
 public struct Importer: Sendable {
     public struct Summary: Sendable, Equatable {
         public var messages = 0
@@ -15,8 +17,33 @@ public struct Importer: Sendable {
         public var envs: Set<String> = []
         public var skippedLines = 0
         public var alreadyImported = false
+        /// A replay log that was imported before and has no new complete line since.
+        public var nothingNew = false
+        /// The file started over although a log starting alike was imported before: why.
+        public var startedOver: String?
+        /// The epochs this import wrote, in order (consecutive numbers merged).
+        public var epochs: [ClosedRange<Int64>] = []
         public var warnings: [String] = []
         public init() {}
+
+        mutating func add(epochs range: ClosedRange<Int64>) {
+            if let last = epochs.last, last.upperBound + 1 == range.lowerBound {
+                epochs[epochs.count - 1] = last.lowerBound...range.upperBound
+            } else {
+                epochs.append(range)
+            }
+        }
+    }
+
+    /// What an import reports while it runs, on the importing thread.
+    public struct Position: Sendable {
+        public let path: String
+        /// Bytes that earlier imports of this file had done: where this one started.
+        public let resumedAt: Int64
+        /// Bytes of the file imported and committed so far, `resumedAt` included.
+        public let committed: Int64
+        /// The epochs the batch that just committed wrote; nil when nothing committed yet.
+        public let epochs: ClosedRange<Int64>?
     }
 
     public let store: LogStore
@@ -34,6 +61,9 @@ public struct Importer: Sendable {
     /// has committed (what is committed stays, and the next import resumes after it). Lets
     /// `follow` stop promptly on a signal.
     public var shouldStop: (@Sendable () -> Bool)?
+    /// Told where an import starts and after each batch that committed (progress display,
+    /// and what a command wrote even if a later line fails).
+    public var onPosition: (@Sendable (Position) -> Void)?
 
     public init(store: LogStore, batchSize: Int = 2000, skipBad: Bool = false, again: Bool = false) {
         self.store = store
@@ -77,8 +107,10 @@ public struct Importer: Sendable {
             throw .io(path: path, reason: "cannot read the file")
         }
         let identity = "env:" + Fingerprint.of(bytes[...])
+        let contentHash = XXHash64.hash(bytes)
         var summary = Summary()
-        if !again, try store.importProgress(identity: identity) != nil {
+        // A row from before format version 4 has no hash; its identity covers every byte.
+        if !again, try store.importProgress(identity: identity).contains(where: { $0.contentHash == nil || $0.contentHash == contentHash }) {
             summary.alreadyImported = true
             return summary
         }
@@ -88,22 +120,33 @@ public struct Importer: Sendable {
         // Python's json.loads allows (about 1000 levels), as visdom loads env files with it.
         do { doc = try JSONReader.parse(bytes, maxDepth: Self.envFileMaxDepth) } catch { throw .badInput(place: path, reason: "\(error)") }
         let name = Self.envName(forFile: path)
-        try store.importEnvFile(
+        let epoch = try store.importEnvFile(
             name: name, document: doc, source: path,
-            progress: ImportProgress(identity: identity, path: path, lines: 1, bytes: Int64(bytes.count)))
+            progress: ImportProgress(importID: "env:" + String(bytes.count) + ":" + contentHash.map { String(format: "%02x", $0) }.joined(), identity: identity,
+                                     path: path, lines: 1, bytes: Int64(bytes.count), contentHash: contentHash))
         summary.messages = 1
         summary.envs.insert(name)
+        summary.add(epochs: epoch...epoch)
+        onPosition?(Position(path: path, resumedAt: 0, committed: Int64(bytes.count), epochs: epoch...epoch))
         return summary
     }
 
     private func importReplayLog(_ path: String, firstLine: ArraySlice<UInt8>) throws(LogStoreError) -> Summary {
         var summary = Summary()
         let identity = "log:" + Fingerprint.of(firstLine)
-        var start: (lines: Int, bytes: Int64) = (0, 0)
-        if !again, let done = try store.importProgress(identity: identity), let size = Self.size(of: path), done.bytes <= size {
-            start = (done.lines, done.bytes)
-        }
+        let resume = try ImportResume(path: path, candidates: try store.importProgress(identity: identity),
+                                      samePath: try store.importProgress(path: path), again: again)
+        // A copy of the log under another name continues under a row of its own, so that the
+        // file imported before keeps its row (and stays "imported" at its own length).
+        let importID = resume.continuing.flatMap { $0.path == path ? $0.importID : nil } ?? UUID().uuidString.lowercased()
+        summary.startedOver = resume.startingOverBecause
+        var start = resume.start
+        let resumedAt = start.bytes
+        // The hash of every byte read so far; each batch's progress row holds the hash of the
+        // bytes up to its last line.
+        var hasher = resume.hasher
         var reader = try LineReader(path: path, from: start.bytes)
+        onPosition?(Position(path: path, resumedAt: resumedAt, committed: resumedAt, epochs: nil))
         var lineNo = start.lines
         var batch: [LogStore.Message] = []
         var bytes = 0
@@ -124,6 +167,9 @@ public struct Importer: Sendable {
 
         func count(_ finished: (PendingBatch, [LogStore.Applied])?) {
             guard let (pending, applied) = finished else { return }
+            let epochs = applied.first.map { $0.epoch...applied.last!.epoch }
+            if let epochs { summary.add(epochs: epochs) }
+            onPosition?(Position(path: path, resumedAt: resumedAt, committed: pending.progress.bytes, epochs: epochs))
             for (m, a) in zip(pending.messages, applied) {
                 summary.messages += 1
                 if case .refused = a.outcome { summary.refused += 1 }
@@ -146,7 +192,8 @@ public struct Importer: Sendable {
             // instead of keeping the applying thread waiting.
             let finished = try finish()
             withExtendedLifetime(finished) {
-                let progress = ImportProgress(identity: identity, path: path, lines: batchEnd.lines, bytes: batchEnd.bytes)
+                let progress = ImportProgress(importID: importID, identity: identity, path: path, lines: batchEnd.lines,
+                                              bytes: batchEnd.bytes, contentHash: hasher.digest())
                 applying = PendingBatch(batch, progress: progress, store: store)
                 batch = []
                 bytes = 0
@@ -158,7 +205,11 @@ public struct Importer: Sendable {
         while let line = try reader.next() {
             lineNo += 1
             defer { batchEnd = (lineNo, line.end) }
-            if line.bytes.allSatisfy({ JSONWhitespace.contains($0) }) { continue }
+            if line.bytes.allSatisfy({ JSONWhitespace.contains($0) }) {
+                hasher.update(line.bytes)
+                hasher.update(byte: UInt8(ascii: "\n"))
+                continue
+            }
             do {
                 batch.append(try LogLine.parse(line.bytes, place: "\(path):\(lineNo)"))
                 bytes += line.bytes.count
@@ -171,6 +222,10 @@ public struct Importer: Sendable {
                 summary.skippedLines += 1
                 summary.warnings.append(error.description)
             }
+            // After the line is known to be imported (or skipped): a batch flushed for a bad
+            // line ends before it, with the hash of the bytes before it.
+            hasher.update(line.bytes)
+            hasher.update(byte: UInt8(ascii: "\n"))
             if batch.count >= batchSize || bytes >= batchBytes {
                 batchEnd = (lineNo, line.end)
                 try flush()
@@ -185,6 +240,7 @@ public struct Importer: Sendable {
         }
         try flush()
         try collect()
+        summary.nothingNew = resumedAt > 0 && summary.messages == 0 && summary.skippedLines == 0
         return summary
     }
 
@@ -207,6 +263,7 @@ public struct Importer: Sendable {
 /// the next batch meanwhile (on two cores, parsing and appending overlap).
 private final class PendingBatch: @unchecked Sendable {
     let messages: [LogStore.Message]
+    let progress: ImportProgress
     private let done = DispatchSemaphore(value: 0)
     // Written once by the applying thread before `done` is signalled, read after `wait`.
     private var result: Result<[LogStore.Applied], LogStoreError>?
@@ -217,6 +274,7 @@ private final class PendingBatch: @unchecked Sendable {
 
     init(_ messages: [LogStore.Message], progress: ImportProgress, store: LogStore) {
         self.messages = messages
+        self.progress = progress
         self.store = store
         DispatchQueue.global().async { [self] in
             if let store = self.store {

@@ -394,6 +394,33 @@ struct Lister {
         }
     }
 
+    /// See `LogStore.pointsKept(writtenIn:)`: for each window the epochs in `ranges` changed
+    /// that is alive now, the values of its current point series written in those epochs.
+    func pointsKept(writtenIn ranges: [ClosedRange<Int64>]) throws -> Int {
+        guard let low = ranges.map(\.lowerBound).min(), let high = ranges.map(\.upperBound).max() else { return 0 }
+        var windows = Set<Int64>()
+        for r in ranges { windows.formUnion(try Catalog(db: db, asOf: r.upperBound).windowsChanged(after: r.lowerBound - 1)) }
+        var points = 0
+        for window in windows.sorted() {
+            let alive = try db.int(
+                """
+                SELECT count(*) FROM window w WHERE w.window_id = ?1 AND w.epoch <= ?2
+                  AND NOT EXISTS (SELECT 1 FROM window_end x WHERE x.window_id = w.window_id AND x.epoch <= ?2)
+                  AND NOT EXISTS (SELECT 1 FROM env_end x WHERE x.env_id = w.env_id AND x.epoch <= ?2)
+                """, [.integer(window), .integer(asOf)]) ?? 0
+            guard alive > 0, let head = try catalog.head(window) else { continue }
+            var ids: Set<Int64> = []
+            for case .series(let id) in PointSeries.of(head) { ids.insert(id) }
+            guard !ids.isEmpty else { continue }
+            try db.forEach("SELECT series_id, epoch, count FROM segment WHERE window_id = ? AND epoch >= ? AND epoch <= ?",
+                           [.integer(window), .integer(low), .integer(high)]) { st in
+                let epoch = st.int64(1)
+                if ids.contains(st.int64(0)), ranges.contains(where: { $0.contains(epoch) }) { points += Int(st.int64(2)) }
+            }
+        }
+        return points
+    }
+
     /// Points that epochs `after+1 ... asOf` stored: for each window those epochs changed, the
     /// values they added to the window's point series (under every head version in force
     /// during those epochs). Replaced and forked traces count again: they were stored again.
@@ -437,5 +464,13 @@ extension LogStore {
     /// newest: what an import or a follow batch that started at `epoch` added.
     public func pointsAdded(sinceEpoch epoch: Int64) throws(LogStoreError) -> Int {
         try read(asOf: nil) { db, bound in try Lister(db: db, asOf: bound).pointsAdded(after: epoch) }
+    }
+
+    /// Points, as `ls` counts them (`EnvSummary`), that the epochs in `ranges` wrote and the
+    /// store still holds: what one writer added to what `ls` shows, when other writers may
+    /// have committed epochs between its own. Points it wrote and then replaced or closed (a
+    /// heatmap redrawn every epoch) are not counted: they are no longer anywhere.
+    public func pointsKept(writtenIn ranges: [ClosedRange<Int64>]) throws(LogStoreError) -> Int {
+        try read(asOf: nil) { db, bound in try Lister(db: db, asOf: bound).pointsKept(writtenIn: ranges) }
     }
 }

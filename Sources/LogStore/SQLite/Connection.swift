@@ -11,12 +11,17 @@ enum OpenMode: Sendable {
     case readWrite
     /// "[...] and is created if it does not already exist."
     case readWriteCreate
+    /// Read-only, and "the database file [is] stored on read-only media": SQLite "does not
+    /// do any locking or change detection" and reads no `-wal` or `-shm` file
+    /// (https://sqlite.org/uri.html#uriimmutable). Only for a store nobody can write.
+    case immutable
 
     fileprivate var flags: Int32 {
         switch self {
         case .readOnly: return SQLITE_OPEN_READONLY
         case .readWrite: return SQLITE_OPEN_READWRITE
         case .readWriteCreate: return SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        case .immutable: return SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
         }
     }
 }
@@ -65,7 +70,7 @@ final class Connection {
         // sqlite3_open_v2() to return an extended result code."
         let flags = mode.flags | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX
         var handle: OpaquePointer?
-        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        let code = sqlite3_open_v2(mode == .immutable ? Self.immutableURI(path) : path, &handle, flags, nil)
         if code != SQLITE_OK || handle == nil {
             // The message must be read before the handle goes away.
             let error = SQLiteError(code: code == SQLITE_OK ? SQLITE_NOMEM : code, db: handle, sql: nil)

@@ -168,14 +168,17 @@ extension LogStore {
     }
 
     /// visdom's fork_env as one epoch, from env `from` as it was after epoch `asOf` (default:
-    /// now). Returns the epoch.
+    /// now). An env named `to` is replaced, as visdom replaces it, unless `replace` is false:
+    /// then the fork throws `envExists` and writes nothing. Returns the epoch.
     @discardableResult
-    public func forkEnv(_ from: String, to: String, asOf: Int64? = nil) throws(LogStoreError) -> Int64 {
+    public func forkEnv(_ from: String, to: String, asOf: Int64? = nil, replace: Bool = true) throws(LogStoreError) -> Int64 {
         try write { ctx in
             let last = ctx.lastEpoch
             let bound = asOf ?? last
             guard bound >= 0, bound <= last else { throw LogStoreError.noSuchEpoch(bound) }
             guard try Catalog(db: ctx.db, asOf: bound).env(from) != nil else { throw LogStoreError.noSuchEnv(from) }
+            // Checked in the fork's own transaction: no other writer can create it in between.
+            if !replace, try Catalog(db: ctx.db, asOf: last).env(to) != nil { throw LogStoreError.envExists(to) }
             let epoch = ctx.nextEpoch()
             let writer = EpochWriter(ctx, epoch: epoch)
             try writer.forkEnv(from, to: to, asOf: bound)

@@ -36,6 +36,15 @@ final class ReaderPool: @unchecked Sendable {
         }
     }
 
+    /// Closes the connections not in use (`LogStore.close`).
+    func closeIdle() {
+        lock.lock()
+        let connections = idle
+        idle = []
+        lock.unlock()
+        for db in connections { try? db.close() }
+    }
+
     private func checkout() throws -> Connection {
         lock.lock()
         if let db = idle.popLast() {
@@ -43,7 +52,7 @@ final class ReaderPool: @unchecked Sendable {
             return db
         }
         lock.unlock()
-        let db = try Connection(path: path, mode: .readOnly)
+        let db = try Connection.forReading(path: path)
         try db.keepWALFile()  // a reader that closes last must not delete it either
         try db.busyTimeout(ms: 10_000)
         try db.execute("PRAGMA mmap_size = \(Self.mmapBytes)")

@@ -3,7 +3,7 @@
 /// and the stores the library creates cannot drift apart.
 enum Schema {
     /// `PRAGMA user_version` of stores this build creates and writes.
-    static let version: Int64 = 3
+    static let version: Int64 = 4
 
     /// What turns a store of version `v` into version `v + 1`, for every older version this
     /// build still reads. Each step runs in one exclusive transaction with its version bump
@@ -36,6 +36,26 @@ enum Schema {
             ALTER TABLE segment_v3 RENAME TO segment;
             CREATE INDEX segment_by_window ON segment(window_id, epoch, seq, series_id);
             CREATE INDEX segment_prepends ON segment(series_id, seq) WHERE op = 1;
+            """,
+        // Version 4: an import's progress row records a hash (XXH64) of the bytes imported, and
+        // logs that share a first line get a row each (keyed by `import_id`). A row from
+        // version 3 keeps its identity as its id and has no hash: it resumes nothing (the
+        // importer cannot tell its log from another that starts alike).
+        3: """
+            CREATE TABLE import_progress_v4 (
+                import_id TEXT    PRIMARY KEY,
+                identity  TEXT    NOT NULL,
+                path      TEXT    NOT NULL,
+                lines     INTEGER NOT NULL,
+                bytes     INTEGER NOT NULL,
+                content_hash BLOB,
+                epoch     INTEGER NOT NULL REFERENCES epoch(epoch)
+            ) STRICT;
+            INSERT INTO import_progress_v4(import_id, identity, path, lines, bytes, content_hash, epoch)
+              SELECT identity, identity, path, lines, bytes, NULL, epoch FROM import_progress;
+            DROP TABLE import_progress;
+            ALTER TABLE import_progress_v4 RENAME TO import_progress;
+            CREATE INDEX import_progress_by_identity ON import_progress(identity);
             """,
     ]
 
@@ -84,20 +104,30 @@ enum Schema {
     }
 
     /// Creates the schema and epoch 0 (a fresh visdom server's empty env "main") in a new,
-    /// empty database, in WAL mode.
-    static func create(on db: Connection, time: Int64) throws {
+    /// empty database, in WAL mode; returns false, creating nothing, if another connection
+    /// created it first. Race-free: the emptiness is checked again inside the exclusive
+    /// transaction that creates the schema, so of several processes creating one store at
+    /// once exactly one creates it and the others find it created.
+    @discardableResult
+    static func create(on db: Connection, time: Int64) throws -> Bool {
         // Before anything writes the file's first page: switching to WAL does, and "changing
         // from "none" to "full" or "incremental" can only occur when the database is new" (no
         // first page yet: https://sqlite.org/pragma.html#pragma_auto_vacuum). Set after it,
         // SQLite ignored the pragma without an error, and stores never gave pages back.
         try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        // WAL before the schema transaction: a process killed inside it leaves frames that
+        // were never committed, which every reader ignores, not a hot rollback journal, which
+        // a read-only reader cannot roll back.
         try db.execute("PRAGMA journal_mode=WAL")
-        try db.transaction(.exclusive) {
+        return try db.transaction(.exclusive) { () throws -> Bool in
+            let tables = try db.int("SELECT count(*) FROM sqlite_schema", []) ?? 0
+            guard tables == 0, try db.userVersion == 0, try db.int("PRAGMA application_id", []) ?? 0 == 0 else { return false }
             try db.execute(sql)
             try db.run(
                 "INSERT INTO epoch(epoch, time_ms, source, endpoint, env, status) VALUES (0, ?, 'init', 'create', 'main', 'ok')",
                 [.integer(time)])
             try db.run("INSERT INTO env(name, epoch) VALUES ('main', 0)", [])
+            return true
         }
     }
 }

@@ -21,7 +21,13 @@ enum CompactCommand: Command {
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
         let before = try arguments.epoch("--before")
         guard FileManager.default.fileExists(atPath: context.db) else { throw CommandFailure("\(context.db): no such file") }
+        // Ctrl-C or SIGTERM lets the compaction finish, then the store closes.
+        let signals = StopSignals()
         let store = try context.openStore(durability: try arguments.durability())
+        defer {
+            store.close()
+            withExtendedLifetime(signals) {}
+        }
         let r = try store.compact(before: before)
         context.stdout.write(
             "compacted history before epoch \(r.before): \(r.rowsDeleted) rows deleted, \(r.segmentsMerged) segments merged, \(Format.bytes(r.bytesReclaimed)) reclaimed (\(Format.bytes(r.bytesBefore)) -> \(Format.bytes(r.bytesAfter)))\n")

@@ -44,6 +44,7 @@ enum ExportCommand: Command {
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
         let env = arguments.value("--env")!
+        if let file = arguments.value("--output"), file != "-" { try StoreFiles.refuseOutput(file, store: context.db) }
         let store = try context.openStore(readOnly: true)
         let asOf = try arguments.epoch("--as-of"), since = try arguments.epoch("--since")
         let maxPoints = try arguments.count("--max-points")

@@ -11,21 +11,25 @@ enum FollowCommand: Command {
         discussion: """
             Like 'tail -F': every 200 ms the file's size and inode are checked, and new complete
             lines are imported, each message its own epoch, the lines that arrived together in
-            one transaction. A file that shrinks or is replaced (a new inode) starts over as a
-            new file; a file that does not exist yet is waited for. Stopping (Ctrl-C, SIGINT or
-            SIGTERM) finishes the current batch and exits 0. Progress commits with the messages,
+            one transaction. As with import, the file continues an earlier import only if every
+            byte imported is unchanged; a file truncated, rewritten or replaced by another log is
+            imported from its start, and one line says so. A file that does not exist yet is
+            waited for. A folder is followed as tensorboard's --logdir: every replay log in it
+            (by content, at any depth), and each new one as it appears. Stopping (Ctrl-C,
+            SIGINT or SIGTERM) finishes the current batch and exits 0. Progress commits with the messages,
             so following again after a stop or a crash resumes exactly after the last imported
             line. Status goes to stderr: one updating line on a terminal, else one line per batch.
             """,
-        positional: .one("PATH", help: "The replay log to follow"),
+        positional: .one("PATH", help: "The replay log to follow, or a folder of them"),
         options: [
             .init(name: "--skip-bad", valueName: nil, help: "Warn about each malformed line and go on"),
             CommandSpec.durabilityOption,
         ],
-        examples: ["logstore --db run.db follow run.jsonl"])
+        examples: ["logstore --db run.db follow run.jsonl", "logstore follow runs/"])
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
         let store = try context.openStore(durability: try arguments.durability())
+        defer { store.close() }
         let follower = Follower(path: arguments.positionals[0], store: store, skipBad: arguments.flag("--skip-bad"),
                                 terminal: context.terminal)
         try follower.run()
@@ -53,14 +57,17 @@ final class Follower: @unchecked Sendable {
     private let started = Date()
     private let firstEpoch: Int64
 
-    /// The file as last seen: identity and size.
-    private var seen: (device: UInt64, inode: UInt64, size: Int64)?
-    /// The file was truncated or replaced: its next import starts from its first line.
-    private var startOver = false
+    /// Each file as last seen: identity and size.
+    private var seen: [String: (device: UInt64, inode: UInt64, size: Int64)] = [:]
+    /// The replay logs of a followed folder, found so far.
+    private var following: Set<String> = []
+    private var folderSaid = false
     private var waitingSaid = false
     private var stopped = false
     private var total = Importer.Summary()
     private var failure: Error?
+    /// The epochs this process wrote (others may write the store too).
+    private let written = EpochTally()
 
     static let pollInterval = DispatchTimeInterval.milliseconds(200)
 
@@ -100,8 +107,8 @@ final class Follower: @unchecked Sendable {
         failure = error
         status.clear()
         // After an error the failing import's summary is lost; its committed lines are epochs.
-        if error != nil { total = ImportCommand.committed(since: firstEpoch, in: store, skippedLines: total.skippedLines) }
-        let points = (try? store.pointsAdded(sinceEpoch: firstEpoch)) ?? 0
+        if error != nil { total = ImportCommand.committed(written.ranges, in: store, skippedLines: total.skippedLines) }
+        let points = (try? store.pointsKept(writtenIn: written.ranges)) ?? 0
         StandardError.write(ImportCommand.summary(total, points: points, seconds: Date().timeIntervalSince(started)))
         finished.signal()
     }
@@ -109,7 +116,12 @@ final class Follower: @unchecked Sendable {
     private func poll() {
         guard !stopped else { return }
         do {
-            try importNewLines()
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                try followFolder()
+            } else {
+                try importNewLines(path)
+            }
         } catch LogStoreError.io(_, "no such file") {
             // Removed between stat and read (a rotation): the next poll sees the new file.
         } catch {
@@ -117,9 +129,25 @@ final class Follower: @unchecked Sendable {
         }
     }
 
-    private func importNewLines() throws {
+    /// A folder of runs: every replay log in it (found by content, at any depth, as `import`
+    /// finds them), including those that appear while it is followed.
+    private func followFolder() throws {
+        let folder = try EnvPath(scanning: path)
+        let new = folder.replayLogs.filter { !following.contains($0) }
+        if !folderSaid {
+            folderSaid = true
+            status.print("following \(Format.count(new.count, "replay log")) in \(DisplayWidth.sanitize(path)); new ones are picked up as they appear\n")
+        } else {
+            for log in new { status.print("\(DisplayWidth.sanitize(log)): a new replay log; following it\n") }
+        }
+        following.formUnion(new)
+        for log in folder.replayLogs where !stopRequested.isSet { try importNewLines(log) }
+    }
+
+    private func importNewLines(_ path: String) throws {
         var st = stat()
         guard stat(path, &st) == 0 else {
+            guard path == self.path else { return }  // a log of a folder, removed
             if !waitingSaid {
                 status.print("waiting for \(DisplayWidth.sanitize(path)) to appear\n")
                 waitingSaid = true
@@ -128,28 +156,21 @@ final class Follower: @unchecked Sendable {
         }
         waitingSaid = false
         let now = (device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size))
-        if let seen {
-            if seen.device != now.device || seen.inode != now.inode {
-                status.print("\(DisplayWidth.sanitize(path)): replaced by a new file; starting over\n")
-                startOver = true
-            } else if now.size < seen.size {
-                status.print("\(DisplayWidth.sanitize(path)): truncated; starting over\n")
-                startOver = true
-            } else if now.size == seen.size {
-                return
-            }
-        }
-        seen = now
+        // A file replaced or truncated is imported like any other: the importer continues an
+        // earlier import only if the file's first bytes are exactly the ones imported, and
+        // says so when it starts over.
+        if let seen = seen[path], seen.device == now.device, seen.inode == now.inode, seen.size == now.size { return }
+        seen[path] = now
         switch try Importer.fileStart(path) {
         case .incomplete: return
-        case .other: throw CommandFailure("\(path): not a replay log (follow reads replay logs; import reads env files)")
+        case .other: throw CommandFailure("\(DisplayWidth.sanitize(path)): not a replay log (follow reads replay logs; import reads env files)")
         case .replayLog: break
         }
-        let before = store.lastEpoch
-        var importer = Importer(store: store, skipBad: skipBad, again: startOver)
+        var importer = Importer(store: store, skipBad: skipBad)
         importer.shouldStop = { [stopRequested] in stopRequested.isSet }
+        importer.onPosition = { [written] in if let epochs = $0.epochs { written.add(epochs) } }
         let s = try importer.importFile(path)
-        if s.messages > 0 || s.skippedLines > 0 { startOver = false }
+        if let why = s.startedOver { status.print(DisplayWidth.sanitize(why) + "\n") }
         for w in s.warnings where !w.hasSuffix("incomplete last line (no newline yet); not imported") {
             status.print(status.terminal.warning(DisplayWidth.sanitize(w)))
         }
@@ -158,13 +179,12 @@ final class Follower: @unchecked Sendable {
         total.failed += s.failed
         total.skippedLines += s.skippedLines
         total.envs.formUnion(s.envs)
-        guard s.messages > 0 else { return }
-        let after = store.lastEpoch
-        let epochs = after - before == 1 ? "epoch \(after)" : "epochs \(before + 1)…\(after)"
+        guard s.messages > 0, let first = s.epochs.first?.lowerBound, let after = s.epochs.last?.upperBound else { return }
+        let epochs = after == first ? "epoch \(after)" : "epochs \(first)…\(after)"
         if status.terminal.isTTY {
-            status.show("following \(path): \(Format.count(total.messages, "message")) (\(total.refused) refused, \(total.failed) failed), last epoch \(after)")
+            status.show("following \(DisplayWidth.sanitize(path)): \(Format.count(total.messages, "message")) (\(total.refused) refused, \(total.failed) failed), last epoch \(after)")
         } else {
-            let points = (try? store.pointsAdded(sinceEpoch: before)) ?? 0
+            let points = (try? store.pointsKept(writtenIn: s.epochs)) ?? 0
             StandardError.write("\(DisplayWidth.sanitize(path)): \(Format.count(s.messages, "message")), \(Format.count(points, "point")), \(epochs) (\(s.refused) refused, \(s.failed) failed)\n")
         }
     }

@@ -5,7 +5,7 @@ import LogStore
 /// The progress of `logstore import` on a terminal: one status line, redrawn every 200 ms,
 /// with the file being imported, percent of all input bytes, rate and ETA. Bytes done are
 /// the finished files plus, for the current replay log, the offset that the importer last
-/// committed (its progress row, read on a reader connection, so it never slows the import).
+/// committed (as `Importer.onPosition` reports it).
 ///
 /// Never shown when stderr is not a terminal: then `start` does nothing, and `print` writes
 /// plain lines.
@@ -13,7 +13,6 @@ import LogStore
 /// `@unchecked Sendable`: every mutable property is touched only on `queue`, and the import
 /// (main thread) reaches them only through `queue.sync`.
 final class ImportProgressDisplay: @unchecked Sendable {
-    private let store: LogStore
     private let status: StatusLine
     private let totalBytes: Int64
     private let queue = DispatchQueue(label: "logstore.import.progress")
@@ -24,10 +23,9 @@ final class ImportProgressDisplay: @unchecked Sendable {
     private var doneBytes: Int64 = 0
     /// The part of `doneBytes` that earlier imports did, which the rate leaves out.
     private var skippedBytes: Int64 = 0
-    private var current: (name: String, identity: String?, resumedAt: Int64)?
+    private var current: (name: String, resumedAt: Int64, committed: Int64)?
 
-    init(store: LogStore, terminal: Terminal, totalBytes: Int64) {
-        self.store = store
+    init(terminal: Terminal, totalBytes: Int64) {
         self.status = StatusLine(terminal: terminal)
         self.totalBytes = totalBytes
     }
@@ -41,13 +39,22 @@ final class ImportProgressDisplay: @unchecked Sendable {
         timer.resume()
     }
 
-    /// The import moves to `path`. `identity` names a replay log's progress row.
-    func begin(_ path: String, identity: String?) {
-        let resumedAt = identity.flatMap { try? store.importProgress(identity: $0) }?.bytes ?? 0
+    /// The import moves to `path`.
+    func begin(_ path: String) {
+        queue.sync { current = (path, 0, 0) }
+    }
+
+    /// The importer's report for the current file: where it started, what has committed.
+    func position(_ p: Importer.Position) {
         queue.sync {
-            current = (path, identity, resumedAt)
-            doneBytes += resumedAt
-            skippedBytes += resumedAt
+            guard var c = current else { return }
+            if p.committed == p.resumedAt && p.epochs == nil && c.resumedAt != p.resumedAt {
+                doneBytes += p.resumedAt - c.resumedAt
+                skippedBytes += p.resumedAt - c.resumedAt
+                c.resumedAt = p.resumedAt
+            }
+            c.committed = p.committed
+            current = c
         }
     }
 
@@ -75,9 +82,7 @@ final class ImportProgressDisplay: @unchecked Sendable {
 
     private func redraw() {
         var bytes = doneBytes
-        if let c = current, let id = c.identity, let p = try? store.importProgress(identity: id) {
-            bytes += max(0, p.bytes - c.resumedAt)
-        }
+        if let c = current { bytes += max(0, c.committed - c.resumedAt) }
         let elapsed = Date().timeIntervalSince(started)
         let rate = elapsed > 0 ? Double(bytes - skippedBytes) / elapsed : 0
         var text = "importing \(current.map { ($0.name as NSString).lastPathComponent } ?? "")"
