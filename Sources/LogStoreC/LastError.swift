@@ -61,6 +61,7 @@ enum CError {
         case .io: return 10
         case .sqlite: return 11
         case .corrupt: return 12
+        case .envExists: return 14
         }
     }
 }

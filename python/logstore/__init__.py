@@ -10,13 +10,13 @@ Pure Python over ``liblogstore.so`` (the C ABI, ``include/logstore.h``) through 
 
 from .errors import (ArgumentError, BadInputError, ClosedError, CompactedError, CorruptError, Error,
                      NewerSchemaError, NoSuchEnvError, NoSuchEpochError, NoSuchWindowError, NotAStoreError,
-                     ReadOnlyError, SQLiteError, StoreFullError, StoreIOError)
+                     EnvExistsError, ReadOnlyError, SQLiteError, StoreFullError, StoreIOError)
 from .store import ENDPOINTS, FLOAT, INT, NULL, OTHER, Applied, Store, Trace
 
 __all__ = [
     "Store", "Trace", "Applied", "ENDPOINTS", "FLOAT", "INT", "NULL", "OTHER",
     "Error", "ArgumentError", "BadInputError", "ClosedError", "CompactedError", "CorruptError", "NewerSchemaError",
     "NoSuchEnvError", "NoSuchEpochError", "NoSuchWindowError", "NotAStoreError", "ReadOnlyError", "SQLiteError",
-    "StoreFullError", "StoreIOError",
+    "StoreFullError", "StoreIOError", "EnvExistsError",
 ]
 __version__ = "0.2.0"

@@ -77,6 +77,11 @@ class ArgumentError(Error, ValueError):
     code = 13
 
 
+class EnvExistsError(Error):
+    """A fork onto an env that exists, where replacing it was not asked for."""
+    code = 14
+
+
 class ClosedError(Error):
     """The store was closed."""
 
@@ -85,5 +90,5 @@ BY_CODE: dict[int, type[Error]] = {
     cls.code: cls
     for cls in (NotAStoreError, NewerSchemaError, NoSuchEnvError, NoSuchWindowError, NoSuchEpochError,
                 CompactedError, BadInputError, ReadOnlyError, StoreFullError, StoreIOError, SQLiteError,
-                CorruptError, ArgumentError)
+                CorruptError, ArgumentError, EnvExistsError)
 }

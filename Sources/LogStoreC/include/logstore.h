@@ -50,7 +50,8 @@ enum {
     LOGSTORE_E_IO = 10,            /* cannot open or read the file (e.g. no such file, read-only) */
     LOGSTORE_E_SQLITE = 11,
     LOGSTORE_E_CORRUPT = 12,
-    LOGSTORE_E_ARGUMENT = 13       /* a bad argument: NULL store, invalid UTF-8, unknown endpoint, ... */
+    LOGSTORE_E_ARGUMENT = 13,      /* a bad argument: NULL store, invalid UTF-8, unknown endpoint, ... */
+    LOGSTORE_E_ENV_EXISTS = 14     /* a fork that would replace an existing env without being asked to */
 };
 
 /* What visdom answered to an applied message (logstore_apply's *answer_status). */
