@@ -12,11 +12,16 @@ struct ServerOptions {
     var baseURL = ""
     var token: String?
     var enableLogin = false
+    /// The visdom static directory of the web page; nil: the one `python3` finds.
+    var staticDir: String?
+    var displayMaxPoints = 10_000
+    var usePolling = false
 
     static let usage = """
         usage: logstore-server [--db PATH] [--host ADDR] [--port N] [--durability full|normal]
                                [--max-body-size BYTES] [--base-url /PREFIX] [--token TOKEN]
-                               [--enable-login]
+                               [--enable-login] [--static DIR] [--display-max-points N]
+                               [--use-polling]
 
         Serves visdom 0.2.4's API (the Python client's HTTP calls and its /vis_socket) from a
         LogStore store. Every state-changing request is one epoch, answered once it is durable.
@@ -32,6 +37,11 @@ struct ServerOptions {
                                (prefer $LOGSTORE_TOKEN: arguments are visible to other users)
           --enable-login       visdom's -enable_login: the client logs in with the username and
                                password in $VISDOM_USERNAME and $VISDOM_PASSWORD
+          --static DIR         visdom's web page: a visdom `static` directory (default: that of
+                               the visdom package `python3` imports; $LOGSTORE_PYTHON picks another)
+          --display-max-points N  the page draws each trace thinned to N points (default 10000;
+                               0: every point); /win_data and exports keep every point
+          --use-polling        the page polls /socket_wrap (visdom's -use_frontend_client_polling)
         """
 
     struct UsageError: Error, CustomStringConvertible {
@@ -78,6 +88,9 @@ struct ServerOptions {
                 guard !t.isEmpty else { throw UsageError(description: "--token: the token is empty") }
                 o.token = t
             case "--enable-login": o.enableLogin = true
+            case "--static": o.staticDir = try value("--static")
+            case "--display-max-points": o.displayMaxPoints = try number("--display-max-points", 0...Int(Int32.max))
+            case "--use-polling": o.usePolling = true
             case "-h", "--help": throw UsageError(description: "")
             default: throw UsageError(description: "unknown argument '\(args[i])'")
             }

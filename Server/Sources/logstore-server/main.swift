@@ -29,7 +29,13 @@ do {
     exit(1)
 }
 
-let service = VisdomService(store: store, access: access) { line in
+let (assets, pageNote) = StaticDirectory.assets(options.staticDir, environment: environment)
+if let pageNote { FileHandle.standardError.write(Data("logstore-server: \(pageNote)\n".utf8)) }
+let page = PageSettings(
+    assets: assets, display: PageDisplay(maxPoints: options.displayMaxPoints), baseURL: options.baseURL,
+    user: PageSettings.user(environment: environment), userCSS: PageSettings.userCSS(environment: environment),
+    usePolling: options.usePolling)
+let service = VisdomService(store: store, access: access, page: page) { line in
     FileHandle.standardError.write(Data("logstore-server: \(line)\n".utf8))
 }
 let adapter = HTTPAdapter(service: service, options: options)
