@@ -70,8 +70,9 @@ public actor SocketHub {
     let feed = SerialJobs()
     private var connections: [String: Connection] = [:]
     private var rng = SystemRandomNumberGenerator()
-    /// visdom's `app.layouts`: the pages' saved layouts, a JSON text ("" before any).
-    private var layouts: JSONValue = .string("")
+    /// visdom's `app.layouts`: the pages' saved layouts, a JSON text ("" before any); read
+    /// from the store when the first page opens.
+    private var layouts: JSONValue?
     private var lastEnvList: [String]?
 
     init(store: LogStore, display: PageDisplay, limits: Limits = Limits(), log: @escaping @Sendable (String) -> Void) {
@@ -92,9 +93,9 @@ public actor SocketHub {
             send(#"{"command": "alive", "data": "vis_alive"}"#, to: sid)
         case .page:
             send(json(["command": "register", "data": .string(sid), "readonly": false]), to: sid)
-            send(json(["command": "layout_update", "data": layouts]), to: sid)
             let store = self.store
             feed.enqueue { [self] in
+                await self.sendLayouts(to: sid)
                 let envs = (try? await self.display.reads.run { try store.envState() }) ?? []
                 await self.send(self.json(["command": "env_update", "data": .array(envs.map(JSONValue.string))]), to: sid)
             }
@@ -151,8 +152,11 @@ public actor SocketHub {
         case .ignored(let what):
             log("socket: \(what) is not served")
         case .saveLayouts(let data):
-            layouts = data
-            for (id, c) in connections where c.kind == .page { send(json(["command": "layout_update", "data": data]), to: id) }
+            guard let message = command.message else { return }
+            feed.enqueue { [self] in
+                guard let applied = await self.apply(message), applied.outcome.isOK else { return }
+                await self.broadcastLayouts(data)
+            }
         case .forwardToVis(let sent):
             feed.enqueue { [self] in
                 var packet = sent
@@ -184,6 +188,19 @@ public actor SocketHub {
                 await self.pagesChanged(PageChange.after(message.endpoint, body: message.body, outcome: applied.outcome))
             }
         }
+    }
+
+    private func sendLayouts(to sid: String) async {
+        if layouts == nil {
+            let store = self.store
+            layouts = (try? await display.reads.run { try store.pageLayouts() }) ?? .string("")
+        }
+        send(json(["command": "layout_update", "data": layouts ?? .string("")]), to: sid)
+    }
+
+    private func broadcastLayouts(_ data: JSONValue) {
+        layouts = data
+        for (id, c) in connections where c.kind == .page { send(json(["command": "layout_update", "data": data]), to: id) }
     }
 
     private func apply(_ message: LogStore.Message) async -> LogStore.Applied? {

@@ -116,6 +116,7 @@ struct Checker {
         ("segment", "'segment ' || seq || ' of series ' || series_id"),
         ("window_change", "'change of window ' || window_id"),
         ("import_progress", "'import progress of ' || path"),
+        ("page_layout", "'page layouts of epoch ' || epoch"),
         ("window_cache", "'cache of window ' || window_id"),
     ]
 

@@ -24,6 +24,17 @@ extension LogStore {
         return (PageOrder.sorted(thinned), read.reload)
     }
 
+    /// The pages' saved layouts (`layout_update`'s data) as of `asOf`: "" before any was saved.
+    public func pageLayouts(asOf: Int64? = nil) throws(LogStoreError) -> JSONValue {
+        try read(asOf: asOf) { db, bound in
+            guard try db.userVersion >= 4 else { return .string("") }  // a read-only older store
+            let doc = try db.one("SELECT doc FROM page_layout WHERE epoch <= ? ORDER BY epoch DESC LIMIT 1", [.integer(bound)]) {
+                try $0.withBlob(0) { try ValueCodec.decodeFirst($0) }
+            }
+            return (doc ?? nil) ?? .string("")
+        }
+    }
+
     /// One window as the page draws it (see `pageEnv`); nil when it or its env does not exist.
     public func pageWindow(env: String, window: String, asOf: Int64? = nil, maxPoints: Int) throws(LogStoreError) -> JSONValue? {
         do {

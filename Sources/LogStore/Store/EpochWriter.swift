@@ -180,6 +180,12 @@ final class EpochWriter: VisdomState {
                    [.integer(env), .integer(epoch), .blob(doc)])
     }
 
+    func setPageLayouts(_ layouts: PaneValue) throws {
+        var doc: [UInt8] = []
+        ValueCodec.encode(layouts.plainJSON ?? .null, into: &doc)
+        try db.run("INSERT OR REPLACE INTO page_layout(epoch, doc) VALUES (?, ?)", [.integer(epoch), .blob(doc)])
+    }
+
     /// Replaces env `name` wholesale with `windows` and `reload` (an env file import).
     func importEnv(_ name: String, windows: JSONObject, reload: JSONValue) throws {
         if try liveEnv(name) != nil { try deleteEnv(name) }

@@ -3,7 +3,7 @@
 /// and the stores the library creates cannot drift apart.
 enum Schema {
     /// `PRAGMA user_version` of stores this build creates and writes.
-    static let version: Int64 = 3
+    static let version: Int64 = 4
 
     /// What turns a store of version `v` into version `v + 1`, for every older version this
     /// build still reads. Each step runs in one exclusive transaction with its version bump
@@ -36,6 +36,13 @@ enum Schema {
             ALTER TABLE segment_v3 RENAME TO segment;
             CREATE INDEX segment_by_window ON segment(window_id, epoch, seq, series_id);
             CREATE INDEX segment_prepends ON segment(series_id, seq) WHERE op = 1;
+            """,
+        // Version 4 (format step "page layouts", branch h3): the web page's saved layouts.
+        3: """
+            CREATE TABLE page_layout (
+                epoch     INTEGER PRIMARY KEY REFERENCES epoch(epoch),
+                doc       BLOB    NOT NULL
+            ) STRICT;
             """,
     ]
 

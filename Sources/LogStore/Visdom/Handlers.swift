@@ -23,6 +23,8 @@ protocol VisdomState: AnyObject {
     func replaceWindows(_ windows: [(String, PaneValue)], in eid: String) throws
     /// `state[eid]["reload"] = reload`: the web page's pane layout for the env.
     func setReload(_ reload: PaneValue, in eid: String) throws
+    /// `app.layouts = layouts`: the web page's saved layouts.
+    func setPageLayouts(_ layouts: PaneValue) throws
 }
 
 /// What visdom answers to a request.
@@ -49,6 +51,8 @@ public enum Endpoint: String, Sendable, CaseIterable {
     /// The web page's `save` on its socket (`SocketHandler.on_message`), not an HTTP endpoint:
     /// env `eid` becomes a copy of `prev_eid` whose `reload` is the page's pane layout `data`.
     case pageSave = "page_save"
+    /// The web page's `save_layouts`: `data` (a JSON text) becomes every page's layouts.
+    case pageLayouts = "page_layouts"
 }
 
 /// visdom's env ids, for a server that answers requests the store does not apply (reads).
@@ -79,6 +83,9 @@ enum Handlers {
             case .winData: return try setWindowData(args, state)
             case .openEnv: return try openEnv(args, state)
             case .pageSave: return try pageSave(args, state)
+            case .pageLayouts:
+                try state.setPageLayouts(try pyDictGet(args, "data", .null))
+                return .ok("")
             }
         } catch let e as PyError {
             return .failed(e)

@@ -72,7 +72,9 @@ public enum PageCommand: Sendable, Equatable {
             return LogStore.Message(.pageSave, body, source: "serve:page")
         case .deleteEnv(let env):
             return LogStore.Message(.deleteEnv, ["eid": .string(env)], source: "serve:page")
-        case .saveLayouts, .forwardToVis, .ignored:
+        case .saveLayouts(let data):
+            return LogStore.Message(.pageLayouts, ["data": data], source: "serve:page")
+        case .forwardToVis, .ignored:
             return nil
         }
     }
