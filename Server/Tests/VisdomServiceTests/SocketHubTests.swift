@@ -72,6 +72,14 @@ final class PageSocketTests: XCTestCase {
         return try JSONReader.parse(text)
     }
 
+    /// The next frame whose command is not `command`.
+    func nextNot(_ command: JSONValue, _ it: inout AsyncStream<SocketHub.Frame>.AsyncIterator) async throws -> JSONValue {
+        while true {
+            let f = try await next(&it)
+            if f["command"] != command { return f }
+        }
+    }
+
     func openPage(_ s: VisdomService) async throws -> (String, AsyncStream<SocketHub.Frame>.AsyncIterator) {
         let (sid, stream) = await s.sockets.open(.page)
         var it = stream.makeAsyncIterator()
@@ -80,33 +88,33 @@ final class PageSocketTests: XCTestCase {
     }
 
     func testAPageIsSentItsEnvAndFollowsWrites() async throws {
-        let s = VisdomService(store: try LogStore(path: try temporaryStorePath(self)), page: PageSettings(display: PageDisplay(maxPoints: 3)))
-        _ = await s.post("/events", #"{"data": [{"y": [1, 2, 3, 4, 5, 6, 7], "type": "scatter"}], "layout": {}, "win": "p", "eid": "e", "opts": {}}"#)
+        let s = VisdomService(store: try LogStore(path: try temporaryStorePath(self)), page: PageSettings(display: PageDisplay(maxPoints: 100)))
+        let ys = (1...200).map(String.init).joined(separator: ", "), xs = (0..<200).map(String.init).joined(separator: ", ")
+        _ = await s.post("/events", #"{"data": [{"x": [\#(xs)], "y": [\#(ys)], "name": "1", "type": "scatter"}], "layout": {}, "win": "p", "eid": "e", "opts": {}}"#)
         var (sid, page) = try await openPage(s)
         _ = await s.post("/env/e", #"{"sid": "\#(sid)"}"#)
         let reload = try await next(&page)
         XCTAssertEqual(reload["command"], "reload")
         let window = try await next(&page)
         XCTAssertEqual(window["id"], "p")
-        XCTAssertEqual(window["content"]?["data"]?.arrayValue?.first?["y"]?.arrayValue?.count, 3, "thinned for drawing")
+        XCTAssertEqual(window["content"]?["data"]?.arrayValue?.first?["y"]?.arrayValue?.count, 100, "thinned for drawing")
         let layout = try await next(&page)
         XCTAssertEqual(layout, ["command": "layout"])
 
         // another client appends: the page gets the window again
-        _ = await s.post("/update", #"{"data": [{"y": [8], "x": [7]}], "win": "p", "eid": "e", "append": true}"#)
-        let updated = try await next(&page)
+        _ = await s.post("/update", #"{"data": [{"y": [8], "x": [200], "name": "1", "type": "scatter"}], "win": "p", "eid": "e", "append": true, "layout": {}, "opts": {}}"#)
+        let updated = try await nextNot("env_update", &page)
         XCTAssertEqual(updated["id"], "p")
-        XCTAssertEqual(try s.store.exportWindow(env: "e", window: "p")["content"]?["data"]?.arrayValue?.first?["y"]?.arrayValue?.count, 8,
+        XCTAssertEqual(try s.store.exportWindow(env: "e", window: "p")["content"]?["data"]?.arrayValue?.first?["y"]?.arrayValue?.count, 201,
                        "the store keeps every point")
         // a window of another env is not sent; one of this env is
         _ = await s.post("/events", #"{"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "other"}"#)
         _ = await s.post("/events", #"{"data": [{"content": "y", "type": "text"}], "win": "t2", "eid": "e"}"#)
-        var got = try await next(&page)
-        if got["command"] == "env_update" { got = try await next(&page) }
+        let got = try await nextNot("env_update", &page)
         XCTAssertEqual(got["id"], "t2")
         // a client's close reaches the page
         _ = await s.post("/close", #"{"win": "t2", "eid": "e"}"#)
-        let closed = try await next(&page)
+        let closed = try await nextNot("env_update", &page)
         XCTAssertEqual(closed, ["command": "close", "data": "t2"])
         // delete_env: the env list
         _ = await s.post("/delete_env", #"{"eid": "other"}"#)
