@@ -7,9 +7,10 @@ logstore-server, both serving the same offline static directory (assemble-static
 2. live: a page left open on logstore-server follows a client's appends, new windows, closes
    and env deletions without a reload; the page's own close (its X button), save, delete_env,
    env switch and compare reach the store; the same run against visdom must see the same.
-3. screenshots of the bundled training run on both servers, in the artifacts directory.
+3. polling: the same page on `/socket_wrap` (`--use-polling`) draws and follows an append.
+4. screenshots of the bundled training run on both servers, in the artifacts directory.
 
-Usage: page_test.py --server BIN --static DIR --artifacts DIR [--only panes|live|shots] [--all]
+Usage: page_test.py --server BIN --static DIR --artifacts DIR [--only panes|live|polling|shots] [--all]
 """
 
 import argparse
@@ -361,6 +362,26 @@ def test_live(args, browser, tmp):
           "delete_env, env switch, compare) followed alike by both pages" % len(results["logstore"]))
 
 
+def test_polling(args, browser, tmp):
+    """`--use-polling` (visdom's -use_frontend_client_polling): the page draws and follows an
+    append through /socket_wrap instead of a websocket."""
+    server = LogStoreServer(args.server, os.path.join(tmp, "polling.db"), args.static, "--use-polling")
+    try:
+        vis = visdom.Visdom(port=server.port, env="poll", raise_exceptions=True, use_incoming_socket=False)
+        vis.line(Y=np.arange(10.0), X=np.arange(10.0), win="loss", opts=dict(title="loss"))
+        browser.navigate(env_url(server, "poll"))
+        if not browser.wait("document.querySelectorAll('.js-plotly-plot').length === 1", timeout=30):
+            raise Failure("polling: the page did not draw env poll")
+        vis.line(Y=np.arange(5.0), X=np.arange(10.0, 15.0), win="loss", update="append")
+        if not browser.wait("document.querySelector('.js-plotly-plot').data[0].y.length === 15", timeout=30):
+            raise Failure("polling: an append did not reach the polling page")
+        if browser.evaluate("window.__frames.length") != 0:
+            raise Failure("polling: the page used a websocket")
+        print("polling: a page on /socket_wrap drew env poll and followed an append")
+    finally:
+        server.stop()
+
+
 def test_shots(args, browser, tmp):
     os.makedirs(args.artifacts, exist_ok=True)
     log = os.path.join(ROOT, "examples", "training-run.jsonl")
@@ -384,7 +405,7 @@ def main():
     ap.add_argument("--server", required=True)
     ap.add_argument("--static", required=True)
     ap.add_argument("--artifacts", required=True)
-    ap.add_argument("--only", choices=["panes", "live", "shots"])
+    ap.add_argument("--only", choices=["panes", "live", "polling", "shots"])
     ap.add_argument("--all", action="store_true", help="also the diff_* differential scenarios")
     ap.add_argument("--scenario", action="append", help="only this scenario (repeatable)")
     args = ap.parse_args()
@@ -394,7 +415,7 @@ def main():
     browser.on_new_document(SOCKET_SPY)
     failures = 0
     try:
-        for name, test in (("panes", test_panes), ("live", test_live), ("shots", test_shots)):
+        for name, test in (("panes", test_panes), ("live", test_live), ("polling", test_polling), ("shots", test_shots)):
             if args.only and args.only != name:
                 continue
             try:
