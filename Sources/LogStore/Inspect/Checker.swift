@@ -124,6 +124,8 @@ struct Checker {
         let high = try db.int("SELECT max(epoch) FROM epoch", []) ?? -1
         var found: [String] = []
         for (table, row) in Self.epochColumns {
+            // a read-only handle on an older store lacks the tables later versions added
+            guard try db.int("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(table)]) == 1 else { continue }
             try db.forEach(
                 "SELECT \(row), epoch FROM \(table) t WHERE NOT EXISTS (SELECT 1 FROM epoch e WHERE e.epoch = t.epoch)", []
             ) { st in
