@@ -1,4 +1,4 @@
--- LogStore schema, version 4: the one source of truth. The library creates every new store
+-- LogStore schema, version 5: the one source of truth. The library creates every new store
 -- from exactly this text (it is embedded into the binary at build time; a test checks it).
 -- docs/FORMAT.md explains the format with a worked example.
 --
@@ -12,7 +12,7 @@
 -- (docs/FORMAT.md, "Value encoding"), never as SQLite REAL: SQLite turns a bound NaN into
 -- NULL, and LogStore must keep NaN, +Infinity, -Infinity, null, ints and floats apart.
 
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;
 PRAGMA auto_vacuum = INCREMENTAL; -- lets `compact` hand freed pages back to the file system
 PRAGMA application_id = 1280264019; -- 0x4C4F4753, "LOGS"
 
@@ -166,6 +166,14 @@ CREATE TABLE import_progress (
     epoch     INTEGER NOT NULL REFERENCES epoch(epoch)
 ) STRICT;
 CREATE INDEX import_progress_by_identity ON import_progress(identity);
+
+-- The web page's saved layouts (visdom's `view/layouts.json`, its `save_layouts` socket
+-- command): a version per epoch that saved them; the row with the greatest epoch <= N is what
+-- the pages were given as of N. `doc` is the value encoding of what the page sent (a JSON text).
+CREATE TABLE page_layout (
+    epoch     INTEGER PRIMARY KEY REFERENCES epoch(epoch),
+    doc       BLOB    NOT NULL
+) STRICT;
 
 -- Store-wide settings. 'compacted_before' = N: `logstore compact` merged the history before
 -- epoch N, so "as of" reads before N are refused (the current state and every state from N on

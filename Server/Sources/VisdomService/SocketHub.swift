@@ -1,111 +1,398 @@
 import LogStore
 
+#if canImport(Glibc)
+    /// glibc's `malloc_trim`, which the Glibc module does not export.
+    @_silgen_name("malloc_trim") private func mallocTrim(_ pad: Int) -> Int32
+#endif
+
 /// visdom's websockets: `/vis_socket`, where Python clients listen for the events of their
-/// windows (visdom's `sources`), and `/socket`, where a web page sends those events (`subs`).
+/// windows (visdom's `sources`), and `/socket` (or `/socket_wrap`), where web pages show envs
+/// (`subs`).
 ///
-/// Each connection gets an `AsyncStream` of text messages; the HTTP adapter writes them to the
-/// socket in order. What is implemented is what a client's calls and callbacks need:
-/// - a source gets `{"command": "alive", "data": "vis_alive"}` on connect, and `echo` is sent
-///   back to every source;
-/// - a page gets `register` (its sid), `layout_update` and `env_update` on connect; its
-///   `forward_to_vis` reaches every source with the window's current JSON as `pane_data`
-///   (this is how a click or key press on a window reaches `register_event_handler`); its
-///   `close` and `delete_env` change the store as the matching HTTP requests do.
-/// The web page's own layout commands (`save`, `save_layouts`, `layout_item_update`,
-/// `pop_embeddings_pane`) and pushing window updates to pages are not implemented: LogStore does
-/// not serve visdom's page.
+/// Each connection gets an `AsyncStream` of frames; the HTTP adapter writes them in order and
+/// reports each written frame back (`sent`). A connection whose unsent frames exceed
+/// `limits.queuedBytes` is closed with 1008 instead of buffering without bound.
+///
+/// What a page's message does and what pages hear of a write is decided by `PageCommand` and
+/// `PageChange` (the library's `Visdom/` layer); this actor only keeps the connections and
+/// what each page shows. Every store read and write for pages runs as a job of `feed`, one at
+/// a time and in order (so a page never gets an older window after a newer one) and off this
+/// actor (so a large read stalls no socket).
 public actor SocketHub {
     public enum Kind: Sendable { case source, page }
 
+    /// What the adapter writes to a connection.
+    public enum Frame: Sendable, Equatable {
+        case text(String)
+        /// Close the connection with this code and reason.
+        case close(code: Int, reason: String)
+    }
+
+    public struct Limits: Sendable {
+        /// Bytes of frames a connection may have waiting; a frame that would exceed it while
+        /// others wait closes the connection (a frame alone is always sent).
+        public var queuedBytes: Int
+        public init(queuedBytes: Int = 64 << 20) { self.queuedBytes = queuedBytes }
+    }
+
+    /// What one page shows, set by its `/env/…` or `/compare/…` request.
+    enum View: Equatable {
+        case none
+        case env(String)
+        case compare([String])
+        /// `/env/ENV?as_of=N`: frozen, read-only.
+        case past(String, Int64)
+
+        func shows(_ env: String) -> Bool {
+            switch self {
+            case .env(let e): return e.utf8.elementsEqual(env.utf8)
+            case .compare(let es): return es.contains { $0.utf8.elementsEqual(env.utf8) }
+            case .none, .past: return false
+            }
+        }
+    }
+
+    struct Connection {
+        let kind: Kind
+        let out: AsyncStream<Frame>.Continuation
+        var queued = 0
+        /// A page that polls (`/socket_wrap`): its frames wait here until it asks.
+        var polled: [String]?
+        var view = View.none
+        /// Window ids this page was sent for its env and not told to close.
+        var shown: [String] = []
+    }
+
     let store: LogStore
     let log: @Sendable (String) -> Void
-    private var sources: [String: AsyncStream<String>.Continuation] = [:]
-    private var pages: [String: AsyncStream<String>.Continuation] = [:]
+    let limits: Limits
+    let display: PageDisplay
+    let feed = SerialJobs()
+    private var connections: [String: Connection] = [:]
     private var rng = SystemRandomNumberGenerator()
+    /// visdom's `app.layouts`: the pages' saved layouts, a JSON text ("" before any); read
+    /// from the store when the first page opens.
+    private var layouts: JSONValue?
+    private var lastEnvList: [String]?
 
-    init(store: LogStore, log: @escaping @Sendable (String) -> Void) {
+    init(store: LogStore, display: PageDisplay, limits: Limits = Limits(), log: @escaping @Sendable (String) -> Void) {
         self.store = store
+        self.display = display
+        self.limits = limits
         self.log = log
     }
 
-    /// Registers a new connection; its greeting is already in the stream.
-    public func open(_ kind: Kind) -> (sid: String, messages: AsyncStream<String>) {
-        let (stream, out) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+    /// Registers a new connection; its greeting is already in the stream (a page's env list
+    /// follows from the feed).
+    public func open(_ kind: Kind, polling: Bool = false) -> (sid: String, messages: AsyncStream<Frame>) {
+        let (stream, out) = AsyncStream<Frame>.makeStream()
         let sid = String(rng.next() as UInt64, radix: 16)
+        connections[sid] = Connection(kind: kind, out: out, polled: polling ? [] : nil)
         switch kind {
         case .source:
-            sources[sid] = out
-            out.yield(#"{"command": "alive", "data": "vis_alive"}"#)
+            send(#"{"command": "alive", "data": "vis_alive"}"#, to: sid)
         case .page:
-            pages[sid] = out
-            out.yield(json(["command": "register", "data": .string(sid), "readonly": false]))
-            out.yield(json(["command": "layout_update", "data": ""]))
-            out.yield(envUpdate())
+            send(json(["command": "register", "data": .string(sid), "readonly": false]), to: sid)
+            let store = self.store
+            feed.enqueue { [self] in
+                await self.sendLayouts(to: sid)
+                let envs = (try? await self.display.reads.run { try store.envState() }) ?? []
+                await self.send(self.json(["command": "env_update", "data": .array(envs.map(JSONValue.string))]), to: sid)
+            }
         }
         return (sid, stream)
     }
 
     public func close(_ kind: Kind, sid: String) {
-        switch kind {
-        case .source: sources.removeValue(forKey: sid)?.finish()
-        case .page: pages.removeValue(forKey: sid)?.finish()
-        }
+        guard let c = connections.removeValue(forKey: sid) else { return }
+        c.out.finish()
+        if c.queued > 1 << 20 { Self.giveMemoryBack() }
     }
 
-    /// One text message from a connection. Messages that are not JSON objects, or that fail as
-    /// visdom's handler would raise, are logged and dropped; the connection stays open.
-    public func received(_ text: String, from kind: Kind) async {
-        guard case .object(let msg)? = try? JSONReader.parse(text) else {
-            log("socket: a message that is not a JSON object was dropped")
+    /// The adapter wrote a frame of `bytes` bytes to connection `sid`.
+    public func sent(_ bytes: Int, sid: String) {
+        connections[sid]?.queued -= bytes
+    }
+
+    /// A polling page's frames since it last asked; nil when it is closed (visdom's
+    /// `get_messages`, which hands them out newest first: here they keep their order).
+    func poll(_ sid: String) -> [String]? {
+        guard let c = connections[sid], c.kind == .page, let frames = c.polled else { return nil }
+        connections[sid]?.polled = []
+        connections[sid]?.queued = 0
+        return frames
+    }
+
+    /// Whether page `sid` is open (`/socket_wrap` and `/env/…` ask).
+    func isPage(_ sid: String) -> Bool { connections[sid]?.kind == .page }
+
+    /// One text message from a connection. Messages that are not JSON objects, or that visdom
+    /// would raise on, are logged and dropped; the connection stays open.
+    public func received(_ text: String, from kind: Kind, sid: String? = nil) {
+        guard let msg = try? JSONReader.parse(text) else {
+            log("socket: a message that is not JSON was dropped")
             return
         }
-        let cmd = msg["cmd"]?.stringValue
-        switch (kind, cmd) {
-        case (.source, "echo"):
-            toSources(JSONWriter.string(.object(msg)))
-        case (.page, "forward_to_vis"):
-            await forward(msg["data"] ?? .null)
-        case (.page, "close"):
-            guard case .string(let win)? = msg["data"], case .string(let eid)? = msg["eid"] else { return }
-            let pane = try? store.exportWindow(env: eid, window: win)
-            guard (try? store.envExists(eid)) == true else { return }
-            _ = try? await store.apply(LogStore.Message(.close, ["eid": .string(eid), "win": .string(win)], source: "serve:socket"))
-            toSources(json(["event_type": "close", "target": .string(win), "eid": .string(eid), "pane_data": pane ?? .null]))
-        case (.page, "delete_env"):
-            guard case .string(let eid)? = msg["eid"] else { return }
-            _ = try? await store.apply(LogStore.Message(.deleteEnv, ["eid": .string(eid)], source: "serve:socket"))
-            for page in pages.values { page.yield(envUpdate()) }
-        default:
-            log("socket: command \(cmd.map { "'\($0)'" } ?? "without 'cmd'") is not served")
+        switch kind {
+        case .source:
+            if msg["cmd"]?.stringValue == "echo" { toSources(JSONWriter.string(msg)) }
+        case .page:
+            if let sid, case .past = connections[sid]?.view {
+                return  // a page showing the past is read-only
+            }
+            perform(PageCommand(message: msg), from: sid)
         }
     }
 
-    /// `forward_to_vis`: the packet goes to every source, with `pane_data` replaced by the
-    /// window's JSON unless the page sent `pane_data: false`.
-    private func forward(_ data: JSONValue) async {
-        guard case .object(var packet) = data, case .string(let eid)? = packet["eid"] else { return }
-        if case .bool(false)? = packet["pane_data"] {
-        } else {
-            guard case .string(let win)? = packet["target"], let pane = try? store.exportWindow(env: eid, window: win) else {
-                log("socket: forward_to_vis for a window that does not exist was dropped")
-                return
+    // MARK: page commands
+
+    private func perform(_ command: PageCommand, from sid: String?) {
+        let store = self.store
+        switch command {
+        case .ignored(let what):
+            log("socket: \(what) is not served")
+        case .saveLayouts(let data):
+            guard let message = command.message else { return }
+            feed.enqueue { [self] in
+                guard let applied = await self.apply(message), applied.outcome.isOK else { return }
+                await self.broadcastLayouts(data)
             }
-            packet["pane_data"] = pane
+        case .forwardToVis(let sent):
+            feed.enqueue { [self] in
+                var packet = sent
+                if case .bool(false)? = packet["pane_data"] {
+                } else {
+                    guard let eid = packet["eid"]?.stringValue, let win = packet["target"]?.stringValue,
+                        let pane = try? await self.display.reads.run({ try store.exportWindow(env: eid, window: win) })
+                    else {
+                        self.log("socket: forward_to_vis for a window that does not exist was dropped")
+                        return
+                    }
+                    packet["pane_data"] = pane
+                }
+                await self.toSources(JSONWriter.string(.object(packet)))
+            }
+        case .close(let env, let win):
+            guard let message = command.message else { return }
+            feed.enqueue { [self] in
+                let pane = try? await self.display.reads.run { try store.exportWindow(env: env, window: win) }
+                guard let applied = await self.apply(message), applied.outcome.isOK else { return }
+                await self.toSources(JSONWriter.string(PageCommand.closeEvent(env: env, window: win, pane: pane)))
+                await self.pagesChanged(PageChange.after(message.endpoint, body: message.body, outcome: applied.outcome))
+            }
+        case .save, .deleteEnv:
+            guard let message = command.message else { return }
+            feed.enqueue { [self] in
+                guard let applied = await self.apply(message) else { return }
+                if case .save = command, case .ok(let env) = applied.outcome, let sid { await self.setView(.env(env), of: sid) }
+                await self.pagesChanged(PageChange.after(message.endpoint, body: message.body, outcome: applied.outcome))
+            }
         }
-        toSources(JSONWriter.string(.object(packet)))
     }
+
+    private func sendLayouts(to sid: String) async {
+        if layouts == nil {
+            let store = self.store
+            layouts = (try? await display.reads.run { try store.pageLayouts() }) ?? .string("")
+        }
+        send(json(["command": "layout_update", "data": layouts ?? .string("")]), to: sid)
+    }
+
+    private func broadcastLayouts(_ data: JSONValue) {
+        layouts = data
+        for (id, c) in connections where c.kind == .page { send(json(["command": "layout_update", "data": data]), to: id) }
+    }
+
+    private func apply(_ message: LogStore.Message) async -> LogStore.Applied? {
+        do {
+            let applied = try await store.apply(message)
+            if case .failed(let e) = applied.outcome { log("socket: \(message.endpoint.rawValue) raised \(e) (epoch \(applied.epoch))") }
+            return applied
+        } catch {
+            log("socket: \(message.endpoint.rawValue) not applied: \(error)")
+            return nil
+        }
+    }
+
+    // MARK: what pages show
+
+    private func setView(_ view: View, of sid: String) {
+        connections[sid]?.view = view
+        connections[sid]?.shown = []
+    }
+
+    /// `/env/ENV` with the page's `sid` (visdom's `load_env`): the page shows ENV (as of
+    /// `asOf`, read-only) and is sent its windows.
+    func load(env: String, asOf: Int64?, for sid: String) {
+        guard isPage(sid) else { return }
+        let view: View = asOf.map { .past(env, $0) } ?? .env(env)
+        setView(view, of: sid)
+        let store = self.store, maxPoints = display.maxPoints
+        feed.enqueue { [self] in
+            let read = try? await self.display.reads.run { try store.pageEnv(env, asOf: asOf, maxPoints: maxPoints) }
+            var frames: [JSONValue] = []
+            if let read {
+                frames.append(["command": "reload", "data": read.reload])
+                frames += read.windows
+            }
+            frames.append(["command": "layout"])
+            await self.deliver(frames, to: sid, ifShowing: view)
+        }
+    }
+
+    /// `/compare/A+B` with the page's `sid` (visdom's `compare_envs`).
+    func compare(_ requested: [String], for sid: String) {
+        guard isPage(sid) else { return }
+        let view = View.compare(requested)
+        setView(view, of: sid)
+        let store = self.store, maxPoints = display.maxPoints
+        feed.enqueue { [self] in
+            let envs = (try? await self.display.reads.run { () throws -> [CompareView.Env] in
+                let asOf = store.lastEpoch
+                return try requested.compactMap { name in
+                    guard let env = try store.pageEnv(name, asOf: asOf, maxPoints: maxPoints) else { return nil }
+                    return CompareView.Env(name: name, windows: env.windows.map { ($0["id"]?.stringValue ?? "", $0) }, reload: env.reload)
+                }
+            }) ?? []
+            await self.deliver(CompareView.messages(requested: requested, envs: envs), to: sid, ifShowing: view)
+        }
+    }
+
+    /// A client changed the store: pages showing what changed hear of it (in feed order).
+    public func changed(_ changes: [PageChange]) {
+        guard !changes.isEmpty, connections.values.contains(where: { $0.kind == .page }) else { return }
+        feed.enqueue { [self] in await self.pagesChanged(changes) }
+    }
+
+    private func pagesChanged(_ changes: [PageChange]) async {
+        let store = self.store, maxPoints = display.maxPoints
+        for change in changes {
+            switch change {
+            case .envList:
+                guard let envs = try? await display.reads.run({ try store.envState() }) else { continue }
+                if let last = lastEnvList, last.elementsEqual(envs, by: { $0.utf8.elementsEqual($1.utf8) }) { continue }
+                lastEnvList = envs
+                for (id, c) in connections where c.kind == .page {
+                    send(json(["command": "env_update", "data": .array(envs.map(JSONValue.string))]), to: id)
+                }
+            case .env(let env):
+                for (id, c) in connections where c.kind == .page && c.view.shows(env) {
+                    if case .compare(let es) = c.view { compare(es, for: id) } else { load(env: env, asOf: nil, for: id) }
+                }
+            case .windows(let env, let ids):
+                let viewers = connections.filter { $0.value.kind == .page && $0.value.view.shows(env) }
+                guard !viewers.isEmpty else { continue }
+                let wanted: [String]
+                if let ids {
+                    wanted = ids
+                } else {
+                    var all: [String] = []
+                    for (_, c) in viewers { all += c.shown }
+                    wanted = all
+                }
+                let windows = (try? await display.reads.run { () throws -> [(String, JSONValue?)] in
+                    let asOf = store.lastEpoch
+                    return try wanted.map { ($0, try store.pageWindow(env: env, window: $0, asOf: asOf, maxPoints: maxPoints)) }
+                }) ?? []
+                for (sid, c) in viewers {
+                    if case .compare(let es) = c.view {
+                        // visdom's page reloads its comparison when a window of it changes.
+                        if windows.contains(where: { $0.1 != nil }) { compare(es, for: sid) }
+                        continue
+                    }
+                    for (wid, window) in windows {
+                        if let window {
+                            sendWindow(window, id: wid, to: sid)
+                        } else if c.shown.contains(where: { $0.utf8.elementsEqual(wid.utf8) }) {
+                            send(json(["command": "close", "data": .string(wid)]), to: sid)
+                            connections[sid]?.shown.removeAll { $0.utf8.elementsEqual(wid.utf8) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func deliver(_ frames: [JSONValue], to sid: String, ifShowing view: View) {
+        guard connections[sid]?.view == view else { return }
+        for f in frames {
+            if let id = f["id"]?.stringValue, f["command"]?.stringValue == "window" {
+                sendWindow(f, id: id, to: sid)
+            } else {
+                send(json(f), to: sid)
+            }
+        }
+    }
+
+    private func sendWindow(_ window: JSONValue, id: String, to sid: String) {
+        if connections[sid]?.shown.contains(where: { $0.utf8.elementsEqual(id.utf8) }) == false {
+            connections[sid]?.shown.append(id)
+        }
+        send(json(window), to: sid)
+    }
+
+    // MARK: frames
 
     private func toSources(_ text: String) {
-        for source in sources.values { source.yield(text) }
+        for (id, c) in connections where c.kind == .source { send(text, to: id) }
     }
 
-    private func envUpdate() -> String {
-        let envs = (try? store.envState()) ?? []
-        return json(["command": "env_update", "data": .array(envs.map(JSONValue.string))])
+    /// Queues a frame, or closes the connection when it has too much waiting already.
+    private func send(_ text: String, to sid: String) {
+        guard var c = connections[sid] else { return }
+        let bytes = text.utf8.count
+        if c.queued > 0, c.queued + bytes > limits.queuedBytes {
+            log("socket: closing a connection that does not read (\(c.queued) bytes waiting)")
+            c.out.yield(.close(code: 1008, reason: "too many unread messages"))
+            close(c.kind, sid: sid)
+            return
+        }
+        c.queued += bytes
+        if c.polled != nil {
+            c.polled!.append(text)
+            connections[sid] = c
+            return
+        }
+        connections[sid] = c
+        c.out.yield(.text(text))
     }
 
     private func json(_ v: JSONValue) -> String { JSONWriter.string(v) }
 
+    /// Returns freed heap pages to the system after a large queue was dropped.
+    static func giveMemoryBack() {
+        #if canImport(Glibc)
+            _ = mallocTrim(0)
+        #endif
+    }
+
     /// Open connections, for tests and the server's log.
-    public var counts: (sources: Int, pages: Int) { (sources.count, pages.count) }
+    public var counts: (sources: Int, pages: Int) {
+        (connections.values.filter { $0.kind == .source }.count, connections.values.filter { $0.kind == .page }.count)
+    }
+}
+
+/// Runs jobs one at a time, in the order they were enqueued.
+final class SerialJobs: Sendable {
+    private let jobs: AsyncStream<@Sendable () async -> Void>.Continuation
+
+    init() {
+        let (stream, jobs) = AsyncStream<@Sendable () async -> Void>.makeStream()
+        self.jobs = jobs
+        Task { for await job in stream { await job() } }
+    }
+
+    func enqueue(_ job: @escaping @Sendable () async -> Void) { jobs.yield(job) }
+
+    deinit { jobs.finish() }
+}
+
+/// How windows are drawn on pages: traces thinned to `maxPoints` (0: every point).
+public struct PageDisplay: Sendable {
+    public var maxPoints: Int
+    let reads: BlockingReads
+    public init(maxPoints: Int = 10_000) {
+        self.maxPoints = maxPoints
+        self.reads = BlockingReads()
+    }
 }

@@ -16,34 +16,44 @@ public final class VisdomService: Sendable {
     public let store: LogStore
     public let access: AccessPolicy
     public let sockets: SocketHub
+    /// visdom's web page, when a static directory was found.
+    public let page: PageSettings
     let reads = BlockingReads()
     /// Called with one line for the server's log (a storage failure, a handler that raised).
     let log: @Sendable (String) -> Void
 
-    public init(store: LogStore, access: AccessPolicy = AccessPolicy(), log: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(store: LogStore, access: AccessPolicy = AccessPolicy(), page: PageSettings = PageSettings(),
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.access = access
+        self.page = page
         self.log = log
-        self.sockets = SocketHub(store: store, log: log)
+        self.sockets = SocketHub(store: store, display: page.display, log: log)
     }
 
-    /// Answers one request. `path` is the request path without the query string; `headers`
-    /// are the request's (name, value) pairs, for authentication.
-    public func respond(method: String, path: String, headers: [(name: String, value: String)], body: [UInt8]) async -> VisdomResponse {
+    /// Answers one request. `path` is the request path below the base URL without the query
+    /// string, `query` the text after "?"; `headers` are the request's (name, value) pairs,
+    /// for authentication.
+    public func respond(method: String, path: String, query: String = "", headers: [(name: String, value: String)], body: [UInt8]) async -> VisdomResponse {
         let route = Route(path: path)
         if case .index = route, method == "POST" { return access.tokenRefusal(headers: headers) ?? access.login(body: body) }
+        if method == "GET", let open = await openPageFile(route, headers: headers) { return open }
         if let refusal = access.refusal(headers: headers) { return refusal }
         switch (route, method) {
         case (.write(let endpoint), "POST"):
             return await apply(endpoint, body: body)
         case (.winData, "POST"):
             return await winData(body)
-        case (.env, "POST"):
-            return await openEnv(body)
+        case (.env(let eid), "POST"):
+            return await openEnv(Route.unescape(eid), query: query, body: body)
+        case (.compare(let eids), "POST"):
+            return await openCompare(Route.unescape(eids), body: body)
+        case (.socketWrap, "GET"), (.socketWrap, "POST"):
+            return await socketWrap(method: method, body: body)
         case (.read(let read), "POST"):
             return await answer(read, body: body)
-        case (.index, "GET"), (.env, "GET"):
-            return .ok("LogStore serves visdom's API for clients; it does not serve visdom's web page.\n")
+        case (.index, "GET"), (.env, "GET"), (.compare, "GET"):
+            return await pageHTML(route, query: query)
         default:
             return VisdomResponse(status: 405)
         }
@@ -63,6 +73,7 @@ public final class VisdomService: Sendable {
     func apply(_ message: LogStore.Message) async -> VisdomResponse {
         do {
             let applied = try await store.apply(message)
+            await sockets.changed(PageChange.after(message.endpoint, body: message.body, outcome: applied.outcome))
             switch applied.outcome {
             case .ok(let text), .refused(let text): return .ok(text, epoch: applied.epoch)
             case .failed(let e):
@@ -91,15 +102,31 @@ public final class VisdomService: Sendable {
         }
     }
 
-    /// `EnvHandler.post`: `eid` creates the env; `sid` (a web page asking for an env) has no
-    /// page to serve here.
-    func openEnv(_ body: [UInt8]) async -> VisdomResponse {
+    /// `EnvHandler.post`: `sid` (a web page) is sent env `name` (as of `?as_of=N` when the
+    /// query has it), then `eid` creates that env.
+    func openEnv(_ name: String, query: String, body: [UInt8]) async -> VisdomResponse {
         do {
             let args = try PythonArgs(body: body)
+            if case .string(let sid) = args.get("sid") {
+                await sockets.load(env: name, asOf: Route.asOf(query), for: sid)
+            }
             guard args.has("eid") else { return .ok("") }
             return await apply(LogStore.Message(.openEnv, .object(args.object), source: "serve"))
         } catch {
             log("/env raised \(error.reason)")
+            return .raised
+        }
+    }
+
+    /// `CompareHandler.post`: page `sid` is sent the comparison of the envs in `names` ("A+B").
+    func openCompare(_ names: String, body: [UInt8]) async -> VisdomResponse {
+        do {
+            let args = try PythonArgs(body: body)
+            guard case .string(let sid) = try args.item("sid") else { return .ok("") }
+            await sockets.compare(names.split(separator: "+", omittingEmptySubsequences: false).map(String.init), for: sid)
+            return .ok("")
+        } catch {
+            log("/compare raised \(error.reason)")
             return .raised
         }
     }
@@ -115,7 +142,13 @@ enum Route: Equatable {
     case write(Endpoint)
     case winData
     case env(String)
+    case compare(String)
     case read(StateRead)
+    case socketWrap
+    /// `/static/…` (tornado's static handler), `/favicon.ico`.
+    case staticFile(String)
+    /// `/user/…`: `UserSettingsHandler`.
+    case userSettings(String)
     /// visdom's catch-all `IndexHandler`: the web page (GET) or a login (POST).
     case index
 
@@ -131,12 +164,45 @@ enum Route: Equatable {
         case "/win_hash": self = .read(.windowHash)
         case "/env_state": self = .read(.envState)
         case "/save": self = .read(.save)
+        case "/socket_wrap": self = .socketWrap
+        case "/favicon.ico": self = .staticFile("favicon.ico")
         default:
             if path.hasPrefix("/env/") {
                 self = .env(String(path.dropFirst(5)))
+            } else if path.hasPrefix("/compare/") {
+                self = .compare(String(path.dropFirst(9)))
+            } else if path.hasPrefix("/static/") {
+                self = .staticFile(String(path.dropFirst(8)))
+            } else if path.hasPrefix("/user/") {
+                self = .userSettings(String(path.dropFirst(6)))
             } else {
                 self = .index
             }
         }
+    }
+
+    /// tornado's `url_unescape` of a path argument: %XX sequences as UTF-8, "+" kept.
+    static func unescape(_ s: String) -> String {
+        guard s.utf8.contains(UInt8(ascii: "%")) else { return s }
+        var out: [UInt8] = []
+        var bytes = Array(s.utf8)[...]
+        while let b = bytes.popFirst() {
+            if b == UInt8(ascii: "%"), bytes.count >= 2,
+                let v = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16) {
+                out.append(v)
+                bytes = bytes.dropFirst(2)
+            } else {
+                out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `as_of=N` in a query string.
+    static func asOf(_ query: String) -> Int64? {
+        for part in query.split(separator: "&") where part.hasPrefix("as_of=") {
+            return Int64(part.dropFirst(6))
+        }
+        return nil
     }
 }

@@ -42,7 +42,7 @@ struct HTTPAdapter: Sendable {
             // The client went away or sent a broken body: nothing was read, nothing applied.
             return Response(status: .badRequest)
         }
-        return response(await service.respond(method: request.method.rawValue, path: path, headers: headers, body: body))
+        return response(await service.respond(method: request.method.rawValue, path: path, query: request.uri.query ?? "", headers: headers, body: body))
     }
 
     /// The request's header fields as (name, value) pairs, `Host` included (HTTP types keep it
@@ -56,7 +56,10 @@ struct HTTPAdapter: Sendable {
     func response(_ answer: VisdomResponse) -> Response {
         var fields: HTTPFields = [.contentType: "text/html; charset=UTF-8"]
         if let epoch = answer.epoch { fields[HTTPField.Name("X-LogStore-Epoch")!] = String(epoch) }
-        for h in answer.headers { if let name = HTTPField.Name(h.name) { fields.append(HTTPField(name: name, value: h.value)) } }
+        for h in answer.headers {
+            guard let name = HTTPField.Name(h.name) else { continue }
+            if name == .contentType { fields[.contentType] = h.value } else { fields.append(HTTPField(name: name, value: h.value)) }
+        }
         return Response(
             status: HTTPResponse.Status(code: answer.status), headers: fields,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
@@ -92,12 +95,20 @@ struct HTTPAdapter: Sendable {
             let (sid, messages) = await hub.open(kind)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await text in messages { try await outbound.write(.text(text)) }
+                    for await frame in messages {
+                        switch frame {
+                        case .text(let text):
+                            try await outbound.write(.text(text))
+                            await hub.sent(text.utf8.count, sid: sid)
+                        case .close(let code, let reason):
+                            try await outbound.close(code == 1008 ? .policyViolation : .unknown(UInt16(code)), reason: reason)
+                        }
+                    }
                 }
                 defer { group.cancelAll() }
                 do {
                     for try await message in inbound.messages(maxSize: options.maxBodyBytes) {
-                        if case .text(let text) = message { await hub.received(text, from: kind) }
+                        if case .text(let text) = message { await hub.received(text, from: kind, sid: sid) }
                     }
                 } catch {
                     // A protocol error (a text frame that is not UTF-8: 1007): the socket

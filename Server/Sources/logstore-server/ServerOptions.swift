@@ -15,6 +15,10 @@ struct ServerOptions {
     var allowedHosts: [String] = []
     var allowedOrigins: [String] = []
     var limits = ConnectionLimits()
+    /// The visdom static directory of the web page; nil: the one `python3` finds.
+    var staticDir: String?
+    var displayMaxPoints = 10_000
+    var usePolling = false
 
     static let usage = """
         usage: logstore-server [--db PATH] [--host ADDR] [--port N] [--durability full|normal]
@@ -22,6 +26,8 @@ struct ServerOptions {
                                [--enable-login] [--allow-host NAME]... [--allow-origin ORIGIN]...
                                [--header-timeout S] [--body-timeout S] [--idle-timeout S]
                                [--max-connections N]
+                               [--enable-login] [--static DIR] [--display-max-points N]
+                               [--use-polling]
 
         Serves visdom 0.2.4's API (the Python client's HTTP calls and its /vis_socket) from a
         LogStore store. Every state-changing request is one epoch, answered once it is durable.
@@ -45,6 +51,11 @@ struct ServerOptions {
           --body-timeout S     close a connection whose request body takes longer (default 60)
           --idle-timeout S     close a kept-alive connection idle this long (default 60)
           --max-connections N  connections open at once; more wait (default 512)
+          --static DIR         visdom's web page: a visdom `static` directory (default: that of
+                               the visdom package `python3` imports; $LOGSTORE_PYTHON picks another)
+          --display-max-points N  the page draws each trace thinned to N points (default 10000;
+                               0: every point); /win_data and exports keep every point
+          --use-polling        the page polls /socket_wrap (visdom's -use_frontend_client_polling)
         """
 
     struct UsageError: Error, CustomStringConvertible {
@@ -97,6 +108,9 @@ struct ServerOptions {
             case "--body-timeout": o.limits.bodyTimeout = .seconds(Int64(try number("--body-timeout", 1...86400)))
             case "--idle-timeout": o.limits.idleTimeout = .seconds(Int64(try number("--idle-timeout", 1...86400)))
             case "--max-connections": o.limits.maxConnections = try number("--max-connections", 1...1_000_000)
+            case "--static": o.staticDir = try value("--static")
+            case "--display-max-points": o.displayMaxPoints = try number("--display-max-points", 0...Int(Int32.max))
+            case "--use-polling": o.usePolling = true
             case "-h", "--help": throw UsageError(description: "")
             default: throw UsageError(description: "unknown argument '\(args[i])'")
             }

@@ -33,7 +33,13 @@ do {
     exit(1)
 }
 
-let service = VisdomService(store: store, access: access) { line in log(line) }
+let (assets, pageNote) = StaticDirectory.assets(options.staticDir, environment: environment)
+if let pageNote { log(pageNote) }
+let page = PageSettings(
+    assets: assets, display: PageDisplay(maxPoints: options.displayMaxPoints), baseURL: options.baseURL,
+    user: PageSettings.user(environment: environment), userCSS: PageSettings.userCSS(environment: environment),
+    usePolling: options.usePolling)
+let service = VisdomService(store: store, access: access, page: page) { line in log(line) }
 let adapter = HTTPAdapter(service: service, options: options, origins: options.originPolicy)
 var logger = Logger(label: "logstore-server")
 logger.logLevel = .critical

@@ -4,9 +4,9 @@ import XCTest
 @testable import VisdomService
 
 final class SocketHubTests: XCTestCase {
-    func next(_ it: inout AsyncStream<String>.AsyncIterator) async throws -> JSONValue {
+    func next(_ it: inout AsyncStream<SocketHub.Frame>.AsyncIterator) async throws -> JSONValue {
         let next = await it.next()
-        let text = try XCTUnwrap(next)
+        guard case .text(let text)? = next else { throw XCTSkip("expected a text frame, got \(String(describing: next))") }
         return try JSONReader.parse(text)
     }
 
@@ -60,5 +60,132 @@ final class SocketHubTests: XCTestCase {
         XCTAssertEqual(counts.pages, 1)
         let after = await fromServer.next()
         XCTAssertNil(after, "a closed connection's stream ends")
+    }
+}
+
+/// The page's side of `/socket`: env loading, what a page hears of other clients' writes, its
+/// own commands, polling, and connections that do not read.
+final class PageSocketTests: XCTestCase {
+    func next(_ it: inout AsyncStream<SocketHub.Frame>.AsyncIterator) async throws -> JSONValue {
+        let next = await it.next()
+        guard case .text(let text)? = next else { throw XCTSkip("expected a text frame, got \(String(describing: next))") }
+        return try JSONReader.parse(text)
+    }
+
+    /// The next frame whose command is not `command`.
+    func nextNot(_ command: JSONValue, _ it: inout AsyncStream<SocketHub.Frame>.AsyncIterator) async throws -> JSONValue {
+        while true {
+            let f = try await next(&it)
+            if f["command"] != command { return f }
+        }
+    }
+
+    func openPage(_ s: VisdomService) async throws -> (String, AsyncStream<SocketHub.Frame>.AsyncIterator) {
+        let (sid, stream) = await s.sockets.open(.page)
+        var it = stream.makeAsyncIterator()
+        for _ in 0..<3 { _ = try await next(&it) }  // register, layout_update, env_update
+        return (sid, it)
+    }
+
+    func testAPageIsSentItsEnvAndFollowsWrites() async throws {
+        let s = VisdomService(store: try LogStore(path: try temporaryStorePath(self)), page: PageSettings(display: PageDisplay(maxPoints: 100)))
+        let ys = (1...200).map(String.init).joined(separator: ", "), xs = (0..<200).map(String.init).joined(separator: ", ")
+        _ = await s.post("/events", #"{"data": [{"x": [\#(xs)], "y": [\#(ys)], "name": "1", "type": "scatter"}], "layout": {}, "win": "p", "eid": "e", "opts": {}}"#)
+        var (sid, page) = try await openPage(s)
+        _ = await s.post("/env/e", #"{"sid": "\#(sid)"}"#)
+        let reload = try await next(&page)
+        XCTAssertEqual(reload["command"], "reload")
+        let window = try await next(&page)
+        XCTAssertEqual(window["id"], "p")
+        XCTAssertEqual(window["content"]?["data"]?.arrayValue?.first?["y"]?.arrayValue?.count, 100, "thinned for drawing")
+        let layout = try await next(&page)
+        XCTAssertEqual(layout, ["command": "layout"])
+
+        // another client appends: the page gets the window again
+        _ = await s.post("/update", #"{"data": [{"y": [8], "x": [200], "name": "1", "type": "scatter"}], "win": "p", "eid": "e", "append": true, "layout": {}, "opts": {}}"#)
+        let updated = try await nextNot("env_update", &page)
+        XCTAssertEqual(updated["id"], "p")
+        XCTAssertEqual(try s.store.exportWindow(env: "e", window: "p")["content"]?["data"]?.arrayValue?.first?["y"]?.arrayValue?.count, 201,
+                       "the store keeps every point")
+        // a window of another env is not sent; one of this env is
+        _ = await s.post("/events", #"{"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "other"}"#)
+        _ = await s.post("/events", #"{"data": [{"content": "y", "type": "text"}], "win": "t2", "eid": "e"}"#)
+        let got = try await nextNot("env_update", &page)
+        XCTAssertEqual(got["id"], "t2")
+        // a client's close reaches the page
+        _ = await s.post("/close", #"{"win": "t2", "eid": "e"}"#)
+        let closed = try await nextNot("env_update", &page)
+        XCTAssertEqual(closed, ["command": "close", "data": "t2"])
+        // delete_env: the env list
+        _ = await s.post("/delete_env", #"{"eid": "other"}"#)
+        let envs = try await next(&page)
+        XCTAssertEqual(envs, ["command": "env_update", "data": ["main", "e"]])
+    }
+
+    func testThePagesCommandsReachTheStore() async throws {
+        let s = VisdomService(store: try LogStore(path: try temporaryStorePath(self)))
+        _ = await s.post("/events", #"{"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "e"}"#)
+        var (sid, page) = try await openPage(s)
+        await s.sockets.received(#"{"cmd": "save", "data": {"t": {"x": 1}}, "prev_eid": "e", "eid": "copy"}"#, from: .page, sid: sid)
+        let list = try await next(&page)
+        XCTAssertEqual(list, ["command": "env_update", "data": ["main", "e", "copy"]])
+        XCTAssertEqual(try s.store.exportEnv("copy")["reload"], ["t": ["x": 1]])
+        await s.sockets.received(#"{"cmd": "save_layouts", "data": "{\"e\": {}}"}"#, from: .page, sid: sid)
+        var layouts = try await next(&page)
+        // the save made the page show the copy: it is loaded again
+        while layouts["command"] != "layout_update" { layouts = try await next(&page) }
+        XCTAssertEqual(layouts["data"], #"{"e": {}}"#)
+        await s.sockets.received(#"{"cmd": "delete_env", "eid": "copy"}"#, from: .page, sid: sid)
+        var after = try await next(&page)
+        while after["command"] != "env_update" { after = try await next(&page) }
+        XCTAssertEqual(after["data"], ["main", "e"])
+        XCTAssertFalse(try s.store.envExists("copy"))
+    }
+
+    /// `/env/ENV?as_of=N`: the env as it was, and the page is read-only.
+    func testAPageOfThePastIsReadOnly() async throws {
+        let s = VisdomService(store: try LogStore(path: try temporaryStorePath(self)))
+        _ = await s.post("/events", #"{"data": [{"content": "old", "type": "text"}], "win": "t", "eid": "e"}"#)
+        _ = await s.post("/events", #"{"data": [{"content": "new", "type": "text"}], "win": "t", "eid": "e"}"#)
+        var (sid, page) = try await openPage(s)
+        _ = await s.respond(method: "POST", path: "/env/e", query: "as_of=1", headers: [], body: Array(#"{"sid": "\#(sid)"}"#.utf8))
+        _ = try await next(&page)
+        let window = try await next(&page)
+        XCTAssertEqual(window["content"], "old")
+        await s.sockets.received(#"{"cmd": "delete_env", "eid": "e"}"#, from: .page, sid: sid)
+        _ = await s.post("/env_state", "{}")  // let the feed run
+        try await Task.sleep(nanoseconds: 200_000_000)
+        XCTAssertTrue(try s.store.envExists("e"))
+    }
+
+    func testPollingPages() async throws {
+        let s = VisdomService(store: try LogStore(path: try temporaryStorePath(self)))
+        let opened = await s.respond(method: "GET", path: "/socket_wrap", headers: [], body: [])
+        let sid = try XCTUnwrap(try JSONReader.parse(opened.body)["sid"]?.stringValue)
+        var messages: [JSONValue] = []
+        for _ in 0..<50 where messages.count < 3 {
+            let r = await s.post("/socket_wrap", #"{"message_type": "query", "sid": "\#(sid)"}"#)
+            messages += try JSONReader.parse(r.body)["messages"]?.arrayValue ?? []
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        XCTAssertEqual(messages.compactMap { try? JSONReader.parse($0.stringValue ?? "")["command"] }, ["register", "layout_update", "env_update"])
+        let closed = await s.post("/socket_wrap", #"{"message_type": "query", "sid": "nope"}"#)
+        XCTAssertEqual(closed.text, #"{"success": false, "reason": "closed"}"#)
+    }
+
+    /// A connection that does not read is closed with 1008 once its queue passes the limit,
+    /// instead of buffering without bound or silently dropping messages.
+    func testASlowConsumerIsClosed() async throws {
+        let store = try LogStore(path: try temporaryStorePath(self))
+        let hub = SocketHub(store: store, display: PageDisplay(), limits: .init(queuedBytes: 10_000), log: { _ in })
+        let (_, stream) = await hub.open(.source)
+        let big = #"{"cmd": "echo", "data": ""# + String(repeating: "x", count: 3000) + #""}"#
+        for _ in 0..<10 { await hub.received(big, from: .source) }
+        var frames: [SocketHub.Frame] = []
+        for await f in stream { frames.append(f) }
+        XCTAssertEqual(frames.last, .close(code: 1008, reason: "too many unread messages"))
+        XCTAssertEqual(frames.count, 5, "alive, three echoes within 10,000 bytes, then the close")
+        let counts = await hub.counts
+        XCTAssertEqual(counts.sources, 0)
     }
 }

@@ -116,6 +116,7 @@ struct Checker {
         ("segment", "'segment ' || seq || ' of series ' || series_id"),
         ("window_change", "'change of window ' || window_id"),
         ("import_progress", "'import progress of ' || path"),
+        ("page_layout", "'page layouts of epoch ' || epoch"),
         ("window_cache", "'cache of window ' || window_id"),
     ]
 
@@ -123,6 +124,8 @@ struct Checker {
         let high = try db.int("SELECT max(epoch) FROM epoch", []) ?? -1
         var found: [String] = []
         for (table, row) in Self.epochColumns {
+            // a read-only handle on an older store lacks the tables later versions added
+            guard try db.int("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(table)]) == 1 else { continue }
             try db.forEach(
                 "SELECT \(row), epoch FROM \(table) t WHERE NOT EXISTS (SELECT 1 FROM epoch e WHERE e.epoch = t.epoch)", []
             ) { st in

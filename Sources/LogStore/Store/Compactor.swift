@@ -82,6 +82,7 @@ struct Compactor {
             DELETE FROM env_reload WHERE epoch < ?1 AND epoch < (SELECT max(r.epoch) FROM env_reload r
               WHERE r.env_id = env_reload.env_id AND r.epoch <= ?1)
             """, [n])
+        try exec("DELETE FROM page_layout WHERE epoch < (SELECT max(epoch) FROM page_layout WHERE epoch <= ?1)", [n])
         try exec(
             """
             DELETE FROM window_change WHERE epoch < ?1 AND epoch < (SELECT max(c.epoch) FROM window_change c

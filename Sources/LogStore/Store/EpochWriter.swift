@@ -171,6 +171,21 @@ final class EpochWriter: VisdomState {
         }
     }
 
+    func setReload(_ reload: PaneValue, in eid: String) throws {
+        guard let env = try liveEnv(eid) else { return }
+        var doc: [UInt8] = []
+        ValueCodec.encode(reload.plainJSON ?? .null, into: &doc)
+        // A fork in the same epoch may have copied the source's reload already: this one wins.
+        try db.run("INSERT OR REPLACE INTO env_reload(env_id, epoch, doc) VALUES (?, ?, ?)",
+                   [.integer(env), .integer(epoch), .blob(doc)])
+    }
+
+    func setPageLayouts(_ layouts: PaneValue) throws {
+        var doc: [UInt8] = []
+        ValueCodec.encode(layouts.plainJSON ?? .null, into: &doc)
+        try db.run("INSERT OR REPLACE INTO page_layout(epoch, doc) VALUES (?, ?)", [.integer(epoch), .blob(doc)])
+    }
+
     /// Replaces env `name` wholesale with `windows` and `reload` (an env file import).
     func importEnv(_ name: String, windows: JSONObject, reload: JSONValue) throws {
         if try liveEnv(name) != nil { try deleteEnv(name) }

@@ -57,6 +57,13 @@ enum Schema {
             ALTER TABLE import_progress_v4 RENAME TO import_progress;
             CREATE INDEX import_progress_by_identity ON import_progress(identity);
             """,
+        // Version 5: the web page's saved layouts (visdom's view/ files), one document per save.
+        4: """
+            CREATE TABLE page_layout (
+                epoch     INTEGER PRIMARY KEY REFERENCES epoch(epoch),
+                doc       BLOB    NOT NULL
+            ) STRICT;
+            """,
     ]
 
     /// What a read-only handle puts in front of the segment table of a store older than

@@ -1,7 +1,7 @@
 import Foundation
 
 /// MD5 (RFC 1321), needed only to reproduce visdom's `win_hash`; not used for security.
-enum MD5 {
+public enum MD5 {
     private static let s: [UInt32] = [
         7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
         5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
@@ -12,7 +12,7 @@ enum MD5 {
         UInt32(truncatingIfNeeded: Int64((abs(sin(Double(i + 1))) * 4_294_967_296.0).rounded(.down)))
     }
 
-    static func hexDigest(_ message: [UInt8]) -> String {
+    public static func hexDigest(_ message: [UInt8]) -> String {
         var a0: UInt32 = 0x6745_2301, b0: UInt32 = 0xefcd_ab89, c0: UInt32 = 0x98ba_dcfe, d0: UInt32 = 0x1032_5476
         var msg = message
         let bitLength = UInt64(message.count) &* 8

@@ -21,6 +21,10 @@ protocol VisdomState: AnyObject {
     func forkEnv(_ from: String, to: String) throws
     /// `state[eid]["jsons"] = windows` (win_data with `win: null`).
     func replaceWindows(_ windows: [(String, PaneValue)], in eid: String) throws
+    /// `state[eid]["reload"] = reload`: the web page's pane layout for the env.
+    func setReload(_ reload: PaneValue, in eid: String) throws
+    /// `app.layouts = layouts`: the web page's saved layouts.
+    func setPageLayouts(_ layouts: PaneValue) throws
 }
 
 /// What visdom answers to a request.
@@ -44,6 +48,11 @@ public enum Endpoint: String, Sendable, CaseIterable {
     /// `EnvHandler.post` (`/env/<eid>`), which the client sends when it starts: creates env
     /// `eid` if it does not exist.
     case openEnv = "env"
+    /// The web page's `save` on its socket (`SocketHandler.on_message`), not an HTTP endpoint:
+    /// env `eid` becomes a copy of `prev_eid` whose `reload` is the page's pane layout `data`.
+    case pageSave = "page_save"
+    /// The web page's `save_layouts`: `data` (a JSON text) becomes every page's layouts.
+    case pageLayouts = "page_layouts"
 }
 
 /// visdom's env ids, for a server that answers requests the store does not apply (reads).
@@ -73,6 +82,10 @@ enum Handlers {
             case .forkEnv: return try forkEnv(args, state)
             case .winData: return try setWindowData(args, state)
             case .openEnv: return try openEnv(args, state)
+            case .pageSave: return try pageSave(args, state)
+            case .pageLayouts:
+                try state.setPageLayouts(try pyDictGet(args, "data", .null))
+                return .ok("")
             }
         } catch let e as PyError {
             return .failed(e)
@@ -207,6 +220,18 @@ enum Handlers {
         guard case .string(let name) = eid else { return .refused("") }
         if !(try state.envExists(name)) { try state.createEnv(name) }
         return .ok("")
+    }
+
+    /// The page's `save`: `eid = escape_eid(msg["eid"])`, then `state[eid] =
+    /// deepcopy(state[msg["prev_eid"]])` (a KeyError when that env does not exist) and
+    /// `state[eid]["reload"] = msg["data"]`.
+    static func pageSave(_ args: PaneValue, _ state: VisdomState) throws -> Outcome {
+        let eid = try escapeEID(try pyGet(args, "eid"))
+        let prev = try pyDictGet(args, "prev_eid", .null)
+        guard case .string(let from) = prev, try state.envExists(from) else { throw PyError.keyError(prev) }
+        if !from.utf8.elementsEqual(eid.utf8) { try state.forkEnv(from, to: eid) }
+        try state.setReload(try pyDictGet(args, "data", .null), in: eid)
+        return .ok(eid)
     }
 
     /// `DataHandler` with `data`: `data` is a JSON string holding a window or a whole `jsons`.

@@ -38,10 +38,16 @@ enum ServeCommand: Command {
             .init(name: "--idle-timeout", valueName: "S", help: "Close a kept-alive connection idle this long (default 60)"),
             .init(name: "--max-connections", valueName: "N",
                   help: "Connections kept open; past it the one waiting longest is closed (default 512)"),
+            .init(name: "--static", valueName: "DIR",
+                  help: "visdom's web page from this static directory (default: the visdom package's, found by python3 or $LOGSTORE_PYTHON)"),
+            .init(name: "--display-max-points", valueName: "N",
+                  help: "The page draws each trace thinned to N points (default 10000, 0: all); reads and exports keep every point"),
+            .init(name: "--use-polling", valueName: nil, help: "The page polls /socket_wrap (visdom's -use_frontend_client_polling)"),
         ],
         examples: [
             "logstore serve                     # ./logstore.db on 127.0.0.1:8097",
             "logstore --db runs.db serve --port 8098",
+            "logstore serve --static ~/.venv/lib/python3.11/site-packages/visdom/static   # then open http://127.0.0.1:8097",
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
