@@ -198,17 +198,28 @@ final class TraceColumnReader {
                 kinds?.setCount(n)
             }
             if kindBase == nil {
-                // Only floats so far (no kinds to write): a run of floats in a tight loop whose
+                // Only floats so far (no kinds to write): a run of floats in one pass whose
                 // bounds are checked once, `limit` floats fitting both the bytes and the room.
-                // Two passes: find the run's length, then copy it without a branch per value.
+                // Blocks of 8 are copied without looking at their tags, which are checked
+                // together once per block; a block holding another tag is redone one by one.
+                // (What is written past the run is room not yet counted, overwritten later.)
                 let limit = Swift.min(room - n, (end - offset) / 9)
+                let from = UnsafeRawPointer(base + offset), to = dst + n
+                let double = ValueCodec.Tag.double.rawValue
                 var run = 0
-                while run < limit, base.load(fromByteOffset: offset + 9 * run, as: UInt8.self) == ValueCodec.Tag.double.rawValue {
-                    run += 1
+                while run &+ 8 <= limit {
+                    var other: UInt8 = 0
+                    for j in 0..<8 {
+                        let at = 9 &* (run &+ j)
+                        other |= from.load(fromByteOffset: at, as: UInt8.self) ^ double
+                        to[run &+ j] = Double(bitPattern: UInt64(littleEndian: from.loadUnaligned(fromByteOffset: at &+ 1, as: UInt64.self)))
+                    }
+                    guard other == 0 else { break }
+                    run &+= 8
                 }
-                let from = base + offset + 1, to = dst + n
-                for i in 0..<run {
-                    to[i] = Double(bitPattern: UInt64(littleEndian: from.loadUnaligned(fromByteOffset: 9 * i, as: UInt64.self)))
+                while run < limit, from.load(fromByteOffset: 9 &* run, as: UInt8.self) == double {
+                    to[run] = Double(bitPattern: UInt64(littleEndian: from.loadUnaligned(fromByteOffset: 9 &* run &+ 1, as: UInt64.self)))
+                    run &+= 1
                 }
                 n += run
                 offset += 9 * run
