@@ -229,7 +229,21 @@ final class TraceColumnReader {
                 let intTag = ValueCodec.Tag.int.rawValue
                 while n < room, end - offset >= 11, base.load(fromByteOffset: offset, as: UInt8.self) == intTag {
                     var z: UInt64 = 0, shift: UInt64 = 0, p = offset + 1
-                    while true {
+                    // Varints of 1 to 3 bytes (|value| < 2^20, steps) taken from one word, by a
+                    // branch per length (predictable in a run: lengths change rarely) rather
+                    // than per byte; longer ones byte by byte.
+                    let word = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: p, as: UInt32.self))
+                    if word & 0x80_8080 == 0x00_8080 {
+                        z = UInt64(word & 0x7f | (word &>> 1) & 0x3f80 | (word &>> 2) & 0x1f_c000)
+                        p &+= 3
+                    } else if word & 0x80 == 0 {
+                        z = UInt64(word & 0x7f)
+                        p &+= 1
+                    } else if word & 0x8080 == 0x0080 {
+                        z = UInt64(word & 0x7f | (word &>> 1) & 0x3f80)
+                        p &+= 2
+                    } else {
+                      while true {
                         let byte = base.load(fromByteOffset: p, as: UInt8.self)
                         z |= UInt64(byte & 0x7f) &<< shift
                         p += 1
@@ -237,6 +251,7 @@ final class TraceColumnReader {
                         // at most 10 bytes (64 bits): within the 11 checked above
                         guard shift < 63 else { throw ValueCodec.DecodeError(offset: offset) }
                         shift += 7
+                      }
                     }
                     dst[n] = Double(Int64(bitPattern: (z &>> 1) ^ (0 &- (z & 1))))
                     kindBase[n] = TraceColumns.Kind.int.rawValue
