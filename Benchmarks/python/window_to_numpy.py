@@ -76,12 +76,18 @@ def main() -> None:
         assert len(json.loads(exported)["content"]["data"][0]["y"]) == args.points
         assert np.array_equal(np.fromfile(raw, dtype=np.float64)[args.points:], y, equal_nan=True)
 
-        # alternate the three, so that each sees the same machine state
-        runs = {"traces": [], "json": [], "fromfile": []}
+        # Alternate the three, so that each sees the same machine state; each timed call
+        # follows an untimed one of its own, so that each finds the memory the previous call
+        # freed as a repeated call does (numpy's array glibc's freed block, the columns the
+        # library's), not what the other two left behind.
+        ways = {"traces": lambda: s.traces("main", "w"),
+                "json": lambda: json.loads(exported),
+                "fromfile": lambda: np.fromfile(raw, dtype=np.float64)}
+        runs = {name: [] for name in ways}
         for _ in range(args.runs):
-            runs["traces"].append(timed(lambda: s.traces("main", "w")))
-            runs["json"].append(timed(lambda: json.loads(exported)))
-            runs["fromfile"].append(timed(lambda: np.fromfile(raw, dtype=np.float64)))
+            for name, way in ways.items():
+                way()
+                runs[name].append(timed(way))
     wall = {k: statistics.median(w for w, _ in v) for k, v in runs.items()}
     cpu = {k: statistics.median(c for _, c in v) for k, v in runs.items()}
     print(f"points: {args.points} (x {'int' if args.int_x else 'float'}, y float), runs: {args.runs}, "

@@ -58,6 +58,7 @@ class Trace:
     (null, or a string, bool, list) is NaN in ``x``/``y``; ``x_kind``/``y_kind`` (uint8,
     ``FLOAT``, ``INT``, ``NULL``, ``OTHER``) tell every value apart, so a NaN that was
     logged is never confused with a null. ``x``/``y`` is None when the trace has no such list.
+    When every value of ``x`` (``y``) is a float, ``x_kind`` (``y_kind``) is a read-only array.
     """
 
     name: Any
@@ -380,5 +381,7 @@ def _column(owner: _TracesBuffer, i: int, axis: int) -> tuple[Optional[np.ndarra
     if n == 0:
         return np.empty(0, dtype=np.float64), np.empty(0, dtype=np.uint8)
     x = _view(owner, values, c_double, n, np.float64)
-    k = _view(owner, kinds, c_uint8, n, np.uint8) if kinds else np.zeros(n, dtype=np.uint8)
+    # A column of floats only has no kinds in the library: all FLOAT, as a read-only view of
+    # one byte rather than n bytes to allocate and zero.
+    k = _view(owner, kinds, c_uint8, n, np.uint8) if kinds else np.broadcast_to(np.uint8(FLOAT), n)
     return x, k

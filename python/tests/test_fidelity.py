@@ -58,6 +58,17 @@ def test_any_nan_python_sends_is_a_float_nan(tmp_path: Path) -> None:
     assert t.y_kind.tolist() == [logstore.FLOAT, logstore.FLOAT]
 
 
+def test_a_column_of_floats_has_all_float_kinds_read_only(tmp_path: Path) -> None:
+    # no kinds in the library for a column of floats only: one FLOAT byte viewed n times
+    with logstore.Store(tmp_path / "s.db") as s:
+        s.apply("events", events(y=[0.5, math.inf, -0.0], x=[0.25, 1.5, math.nan]))
+        [t] = s.traces("main", "w")
+    for kind, mask in ((t.x_kind, t.x_mask), (t.y_kind, t.y_mask)):
+        assert kind.shape == (3,) and kind.dtype == np.uint8
+        assert kind.tolist() == [logstore.FLOAT] * 3 and mask.tolist() == [False] * 3
+        assert not kind.flags.writeable
+
+
 def test_window_dict_is_what_visdom_holds(tmp_path: Path, cli: Path) -> None:
     db = tmp_path / "s.db"
     with logstore.Store(db) as s:

@@ -5,52 +5,41 @@ import Darwin
 #endif
 
 /// The memory a trace column is decoded into (`TraceColumns.Column`): `count` values at
-/// `base`, written once, in place. A large buffer is 2 MiB-aligned and advised to use
-/// transparent huge pages, as numpy does for its arrays: filling a 1M-point column then costs
-/// 4 page faults instead of 2,000, which was most of the time of reading a large window. The
-/// memory is not zeroed first (a Swift array would be): every value is written by its decoder.
+/// `base`, written once, in place. The memory comes from `ColumnMemory` (huge pages, reused
+/// once freed) and is not zeroed first (a Swift array would be): every value is written by its
+/// decoder.
 ///
-/// Invariant: `base[0..<count]` are initialized; `count <= capacity`. Mutated only while its
-/// column is being built (by one thread), immutable once the column is returned, hence Sendable.
+/// Invariant: `base[0..<count]` are initialized; `count <= capacity`; `base` is a block of
+/// `bytes` bytes from `ColumnMemory.allocate`. Mutated only while its column is being built (by
+/// one thread), immutable once the column is returned, hence Sendable.
 public final class ColumnBuffer<Element: BitwiseCopyable>: @unchecked Sendable, RandomAccessCollection {
     public private(set) var base: UnsafeMutablePointer<Element>
     public private(set) var count: Int = 0
     private(set) var capacity: Int
-
-    static var hugePage: Int { 2 << 20 }
+    private var bytes: Int
 
     init(capacity: Int) {
-        self.capacity = Swift.max(capacity, 1)
-        base = Self.allocate(self.capacity)
+        (base, bytes) = Self.allocate(Swift.max(capacity, 1))
+        self.capacity = bytes / MemoryLayout<Element>.stride
     }
 
-    deinit { free(base) }
+    deinit { ColumnMemory.release(UnsafeMutableRawPointer(base), bytes) }
 
-    private static func allocate(_ n: Int) -> UnsafeMutablePointer<Element> {
-        let bytes = n * MemoryLayout<Element>.stride
-        var p: UnsafeMutableRawPointer? = nil
-        if bytes >= hugePage {
-            guard posix_memalign(&p, hugePage, bytes) == 0, let p else { fatalError("out of memory for \(bytes) bytes") }
-            #if os(Linux)
-            _ = madvise(p, bytes, MADV_HUGEPAGE)
-            #endif
-            return p.bindMemory(to: Element.self, capacity: n)
-        }
-        guard let m = malloc(bytes) else { fatalError("out of memory for \(bytes) bytes") }
-        return m.bindMemory(to: Element.self, capacity: n)
+    private static func allocate(_ n: Int) -> (UnsafeMutablePointer<Element>, Int) {
+        let (block, bytes) = ColumnMemory.allocate(n * MemoryLayout<Element>.stride)
+        return (block.bindMemory(to: Element.self, capacity: bytes / MemoryLayout<Element>.stride), bytes)
     }
 
     /// Room for at least `n` values.
     func reserve(_ n: Int) {
         guard n > capacity else { return }
-        let grown = Swift.max(n, 2 * capacity)
-        let new = Self.allocate(grown)
+        let (new, newBytes) = Self.allocate(Swift.max(n, 2 * capacity))
         new.update(from: base, count: count)
-        free(base)
+        ColumnMemory.release(UnsafeMutableRawPointer(base), bytes)
         base = new
-        capacity = grown
+        bytes = newBytes
+        capacity = newBytes / MemoryLayout<Element>.stride
     }
-
     /// Sets the number of initialized values after a decoder wrote them at `base`.
     func setCount(_ n: Int) {
         precondition(n <= capacity)

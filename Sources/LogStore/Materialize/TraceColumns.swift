@@ -198,17 +198,28 @@ final class TraceColumnReader {
                 kinds?.setCount(n)
             }
             if kindBase == nil {
-                // Only floats so far (no kinds to write): a run of floats in a tight loop whose
+                // Only floats so far (no kinds to write): a run of floats in one pass whose
                 // bounds are checked once, `limit` floats fitting both the bytes and the room.
-                // Two passes: find the run's length, then copy it without a branch per value.
+                // Blocks of 8 are copied without looking at their tags, which are checked
+                // together once per block; a block holding another tag is redone one by one.
+                // (What is written past the run is room not yet counted, overwritten later.)
                 let limit = Swift.min(room - n, (end - offset) / 9)
+                let from = UnsafeRawPointer(base + offset), to = dst + n
+                let double = ValueCodec.Tag.double.rawValue
                 var run = 0
-                while run < limit, base.load(fromByteOffset: offset + 9 * run, as: UInt8.self) == ValueCodec.Tag.double.rawValue {
-                    run += 1
+                while run &+ 8 <= limit {
+                    var other: UInt8 = 0
+                    for j in 0..<8 {
+                        let at = 9 &* (run &+ j)
+                        other |= from.load(fromByteOffset: at, as: UInt8.self) ^ double
+                        to[run &+ j] = Double(bitPattern: UInt64(littleEndian: from.loadUnaligned(fromByteOffset: at &+ 1, as: UInt64.self)))
+                    }
+                    guard other == 0 else { break }
+                    run &+= 8
                 }
-                let from = base + offset + 1, to = dst + n
-                for i in 0..<run {
-                    to[i] = Double(bitPattern: UInt64(littleEndian: from.loadUnaligned(fromByteOffset: 9 * i, as: UInt64.self)))
+                while run < limit, from.load(fromByteOffset: 9 &* run, as: UInt8.self) == double {
+                    to[run] = Double(bitPattern: UInt64(littleEndian: from.loadUnaligned(fromByteOffset: 9 &* run &+ 1, as: UInt64.self)))
+                    run &+= 1
                 }
                 n += run
                 offset += 9 * run
@@ -218,7 +229,21 @@ final class TraceColumnReader {
                 let intTag = ValueCodec.Tag.int.rawValue
                 while n < room, end - offset >= 11, base.load(fromByteOffset: offset, as: UInt8.self) == intTag {
                     var z: UInt64 = 0, shift: UInt64 = 0, p = offset + 1
-                    while true {
+                    // Varints of 1 to 3 bytes (|value| < 2^20, steps) taken from one word, by a
+                    // branch per length (predictable in a run: lengths change rarely) rather
+                    // than per byte; longer ones byte by byte.
+                    let word = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: p, as: UInt32.self))
+                    if word & 0x80_8080 == 0x00_8080 {
+                        z = UInt64(word & 0x7f | (word &>> 1) & 0x3f80 | (word &>> 2) & 0x1f_c000)
+                        p &+= 3
+                    } else if word & 0x80 == 0 {
+                        z = UInt64(word & 0x7f)
+                        p &+= 1
+                    } else if word & 0x8080 == 0x0080 {
+                        z = UInt64(word & 0x7f | (word &>> 1) & 0x3f80)
+                        p &+= 2
+                    } else {
+                      while true {
                         let byte = base.load(fromByteOffset: p, as: UInt8.self)
                         z |= UInt64(byte & 0x7f) &<< shift
                         p += 1
@@ -226,6 +251,7 @@ final class TraceColumnReader {
                         // at most 10 bytes (64 bits): within the 11 checked above
                         guard shift < 63 else { throw ValueCodec.DecodeError(offset: offset) }
                         shift += 7
+                      }
                     }
                     dst[n] = Double(Int64(bitPattern: (z &>> 1) ^ (0 &- (z & 1))))
                     kindBase[n] = TraceColumns.Kind.int.rawValue

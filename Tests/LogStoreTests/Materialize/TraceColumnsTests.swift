@@ -97,6 +97,27 @@ final class TraceColumnsTests: XCTestCase {
         XCTAssertEqual(t.x?.kinds?.allSatisfy { $0 == TraceColumns.Kind.int.rawValue }, true)
     }
 
+    /// A column of floats is decoded in blocks of 8 until its first other value: that value
+    /// at every position of a block, in runs shorter and longer than a block, and a second
+    /// segment whose floats follow.
+    func testARunOfFloatsEndsAtItsFirstOtherValue() throws {
+        let store = try temporaryStore(self)
+        let others = ["null", "7", "-3", "\"a\"", "123456789012345678901234567890"]
+        let traces = (0..<21).map { k in
+            let y = (0..<21).map { $0 == k ? others[k % others.count] : $0 % 4 == 1 ? "NaN" : "\($0).25" }.joined(separator: ", ")
+            return #"{"x": [\#((0..<21).map { "-\($0).5" }.joined(separator: ", "))], "y": [\#(y)], "type": "scatter"}"#
+        }
+        try store.apply(.events, #"{"eid": "main", "win": "w", "data": [\#(traces.joined(separator: ", "))], "layout": {}, "opts": {}}"#)
+        let more = (0..<21).map { _ in #"{"x": [1.5, -0.0, Infinity], "y": [2.5, -Infinity, 0.125]}"# }
+        try store.apply(.update, #"{"eid": "main", "win": "w", "append": true, "data": [\#(more.joined(separator: ", "))]}"#)
+        XCTAssertEqual(try assertTracesMatchJSON(store, "float runs"), 21)
+        for t in try store.traces(env: "main", window: "w") {
+            XCTAssertNil(t.x?.kinds)
+            XCTAssertNotNil(t.y?.kinds)
+            XCTAssertEqual(t.y?.values.count, 24)
+        }
+    }
+
     func testAColumnOfFloatsHasNoKinds() throws {
         let store = try temporaryStore(self)
         try store.apply(.events, #"{"eid": "main", "win": "w", "data": [{"x": [0.5], "y": [1.5], "type": "scatter"}], "layout": {}, "opts": {}}"#)
