@@ -6,7 +6,7 @@ import XCTest
 /// Stores written in older format versions (`Tests/Fixtures/format-vN`, each made by the last
 /// build of version N): read-only commands read them as they are, the first writable open
 /// upgrades them, and both print exactly what the version-N build printed for them. The
-/// tests themselves are in `FormatVersion1Tests`, `FormatVersion2Tests` and `FormatVersion3Tests`.
+/// tests themselves are in `FormatVersion1Tests` … `FormatVersion4Tests`, one class per version.
 class FormatMigrationTests: XCTestCase {
     /// The format version of the fixture; set by each subclass.
     var version: Int { 0 }
@@ -152,5 +152,22 @@ final class FormatVersion3Tests: FormatMigrationTests {
         let env = dir.appendingPathComponent("eval_copy.json")
         try FileManager.default.copyItem(at: fixture.appendingPathComponent("expected/eval.json"), to: env)
         XCTAssertTrue(try logstore(["--db", db, "import", env.path]).stderr.hasPrefix("\(env.path): imported before, nothing to do"))
+    }
+}
+
+final class FormatVersion4Tests: FormatMigrationTests {
+    override var version: Int { 4 }
+    func testReadOnlyCommandsReadAVersion4StoreAsItIs() throws { try assertReadOnlyCommandsReadTheStoreAsItIs() }
+    func testAWritableOpenUpgradesAVersion4Store() throws { try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne() }
+    func testAppendsAfterUpgradingAVersion4Store() throws { try assertAppendsAfterTheUpgradeShowInChangesAndListings() }
+
+    /// A version-4 progress row carries its hash across the upgrade: the log it recorded is
+    /// still found imported, and nothing of it is imported again.
+    func testALogImportedByVersion4IsStillImportedAfterTheUpgrade() throws {
+        let log = fixture.appendingPathComponent("../scenarios/close_and_recreate/log.jsonl").standardizedFileURL.path
+        let r = try logstore(["--db", db, "import", log])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("\(log): nothing new since it was last imported"), r.stderr)
+        XCTAssertEqual(try userVersion(), Int32(Schema.version))
     }
 }

@@ -3,7 +3,7 @@
 /// and the stores the library creates cannot drift apart.
 enum Schema {
     /// `PRAGMA user_version` of stores this build creates and writes.
-    static let version: Int64 = 4
+    static let version: Int64 = 5
 
     /// What turns a store of version `v` into version `v + 1`, for every older version this
     /// build still reads. Each step runs in one exclusive transaction with its version bump
