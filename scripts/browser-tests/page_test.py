@@ -34,7 +34,9 @@ import visdom
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "server-tests"))
 from cdp import Browser  # noqa: E402
+from server_process import VisdomServerProcess  # noqa: E402
 
 # Records every frame the page's socket receives, and keeps the socket, so a test can send what
 # the page's own buttons send.
@@ -114,42 +116,19 @@ class LogStoreServer:
                 self.proc.wait()
 
 
-class VisdomServer:
+class VisdomServer(VisdomServerProcess):
     """The real visdom 0.2.4 server with its static and template path set to `static`."""
 
     def __init__(self, static, env_path):
-        self.port = free_port()
-        self.name = "visdom"
-        main = ("import sys, visdom.server.app as app; "
-                "app.tornado_settings['static_path'] = app.tornado_settings['template_path'] = %r; "
-                "from visdom.server.run_server import main; sys.argv[0] = 'visdom.server'; main()" % static)
         # visdom's CompareHandler lists ~/.visdom whatever -env_path says (and answers 500
         # when it is missing): give it a home of its own.
         home = os.path.join(env_path, "home")
         os.makedirs(os.path.join(home, ".visdom"), exist_ok=True)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", main, "-port", str(self.port), "-env_path", env_path,
-             "-logging_level", "WARNING", "-bind_local"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-            env=dict(os.environ, HOME=home))
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                requests.post("http://127.0.0.1:%d/env_state" % self.port, data="{}", timeout=2)
-                return
-            except Exception:
-                time.sleep(0.2)
-        self.stop()
-        raise Failure("visdom server did not start")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        self.name = "visdom"
+        try:
+            super().__init__(sys.executable, free_port(), env_path, static=static, env=dict(os.environ, HOME=home))
+        except RuntimeError as e:
+            raise Failure(str(e))
 
 
 def post(server, endpoint, msg):

@@ -61,16 +61,20 @@ class ServerProcess:
 class VisdomServerProcess:
     """The real visdom 0.2.4 server (for the load comparison), with its env files in `env_path`."""
 
-    def __init__(self, python, port, env_path, timeout=60):
+    def __init__(self, python, port, env_path, timeout=60, static=None, env=None):
+        """`static`: a visdom static directory to serve the web page from (its template path
+        too); `env`: the process's environment (default this one's)."""
         self.port = port
         # run_server.main rather than `-m visdom.server`, which downloads the web page's
         # scripts first (no internet here); -bind_local binds 127.0.0.1, as logstore-server.
-        main = ("import sys; from visdom.server.run_server import main; "
-                "sys.argv[0] = 'visdom.server'; main()")
+        main = "import sys; from visdom.server.run_server import main; sys.argv[0] = 'visdom.server'; main()"
+        if static is not None:
+            main = ("import visdom.server.app as app; "
+                    "app.tornado_settings['static_path'] = app.tornado_settings['template_path'] = %r; " % static) + main
         self.proc = subprocess.Popen(
             [python, "-c", main, "-port", str(port), "-env_path", env_path,
              "-logging_level", "WARNING", "-bind_local"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env)
         deadline = time.time() + timeout
         while time.time() < deadline:
             try:
@@ -89,3 +93,4 @@ class VisdomServerProcess:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait()
