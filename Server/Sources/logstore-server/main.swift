@@ -34,7 +34,6 @@ do {
 }
 
 let (assets, pageNote) = StaticDirectory.assets(options.staticDir, environment: environment)
-if let pageNote { log(pageNote) }
 let page = PageSettings(
     assets: assets, display: PageDisplay(maxPoints: options.displayMaxPoints), baseURL: options.baseURL,
     user: PageSettings.user(environment: environment), userCSS: PageSettings.userCSS(environment: environment),
@@ -65,6 +64,8 @@ let app = Application(
         let auth = access.isOpen ? "no authentication" : (access.bearerToken != nil ? "bearer token" : "login")
         // One line on stdout, which scripts wait for (the port is the real one with --port 0).
         ServerLog.stdout("serving \(options.db) on http://\(options.host):\(port)\(options.baseURL) (durability \(options.durability.rawValue), \(auth))")
+        // What the web page lacks, once the server is up: a port in use stays a one-line error.
+        if let pageNote { log(pageNote) }
     },
     logger: logger
 )
