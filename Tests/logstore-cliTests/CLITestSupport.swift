@@ -104,3 +104,55 @@ func logstoreOnTerminal(_ args: [String], environment: [String: String?]) throws
     let r = try runProcess("/usr/bin/script", ["-qec", command, "/dev/null"], environment: env)
     return (r.stdout, r.status)
 }
+
+/// A running `logstore`, started without waiting, its stderr going to a file; ended by
+/// `stop` (a signal) or, if still running when released, terminated.
+final class RunningLogstore {
+    let process = Process()
+    let stderrFile: URL
+
+    init(_ arguments: [String], in dir: URL) throws {
+        stderrFile = dir.appendingPathComponent("logstore-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+        process.executableURL = productsDirectory.appendingPathComponent("logstore")
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["LOGSTORE_DB"] = nil
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: stderrFile)
+        try process.run()
+    }
+
+    /// Waits (up to 20 s) until the process handles or ignores SIGINT and SIGTERM (its
+    /// `/proc/PID/status` says so), so a signal sent now tests the command, not start-up.
+    func waitUntilItCatchesSignals(file: StaticString = #filePath, line: UInt = #line) throws {
+        let wanted: UInt64 = (1 << (UInt64(SIGINT) - 1)) | (1 << (UInt64(SIGTERM) - 1))
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, process.isRunning {
+            let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+            var mask: UInt64 = 0
+            for field in ["SigCgt:", "SigIgn:"] {
+                if let l = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
+                   let v = UInt64(l.dropFirst(field.count).trimmingCharacters(in: .whitespaces), radix: 16) { mask |= v }
+            }
+            if mask & wanted == wanted { return }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        XCTFail("the process never caught SIGINT and SIGTERM", file: file, line: line)
+    }
+
+    /// Sends `signal` (unless it already exited) and waits; returns the exit status and stderr.
+    func stop(_ signal: Int32 = SIGTERM) throws -> (status: Int32, stderr: String) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: try Data(contentsOf: stderrFile), as: UTF8.self))
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}

@@ -13,39 +13,6 @@ final class FollowCommandTests: XCTestCase {
         dir = try temporaryDirectory(self)
     }
 
-    /// A running `logstore follow`, its stderr going to a file.
-    final class Follower {
-        let process = Process()
-        let stderrFile: URL
-
-        init(db: String, path: String, in dir: URL) throws {
-            stderrFile = dir.appendingPathComponent("follow-\(UUID().uuidString).err")
-            _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
-            process.executableURL = productsDirectory.appendingPathComponent("logstore")
-            process.arguments = ["--db", db, "follow", path]
-            var env = ProcessInfo.processInfo.environment
-            env["LOGSTORE_DB"] = nil
-            process.environment = env
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = try FileHandle(forWritingTo: stderrFile)
-            try process.run()
-        }
-
-        /// Sends `signal` and waits for the exit; returns the exit status and stderr.
-        func stop(_ signal: Int32 = SIGTERM) throws -> (status: Int32, stderr: String) {
-            if process.isRunning { kill(process.processIdentifier, signal) }
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: try Data(contentsOf: stderrFile), as: UTF8.self))
-        }
-
-        deinit {
-            if process.isRunning {
-                process.terminate()
-                process.waitUntilExit()
-            }
-        }
-    }
-
     /// The epochs in the store after epoch 0, oldest first, as `source` strings.
     func sources() throws -> [String] {
         let r = try logstore(["--db", db, "log", "--json"])
@@ -71,7 +38,7 @@ final class FollowCommandTests: XCTestCase {
 
     func testNewLinesAreImportedAsTheyArriveAndSIGTERMStopsCleanly() throws {
         try writeLines([Lines.create(), Lines.append(1)], to: "run.jsonl", in: dir)
-        let follower = try Follower(db: db, path: logPath, in: dir)
+        let follower = try RunningLogstore(["--db", db, "follow", logPath], in: dir)
         try waitForEpochs(2)
         try append(Lines.append(2) + "\n" + Lines.append(3) + "\n", to: logPath)
         try waitForEpochs(4)
@@ -95,18 +62,18 @@ final class FollowCommandTests: XCTestCase {
 
     func testSIGINTStopsCleanlyToo() throws {
         try writeLines([Lines.create()], to: "run.jsonl", in: dir)
-        let follower = try Follower(db: db, path: logPath, in: dir)
+        let follower = try RunningLogstore(["--db", db, "follow", logPath], in: dir)
         try waitForEpochs(1)
         XCTAssertEqual(try follower.stop(SIGINT).status, 0)
     }
 
     func testFollowingAgainAfterAStopResumesExactlyOnce() throws {
         try writeLines([Lines.create(), Lines.append(1)], to: "run.jsonl", in: dir)
-        var follower = try Follower(db: db, path: logPath, in: dir)
+        var follower = try RunningLogstore(["--db", db, "follow", logPath], in: dir)
         try waitForEpochs(2)
         XCTAssertEqual(try follower.stop().status, 0)
         try append(Lines.append(2) + "\n", to: logPath)
-        follower = try Follower(db: db, path: logPath, in: dir)
+        follower = try RunningLogstore(["--db", db, "follow", logPath], in: dir)
         try waitForEpochs(3)
         try append(Lines.append(3) + "\n", to: logPath)
         try waitForEpochs(4)
@@ -117,11 +84,11 @@ final class FollowCommandTests: XCTestCase {
 
     func testAKilledFollowerResumesWithoutLosingOrRepeatingALine() throws {
         try writeLines([Lines.create(), Lines.append(1)], to: "run.jsonl", in: dir)
-        var follower = try Follower(db: db, path: logPath, in: dir)
+        var follower = try RunningLogstore(["--db", db, "follow", logPath], in: dir)
         try waitForEpochs(2)
         XCTAssertEqual(try follower.stop(SIGKILL).status, SIGKILL)
         try append(Lines.append(2) + "\n", to: logPath)
-        follower = try Follower(db: db, path: logPath, in: dir)
+        follower = try RunningLogstore(["--db", db, "follow", logPath], in: dir)
         try waitForEpochs(3)
         XCTAssertEqual(try follower.stop().status, 0)
         XCTAssertEqual(try sources(), (1...3).map { "\(logPath):\($0)" })
@@ -129,7 +96,7 @@ final class FollowCommandTests: XCTestCase {
 
     func testATruncatedLogStartsOverAsANewFile() throws {
         try writeLines([Lines.create(), Lines.append(1), Lines.append(2)], to: "run.jsonl", in: dir)
-        let follower = try Follower(db: db, path: logPath, in: dir)
+        let follower = try RunningLogstore(["--db", db, "follow", logPath], in: dir)
         try waitForEpochs(3)
         // the run restarts: same first line, shorter file
         try writeLines([Lines.create(), Lines.append(7)], to: "run.jsonl", in: dir)
@@ -142,7 +109,7 @@ final class FollowCommandTests: XCTestCase {
 
     func testARotatedLogIsFollowedUnderItsName() throws {
         try writeLines([Lines.create(), Lines.append(1)], to: "run.jsonl", in: dir)
-        let follower = try Follower(db: db, path: logPath, in: dir)
+        let follower = try RunningLogstore(["--db", db, "follow", logPath], in: dir)
         try waitForEpochs(2)
         try FileManager.default.moveItem(atPath: logPath, toPath: logPath + ".1")
         // a file longer than the old one, so only its inode tells it is new
@@ -159,7 +126,7 @@ final class FollowCommandTests: XCTestCase {
         let runs = dir.appendingPathComponent("runs")
         try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
         let first = try writeLines([Lines.create(env: "a")], to: "runs/a.jsonl", in: dir)
-        let follower = try Follower(db: db, path: runs.path, in: dir)
+        let follower = try RunningLogstore(["--db", db, "follow", runs.path], in: dir)
         try waitForEpochs(1)
         try FileManager.default.createDirectory(at: runs.appendingPathComponent("seed2"), withIntermediateDirectories: true)
         let second = try writeLines([Lines.create(env: "b"), Lines.append(1, env: "b")], to: "runs/seed2/visdom.log", in: dir)
@@ -174,7 +141,7 @@ final class FollowCommandTests: XCTestCase {
     }
 
     func testAFileThatDoesNotExistYetIsWaitedFor() throws {
-        let follower = try Follower(db: db, path: logPath, in: dir)
+        let follower = try RunningLogstore(["--db", db, "follow", logPath], in: dir)
         Thread.sleep(forTimeInterval: 0.3)
         try writeLines([Lines.create()], to: "run.jsonl", in: dir)
         try waitForEpochs(1)
@@ -185,7 +152,7 @@ final class FollowCommandTests: XCTestCase {
 
     func testAMalformedLineStopsWithItsPlace() throws {
         try writeLines([Lines.create(), "{oops"], to: "run.jsonl", in: dir)
-        let follower = try Follower(db: db, path: logPath, in: dir)
+        let follower = try RunningLogstore(["--db", db, "follow", logPath], in: dir)
         follower.process.waitUntilExit()
         let (status, stderr) = try follower.stop()
         XCTAssertEqual(status, 1)
@@ -205,7 +172,7 @@ final class FollowCommandTests: XCTestCase {
             let deadline = Date().addingTimeInterval(60)
             while !done() && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         }
-        let follower = try Follower(db: db, path: logPath, in: dir)
+        let follower = try RunningLogstore(["--db", db, "follow", logPath], in: dir)
         waitFor { epochs() > 0 }
         let asked = Date()
         let (status, _) = try follower.stop()
@@ -213,7 +180,7 @@ final class FollowCommandTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(asked), 5, "stopped between batches, not after the whole backlog")
         XCTAssertLessThan(epochs(), Int64(lines.count), "the backlog was cut short")
         // following again resumes exactly after the last committed batch
-        let again = try Follower(db: db, path: logPath, in: dir)
+        let again = try RunningLogstore(["--db", db, "follow", logPath], in: dir)
         waitFor { epochs() >= Int64(lines.count) }
         _ = try again.stop()
         XCTAssertEqual(epochs(), Int64(lines.count))

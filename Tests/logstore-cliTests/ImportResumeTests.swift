@@ -121,7 +121,7 @@ final class ImportResumeTests: XCTestCase {
     /// Runs `logstore follow` on `path` until it has imported `epochs` epochs in all, then
     /// stops it with SIGTERM; returns its stderr.
     func following(_ path: String, untilEpoch epochs: Int64) throws -> String {
-        let follower = try FollowCommandTests.Follower(db: db, path: path, in: dir)
+        let follower = try RunningLogstore(["--db", db, "follow", path], in: dir)
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, try lastEpoch() < epochs { Thread.sleep(forTimeInterval: 0.05) }
         Thread.sleep(forTimeInterval: 0.3)  // a poll or two more: nothing else may come

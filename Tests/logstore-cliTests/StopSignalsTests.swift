@@ -13,56 +13,6 @@ final class StopSignalsTests: XCTestCase {
         dir = try temporaryDirectory(self)
     }
 
-    /// A running `logstore` with its stderr going to a file.
-    final class Running {
-        let process = Process()
-        let stderrFile: URL
-
-        init(_ arguments: [String], in dir: URL) throws {
-            stderrFile = dir.appendingPathComponent("run-\(UUID().uuidString).err")
-            _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
-            process.executableURL = productsDirectory.appendingPathComponent("logstore")
-            process.arguments = arguments
-            var env = ProcessInfo.processInfo.environment
-            env["LOGSTORE_DB"] = nil
-            process.environment = env
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = try FileHandle(forWritingTo: stderrFile)
-            try process.run()
-        }
-
-        /// Waits (up to 20 s) until the process handles or ignores SIGINT and SIGTERM (its
-        /// `/proc/PID/status` says so), so a signal sent now tests the command, not start-up.
-        func waitUntilItCatchesSignals(file: StaticString = #filePath, line: UInt = #line) throws {
-            let wanted: UInt64 = (1 << (UInt64(SIGINT) - 1)) | (1 << (UInt64(SIGTERM) - 1))
-            let deadline = Date().addingTimeInterval(20)
-            while Date() < deadline, process.isRunning {
-                let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
-                var mask: UInt64 = 0
-                for field in ["SigCgt:", "SigIgn:"] {
-                    if let l = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
-                       let v = UInt64(l.dropFirst(field.count).trimmingCharacters(in: .whitespaces), radix: 16) { mask |= v }
-                }
-                if mask & wanted == wanted { return }
-                Thread.sleep(forTimeInterval: 0.01)
-            }
-            XCTFail("the process never caught SIGINT and SIGTERM", file: file, line: line)
-        }
-
-        func stop(_ signal: Int32) throws -> (status: Int32, stderr: String) {
-            if process.isRunning { kill(process.processIdentifier, signal) }
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: try Data(contentsOf: stderrFile), as: UTF8.self))
-        }
-
-        deinit {
-            if process.isRunning {
-                process.terminate()
-                process.waitUntilExit()
-            }
-        }
-    }
-
     /// Copies the store file alone (no `-wal`, no `-shm`) to a new folder; returns the copy.
     func copyOfTheStoreFileAlone() throws -> String {
         let other = dir.appendingPathComponent("copy-\(UUID().uuidString)")
@@ -101,7 +51,7 @@ final class StopSignalsTests: XCTestCase {
 
     func testSIGINTStopsAnImportAfterTheBatchItCommitsAndTheStoreFileAloneHoldsIt() throws {
         let log = try bigLog(100_000)
-        let run = try Running(["--db", db, "import", log], in: dir)
+        let run = try RunningLogstore(["--db", db, "import", log], in: dir)
         try run.waitUntilItCatchesSignals()
         Thread.sleep(forTimeInterval: 0.5)
         let (status, stderr) = try run.stop(SIGINT)
@@ -118,7 +68,7 @@ final class StopSignalsTests: XCTestCase {
 
     func testSIGTERMStopsAnImportToo() throws {
         let log = try bigLog(100_000)
-        let run = try Running(["--db", db, "import", log], in: dir)
+        let run = try RunningLogstore(["--db", db, "import", log], in: dir)
         try run.waitUntilItCatchesSignals()
         Thread.sleep(forTimeInterval: 0.5)
         let (status, stderr) = try run.stop(SIGTERM)
@@ -129,7 +79,7 @@ final class StopSignalsTests: XCTestCase {
 
     func testSIGTERMStopsFollowAndTheStoreFileAloneHoldsWhatItImported() throws {
         let log = try bigLog(500)
-        let run = try Running(["--db", db, "follow", log], in: dir)
+        let run = try RunningLogstore(["--db", db, "follow", log], in: dir)
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, (FileManager.default.fileExists(atPath: db) ? try epochs(db) : 0) < 501 {
             Thread.sleep(forTimeInterval: 0.05)
@@ -151,7 +101,7 @@ final class StopSignalsTests: XCTestCase {
 
     func testSIGTERMDuringAForkLetsItFinishThenClosesTheStore() throws {
         try bigStore()
-        let run = try Running(["--db", db, "fork", "--env", "main", "--to", "copy"], in: dir)
+        let run = try RunningLogstore(["--db", db, "fork", "--env", "main", "--to", "copy"], in: dir)
         try run.waitUntilItCatchesSignals()
         let (status, stderr) = try run.stop(SIGTERM)
         XCTAssertEqual(status, 0, stderr)
@@ -166,7 +116,7 @@ final class StopSignalsTests: XCTestCase {
     func testSIGINTDuringACompactionLetsItFinishThenClosesTheStore() throws {
         try bigStore()
         let before = try reads(db)
-        let run = try Running(["--db", db, "compact"], in: dir)
+        let run = try RunningLogstore(["--db", db, "compact"], in: dir)
         try run.waitUntilItCatchesSignals()
         let (status, stderr) = try run.stop(SIGINT)
         XCTAssertEqual(status, 0, stderr)
