@@ -19,7 +19,6 @@ import os
 import re
 import select
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,7 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "server-tests"))
 from cdp import Browser  # noqa: E402
-from server_process import VisdomServerProcess  # noqa: E402
+from server_process import VisdomServerProcess, free_port  # noqa: E402
 
 # Records every frame the page's socket receives, and keeps the socket, so a test can send what
 # the page's own buttons send.
@@ -85,12 +84,6 @@ PAGE_IS_RACY = {
 
 class Failure(Exception):
     pass
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class LogStoreServer:

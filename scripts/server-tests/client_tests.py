@@ -31,13 +31,11 @@ import argparse
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import traceback
 
 import requests
 import visdom
@@ -49,7 +47,7 @@ CORPUS = os.path.normpath(os.path.join(ROOT, "..", "shared", "visdom-corpus"))
 sys.path.insert(0, HERE)
 sys.path.insert(0, CORPUS)
 import check  # noqa: E402  (the corpus's own comparison, with --strict-numbers)
-from server_process import ServerProcess, VisdomServerProcess  # noqa: E402
+from server_process import run_tests, ServerProcess, VisdomServerProcess, free_port  # noqa: E402
 
 
 LOGSTORE = None  # the logstore binary, from --logstore
@@ -248,12 +246,6 @@ def live_answers(script, port, log, envs, work):
         text = vis.get_window_data(env=env)
         data[env] = json.loads(text) if vis.last_status == 200 else None
     return sent, data, vis.get_env_list()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(predicate, timeout=10.0):
@@ -473,23 +465,8 @@ def main():
     args = ap.parse_args()
     global LOGSTORE
     LOGSTORE = os.path.abspath(args.logstore)
-    failed = []
     with tempfile.TemporaryDirectory(prefix="logstore-server-tests-") as tmp:
-        for name in args.only.split(","):
-            started = time.time()
-            try:
-                TESTS[name](os.path.abspath(args.server), tmp)
-            except Failure as e:
-                failed.append(name)
-                print("FAIL %s: %s" % (name, e))
-            except Exception:
-                failed.append(name)
-                print("FAIL %s:" % name)
-                traceback.print_exc()
-            print("   (%s: %.1f s)" % (name, time.time() - started))
-            sys.stdout.flush()
-    print("%d passed, %d failed" % (len(args.only.split(",")) - len(failed), len(failed)))
-    sys.exit(1 if failed else 0)
+        run_tests(TESTS, args.only.split(","), Failure, os.path.abspath(args.server), tmp)
 
 
 if __name__ == "__main__":

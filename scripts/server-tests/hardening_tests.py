@@ -14,7 +14,6 @@ import http.client
 import json
 import os
 import random
-import resource
 import shutil
 import signal
 import socket
@@ -24,11 +23,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from server_process import ServerProcess, VisdomServerProcess  # noqa: E402
+from server_process import half_sent_requests, run_tests, ServerProcess, VisdomServerProcess, free_port  # noqa: E402
 
 LOGSTORE = None
 
@@ -56,12 +54,6 @@ def post(server, path, obj, headers=None):
 def expect(what, got, want):
     if got != want:
         raise Failure("%s: got %r, want %r" % (what, got, want))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- websocket by hand -------------------------------------------------------------------
@@ -273,18 +265,7 @@ def test_timeouts(binary, logstore, tmp):
         # more half-sent requests than the connection cap: a well-behaved client still gets in
         # once the header timeout has freed the slots, and memory stays flat
         rss_before = rss_kb(server.proc.pid)
-        socks = []
-        for _ in range(1000):
-            s = socket.socket()
-            s.setblocking(False)
-            s.connect_ex(("127.0.0.1", server.port))
-            socks.append(s)
-        time.sleep(1)
-        for s in socks:
-            try:
-                s.send(b"POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-            except OSError:
-                pass
+        socks = half_sent_requests(server.port, 1000, b"POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         started = time.time()
         status, body = post(server, "/env_state", {})
         waited = time.time() - started
@@ -530,24 +511,8 @@ def main():
     ap.add_argument("--logstore", required=True)
     ap.add_argument("--only", default=",".join(TESTS))
     args = ap.parse_args()
-    failed = []
-    names = args.only.split(",")
     with tempfile.TemporaryDirectory(prefix="logstore-hardening-") as tmp:
-        for name in names:
-            started = time.time()
-            try:
-                TESTS[name](os.path.abspath(args.server), os.path.abspath(args.logstore), tmp)
-            except Failure as e:
-                failed.append(name)
-                print("FAIL %s: %s" % (name, e))
-            except Exception:
-                failed.append(name)
-                print("FAIL %s:" % name)
-                traceback.print_exc()
-            print("   (%s: %.1f s)" % (name, time.time() - started))
-            sys.stdout.flush()
-    print("%d passed, %d failed" % (len(names) - len(failed), len(failed)))
-    sys.exit(1 if failed else 0)
+        run_tests(TESTS, args.only.split(","), Failure, os.path.abspath(args.server), os.path.abspath(args.logstore), tmp)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ import visdom
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from server_process import ServerProcess, VisdomServerProcess  # noqa: E402
+from server_process import half_sent_requests, ServerProcess, VisdomServerProcess, free_port  # noqa: E402
 from hardening_tests import ws_connect, ws_frame  # noqa: E402
 
 WINDOWS = 64
@@ -276,18 +276,7 @@ def slowloris_probe(server, connections=15000, hold=20):
     pid = server.proc.pid
     before = rss_mb(pid)
     sampler = RSSSampler(pid)
-    socks = []
-    for _ in range(connections):
-        s = socket.socket()
-        s.setblocking(False)
-        s.connect_ex(("127.0.0.1", server.port))
-        socks.append(s)
-    time.sleep(1)
-    for s in socks:
-        try:
-            s.send(b"POST /update HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le")
-        except OSError:
-            pass
+    socks = half_sent_requests(server.port, connections, b"POST /update HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le")
     latencies, failures = [], 0
     deadline = time.time() + hold
     while time.time() < deadline:
@@ -373,12 +362,6 @@ def stored_points(port):
         for trace in w["content"]["data"]:
             total += len(trace["x"])
     return total - WINDOWS
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 if __name__ == "__main__":

@@ -1,12 +1,13 @@
 """Starting and stopping a `logstore-server` (or the real visdom server) for the tests."""
 
-import os
 import re
 import select
 import signal
+import socket
 import subprocess
 import sys
 import time
+import traceback
 import urllib.request
 
 
@@ -94,3 +95,50 @@ class VisdomServerProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on (at the time of asking)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def half_sent_requests(port, count, head):
+    """`count` connections to 127.0.0.1:`port`, each sent `head` (a request it never
+    finishes) once all are open; the caller closes them."""
+    socks = []
+    for _ in range(count):
+        s = socket.socket()
+        s.setblocking(False)
+        s.connect_ex(("127.0.0.1", port))
+        socks.append(s)
+    time.sleep(1)
+    for s in socks:
+        try:
+            s.send(head)
+        except OSError:
+            pass
+    return socks
+
+
+def run_tests(tests, names, failure, *args):
+    """Runs `tests[name](*args)` for each name, printing a FAIL line for a `failure` (or any
+    other exception, with its traceback) and each test's time, then "N passed, N failed";
+    exits 1 if any failed."""
+    failed = []
+    for name in names:
+        started = time.time()
+        try:
+            tests[name](*args)
+        except failure as e:
+            failed.append(name)
+            print("FAIL %s: %s" % (name, e))
+        except Exception:
+            failed.append(name)
+            print("FAIL %s:" % name)
+            traceback.print_exc()
+        print("   (%s: %.1f s)" % (name, time.time() - started))
+        sys.stdout.flush()
+    print("%d passed, %d failed" % (len(names) - len(failed), len(failed)))
+    sys.exit(1 if failed else 0)
