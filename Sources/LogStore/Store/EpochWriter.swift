@@ -288,7 +288,7 @@ final class EpochWriter: VisdomState {
             var kept = 0
             var prefix = String.UnicodeScalarView()
             for scalar in text.unicodeScalars {
-                kept += String(scalar).utf8.count
+                kept += scalar.utf8.count
                 if kept > refusedTextLimit - 32 { break }
                 prefix.append(scalar)
             }
