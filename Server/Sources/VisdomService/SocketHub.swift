@@ -260,7 +260,11 @@ public actor SocketHub {
 
     /// A client changed the store: pages showing what changed hear of it (in feed order).
     public func changed(_ changes: [PageChange]) {
-        guard !changes.isEmpty, connections.values.contains(where: { $0.kind == .page }) else { return }
+        guard !changes.isEmpty else { return }
+        guard connections.values.contains(where: { $0.kind == .page }) else {
+            lastEnvList = nil  // no page hears of this change: the list pages last got is stale
+            return
+        }
         feed.enqueue { [self] in await self.pagesChanged(changes) }
     }
 
@@ -269,6 +273,12 @@ public actor SocketHub {
         for change in changes {
             switch change {
             case .envList:
+                // A window write changes the env list only by creating its env: while the list
+                // the pages were last sent holds that env, an append costs no env-list read.
+                if let last = lastEnvList, changes.contains(where: {
+                    guard case .windows(let env, _) = $0 else { return false }
+                    return last.contains { $0.utf8.elementsEqual(env.utf8) }
+                }) { continue }
                 guard let envs = try? await display.reads.run({ try store.envState() }) else { continue }
                 if let last = lastEnvList, last.elementsEqual(envs, by: { $0.utf8.elementsEqual($1.utf8) }) { continue }
                 lastEnvList = envs
