@@ -16,10 +16,6 @@ Usage: page_test.py --server BIN --static DIR --artifacts DIR [--only panes|live
 import argparse
 import json
 import os
-import re
-import select
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +31,7 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "server-tests"))
 from cdp import Browser  # noqa: E402
-from server_process import VisdomServerProcess, free_port  # noqa: E402
+from server_process import ServerProcess, VisdomServerProcess, free_port  # noqa: E402
 
 # Records every frame the page's socket receives, and keeps the socket, so a test can send what
 # the page's own buttons send.
@@ -86,27 +82,15 @@ class Failure(Exception):
     pass
 
 
-class LogStoreServer:
-    def __init__(self, binary, db, static, *args):
-        self.proc = subprocess.Popen([binary, "--db", db, "--port", "0", "--static", static, *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        ready, _, _ = select.select([self.proc.stdout], [], [], 60)
-        line = self.proc.stdout.readline() if ready else ""
-        m = re.search(r" on http://[^:/]+:(\d+)", line)
-        if not m:
-            self.stop()
-            raise Failure("logstore-server did not start: %r" % line)
-        self.port = int(m.group(1))
-        self.name = "logstore"
+class LogStoreServer(ServerProcess):
+    """logstore-server serving visdom's page from `static`."""
 
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+    def __init__(self, binary, db, static, *args):
+        self.name = "logstore"
+        try:
+            super().__init__(binary, db, "--static", static, *args)
+        except RuntimeError as e:
+            raise Failure(str(e))
 
 
 class VisdomServer(VisdomServerProcess):
@@ -299,7 +283,6 @@ def live(args, browser, server):
     # env switch: the page asks for another env on its socket session (what selecting it sends)
     vis.line(Y=np.arange(3.0), win="acc", env="other", opts=dict(title="acc"))
     browser.evaluate("window.__frames = []")
-    sid = [f for f in frames(browser)] or None
     browser.navigate(env_url(server, "other"))
     if not browser.wait("(() => { const t = document.querySelector('.react-grid-item .bar');"
                         " return t && t.innerText.includes('acc'); })()", timeout=15):
