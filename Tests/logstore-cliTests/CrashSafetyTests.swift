@@ -75,7 +75,10 @@ final class CrashSafetyTests: XCTestCase {
             p.waitUntilExit()
             guard FileManager.default.fileExists(atPath: db) else { continue }
             let count = try assertPrefixes(db, windows: windows, "after kill \(kills) (round \(round))")
-            if kills % 6 == 1 { XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n", "after kill \(kills)") }
+            // A kill before the schema committed leaves an empty file, which `check` rightly refuses.
+            if kills % 6 == 1, try openUnlessEmpty(db) != nil {
+                XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n", "after kill \(kills)")
+            }
             XCTAssertGreaterThanOrEqual(count, lastCount, "committed points went missing")
             lastCount = count
             if count == appends { break }
