@@ -40,4 +40,18 @@ final class RequestBodyTests: XCTestCase {
         XCTAssertEqual(trace?["x"].map { JSONWriter.string($0) }, "[1, 2.5]")
         XCTAssertEqual(trace?["y"].map { JSONWriter.string($0) }, "[NaN, -Infinity]")
     }
+
+    /// What pages hear after a message made from a parsed body: read from its `eid` and `win`
+    /// alone, as `PageChange.after` reads a JSON body.
+    func testPageChangesOfAParsedBody() throws {
+        let store = try temporaryStore(self)
+        let create = LogStore.Message(.events, try body(#"{"data": [{"content": "x", "type": "text"}], "win": "w", "eid": "a/b", "opts": {}}"#), source: "test")
+        let created = try store.apply(create)
+        XCTAssertEqual(create.pageChanges(after: created.outcome), [.windows(env: "a_b", ids: ["w"]), .envList])
+        XCTAssertEqual(create.pageChanges(after: created.outcome), PageChange.after(.events, body: create.body, outcome: created.outcome))
+        let closeAll = LogStore.Message(.close, try body(#"{"win": null, "eid": "a/b"}"#), source: "test")
+        XCTAssertEqual(closeAll.pageChanges(after: try store.apply(closeAll).outcome), [.windows(env: "a_b", ids: nil)])
+        let refused = LogStore.Message(.update, try body(#"{"data": [], "win": "nope"}"#), source: "test")
+        XCTAssertEqual(refused.pageChanges(after: try store.apply(refused).outcome), [])
+    }
 }
