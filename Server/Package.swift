@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
@@ -28,7 +29,8 @@ let package = Package(
             name: "VisdomService",
             dependencies: [.product(name: "LogStore", package: "LogStore")]
         ),
-        // The HTTP/websocket adapter (Hummingbird) and the command line.
+        // The HTTP/websocket adapter (Hummingbird) and the command line (swift-argument-parser:
+        // `serve`'s options are declared here only; `logstore serve` passes them on).
         .executableTarget(
             name: "logstore-server",
             dependencies: [
@@ -41,6 +43,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The load test's floor (scripts/server-tests/load.py): a bare Hummingbird server that
@@ -53,6 +56,11 @@ let package = Package(
         .testTarget(
             name: "VisdomServiceTests",
             dependencies: ["VisdomService", .product(name: "LogStore", package: "LogStore")]
+        ),
+        // Runs the built logstore-server (its command line), so it depends on it to be built.
+        .testTarget(
+            name: "logstore-serverTests",
+            dependencies: ["logstore-server"]
         ),
     ],
     swiftLanguageModes: [.v6]

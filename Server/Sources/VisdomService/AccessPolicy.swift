@@ -58,8 +58,8 @@ public struct AccessPolicy: Sendable {
 
     /// `IndexHandler.post`: a login. Without `-enable_login` visdom raises (500), as here.
     func login(body: [UInt8]) -> VisdomResponse {
-        guard let login, let args = try? PythonArgs(body: body),
-            case .string(let user)? = args.object["username"], case .string(let password)? = args.object["password"]
+        guard let login, let args = try? RequestBody(json: body),
+            case .string(let user)? = try? args.member("username"), case .string(let password)? = try? args.member("password")
         else { return .raised }
         // Byte for byte, as Python compares `str` (Swift's `==` is canonical equivalence).
         guard constantTimeEqual(user, login.username), constantTimeEqual(SHA256.hex(password), login.storedHash) else {

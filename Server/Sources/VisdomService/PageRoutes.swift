@@ -96,16 +96,16 @@ extension VisdomService {
             return .ok(JSONWriter.string(["success": true, "sid": .string(sid)]))
         }
         do {
-            let args = try PythonArgs(body: body)
-            guard case .string(let sid) = args.get("sid"), await sockets.isPage(sid) else {
+            let args = try RequestBody(json: body)
+            guard case .string(let sid) = try args.member("sid"), await sockets.isPage(sid) else {
                 return .ok(JSONWriter.string(["success": false, "reason": "closed"]))
             }
-            switch args.get("message_type").stringValue {
+            switch try args.member("message_type")?.stringValue {
             case "query":
                 let frames = await sockets.poll(sid) ?? []
                 return .ok(JSONWriter.string(["success": true, "messages": .array(frames.map(JSONValue.string))]))
             case "send":
-                let message = args.get("message")
+                let message = try args.member("message") ?? .null
                 if message.isNull { return .ok(JSONWriter.string(["success": false, "reason": "no msg"])) }
                 await sockets.received(message.stringValue ?? JSONWriter.string(message), from: .page, sid: sid)
                 return .ok(JSONWriter.string(["success": true]))
@@ -113,7 +113,7 @@ extension VisdomService {
                 return .ok(JSONWriter.string(["success": false, "reason": "invalid"]))
             }
         } catch {
-            log("/socket_wrap raised \(error.reason)")
+            log("/socket_wrap raised \(error)")
             return .raised
         }
     }

@@ -178,14 +178,14 @@ public actor SocketHub {
                 let pane = try? await self.display.reads.run { try store.exportWindow(env: env, window: win) }
                 guard let applied = await self.apply(message), applied.outcome.isOK else { return }
                 await self.toSources(JSONWriter.string(PageCommand.closeEvent(env: env, window: win, pane: pane)))
-                await self.pagesChanged(PageChange.after(message.endpoint, body: message.body, outcome: applied.outcome))
+                await self.pagesChanged(message.pageChanges(after: applied.outcome))
             }
         case .save, .deleteEnv:
             guard let message = command.message else { return }
             feed.enqueue { [self] in
                 guard let applied = await self.apply(message) else { return }
                 if case .save = command, case .ok(let env) = applied.outcome, let sid { await self.setView(.env(env), of: sid) }
-                await self.pagesChanged(PageChange.after(message.endpoint, body: message.body, outcome: applied.outcome))
+                await self.pagesChanged(message.pageChanges(after: applied.outcome))
             }
         }
     }

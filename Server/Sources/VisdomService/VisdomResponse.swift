@@ -1,3 +1,5 @@
+import LogStore
+
 /// What the server answers to one HTTP request, before any HTTP library sees it.
 public struct VisdomResponse: Sendable, Equatable {
     public var status: Int
@@ -19,14 +21,10 @@ public struct VisdomResponse: Sendable, Equatable {
         self.init(status: status, body: Array(text.utf8), epoch: epoch)
     }
 
-    /// 200 with visdom's body; but a body holding a lone surrogate (a window id sent as
-    /// `"\ud800"`, which the store keeps as U+10D800, see LogStore's `LoneSurrogate`) cannot be
-    /// encoded as UTF-8 by tornado, so visdom answers 500 after its handler changed the state.
-    static func ok(_ text: String, epoch: Int64? = nil) -> VisdomResponse {
-        if text.unicodeScalars.contains(where: { (0x10_D800...0x10_DFFF).contains($0.value) }) {
-            return .init(status: 500, epoch: epoch)
-        }
-        return .init(status: 200, text: text, epoch: epoch)
+    /// 200 with `text`, as visdom answers it (see `Outcome.httpStatus`).
+    static func ok(_ text: String) -> VisdomResponse {
+        let answer = Outcome.ok(text)
+        return VisdomResponse(status: answer.httpStatus, body: answer.httpBody)
     }
 
     /// visdom's answer when its handler raised: tornado's 500, whose body is empty (visdom's
@@ -37,10 +35,4 @@ public struct VisdomResponse: Sendable, Equatable {
         a.status == b.status && a.body == b.body && a.epoch == b.epoch
             && a.headers.elementsEqual(b.headers) { $0.name == $1.name && $0.value == $1.value }
     }
-}
-
-/// A Python exception raised by one of visdom's handlers: the request is answered with a 500.
-/// `reason` is for the server's log, as visdom logs the exception.
-struct HandlerRaised: Error {
-    let reason: String
 }

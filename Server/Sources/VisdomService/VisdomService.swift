@@ -41,17 +41,19 @@ public final class VisdomService: Sendable {
         if let refusal = access.refusal(headers: headers) { return refusal }
         switch (route, method) {
         case (.write(let endpoint), "POST"):
-            return await apply(endpoint, body: body)
+            return await parsed(body, "/\(endpoint.rawValue)") { await self.apply(LogStore.Message(endpoint, $0, source: "serve")) }
         case (.winData, "POST"):
-            return await winData(body)
+            return await parsed(body, "/win_data") { args in
+                args.setsWindowData ? await self.apply(LogStore.Message(.winData, args, source: "serve")) : await self.answer(.windowData, args)
+            }
         case (.env(let eid), "POST"):
-            return await openEnv(Route.unescape(eid), query: query, body: body)
+            return await parsed(body, "/env") { args throws(PyError) in try await self.openEnv(Route.unescape(eid), query: query, body: args) }
         case (.compare(let eids), "POST"):
-            return await openCompare(Route.unescape(eids), body: body)
+            return await parsed(body, "/compare") { args throws(PyError) in try await self.openCompare(Route.unescape(eids), body: args) }
         case (.socketWrap, "GET"), (.socketWrap, "POST"):
             return await socketWrap(method: method, body: body)
         case (.read(let read), "POST"):
-            return await answer(read, body: body)
+            return await parsed(body, "/\(read.rawValue)") { await self.answer(read, $0) }
         case (.index, "GET"), (.env, "GET"), (.compare, "GET"):
             return await pageHTML(route, query: query)
         default:
@@ -59,76 +61,61 @@ public final class VisdomService: Sendable {
         }
     }
 
-    // MARK: writes
-
-    func apply(_ endpoint: Endpoint, body: [UInt8]) async -> VisdomResponse {
-        let value: JSONValue
-        do { value = try JSONReader.parse(body, maxDepth: JSONReader.visdomRequestMaxDepth) } catch {
-            log("\(endpoint.rawValue): \(error)")
+    /// Parses `body` once, as visdom's handlers decode theirs, and hands it to `handle`; where
+    /// visdom raises (a body that is not JSON, a missing key), the answer is visdom's 500.
+    func parsed(_ body: [UInt8], _ what: String, _ handle: (RequestBody) async throws(PyError) -> VisdomResponse) async -> VisdomResponse {
+        do { return try await handle(try RequestBody(json: body)) } catch {
+            log("\(what) raised \(error)")
             return .raised
         }
-        return await apply(LogStore.Message(endpoint, value, source: "serve"))
     }
+
+    /// visdom's answer as an HTTP response.
+    func response(_ outcome: Outcome, epoch: Int64?, _ what: String) -> VisdomResponse {
+        if case .failed(let e) = outcome { log("\(what) raised \(e)" + (epoch.map { " (epoch \($0))" } ?? "")) }
+        return VisdomResponse(status: outcome.httpStatus, body: outcome.httpBody, epoch: epoch)
+    }
+
+    // MARK: writes and reads
 
     func apply(_ message: LogStore.Message) async -> VisdomResponse {
         do {
             let applied = try await store.apply(message)
-            await sockets.changed(PageChange.after(message.endpoint, body: message.body, outcome: applied.outcome))
-            switch applied.outcome {
-            case .ok(let text), .refused(let text): return .ok(text, epoch: applied.epoch)
-            case .failed(let e):
-                log("/\(message.endpoint.rawValue) raised \(e) (epoch \(applied.epoch))")
-                var r = VisdomResponse.raised
-                r.epoch = applied.epoch
-                return r
-            }
+            await sockets.changed(message.pageChanges(after: applied.outcome))
+            return response(applied.outcome, epoch: applied.epoch, "/\(message.endpoint.rawValue)")
         } catch {
             log("/\(message.endpoint.rawValue) not applied: \(error)")
             return VisdomResponse(status: 503)
         }
     }
 
-    /// `DataHandler`: with `data` it sets windows (a write), without it reads them.
-    func winData(_ body: [UInt8]) async -> VisdomResponse {
+    /// A read: catalog lookups take microseconds and run here, without a hop to another thread;
+    /// a read that materializes windows, which may be large, runs off the pool.
+    func answer(_ read: VisdomRead, _ args: RequestBody) async -> VisdomResponse {
+        let store = self.store
         do {
-            let args = try PythonArgs(body: body)
-            if args.has("data") { return await apply(.winData, body: body) }
-            return try await windowData(args)
-        } catch let raised as HandlerRaised {
-            log("/win_data raised \(raised.reason)")
-            return .raised
+            let outcome = read.materializesWindows ? try await reads.run { try store.answer(read, args) } : try store.answer(read, args)
+            return response(outcome, epoch: nil, "/\(read.rawValue)")
         } catch {
-            return storageFailure("/win_data", error)
+            return storageFailure("/\(read.rawValue)", error)
         }
     }
 
     /// `EnvHandler.post`: `sid` (a web page) is sent env `name` (as of `?as_of=N` when the
     /// query has it), then `eid` creates that env.
-    func openEnv(_ name: String, query: String, body: [UInt8]) async -> VisdomResponse {
-        do {
-            let args = try PythonArgs(body: body)
-            if case .string(let sid) = args.get("sid") {
-                await sockets.load(env: name, asOf: Route.asOf(query), for: sid)
-            }
-            guard args.has("eid") else { return .ok("") }
-            return await apply(LogStore.Message(.openEnv, .object(args.object), source: "serve"))
-        } catch {
-            log("/env raised \(error.reason)")
-            return .raised
+    func openEnv(_ name: String, query: String, body: RequestBody) async throws(PyError) -> VisdomResponse {
+        if case .string(let sid)? = try body.member("sid") {
+            await sockets.load(env: name, asOf: Route.asOf(query), for: sid)
         }
+        guard try body.member("eid") != nil else { return VisdomResponse(status: 200) }
+        return await apply(LogStore.Message(.openEnv, body, source: "serve"))
     }
 
     /// `CompareHandler.post`: page `sid` is sent the comparison of the envs in `names` ("A+B").
-    func openCompare(_ names: String, body: [UInt8]) async -> VisdomResponse {
-        do {
-            let args = try PythonArgs(body: body)
-            guard case .string(let sid) = try args.item("sid") else { return .ok("") }
-            await sockets.compare(names.split(separator: "+", omittingEmptySubsequences: false).map(String.init), for: sid)
-            return .ok("")
-        } catch {
-            log("/compare raised \(error.reason)")
-            return .raised
-        }
+    func openCompare(_ names: String, body: RequestBody) async throws(PyError) -> VisdomResponse {
+        guard case .string(let sid) = try body.item("sid") else { return VisdomResponse(status: 200) }
+        await sockets.compare(names.split(separator: "+", omittingEmptySubsequences: false).map(String.init), for: sid)
+        return VisdomResponse(status: 200)
     }
 
     func storageFailure(_ what: String, _ error: any Error) -> VisdomResponse {
@@ -143,7 +130,7 @@ enum Route: Equatable {
     case winData
     case env(String)
     case compare(String)
-    case read(StateRead)
+    case read(VisdomRead)
     case socketWrap
     /// `/static/…` (tornado's static handler), `/favicon.ico`.
     case staticFile(String)

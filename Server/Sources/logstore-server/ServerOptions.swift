@@ -1,122 +1,106 @@
+import ArgumentParser
 import Foundation
 import LogStore
 import VisdomService
 
-/// `logstore-server`'s command line.
-struct ServerOptions {
-    var db = "logstore.db"
+/// `logstore-server`'s command line: the one declaration of `serve`'s options, which
+/// `logstore serve` passes on untouched. swift-argument-parser reads it and writes the help
+/// page and the errors (naming the option, with a did-you-mean for a mistyped one).
+struct ServeArguments: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logstore-server",
+        abstract: "Serve visdom 0.2.4's API (the Python client's HTTP calls and its socket) from a LogStore store.",
+        discussion: """
+            Point the visdom client at it as at visdom's own server (`Visdom(port=8097)`). Every \
+            request that changes state is one epoch, answered once it is durable. \
+            `logstore [--db PATH] serve OPTIONS` runs it with these options.
+            """)
+
+    @Option(help: .init("The store, created if missing (default: $LOGSTORE_DB, else ./logstore.db).", valueName: "path"))
+    var db: String?
+    @Option(help: .init("Address to bind (127.0.0.1: this machine only).", valueName: "addr"))
     var host = "127.0.0.1"
+    @Option(help: .init("Port (8097 is visdom's; 0 picks a free one).", valueName: "n"))
     var port = 8097
+    @Option(help: .init("full: an answered request survives a power loss; normal: a crash of this process.", valueName: "mode"))
     var durability = LogStore.Durability.full
-    var maxBodyBytes = 100 << 20
+    @Option(help: .init("Refuse request bodies of more bytes with 413.", valueName: "bytes"))
+    var maxBodySize = 100 << 20
+    @Option(help: .init("Serve under a URL prefix, as visdom's -base_url.", valueName: "/prefix"))
     var baseURL = ""
+    @Option(help: .init("Require `Authorization: Bearer TOKEN` on every request (prefer $LOGSTORE_TOKEN: arguments are visible to other users).", valueName: "token"))
     var token: String?
+    @Flag(help: "visdom's -enable_login: the client logs in with $VISDOM_USERNAME and $VISDOM_PASSWORD.")
     var enableLogin = false
-    var allowedHosts: [String] = []
-    var allowedOrigins: [String] = []
-    var limits = ConnectionLimits()
-    /// The visdom static directory of the web page; nil: the one `python3` finds.
+    @Option(help: .init("Also answer requests whose Host is NAME (default: loopback names, IP addresses and --host; '*' answers any; docs/SECURITY.md).", valueName: "name"))
+    var allowHost: [String] = []
+    @Option(help: .init("Also accept writes and sockets from pages of origin URL (scheme://host:port; default: this server's own pages).", valueName: "url"))
+    var allowOrigin: [String] = []
+    @Option(help: .init("Close a connection whose request head takes longer.", valueName: "seconds"))
+    var headerTimeout = 10
+    @Option(help: .init("Close a connection whose request body takes longer.", valueName: "seconds"))
+    var bodyTimeout = 60
+    @Option(help: .init("Close a kept-alive connection idle this long.", valueName: "seconds"))
+    var idleTimeout = 60
+    @Option(help: .init("Connections open at once; past it the one waiting longest is closed.", valueName: "n"))
+    var maxConnections = 512
+    @Option(name: .customLong("static"), help: .init("visdom's web page from this visdom `static` directory (default: that of the visdom package python3 imports; $LOGSTORE_PYTHON picks another).", valueName: "dir"))
     var staticDir: String?
+    @Option(help: .init("The page draws each trace thinned to N points (0: every point); /win_data and exports keep every point.", valueName: "n"))
     var displayMaxPoints = 10_000
+    @Flag(help: "The page polls /socket_wrap (visdom's -use_frontend_client_polling).")
     var usePolling = false
 
-    static let usage = """
-        usage: logstore-server [--db PATH] [--host ADDR] [--port N] [--durability full|normal]
-                               [--max-body-size BYTES] [--base-url /PREFIX] [--token TOKEN]
-                               [--enable-login] [--allow-host NAME]... [--allow-origin ORIGIN]...
-                               [--header-timeout S] [--body-timeout S] [--idle-timeout S]
-                               [--max-connections N]
-                               [--enable-login] [--static DIR] [--display-max-points N]
-                               [--use-polling]
-
-        Serves visdom 0.2.4's API (the Python client's HTTP calls and its /vis_socket) from a
-        LogStore store. Every state-changing request is one epoch, answered once it is durable.
-
-          --db PATH            the store (default: $LOGSTORE_DB, else ./logstore.db); created if missing
-          --host ADDR          address to bind (default 127.0.0.1: this machine only)
-          --port N             port (default 8097, visdom's; 0 picks a free one)
-          --durability MODE    full (default): an answered request survives a power loss;
-                               normal: it survives a crash of this process
-          --max-body-size N    refuse request bodies above N bytes with 413 (default 104857600)
-          --base-url /PREFIX   serve under a URL prefix, as visdom's -base_url
-          --token TOKEN        require `Authorization: Bearer TOKEN` on every request
-                               (prefer $LOGSTORE_TOKEN: arguments are visible to other users)
-          --enable-login       visdom's -enable_login: the client logs in with the username and
-                               password in $VISDOM_USERNAME and $VISDOM_PASSWORD
-          --allow-host NAME    also answer requests whose Host is NAME (default: loopback names,
-                               IP addresses and --host only; '*' answers any; docs/SECURITY.md)
-          --allow-origin URL   also accept writes and sockets from pages of origin URL
-                               (scheme://host:port; default: this server's own pages only)
-          --header-timeout S   close a connection whose request head takes longer (default 10)
-          --body-timeout S     close a connection whose request body takes longer (default 60)
-          --idle-timeout S     close a kept-alive connection idle this long (default 60)
-          --max-connections N  connections open at once; more wait (default 512)
-          --static DIR         visdom's web page: a visdom `static` directory (default: that of
-                               the visdom package `python3` imports; $LOGSTORE_PYTHON picks another)
-          --display-max-points N  the page draws each trace thinned to N points (default 10000;
-                               0: every point); /win_data and exports keep every point
-          --use-polling        the page polls /socket_wrap (visdom's -use_frontend_client_polling)
-        """
-
-    struct UsageError: Error, CustomStringConvertible {
-        let description: String
+    func validate() throws {
+        try Self.check("--port", port, 0...65535)
+        try Self.check("--max-body-size", maxBodySize, 1...Int(Int32.max))
+        for (name, seconds) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)] {
+            try Self.check(name, seconds, 1...86400)
+        }
+        try Self.check("--max-connections", maxConnections, 1...1_000_000)
+        try Self.check("--display-max-points", displayMaxPoints, 0...Int(Int32.max))
+        guard baseURL.isEmpty || (baseURL.hasPrefix("/") && !baseURL.hasSuffix("/")) else {
+            throw ValidationError("--base-url: '\(baseURL)' must start with / and not end with /")
+        }
+        if token?.isEmpty == true { throw ValidationError("--token: the token is empty") }
     }
 
-    static func parse(_ args: [String], environment: [String: String]) throws(UsageError) -> ServerOptions {
-        var o = ServerOptions()
-        if let db = environment["LOGSTORE_DB"], !db.isEmpty { o.db = db }
-        if let t = environment["LOGSTORE_TOKEN"], !t.isEmpty { o.token = t }
-        var i = 0
-        func value(_ name: String) throws(UsageError) -> String {
-            i += 1
-            guard i < args.count else { throw UsageError(description: "\(name) needs a value") }
-            return args[i]
+    private static func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws {
+        guard range.contains(value) else {
+            throw ValidationError("\(name): \(value) is not in \(range.lowerBound)...\(range.upperBound)")
         }
-        func number(_ name: String, _ range: ClosedRange<Int>) throws(UsageError) -> Int {
-            let text = try value(name)
-            guard let n = Int(text), range.contains(n) else {
-                throw UsageError(description: "\(name): '\(text)' is not a number in \(range.lowerBound)...\(range.upperBound)")
-            }
-            return n
-        }
-        while i < args.count {
-            switch args[i] {
-            case "--db": o.db = try value("--db")
-            case "--host": o.host = try value("--host")
-            case "--port": o.port = try number("--port", 0...65535)
-            case "--durability":
-                let text = try value("--durability")
-                guard let d = LogStore.Durability(rawValue: text) else {
-                    throw UsageError(description: "--durability: '\(text)' is not full or normal")
-                }
-                o.durability = d
-            case "--max-body-size": o.maxBodyBytes = try number("--max-body-size", 1...Int(Int32.max))
-            case "--base-url":
-                let url = try value("--base-url")
-                guard url.isEmpty || (url.hasPrefix("/") && !url.hasSuffix("/")) else {
-                    throw UsageError(description: "--base-url: '\(url)' must start with / and not end with /")
-                }
-                o.baseURL = url
-            case "--token":
-                let t = try value("--token")
-                guard !t.isEmpty else { throw UsageError(description: "--token: the token is empty") }
-                o.token = t
-            case "--enable-login": o.enableLogin = true
-            case "--allow-host": o.allowedHosts.append(try value("--allow-host"))
-            case "--allow-origin": o.allowedOrigins.append(try value("--allow-origin"))
-            case "--header-timeout": o.limits.headerTimeout = .seconds(Int64(try number("--header-timeout", 1...86400)))
-            case "--body-timeout": o.limits.bodyTimeout = .seconds(Int64(try number("--body-timeout", 1...86400)))
-            case "--idle-timeout": o.limits.idleTimeout = .seconds(Int64(try number("--idle-timeout", 1...86400)))
-            case "--max-connections": o.limits.maxConnections = try number("--max-connections", 1...1_000_000)
-            case "--static": o.staticDir = try value("--static")
-            case "--display-max-points": o.displayMaxPoints = try number("--display-max-points", 0...Int(Int32.max))
-            case "--use-polling": o.usePolling = true
-            case "-h", "--help": throw UsageError(description: "")
-            default: throw UsageError(description: "unknown argument '\(args[i])'")
-            }
-            i += 1
-        }
-        return o
+    }
+}
+
+extension LogStore.Durability: @retroactive ExpressibleByArgument {}
+
+/// What the server runs with: the arguments, with the environment's defaults filled in.
+struct ServerOptions {
+    var db: String
+    var host: String
+    var port: Int
+    var durability: LogStore.Durability
+    var maxBodyBytes: Int
+    var baseURL: String
+    var token: String?
+    var enableLogin: Bool
+    var allowedHosts: [String]
+    var allowedOrigins: [String]
+    var limits: ConnectionLimits
+    /// The visdom static directory of the web page; nil: the one `python3` finds.
+    var staticDir: String?
+    var displayMaxPoints: Int
+    var usePolling: Bool
+
+    init(_ a: ServeArguments, environment: [String: String]) {
+        db = a.db ?? environment["LOGSTORE_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "logstore.db"
+        token = a.token ?? environment["LOGSTORE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        (host, port, durability, maxBodyBytes, baseURL) = (a.host, a.port, a.durability, a.maxBodySize, a.baseURL)
+        (enableLogin, allowedHosts, allowedOrigins) = (a.enableLogin, a.allowHost, a.allowOrigin)
+        limits = ConnectionLimits(
+            headerTimeout: .seconds(Int64(a.headerTimeout)), bodyTimeout: .seconds(Int64(a.bodyTimeout)),
+            idleTimeout: .seconds(Int64(a.idleTimeout)), maxConnections: a.maxConnections)
+        (staticDir, displayMaxPoints, usePolling) = (a.staticDir, a.displayMaxPoints, a.usePolling)
     }
 
     /// The hosts and origins these options admit.
@@ -124,15 +108,14 @@ struct ServerOptions {
         OriginPolicy(boundHost: host, allowedHosts: allowedHosts, allowedOrigins: allowedOrigins)
     }
 
-    /// The access policy these options ask for, reading visdom's credential variables.
-    func accessPolicy(environment: [String: String]) throws(UsageError) -> AccessPolicy {
+    /// The access policy these options ask for, reading visdom's credential variables; nil
+    /// when `--enable-login` lacks them.
+    func accessPolicy(environment: [String: String]) -> AccessPolicy? {
         var login: AccessPolicy.Login?
         if enableLogin {
             guard let user = environment["VISDOM_USERNAME"], !user.isEmpty,
                 let password = environment["VISDOM_PASSWORD"], !password.isEmpty
-            else {
-                throw UsageError(description: "--enable-login needs $VISDOM_USERNAME and $VISDOM_PASSWORD")
-            }
+            else { return nil }
             login = AccessPolicy.Login(username: user, password: password)
         }
         return AccessPolicy(bearerToken: token, login: login)

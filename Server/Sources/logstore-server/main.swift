@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -8,21 +9,13 @@ import NIOCore
 import ServiceLifecycle
 import VisdomService
 
-/// `logstore-server`: visdom's API over a LogStore store (see `ServerOptions.usage`).
+/// `logstore-server`: visdom's API over a LogStore store (see `ServeArguments` for the options).
 let log = ServerLog()
 let environment = ProcessInfo.processInfo.environment
-let options: ServerOptions
-let access: AccessPolicy
-do {
-    options = try ServerOptions.parse(Array(CommandLine.arguments.dropFirst()), environment: environment)
-    access = try options.accessPolicy(environment: environment)
-} catch {
-    if error.description.isEmpty {
-        print(ServerOptions.usage)
-        exit(0)
-    }
-    log(error.description)
-    exit(64)
+// `--help` prints the help and exits 0; a command line it refuses is an `Error:` line and 64.
+let options = ServerOptions(ServeArguments.parseOrExit(), environment: environment)
+guard let access = options.accessPolicy(environment: environment) else {
+    ServeArguments.exit(withError: ValidationError("--enable-login needs $VISDOM_USERNAME and $VISDOM_PASSWORD"))
 }
 
 let store: LogStore

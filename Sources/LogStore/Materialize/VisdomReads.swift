@@ -66,3 +66,22 @@ extension LogStore {
         try read(asOf: nil) { db, bound in try Catalog(db: db, asOf: bound).env(name) != nil }
     }
 }
+
+extension LogStore: VisdomReadState {
+    /// Answers a request that reads visdom's state as visdom's handler would (see
+    /// `ReadHandlers`): `.ok` with its body, or `.failed` where it raises. Throws only when the
+    /// store cannot be read.
+    public func answer(_ read: VisdomRead, _ body: RequestBody) throws(LogStoreError) -> Outcome {
+        do { return try ReadHandlers.answer(read, body.args, in: self) } catch { throw Self.classify(error, path: path) }
+    }
+
+    func jsonOfWindow(_ wid: String, in eid: String) throws -> [UInt8]? {
+        do { return try windowJSON(env: eid, window: wid) } catch .noSuchWindow { return nil }
+    }
+
+    func jsonOfWindows(in eid: String) throws -> [UInt8]? {
+        do { return JSONWriter.bytes(try windowData(env: eid)) } catch .noSuchEnv { return nil }
+    }
+
+    func envIDs() throws -> [String] { try envState() }
+}

@@ -27,18 +27,6 @@ protocol VisdomState: AnyObject {
     func setPageLayouts(_ layouts: PaneValue) throws
 }
 
-/// What visdom answers to a request.
-public enum Outcome: Sendable, Equatable {
-    /// HTTP 200 and the body visdom writes (a window id, "true", …).
-    case ok(String)
-    /// HTTP 200 with a refusal visdom writes instead of acting ("win does not exist", …).
-    case refused(String)
-    /// HTTP 500: visdom raised. Whatever it changed before raising is kept.
-    case failed(PyError)
-
-    public var isOK: Bool { if case .ok = self { return true } else { return false } }
-}
-
 /// The endpoints whose requests change state.
 public enum Endpoint: String, Sendable, CaseIterable {
     case events, update, close
@@ -55,7 +43,7 @@ public enum Endpoint: String, Sendable, CaseIterable {
     case pageLayouts = "page_layouts"
 }
 
-/// visdom's env ids, for a server that answers requests the store does not apply (reads).
+/// visdom's env ids.
 public enum VisdomEnvID {
     /// `escape_eid`: every "/" becomes "_". By code point, as Python replaces: Foundation's
     /// replacingOccurrences compares grapheme clusters and misses a "/" that a combining mark
@@ -133,13 +121,7 @@ enum Handlers {
         let eid = try extractEID(args)
         let win = try pyGet(args, "win")
         guard try state.envExists(eid) else { throw PyError.keyError(.string(eid)) }
-        let existing: PaneValue?
-        switch win {
-        case .string(let w): existing = try state.pane(w, in: eid)
-        case .array, .object: throw PyError.typeError("unhashable type: '\(win.pythonTypeName)'")
-        default: existing = nil  // window ids are strings; nothing else equals one
-        }
-        guard var p = existing, case .string(let wid) = win else {
+        guard let wid = try pyStringKey(win), var p = try state.pane(wid, in: eid) else {
             if pyTruthy(try pyDictGet(args, "append", .null)) {
                 return try register(try WindowBuilder.window(args, state.series), eid, state)
             }
@@ -178,18 +160,14 @@ enum Handlers {
         let eid = try extractEID(args)
         let win = try pyDictGet(args, "win", .null)
         guard let ids = try state.windowIDs(eid) else { throw PyError.keyError(.string(eid)) }
-        switch win {
-        case .null:
+        if win.isNone {
             for w in ids { try state.removeWindow(w, in: eid) }
-        case .string(let w):
-            if ids.contains(where: { $0.utf8.elementsEqual(w.utf8) }) { try state.removeWindow(w, in: eid) }
-        case .array, .object:
-            // `jsons.pop(win, None)`: CPython returns the default from an empty dict before
-            // it hashes the key, so only a non-empty env raises.
-            if !ids.isEmpty { throw PyError.typeError("unhashable type: '\(win.pythonTypeName)'") }
-        default:
-            break
+            return .ok("")
         }
+        // `jsons.pop(win, None)`: CPython returns the default from an empty dict before it
+        // hashes the key, so only a non-empty env raises for an unhashable one.
+        guard !ids.isEmpty, let w = try pyStringKey(win) else { return .ok("") }
+        if ids.contains(where: { $0.utf8.elementsEqual(w.utf8) }) { try state.removeWindow(w, in: eid) }
         return .ok("")
     }
 

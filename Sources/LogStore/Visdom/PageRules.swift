@@ -130,6 +130,17 @@ public enum PageChange: Sendable, Equatable {
     }
 }
 
+extension LogStore.Message {
+    /// The changes visdom broadcasts after this message was applied with `outcome`
+    /// (`PageChange.after`). Only the body's `eid` and `win` are looked at, so a body the
+    /// handlers took as parsed (an update's points) is not converted back to JSON.
+    public func pageChanges(after outcome: Outcome) -> [PageChange] {
+        var keys = JSONObject()
+        for key in ["eid", "win"] { if let value = bodyMember(key) { keys[key] = value } }
+        return PageChange.after(endpoint, body: .object(keys), outcome: outcome)
+    }
+}
+
 /// The order in which `load_env` and `compare_envs` send windows: by `i`, those without one last.
 enum PageOrder {
     static func sorted(_ windows: [JSONValue]) -> [JSONValue] {

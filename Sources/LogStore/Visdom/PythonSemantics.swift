@@ -248,6 +248,17 @@ func pyIndex(_ v: PaneValue, _ i: Int, _ source: SeriesSource) throws -> PaneVal
     }
 }
 
+/// `key in d` or `d[key]` where `d` is one of visdom's dicts keyed by strings (envs, windows):
+/// the key when it is a string; nil for any other hashable value, which no key equals; a list
+/// or a dict raises, being unhashable.
+func pyStringKey(_ key: PaneValue) throws -> String? {
+    switch key {
+    case .string(let s): return s
+    case .array, .object: throw PyError.typeError("unhashable type: '\(key.pythonTypeName)'")
+    default: return nil
+    }
+}
+
 /// `obj.get(key, default)`: raises AttributeError unless `obj` is a dict.
 func pyDictGet(_ v: PaneValue, _ key: String, _ def: PaneValue) throws -> PaneValue {
     guard case .object(let o) = v else { throw PyError.attributeError(v, "get") }

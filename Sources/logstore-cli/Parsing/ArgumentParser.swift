@@ -13,6 +13,7 @@
 ///   the command word.
 /// - `-h`/`--help` anywhere before `--` asks for the help page instead of running, and wins
 ///   over any mistake in the other words.
+/// - A command that passes its arguments on (`serve`) takes every later word as it is.
 struct ArgumentParser {
     let commands: [CommandSpec]
 
@@ -42,6 +43,11 @@ struct ArgumentParser {
             throw .unknownCommand(name, commands: commands.map(\.name))
         }
         let rest = Array(words[(i + 1)...])
+        if spec.passesArgumentsOn {
+            var parsed = ParsedArguments(spec: spec, db: db)
+            parsed.positionals = rest
+            return .run(spec, parsed)
+        }
         if let dashes = rest.firstIndex(of: "--") {
             if rest[..<dashes].contains(where: { $0 == "--help" || $0 == "-h" }) { return .help(spec) }
         } else if rest.contains(where: { $0 == "--help" || $0 == "-h" }) {

@@ -46,6 +46,10 @@ struct CommandSpec: Sendable {
     var positionalCompletion: ValueCompletion = .files
     /// Whether `--db PATH` applies (every command except `help`).
     var usesStore = true
+    /// Every word after the command word is another program's (`serve`: logstore-server's),
+    /// taken untouched as positional arguments, `--help` included: that program declares and
+    /// checks them.
+    var passesArgumentsOn = false
 
     /// `--durability`, for the commands that write.
     static let durabilityOption = Option(

@@ -1,5 +1,6 @@
 /// The help pages, rendered from the command specs: `logstore --help` (the overview) and
-/// `logstore help COMMAND` == `logstore COMMAND --help`. Printed on stdout, exit 0.
+/// `logstore help COMMAND` == `logstore COMMAND --help` (but `serve --help` is logstore-server's,
+/// as `serve` passes its words on). Printed on stdout, exit 0.
 enum HelpPage {
     static let dbOption = CommandSpec.Option(
         name: "--db", valueName: "PATH", help: "The store (default: $LOGSTORE_DB, else ./logstore.db)")
@@ -31,7 +32,7 @@ enum HelpPage {
             out += "\nARGUMENTS:\n" + optionLines([CommandSpec.Option(name: n, valueName: nil, help: help)])
         }
         out += "\nOPTIONS:\n"
-        out += optionLines(spec.options + (spec.usesStore ? [dbOption] : []) + [helpOption])
+        out += optionLines(spec.options + (spec.usesStore ? [dbOption] : []) + (spec.passesArgumentsOn ? [] : [helpOption]))
         out += spec.examples.count == 1 ? "\nEXAMPLE:\n" : "\nEXAMPLES:\n"
         for e in spec.examples { out += "  \(e)\n" }
         return out
