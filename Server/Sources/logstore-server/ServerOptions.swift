@@ -9,6 +9,9 @@ struct ServerOptions {
     var port = 8097
     var durability = LogStore.Durability.full
     var maxBodyBytes = 100 << 20
+    /// The largest websocket frame or message a client may send (tornado's
+    /// `websocket_max_message_size`, visdom's limit).
+    var maxSocketMessageBytes = 10 << 20
     var baseURL = ""
     var token: String?
     var enableLogin = false
@@ -22,7 +25,8 @@ struct ServerOptions {
 
     static let usage = """
         usage: logstore-server [--db PATH] [--host ADDR] [--port N] [--durability full|normal]
-                               [--max-body-size BYTES] [--base-url /PREFIX] [--token TOKEN]
+                               [--max-body-size BYTES] [--max-message-size BYTES]
+                               [--base-url /PREFIX] [--token TOKEN]
                                [--enable-login] [--allow-host NAME]... [--allow-origin ORIGIN]...
                                [--header-timeout S] [--body-timeout S] [--idle-timeout S]
                                [--max-connections N]
@@ -38,6 +42,8 @@ struct ServerOptions {
           --durability MODE    full (default): an answered request survives a power loss;
                                normal: it survives a crash of this process
           --max-body-size N    refuse request bodies above N bytes with 413 (default 104857600)
+          --max-message-size N  close a websocket whose client sends a message (or frame)
+                               above N bytes, with 1009 (default 10485760, as visdom)
           --base-url /PREFIX   serve under a URL prefix, as visdom's -base_url
           --token TOKEN        require `Authorization: Bearer TOKEN` on every request
                                (prefer $LOGSTORE_TOKEN: arguments are visible to other users)
@@ -91,6 +97,7 @@ struct ServerOptions {
                 }
                 o.durability = d
             case "--max-body-size": o.maxBodyBytes = try number("--max-body-size", 1...Int(Int32.max))
+            case "--max-message-size": o.maxSocketMessageBytes = try number("--max-message-size", 1...Int(Int32.max))
             case "--base-url":
                 let url = try value("--base-url")
                 guard url.isEmpty || (url.hasPrefix("/") && !url.hasSuffix("/")) else {
