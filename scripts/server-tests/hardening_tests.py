@@ -88,7 +88,10 @@ def ws_frame(opcode, payload, masked=True):
     if not masked:
         return header + payload
     key = os.urandom(4)
-    return header + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+    mask = (key * (n // 4 + 1))[:n]
+    # XOR as one big integer: a byte at a time takes ~0.2 s per MB
+    masked = (int.from_bytes(payload, "little") ^ int.from_bytes(mask, "little")).to_bytes(n, "little")
+    return header + key + masked
 
 
 def ws_read_frames(s, timeout=10):

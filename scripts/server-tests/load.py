@@ -30,8 +30,8 @@ import argparse
 import json
 import os
 import re
+import select
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -309,20 +309,22 @@ def big_echo_probe(server, messages=800, size=1 << 20, frame=1 << 14):
     sender, _, _ = ws_connect(server.port, "/vis_socket")
     stop = threading.Event()
 
+    # The socket stays blocking for sendall (a timeout set here would apply to the sends too,
+    # and a send the busy server takes a second to read would end the probe); the reader
+    # waits with select instead.
+    sender.settimeout(None)
+
     def drain():
-        sender.settimeout(1)
         while not stop.is_set():
             try:
-                if not sender.recv(1 << 20):
+                if select.select([sender], [], [], 1)[0] and not sender.recv(1 << 20):
                     return
-            except socket.timeout:
-                continue
-            except OSError:
+            except (OSError, ValueError):
                 return
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     payload = json.dumps({"cmd": "echo", "data": "x" * (size - 30)}).encode()
-    sent = 0
+    sent, failure = 0, None
     try:
         for _ in range(messages):
             for i in range(0, len(payload), frame):
@@ -333,8 +335,8 @@ def big_echo_probe(server, messages=800, size=1 << 20, frame=1 << 14):
                     f = bytes([f[0] & 0x7F]) + f[1:]  # not the final fragment
                 sender.sendall(f)
             sent += 1
-    except OSError:
-        pass
+    except OSError as e:
+        failure = e
     time.sleep(2)
     started = time.time()
     try:
@@ -348,7 +350,8 @@ def big_echo_probe(server, messages=800, size=1 << 20, frame=1 << 14):
     reader.join(timeout=5)
     peak = sampler.finish()
     time.sleep(5)
-    return {"probe": "big echo: %d of %d messages of 1 MB sent, one socket not reading" % (sent, messages),
+    stopped = "" if failure is None else " (then the sender's socket failed: %s)" % failure.__class__.__name__
+    return {"probe": "big echo: %d of %d messages of 1 MB sent%s, one socket not reading" % (sent, messages, stopped),
             "before": before, "peak": peak, "after": rss_mb(pid),
             "client": "/env_state answered %s in %.2f s" % (status, waited)}
 
