@@ -14,6 +14,7 @@ import http.client
 import json
 import os
 import random
+import select
 import shutil
 import signal
 import socket
@@ -22,6 +23,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -106,6 +108,11 @@ def ws_read_frames(s, timeout=10):
             data += chunk
     except (socket.timeout, ConnectionResetError):
         pass
+    return ws_parse_frames(data)
+
+
+def ws_parse_frames(data):
+    """The server's frames in `data` (unmasked, as a server sends): [(opcode, payload)]."""
     frames = []
     i = 0
     while i + 2 <= len(data):
@@ -358,7 +365,8 @@ def ws_fragments(payload, frame):
 def test_socket_sizes(binary, logstore, tmp):
     """Incoming websocket messages: up to 10 MiB (tornado's limit, which visdom keeps) in one
     frame or many; a frame, or a fragmented message, above it closes the socket with 1009
-    before it is buffered; --max-message-size sets the limit."""
+    before it is buffered; --max-message-size sets the limit. Outgoing: a socket that does not
+    read is closed with 1008 once 32 MiB wait for it."""
     limit = 10 << 20
     with ServerProcess(binary, os.path.join(tmp, "sizes.db")) as server:
         s, _, _ = ws_connect(server.port, "/vis_socket")
@@ -386,6 +394,45 @@ def test_socket_sizes(binary, logstore, tmp):
         expect("a fragmented message above the limit", close_code(frames), 1009)
         status, _ = post(server, "/env_state", {})
         expect("/env_state after the oversized messages", status, 200)
+        # A socket that does not read, while 64 echoes of 1 MB go to every /vis_socket: once
+        # 32 MiB wait for it (the kernel's socket buffers hold a few MB more), it is sent what
+        # was queued, in order, then closed with 1008.
+        idle, _, _ = ws_connect(server.port, "/vis_socket")
+        sender, _, _ = ws_connect(server.port, "/vis_socket")
+        sender.settimeout(None)
+        stop = threading.Event()
+
+        def drain():
+            while not stop.is_set():
+                try:
+                    if select.select([sender], [], [], 0.5)[0] and not sender.recv(1 << 20):
+                        return
+                except (OSError, ValueError):
+                    return
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
+        message = json.dumps({"cmd": "echo", "data": "x" * (1 << 20)}).encode()
+        for _ in range(64):
+            sender.sendall(ws_frame(1, message))
+        chunks = []
+        idle.settimeout(30)
+        try:
+            while True:
+                chunk = idle.recv(1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        except (socket.timeout, ConnectionResetError):
+            pass
+        stop.set()
+        sender.close()
+        idle.close()
+        reader.join(timeout=5)
+        frames = ws_parse_frames(b"".join(chunks))
+        echoes = sum(1 for op, p in frames if op == 1)
+        expect("a socket that does not read", close_code(frames), 1008)
+        if not 28 <= echoes < 64:
+            raise Failure("the socket that did not read got %d echoes of 1 MB before its close" % echoes)
     with ServerProcess(binary, os.path.join(tmp, "sizes-small.db"), "--max-message-size", "4096") as server:
         s, _, _ = ws_connect(server.port, "/vis_socket")
         if not ws_echo(s, 3000):
@@ -396,7 +443,8 @@ def test_socket_sizes(binary, logstore, tmp):
         expect("a 5 KB message under --max-message-size 4096", close_code(frames), 1009)
     print("socket sizes: a 200 KB message in one frame echoed; a frame announcing 10 MiB + 1 "
           "-> close 1009 at once; 1 MiB fragments adding up to 10 MiB + 1 -> close 1009; "
-          "--max-message-size 4096: 3 KB echoed, 5 KB -> 1009")
+          "a socket not reading 64 echoes of 1 MB -> the first %d, then close 1008; "
+          "--max-message-size 4096: 3 KB echoed, 5 KB -> 1009" % echoes)
 
 
 # --- 7. refused requests on disk ---------------------------------------------------------

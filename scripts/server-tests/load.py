@@ -17,7 +17,10 @@ fsynced) and `normal`; visdom keeps everything in memory and saves nothing. The 
 (`load-floor`, in the Server package) is a bare Hummingbird server answering every request
 with a fixed 200: what the HTTP stack alone serves here, so logstore-server's requests/s are
 also given as a fraction of it. With `--runs N` every figure is the median of N runs.
-Everything shares this machine's cores with the load generator.
+Everything shares this machine's cores with the load generator. So that a tail latency can be
+read against the machine, the run also reports the load average at its start and end and, in
+the directory the stores live in, the latency of `fdatasync` after an 8 KiB write (what each of
+logstore-server's group commits waits for with durability full) over 5 s before and after.
 
 `--probes` then runs, against a fresh logstore-server each, (1) slowloris: 15,000 connections
 that send half a request head and stall, held 20 s, while a well-behaved client keeps asking
@@ -216,7 +219,10 @@ def main():
         sys.exit("load.py: wrk is missing (scripts/server-tests/load.sh installs it)")
     (exists_prefix, exists_suffix), (before, middle, after) = client_bodies()
     runs = {}
+    machine = ["load average at the start: %s" % loadavg()]
     with tempfile.TemporaryDirectory(prefix="logstore-load-") as tmp:
+        machine.append("disk before: " + disk_probe(tmp))
+        print(machine[-1], flush=True)
         script = os.path.join(tmp, "append.lua")
         with open(script, "w") as f:
             f.write(LUA % {"exists_prefix": json.dumps(exists_prefix), "exists_suffix": json.dumps(exists_suffix),
@@ -231,7 +237,10 @@ def main():
                           "RSS peak %.0f MB after %.0f MB  points stored %s"
                           % (run + 1, name, clients, r["rps"], fmt_us(r["p50_us"]), fmt_us(r["p99_us"]),
                              r["status_errors"], r["socket_errors"], r["rss_peak"], r["rss_after"], r["stored"]), flush=True)
+        machine.append("disk after: " + disk_probe(tmp))
+        print(machine[-1], flush=True)
         probe_rows = run_probes(args, tmp) if args.probes else []
+    machine.append("load average at the end: %s" % loadavg())
     rows = []
     for (clients, name), rs in runs.items():
         row = {k: median([r[k] for r in rs]) for k in ("rps", "p50_us", "p99_us", "rss_peak", "rss_after")}
@@ -247,7 +256,7 @@ def main():
             r["clients"], r["server"], r["rps"], fmt_us(r["p50_us"]), fmt_us(r["p99_us"]), r["errors"],
             r["rss_peak"], r["rss_after"], "–" if r["stored"] is None else "%d" % r["stored"],
             100.0 * r["rps"] / floor["rps"], r["rps"] / base["rps"]))
-    text = "Medians of %d run(s), %d s each.\n\n" % (args.runs, args.seconds) + "\n".join(table) + "\n"
+    text = "Medians of %d run(s), %d s each. %s.\n\n" % (args.runs, args.seconds, "; ".join(machine)) + "\n".join(table) + "\n"
     if probe_rows:
         text += "\n| probe (logstore-server) | RSS before | RSS peak during | RSS 5 s after | well-behaved client |\n|---|---:|---:|---:|---|\n"
         for p in probe_rows:
@@ -354,6 +363,33 @@ def big_echo_probe(server, messages=800, size=1 << 20, frame=1 << 14):
     return {"probe": "big echo: %d of %d messages of 1 MB sent%s, one socket not reading" % (sent, messages, stopped),
             "before": before, "peak": peak, "after": rss_mb(pid),
             "client": "/env_state answered %s in %.2f s" % (status, waited)}
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def disk_probe(directory, seconds=5):
+    """Latency of fdatasync after an 8 KiB write in `directory`, for `seconds`: the floor under
+    a durable commit's latency on this disk, as loaded right now."""
+    path = os.path.join(directory, "fsync-probe")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    block, lat, i = os.urandom(8192), [], 0
+    end = time.time() + seconds
+    try:
+        while time.time() < end:
+            os.pwrite(fd, block, (i % 1000) * 8192)
+            i += 1
+            started = time.perf_counter()
+            os.fdatasync(fd)
+            lat.append(time.perf_counter() - started)
+    finally:
+        os.close(fd)
+        os.remove(path)
+    lat.sort()
+    n = len(lat)
+    return "fdatasync p50 %s, p99 %s (%d calls)" % (fmt_us(lat[n // 2] * 1e6), fmt_us(lat[int(n * 0.99)] * 1e6), n)
 
 
 def stored_points(port):
