@@ -24,6 +24,8 @@ enum ServeCommand: Command {
                   help: "full (default: an answered request survives a power loss) or normal (a crash)",
                   completion: .words(["full", "normal"])),
             .init(name: "--max-body-size", valueName: "BYTES", help: "Refuse larger request bodies with 413 (default 100 MiB)"),
+            .init(name: "--max-message-size", valueName: "BYTES",
+                  help: "Close a websocket whose client sends a larger message with 1009 (default 10 MiB, as visdom)"),
             .init(name: "--base-url", valueName: "/PREFIX", help: "Serve under a URL prefix, as visdom's -base_url"),
             .init(name: "--token", valueName: "TOKEN",
                   help: "Require `Authorization: Bearer TOKEN` (prefer $LOGSTORE_TOKEN: arguments are visible to other users)"),
