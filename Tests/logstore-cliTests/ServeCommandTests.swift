@@ -22,15 +22,15 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(r, CLIResult(stdout: "--db|runs.db|--port|0|--enable-login|--durability|normal|--base-url|/v|", stderr: "", status: 0))
     }
 
-    func testTheHostOriginAndTimeoutOptionsArePassedOn() throws {
+    func testTheHostOriginTimeoutAndSizeOptionsArePassedOn() throws {
         let dir = try temporaryDirectory(self)
         let server = try fakeServer(in: dir)
         let r = try logstore(
             ["serve", "--allow-host", "vis.lab", "--allow-origin", "http://dash.lab:8080", "--header-timeout", "5",
-             "--body-timeout", "30", "--idle-timeout", "20", "--max-connections", "100"],
+             "--body-timeout", "30", "--idle-timeout", "20", "--max-connections", "100", "--max-message-size", "65536"],
             environment: ["LOGSTORE_SERVER": server, "LOGSTORE_DB": "/tmp/x.db"])
         XCTAssertEqual(r.stdout, "--db|/tmp/x.db|--allow-host|vis.lab|--allow-origin|http://dash.lab:8080|--header-timeout|5|"
-                       + "--body-timeout|30|--idle-timeout|20|--max-connections|100|")
+                       + "--body-timeout|30|--idle-timeout|20|--max-connections|100|--max-message-size|65536|")
     }
 
     func testTheStoreDefaultsAsForEveryCommand() throws {

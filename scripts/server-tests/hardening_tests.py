@@ -3,7 +3,7 @@
 (issue 15), through the built binary with raw sockets, http.client and the real visdom server.
 
     hardening_tests.py --server Server/.build/debug/logstore-server --logstore .build/debug/logstore
-                       [--only origin,names,timeouts,websocket,refused,compat,shutdown,logging,port]
+                       [--only origin,names,timeouts,websocket,sizes,refused,compat,shutdown,logging,port]
 
 Each test prints one line saying what it showed; run by scripts/server-tests/run.sh.
 """
@@ -14,6 +14,7 @@ import http.client
 import json
 import os
 import random
+import select
 import shutil
 import signal
 import socket
@@ -22,6 +23,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -88,7 +90,10 @@ def ws_frame(opcode, payload, masked=True):
     if not masked:
         return header + payload
     key = os.urandom(4)
-    return header + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+    mask = (key * (n // 4 + 1))[:n]
+    # XOR as one big integer: a byte at a time takes ~0.2 s per MB
+    masked = (int.from_bytes(payload, "little") ^ int.from_bytes(mask, "little")).to_bytes(n, "little")
+    return header + key + masked
 
 
 def ws_read_frames(s, timeout=10):
@@ -103,6 +108,11 @@ def ws_read_frames(s, timeout=10):
             data += chunk
     except (socket.timeout, ConnectionResetError):
         pass
+    return ws_parse_frames(data)
+
+
+def ws_parse_frames(data):
+    """The server's frames in `data` (unmasked, as a server sends): [(opcode, payload)]."""
     frames = []
     i = 0
     while i + 2 <= len(data):
@@ -327,6 +337,116 @@ def test_websocket(binary, logstore, tmp):
           "token-less upgrade -> 401, login without the token -> 401, with it -> 200 and the socket opens")
 
 
+def ws_echo(s, size):
+    """Sends an echo of about `size` bytes as one text frame; True when it comes back whole."""
+    marker = "m%d" % random.getrandbits(32)
+    s.sendall(ws_frame(1, json.dumps({"cmd": "echo", "data": marker + "x" * size}).encode()))
+    seen = b""
+    s.settimeout(10)
+    while seen.count(b"x") < size:
+        chunk = s.recv(1 << 20)
+        if not chunk:
+            return False
+        seen += chunk
+    return marker.encode() in seen
+
+
+def ws_fragments(payload, frame):
+    """`payload` as a text message in frames of `frame` bytes (continuations after the first)."""
+    out = []
+    for i in range(0, len(payload), frame):
+        f = ws_frame(1 if i == 0 else 0, payload[i:i + frame])
+        if i + frame < len(payload):
+            f = bytes([f[0] & 0x7F]) + f[1:]  # not the final fragment
+        out.append(f)
+    return out
+
+
+def test_socket_sizes(binary, logstore, tmp):
+    """Incoming websocket messages: up to 10 MiB (tornado's limit, which visdom keeps) in one
+    frame or many; a frame, or a fragmented message, above it closes the socket with 1009
+    before it is buffered; --max-message-size sets the limit. Outgoing: a socket that does not
+    read is closed with 1008 once 32 MiB wait for it."""
+    limit = 10 << 20
+    with ServerProcess(binary, os.path.join(tmp, "sizes.db")) as server:
+        s, _, _ = ws_connect(server.port, "/vis_socket")
+        # A page's `save` of many windows is one frame from a browser, well above 16 KiB.
+        if not ws_echo(s, 200000):
+            raise Failure("a 200 KB message in one frame was not echoed")
+        s.close()
+        # A frame header announcing more than the limit: refused from the header alone.
+        s, _, _ = ws_connect(server.port, "/vis_socket")
+        s.sendall(bytes([0x81, 0x80 | 127]) + struct.pack(">Q", limit + 1) + os.urandom(4) + b"{}")
+        started = time.time()
+        frames = ws_read_frames(s)
+        s.close()
+        expect("a frame above the limit", close_code(frames), 1009)
+        if time.time() - started > 5:
+            raise Failure("the oversized frame was not refused at once")
+        # Fragments of 1 MiB adding up to the limit plus one byte.
+        s, _, _ = ws_connect(server.port, "/vis_socket")
+        head = b'{"cmd": "echo", "data": "'
+        payload = head + b"x" * (limit - len(head)) + b"y"
+        for f in ws_fragments(payload, 1 << 20):
+            s.sendall(f)
+        frames = ws_read_frames(s)
+        s.close()
+        expect("a fragmented message above the limit", close_code(frames), 1009)
+        status, _ = post(server, "/env_state", {})
+        expect("/env_state after the oversized messages", status, 200)
+        # A socket that does not read, while 64 echoes of 1 MB go to every /vis_socket: once
+        # 32 MiB wait for it (the kernel's socket buffers hold a few MB more), it is sent what
+        # was queued, in order, then closed with 1008.
+        idle, _, _ = ws_connect(server.port, "/vis_socket")
+        sender, _, _ = ws_connect(server.port, "/vis_socket")
+        sender.settimeout(None)
+        stop = threading.Event()
+
+        def drain():
+            while not stop.is_set():
+                try:
+                    if select.select([sender], [], [], 0.5)[0] and not sender.recv(1 << 20):
+                        return
+                except (OSError, ValueError):
+                    return
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
+        message = json.dumps({"cmd": "echo", "data": "x" * (1 << 20)}).encode()
+        for _ in range(64):
+            sender.sendall(ws_frame(1, message))
+        chunks = []
+        idle.settimeout(30)
+        try:
+            while True:
+                chunk = idle.recv(1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        except (socket.timeout, ConnectionResetError):
+            pass
+        stop.set()
+        sender.close()
+        idle.close()
+        reader.join(timeout=5)
+        frames = ws_parse_frames(b"".join(chunks))
+        echoes = sum(1 for op, p in frames if op == 1)
+        expect("a socket that does not read", close_code(frames), 1008)
+        if not 28 <= echoes < 64:
+            raise Failure("the socket that did not read got %d echoes of 1 MB before its close" % echoes)
+    with ServerProcess(binary, os.path.join(tmp, "sizes-small.db"), "--max-message-size", "4096") as server:
+        s, _, _ = ws_connect(server.port, "/vis_socket")
+        if not ws_echo(s, 3000):
+            raise Failure("a 3 KB message under --max-message-size 4096 was not echoed")
+        s.sendall(ws_frame(1, json.dumps({"cmd": "echo", "data": "x" * 5000}).encode()))
+        frames = ws_read_frames(s)
+        s.close()
+        expect("a 5 KB message under --max-message-size 4096", close_code(frames), 1009)
+    print("socket sizes: a 200 KB message in one frame echoed; a frame announcing 10 MiB + 1 "
+          "-> close 1009 at once; 1 MiB fragments adding up to 10 MiB + 1 -> close 1009; "
+          "a socket not reading 64 echoes of 1 MB -> the first %d, then close 1008; "
+          "--max-message-size 4096: 3 KB echoed, 5 KB -> 1009" % echoes)
+
+
 # --- 7. refused requests on disk ---------------------------------------------------------
 
 def store_bytes(db):
@@ -501,7 +621,7 @@ def test_port(binary, logstore, tmp):
 
 
 TESTS = {"origin": test_origin, "names": test_names, "timeouts": test_timeouts, "websocket": test_websocket,
-         "refused": test_refused, "compat": test_compat, "shutdown": test_shutdown, "logging": test_logging,
+         "sizes": test_socket_sizes, "refused": test_refused, "compat": test_compat, "shutdown": test_shutdown, "logging": test_logging,
          "port": test_port}
 
 

@@ -17,7 +17,10 @@ fsynced) and `normal`; visdom keeps everything in memory and saves nothing. The 
 (`load-floor`, in the Server package) is a bare Hummingbird server answering every request
 with a fixed 200: what the HTTP stack alone serves here, so logstore-server's requests/s are
 also given as a fraction of it. With `--runs N` every figure is the median of N runs.
-Everything shares this machine's cores with the load generator.
+Everything shares this machine's cores with the load generator. So that a tail latency can be
+read against the machine, the run also reports the load average at its start and end and, in
+the directory the stores live in, the latency of `fdatasync` after an 8 KiB write (what each of
+logstore-server's group commits waits for with durability full) over 5 s before and after.
 
 `--probes` then runs, against a fresh logstore-server each, (1) slowloris: 15,000 connections
 that send half a request head and stall, held 20 s, while a well-behaved client keeps asking
@@ -30,8 +33,8 @@ import argparse
 import json
 import os
 import re
+import select
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -216,7 +219,10 @@ def main():
         sys.exit("load.py: wrk is missing (scripts/server-tests/load.sh installs it)")
     (exists_prefix, exists_suffix), (before, middle, after) = client_bodies()
     runs = {}
+    machine = ["load average at the start: %s" % loadavg()]
     with tempfile.TemporaryDirectory(prefix="logstore-load-") as tmp:
+        machine.append("disk before: " + disk_probe(tmp))
+        print(machine[-1], flush=True)
         script = os.path.join(tmp, "append.lua")
         with open(script, "w") as f:
             f.write(LUA % {"exists_prefix": json.dumps(exists_prefix), "exists_suffix": json.dumps(exists_suffix),
@@ -231,7 +237,10 @@ def main():
                           "RSS peak %.0f MB after %.0f MB  points stored %s"
                           % (run + 1, name, clients, r["rps"], fmt_us(r["p50_us"]), fmt_us(r["p99_us"]),
                              r["status_errors"], r["socket_errors"], r["rss_peak"], r["rss_after"], r["stored"]), flush=True)
+        machine.append("disk after: " + disk_probe(tmp))
+        print(machine[-1], flush=True)
         probe_rows = run_probes(args, tmp) if args.probes else []
+    machine.append("load average at the end: %s" % loadavg())
     rows = []
     for (clients, name), rs in runs.items():
         row = {k: median([r[k] for r in rs]) for k in ("rps", "p50_us", "p99_us", "rss_peak", "rss_after")}
@@ -247,7 +256,7 @@ def main():
             r["clients"], r["server"], r["rps"], fmt_us(r["p50_us"]), fmt_us(r["p99_us"]), r["errors"],
             r["rss_peak"], r["rss_after"], "–" if r["stored"] is None else "%d" % r["stored"],
             100.0 * r["rps"] / floor["rps"], r["rps"] / base["rps"]))
-    text = "Medians of %d run(s), %d s each.\n\n" % (args.runs, args.seconds) + "\n".join(table) + "\n"
+    text = "Medians of %d run(s), %d s each. %s.\n\n" % (args.runs, args.seconds, "; ".join(machine)) + "\n".join(table) + "\n"
     if probe_rows:
         text += "\n| probe (logstore-server) | RSS before | RSS peak during | RSS 5 s after | well-behaved client |\n|---|---:|---:|---:|---|\n"
         for p in probe_rows:
@@ -309,20 +318,22 @@ def big_echo_probe(server, messages=800, size=1 << 20, frame=1 << 14):
     sender, _, _ = ws_connect(server.port, "/vis_socket")
     stop = threading.Event()
 
+    # The socket stays blocking for sendall (a timeout set here would apply to the sends too,
+    # and a send the busy server takes a second to read would end the probe); the reader
+    # waits with select instead.
+    sender.settimeout(None)
+
     def drain():
-        sender.settimeout(1)
         while not stop.is_set():
             try:
-                if not sender.recv(1 << 20):
+                if select.select([sender], [], [], 1)[0] and not sender.recv(1 << 20):
                     return
-            except socket.timeout:
-                continue
-            except OSError:
+            except (OSError, ValueError):
                 return
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     payload = json.dumps({"cmd": "echo", "data": "x" * (size - 30)}).encode()
-    sent = 0
+    sent, failure = 0, None
     try:
         for _ in range(messages):
             for i in range(0, len(payload), frame):
@@ -333,8 +344,8 @@ def big_echo_probe(server, messages=800, size=1 << 20, frame=1 << 14):
                     f = bytes([f[0] & 0x7F]) + f[1:]  # not the final fragment
                 sender.sendall(f)
             sent += 1
-    except OSError:
-        pass
+    except OSError as e:
+        failure = e
     time.sleep(2)
     started = time.time()
     try:
@@ -348,9 +359,41 @@ def big_echo_probe(server, messages=800, size=1 << 20, frame=1 << 14):
     reader.join(timeout=5)
     peak = sampler.finish()
     time.sleep(5)
-    return {"probe": "big echo: %d of %d messages of 1 MB sent, one socket not reading" % (sent, messages),
+    stopped = "" if failure is None else " (then the sender's socket failed: %s)" % failure.__class__.__name__
+    return {"probe": "big echo: %d of %d messages of 1 MB sent%s, one socket not reading" % (sent, messages, stopped),
             "before": before, "peak": peak, "after": rss_mb(pid),
             "client": "/env_state answered %s in %.2f s" % (status, waited)}
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def disk_probe(directory, seconds=5):
+    """Latency of fdatasync after an 8 KiB write over an allocated block of a file in
+    `directory`, for `seconds`: the floor under a durable commit's latency on this disk, as
+    loaded right now."""
+    path = os.path.join(directory, "fsync-probe")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    block, lat, i = os.urandom(8192), [], 0
+    # blocks already allocated, as in a WAL file that has wrapped: a write changes no metadata
+    os.write(fd, block * 1000)
+    os.fsync(fd)
+    end = time.time() + seconds
+    try:
+        while time.time() < end:
+            os.pwrite(fd, block, (i % 1000) * 8192)
+            i += 1
+            started = time.perf_counter()
+            os.fdatasync(fd)
+            lat.append(time.perf_counter() - started)
+    finally:
+        os.close(fd)
+        os.remove(path)
+    lat.sort()
+    n = len(lat)
+    return "fdatasync p50 %s, p99 %s (%d calls)" % (fmt_us(lat[n // 2] * 1e6), fmt_us(lat[int(n * 0.99)] * 1e6), n)
 
 
 def stored_points(port):

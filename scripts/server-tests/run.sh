@@ -3,7 +3,7 @@
 # client (from scripts/visdom-venv.sh) against logstore-server (client_tests.py: the corpus, the
 # live scenarios against visdom's own server, sockets, auth, limits, SIGKILL under load), then
 # hostile clients and the server's lifecycle (hardening_tests.py: Host/Origin, byte-exact names,
-# timeouts, websocket protocol, refused requests on disk, visdom compatibility, shutdown,
+# timeouts, websocket protocol and sizes, refused requests on disk, visdom compatibility, shutdown,
 # logging, port in use). Arguments go to client_tests.py, e.g. `run.sh --only corpus`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

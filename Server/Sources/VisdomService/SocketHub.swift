@@ -11,7 +11,8 @@ import LogStore
 ///
 /// Each connection gets an `AsyncStream` of frames; the HTTP adapter writes them in order and
 /// reports each written frame back (`sent`). A connection whose unsent frames exceed
-/// `limits.queuedBytes` is closed with 1008 instead of buffering without bound.
+/// `limits.queuedBytes` is closed with 1008 instead of buffering without bound; a page load
+/// (an env's windows, which may add up to more) is checked once, at its start.
 ///
 /// What a page's message does and what pages hear of a write is decided by `PageCommand` and
 /// `PageChange` (the library's `Visdom/` layer); this actor only keeps the connections and
@@ -30,9 +31,10 @@ public actor SocketHub {
 
     public struct Limits: Sendable {
         /// Bytes of frames a connection may have waiting; a frame that would exceed it while
-        /// others wait closes the connection (a frame alone is always sent).
+        /// others wait closes the connection (a frame alone is always sent, and a page with
+        /// less than this waiting is sent a page load whole).
         public var queuedBytes: Int
-        public init(queuedBytes: Int = 64 << 20) { self.queuedBytes = queuedBytes }
+        public init(queuedBytes: Int = 32 << 20) { self.queuedBytes = queuedBytes }
     }
 
     /// What one page shows, set by its `/env/…` or `/compare/…` request.
@@ -324,21 +326,22 @@ public actor SocketHub {
     }
 
     private func deliver(_ frames: [JSONValue], to sid: String, ifShowing view: View) {
-        guard connections[sid]?.view == view else { return }
+        guard let c = connections[sid], c.view == view else { return }
+        let whole = c.queued < limits.queuedBytes
         for f in frames {
             if let id = f["id"]?.stringValue, f["command"]?.stringValue == "window" {
-                sendWindow(f, id: id, to: sid)
+                sendWindow(f, id: id, to: sid, whole: whole)
             } else {
-                send(json(f), to: sid)
+                send(json(f), to: sid, whole: whole)
             }
         }
     }
 
-    private func sendWindow(_ window: JSONValue, id: String, to sid: String) {
+    private func sendWindow(_ window: JSONValue, id: String, to sid: String, whole: Bool = false) {
         if connections[sid]?.shown.contains(where: { $0.utf8.elementsEqual(id.utf8) }) == false {
             connections[sid]?.shown.append(id)
         }
-        send(json(window), to: sid)
+        send(json(window), to: sid, whole: whole)
     }
 
     // MARK: frames
@@ -347,11 +350,12 @@ public actor SocketHub {
         for (id, c) in connections where c.kind == .source { send(text, to: id) }
     }
 
-    /// Queues a frame, or closes the connection when it has too much waiting already.
-    private func send(_ text: String, to sid: String) {
+    /// Queues a frame, or closes the connection when it has too much waiting already (unless
+    /// the frame is part of a page load sent `whole`).
+    private func send(_ text: String, to sid: String, whole: Bool = false) {
         guard var c = connections[sid] else { return }
         let bytes = text.utf8.count
-        if c.queued > 0, c.queued + bytes > limits.queuedBytes {
+        if !whole, c.queued > 0, c.queued + bytes > limits.queuedBytes {
             log("socket: closing a connection that does not read (\(c.queued) bytes waiting)")
             c.out.yield(.close(code: 1008, reason: "too many unread messages"))
             close(c.kind, sid: sid)

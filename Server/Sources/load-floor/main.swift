@@ -8,8 +8,8 @@ import Logging
 /// logstore-server against: what Hummingbird alone serves with the same client.
 let args = CommandLine.arguments
 let port = args.firstIndex(of: "--port").flatMap { $0 + 1 < args.count ? Int(args[$0 + 1]) : nil } ?? 0
-var logger = Logger(label: "load-floor")
-logger.logLevel = .critical
+// As logstore-server: no log handler formatting each request's metadata.
+let logger = Logger(label: "load-floor", factory: { _ in SwiftLogNoOpLogHandler() })
 let app = Application(
     responder: CallbackResponder<BasicRequestContext> { request, _ in
         _ = try await request.body.collect(upTo: 100 << 20)

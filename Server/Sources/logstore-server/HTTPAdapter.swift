@@ -107,7 +107,7 @@ struct HTTPAdapter: Sendable {
                 }
                 defer { group.cancelAll() }
                 do {
-                    for try await message in inbound.messages(maxSize: options.maxBodyBytes) {
+                    for try await message in inbound.messages(maxSize: options.maxSocketMessageBytes) {
                         if case .text(let text) = message { await hub.received(text, from: kind, sid: sid) }
                     }
                 } catch {

@@ -26,6 +26,8 @@ struct ServeArguments: ParsableCommand {
     var durability = LogStore.Durability.full
     @Option(help: .init("Refuse request bodies of more bytes with 413.", valueName: "bytes"))
     var maxBodySize = 100 << 20
+    @Option(help: .init("Close a websocket whose client sends a larger message or frame, with 1009 (tornado's limit, visdom's).", valueName: "bytes"))
+    var maxMessageSize = 10 << 20
     @Option(help: .init("Serve under a URL prefix, as visdom's -base_url.", valueName: "/prefix"))
     var baseURL = ""
     @Option(help: .init("Require `Authorization: Bearer TOKEN` on every request (prefer $LOGSTORE_TOKEN: arguments are visible to other users).", valueName: "token"))
@@ -54,6 +56,7 @@ struct ServeArguments: ParsableCommand {
     func validate() throws {
         try Self.check("--port", port, 0...65535)
         try Self.check("--max-body-size", maxBodySize, 1...Int(Int32.max))
+        try Self.check("--max-message-size", maxMessageSize, 1...Int(Int32.max))
         for (name, seconds) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)] {
             try Self.check(name, seconds, 1...86400)
         }
@@ -81,6 +84,9 @@ struct ServerOptions {
     var port: Int
     var durability: LogStore.Durability
     var maxBodyBytes: Int
+    /// The largest websocket frame or message a client may send (tornado's
+    /// `websocket_max_message_size`, visdom's limit).
+    var maxSocketMessageBytes: Int
     var baseURL: String
     var token: String?
     var enableLogin: Bool
@@ -96,6 +102,7 @@ struct ServerOptions {
         db = a.db ?? environment["LOGSTORE_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "logstore.db"
         token = a.token ?? environment["LOGSTORE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         (host, port, durability, maxBodyBytes, baseURL) = (a.host, a.port, a.durability, a.maxBodySize, a.baseURL)
+        maxSocketMessageBytes = a.maxMessageSize
         (enableLogin, allowedHosts, allowedOrigins) = (a.enableLogin, a.allowHost, a.allowOrigin)
         limits = ConnectionLimits(
             headerTimeout: .seconds(Int64(a.headerTimeout)), bodyTimeout: .seconds(Int64(a.bodyTimeout)),

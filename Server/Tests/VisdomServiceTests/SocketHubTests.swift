@@ -188,4 +188,27 @@ final class PageSocketTests: XCTestCase {
         let counts = await hub.counts
         XCTAssertEqual(counts.sources, 0)
     }
+
+    /// A page load goes whole to a page that is not a slow consumer, even when its windows
+    /// add up to more than the limit (a large env); a second one to a page that has not read
+    /// the first closes it.
+    func testAPageLoadIsSentWholeOnce() async throws {
+        let store = try LogStore(path: try temporaryStorePath(self))
+        let s = VisdomService(store: store)
+        for w in 0..<3 {
+            _ = await s.post("/events", #"{"data": [{"content": "\#(String(repeating: "x", count: 1000))", "type": "text"}], "win": "t\#(w)", "eid": "e"}"#)
+        }
+        let hub = SocketHub(store: store, display: PageDisplay(), limits: .init(queuedBytes: 2_000), log: { _ in })
+        let (sid, stream) = await hub.open(.page)
+        await hub.load(env: "e", asOf: nil, for: sid)
+        await hub.load(env: "e", asOf: nil, for: sid)
+        var commands: [String] = []
+        var last: SocketHub.Frame?
+        for await f in stream {
+            last = f
+            if case .text(let text) = f { commands.append(try JSONReader.parse(text)["command"]?.stringValue ?? "") }
+        }
+        XCTAssertEqual(commands, ["register", "layout_update", "env_update", "reload", "window", "window", "window", "layout"])
+        XCTAssertEqual(last, .close(code: 1008, reason: "too many unread messages"))
+    }
 }
