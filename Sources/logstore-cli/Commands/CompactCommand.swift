@@ -1,19 +1,22 @@
 import Foundation
 import LogStore
 
-/// `logstore compact [--before EPOCH]`
+/// `logstore compact [--before EPOCH]`: seals (keeping all history), or drops history first.
 enum CompactCommand: Command {
     static let spec = CommandSpec(
         name: "compact",
-        abstract: "Drop history that no later state needs, and reclaim its space.",
+        abstract: "Seal series into compact blocks and reclaim space; optionally drop old history.",
         discussion: """
-            Removes closed, replaced and deleted windows and envs that were gone by EPOCH
-            (default: the newest epoch), superseded versions, and merges each series' segments
-            up to EPOCH into one. Every export as of EPOCH or later stays byte-identical;
-            exports as of earlier epochs are refused afterwards. Prints the bytes reclaimed.
+            Without --before, keeps all history: rewrites each series' runs of small segments
+            as sealed blocks that remember every value's epoch, so every export, as of every
+            epoch, stays byte-identical. With --before EPOCH, first removes closed, replaced
+            and deleted windows and envs that were gone by EPOCH, superseded versions, and
+            merges each series' values up to EPOCH into one; exports as of EPOCH or later stay
+            byte-identical, exports as of earlier epochs are refused afterwards. Prints what it
+            did and the bytes reclaimed.
             """,
         options: [
-            .init(name: "--before", valueName: "EPOCH", help: "Keep every state from EPOCH on (default: the newest)"),
+            .init(name: "--before", valueName: "EPOCH", help: "Drop the history before EPOCH (default: keep all history)"),
             CommandSpec.durabilityOption,
         ],
         examples: ["logstore compact", "logstore compact --before 10000"])
@@ -28,9 +31,11 @@ enum CompactCommand: Command {
             store.close()
             withExtendedLifetime(signals) {}
         }
-        let r = try store.compact(before: before)
+        let r = try before.map { try store.compact(before: $0) } ?? store.seal()
+        let dropped = r.before.map { "compacted history before epoch \($0): \(r.rowsDeleted) rows deleted, \(r.segmentsMerged) segments merged, " }
+            ?? "kept all history: "
         context.stdout.write(
-            "compacted history before epoch \(r.before): \(r.rowsDeleted) rows deleted, \(r.segmentsMerged) segments merged, \(Format.bytes(r.bytesReclaimed)) reclaimed (\(Format.bytes(r.bytesBefore)) -> \(Format.bytes(r.bytesAfter)))\n")
+            dropped + "\(r.segmentsSealed) segments sealed into \(r.blocksWritten) blocks, \(Format.bytes(r.bytesReclaimed)) reclaimed (\(Format.bytes(r.bytesBefore)) -> \(Format.bytes(r.bytesAfter)))\n")
         return 0
     }
 }
