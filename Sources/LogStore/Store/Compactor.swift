@@ -181,9 +181,15 @@ extension LogStore {
 
     /// Seals every series' runs of append segments into blocks (docs/FORMAT.md, "Sealed
     /// blocks") and returns the freed space to the file system, keeping all history: every
-    /// read, as of every epoch, returns the same bytes before and after.
+    /// read, as of every epoch, returns the same bytes before and after. Refused and failed
+    /// epochs keep at most `EpochWriter.EpochRow.refusedTextLimit` bytes of their texts, as
+    /// those written now do.
     public func seal() throws(LogStoreError) -> CompactionReport {
-        try rewrite { db in (nil, Compactor.Report(), try Sealer(db: db).sealAll()) }
+        try rewrite { db in
+            // Refused epochs written before their texts were bounded keep as much as new ones.
+            try Compactor(db: db, before: try db.int("SELECT max(epoch) FROM epoch", []) ?? 0).boundRefusedEpochs()
+            return (nil, Compactor.Report(), try Sealer(db: db).sealAll())
+        }
     }
 
     /// Runs `body` in one immediate transaction on the writer, alone, then gives freed pages
