@@ -162,7 +162,9 @@ final class SeriesStore: SeriesSource {
     /// Appends one segment per operation to series `id` of `window`. Cost: O(size of the
     /// operations) plus, unless `tails` knows where the series ends, a backward walk of the
     /// window's index to the series' last segment (usually among the window's last few; for a
-    /// new series, to its creation epoch).
+    /// new series, to its creation epoch). On the writer (`tails`), every `Sealer.writerRun`-th
+    /// segment of a series of small appends seals the run before it into a block: O(the run),
+    /// once per run, so appends stay O(1) amortized and a live store stays small.
     func write(_ ops: [SeriesSlot.Operation], to id: Int64, window: Int64, epoch: Int64) throws {
         guard ops.contains(where: { !$0.values.isEmpty }) else { return }
         var tail = try tails?[id] ?? tail(of: id, window: window)
@@ -171,6 +173,10 @@ final class SeriesStore: SeriesSource {
                 tail.total += Int64(op.values.count)
                 try insertSegment(id, window: window, seq: tail.nextSeq, epoch: epoch, op, total: tail.total)
                 tail.nextSeq += 1
+            }
+            // A live run's one-point appends: every `Sealer.writerRun` segments, one block.
+            if tails != nil, tail.nextSeq % Sealer.writerRun == 0, ops.allSatisfy({ !$0.prepend && $0.values.count <= 8 }) {
+                try Sealer(db: db).sealRecent(id, window: window)
             }
         } catch {
             tails?[id] = nil  // the inserts before the failed one may still be rolled back
