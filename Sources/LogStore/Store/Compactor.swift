@@ -179,6 +179,11 @@ extension LogStore {
         }
     }
 
+    /// The oldest epoch written at or after `timeMS` (milliseconds since 1970), nil if none.
+    public func firstEpoch(writtenSince timeMS: Int64) throws(LogStoreError) -> Int64? {
+        try read(asOf: nil) { db, _ in try db.int("SELECT min(epoch) FROM epoch WHERE time_ms >= ?", [.integer(timeMS)]) }
+    }
+
     /// Seals every series' runs of append segments into blocks (docs/FORMAT.md, "Sealed
     /// blocks") and returns the freed space to the file system, keeping all history: every
     /// read, as of every epoch, returns the same bytes before and after. Refused and failed
