@@ -68,11 +68,17 @@ struct Sealer {
         var report = Report()
         var run: Run?
         let w = SQLValue.integer(window), s = SQLValue.integer(id)
-        var nextSeq: Int64 = 0
+        // Where the run starts: after the series' last block (its segments are no older than
+        // that block's last epoch, so the walk of the window's index starts there).
+        var nextSeq: Int64 = 0, from: Int64 = 0
+        try db.one("SELECT last_seq, last_epoch FROM block WHERE window_id = ?2 AND series_id = ?1 ORDER BY first_seq DESC LIMIT 1", [s, w]) {
+            (nextSeq, from) = ($0.int64(0) + 1, $0.int64(1))
+        }
         var blocks: [SealedBlock] = []
-        try db.forEach(SealedBlock.ofSeriesSQL, [s, w, .integer(.max)]) { blocks.append(SealedBlock($0)) }
-        nextSeq = (blocks.last?.lastSeq ?? -1) + 1
-        if refill, let open = blocks.firstIndex(where: { $0.count < capacity }) {
+        if refill {  // `compact`: the blocks themselves, to merge the small ones
+            try db.forEach(SealedBlock.ofSeriesSQL, [s, w, .integer(.max)]) { blocks.append(SealedBlock($0)) }
+        }
+        if let open = blocks.firstIndex(where: { $0.count < capacity }) {
             // Those blocks' segments go through the run again, in order.
             for block in blocks[open...] {
                 try db.run("DELETE FROM block WHERE window_id = ? AND series_id = ? AND first_seq = ?", [w, s, .integer(block.firstSeq)])
@@ -92,8 +98,9 @@ struct Sealer {
             }
         }
         var sealed: [Int64] = []  // rowids
-        try db.forEach("SELECT seq, epoch, count, total, data, op, rowid FROM segment WHERE window_id = ?1 AND series_id = ?2 ORDER BY seq",
-                       [w, s]) { st in
+        try db.forEach(
+            "SELECT seq, epoch, count, total, data, op, rowid FROM segment WHERE window_id = ?1 AND epoch >= ?3 AND series_id = ?2 ORDER BY seq",
+            [w, s, .integer(from)]) { st in
             let seq = st.int64(0)
             // Only the contiguous run after the blocks (`check` reports any gap).
             guard st.int64(5) == 0, seq == nextSeq else { return }
