@@ -305,6 +305,7 @@ struct Checker {
         var found: [String] = []
         var current: Int64? = nil
         var nextSeq: Int64 = 0, runningTotal: Int64 = 0, lastEpoch: Int64 = .min, totalReported = false
+        var segmentSeen = false  // of the current series: its blocks must all come before its segments
         try db.forEach(
             """
             SELECT s.series_id, s.seq, s.epoch, s.count, s.total, s.data, r.epoch, s.window_id, r.window_id,
@@ -317,9 +318,11 @@ struct Checker {
             let id = st.int64(0), seq = st.int64(1), epoch = st.int64(2), count = st.int64(3), total = st.int64(4)
             if id != current {
                 current = id
-                (nextSeq, runningTotal, lastEpoch, totalReported) = (0, 0, .min, false)
+                (nextSeq, runningTotal, lastEpoch, totalReported, segmentSeen) = (0, 0, .min, false, false)
             }
             let isBlock = !st.isNull(9)
+            if isBlock && segmentSeen { found.append("series \(id) block \(seq)…\(st.int64(9)): comes after a segment of its series") }
+            segmentSeen = segmentSeen || !isBlock
             let name = isBlock ? "series \(id) block \(seq)…\(st.int64(9))" : "series \(id) segment \(seq)"
             if seq != nextSeq {
                 found.append("series \(id): segment \(seq) found where segment \(nextSeq) was expected (seq must run 0…n-1)")

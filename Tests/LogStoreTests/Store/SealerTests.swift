@@ -201,7 +201,17 @@ final class SealerTests: XCTestCase {
         try db.run("UPDATE block SET data = x'04' WHERE rowid = (SELECT max(rowid) FROM block)", [])
         try db.close()
         let reopened = try LogStore(path: path)
+        try reopened.apply(.update, #"{"data": [{"x": [20], "y": [0.5]}], "win": "loss", "eid": "main", "append": true}"#)
+        try reopened.write { ctx in  // a block after that new segment breaks "blocks first"
+            try ctx.db.run(
+                """
+                INSERT INTO block(window_id, series_id, first_seq, last_seq, first_epoch, last_epoch, count, total, epochs, data)
+                SELECT window_id, series_id, seq + 1, seq + 1, epoch, epoch, 1, total + 1, x'010001', x'010000'
+                FROM segment WHERE rowid = (SELECT max(rowid) FROM segment)
+                """, [])
+        }
         let problems = try reopened.check()
+        XCTAssertTrue(problems.contains { $0.hasSuffix("comes after a segment of its series") }, "\(problems)")
         XCTAssertTrue(problems.contains { $0.contains("block") && $0.contains("but its epochs hold") }, "\(problems)")
         XCTAssertTrue(problems.contains { $0.contains("block") && $0.contains("does not decode") }, "\(problems)")
     }
