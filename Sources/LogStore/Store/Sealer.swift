@@ -71,8 +71,8 @@ struct Sealer {
         // Where the run starts: after the series' last block (its segments are no older than
         // that block's last epoch, so the walk of the window's index starts there).
         var nextSeq: Int64 = 0, from: Int64 = 0
-        try db.one("SELECT last_seq, last_epoch FROM block WHERE window_id = ?2 AND series_id = ?1 ORDER BY first_seq DESC LIMIT 1", [s, w]) {
-            (nextSeq, from) = ($0.int64(0) + 1, $0.int64(1))
+        try db.one(SeriesStore.blockTailSQL, [s, w]) {
+            (nextSeq, from) = ($0.int64(0) + 1, $0.int64(2))
         }
         var blocks: [SealedBlock] = []
         if refill {  // `compact`: the blocks themselves, to merge the small ones

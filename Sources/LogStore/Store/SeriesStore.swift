@@ -56,7 +56,8 @@ final class SeriesStore: SeriesSource {
     static let countSQL = """
         SELECT coalesce((SELECT total FROM \(segmentsOfSeries) ORDER BY epoch DESC, seq DESC LIMIT 1),
           (SELECT total - count + logstore_block_count(epochs, first_epoch, first_epoch, ?2) FROM block
-           WHERE window_id = \(windowOfSeries) AND first_epoch <= ?2 AND series_id = ?1 ORDER BY first_seq DESC LIMIT 1))
+           WHERE window_id = \(windowOfSeries) AND first_epoch <= ?2 AND series_id = ?1
+           ORDER BY first_epoch DESC, first_seq DESC LIMIT 1))
         """
     static let elementsSQL = "SELECT op, data FROM \(segmentsOfSeries) ORDER BY epoch, seq"
 
@@ -193,8 +194,13 @@ final class SeriesStore: SeriesSource {
             ?? SeriesTails.Tail(nextSeq: 0, total: 0)
     }
 
-    static let blockTailSQL =
-        "SELECT last_seq, total FROM block WHERE window_id = ?2 AND series_id = ?1 ORDER BY first_seq DESC LIMIT 1"
+    /// The last block of series `?1` of window `?2`: `last_seq`, `total`, `last_epoch`. Found by
+    /// walking the window's blocks back from the newest (`block_by_window` is in epoch order,
+    /// and a series' blocks are in epoch order too), past the other series' newest blocks.
+    static let blockTailSQL = """
+        SELECT last_seq, total, last_epoch FROM block WHERE window_id = ?2 AND series_id = ?1
+        ORDER BY first_epoch DESC, first_seq DESC LIMIT 1
+        """
 
     private static let insertSQL =
         "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
