@@ -1,4 +1,4 @@
--- LogStore schema, version 5: the one source of truth. The library creates every new store
+-- LogStore schema, version 6: the one source of truth. The library creates every new store
 -- from exactly this text (it is embedded into the binary at build time; a test checks it).
 -- docs/FORMAT.md explains the format with a worked example.
 --
@@ -12,7 +12,7 @@
 -- (docs/FORMAT.md, "Value encoding"), never as SQLite REAL: SQLite turns a bound NaN into
 -- NULL, and LogStore must keep NaN, +Infinity, -Infinity, null, ints and floats apart.
 
-PRAGMA user_version = 5;
+PRAGMA user_version = 6;
 PRAGMA auto_vacuum = INCREMENTAL; -- lets `compact` hand freed pages back to the file system
 PRAGMA application_id = 1280264019; -- 0x4C4F4753, "LOGS"
 
@@ -183,10 +183,25 @@ CREATE TABLE meta (
     value     ANY
 ) STRICT;
 
--- Derived, not part of the log: the last materialized JSON of a window, valid while the
--- window's last change (see window_change) is `epoch`. May be dropped at any time.
-CREATE TABLE window_cache (
-    window_id INTEGER PRIMARY KEY REFERENCES window(window_id),
-    epoch     INTEGER NOT NULL,
-    json      BLOB    NOT NULL
+-- A SEALED BLOCK: a run of a series' append segments (seqs first_seq ... last_seq, all op 0)
+-- rewritten as one row by `compact` (Store/Sealer.swift), so a long run of one-point appends
+-- costs bytes per point, not a row per point. It keeps what every epoch wrote: `epochs`
+-- holds each replaced segment's epoch and count (BlockEpochs), `data` the values in the
+-- smallest exact codec (BlockValues). The series as of N reads its blocks' values written at
+-- or before N, then its segments as before; blocks come before the series' remaining append
+-- segments in seq order, and a series that has prepend segments is not sealed. A block
+-- replaces its segments in the transaction that writes it. Version 6.
+CREATE TABLE block (
+    window_id   INTEGER NOT NULL REFERENCES window(window_id),
+    series_id   INTEGER NOT NULL REFERENCES series(series_id),
+    first_seq   INTEGER NOT NULL,
+    last_seq    INTEGER NOT NULL,
+    first_epoch INTEGER NOT NULL REFERENCES epoch(epoch), -- the epoch of its first segment
+    last_epoch  INTEGER NOT NULL REFERENCES epoch(epoch), -- the epoch of its last segment
+    count       INTEGER NOT NULL,    -- values in the block
+    total       INTEGER NOT NULL,    -- the series' length after its last value
+    epochs      BLOB    NOT NULL,
+    data        BLOB    NOT NULL
 ) STRICT;
+-- A window's blocks, in epoch order (as `segment_by_window` orders its segments).
+CREATE INDEX block_by_window ON block(window_id, first_epoch, series_id, first_seq);

@@ -53,7 +53,9 @@ enum Bench {
             if config.runs("live") && (n <= config.liveIngestMax && !config.quick || n <= 10_000) {
                 progress("\(sizeLabel(n)): live-log ingest + floor")
                 let (live, liveDB) = try m.ingest(points: n, stepsPerMessage: 1, log: "live")
-                removeStore(liveDB)
+                progress("\(sizeLabel(n)): storage of the live-logged env, sealed")
+                r.storages.append(try m.storage(db: liveDB, size: n, points: live.points))
+                if !config.keep { removeStore(liveDB) }
                 r.ingests.append(live)
             }
             if config.runs("materialize") {

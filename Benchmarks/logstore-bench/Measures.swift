@@ -163,8 +163,35 @@ struct Measures {
         let downsampled = try sample(minimum: 3, maximum: 200, budget: config.materializeBudget) {
             _ = JSONWriter.bytes(try store.exportWindow(env: w.env, window: w.window, maxPoints: 1000))
         }
+        _ = try store.seal()
+        let sealedStore = try LogStore(path: db)
+        guard try JSONWriter.bytes(sealedStore.exportWindow(env: w.env, window: w.window)) == json else {
+            throw BenchError("the sealed window's JSON differs")
+        }
+        let sealed = try sample(minimum: 3, maximum: 200, budget: config.materializeBudget) {
+            _ = JSONWriter.bytes(try sealedStore.exportWindow(env: w.env, window: w.window))
+        }
         return Results.Materialize(points: points, jsonBytes: size, cold: Samples(coldNS), repeated: repeated,
-                                   write: write, cached: cached, asOf: asOf, downsampled: downsampled)
+                                   write: write, cached: cached, asOf: asOf, downsampled: downsampled, sealed: sealed)
+    }
+
+    // MARK: 8. storage of a live-logged env
+
+    /// The live-logged store at `db` (one step per message): its bytes, visdom's JSON of the
+    /// env, and its bytes after `compact` (sealing, all history kept). Exports before and after
+    /// sealing must be identical.
+    func storage(db: String, size: Int, points: Int) throws -> Results.Storage {
+        let liveBytes = storeBytes(db)
+        var json: [UInt8] = []
+        var seconds = 0.0
+        do {
+            let store = try LogStore(path: db)
+            json = JSONWriter.bytes(try store.exportEnv(Self.env))
+            seconds = Double(try time { _ = try store.seal() }) / 1e9
+            guard JSONWriter.bytes(try store.exportEnv(Self.env)) == json else { throw BenchError("sealing changed the env's export") }
+        }
+        return Results.Storage(size: size, points: points, jsonBytes: json.count, liveBytes: liveBytes,
+                               sealedBytes: storeBytes(db), sealSeconds: seconds)
     }
 
     // MARK: 6. open + list

@@ -61,6 +61,21 @@ struct Report {
                             measured: formatNS(m.downsampled.p50), limit: "≤ 50 ms at 1M",
                             met: m.points >= 1_000_000 ? m.downsampled.p50 <= 50e6 : nil))
         }
+        if let m = results.materializes.max(by: { $0.points < $1.points }) {
+            let r = m.sealed.p50 / m.write.p50
+            t.append(Target(name: "materialize (sealed) vs in-memory JSON writing at \(sizeLabel(m.points))",
+                            measured: formatRatio(r), limit: "≤ 2×", met: r <= 2))
+        }
+        if let st = results.storages.max(by: { $0.size < $1.size }) {
+            let live = Double(st.liveBytes) / Double(st.jsonBytes), sealed = Double(st.sealedBytes) / Double(st.jsonBytes)
+            t.append(Target(name: "live-logged store vs visdom's JSON of the env at \(sizeLabel(st.size))", measured: formatRatio(live),
+                            limit: "≤ 2×", met: live <= 2))
+            t.append(Target(name: "sealed live-logged store vs visdom's JSON at \(sizeLabel(st.size))", measured: formatRatio(sealed),
+                            limit: "≤ 1×", met: sealed <= 1))
+            let perPoint = Double(st.sealedBytes) / Double(st.points)
+            t.append(Target(name: "sealed bytes per point at \(sizeLabel(st.size)) (stretch)", measured: String(format: "%.1f B", perPoint),
+                            limit: "≤ 8 B", met: perPoint <= 8))
+        }
         if let o = results.openList {
             for (label, s) in [("envNames", o.openNames), ("listEnvs", o.openList)] {
                 t.append(Target(name: "open + \(label) of \(o.envs) envs", measured: formatNS(s.p50), limit: "≤ 50 ms",
@@ -119,13 +134,27 @@ struct Report {
         }
 
         s += "\n### Materialize one window (exportWindow + JSON bytes) vs JSONWriter on in-memory arrays\n\n"
-        s += "| window points | JSON size | cold p50 | repeated p50 | in-memory write p50 | cold ns/point | repeated ns/point | write ns/point | repeated / write | cached p50 | as-of p50 | downsampled p50 |\n"
-        s += "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        s += "| window points | JSON size | cold p50 | repeated p50 | in-memory write p50 | cold ns/point | repeated ns/point | write ns/point | repeated / write | cached p50 | as-of p50 | downsampled p50 | sealed p50 | sealed / write |\n"
+        s += "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         for m in results.materializes {
             let per = { (x: Samples) in String(format: "%.0f", x.p50 / Double(m.points)) }
             s += "| \(sizeLabel(m.points)) | \(formatBytes(Double(m.jsonBytes))) | \(formatNS(m.cold.p50)) | \(formatNS(m.repeated.p50)) | "
             s += "\(formatNS(m.write.p50)) | \(per(m.cold)) | \(per(m.repeated)) | \(per(m.write)) | "
-            s += "\(formatRatio(m.repeated.p50 / m.write.p50)) | \(formatNS(m.cached.p50)) | \(formatNS(m.asOf.p50)) | \(formatNS(m.downsampled.p50)) |\n"
+            s += "\(formatRatio(m.repeated.p50 / m.write.p50)) | \(formatNS(m.cached.p50)) | \(formatNS(m.asOf.p50)) | \(formatNS(m.downsampled.p50)) | "
+            s += "\(formatNS(m.sealed.p50)) | \(formatRatio(m.sealed.p50 / m.write.p50)) |\n"
+        }
+
+        if !results.storages.isEmpty {
+            s += "\n### Storage of a live-logged env (1 step/msg): visdom's JSON, the live store, sealed by `compact`\n\n"
+            s += "| env | points | JSON bytes/point | live bytes/point | live / JSON | sealed bytes/point | sealed / JSON | seal time |\n"
+            s += "|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+            for st in results.storages {
+                let p = Double(st.points)
+                s += "| \(sizeLabel(st.size)) | \(st.points) | \(String(format: "%.1f", Double(st.jsonBytes) / p)) | "
+                s += "\(String(format: "%.1f", Double(st.liveBytes) / p)) | \(formatRatio(Double(st.liveBytes) / Double(st.jsonBytes))) | "
+                s += "\(String(format: "%.1f", Double(st.sealedBytes) / p)) | \(formatRatio(Double(st.sealedBytes) / Double(st.jsonBytes))) | "
+                s += "\(String(format: "%.2f s", st.sealSeconds)) |\n"
+            }
         }
 
         if let o = results.openList {
@@ -199,6 +228,14 @@ struct Report {
             latency("cached_window", "unchanged", m.points, m.cached)
             latency("materialize", "as_of_previous_epoch", m.points, m.asOf)
             latency("materialize", "downsampled_1000", m.points, m.downsampled)
+            latency("materialize", "sealed", m.points, m.sealed)
+        }
+        for st in results.storages {
+            row("storage", "live", st.size, "points", Double(st.points), "count")
+            row("storage", "visdom_json", st.size, "bytes", Double(st.jsonBytes), "bytes")
+            row("storage", "live", st.size, "bytes", Double(st.liveBytes), "bytes")
+            row("storage", "sealed", st.size, "bytes", Double(st.sealedBytes), "bytes")
+            row("storage", "sealed", st.size, "seal_seconds", st.sealSeconds, "s")
         }
         if let o = results.openList {
             latency("open_list", "envNames", o.envs, o.openNames)

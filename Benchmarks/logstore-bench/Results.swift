@@ -75,6 +75,19 @@ struct Results {
         let asOf: Samples
         /// exportWindow with `maxPoints: 1000` + JSON bytes (downsampled read).
         let downsampled: Samples
+        /// exportWindow + JSON bytes again after `compact` sealed the window's segments.
+        let sealed: Samples
+    }
+
+    /// A live-logged env's bytes: visdom's JSON of it, the store as the live import left it
+    /// (the writer seals runs as it goes), and after `compact` (`LogStore.seal`).
+    struct Storage {
+        let size: Int
+        let points: Int
+        let jsonBytes: Int
+        let liveBytes: Int64
+        let sealedBytes: Int64
+        let sealSeconds: Double
     }
 
     struct OpenList {
@@ -97,6 +110,7 @@ struct Results {
     var rawCommits: [RawCommit] = []
     var ingests: [Ingest] = []
     var materializes: [Materialize] = []
+    var storages: [Storage] = []
     var openList: OpenList?
     var rss: PeakRSS?
 

@@ -72,7 +72,8 @@ import LogStore
     guardedStatus {
         let r = try Handle.store(store).compact(before: CBuffers.epoch(before))
         try CBuffers.give(.object(JSONObject([
-            ("before", .int(r.before)), ("rows_deleted", .int(Int64(r.rowsDeleted))), ("segments_merged", .int(Int64(r.segmentsMerged))),
+            ("before", r.before.map(JSONValue.int) ?? .null), ("rows_deleted", .int(Int64(r.rowsDeleted))), ("segments_merged", .int(Int64(r.segmentsMerged))),
+            ("segments_sealed", .int(Int64(r.segmentsSealed))), ("blocks_written", .int(Int64(r.blocksWritten))),
             ("bytes_before", .int(r.bytesBefore)), ("bytes_after", .int(r.bytesAfter)),
         ])), out, outLength)
     }

@@ -17,7 +17,7 @@ enum CLI {
     static var commands: [any Command.Type] {
         [
             ImportCommand.self, FollowCommand.self, ListCommand.self, LogCommand.self, ExportCommand.self,
-            ForkCommand.self, CompactCommand.self, CheckCommand.self, ServeCommand.self, CompletionCommand.self,
+            ForkCommand.self, CompactCommand.self, BackupCommand.self, CheckCommand.self, ServeCommand.self, CompletionCommand.self,
             HelpCommand.self,
         ]
     }

@@ -16,7 +16,8 @@ final class ArgumentParsingTests: XCTestCase {
           log         Show the epochs, newest first: when, from where, and what changed.
           export      Print an env, or one of its windows, as visdom JSON.
           fork        Copy an env under a new name, as it is now or as it was after an epoch.
-          compact     Drop history that no later state needs, and reclaim its space.
+          compact     Seal series into compact blocks and reclaim space; optionally drop old history.
+          backup      Write a consistent copy of the store to a new file, while writers go on.
           check       Verify the store: SQLite's integrity and LogStore's invariants.
           serve       Serve visdom's API (the Python client's calls and socket) from the store.
           completion  Print a shell completion script (bash, zsh or fish).
@@ -42,7 +43,7 @@ final class ArgumentParsingTests: XCTestCase {
     }
 
     func testEveryCommandHasAHelpPageWithAnExampleThatHelpCommandAlsoPrints() throws {
-        for command in ["import", "follow", "ls", "log", "export", "fork", "compact", "check", "serve", "completion", "help"] {
+        for command in ["import", "follow", "ls", "log", "export", "fork", "compact", "backup", "check", "serve", "completion", "help"] {
             let page = try logstore(["help", command])
             XCTAssertEqual(page.status, 0)
             XCTAssertEqual(page.stderr, "")
@@ -67,7 +68,7 @@ final class ArgumentParsingTests: XCTestCase {
 
     func testNoCommandIsAUsageError() throws {
         let expected = CLIResult(
-            stdout: "", stderr: "Error: no command given (commands: import, follow, ls, log, export, fork, compact, check, serve, completion, help; see 'logstore --help')\n",
+            stdout: "", stderr: "Error: no command given (commands: import, follow, ls, log, export, fork, compact, backup, check, serve, completion, help; see 'logstore --help')\n",
             status: 64)
         XCTAssertEqual(try logstore([]), expected)
         XCTAssertEqual(try logstore(["--db", "x.db"]), expected)
@@ -78,14 +79,14 @@ final class ArgumentParsingTests: XCTestCase {
         let overview = try logstore(["help"]).stdout
         let section = try XCTUnwrap(overview.components(separatedBy: "COMMANDS:\n").last?.components(separatedBy: "\n\n").first)
         let names = section.split(separator: "\n").map { String($0.split(separator: " ")[0]) }
-        XCTAssertEqual(names.count, 11)
+        XCTAssertEqual(names.count, 12)
         XCTAssertTrue(try logstore(["improt"]).stderr.hasSuffix("(commands: \(names.joined(separator: ", ")))\n"))
         XCTAssertTrue(try logstore([]).stderr.contains("(commands: \(names.joined(separator: ", "));"))
         XCTAssertTrue(try logstore(["help", "help"]).stdout.contains("USAGE: logstore help [COMMAND]"))
     }
 
     func testAMistypedCommandOrOptionGetsTheClosestSuggestion() throws {
-        let all = "(commands: import, follow, ls, log, export, fork, compact, check, serve, completion, help)"
+        let all = "(commands: import, follow, ls, log, export, fork, compact, backup, check, serve, completion, help)"
         let cases: [([String], String)] = [
             (["improt"], "unknown command 'improt'; did you mean 'import'? \(all)"),
             (["imp"], "unknown command 'imp'; did you mean 'import'? \(all)"),
@@ -103,8 +104,8 @@ final class ArgumentParsingTests: XCTestCase {
 
     func testUsageErrorsNameTheWrongArgumentAndExit64() throws {
         let cases: [([String], String)] = [
-            (["frobnicate"], "unknown command 'frobnicate' (commands: import, follow, ls, log, export, fork, compact, check, serve, completion, help)"),
-            (["help", "frobnicate"], "unknown command 'frobnicate' (commands: import, follow, ls, log, export, fork, compact, check, serve, completion, help)"),
+            (["frobnicate"], "unknown command 'frobnicate' (commands: import, follow, ls, log, export, fork, compact, backup, check, serve, completion, help)"),
+            (["help", "frobnicate"], "unknown command 'frobnicate' (commands: import, follow, ls, log, export, fork, compact, backup, check, serve, completion, help)"),
             (["--verbose", "ls"], "unknown option '--verbose' for 'logstore' (see 'logstore --help')"),
             (["ls", "--bogus"], "unknown option '--bogus' for 'ls' (see 'logstore help ls')"),
             (["ls", "-l"], "unknown option '-l' for 'ls' (see 'logstore help ls')"),

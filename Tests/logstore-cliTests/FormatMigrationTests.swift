@@ -171,3 +171,49 @@ final class FormatVersion4Tests: FormatMigrationTests {
         XCTAssertEqual(try userVersion(), Int32(Schema.version))
     }
 }
+
+final class FormatVersion5Tests: FormatMigrationTests {
+    override var version: Int { 5 }
+    func testReadOnlyCommandsReadAVersion5StoreAsItIs() throws { try assertReadOnlyCommandsReadTheStoreAsItIs() }
+    func testAWritableOpenUpgradesAVersion5Store() throws { try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne() }
+    func testAppendsAfterUpgradingAVersion5Store() throws { try assertAppendsAfterTheUpgradeShowInChangesAndListings() }
+
+    /// The upgrade to version 6 and the sealing after it, killed (SIGKILL) at random moments:
+    /// each time the store is whole, in version 5 or 6, and prints what version 5 printed; the
+    /// run that is not killed leaves it sealed, and still printing the same.
+    func testKillingAnUpgradingCompactionAtRandomMomentsLeavesVersion5Or6AndTheSameReads() throws {
+        let exports = reads.filter { $0.arguments[0] == "export" }  // `ls` prints store bytes, which sealing changes
+        func assertReadsAsVersion5Did(_ label: String) throws {
+            for read in exports {
+                let expected = try String(contentsOf: fixture.appendingPathComponent("expected/\(read.expected)"), encoding: .utf8)
+                XCTAssertEqual(try logstore(["--db", db] + read.arguments).stdout, expected, "\(label): \(read.arguments)")
+            }
+            XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n", label)
+        }
+        var versions: Set<Int32> = []
+        for (round, delay) in [0, 1_000, 3_000, 6_000, 10_000, 20_000, 35_000, 60_000, 100_000].enumerated() {
+            try FileManager.default.removeItem(atPath: db)
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+            try FileManager.default.copyItem(atPath: fixture.appendingPathComponent("v5.db").path, toPath: db)
+            let p = Process()
+            p.executableURL = productsDirectory.appendingPathComponent("logstore")
+            p.arguments = ["--db", db, "compact"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(UInt32(delay))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let v = try userVersion()
+            XCTAssertTrue(v == 5 || v == 6, "round \(round): version \(v)")
+            versions.insert(v)
+            try assertReadsAsVersion5Did("round \(round), killed in version \(v)")
+        }
+        let r = try logstore(["--db", db, "compact"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("kept all history: "), r.stdout)
+        XCTAssertEqual(try userVersion(), 6)
+        try assertReadsAsVersion5Did("after a whole compaction")
+        print("killed compactions left versions \(versions.sorted())")
+    }
+}

@@ -54,7 +54,14 @@ final class TimeTravelCommandTests: XCTestCase {
         XCTAssertEqual(fork, CLIResult(stdout: "", stderr: "forked main to early at epoch 22\n", status: 0))
         XCTAssertEqual(try xs(try logstore(["--db", db, "export", "--env", "early", "--window", "w"]).stdout), [0, 1])
         let before = try logstore(["--db", db, "export", "--env", "main"]).stdout
-        let compact = try logstore(["--db", db, "compact"])
+        let early = try logstore(["--db", db, "export", "--env", "main", "--as-of", "3"]).stdout
+        let seal = try logstore(["--db", db, "compact"])
+        XCTAssertEqual(seal.status, 0, seal.stderr)
+        XCTAssertTrue(seal.stdout.hasPrefix("kept all history: "), seal.stdout)
+        XCTAssertTrue(seal.stdout.contains(" segments sealed into "), seal.stdout)
+        XCTAssertEqual(try logstore(["--db", db, "export", "--env", "main"]).stdout, before)
+        XCTAssertEqual(try logstore(["--db", db, "export", "--env", "main", "--as-of", "3"]).stdout, early)
+        let compact = try logstore(["--db", db, "compact", "--before", "22"])
         XCTAssertEqual(compact.status, 0, compact.stderr)
         XCTAssertTrue(compact.stdout.hasPrefix("compacted history before epoch 22: "), compact.stdout)
         XCTAssertEqual(try logstore(["--db", db, "export", "--env", "main"]).stdout, before)

@@ -346,8 +346,9 @@ class Store:
 
     def compact(self, before: Optional[int] = None) -> dict[str, int]:
         """Drops history before epoch ``before`` (default: the newest) that no later state
-        needs; reads as of earlier epochs raise ``CompactedError`` afterwards. Returns before,
-        rows_deleted, segments_merged, bytes_before, bytes_after."""
+        needs, then seals what remains into blocks; reads as of earlier epochs raise
+        ``CompactedError`` afterwards. Returns before, rows_deleted, segments_merged,
+        segments_sealed, blocks_written, bytes_before, bytes_after."""
         with self._call() as h:
             return _loads(take_buffer(lib.logstore_compact, h, _epoch(before, "before")))
 

@@ -61,7 +61,8 @@ def test_changes_fork_compact_check(tmp_path: Path, cli: Path) -> None:
         assert epoch == 3
         assert s.traces("before", "loss")[0].y.tolist() == [1.0]
         report = s.compact()
-        assert report["before"] == 3 and set(report) == {"before", "rows_deleted", "segments_merged", "bytes_before", "bytes_after"}
+        assert report["before"] == 3 and set(report) == {"before", "rows_deleted", "segments_merged", "segments_sealed",
+                                                "blocks_written", "bytes_before", "bytes_after"}
         try:
             s.window("main", "loss", as_of=1)
         except logstore.CompactedError as e:

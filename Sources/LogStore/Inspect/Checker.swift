@@ -117,7 +117,6 @@ struct Checker {
         ("window_change", "'change of window ' || window_id"),
         ("import_progress", "'import progress of ' || path"),
         ("page_layout", "'page layouts of epoch ' || epoch"),
-        ("window_cache", "'cache of window ' || window_id"),
     ]
 
     private mutating func rowEpochs() throws {
@@ -261,21 +260,70 @@ struct Checker {
 
     // MARK: 8. segments
 
+    /// What is wrong with a sealed block on its own (schema.sql, block): its epochs must decode
+    /// to one segment per seq, from `first_epoch` to `last_epoch` (never decreasing, none past the
+    /// newest epoch), whose counts add up to `count`; its data must decode to `count` values.
+    static func problems(of block: SealedBlock, name: String, newestEpoch: Int64) -> [String] {
+        var found: [String] = []
+        do {
+            let segments = try block.segments()
+            if Int64(segments.count) != block.lastSeq - block.firstSeq + 1 {
+                found.append("\(name): its epochs list \(segments.count) segments for \(block.lastSeq - block.firstSeq + 1) seqs")
+            }
+            if segments.first?.epoch != block.firstEpoch || segments.last?.epoch != block.lastEpoch {
+                found.append("\(name): its epochs run \(segments.first?.epoch ?? -1)…\(segments.last?.epoch ?? -1), not \(block.firstEpoch)…\(block.lastEpoch)")
+            }
+            if block.lastEpoch > newestEpoch { found.append("\(name): epoch \(block.lastEpoch) is past the newest epoch \(newestEpoch)") }
+            let sum = segments.reduce(0) { $0 + $1.count }
+            if sum != block.count { found.append("\(name): count is \(block.count), but its epochs hold \(sum) values") }
+        } catch {
+            found.append("\(name): epochs do not decode: \(error)")
+        }
+        do {
+            var bytes: [UInt8] = []
+            try block.data.withUnsafeBytes { try BlockValues.decode($0, count: Int(block.count), into: &bytes) }
+            var n: Int64 = 0
+            try bytes.withUnsafeBytes { bytes in
+                var reader = ValueCodec.Reader(bytes)
+                while !reader.atEnd {
+                    _ = try reader.json()
+                    n += 1
+                }
+            }
+            if n != block.count { found.append("\(name): count is \(block.count), but its data holds \(n) values") }
+            if block.data.first == BlockValues.Codec.plain.rawValue, bytes.count != block.data.count - 1 {
+                found.append("\(name): its data holds more than its \(block.count) values")
+            }
+        } catch {
+            found.append("\(name): data does not decode: \(error)")
+        }
+        return found
+    }
+
     private mutating func segments() throws {
+        let high = try db.int("SELECT max(epoch) FROM epoch", []) ?? -1
         var found: [String] = []
         var current: Int64? = nil
         var nextSeq: Int64 = 0, runningTotal: Int64 = 0, lastEpoch: Int64 = .min, totalReported = false
+        var segmentSeen = false  // of the current series: its blocks must all come before its segments
         try db.forEach(
             """
-            SELECT s.series_id, s.seq, s.epoch, s.count, s.total, s.data, r.epoch, s.window_id, r.window_id FROM segment s
-            LEFT JOIN series r USING (series_id) ORDER BY s.series_id, s.seq
+            SELECT s.series_id, s.seq, s.epoch, s.count, s.total, s.data, r.epoch, s.window_id, r.window_id,
+                   NULL, NULL, NULL FROM segment s LEFT JOIN series r USING (series_id)
+            UNION ALL
+            SELECT b.series_id, b.first_seq, b.first_epoch, b.count, b.total, b.data, r.epoch, b.window_id, r.window_id,
+                   b.last_seq, b.last_epoch, b.epochs FROM block b LEFT JOIN series r USING (series_id)
+            ORDER BY 1, 2
             """, []) { st in
             let id = st.int64(0), seq = st.int64(1), epoch = st.int64(2), count = st.int64(3), total = st.int64(4)
             if id != current {
                 current = id
-                (nextSeq, runningTotal, lastEpoch, totalReported) = (0, 0, .min, false)
+                (nextSeq, runningTotal, lastEpoch, totalReported, segmentSeen) = (0, 0, .min, false, false)
             }
-            let name = "series \(id) segment \(seq)"
+            let isBlock = !st.isNull(9)
+            if isBlock && segmentSeen { found.append("series \(id) block \(seq)…\(st.int64(9)): comes after a segment of its series") }
+            segmentSeen = segmentSeen || !isBlock
+            let name = isBlock ? "series \(id) block \(seq)…\(st.int64(9))" : "series \(id) segment \(seq)"
             if seq != nextSeq {
                 found.append("series \(id): segment \(seq) found where segment \(nextSeq) was expected (seq must run 0…n-1)")
             }
@@ -292,6 +340,14 @@ struct Checker {
             if total != runningTotal && !totalReported {
                 found.append("\(name): total is \(total), but the counts up to it add up to \(runningTotal)")
                 totalReported = true  // later totals of this series are off by the same cause
+            }
+            if isBlock {
+                let block = SealedBlock(seriesID: id, firstSeq: seq, lastSeq: st.int64(9), firstEpoch: epoch, lastEpoch: st.int64(10),
+                                        count: count, total: total, epochs: st.blob(11), data: st.blob(5))
+                found.append(contentsOf: Self.problems(of: block, name: name, newestEpoch: high))
+                nextSeq = block.lastSeq + 1
+                lastEpoch = block.lastEpoch
+                return
             }
             do {
                 let values = try st.withBlob(5) { bytes in

@@ -122,6 +122,13 @@ struct EpochChangeReader {
                            [.integer(window), .integer(low), .integer(high)]) { st in
                 segments[WindowEpoch(window: window, epoch: st.int64(0)), default: []].append((st.int64(1), Int(st.int64(2))))
             }
+            try db.forEach("SELECT \(SealedBlock.columns) FROM block WHERE window_id = ?1 AND first_epoch <= ?3 AND last_epoch >= ?2",
+                           [.integer(window), .integer(low), .integer(high)]) { st in
+                let block = SealedBlock(st)
+                for segment in try block.segments() where segment.epoch >= low && segment.epoch <= high {
+                    segments[WindowEpoch(window: window, epoch: segment.epoch), default: []].append((block.seriesID, Int(segment.count)))
+                }
+            }
         }
 
         var result: [Int64: [EpochChange]] = [:]

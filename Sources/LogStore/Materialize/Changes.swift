@@ -96,6 +96,7 @@ struct ChangeReader {
         var out: [SeriesAppend] = []
         for (path, slot) in Self.seriesPaths(head, []) {
             var newest: [(op: Int64, data: [UInt8])] = []
+            var reachedSince = false
             do {
                 try db.forEach("SELECT op, epoch, data FROM segment WHERE window_id = ? AND series_id = ? ORDER BY epoch DESC, seq DESC",
                                [.integer(window), .integer(slot.id)]) { st in
@@ -103,9 +104,19 @@ struct ChangeReader {
                     guard st.int64(1) > since else { throw StopScan() }
                     newest.append((st.int64(0), st.blob(2)))
                 }
-            } catch is StopScan {}
+            } catch is StopScan { reachedSince = true }
             if newest.contains(where: { $0.op != 0 }) { return nil }
             var values: [JSONValue] = []
+            if !reachedSince {
+                // Sealed blocks come before the segments: their values written after `since`.
+                for block in try SealedBlock.of(series: slot.id, window: window, asOf: .max, db) where block.lastEpoch > since {
+                    var bytes: [UInt8] = []
+                    try block.values(into: &bytes)
+                    var all: [JSONValue] = []
+                    try bytes.withUnsafeBytes { try ValueCodec.decodeValues($0, into: &all) }
+                    values.append(contentsOf: all.dropFirst(Int(try block.visible(asOf: since))))
+                }
+            }
             for seg in newest.reversed() { try seg.data.withUnsafeBytes { try ValueCodec.decodeValues($0, into: &values) } }
             if !values.isEmpty { out.append(SeriesAppend(path: path, values: values)) }
         }

@@ -348,12 +348,25 @@ struct Lister {
             /// The epoch of the last segment (the one with the greatest seq).
             var epoch: Int64 = 0
         }
-        let (lowest, highest) = try db.one("SELECT min(series_id), max(series_id) FROM segment", []) {
+        let (lowest, highest) = try db.one(
+            "SELECT min(id), max(id) FROM (SELECT min(series_id) AS id FROM segment UNION ALL SELECT max(series_id) FROM segment UNION ALL SELECT min(series_id) FROM block UNION ALL SELECT max(series_id) FROM block)", []) {
             ($0.int64(0), $0.int64(1))
         } ?? (0, 0)
         guard lowest >= 0 else { throw StoreInvariantError("segment of series \(lowest)") }
         var stats = [SeriesStats](repeating: SeriesStats(), count: Int(highest) + 1)
         try db.forEach("SELECT series_id, seq, total, length(data), epoch FROM segment WHERE epoch <= ?", [.integer(asOf)]) { st in
+            let id = Int(st.int64(0)), seq = st.int64(1)
+            if seq > stats[id].seq { (stats[id].seq, stats[id].total, stats[id].epoch) = (seq, st.int64(2), st.int64(4)) }
+            stats[id].bytes += st.int64(3)
+        }
+        // Sealed blocks: a series' blocks come before its segments (a lower seq); a block only
+        // part of which is visible is the series' last visible row.
+        try db.forEach(
+            """
+            SELECT series_id, last_seq, total - count + logstore_block_count(epochs, first_epoch, first_epoch, ?1),
+              length(data) + length(epochs), CASE WHEN last_epoch <= ?1 THEN last_epoch ELSE logstore_block_last(epochs, first_epoch, ?1) END
+            FROM block WHERE first_epoch <= ?1
+            """, [.integer(asOf)]) { st in
             let id = Int(st.int64(0)), seq = st.int64(1)
             if seq > stats[id].seq { (stats[id].seq, stats[id].total, stats[id].epoch) = (seq, st.int64(2), st.int64(4)) }
             stats[id].bytes += st.int64(3)
@@ -417,6 +430,14 @@ struct Lister {
                 let epoch = st.int64(1)
                 if ids.contains(st.int64(0)), ranges.contains(where: { $0.contains(epoch) }) { points += Int(st.int64(2)) }
             }
+            try db.forEach("SELECT \(SealedBlock.columns) FROM block WHERE window_id = ? AND first_epoch <= ? AND last_epoch >= ?",
+                           [.integer(window), .integer(high), .integer(low)]) { st in
+                let block = SealedBlock(st)
+                guard ids.contains(block.seriesID) else { return }
+                for segment in try block.segments() where ranges.contains(where: { $0.contains(segment.epoch) }) {
+                    points += Int(segment.count)
+                }
+            }
         }
         return points
     }
@@ -438,6 +459,13 @@ struct Lister {
             }
             try db.forEach("SELECT series_id, count FROM segment WHERE window_id = ? AND epoch > ? AND epoch <= ?",
                            [.integer(window), .integer(after), .integer(asOf)]) { st in
+                if ids.contains(st.int64(0)) { points += Int(st.int64(1)) }
+            }
+            try db.forEach(
+                """
+                SELECT series_id, logstore_block_count(epochs, first_epoch, ?2 + 1, ?3) FROM block
+                WHERE window_id = ?1 AND first_epoch <= ?3 AND last_epoch > ?2
+                """, [.integer(window), .integer(after), .integer(asOf)]) { st in
                 if ids.contains(st.int64(0)) { points += Int(st.int64(1)) }
             }
         }

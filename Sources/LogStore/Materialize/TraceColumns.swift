@@ -71,8 +71,8 @@ extension LogStore {
 /// `WindowSegments`), decoding each segment's values straight from SQLite's row into the
 /// column, without gathering the encoded bytes first.
 ///
-/// Invariant: `columns[id]` holds series `id`'s appended values (append segments in seq
-/// order); `prepends[id]` its prepend segments' bytes in seq order, put in front by `column`.
+/// Invariant: `columns[id]` holds series `id`'s appended values (sealed blocks, then append
+/// segments, in seq order); `prepends[id]` its prepend segments' bytes in seq order, put in front by `column`.
 final class TraceColumnReader {
     private var columns: [Int64: Builder] = [:]
     private var prepends: [Int64: [[UInt8]]] = [:]
@@ -88,6 +88,13 @@ final class TraceColumnReader {
             from = min(from, born)
         }
         guard !columns.isEmpty else { return }
+        try db.forEach(WindowSegments.blocksSQL, [.integer(window), .integer(asOf)]) { st in
+            let block = SealedBlock(st)
+            guard columns[block.seriesID] != nil else { return }
+            var bytes: [UInt8] = []
+            try block.values(asOf: asOf, into: &bytes)
+            try bytes.withUnsafeBytes { try columns[block.seriesID]!.decode($0) }
+        }
         try db.forEach(WindowSegments.segmentsSQL, [.integer(window), .integer(from), .integer(asOf)]) { st in
             let id = st.int64(0)
             guard columns[id] != nil else { return }

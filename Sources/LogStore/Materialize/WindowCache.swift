@@ -7,10 +7,11 @@ import Foundation
 /// writes its `window_change` row, and `contentID` is derived from the same pair. So an entry
 /// made for (window, last change) serves any later read that finds the same last change, at
 /// the cost of the index lookups that find it, instead of rebuilding the window from its
-/// segments. Compaction keeps each window's last change (and its bytes), so entries survive it.
+/// segments. Compaction and sealing keep each window's last change (and its bytes), so entries
+/// survive them.
 ///
-/// **Why in memory.** Readers use read-only connections and never write, so they cannot fill
-/// the schema's `window_cache` table; the writer could, but only by materializing windows on
+/// **Why in memory.** Readers use read-only connections and never write, so they cannot keep
+/// materialized windows in the store; the writer could, but only by materializing windows on
 /// the append path, which must stay O(delta). A store handle that serves a window keeps its
 /// bytes instead.
 ///

@@ -83,6 +83,8 @@ final class Connection {
         }
         self.path = path
         self.db = handle
+        let registered = Self.registerBlockFunctions(handle!)
+        guard registered == SQLITE_OK else { throw SQLiteError(code: registered, db: handle, sql: nil) }
     }
 
     deinit {

@@ -72,7 +72,8 @@ struct Catalog {
     }
 
     /// The last epoch (<= asOf) that changed the window's content: the newest of its
-    /// `window_change` rows, its head versions and its series' last segments (schema.sql,
+    /// `window_change` rows, its head versions, its series' last segments and the last epoch
+    /// <= asOf of its sealed blocks (one row per sealed run, few per window) (schema.sql,
     /// window_change). One index probe per series: a segment's epoch never decreases with
     /// its seq, so the last segment at or before `asOf` is the first found walking back.
     func lastChange(_ window: Int64) throws -> Int64 {
@@ -99,7 +100,10 @@ struct Catalog {
         """
         max(coalesce((SELECT max(c.epoch) FROM window_change c WHERE c.window_id = \(window) AND c.epoch <= \(asOf)), 0),
             coalesce((SELECT max(h.epoch) FROM head h WHERE h.window_id = \(window) AND h.epoch <= \(asOf)), 0),
-            coalesce((SELECT max(g.epoch) FROM segment g WHERE g.window_id = \(window) AND g.epoch <= \(asOf)), 0))
+            coalesce((SELECT max(g.epoch) FROM segment g WHERE g.window_id = \(window) AND g.epoch <= \(asOf)), 0),
+            coalesce((SELECT max(CASE WHEN b.last_epoch <= \(asOf) THEN b.last_epoch
+                                      ELSE logstore_block_last(b.epochs, b.first_epoch, \(asOf)) END)
+                      FROM block b WHERE b.window_id = \(window) AND b.first_epoch <= \(asOf)), 0))
         """
     }
 

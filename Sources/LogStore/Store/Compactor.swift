@@ -59,10 +59,10 @@ struct Compactor {
         try db.run("UPDATE epoch SET window_id = NULL WHERE window_id IN (SELECT window_id FROM dead_window)", [])
         try boundRefusedEpochs()
         for table in ["segment WHERE window_id IN (SELECT window_id FROM dead_window)",
+                      "block WHERE window_id IN (SELECT window_id FROM dead_window)",
                       "series WHERE window_id IN (SELECT window_id FROM dead_window)",
                       "head WHERE window_id IN (SELECT window_id FROM dead_window)",
                       "window_change WHERE window_id IN (SELECT window_id FROM dead_window)",
-                      "window_cache WHERE window_id IN (SELECT window_id FROM dead_window)",
                       "window_end WHERE window_id IN (SELECT window_id FROM dead_window)",
                       "window WHERE window_id IN (SELECT window_id FROM dead_window)"] {
             try exec("DELETE FROM \(table)")
@@ -100,30 +100,52 @@ struct Compactor {
         }
         for (id, window) in unreferenced {
             try exec("DELETE FROM segment WHERE window_id = ? AND series_id = ?", [.integer(window), .integer(id)])
+            try exec("DELETE FROM block WHERE window_id = ? AND series_id = ?", [.integer(window), .integer(id)])
             try exec("DELETE FROM series WHERE series_id = ?", [.integer(id)])
         }
-        // 4. Each remaining series: its segments up to N become one.
+        // 4. Each remaining series: its values up to N become one segment; what later epochs
+        // wrote stays a segment per epoch (sealing, after this, makes blocks of them again).
         let store = SeriesStore(db, asOf: before)
         for id in referenced.sorted() {
             guard let window = try db.int("SELECT window_id FROM series WHERE series_id = ?", [.integer(id)]) else { continue }
             let (w, s) = (SQLValue.integer(window), SQLValue.integer(id))
-            let old = try db.int("SELECT count(*) FROM segment WHERE window_id = ? AND series_id = ? AND epoch <= ?", [w, s, n]) ?? 0
+            let blocks = try SealedBlock.of(series: id, window: window, asOf: .max, db)
+            let old = try (db.int("SELECT count(*) FROM segment WHERE window_id = ? AND series_id = ? AND epoch <= ?", [w, s, n]) ?? 0)
+                + Int64(blocks.filter { $0.firstEpoch <= before }.count)
             guard old > 1 else { continue }
             let values = try store.elements(of: id)
-            let last = try db.int("SELECT max(epoch) FROM segment WHERE window_id = ? AND series_id = ? AND epoch <= ?", [w, s, n]) ?? 0
-            var later: [(Int64, Int64, Int64, Int64, [UInt8])] = []
-            try db.forEach("SELECT epoch, op, count, total, data FROM segment WHERE window_id = ? AND series_id = ? AND epoch > ? ORDER BY epoch, seq",
-                           [w, s, n]) { later.append(($0.int64(0), $0.int64(1), $0.int64(2), $0.int64(3), $0.blob(4))) }
+            var last = try db.int("SELECT max(epoch) FROM segment WHERE window_id = ? AND series_id = ? AND epoch <= ?", [w, s, n]) ?? 0
+            var later: [(epoch: Int64, op: Int64, count: Int64, data: [UInt8])] = []
+            for block in blocks {
+                var bytes: [UInt8] = []
+                try block.values(into: &bytes)
+                var all: [JSONValue] = []
+                try bytes.withUnsafeBytes { try ValueCodec.decodeValues($0, into: &all) }
+                var at = 0
+                for segment in try block.segments() {
+                    let part = Array(all[at..<at + Int(segment.count)])
+                    at += Int(segment.count)
+                    if segment.epoch <= before {
+                        last = max(last, segment.epoch)
+                    } else {
+                        later.append((segment.epoch, 0, segment.count, ValueCodec.encode(part)))
+                    }
+                }
+            }
+            try db.forEach("SELECT epoch, op, count, data FROM segment WHERE window_id = ? AND series_id = ? AND epoch > ? ORDER BY epoch, seq",
+                           [w, s, n]) { later.append(($0.int64(0), $0.int64(1), $0.int64(2), $0.blob(3))) }
             try db.run("DELETE FROM segment WHERE window_id = ? AND series_id = ?", [w, s])
+            try db.run("DELETE FROM block WHERE window_id = ? AND series_id = ?", [w, s])
             let insert = "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            try db.run(insert, [w, s, .integer(0), .integer(last), .integer(0), .integer(Int64(values.count)), .integer(Int64(values.count)),
+            var total = Int64(values.count)
+            try db.run(insert, [w, s, .integer(0), .integer(last), .integer(0), .integer(total), .integer(total),
                                 .blob(ValueCodec.encode(values))])
             for (i, g) in later.enumerated() {
-                try db.run(insert, [w, s, .integer(Int64(i + 1)), .integer(g.0), .integer(g.1), .integer(g.2), .integer(g.3), .blob(g.4)])
+                total += g.count
+                try db.run(insert, [w, s, .integer(Int64(i + 1)), .integer(g.epoch), .integer(g.op), .integer(g.count), .integer(total), .blob(g.data)])
             }
             report.segmentsMerged += Int(old)
         }
-        try db.run("DELETE FROM window_cache", [])
         try db.run("INSERT OR REPLACE INTO meta(key, value) VALUES ('compacted_before', ?)", [n])
         return report
     }
@@ -131,10 +153,13 @@ struct Compactor {
 
 extension LogStore {
     public struct CompactionReport: Sendable, Equatable {
-        /// The epoch before which history was merged.
-        public let before: Int64
+        /// The epoch before which history was merged; nil when all history was kept (`seal`).
+        public let before: Int64?
         public let rowsDeleted: Int
         public let segmentsMerged: Int
+        /// Segments rewritten as sealed blocks, and the blocks written.
+        public let segmentsSealed: Int
+        public let blocksWritten: Int
         /// Size of the database file (plus its WAL) before and after.
         public let bytesBefore: Int64
         public let bytesAfter: Int64
@@ -142,17 +167,46 @@ extension LogStore {
     }
 
     /// Drops history before epoch `before` (default: the newest epoch) that no state from then
-    /// on depends on, and returns the freed space to the file system. Current exports do not
-    /// change; reads as of earlier epochs are refused afterwards.
+    /// on depends on, seals what remains (`seal`), and returns the freed space to the file
+    /// system. Current exports do not change; reads as of earlier epochs are refused afterwards.
     public func compact(before: Int64? = nil) throws(LogStoreError) -> CompactionReport {
+        try rewrite { db in
+            let last = try db.int("SELECT max(epoch) FROM epoch", []) ?? 0
+            let n = before ?? last
+            guard n >= 0, n <= last else { throw LogStoreError.noSuchEpoch(n) }
+            let dropped = try Compactor(db: db, before: n).run()
+            return (n, dropped, try Sealer(db: db).sealAll())
+        }
+    }
+
+    /// The oldest epoch written at or after `timeMS` (milliseconds since 1970), nil if none.
+    public func firstEpoch(writtenSince timeMS: Int64) throws(LogStoreError) -> Int64? {
+        try read(asOf: nil) { db, _ in try db.int("SELECT min(epoch) FROM epoch WHERE time_ms >= ?", [.integer(timeMS)]) }
+    }
+
+    /// Seals every series' runs of append segments into blocks (docs/FORMAT.md, "Sealed
+    /// blocks") and returns the freed space to the file system, keeping all history: every
+    /// read, as of every epoch, returns the same bytes before and after. Refused and failed
+    /// epochs keep at most `EpochWriter.EpochRow.refusedTextLimit` bytes of their texts, as
+    /// those written now do.
+    public func seal() throws(LogStoreError) -> CompactionReport {
+        try rewrite { db in
+            // Refused epochs written before their texts were bounded keep as much as new ones.
+            try Compactor(db: db, before: try db.int("SELECT max(epoch) FROM epoch", []) ?? 0).boundRefusedEpochs()
+            return (nil, Compactor.Report(), try Sealer(db: db).sealAll())
+        }
+    }
+
+    /// Runs `body` in one immediate transaction on the writer, alone, then gives freed pages
+    /// back and rewinds the WAL.
+    private func rewrite(
+        _ body: @escaping (Connection) throws -> (before: Int64?, dropped: Compactor.Report, sealed: Sealer.Report)
+    ) throws(LogStoreError) -> CompactionReport {
         let path = self.path
         func size() -> Int64 { (Importer.size(of: path) ?? 0) + (Importer.size(of: path + "-wal") ?? 0) }
         return try write(alone: true) { ctx in
-            let last = try ctx.db.int("SELECT max(epoch) FROM epoch", []) ?? 0
-            let n = before ?? last
-            guard n >= 0, n <= last else { throw LogStoreError.noSuchEpoch(n) }
             let sizeBefore = size()
-            let report = try ctx.db.transaction(.immediate) { try Compactor(db: ctx.db, before: n).run() }
+            let r = try ctx.db.transaction(.immediate) { try body(ctx.db) }
             if try ctx.db.int("PRAGMA auto_vacuum", []) == 2 {  // incremental
                 try ctx.db.execute("PRAGMA incremental_vacuum")
             } else {
@@ -163,7 +217,8 @@ extension LogStore {
                 try ctx.db.execute("VACUUM")
             }
             try ctx.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            return CompactionReport(before: n, rowsDeleted: report.rowsDeleted, segmentsMerged: report.segmentsMerged,
+            return CompactionReport(before: r.before, rowsDeleted: r.dropped.rowsDeleted, segmentsMerged: r.dropped.segmentsMerged,
+                                    segmentsSealed: r.sealed.segmentsSealed, blocksWritten: r.sealed.blocksWritten,
                                     bytesBefore: sizeBefore, bytesAfter: size())
         }
     }

@@ -3,7 +3,7 @@
 /// and the stores the library creates cannot drift apart.
 enum Schema {
     /// `PRAGMA user_version` of stores this build creates and writes.
-    static let version: Int64 = 5
+    static let version: Int64 = 6
 
     /// What turns a store of version `v` into version `v + 1`, for every older version this
     /// build still reads. Each step runs in one exclusive transaction with its version bump
@@ -64,7 +64,37 @@ enum Schema {
                 doc       BLOB    NOT NULL
             ) STRICT;
             """,
+        // Version 6: sealed blocks (schema.sql, block); the never-used `window_cache` goes.
+        5: """
+            DROP TABLE window_cache;
+            \(blockTable)
+            """,
     ]
+
+    /// The `block` table and its index as version 6 created them (frozen, like every step).
+    static let blockTable = """
+        CREATE TABLE block (
+            window_id   INTEGER NOT NULL REFERENCES window(window_id),
+            series_id   INTEGER NOT NULL REFERENCES series(series_id),
+            first_seq   INTEGER NOT NULL,
+            last_seq    INTEGER NOT NULL,
+            first_epoch INTEGER NOT NULL REFERENCES epoch(epoch),
+            last_epoch  INTEGER NOT NULL REFERENCES epoch(epoch),
+            count       INTEGER NOT NULL,
+            total       INTEGER NOT NULL,
+            epochs      BLOB    NOT NULL,
+            data        BLOB    NOT NULL
+        ) STRICT;
+        CREATE INDEX block_by_window ON block(window_id, first_epoch, series_id, first_seq);
+        """
+
+    /// What a read-only handle puts in place of the block table of a store older than version 6:
+    /// an empty TEMP view with its columns, so reads need no second set of queries.
+    static let noBlocksBeforeVersion6 = """
+        CREATE TEMP VIEW IF NOT EXISTS block AS
+          SELECT 0 AS window_id, 0 AS series_id, 0 AS first_seq, 0 AS last_seq, 0 AS first_epoch,
+                 0 AS last_epoch, 0 AS count, 0 AS total, x'' AS epochs, x'' AS data WHERE 0
+        """
 
     /// What a read-only handle puts in front of the segment table of a store older than
     /// version 3 (a TEMP view is found before the table of the same name): the columns and
@@ -78,7 +108,9 @@ enum Schema {
 
     /// Makes `db`, a read-only connection, read its store with this version's queries.
     static func prepareForReading(_ db: Connection) throws {
-        if try db.userVersion < 3 { try db.execute(segmentsBeforeVersion3) }
+        let version = try db.userVersion
+        if version < 3 { try db.execute(segmentsBeforeVersion3) }
+        if version < 6 { try db.execute(noBlocksBeforeVersion6) }
     }
     /// `PRAGMA application_id` that marks a file as a LogStore store ("LOGS").
     static let applicationID: Int64 = 0x4C4F_4753

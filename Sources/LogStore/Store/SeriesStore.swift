@@ -4,7 +4,9 @@
 /// were written (so also in epoch order: (epoch, seq) order is seq order); `total` of a segment
 /// is the series length after it; a segment's window_id is its series' window; the elements as
 /// of epoch N are the prepend segments (op 1) with epoch <= N in descending seq, then the append
-/// segments (op 0) with epoch <= N in ascending seq.
+/// segments (op 0) with epoch <= N in ascending seq. A sealed block (`SealedBlock`) stands for
+/// a run of a series' first append segments: its values visible as of N come before the
+/// remaining append segments.
 ///
 /// Segments are found through their window (`segment_by_window`): every query names the
 /// series' window, looked up by `windowOfSeries` unless the caller knows it. A store made to
@@ -49,7 +51,14 @@ final class SeriesStore: SeriesSource {
         SELECT seq, total FROM segment WHERE window_id = ?2 AND epoch >= \(birthOfSeries) AND series_id = ?1
         ORDER BY epoch DESC, seq DESC LIMIT 1
         """
-    static let countSQL = "SELECT total FROM \(segmentsOfSeries) ORDER BY epoch DESC, seq DESC LIMIT 1"
+    /// The series' length as of `?2`: its last visible segment's total, else its last visible
+    /// block's total less the block's values written after `?2`.
+    static let countSQL = """
+        SELECT coalesce((SELECT total FROM \(segmentsOfSeries) ORDER BY epoch DESC, seq DESC LIMIT 1),
+          (SELECT total - count + logstore_block_count(epochs, first_epoch, first_epoch, ?2) FROM block
+           WHERE window_id = \(windowOfSeries) AND first_epoch <= ?2 AND series_id = ?1
+           ORDER BY first_epoch DESC, first_seq DESC LIMIT 1))
+        """
     static let elementsSQL = "SELECT op, data FROM \(segmentsOfSeries) ORDER BY epoch, seq"
 
     func count(of id: Int64) throws -> Int {
@@ -64,8 +73,23 @@ final class SeriesStore: SeriesSource {
         {
             return v
         }
+        if let block = try db.one(SealedBlock.ofSeriesSQL + " LIMIT 1", [.integer(id), .integer(try windowOf(id)), .integer(asOf)], { SealedBlock($0) }) {
+            var bytes: [UInt8] = []
+            try block.values(asOf: asOf, into: &bytes)
+            return try bytes.withUnsafeBytes { try ValueCodec.decodeFirst($0) }
+        }
         return try firstValue(
             "SELECT data FROM \(Self.segmentsOfSeries) AND op = 0 AND count > 0 ORDER BY epoch, seq LIMIT 1", id)
+    }
+
+    /// The window of series `id` (0 for none).
+    private func windowOf(_ id: Int64) throws -> Int64 {
+        try db.int("SELECT window_id FROM series WHERE series_id = ?", [.integer(id)]) ?? 0
+    }
+
+    /// The values of the sealed blocks of series `id` visible as of `asOf`, as `ValueCodec` bytes.
+    private func sealedValues(_ id: Int64) throws -> [UInt8] {
+        try SealedBlock.values(of: SealedBlock.of(series: id, asOf: asOf, db), asOf: asOf)
     }
 
     private func firstValue(_ sql: String, _ id: Int64) throws -> JSONValue? {
@@ -81,6 +105,7 @@ final class SeriesStore: SeriesSource {
         if let n = try db.int(Self.countSQL, [.integer(id), .integer(asOf)]) {
             items.reserveCapacity(Int(n))
         }
+        try sealedValues(id).withUnsafeBytes { try ValueCodec.decodeValues($0, into: &items) }
         try db.forEach(Self.elementsSQL,
                        [.integer(id), .integer(asOf)]) { st in
             if st.int64(0) == 1 {
@@ -112,6 +137,10 @@ final class SeriesStore: SeriesSource {
         }
         if try db.int("SELECT 1 FROM segment WHERE series_id = ?1 AND op = 1 AND epoch <= ?2 LIMIT 1",
                       [.integer(id), .integer(asOf)]) != nil { return false }
+        try sealedValues(id).withUnsafeBytes { blob in
+            var r = ValueCodec.Reader(blob)
+            while !r.atEnd { try body(&r) }
+        }
         try db.forEach("SELECT data FROM \(Self.segmentsOfSeries) ORDER BY epoch, seq",
                        [.integer(id), .integer(asOf)]) { st in
             try st.withBlob(0) { blob in
@@ -134,15 +163,21 @@ final class SeriesStore: SeriesSource {
     /// Appends one segment per operation to series `id` of `window`. Cost: O(size of the
     /// operations) plus, unless `tails` knows where the series ends, a backward walk of the
     /// window's index to the series' last segment (usually among the window's last few; for a
-    /// new series, to its creation epoch).
+    /// new series, to its creation epoch). On the writer (`tails`), every `Sealer.writerRun`-th
+    /// segment of a series of small appends seals the run before it into a block: O(the run),
+    /// once per run, so appends stay O(1) amortized and a live store stays small.
     func write(_ ops: [SeriesSlot.Operation], to id: Int64, window: Int64, epoch: Int64) throws {
         guard ops.contains(where: { !$0.values.isEmpty }) else { return }
-        var tail = try tails?[id] ?? db.one(Self.tailSQL, [.integer(id), .integer(window)]) { SeriesTails.Tail(nextSeq: $0.int64(0) + 1, total: $0.int64(1)) } ?? SeriesTails.Tail(nextSeq: 0, total: 0)
+        var tail = try tails?[id] ?? tail(of: id, window: window)
         do {
             for op in ops where !op.values.isEmpty {
                 tail.total += Int64(op.values.count)
                 try insertSegment(id, window: window, seq: tail.nextSeq, epoch: epoch, op, total: tail.total)
                 tail.nextSeq += 1
+            }
+            // A live run's one-point appends: every `Sealer.writerRun` segments, one block.
+            if tails != nil, tail.nextSeq % Sealer.writerRun == 0, ops.allSatisfy({ !$0.prepend && $0.values.count <= 8 }) {
+                try Sealer(db: db).sealRecent(id, window: window)
             }
         } catch {
             tails?[id] = nil  // the inserts before the failed one may still be rolled back
@@ -150,6 +185,22 @@ final class SeriesStore: SeriesSource {
         }
         tails?[id] = tail
     }
+
+    /// Where series `id` of `window` ends: after its last segment, else after its last block.
+    private func tail(of id: Int64, window: Int64) throws -> SeriesTails.Tail {
+        let args: [SQLValue] = [.integer(id), .integer(window)]
+        return try db.one(Self.tailSQL, args) { SeriesTails.Tail(nextSeq: $0.int64(0) + 1, total: $0.int64(1)) }
+            ?? db.one(Self.blockTailSQL, args) { SeriesTails.Tail(nextSeq: $0.int64(0) + 1, total: $0.int64(1)) }
+            ?? SeriesTails.Tail(nextSeq: 0, total: 0)
+    }
+
+    /// The last block of series `?1` of window `?2`: `last_seq`, `total`, `last_epoch`. Found by
+    /// walking the window's blocks back from the newest (`block_by_window` is in epoch order,
+    /// and a series' blocks are in epoch order too), past the other series' newest blocks.
+    static let blockTailSQL = """
+        SELECT last_seq, total, last_epoch FROM block WHERE window_id = ?2 AND series_id = ?1
+        ORDER BY first_epoch DESC, first_seq DESC LIMIT 1
+        """
 
     private static let insertSQL =
         "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -176,6 +227,16 @@ final class SeriesStore: SeriesSource {
     /// copied totals stay right. Returns the new id.
     func copy(_ id: Int64, kind: SeriesSlot.Kind, asOf: Int64, to window: Int64, epoch: Int64) throws -> Int64 {
         let new = try create(window: window, kind: kind, epoch: epoch)
+        if try !SealedBlock.of(series: id, asOf: asOf, db).isEmpty {
+            // Its blocks' epochs are not the copy's: the copy is one segment, written at `epoch`.
+            let values = try SeriesStore(db, asOf: asOf).elements(of: id)
+            if !values.isEmpty {
+                let n = SQLValue.integer(Int64(values.count))
+                try db.run(Self.insertSQL, [.integer(window), .integer(new), .integer(0), .integer(epoch), .integer(0), n, n,
+                                            .blob(ValueCodec.encode(values))])
+            }
+            return new
+        }
         try db.run(
             """
             INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data)

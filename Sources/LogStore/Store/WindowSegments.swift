@@ -12,8 +12,8 @@
 /// segment per point.
 ///
 /// Invariant: `series[id]`, for each requested series of the window created at or before asOf,
-/// holds exactly the values of its segments with epoch <= asOf: `appended` those of its append
-/// segments in seq order, `prepended` those of its prepend segments, one array per segment in
+/// holds exactly the values of its segments with epoch <= asOf: `appended` those of its sealed
+/// blocks (`SealedBlock`) and append segments in seq order, `prepended` those of its prepend segments, one array per segment in
 /// seq order, `total` the length after its last segment. There is no entry for any other series.
 final class WindowSegments {
     struct Series {
@@ -27,6 +27,10 @@ final class WindowSegments {
     static let segmentsSQL =
         "SELECT series_id, op, total, data FROM segment WHERE window_id = ? AND epoch BETWEEN ? AND ? ORDER BY epoch, seq"
 
+    /// The window's sealed blocks visible as of `?2`, each series' in seq order.
+    static let blocksSQL =
+        "SELECT \(SealedBlock.columns) FROM block WHERE window_id = ?1 AND first_epoch <= ?2 ORDER BY series_id, first_seq"
+
     init(_ db: Connection, window: Int64, asOf: Int64, series wanted: [Int64]) throws {
         let wanted = Set(wanted)
         var from = Int64.max
@@ -38,6 +42,13 @@ final class WindowSegments {
             }
         }
         guard !series.isEmpty else { return }
+        // Sealed blocks come before a series' segments (and after none of its appends).
+        try db.forEach(Self.blocksSQL, [.integer(window), .integer(asOf)]) { st in
+            let block = SealedBlock(st)
+            guard series[block.seriesID] != nil else { return }
+            try block.values(asOf: asOf, into: &series[block.seriesID]!.appended)
+            series[block.seriesID]!.total = try block.total(asOf: asOf)
+        }
         try db.forEach(Self.segmentsSQL, [.integer(window), .integer(from), .integer(asOf)]) { st in
             let id = st.int64(0)
             guard series[id] != nil else { return }

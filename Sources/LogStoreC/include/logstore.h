@@ -123,8 +123,9 @@ int logstore_log(logstore *store, const char *env, size_t env_len, int64_t since
 /* visdom's fork_env, as one epoch (as of as_of when >= 0). Returns the epoch or -1. */
 int64_t logstore_fork(logstore *store, const char *env, size_t env_len, const char *to, size_t to_len,
                       int64_t as_of);
-/* Drops history before epoch before (< 0: the newest). *out: {"before", "rows_deleted",
-   "segments_merged", "bytes_before", "bytes_after"}. */
+/* Drops history before epoch before (< 0: the newest), then seals what remains into blocks.
+   *out: {"before", "rows_deleted", "segments_merged", "segments_sealed", "blocks_written",
+   "bytes_before", "bytes_after"}. */
 int logstore_compact(logstore *store, int64_t before, char **out, size_t *out_len);
 /* Verifies the store; *out is a JSON array of problems, [] when it is sound. */
 int logstore_check(logstore *store, char **out, size_t *out_len);

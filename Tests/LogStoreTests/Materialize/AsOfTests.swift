@@ -19,11 +19,20 @@ final class AsOfTests: XCTestCase {
         return out
     }
 
-    func checkEveryPrefix(of scenario: String, in dir: URL) throws {
+    /// With `sealed`, the full store is sealed (`LogStore.seal`) halfway and at the end, so
+    /// its reads as of every epoch go through sealed blocks.
+    func checkEveryPrefix(of scenario: String, in dir: URL, sealed: Bool = false) throws {
         let log = dir.appendingPathComponent(scenario).appendingPathComponent("log.jsonl")
         let all = try messages(log)
         let full = try temporaryStore(self)
-        _ = try full.apply(all)
+        if sealed {
+            _ = try full.apply(Array(all[..<(all.count / 2)]))
+            _ = try full.seal()
+            _ = try full.apply(Array(all[(all.count / 2)...]))
+            XCTAssertGreaterThan(try full.seal().segmentsSealed, 0, scenario)
+        } else {
+            _ = try full.apply(all)
+        }
         let prefix = try temporaryStore(self)
         XCTAssertEqual(try envs(full, asOf: 0).keys.sorted(), ["main"])
         for (n, m) in all.enumerated() {
@@ -44,6 +53,14 @@ final class AsOfTests: XCTestCase {
         for s in ["close_and_recreate", "fork_and_delete_env", "heatmap_named_updates", "line_duplicate_trace_names",
                   "image_history_updates", "win_data_set", "legend_opts_on_update", "text_unicode"] {
             try checkEveryPrefix(of: s, in: ownScenarios)
+        }
+    }
+
+    func testAsOfASealedStoreEqualsReplayingEveryPrefix() throws {
+        for s in ["close_and_recreate", "fork_and_delete_env", "heatmap_named_updates", "line_duplicate_trace_names",
+                  "image_history_updates", "win_data_set", "legend_opts_on_update", "text_unicode", "line_nan_inf_appends",
+                  "line_int_float_appends", "scatter_markercolor_appends"] {
+            try checkEveryPrefix(of: s, in: ownScenarios, sealed: true)
         }
     }
 

@@ -77,10 +77,15 @@ final class SetBasedListingTests: XCTestCase {
                 let bytes = try db.int(
                     """
                     SELECT coalesce(sum(length(s.data)), 0) FROM segment s JOIN series USING (series_id)
-                    JOIN window w USING (window_id) WHERE w.env_id = ? AND s.epoch <= ?
+                    JOIN window w USING (window_id) WHERE w.env_id = ?1 AND s.epoch <= ?2
+                    """, [.integer(env), .integer(asOf)]) ?? 0
+                let blockBytes = try db.int(
+                    """
+                    SELECT coalesce(sum(length(b.data) + length(b.epochs)), 0) FROM block b JOIN series USING (series_id)
+                    JOIN window w USING (window_id) WHERE w.env_id = ?1 AND b.first_epoch <= ?2
                     """, [.integer(env), .integer(asOf)]) ?? 0
                 return EnvSummary(name: name, windows: windows.count, points: windows.reduce(0) { $0 + $1.points },
-                                  bytes: bytes, lastEpoch: max(born, windows.map(\.lastEpoch).max() ?? 0))
+                                  bytes: bytes + blockBytes, lastEpoch: max(born, windows.map(\.lastEpoch).max() ?? 0))
             }
         }
     }

@@ -19,7 +19,9 @@ final class CompactorTests: XCTestCase {
     func testCompactionKeepsEveryCurrentExportByteIdenticalAndReclaimsSpace() throws {
         let store = try temporaryStore(self)
         try importAll(store, ["close_and_recreate", "fork_and_delete_env", "heatmap_named_updates", "line_nan_inf_appends", "image_history_updates"])
-        let lines = (0..<2000).map { #"{"data": [{"x": [\#($0)], "y": [\#($0)]}], "win": "w", "eid": "main", "append": true}"# }
+        // Ten points per append: the writer seals runs of small appends only (Sealer.writerRun).
+        let ten = { (i: Int) in "[" + Array(repeating: String(i), count: 10).joined(separator: ", ") + "]" }
+        let lines = (0..<2000).map { #"{"data": [{"x": \#(ten($0)), "y": \#(ten($0))}], "win": "w", "eid": "main", "append": true}"# }
         try store.apply(.events, #"{"data": [{"x": [], "y": [], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}}"#)
         _ = try store.apply(try lines.map { LogStore.Message(.update, try json($0)) })
         try store.apply(.close, #"{"win": "w", "eid": "main"}"#)
@@ -62,7 +64,9 @@ final class CompactorTests: XCTestCase {
         }
         let store = try LogStore(path: path)
         try store.apply(.events, #"{"data": [{"x": [], "y": [], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}}"#)
-        let lines = (0..<2000).map { #"{"data": [{"x": [\#($0)], "y": [\#($0)]}], "win": "w", "eid": "main", "append": true}"# }
+        // Ten points per append: the writer seals runs of small appends only (Sealer.writerRun).
+        let ten = { (i: Int) in "[" + Array(repeating: String(i), count: 10).joined(separator: ", ") + "]" }
+        let lines = (0..<2000).map { #"{"data": [{"x": \#(ten($0)), "y": \#(ten($0))}], "win": "w", "eid": "main", "append": true}"# }
         _ = try store.apply(try lines.map { LogStore.Message(.update, try json($0)) })
         try store.apply(.close, #"{"win": "w", "eid": "main"}"#)
         try store.apply(.events, #"{"data": [{"x": [1], "y": [2], "name": "a", "type": "scatter"}], "win": "kept", "eid": "main", "layout": {}}"#)

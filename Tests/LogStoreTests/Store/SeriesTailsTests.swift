@@ -18,12 +18,17 @@ final class SeriesTailsTests: XCTestCase {
         let db = try Connection(path: path, mode: .readOnly)
         var expected: [Int64: (seq: Int64, total: Int64)] = [:]
         var rows = 0
-        try db.forEach("SELECT series_id, seq, count, total FROM segment ORDER BY series_id, seq", []) { st in
+        // Sealed blocks stand for their segments: first_seq … last_seq, `count` values in all.
+        try db.forEach(
+            """
+            SELECT series_id, seq, count, total, seq FROM segment
+            UNION ALL SELECT series_id, first_seq, count, total, last_seq FROM block ORDER BY 1, 2
+            """, []) { st in
             let id = st.int64(0)
             let last = expected[id] ?? (0, 0)
             XCTAssertEqual(st.int64(1), last.seq, "seq of series \(id)", file: file, line: line)
             XCTAssertEqual(st.int64(3), last.total + st.int64(2), "total of series \(id)", file: file, line: line)
-            expected[id] = (st.int64(1) + 1, st.int64(3))
+            expected[id] = (st.int64(4) + 1, st.int64(3))
             rows += 1
         }
         return rows

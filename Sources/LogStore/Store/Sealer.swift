@@ -1,0 +1,151 @@
+/// Seals series: rewrites each run of a series' append segments as sealed blocks
+/// (`SealedBlock`) of at most `capacity` values, keeping every epoch's values (docs/FORMAT.md,
+/// "Sealed blocks"). Run by `compact`, inside its transaction.
+///
+/// A series is sealed from its first segment on, after its existing blocks, so its blocks
+/// cover seqs 0 ... k and its segments the rest. `compact` (`sealAll`) also rewrites the
+/// series' blocks from its first one that is not full, so blocks the writer sealed small end up
+/// full; the writer (`sealRecent`) only adds a block. A series with a prepend segment (heatmap
+/// prependRow) is left as it is by both.
+struct Sealer {
+    let db: Connection
+    /// The most values one block holds: a read decodes whole blocks, so a block is a
+    /// bounded amount of work (64 Ki values: about 0.5 MiB decoded).
+    var capacity: Int64 = 1 << 16
+
+    struct Report: Equatable {
+        var segmentsSealed = 0
+        var blocksWritten = 0
+    }
+
+    /// Seals every series that has at least one append segment and no prepend segment, and
+    /// merges the small blocks the writer sealed.
+    func sealAll() throws -> Report {
+        var candidates: [(window: Int64, series: Int64)] = []
+        try db.forEach(
+            """
+            SELECT window_id, series_id FROM segment GROUP BY window_id, series_id HAVING max(op) = 0
+            UNION
+            SELECT window_id, series_id FROM block GROUP BY window_id, series_id HAVING count(*) > 1 AND min(count) < ?1
+              AND series_id NOT IN (SELECT series_id FROM segment WHERE op = 1)
+            ORDER BY 1, 2
+            """, [.integer(capacity)]) {
+            candidates.append(($0.int64(0), $0.int64(1)))
+        }
+        var report = Report()
+        for (window, series) in candidates {
+            let r = try seal(series, window: window, refill: true)
+            report.segmentsSealed += r.segmentsSealed
+            report.blocksWritten += r.blocksWritten
+        }
+        return report
+    }
+
+    private struct Run {
+        var firstSeq: Int64
+        var segments: [BlockEpochs.Segment] = []
+        var plain: [UInt8] = []
+        var count: Int64 = 0
+        var total: Int64 = 0
+        var lastSeq: Int64
+    }
+
+    /// How many segments of one series the writer lets pile up before it seals them
+    /// (`SeriesStore.write`): a one-point append costs a segment row and an index entry, ~150
+    /// bytes; sealed, a point costs its encoded bytes plus 1/128 of a block row.
+    static let writerRun: Int64 = 128
+
+    /// Seals the run of append segments after the blocks of series `id` of `window` into a new
+    /// block, unless the series has a prepend segment. The writer's seal: O(the run).
+    func sealRecent(_ id: Int64, window: Int64) throws {
+        guard try db.int("SELECT 1 FROM segment WHERE series_id = ? AND op = 1 LIMIT 1", [.integer(id)]) == nil else { return }
+        _ = try seal(id, window: window, refill: false)
+    }
+
+    /// Seals the segments of series `id` of `window` (all of them append segments); with
+    /// `refill`, rewrites its blocks from the first that holds fewer than `capacity` values.
+    func seal(_ id: Int64, window: Int64, refill: Bool) throws -> Report {
+        var report = Report()
+        var run: Run?
+        let w = SQLValue.integer(window), s = SQLValue.integer(id)
+        // Where the run starts: after the series' last block (its segments are no older than
+        // that block's last epoch, so the walk of the window's index starts there).
+        var nextSeq: Int64 = 0, from: Int64 = 0
+        try db.one(SeriesStore.blockTailSQL, [s, w]) {
+            (nextSeq, from) = ($0.int64(0) + 1, $0.int64(2))
+        }
+        var blocks: [SealedBlock] = []
+        if refill {  // `compact`: the blocks themselves, to merge the small ones
+            try db.forEach(SealedBlock.ofSeriesSQL, [s, w, .integer(.max)]) { blocks.append(SealedBlock($0)) }
+        }
+        if let open = blocks.firstIndex(where: { $0.count < capacity }) {
+            // Those blocks' segments go through the run again, in order.
+            for block in blocks[open...] {
+                try db.run("DELETE FROM block WHERE window_id = ? AND series_id = ? AND first_seq = ?", [w, s, .integer(block.firstSeq)])
+                var plain: [UInt8] = []
+                try block.values(into: &plain)
+                var total = block.total - block.count
+                try plain.withUnsafeBytes { bytes in
+                    var reader = ValueCodec.Reader(bytes)
+                    for (i, segment) in try block.segments().enumerated() {
+                        let start = reader.offset
+                        for _ in 0..<segment.count { try reader.skip() }
+                        total += segment.count
+                        try add(&run, seq: block.firstSeq + Int64(i), segment, bytes[start..<reader.offset], total: total,
+                                series: id, window: window, report: &report)
+                    }
+                }
+            }
+        }
+        var sealed: [Int64] = []  // rowids
+        try db.forEach(
+            "SELECT seq, epoch, count, total, data, op, rowid FROM segment WHERE window_id = ?1 AND epoch >= ?3 AND series_id = ?2 ORDER BY seq",
+            [w, s, .integer(from)]) { st in
+            let seq = st.int64(0)
+            // Only the contiguous run after the blocks (`check` reports any gap).
+            guard st.int64(5) == 0, seq == nextSeq else { return }
+            nextSeq += 1
+            try st.withBlob(4) { data in
+                try add(&run, seq: seq, BlockEpochs.Segment(epoch: st.int64(1), count: st.int64(2)), data[...], total: st.int64(3),
+                        series: id, window: window, report: &report)
+            }
+            sealed.append(st.int64(6))
+        }
+        if let run, !run.segments.isEmpty {
+            try write(run, series: id, window: window)
+            report.blocksWritten += 1
+        }
+        for rowid in sealed {
+            try db.run("DELETE FROM segment WHERE rowid = ?", [.integer(rowid)])
+        }
+        report.segmentsSealed = sealed.count
+        return report
+    }
+
+    /// Adds segment `seq` (its values' bytes, the series' length after it) to `run`, and writes
+    /// the run as a block once it holds `capacity` values.
+    private func add(_ run: inout Run?, seq: Int64, _ segment: BlockEpochs.Segment, _ bytes: Slice<UnsafeRawBufferPointer>, total: Int64,
+                     series: Int64, window: Int64, report: inout Report) throws {
+        if run == nil { run = Run(firstSeq: seq, lastSeq: seq) }
+        run!.segments.append(segment)
+        run!.plain.append(contentsOf: bytes)
+        run!.count += segment.count
+        run!.total = total
+        run!.lastSeq = seq
+        if run!.count >= capacity {
+            try write(run!, series: series, window: window)
+            report.blocksWritten += 1
+            run = nil
+        }
+    }
+
+    private func write(_ run: Run, series: Int64, window: Int64) throws {
+        let first = run.segments[0].epoch
+        try SealedBlock(
+            seriesID: series, firstSeq: run.firstSeq, lastSeq: run.lastSeq, firstEpoch: first,
+            lastEpoch: run.segments[run.segments.count - 1].epoch, count: run.count, total: run.total,
+            epochs: BlockEpochs.encode(run.segments, firstEpoch: first),
+            data: BlockValues.encode(run.plain, count: Int(run.count))
+        ).insert(window: window, db)
+    }
+}

@@ -1,0 +1,218 @@
+import Foundation
+import XCTest
+
+@testable import LogStore
+
+/// Sealing (`LogStore.seal`, `Sealer`) rewrites segments as blocks and changes no read, as of
+/// any epoch: exports (contentID included), listings, changes and epoch summaries print the
+/// same before and after, and `check` passes.
+final class SealerTests: XCTestCase {
+    /// Everything a read as of each epoch returns, as text (store bytes aside: sealing is meant
+    /// to change them).
+    static func snapshot(_ store: LogStore) throws -> [String] {
+        let last = store.lastEpoch
+        var out: [String] = []
+        for n in 0...last {
+            for env in try store.envNames(asOf: n) {
+                out.append("\(n) \(env) " + JSONWriter.string(try store.exportEnv(env, asOf: n)))
+                for w in try store.listWindows(env: env, asOf: n) { out.append("\(n) \(env) \(w)") }
+                out.append("\(n) \(env) changes " + JSONWriter.string(try store.changes(env: env, since: n).json))
+            }
+            for e in try store.listEnvs(asOf: n) { out.append("\(n) \(e.name) \(e.windows) \(e.points) \(e.lastEpoch)") }
+            out.append("\(n) added \(try store.pointsAdded(sinceEpoch: n)) kept \(try store.pointsKept(writtenIn: [0...n]))")
+        }
+        var changes: [String] = []
+        try store.forEachEpoch(EpochFilter(), changes: true) { record, list in
+            changes.append("\(record.epoch) " + String(describing: list))
+        }
+        return out + changes
+    }
+
+    func messages(_ scenario: String) throws -> [LogStore.Message] {
+        let log = repositoryRoot.appendingPathComponent("Tests/Fixtures/scenarios/\(scenario)/log.jsonl")
+        let text = try String(contentsOf: log, encoding: .utf8)
+        return try text.split(separator: "\n").enumerated().map { i, line in
+            try LogLine.parse(ArraySlice(Array(line.utf8)), place: "\(scenario):\(i + 1)")
+        }
+    }
+
+    /// A training loop: two windows appended one step at a time, interleaved, with ints, floats
+    /// from float32, NaN, ±Infinity, -0.0, null and a string among the values.
+    static func trainingLog(steps: Int, seed: UInt64 = 7) -> [String] {
+        var rng = SplitMix64(seed: seed)
+        var lines = [
+            #"["events", {"data": [{"x": [0], "y": [1.5], "name": "loss", "type": "scatter", "mode": "lines"}], "win": "loss", "eid": "main", "layout": {}, "opts": {}}]"#,
+            #"["events", {"data": [{"x": [0.0], "y": [0.25], "name": "acc", "type": "scatter", "mode": "lines"}], "win": "acc", "eid": "main", "layout": {}, "opts": {}}]"#,
+        ]
+        var loss: Float = 1.5
+        for step in 1..<steps {
+            loss *= 0.99 + Float(rng.next() % 100) / 10_000
+            let y: String
+            switch step % 97 {
+            case 13: y = "NaN"
+            case 29: y = "Infinity"
+            case 31: y = "-Infinity"
+            case 43: y = "-0.0"
+            case 57: y = "null"
+            case 71: y = "\"x\""
+            default: y = PythonFloat.repr(Double(loss))
+            }
+            lines.append(#"["update", {"data": [{"x": [\#(step)], "y": [\#(y)]}], "win": "loss", "eid": "main", "append": true, "opts": {}, "layout": {}}]"#)
+            if step % 3 == 0 {
+                let acc = PythonFloat.repr(Double(Float(step) / Float(steps)))
+                lines.append(#"["update", {"data": [{"x": [\#(Double(step))], "y": [\#(acc)]}], "win": "acc", "eid": "main", "append": true, "opts": {}, "layout": {}}]"#)
+            }
+        }
+        return lines
+    }
+
+    func parsed(_ lines: [String]) throws -> [LogStore.Message] {
+        try lines.enumerated().map { i, line in try LogLine.parse(ArraySlice(Array(line.utf8)), place: "t:\(i + 1)") }
+    }
+
+    func blocks(_ store: LogStore) throws -> Int {
+        try store.read(asOf: nil) { db, _ in Int(try db.int("SELECT count(*) FROM block", []) ?? 0) }
+    }
+
+    func assertSealingKeepsEveryRead(_ all: [LogStore.Message], _ label: String, capacity: Int64? = nil) throws {
+        let store = try temporaryStore(self)
+        let half = all.count / 2
+        _ = try store.apply(Array(all[..<half]))
+        let sealedOnce = try store.seal()
+        XCTAssertEqual(try store.check(), [], label)
+        _ = try store.apply(Array(all[half...]))
+        let before = try Self.snapshot(store)
+        let report = try store.seal()
+        XCTAssertEqual(try store.check(), [], label)
+        let after = try Self.snapshot(store)
+        XCTAssertEqual(before.count, after.count, label)
+        for (b, a) in zip(before, after) where b != a {
+            XCTFail("\(label): sealing changed\n  \(b)\nto\n  \(a)")
+            break
+        }
+        _ = (sealedOnce, report)
+    }
+
+    func testSealingATrainingLogKeepsEveryEpochsReadsAndCompresses() throws {
+        let all = try parsed(Self.trainingLog(steps: 300))
+        try assertSealingKeepsEveryRead(all, "training")
+        let store = try temporaryStore(self)
+        _ = try store.apply(all)
+        let r = try store.seal()
+        XCTAssertGreaterThan(r.segmentsSealed, 250)
+        XCTAssertEqual(r.blocksWritten, 4)  // x and y of two windows
+        XCTAssertEqual(try blocks(store), 4)
+        // Appends after sealing continue the series (seq and total from the blocks).
+        try store.apply(.update, #"{"data": [{"x": [300], "y": [0.5]}], "win": "loss", "eid": "main", "append": true}"#)
+        let x = try store.exportWindow(env: "main", window: "loss")
+        let xs = x.objectValue?["content"]?.objectValue?["data"]?.arrayValue?.first?.objectValue?["x"]?.arrayValue
+        XCTAssertEqual(xs?.count, 301)
+        XCTAssertEqual(xs?.last, .int(300))
+        XCTAssertEqual(try store.check(), [])
+    }
+
+    func testSealingEveryScenarioKeepsEveryEpochsReads() throws {
+        let dir = repositoryRoot.appendingPathComponent("Tests/Fixtures/scenarios")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+            .filter { !$0.hasPrefix("diff_seed") || $0.hasSuffix("0") }
+        XCTAssertGreaterThan(names.count, 40)
+        for name in names where FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(name)/log.jsonl").path) {
+            try assertSealingKeepsEveryRead(try messages(name), name)
+        }
+    }
+
+    /// The writer seals a series of one-point appends every `Sealer.writerRun` segments; reads
+    /// as of every epoch stay what a store that received only the messages up to it holds.
+    func testTheWriterSealsLongRunsOfSmallAppendsAndEveryEpochStaysReadable() throws {
+        let all = try parsed(Self.trainingLog(steps: 2 * Int(Sealer.writerRun) + 20))
+        let full = try temporaryStore(self)
+        _ = try full.apply(all)
+        XCTAssertEqual(try blocks(full), 4, "x and y of loss, sealed twice")  // acc gets a point every 3 steps
+        XCTAssertEqual(try full.check(), [])
+        let prefix = try temporaryStore(self)
+        for (n, m) in all.enumerated() {
+            try prefix.apply(m)
+            XCTAssertEqual(JSONWriter.string(try full.exportEnv("main", asOf: Int64(n + 1))), JSONWriter.string(try prefix.exportEnv("main")),
+                           "after epoch \(n + 1)")
+        }
+        let before = try Self.snapshot(full)
+        _ = try full.seal()
+        XCTAssertEqual(try blocks(full), 4, "compact merges the writer's blocks: one per series")
+        XCTAssertEqual(try Self.snapshot(full), before)
+    }
+
+    func testBlocksHoldAtMostTheirCapacityAndRefillTheLastOne() throws {
+        let store = try temporaryStore(self)
+        _ = try store.apply(try parsed(Self.trainingLog(steps: 50)))
+        try store.write(alone: true) { ctx in
+            try ctx.db.transaction(.immediate) { _ = try Sealer(db: ctx.db, capacity: 8).sealAll() }
+        }
+        let sizes = try store.read(asOf: nil) { db, _ in
+            var out: [Int64] = []
+            try db.forEach("SELECT count FROM block ORDER BY series_id, first_seq", []) { out.append($0.int64(0)) }
+            return out
+        }
+        XCTAssertTrue(sizes.allSatisfy { $0 <= 8 }, "\(sizes)")
+        XCTAssertEqual(try store.check(), [])
+        let before = try Self.snapshot(store)
+        _ = try store.seal()  // refills each series' last block up to 64 Ki values
+        XCTAssertEqual(try Self.snapshot(store), before)
+        XCTAssertEqual(try store.check(), [])
+    }
+
+    func testForkAsOfAnEpochInsideABlockCopiesWhatThatEpochHeld() throws {
+        let store = try temporaryStore(self)
+        _ = try store.apply(try parsed(Self.trainingLog(steps: 40)))
+        let expected = try store.exportWindow(env: "main", window: "loss", asOf: 20).objectValue?["content"]
+        _ = try store.seal()
+        XCTAssertGreaterThan(try blocks(store), 0)
+        try store.forkEnv("main", to: "early", asOf: 20)
+        let copy = try store.exportWindow(env: "early", window: "loss").objectValue?["content"]
+        XCTAssertEqual(JSONWriter.string(copy ?? .null), JSONWriter.string(expected ?? .null))
+        XCTAssertEqual(try store.check(), [])
+    }
+
+    func testCompactingHistoryAwayAfterSealingKeepsLaterReads() throws {
+        let store = try temporaryStore(self)
+        let all = try parsed(Self.trainingLog(steps: 200))
+        _ = try store.apply(Array(all[..<150]))
+        _ = try store.seal()
+        _ = try store.apply(Array(all[150...]))
+        let last = store.lastEpoch
+        let mid = Int64(100)  // inside the blocks
+        var before: [String] = []
+        for n in mid...last { before.append(JSONWriter.string(try store.exportEnv("main", asOf: n))) }
+        let r = try store.compact(before: mid)
+        XCTAssertGreaterThan(r.segmentsSealed, 0)
+        var after: [String] = []
+        for n in mid...last { after.append(JSONWriter.string(try store.exportEnv("main", asOf: n))) }
+        XCTAssertEqual(before, after)
+        XCTAssertEqual(try store.check(), [])
+    }
+
+    func testCheckReportsABlockWhoseEpochsOrDataDoNotAddUp() throws {
+        let store = try temporaryStore(self)
+        _ = try store.apply(try parsed(Self.trainingLog(steps: 20)))
+        _ = try store.seal()
+        let path = store.path
+        store.close()
+        let db = try Connection(path: path, mode: .readWrite)
+        try db.run("UPDATE block SET count = count + 1 WHERE rowid = (SELECT min(rowid) FROM block)", [])
+        try db.run("UPDATE block SET data = x'04' WHERE rowid = (SELECT max(rowid) FROM block)", [])
+        try db.close()
+        let reopened = try LogStore(path: path)
+        try reopened.apply(.update, #"{"data": [{"x": [20], "y": [0.5]}], "win": "loss", "eid": "main", "append": true}"#)
+        try reopened.write { ctx in  // a block after that new segment breaks "blocks first"
+            try ctx.db.run(
+                """
+                INSERT INTO block(window_id, series_id, first_seq, last_seq, first_epoch, last_epoch, count, total, epochs, data)
+                SELECT window_id, series_id, seq + 1, seq + 1, epoch, epoch, 1, total + 1, x'010001', x'010000'
+                FROM segment WHERE rowid = (SELECT max(rowid) FROM segment)
+                """, [])
+        }
+        let problems = try reopened.check()
+        XCTAssertTrue(problems.contains { $0.hasSuffix("comes after a segment of its series") }, "\(problems)")
+        XCTAssertTrue(problems.contains { $0.contains("block") && $0.contains("but its epochs hold") }, "\(problems)")
+        XCTAssertTrue(problems.contains { $0.contains("block") && $0.contains("does not decode") }, "\(problems)")
+    }
+}
