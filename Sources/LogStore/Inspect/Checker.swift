@@ -333,15 +333,3 @@ struct Checker {
         report(found)
     }
 }
-
-extension LogStore {
-    /// Problems found in the store, one line each, in the order of `Checker`'s invariants;
-    /// empty when the store is healthy. Throws only when the store cannot be read at all.
-    /// Reads every row, so it takes time proportional to the store's size.
-    public func check() throws(LogStoreError) -> [String] {
-        try read(asOf: nil) { db, _ in
-            var checker = Checker(db: db)
-            return checker.run()
-        }
-    }
-}

@@ -123,10 +123,3 @@ struct ChangeReader {
 }
 
 private struct StopScan: Error {}
-
-extension LogStore {
-    /// What changed in env `name` after epoch `since` (see `EnvChanges`).
-    public func changes(env name: String, since: Int64) throws(LogStoreError) -> EnvChanges {
-        try read(asOf: nil) { db, _ in try ChangeReader(db: db, since: since).changes(env: name) }
-    }
-}

@@ -444,33 +444,3 @@ struct Lister {
         return points
     }
 }
-
-extension LogStore {
-    /// Every env with its window count, points, bytes and last epoch (as of `asOf`).
-    public func listEnvs(asOf: Int64? = nil) throws(LogStoreError) -> [EnvSummary] {
-        try read(asOf: asOf) { db, bound in try Lister(db: db, asOf: bound).envs() }
-    }
-
-    /// The windows of env `name` in visdom's order.
-    public func listWindows(env name: String, asOf: Int64? = nil) throws(LogStoreError) -> [WindowSummary] {
-        try read(asOf: asOf) { db, bound in
-            let lister = Lister(db: db, asOf: bound)
-            guard let env = try lister.catalog.env(name) else { throw LogStoreError.noSuchEnv(name) }
-            return try lister.windows(ofEnv: env)
-        }
-    }
-
-    /// Points (as `EnvSummary` counts them) that the epochs after `epoch` stored, up to the
-    /// newest: what an import or a follow batch that started at `epoch` added.
-    public func pointsAdded(sinceEpoch epoch: Int64) throws(LogStoreError) -> Int {
-        try read(asOf: nil) { db, bound in try Lister(db: db, asOf: bound).pointsAdded(after: epoch) }
-    }
-
-    /// Points, as `ls` counts them (`EnvSummary`), that the epochs in `ranges` wrote and the
-    /// store still holds: what one writer added to what `ls` shows, when other writers may
-    /// have committed epochs between its own. Points it wrote and then replaced or closed (a
-    /// heatmap redrawn every epoch) are not counted: they are no longer anywhere.
-    public func pointsKept(writtenIn ranges: [ClosedRange<Int64>]) throws(LogStoreError) -> Int {
-        try read(asOf: nil) { db, bound in try Lister(db: db, asOf: bound).pointsKept(writtenIn: ranges) }
-    }
-}

@@ -44,29 +44,6 @@ public struct TraceColumns: Sendable, Equatable {
     public let y: Column?
 }
 
-extension LogStore {
-    /// The traces of window `wid` of env `name` (the objects of its `content.data`, in order),
-    /// as of `asOf` (nil: now). A window without `content.data` (text, image) has none.
-    public func traces(env name: String, window wid: String, asOf: Int64? = nil) throws(LogStoreError) -> [TraceColumns] {
-        try read(asOf: asOf) { db, bound in
-            let catalog = Catalog(db: db, asOf: bound)
-            guard let env = try catalog.env(name) else { throw LogStoreError.noSuchEnv(name) }
-            guard let row = try catalog.window(wid, env: env) else { throw LogStoreError.noSuchWindow(env: name, window: wid) }
-            guard let head = try catalog.head(row.windowID) else { throw StoreInvariantError("window \(wid) has no head") }
-            guard case .array(let data)? = head.objectValue?["content"]?.objectValue?["data"] else { return [] }
-            var wanted: [Int64] = []
-            for case .object(let trace) in data {
-                for key in ["x", "y"] { if case .series(let slot)? = trace[key] { wanted.append(slot.id) } }
-            }
-            let columns = try TraceColumnReader(db, window: row.windowID, asOf: bound, series: wanted)
-            return try data.map { trace in
-                let o = trace.objectValue
-                return TraceColumns(name: o?["name"]?.plainJSON, x: try columns.column(o?["x"]), y: try columns.column(o?["y"]))
-            }
-        }
-    }
-}
-
 /// Reads series of one window as columns in one pass of the window's segments (the pass of
 /// `WindowSegments`), decoding each segment's values straight from SQLite's row into the
 /// column, without gathering the encoded bytes first.

@@ -61,21 +61,3 @@ final class WindowCache: @unchecked Sendable {
         total += bytes.count
     }
 }
-
-extension LogStore {
-    /// One window as the bytes of visdom's JSON: `json.dumps` of what `exportWindow` returns,
-    /// which a server sends as is. Served from this handle's window cache while the window has
-    /// not changed since it was last materialized (see `WindowCache`).
-    public func windowJSON(env name: String, window wid: String, asOf: Int64? = nil) throws(LogStoreError) -> [UInt8] {
-        try read(asOf: asOf) { db, bound in
-            let m = Materializer(db: db, asOf: bound)
-            guard let env = try m.catalog.env(name) else { throw LogStoreError.noSuchEnv(name) }
-            guard let row = try m.catalog.window(wid, env: env) else { throw LogStoreError.noSuchWindow(env: name, window: wid) }
-            let change = try m.catalog.lastChange(row.windowID)
-            if let kept = windowCache.bytes(window: row.windowID, change: change) { return kept }
-            let bytes = JSONWriter.bytes(try m.window(row))
-            windowCache.keep(bytes, window: row.windowID, change: change)
-            return bytes
-        }
-    }
-}
