@@ -12,8 +12,7 @@ extension LogStore {
     public func exportEnv(_ name: String, asOf: Int64? = nil) throws(LogStoreError) -> JSONValue {
         try read(asOf: asOf) { db, bound in
             let m = Materializer(db: db, asOf: bound)
-            guard let env = try m.catalog.env(name) else { throw LogStoreError.noSuchEnv(name) }
-            return try m.env(env)
+            return try m.env(try m.catalog.existingEnv(name))
         }
     }
 
@@ -21,9 +20,7 @@ extension LogStore {
     public func exportWindow(env name: String, window wid: String, asOf: Int64? = nil) throws(LogStoreError) -> JSONValue {
         try read(asOf: asOf) { db, bound in
             let m = Materializer(db: db, asOf: bound)
-            guard let env = try m.catalog.env(name) else { throw LogStoreError.noSuchEnv(name) }
-            guard let row = try m.catalog.window(wid, env: env) else { throw LogStoreError.noSuchWindow(env: name, window: wid) }
-            return try m.window(row)
+            return try m.window(try m.catalog.existingWindow(wid, env: name))
         }
     }
 
@@ -33,9 +30,7 @@ extension LogStore {
     public func exportWindow(env: String, window: String, asOf: Int64? = nil, maxPoints: Int) throws(LogStoreError) -> JSONValue {
         let json = try read(asOf: asOf) { db, bound in
             let m = Materializer(db: db, asOf: bound)
-            guard let e = try m.catalog.env(env) else { throw LogStoreError.noSuchEnv(env) }
-            guard let row = try m.catalog.window(window, env: e) else { throw LogStoreError.noSuchWindow(env: env, window: window) }
-            return try m.window(row) { head, series in try Downsample.thin(&head, maxPoints: maxPoints, series: series) }
+            return try m.window(try m.catalog.existingWindow(window, env: env)) { head, series in try Downsample.thin(&head, maxPoints: maxPoints, series: series) }
         }
         return Downsample.window(json, maxPoints: maxPoints)
     }
@@ -46,8 +41,7 @@ extension LogStore {
     public func windowJSON(env name: String, window wid: String, asOf: Int64? = nil) throws(LogStoreError) -> [UInt8] {
         try read(asOf: asOf) { db, bound in
             let m = Materializer(db: db, asOf: bound)
-            guard let env = try m.catalog.env(name) else { throw LogStoreError.noSuchEnv(name) }
-            guard let row = try m.catalog.window(wid, env: env) else { throw LogStoreError.noSuchWindow(env: name, window: wid) }
+            let row = try m.catalog.existingWindow(wid, env: name)
             let change = try m.catalog.lastChange(row.windowID)
             if let kept = windowCache.bytes(window: row.windowID, change: change) { return kept }
             let bytes = JSONWriter.bytes(try m.window(row))
@@ -61,8 +55,7 @@ extension LogStore {
     public func traces(env name: String, window wid: String, asOf: Int64? = nil) throws(LogStoreError) -> [TraceColumns] {
         try read(asOf: asOf) { db, bound in
             let catalog = Catalog(db: db, asOf: bound)
-            guard let env = try catalog.env(name) else { throw LogStoreError.noSuchEnv(name) }
-            guard let row = try catalog.window(wid, env: env) else { throw LogStoreError.noSuchWindow(env: name, window: wid) }
+            let row = try catalog.existingWindow(wid, env: name)
             guard let head = try catalog.head(row.windowID) else { throw StoreInvariantError("window \(wid) has no head") }
             guard case .array(let data)? = head.objectValue?["content"]?.objectValue?["data"] else { return [] }
             var wanted: [Int64] = []
@@ -86,8 +79,7 @@ extension LogStore {
     public func listWindows(env name: String, asOf: Int64? = nil) throws(LogStoreError) -> [WindowSummary] {
         try read(asOf: asOf) { db, bound in
             let lister = Lister(db: db, asOf: bound)
-            guard let env = try lister.catalog.env(name) else { throw LogStoreError.noSuchEnv(name) }
-            return try lister.windows(ofEnv: env)
+            return try lister.windows(ofEnv: try lister.catalog.existingEnv(name))
         }
     }
 
@@ -108,5 +100,20 @@ extension LogStore {
     /// What changed in env `name` after epoch `since` (see `EnvChanges`).
     public func changes(env name: String, since: Int64) throws(LogStoreError) -> EnvChanges {
         try read(asOf: nil) { db, _ in try ChangeReader(db: db, since: since).changes(env: name) }
+    }
+}
+
+extension Catalog {
+    /// Env `name` (as of the catalog's epoch); throws `noSuchEnv` when it does not exist.
+    func existingEnv(_ name: String) throws -> Int64 {
+        guard let env = try env(name) else { throw LogStoreError.noSuchEnv(name) }
+        return env
+    }
+
+    /// Window `wid` of env `name`; throws `noSuchEnv` or `noSuchWindow` when either does not
+    /// exist (as of the catalog's epoch).
+    func existingWindow(_ wid: String, env name: String) throws -> WindowRow {
+        guard let row = try window(wid, env: try existingEnv(name)) else { throw LogStoreError.noSuchWindow(env: name, window: wid) }
+        return row
     }
 }

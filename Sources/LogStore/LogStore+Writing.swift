@@ -159,7 +159,7 @@ extension LogStore {
             let last = ctx.lastEpoch
             let bound = asOf ?? last
             guard bound >= 0, bound <= last else { throw LogStoreError.noSuchEpoch(bound) }
-            guard try Catalog(db: ctx.db, asOf: bound).env(from) != nil else { throw LogStoreError.noSuchEnv(from) }
+            _ = try Catalog(db: ctx.db, asOf: bound).existingEnv(from)
             // Checked in the fork's own transaction: no other writer can create it in between.
             if !replace, try Catalog(db: ctx.db, asOf: last).env(to) != nil { throw LogStoreError.envExists(to) }
             let epoch = ctx.nextEpoch()
