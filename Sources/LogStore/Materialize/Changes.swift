@@ -94,7 +94,7 @@ struct ChangeReader {
             let head = try now.head(window)
         else { return nil }
         var out: [SeriesAppend] = []
-        for (path, slot) in Self.seriesPaths(head, []) {
+        for (path, slot) in head.seriesPaths {
             var newest: [(op: Int64, data: [UInt8])] = []
             do {
                 try db.forEach("SELECT op, epoch, data FROM segment WHERE window_id = ? AND series_id = ? ORDER BY epoch DESC, seq DESC",
@@ -110,15 +110,6 @@ struct ChangeReader {
             if !values.isEmpty { out.append(SeriesAppend(path: path, values: values)) }
         }
         return out
-    }
-
-    static func seriesPaths(_ v: PaneValue, _ path: [JSONValue]) -> [([JSONValue], SeriesSlot)] {
-        switch v {
-        case .series(let slot): return [(path, slot)]
-        case .array(let a): return a.enumerated().flatMap { seriesPaths($1, path + [.int(Int64($0))]) }
-        case .object(let o): return o.pairs.flatMap { seriesPaths($1, path + [.string($0)]) }
-        default: return []
-        }
     }
 }
 

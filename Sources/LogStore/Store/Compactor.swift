@@ -92,7 +92,10 @@ struct Compactor {
         var referenced = Set<Int64>()
         try db.forEach("SELECT doc FROM head", []) { st in
             let pane = try st.withBlob(0) { try ValueCodec.decodePane($0) }
-            for (_, slot) in ChangeReader.seriesPaths(pane, []) { referenced.insert(slot.id) }
+            pane.forEachSeries { _, slot in
+                referenced.insert(slot.id)
+                return true
+            }
         }
         var unreferenced: [(series: Int64, window: Int64)] = []
         try db.forEach("SELECT series_id, window_id FROM series", []) {
