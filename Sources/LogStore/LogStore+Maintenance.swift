@@ -16,7 +16,7 @@ extension LogStore {
     /// change; reads as of earlier epochs are refused afterwards.
     public func compact(before: Int64? = nil) throws(LogStoreError) -> CompactionReport {
         let path = self.path
-        func size() -> Int64 { (Importer.size(of: path) ?? 0) + (Importer.size(of: path + "-wal") ?? 0) }
+        func size() -> Int64 { (fileSize(atPath: path) ?? 0) + (fileSize(atPath: path + "-wal") ?? 0) }
         return try write(alone: true) { ctx in
             let last = try ctx.db.int("SELECT max(epoch) FROM epoch", []) ?? 0
             let n = before ?? last

@@ -68,7 +68,7 @@ public final class LogStore: Sendable {
                     try db.execute("PRAGMA journal_size_limit = \(Self.walSizeLimit)")
                     return db
                 }, beforeClose: { db in
-                    db.rewindWALForNextSession(maxBytes: Self.walSizeLimit, fileSize: Importer.size(of: path + "-wal") ?? 0)
+                    db.rewindWALForNextSession(maxBytes: Self.walSizeLimit, fileSize: fileSize(atPath: path + "-wal") ?? 0)
                 })
             }
         } catch let error as SQLiteError where !options.readOnly && (error.isCantOpen || error.isReadOnly)

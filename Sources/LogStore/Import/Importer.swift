@@ -253,10 +253,6 @@ public struct Importer: Sendable {
         }
         return 0
     }
-
-    static func size(of path: String) -> Int64? {
-        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
-    }
 }
 
 /// A batch of messages being applied on another thread, so that the importing thread parses

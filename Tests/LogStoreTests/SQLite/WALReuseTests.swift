@@ -8,7 +8,7 @@ import XCTest
 final class WALReuseTests: XCTestCase {
     var dir: URL!
     var path: String { dir.appendingPathComponent("s.db").path }
-    var walSize: Int64 { Importer.size(of: path + "-wal") ?? -1 }
+    var walSize: Int64 { fileSize(atPath: path + "-wal") ?? -1 }
 
     override func setUpWithError() throws { dir = try temporaryDirectory(self) }
 

@@ -76,9 +76,9 @@ final class EpochTests: XCTestCase {
         var frames: [Int64] = []
         for i in 1...5 {
             try checkpointer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            XCTAssertEqual(Importer.size(of: path + "-wal"), 0)
+            XCTAssertEqual(fileSize(atPath: path + "-wal"), 0)
             try store.apply(.update, #"{"data": [{"x": [\#(2000 + i)], "y": [\#(i)]}], "win": "w", "name": "a", "append": true}"#)
-            frames.append(((Importer.size(of: path + "-wal") ?? 0) - 32) / (24 + 4096))
+            frames.append(((fileSize(atPath: path + "-wal") ?? 0) - 32) / (24 + 4096))
         }
         // A page split adds frames now and then; the usual append writes the fewest.
         XCTAssertEqual(frames.min(), 3, "frames per append: \(frames)")
