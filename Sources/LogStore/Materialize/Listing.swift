@@ -249,9 +249,10 @@ struct Lister {
 
     /// The alive windows of every alive env, in visdom's order per env. Three scans in
     /// window_id order merged here (the alive windows, the newest head and the newest
-    /// `window_change` per window): as lookups per window they cost 3x more, most of it SQLite
-    /// seeking. `segmentChange` gives the epoch of a window's newest segment (as of `asOf`),
-    /// the third part of its last change.
+    /// `window_change` per window) rather than lookups per window, which are mostly SQLite
+    /// seeking (Benchmarks/README.md, the listEnvs row of "Engine changes made while
+    /// measuring"). `segmentChange` gives the epoch of a window's newest segment (as of
+    /// `asOf`), the third part of its last change.
     private func allWindows(count: (Int64) throws -> Int, segmentChange: (Int64) -> Int64) throws -> [Int64: [WindowSummary]] {
         var alive: [(id: Int64, env: Int64, slot: Int64, wid: String)] = []
         try db.forEach(

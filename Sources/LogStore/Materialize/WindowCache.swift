@@ -3,8 +3,9 @@ import Foundation
 /// Window JSON already materialized, kept in memory by one store handle.
 ///
 /// **Why it is valid.** A window's JSON is a function of its incarnation (`window_id`) and the
-/// last epoch that changed it: every epoch that writes a head or a segment of the window also
-/// writes its `window_change` row, and `contentID` is derived from the same pair. So an entry
+/// last epoch that changed it (`Catalog.lastChange`: the newest of its head versions, its
+/// segments and its `window_change` rows, so every epoch that writes a head or a segment of
+/// the window counts), and `contentID` is derived from the same pair. So an entry
 /// made for (window, last change) serves any later read that finds the same last change, at
 /// the cost of the index lookups that find it, instead of rebuilding the window from its
 /// segments. Compaction keeps each window's last change (and its bytes), so entries survive it.

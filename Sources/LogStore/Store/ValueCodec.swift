@@ -122,7 +122,8 @@ enum ValueCodec {
 
     // MARK: decoding
 
-    /// Reads values from a blob; `seriesAllowed` admits series references (heads).
+    /// Reads values from a blob: `json()` reads plain JSON (a series reference is an error),
+    /// `pane()` a head, series references included.
     struct Reader {
         let bytes: UnsafeRawBufferPointer
         var offset = 0
