@@ -82,7 +82,7 @@ extension LogStore {
         do {
             return try await withCheckedThrowingContinuation { (k: CheckedContinuation<Applied, Error>) in
                 writer.submit({ ctx in try Self.applyAll([message], progress: [], ctx)[0] }) { result in
-                    k.resume(with: result.map { $0 as! Applied })
+                    k.resume(with: result)
                 }
             }
         } catch {
