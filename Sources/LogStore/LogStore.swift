@@ -135,16 +135,19 @@ public final class LogStore: Sendable {
             if e.isFull { return .full(path: path) }
             if e.isCantOpen { return .io(path: path, reason: "cannot open the store (\(e.message))") }
             return .sqlite(e)
+        case is Writer.Stopped: return .closed(path: path)
         case let e as PyError: return .corrupt("\(e)")
         default: return .corrupt("\(error)")
         }
     }
 
     /// The newest committed epoch (0 for a new store), by this handle or any other writer of
-    /// the file.
+    /// the file. Throws when the store cannot be read (a read error is not epoch 0).
     public var lastEpoch: Int64 {
-        let known = writer?.lastEpoch ?? 0
-        return max(known, (try? read(asOf: nil) { db, _ in try db.int("SELECT max(epoch) FROM epoch", []) ?? 0 }) ?? 0)
+        get throws(LogStoreError) {
+            let known = writer?.lastEpoch ?? 0
+            return max(known, try read(asOf: nil) { db, _ in try db.int("SELECT max(epoch) FROM epoch", []) ?? 0 })
+        }
     }
 
     // MARK: the two ways in: every write (LogStore+Writing, +Maintenance) and read (+Reading, …)

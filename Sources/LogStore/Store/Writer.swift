@@ -132,12 +132,15 @@ final class Writer: @unchecked Sendable {
         return committedEpoch
     }
 
+    /// What a job submitted after `stop()` fails with (the store reports `.closed`).
+    struct Stopped: Error {}
+
     /// Queues a job; `complete` is called on the writer thread once it is durable or failed.
     func submit<R>(_ body: @escaping (Context) throws -> R, alone: Bool = false, complete: @escaping (Result<R, Error>) -> Void) {
         cond.lock()
         if stopping {
             cond.unlock()
-            complete(.failure(LogStoreError.io(path: "", reason: "the store is closed")))
+            complete(.failure(Stopped()))
             return
         }
         pending.append(Job(body: body, alone: alone, complete: complete))

@@ -30,7 +30,7 @@ enum FollowCommand: Command {
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
         let store = try context.openStore(durability: try arguments.durability())
         defer { store.close() }
-        let follower = Follower(path: arguments.positionals[0], store: store, skipBad: arguments.flag("--skip-bad"),
+        let follower = try Follower(path: arguments.positionals[0], store: store, skipBad: arguments.flag("--skip-bad"),
                                 terminal: context.terminal)
         try follower.run()
         return 0
@@ -71,12 +71,12 @@ final class Follower: @unchecked Sendable {
 
     static let pollInterval = DispatchTimeInterval.milliseconds(200)
 
-    init(path: String, store: LogStore, skipBad: Bool, terminal: Terminal) {
+    init(path: String, store: LogStore, skipBad: Bool, terminal: Terminal) throws(LogStoreError) {
         self.path = path
         self.store = store
         self.skipBad = skipBad
         self.status = StatusLine(terminal: terminal)
-        self.firstEpoch = store.lastEpoch
+        self.firstEpoch = try store.lastEpoch
     }
 
     /// Follows until a signal or an error; throws the error.

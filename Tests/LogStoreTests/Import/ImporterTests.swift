@@ -105,9 +105,9 @@ final class ImporterTests: XCTestCase {
             .write(to: file, atomically: true, encoding: .utf8)
         let store = try LogStore(path: dir.appendingPathComponent("s.db").path)
         XCTAssertEqual(try Importer(store: store).importFile(file.path).envs, ["exp_1"])
-        let epoch = store.lastEpoch
+        let epoch = try store.lastEpoch
         XCTAssertTrue(try Importer(store: store).importFile(file.path).alreadyImported)
-        XCTAssertEqual(store.lastEpoch, epoch)
+        XCTAssertEqual(try store.lastEpoch, epoch)
         XCTAssertEqual(try store.exportEnv("exp_1")["reload"], ["w": ["x": 1]])
     }
 

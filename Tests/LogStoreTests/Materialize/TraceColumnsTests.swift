@@ -187,7 +187,7 @@ final class TraceColumnsTests: XCTestCase {
             guard FileManager.default.fileExists(atPath: log.path) else { continue }
             let store = try temporaryStore(self)
             _ = try Importer(store: store).importFile(log.path)
-            for epoch in 0...store.lastEpoch { checked += try assertTracesMatchJSON(store, asOf: epoch, "\(name)@\(epoch)") }
+            for epoch in try 0...store.lastEpoch { checked += try assertTracesMatchJSON(store, asOf: epoch, "\(name)@\(epoch)") }
         }
         XCTAssertGreaterThan(checked, 1000)
     }

@@ -74,7 +74,7 @@ final class WALReuseTests: XCTestCase {
         try reader.execute("COMMIT")
         try reader.close()
         let store = try LogStore(path: path)
-        XCTAssertEqual(store.lastEpoch, 21)
+        XCTAssertEqual(try store.lastEpoch, 21)
         XCTAssertEqual(try store.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?[0]["x"]?.arrayValue?.count, 21)
     }
 
