@@ -156,7 +156,7 @@ struct Measures {
             _ = try store.windowJSON(env: w.env, window: w.window)
         }
         // Time travel: the window as of the epoch before its last append (almost all points).
-        let old = max(1, store.lastEpoch - 1)  // epoch 1 created the window
+        let old = max(1, try store.lastEpoch - 1)  // epoch 1 created the window
         let asOf = try sample(minimum: 3, maximum: 200, budget: config.materializeBudget) {
             _ = JSONWriter.bytes(try store.exportWindow(env: w.env, window: w.window, asOf: old))
         }

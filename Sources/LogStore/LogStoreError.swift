@@ -20,6 +20,8 @@ public enum LogStoreError: Error, Sendable, CustomStringConvertible, Equatable {
     /// store is consistent and readable, and writes work again once there is room.
     case full(path: String)
     case io(path: String, reason: String)
+    /// A write to a store after `close()` (reads still work: they reopen a connection).
+    case closed(path: String)
     case sqlite(SQLiteError)
     /// The store's rows break one of its invariants.
     case corrupt(String)
@@ -37,6 +39,7 @@ public enum LogStoreError: Error, Sendable, CustomStringConvertible, Equatable {
         case let .readOnly(path): return "\(path): the store is read-only (it can be read, not written)"
         case let .full(path): return "\(path): the disk or the store's quota is full; nothing of the failed write was kept"
         case let .io(path, reason): return "\(path): \(reason)"
+        case let .closed(path): return "\(path): the store was closed; it takes no more writes"
         case let .sqlite(e): return e.description
         case let .corrupt(what): return "corrupt store: \(what)"
         }

@@ -62,6 +62,7 @@ enum CError {
         case .sqlite: return 11
         case .corrupt: return 12
         case .envExists: return 14
+        case .closed: return 15
         }
     }
 }

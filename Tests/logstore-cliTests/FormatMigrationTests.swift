@@ -98,7 +98,7 @@ class FormatMigrationTests: XCTestCase {
         defer { try? changes.close() }
         let rowsBefore = try changes.int("SELECT count(*) FROM window_change", [])
         _ = try Importer(store: store).importFile(log.path)
-        let epoch = store.lastEpoch
+        let epoch = try store.lastEpoch
         XCTAssertEqual(try changes.int("SELECT count(*) FROM window_change", []), rowsBefore)
         XCTAssertNotNil(try changes.int("SELECT window_id FROM epoch WHERE epoch = ?", [.integer(epoch)]))
         XCTAssertEqual(try store.pointsAdded(sinceEpoch: epoch - 1), 1)

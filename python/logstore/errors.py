@@ -84,11 +84,12 @@ class EnvExistsError(Error):
 
 class ClosedError(Error):
     """The store was closed."""
+    code = 15
 
 
 BY_CODE: dict[int, type[Error]] = {
     cls.code: cls
     for cls in (NotAStoreError, NewerSchemaError, NoSuchEnvError, NoSuchWindowError, NoSuchEpochError,
                 CompactedError, BadInputError, ReadOnlyError, StoreFullError, StoreIOError, SQLiteError,
-                CorruptError, ArgumentError, EnvExistsError)
+                CorruptError, ArgumentError, EnvExistsError, ClosedError)
 }

@@ -250,7 +250,7 @@ public actor SocketHub {
         let store = self.store, maxPoints = display.maxPoints
         feed.enqueue { [self] in
             let envs = (try? await self.display.reads.run { () throws -> [CompareView.Env] in
-                let asOf = store.lastEpoch
+                let asOf = try store.lastEpoch
                 return try requested.compactMap { name in
                     guard let env = try store.pageEnv(name, asOf: asOf, maxPoints: maxPoints) else { return nil }
                     return CompareView.Env(name: name, windows: env.windows.map { ($0["id"]?.stringValue ?? "", $0) }, reload: env.reload)
@@ -303,7 +303,7 @@ public actor SocketHub {
                     wanted = all
                 }
                 let windows = (try? await display.reads.run { () throws -> [(String, JSONValue?)] in
-                    let asOf = store.lastEpoch
+                    let asOf = try store.lastEpoch
                     return try wanted.map { ($0, try store.pageWindow(env: env, window: $0, asOf: asOf, maxPoints: maxPoints)) }
                 }) ?? []
                 for (sid, c) in viewers {

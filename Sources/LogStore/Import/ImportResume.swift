@@ -21,7 +21,7 @@ struct ImportResume {
     /// any order); `samePath` (rows last imported from `path`) only words the reason. With `again`, the import starts at the beginning, still under the row of
     /// the same content if there is one.
     init(path: String, candidates: [ImportProgress], samePath: [ImportProgress] = [], again: Bool) throws(LogStoreError) {
-        let size = Importer.size(of: path) ?? 0
+        let size = fileSize(atPath: path) ?? 0
         let verifiable = candidates.filter { $0.contentHash != nil && $0.bytes <= size }.sorted { $0.bytes < $1.bytes }
         var match: (ImportProgress, XXHash64)?
         if !verifiable.isEmpty {

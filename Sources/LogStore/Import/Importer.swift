@@ -23,14 +23,40 @@ public struct Importer: Sendable {
         public var startedOver: String?
         /// The epochs this import wrote, in order (consecutive numbers merged).
         public var epochs: [ClosedRange<Int64>] = []
-        public var warnings: [String] = []
+        public var warnings: [Warning] = []
         public init() {}
+
+        /// Adds `other`'s counts (messages, refused, failed, skipped lines) and envs: the
+        /// totals of several imports (`logstore import` of many files, `follow`).
+        public mutating func addCounts(of other: Summary) {
+            messages += other.messages
+            refused += other.refused
+            failed += other.failed
+            skippedLines += other.skippedLines
+            envs.formUnion(other.envs)
+        }
 
         mutating func add(epochs range: ClosedRange<Int64>) {
             if let last = epochs.last, last.upperBound + 1 == range.lowerBound {
                 epochs[epochs.count - 1] = last.lowerBound...range.upperBound
             } else {
                 epochs.append(range)
+            }
+        }
+    }
+
+    /// Something an import went past without stopping; printed, one line each.
+    public enum Warning: Sendable, Equatable, CustomStringConvertible {
+        /// The file's last line (number `line`) has no newline yet, so a writer may be in the
+        /// middle of it: not imported (a later import of the file takes it).
+        case incompleteLastLine(path: String, line: Int)
+        /// A bad line skipped (`skipBad`), and why.
+        case skippedLine(LogStoreError)
+
+        public var description: String {
+            switch self {
+            case let .incompleteLastLine(path, line): return "\(path):\(line): incomplete last line (no newline yet); not imported"
+            case let .skippedLine(error): return error.description
             }
         }
     }
@@ -84,7 +110,7 @@ public struct Importer: Sendable {
         case UInt8(ascii: "["):
             guard let head else {
                 var summary = Summary()
-                summary.warnings.append("\(path):1: incomplete last line (no newline yet); not imported")
+                summary.warnings.append(.incompleteLastLine(path: path, line: 1))
                 return summary
             }
             return try importReplayLog(path, firstLine: head.bytes)
@@ -220,7 +246,7 @@ public struct Importer: Sendable {
                     throw error
                 }
                 summary.skippedLines += 1
-                summary.warnings.append(error.description)
+                summary.warnings.append(.skippedLine(error))
             }
             // After the line is known to be imported (or skipped): a batch flushed for a bad
             // line ends before it, with the hash of the bytes before it.
@@ -236,7 +262,7 @@ public struct Importer: Sendable {
             }
         }
         if reader.partial > 0 {
-            summary.warnings.append("\(path):\(lineNo + 1): incomplete last line (no newline yet); not imported")
+            summary.warnings.append(.incompleteLastLine(path: path, line: lineNo + 1))
         }
         try flush()
         try collect()
@@ -252,10 +278,6 @@ public struct Importer: Sendable {
             if let b = data.first(where: { !JSONWhitespace.contains($0) }) { return b }
         }
         return 0
-    }
-
-    static func size(of path: String) -> Int64? {
-        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
     }
 }
 

@@ -228,10 +228,10 @@ struct Checker {
             }
             // A head need not be an object: visdom's win_data stores any JSON value as a window
             // (a list, a number, null, ...), and so does an env file it loads.
-            Self.forEachSeries(in: head) { slot in
+            head.forEachSeries { _, slot in
                 guard let s = series[slot.id] else {
                     found.append("\(name) refers to series \(slot.id), which does not exist")
-                    return
+                    return true
                 }
                 if s.window != window {
                     found.append("\(name) refers to series \(slot.id), which belongs to window \(s.window)")
@@ -240,22 +240,10 @@ struct Checker {
                 } else if s.epoch > epoch {
                     found.append("\(name) refers to series \(slot.id), created later at epoch \(s.epoch)")
                 }
+                return true
             }
         }
         report(found)
-    }
-
-    /// Every series reference anywhere in `value`, depth first in document order.
-    private static func forEachSeries(in value: PaneValue, _ visit: (SeriesSlot) -> Void) {
-        var stack = [value]
-        while let v = stack.popLast() {
-            switch v {
-            case .series(let slot): visit(slot)
-            case .array(let a): stack.append(contentsOf: a.reversed())
-            case .object(let o): stack.append(contentsOf: o.values.reversed())
-            default: break
-            }
-        }
     }
 
     // MARK: 8. segments
@@ -387,17 +375,5 @@ struct Checker {
             }
         }
         report(found)
-    }
-}
-
-extension LogStore {
-    /// Problems found in the store, one line each, in the order of `Checker`'s invariants;
-    /// empty when the store is healthy. Throws only when the store cannot be read at all.
-    /// Reads every row, so it takes time proportional to the store's size.
-    public func check() throws(LogStoreError) -> [String] {
-        try read(asOf: nil) { db, _ in
-            var checker = Checker(db: db)
-            return checker.run()
-        }
     }
 }

@@ -94,7 +94,7 @@ struct ChangeReader {
             let head = try now.head(window)
         else { return nil }
         var out: [SeriesAppend] = []
-        for (path, slot) in Self.seriesPaths(head, []) {
+        for (path, slot) in head.seriesPaths {
             var newest: [(op: Int64, data: [UInt8])] = []
             var reachedSince = false
             do {
@@ -122,22 +122,6 @@ struct ChangeReader {
         }
         return out
     }
-
-    static func seriesPaths(_ v: PaneValue, _ path: [JSONValue]) -> [([JSONValue], SeriesSlot)] {
-        switch v {
-        case .series(let slot): return [(path, slot)]
-        case .array(let a): return a.enumerated().flatMap { seriesPaths($1, path + [.int(Int64($0))]) }
-        case .object(let o): return o.pairs.flatMap { seriesPaths($1, path + [.string($0)]) }
-        default: return []
-        }
-    }
 }
 
 private struct StopScan: Error {}
-
-extension LogStore {
-    /// What changed in env `name` after epoch `since` (see `EnvChanges`).
-    public func changes(env name: String, since: Int64) throws(LogStoreError) -> EnvChanges {
-        try read(asOf: nil) { db, _ in try ChangeReader(db: db, since: since).changes(env: name) }
-    }
-}

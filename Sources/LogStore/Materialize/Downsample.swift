@@ -165,18 +165,3 @@ extension Downsample {
         trace = .object(t)
     }
 }
-
-extension LogStore {
-    /// One window with each trace reduced to at most `maxPoints` points (see `Downsample`).
-    /// Long stored traces are thinned before they are materialized, so the cost is a scan of
-    /// their numbers, not the building of every point.
-    public func exportWindow(env: String, window: String, asOf: Int64? = nil, maxPoints: Int) throws(LogStoreError) -> JSONValue {
-        let json = try read(asOf: asOf) { db, bound in
-            let m = Materializer(db: db, asOf: bound)
-            guard let e = try m.catalog.env(env) else { throw LogStoreError.noSuchEnv(env) }
-            guard let row = try m.catalog.window(window, env: e) else { throw LogStoreError.noSuchWindow(env: env, window: window) }
-            return try m.window(row) { head, series in try Downsample.thin(&head, maxPoints: maxPoints, series: series) }
-        }
-        return Downsample.window(json, maxPoints: maxPoints)
-    }
-}

@@ -195,32 +195,6 @@ struct HeadFacts {
     }
 }
 
-extension ValueCodec.Reader {
-    /// The tag of the next value, not consumed; nil at the end or on an unknown tag.
-    var nextTag: ValueCodec.Tag? { offset < bytes.count ? ValueCodec.Tag(rawValue: bytes[offset]) : nil }
-
-    /// Reads an object entry by entry: `body` gets each key's bytes and must read or skip
-    /// exactly that key's value. A value that is not an object is skipped, calling nothing.
-    mutating func forEachEntry(_ body: (UnsafeRawBufferPointer, inout Self) throws -> Void) throws {
-        guard nextTag == .object else { return try skip() }
-        offset += 1
-        for _ in 0..<(try count()) {
-            let n = try count()
-            let key = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n])
-            offset += n
-            try body(key, &self)
-        }
-    }
-
-    /// Reads an array element by element: `body` must read or skip exactly one value. A value
-    /// that is not an array is skipped, calling nothing.
-    mutating func forEachElement(_ body: (inout Self) throws -> Void) throws {
-        guard nextTag == .array else { return try skip() }
-        offset += 1
-        for _ in 0..<(try count()) { try body(&self) }
-    }
-}
-
 /// Summaries computed with a few statements for a whole listing, not a few per window.
 ///
 /// Invariant: every summary equals the one computed from the window's decoded head (as of
@@ -275,9 +249,10 @@ struct Lister {
 
     /// The alive windows of every alive env, in visdom's order per env. Three scans in
     /// window_id order merged here (the alive windows, the newest head and the newest
-    /// `window_change` per window): as lookups per window they cost 3x more, most of it SQLite
-    /// seeking. `segmentChange` gives the epoch of a window's newest segment (as of `asOf`),
-    /// the third part of its last change.
+    /// `window_change` per window) rather than lookups per window, which are mostly SQLite
+    /// seeking (Benchmarks/README.md, the listEnvs row of "Engine changes made while
+    /// measuring"). `segmentChange` gives the epoch of a window's newest segment (as of
+    /// `asOf`), the third part of its last change.
     private func allWindows(count: (Int64) throws -> Int, segmentChange: (Int64) -> Int64) throws -> [Int64: [WindowSummary]] {
         var alive: [(id: Int64, env: Int64, slot: Int64, wid: String)] = []
         try db.forEach(
@@ -470,35 +445,5 @@ struct Lister {
             }
         }
         return points
-    }
-}
-
-extension LogStore {
-    /// Every env with its window count, points, bytes and last epoch (as of `asOf`).
-    public func listEnvs(asOf: Int64? = nil) throws(LogStoreError) -> [EnvSummary] {
-        try read(asOf: asOf) { db, bound in try Lister(db: db, asOf: bound).envs() }
-    }
-
-    /// The windows of env `name` in visdom's order.
-    public func listWindows(env name: String, asOf: Int64? = nil) throws(LogStoreError) -> [WindowSummary] {
-        try read(asOf: asOf) { db, bound in
-            let lister = Lister(db: db, asOf: bound)
-            guard let env = try lister.catalog.env(name) else { throw LogStoreError.noSuchEnv(name) }
-            return try lister.windows(ofEnv: env)
-        }
-    }
-
-    /// Points (as `EnvSummary` counts them) that the epochs after `epoch` stored, up to the
-    /// newest: what an import or a follow batch that started at `epoch` added.
-    public func pointsAdded(sinceEpoch epoch: Int64) throws(LogStoreError) -> Int {
-        try read(asOf: nil) { db, bound in try Lister(db: db, asOf: bound).pointsAdded(after: epoch) }
-    }
-
-    /// Points, as `ls` counts them (`EnvSummary`), that the epochs in `ranges` wrote and the
-    /// store still holds: what one writer added to what `ls` shows, when other writers may
-    /// have committed epochs between its own. Points it wrote and then replaced or closed (a
-    /// heatmap redrawn every epoch) are not counted: they are no longer anywhere.
-    public func pointsKept(writtenIn ranges: [ClosedRange<Int64>]) throws(LogStoreError) -> Int {
-        try read(asOf: nil) { db, bound in try Lister(db: db, asOf: bound).pointsKept(writtenIn: ranges) }
     }
 }

@@ -19,7 +19,7 @@ struct Materializer {
             throw StoreInvariantError("window \(row.wid) has no head")
         }
         let series = try SeriesStore(db, asOf: asOf, readingWindow: row.windowID,
-                                     series: ChangeReader.seriesPaths(head, []).map(\.1.id))
+                                     series: head.seriesPaths.map(\.slot.id))
         try transform?(&head, series)
         var json = try head.json(resolving: series)
         if case .object(var o) = json, o.contains("contentID") {

@@ -44,29 +44,6 @@ public struct TraceColumns: Sendable, Equatable {
     public let y: Column?
 }
 
-extension LogStore {
-    /// The traces of window `wid` of env `name` (the objects of its `content.data`, in order),
-    /// as of `asOf` (nil: now). A window without `content.data` (text, image) has none.
-    public func traces(env name: String, window wid: String, asOf: Int64? = nil) throws(LogStoreError) -> [TraceColumns] {
-        try read(asOf: asOf) { db, bound in
-            let catalog = Catalog(db: db, asOf: bound)
-            guard let env = try catalog.env(name) else { throw LogStoreError.noSuchEnv(name) }
-            guard let row = try catalog.window(wid, env: env) else { throw LogStoreError.noSuchWindow(env: name, window: wid) }
-            guard let head = try catalog.head(row.windowID) else { throw StoreInvariantError("window \(wid) has no head") }
-            guard case .array(let data)? = head.objectValue?["content"]?.objectValue?["data"] else { return [] }
-            var wanted: [Int64] = []
-            for case .object(let trace) in data {
-                for key in ["x", "y"] { if case .series(let slot)? = trace[key] { wanted.append(slot.id) } }
-            }
-            let columns = try TraceColumnReader(db, window: row.windowID, asOf: bound, series: wanted)
-            return try data.map { trace in
-                let o = trace.objectValue
-                return TraceColumns(name: o?["name"]?.plainJSON, x: try columns.column(o?["x"]), y: try columns.column(o?["y"]))
-            }
-        }
-    }
-}
-
 /// Reads series of one window as columns in one pass of the window's segments (the pass of
 /// `WindowSegments`), decoding each segment's values straight from SQLite's row into the
 /// column, without gathering the encoded bytes first.
@@ -234,7 +211,20 @@ final class TraceColumnReader {
             if let kindBase {
                 // A run of ints (x as step counts), decoded with nothing else live in the loop.
                 let intTag = ValueCodec.Tag.int.rawValue
+                // Values to decode one by one before trying a block again (after a block that
+                // did not hold 8 ints of one length): bounds the cost of mixed lengths.
+                var single = 0
                 while n < room, end - offset >= 11, base.load(fromByteOffset: offset, as: UInt8.self) == intTag {
+                    if single == 0 {
+                        let decoded = Self.decodeIntBlocks(base, from: offset, to: end, into: dst + n, kinds: kindBase + n, room: room - n)
+                        if decoded.values > 0 {
+                            n += decoded.values
+                            offset = decoded.offset
+                            continue
+                        }
+                        single = 8
+                    }
+                    single -= 1
                     var z: UInt64 = 0, shift: UInt64 = 0, p = offset + 1
                     // Varints of 1 to 3 bytes (|value| < 2^20, steps) taken from one word, by a
                     // branch per length (predictable in a run: lengths change rarely) rather
@@ -292,6 +282,81 @@ final class TraceColumnReader {
                 n += 1
             }
             return offset
+        }
+
+        /// Decodes blocks of 8 ints whose varints all have the length of the first one's (1 to
+        /// 4 bytes: |value| < 2^27, steps) from `start`, into `dst` and `kinds` (room for
+        /// `room` values); returns how many values it decoded and the offset after them. The
+        /// records of a block are at a fixed stride, so each is read from one 64-bit word
+        /// without waiting for the previous one's length, and their tags and lengths are
+        /// checked together once per block; a block that fails the check is not counted (what
+        /// it wrote in `dst` is room, overwritten later).
+        @inline(__always)
+        private static func decodeIntBlocks(
+            _ base: UnsafeRawPointer, from start: Int, to end: Int, into dst: UnsafeMutablePointer<Double>,
+            kinds: UnsafeMutablePointer<UInt8>, room: Int
+        ) -> (values: Int, offset: Int) {
+            let first = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+            // The varint's length: its bytes (after the tag) up to the first without 0x80.
+            let length = ((~first & 0x80_8080_8000) | 1 << 47).trailingZeroBitCount / 8
+            guard length <= 4 else { return (0, start) }
+            if length == 3 { return decodeInt3Blocks(base, from: start, to: end, into: dst, kinds: kinds, room: room) }
+            let stride = length + 1
+            // Tag byte, then `length` bytes: all but the last with 0x80 set, the last without.
+            let record: UInt64 = 1 &<< UInt64(8 * stride) &- 1, varint: UInt64 = 1 &<< UInt64(8 * length) &- 1
+            let checked: UInt64 = record & ~0x7f7f_7f7f_7f00
+            let expected: UInt64 = UInt64(ValueCodec.Tag.int.rawValue) | (0x80_8080_8000 & varint)
+            let payload: UInt64 = record & 0x7f7f_7f7f_00
+            var done = 0
+            while done &+ 8 <= room, start &+ (done &+ 7) &* stride &+ 8 <= end {
+                let from = base + (start &+ done &* stride)
+                var bad: UInt64 = 0
+                for j in 0..<8 {
+                    let w = UInt64(littleEndian: from.loadUnaligned(fromByteOffset: j &* stride, as: UInt64.self))
+                    bad |= (w & checked) ^ expected
+                    let v = w & payload
+                    let z = (v &>> 8) & 0x7f | (v &>> 9) & 0x3f80 | (v &>> 10) & 0x1f_c000 | (v &>> 11) & 0xfe0_0000
+                    dst[done &+ j] = Double(Int64(bitPattern: (z &>> 1) ^ (0 &- (z & 1))))
+                }
+                guard bad == 0 else { break }
+                UnsafeMutableRawPointer(kinds + done).storeBytes(of: UInt64(TraceColumns.Kind.int.rawValue) &* 0x0101_0101_0101_0101, as: UInt64.self)
+                done &+= 8
+            }
+            return (done, start &+ done &* stride)
+        }
+
+        /// `decodeIntBlocks` for varints of 3 bytes (2^13 <= |value| < 2^20: the steps of a
+        /// long run), the records 4 bytes apart: two records per 64-bit word, both decoded by
+        /// the same operations (SIMD within a register), and made doubles without a conversion
+        /// instruction: the bits of 2^52 + 2^31 + value, minus 2^52 + 2^31, are exactly value.
+        @inline(__always)
+        private static func decodeInt3Blocks(
+            _ base: UnsafeRawPointer, from start: Int, to end: Int, into dst: UnsafeMutablePointer<Double>,
+            kinds: UnsafeMutablePointer<UInt8>, room: Int
+        ) -> (values: Int, offset: Int) {
+            let tag = UInt64(ValueCodec.Tag.int.rawValue)
+            let expected: UInt64 = (0x0080_8000 | tag) &* 0x1_0000_0001
+            let bias = Double(bitPattern: 0x4330_0000_8000_0000)  // 2^52 + 2^31
+            var done = 0
+            while done &+ 8 <= room, start &+ (done &+ 8) &* 4 <= end {
+                let from = base + (start &+ done &* 4)
+                let out = UnsafeMutableRawPointer(dst + done)
+                var bad: UInt64 = 0
+                for j in 0..<4 {
+                    let w = UInt64(littleEndian: from.loadUnaligned(fromByteOffset: j &* 8, as: UInt64.self))
+                    bad |= (w & 0x8080_80FF_8080_80FF) ^ expected
+                    let x = w &>> 8
+                    let z = x & 0x7f_0000_007f | (x &>> 1) & 0x3f80_0000_3f80 | (x &>> 2) & 0x1f_c000_001f_c000
+                    // zigzag decoded, each lane's sign bit flipped (value + 2^31)
+                    let u = ((z &>> 1) & 0x7fff_ffff_7fff_ffff) ^ ((z & 0x1_0000_0001) &* 0xffff_ffff) ^ 0x8000_0000_8000_0000
+                    out.storeBytes(of: Double(bitPattern: 0x4330_0000_0000_0000 | u & 0xffff_ffff) - bias, toByteOffset: j &* 16, as: Double.self)
+                    out.storeBytes(of: Double(bitPattern: 0x4330_0000_0000_0000 | u &>> 32) - bias, toByteOffset: j &* 16 &+ 8, as: Double.self)
+                }
+                guard bad == 0 else { break }
+                UnsafeMutableRawPointer(kinds + done).storeBytes(of: UInt64(TraceColumns.Kind.int.rawValue) &* 0x0101_0101_0101_0101, as: UInt64.self)
+                done &+= 8
+            }
+            return (done, start &+ done &* 4)
         }
 
         func finish() -> TraceColumns.Column { TraceColumns.Column(values: values, kinds: kinds) }

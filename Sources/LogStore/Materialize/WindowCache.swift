@@ -3,8 +3,9 @@ import Foundation
 /// Window JSON already materialized, kept in memory by one store handle.
 ///
 /// **Why it is valid.** A window's JSON is a function of its incarnation (`window_id`) and the
-/// last epoch that changed it: every epoch that writes a head or a segment of the window also
-/// writes its `window_change` row, and `contentID` is derived from the same pair. So an entry
+/// last epoch that changed it (`Catalog.lastChange`: the newest of its head versions, its
+/// segments and its `window_change` rows, so every epoch that writes a head or a segment of
+/// the window counts), and `contentID` is derived from the same pair. So an entry
 /// made for (window, last change) serves any later read that finds the same last change, at
 /// the cost of the index lookups that find it, instead of rebuilding the window from its
 /// segments. Compaction and sealing keep each window's last change (and its bytes), so entries
@@ -60,23 +61,5 @@ final class WindowCache: @unchecked Sendable {
         clock += 1
         entries[window] = Entry(change: change, bytes: bytes, used: clock)
         total += bytes.count
-    }
-}
-
-extension LogStore {
-    /// One window as the bytes of visdom's JSON: `json.dumps` of what `exportWindow` returns,
-    /// which a server sends as is. Served from this handle's window cache while the window has
-    /// not changed since it was last materialized (see `WindowCache`).
-    public func windowJSON(env name: String, window wid: String, asOf: Int64? = nil) throws(LogStoreError) -> [UInt8] {
-        try read(asOf: asOf) { db, bound in
-            let m = Materializer(db: db, asOf: bound)
-            guard let env = try m.catalog.env(name) else { throw LogStoreError.noSuchEnv(name) }
-            guard let row = try m.catalog.window(wid, env: env) else { throw LogStoreError.noSuchWindow(env: name, window: wid) }
-            let change = try m.catalog.lastChange(row.windowID)
-            if let kept = windowCache.bytes(window: row.windowID, change: change) { return kept }
-            let bytes = JSONWriter.bytes(try m.window(row))
-            windowCache.keep(bytes, window: row.windowID, change: change)
-            return bytes
-        }
     }
 }

@@ -3,10 +3,10 @@ internal import CSQLite
 /// The write-ahead log file across sessions.
 ///
 /// SQLite deletes the WAL file when the last connection to a database closes, so every session
-/// starts with an empty file and its first commits append to it. On this project's file systems
-/// a durable commit that appends to a file costs about 1.5x one that overwrites blocks the file
-/// already has (measured on ext4: fdatasync 170 µs vs 113 µs for a one-row commit), because the
-/// file system must allocate blocks and write the inode as well. So a store keeps its WAL file
+/// starts with an empty file and its first commits append to it. A durable commit that appends
+/// to a file costs more than one that overwrites blocks the file already has (about 1.5x on
+/// ext4, Benchmarks/README.md), because the file system must allocate blocks and write the
+/// inode as well. So a store keeps its WAL file
 /// (`SQLITE_FCNTL_PERSIST_WAL`) and its size (`journal_size_limit` bounds it), and, before the
 /// writer's last close, rewinds it (`rewindWALForNextSession`) so that the next session starts
 /// writing at the head of the file without first scanning the frames this one left.

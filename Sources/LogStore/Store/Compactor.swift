@@ -92,7 +92,10 @@ struct Compactor {
         var referenced = Set<Int64>()
         try db.forEach("SELECT doc FROM head", []) { st in
             let pane = try st.withBlob(0) { try ValueCodec.decodePane($0) }
-            for (_, slot) in ChangeReader.seriesPaths(pane, []) { referenced.insert(slot.id) }
+            pane.forEachSeries { _, slot in
+                referenced.insert(slot.id)
+                return true
+            }
         }
         var unreferenced: [(series: Int64, window: Int64)] = []
         try db.forEach("SELECT series_id, window_id FROM series", []) {
@@ -148,99 +151,5 @@ struct Compactor {
         }
         try db.run("INSERT OR REPLACE INTO meta(key, value) VALUES ('compacted_before', ?)", [n])
         return report
-    }
-}
-
-extension LogStore {
-    public struct CompactionReport: Sendable, Equatable {
-        /// The epoch before which history was merged; nil when all history was kept (`seal`).
-        public let before: Int64?
-        public let rowsDeleted: Int
-        public let segmentsMerged: Int
-        /// Segments rewritten as sealed blocks, and the blocks written.
-        public let segmentsSealed: Int
-        public let blocksWritten: Int
-        /// Size of the database file (plus its WAL) before and after.
-        public let bytesBefore: Int64
-        public let bytesAfter: Int64
-        public var bytesReclaimed: Int64 { bytesBefore - bytesAfter }
-    }
-
-    /// Drops history before epoch `before` (default: the newest epoch) that no state from then
-    /// on depends on, seals what remains (`seal`), and returns the freed space to the file
-    /// system. Current exports do not change; reads as of earlier epochs are refused afterwards.
-    public func compact(before: Int64? = nil) throws(LogStoreError) -> CompactionReport {
-        try rewrite { db in
-            let last = try db.int("SELECT max(epoch) FROM epoch", []) ?? 0
-            let n = before ?? last
-            guard n >= 0, n <= last else { throw LogStoreError.noSuchEpoch(n) }
-            let dropped = try Compactor(db: db, before: n).run()
-            return (n, dropped, try Sealer(db: db).sealAll())
-        }
-    }
-
-    /// The oldest epoch written at or after `timeMS` (milliseconds since 1970), nil if none.
-    public func firstEpoch(writtenSince timeMS: Int64) throws(LogStoreError) -> Int64? {
-        try read(asOf: nil) { db, _ in try db.int("SELECT min(epoch) FROM epoch WHERE time_ms >= ?", [.integer(timeMS)]) }
-    }
-
-    /// Seals every series' runs of append segments into blocks (docs/FORMAT.md, "Sealed
-    /// blocks") and returns the freed space to the file system, keeping all history: every
-    /// read, as of every epoch, returns the same bytes before and after. Refused and failed
-    /// epochs keep at most `EpochWriter.EpochRow.refusedTextLimit` bytes of their texts, as
-    /// those written now do.
-    public func seal() throws(LogStoreError) -> CompactionReport {
-        try rewrite { db in
-            // Refused epochs written before their texts were bounded keep as much as new ones.
-            try Compactor(db: db, before: try db.int("SELECT max(epoch) FROM epoch", []) ?? 0).boundRefusedEpochs()
-            return (nil, Compactor.Report(), try Sealer(db: db).sealAll())
-        }
-    }
-
-    /// Runs `body` in one immediate transaction on the writer, alone, then gives freed pages
-    /// back and rewinds the WAL.
-    private func rewrite(
-        _ body: @escaping (Connection) throws -> (before: Int64?, dropped: Compactor.Report, sealed: Sealer.Report)
-    ) throws(LogStoreError) -> CompactionReport {
-        let path = self.path
-        func size() -> Int64 { (Importer.size(of: path) ?? 0) + (Importer.size(of: path + "-wal") ?? 0) }
-        return try write(alone: true) { ctx in
-            let sizeBefore = size()
-            let r = try ctx.db.transaction(.immediate) { try body(ctx.db) }
-            if try ctx.db.int("PRAGMA auto_vacuum", []) == 2 {  // incremental
-                try ctx.db.execute("PRAGMA incremental_vacuum")
-            } else {
-                // A store created before its auto_vacuum setting took effect (see Schema.create)
-                // keeps freed pages in its file: rewritten once, in the new mode, it gives them
-                // back, and every later compaction gives back its own.
-                try ctx.db.execute("PRAGMA auto_vacuum = INCREMENTAL")
-                try ctx.db.execute("VACUUM")
-            }
-            try ctx.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            return CompactionReport(before: r.before, rowsDeleted: r.dropped.rowsDeleted, segmentsMerged: r.dropped.segmentsMerged,
-                                    segmentsSealed: r.sealed.segmentsSealed, blocksWritten: r.sealed.blocksWritten,
-                                    bytesBefore: sizeBefore, bytesAfter: size())
-        }
-    }
-
-    /// visdom's fork_env as one epoch, from env `from` as it was after epoch `asOf` (default:
-    /// now). An env named `to` is replaced, as visdom replaces it, unless `replace` is false:
-    /// then the fork throws `envExists` and writes nothing. Returns the epoch.
-    @discardableResult
-    public func forkEnv(_ from: String, to: String, asOf: Int64? = nil, replace: Bool = true) throws(LogStoreError) -> Int64 {
-        try write { ctx in
-            let last = ctx.lastEpoch
-            let bound = asOf ?? last
-            guard bound >= 0, bound <= last else { throw LogStoreError.noSuchEpoch(bound) }
-            guard try Catalog(db: ctx.db, asOf: bound).env(from) != nil else { throw LogStoreError.noSuchEnv(from) }
-            // Checked in the fork's own transaction: no other writer can create it in between.
-            if !replace, try Catalog(db: ctx.db, asOf: last).env(to) != nil { throw LogStoreError.envExists(to) }
-            let epoch = ctx.nextEpoch()
-            let writer = EpochWriter(ctx, epoch: epoch)
-            try writer.forkEnv(from, to: to, asOf: bound)
-            try writer.insertEpochRow(.init(time: Self.nowMS(), source: "api", endpoint: "fork_env", env: to,
-                                            detail: asOf.map { "from \(from) as of epoch \($0)" } ?? "from \(from)"))
-            return epoch
-        }
     }
 }

@@ -10,9 +10,9 @@ import Foundation
 /// - `OneRowCommits`: one small row per transaction: the floor under a single committed epoch.
 ///
 /// Nothing here reads or writes a store the engine uses; the files it creates are scratch.
-public enum RawInsertFloor {
+package enum RawInsertFloor {
     /// The segment rows of a store, in memory (blobs included).
-    public struct Segments: Sendable {
+    package struct Segments: Sendable {
         struct Row: Sendable {
             let windowID, seriesID, seq, epoch, op, count, total: Int64
             let data: [UInt8]
@@ -20,15 +20,15 @@ public enum RawInsertFloor {
 
         let rows: [Row]
         /// Number of segment rows.
-        public var rowCount: Int { rows.count }
+        package var rowCount: Int { rows.count }
         /// Values the rows hold (the sum of their `count`).
-        public var values: Int { rows.reduce(0) { $0 + Int($1.count) } }
+        package var values: Int { rows.reduce(0) { $0 + Int($1.count) } }
         /// Bytes of packed data the rows hold.
-        public var bytes: Int { rows.reduce(0) { $0 + $1.data.count } }
+        package var bytes: Int { rows.reduce(0) { $0 + $1.data.count } }
     }
 
     /// Reads every segment row of the store at `path`, in the order the store wrote them.
-    public static func segments(ofStoreAt path: String) throws(LogStoreError) -> Segments {
+    package static func segments(ofStoreAt path: String) throws(LogStoreError) -> Segments {
         do {
             let db = try Connection(path: path, mode: .readOnly)
             defer { try? db.close() }
@@ -46,7 +46,7 @@ public enum RawInsertFloor {
     /// Creates a new, empty store at `path` and inserts `segments` into its segment table with
     /// one prepared statement in one transaction (`synchronous=NORMAL`, as bulk imports run).
     /// Returns the seconds from BEGIN to the end of COMMIT.
-    public static func insert(_ segments: Segments, intoNewStoreAt path: String) throws(LogStoreError) -> Double {
+    package static func insert(_ segments: Segments, intoNewStoreAt path: String) throws(LogStoreError) -> Double {
         do {
             let db = try newStore(at: path, durability: .normal)
             defer { try? db.close() }
@@ -68,19 +68,19 @@ public enum RawInsertFloor {
     /// One small row per transaction on a new store: SQLite's own cost of a commit, with
     /// `durability`'s `synchronous` setting. The benchmark alternates its commits with the
     /// engine's, so both meet the same disk.
-    public final class OneRowCommits {
+    package final class OneRowCommits {
         private let db: Connection
         private var next: Int64 = 0
         private var blob: [UInt8] = []
 
         /// Creates the store at `path` (which must not exist).
-        public init(newStoreAt path: String, durability: LogStore.Durability) throws(LogStoreError) {
+        package init(newStoreAt path: String, durability: LogStore.Durability) throws(LogStoreError) {
             do { db = try RawInsertFloor.newStore(at: path, durability: durability) } catch { throw LogStore.classify(error, path: path) }
         }
 
         /// Commits one segment row (a one-point blob) in its own transaction; returns the
         /// nanoseconds from BEGIN to the end of COMMIT.
-        public func commit() throws(LogStoreError) -> UInt64 {
+        package func commit() throws(LogStoreError) -> UInt64 {
             blob.removeAll(keepingCapacity: true)
             ValueCodec.encode(JSONValue.double(Double(next) * 0.5), into: &blob)
             let row: [SQLValue] = [.integer(1), .integer(1), .integer(next), .integer(0), .integer(0), .integer(1), .integer(next + 1),
@@ -100,7 +100,7 @@ public enum RawInsertFloor {
     }
 
     /// The version of the SQLite library the store runs on (`sqlite_version()`).
-    public static var sqliteVersion: String {
+    package static var sqliteVersion: String {
         guard let db = try? Connection(path: ":memory:", mode: .readWriteCreate),
             let v = try? db.one("SELECT sqlite_version()", [], { $0.text(0) })
         else { return "?" }

@@ -15,9 +15,7 @@ final class ReaderPool: @unchecked Sendable {
     /// How much of the file a reader maps instead of reading it page by page
     /// (`PRAGMA mmap_size`; address space, not memory). A read of a large window goes through
     /// SQLite's overflow pages: with mmap they are not copied out of the kernel page by page
-    /// (reading a 1M-point window's 18 MB of segments through Python's sqlite3 module: 21.7 ms
-    /// with pread, 4.0 ms mapped, on the project's machine; see also Benchmarks/README.md,
-    /// "From Python").
+    /// (Benchmarks/README.md, "Engine changes made while measuring", has the figures).
     static let mmapBytes: Int64 = 1 << 30
 
     init(path: String) { self.path = path }

@@ -122,7 +122,8 @@ enum ValueCodec {
 
     // MARK: decoding
 
-    /// Reads values from a blob; `seriesAllowed` admits series references (heads).
+    /// Reads values from a blob: `json()` reads plain JSON (a series reference is an error),
+    /// `pane()` a head, series references included.
     struct Reader {
         let bytes: UnsafeRawBufferPointer
         var offset = 0
@@ -350,5 +351,31 @@ enum ValueCodec {
     private static func putBytes(_ tag: Tag, _ s: String, _ out: inout [UInt8]) {
         out.append(tag.rawValue)
         putString(s, &out)
+    }
+}
+
+extension ValueCodec.Reader {
+    /// The tag of the next value, not consumed; nil at the end or on an unknown tag.
+    var nextTag: ValueCodec.Tag? { offset < bytes.count ? ValueCodec.Tag(rawValue: bytes[offset]) : nil }
+
+    /// Reads an object entry by entry: `body` gets each key's bytes and must read or skip
+    /// exactly that key's value. A value that is not an object is skipped, calling nothing.
+    mutating func forEachEntry(_ body: (UnsafeRawBufferPointer, inout Self) throws -> Void) throws {
+        guard nextTag == .object else { return try skip() }
+        offset += 1
+        for _ in 0..<(try count()) {
+            let n = try count()
+            let key = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n])
+            offset += n
+            try body(key, &self)
+        }
+    }
+
+    /// Reads an array element by element: `body` must read or skip exactly one value. A value
+    /// that is not an array is skipped, calling nothing.
+    mutating func forEachElement(_ body: (inout Self) throws -> Void) throws {
+        guard nextTag == .array else { return try skip() }
+        offset += 1
+        for _ in 0..<(try count()) { try body(&self) }
     }
 }

@@ -41,22 +41,43 @@ final class Writer: @unchecked Sendable {
         fileprivate func rewind(to epoch: Int64) { lastEpoch = epoch }
     }
 
-    private final class Job {
-        let body: (Context) throws -> Any
-        let complete: (Result<Any, Error>) -> Void
+    /// A queued job, whatever its result type (`Job<R>`): what the batch loop needs of it.
+    private class AnyJob {
         /// Runs alone and outside any transaction (VACUUM cannot run inside one).
         let alone: Bool
-        var outcome: Result<Any, Error>?
-        init(body: @escaping (Context) throws -> Any, alone: Bool, complete: @escaping (Result<Any, Error>) -> Void) {
+        init(alone: Bool) { self.alone = alone }
+        /// Runs the body, keeping its result or what it threw as the outcome.
+        func run(_ ctx: Context) { fatalError("Job<R> overrides run") }
+        /// Makes the outcome `error` (the job was rolled back after it ran).
+        func fail(_ error: Error) { fatalError("Job<R> overrides fail") }
+        /// Whether the outcome is a result; nil before the job ran.
+        var succeeded: Bool? { fatalError("Job<R> overrides succeeded") }
+        /// What the job threw, if it did.
+        var failure: Error? { fatalError("Job<R> overrides failure") }
+        /// Hands the outcome to the submitter.
+        func complete() { fatalError("Job<R> overrides complete") }
+    }
+
+    /// A job whose body returns an `R`, handed back as an `R`: no cast.
+    private final class Job<R>: AnyJob {
+        let body: (Context) throws -> R
+        let completion: (Result<R, Error>) -> Void
+        var outcome: Result<R, Error>?
+        init(body: @escaping (Context) throws -> R, alone: Bool, complete: @escaping (Result<R, Error>) -> Void) {
             self.body = body
-            self.alone = alone
-            self.complete = complete
+            self.completion = complete
+            super.init(alone: alone)
         }
+        override func run(_ ctx: Context) { outcome = Result { try body(ctx) } }
+        override func fail(_ error: Error) { outcome = .failure(error) }
+        override var succeeded: Bool? { outcome.map { if case .success = $0 { true } else { false } } }
+        override var failure: Error? { if case .failure(let e)? = outcome { e } else { nil } }
+        override func complete() { completion(outcome!) }
     }
 
     // `cond` guards `pending`, `stopping`, `committedEpoch`, `finished` and `busy`.
     private let cond = NSCondition()
-    private var pending: [Job] = []
+    private var pending: [AnyJob] = []
     private var stopping = false
     private var finished = false
     private var committedEpoch: Int64 = 0
@@ -111,12 +132,15 @@ final class Writer: @unchecked Sendable {
         return committedEpoch
     }
 
+    /// What a job submitted after `stop()` fails with (the store reports `.closed`).
+    struct Stopped: Error {}
+
     /// Queues a job; `complete` is called on the writer thread once it is durable or failed.
-    func submit(_ body: @escaping (Context) throws -> Any, alone: Bool = false, complete: @escaping (Result<Any, Error>) -> Void) {
+    func submit<R>(_ body: @escaping (Context) throws -> R, alone: Bool = false, complete: @escaping (Result<R, Error>) -> Void) {
         cond.lock()
         if stopping {
             cond.unlock()
-            complete(.failure(LogStoreError.io(path: "", reason: "the store is closed")))
+            complete(.failure(Stopped()))
             return
         }
         pending.append(Job(body: body, alone: alone, complete: complete))
@@ -132,7 +156,7 @@ final class Writer: @unchecked Sendable {
             busy = true
             let base = committedEpoch
             cond.unlock()
-            let job = Job(body: { try body($0) }, alone: alone, complete: { _ in })
+            let job = Job(body: body, alone: alone, complete: { _ in })
             let last = apply([job], on: db, after: base)
             cond.lock()
             committedEpoch = last
@@ -142,17 +166,17 @@ final class Writer: @unchecked Sendable {
             // thread switches and a contended mutex per synchronous append.
             if !pending.isEmpty || stopping { cond.broadcast() }
             cond.unlock()
-            return try job.outcome!.get() as! R
+            return try job.outcome!.get()
         }
         cond.unlock()
         let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var result: Result<Any, Error>!
-        submit({ try body($0) }, alone: alone) { r in
+        nonisolated(unsafe) var result: Result<R, Error>!
+        submit(body, alone: alone) { r in
             result = r
             done.signal()
         }
         done.wait()
-        return try result.get() as! R
+        return try result.get()
     }
 
     /// Drains queued jobs, closes the connection and ends the thread.
@@ -189,19 +213,19 @@ final class Writer: @unchecked Sendable {
             committedEpoch = last
             busy = false
             cond.unlock()
-            for job in batch { job.complete(job.outcome!) }
+            for job in batch { job.complete() }
         }
     }
 
     /// Applies one batch (a lone job outside any transaction, or jobs in one transaction) and
     /// returns the last committed epoch. Called by whoever set `busy`.
-    private func apply(_ batch: [Job], on db: Connection, after base: Int64) -> Int64 {
+    private func apply(_ batch: [AnyJob], on db: Connection, after base: Int64) -> Int64 {
         if batch[0].alone {
             // A lone job (compaction) may delete and rewrite segments: no tail survives it.
             forgetRows()
             defer { forgetRows() }
             let ctx = Context(db: db, heads: heads, tails: tails, lookups: lookups, lastEpoch: base)
-            batch[0].outcome = Result { try batch[0].body(ctx) }
+            batch[0].run(ctx)
             return (try? db.int("SELECT max(epoch) FROM epoch", [])) ?? base
         }
         return commit(batch, on: db, after: base)
@@ -219,7 +243,7 @@ final class Writer: @unchecked Sendable {
     /// statements less per synchronous append). Returns the last committed epoch. Transaction
     /// control runs through cached statements: `execute` would parse the same SQL again for
     /// every job.
-    private func commit(_ batch: [Job], on db: Connection, after known: Int64) -> Int64 {
+    private func commit(_ batch: [AnyJob], on db: Connection, after known: Int64) -> Int64 {
         var base = known
         do {
             try db.cachedStatement("BEGIN IMMEDIATE").run()
@@ -232,29 +256,30 @@ final class Writer: @unchecked Sendable {
         } catch {
             forgetRows()
             if !db.isAutocommit { try? db.execute("ROLLBACK") }
-            for job in batch { job.outcome = .failure(error) }
+            for job in batch { job.fail(error) }
             return base
         }
         let ctx = Context(db: db, heads: heads, tails: tails, lookups: lookups, lastEpoch: base)
         if batch.count == 1 {
-            do {
-                batch[0].outcome = .success(try batch[0].body(ctx))
-            } catch {
-                batch[0].outcome = .failure(error)
+            batch[0].run(ctx)
+            if batch[0].succeeded == false {
                 forgetRows()  // the job's rows are about to be rolled back
                 // SQLite may already have rolled back the whole transaction (see below).
                 if !db.isAutocommit { try? db.cachedStatement("ROLLBACK").run() }
                 return base
             }
         }
+        // The error after which SQLite rolled back the whole transaction, if it did.
+        var rolledBackBy: Error?
         for job in batch where batch.count > 1 {
             let before = ctx.lastEpoch
             do {
                 try db.cachedStatement("SAVEPOINT job").run()
-                job.outcome = .success(try job.body(ctx))
+                job.run(ctx)
+                if job.succeeded == false { throw JobFailed() }
                 try db.cachedStatement("RELEASE job").run()
             } catch {
-                job.outcome = .failure(error)
+                if !(error is JobFailed) { job.fail(error) }
                 ctx.rewind(to: before)
                 forgetRows()  // the job's rows are about to be rolled back
                 do {
@@ -263,22 +288,24 @@ final class Writer: @unchecked Sendable {
                 } catch {
                     // SQLite may already have rolled back the whole transaction (e.g. on
                     // SQLITE_FULL, https://sqlite.org/lang_transaction.html); nothing of this
-                    // batch is committed then.
+                    // batch is committed then, and every job of it failed for that job's reason.
+                    rolledBackBy = job.failure
                     break
                 }
             }
         }
         do {
-            if db.isAutocommit { throw LogStoreError.corrupt("the transaction was rolled back by SQLite") }
+            if db.isAutocommit { throw rolledBackBy ?? LogStoreError.corrupt("the transaction was rolled back by SQLite") }
             try db.cachedStatement("COMMIT").run()
             return ctx.lastEpoch
         } catch {
             forgetRows()
             try? db.execute("ROLLBACK")
-            for job in batch where job.outcome.map({ if case .success = $0 { true } else { false } }) ?? true {
-                job.outcome = .failure(error)
-            }
+            for job in batch where job.succeeded ?? true { job.fail(error) }
             return base
         }
     }
 }
+
+/// A job's body threw (its outcome holds what): its savepoint is rolled back.
+private struct JobFailed: Error {}

@@ -6,11 +6,8 @@
 /// Recognises an imported replay log by the hash of every byte imported from it
 /// (`ImportResume`). Not for security: it tells a user's files apart, which nobody crafts to
 /// collide, and two different files share a hash with probability 2^-64. It is used instead
-/// of SHA-256 for its speed (measured on this project's 2-core machine, release build):
-/// verifying a 28.8 MB log already imported took 0.15 s of CPU with a SHA-256 written in
-/// Swift (no hardware instructions), about half of what importing it costs, and 0.01 s with
-/// XXH64; a whole `logstore import` of 100k points runs 1.1% more instructions than the
-/// build before import progress was hashed (callgrind, 243.6M -> 246.3M).
+/// of SHA-256 for its speed: a SHA-256 in Swift (no hardware instructions) costs about half of
+/// what importing the file costs (Benchmarks/README.md, "Engine changes made while measuring").
 struct XXHash64: Sendable {
     private static let p1: UInt64 = 0x9E37_79B1_85EB_CA87
     private static let p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F

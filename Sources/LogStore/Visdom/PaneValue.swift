@@ -54,67 +54,66 @@ public enum PaneValue: Sendable {
     /// if it holds one.
     var plainJSON: JSONValue? { try? json(resolving: NoSeries()) }
 
-    /// Whether a `.series` is anywhere in this tree (then it is not plain JSON).
-    var holdsSeries: Bool {
+    /// Calls `visit` with every `.series` in this tree, depth first in document order, and the
+    /// path to it (array indices as `.int`, object keys as `.string`), until `visit` returns
+    /// false; returns false if it did. The one walk over a pane's series: materialization,
+    /// live changes, the compactor, the checker and `holdsSeries` all go through it. Scalars
+    /// are passed over without descending, so a long list of numbers costs one test each.
+    @discardableResult
+    func forEachSeries(_ visit: (_ path: [JSONValue], _ slot: SeriesSlot) throws -> Bool) rethrows -> Bool {
+        var path: [JSONValue] = []
+        return try Self.walkSeries(self, &path, visit)
+    }
+
+    private static func walkSeries(
+        _ v: PaneValue, _ path: inout [JSONValue], _ visit: (_ path: [JSONValue], _ slot: SeriesSlot) throws -> Bool
+    ) rethrows -> Bool {
+        switch v {
+        case .series(let slot):
+            return try visit(path, slot)
+        case .array(let a):
+            for (i, item) in a.enumerated() where item.mayHoldSeries {
+                path.append(.int(Int64(i)))
+                let going = try walkSeries(item, &path, visit)
+                path.removeLast()
+                if !going { return false }
+            }
+        case .object(let o):
+            for (key, item) in o.pairs where item.mayHoldSeries {
+                path.append(.string(key))
+                let going = try walkSeries(item, &path, visit)
+                path.removeLast()
+                if !going { return false }
+            }
+        default:
+            break
+        }
+        return true
+    }
+
+    /// A series, or a list or dict that may hold one.
+    private var mayHoldSeries: Bool {
         switch self {
-        case .series: return true
-        case .array(let a): return Self.anyHoldsSeries(a)
-        case .object(let o): return Self.anyHoldsSeries(o.values)
-        default: return false
+        case .series, .array, .object: return true
+        case .null, .bool, .int, .bigInt, .double, .string: return false
         }
     }
 
-    static func anyHoldsSeries(_ values: [PaneValue]) -> Bool {
-        for v in values {
-            switch v {
-            case .null, .bool, .int, .bigInt, .double, .string: continue
-            default: if v.holdsSeries { return true }
-            }
+    /// Whether a `.series` is anywhere in this tree (then it is not plain JSON).
+    var holdsSeries: Bool { !forEachSeries { _, _ in false } }
+
+    /// Every series in this tree with its path, in document order (see `forEachSeries`).
+    var seriesPaths: [(path: [JSONValue], slot: SeriesSlot)] {
+        var found: [(path: [JSONValue], slot: SeriesSlot)] = []
+        forEachSeries { path, slot in
+            found.append((path, slot))
+            return true
         }
-        return false
+        return found
     }
 
     var objectValue: PyDict<PaneValue>? { if case .object(let o) = self { return o } else { return nil } }
     var isNone: Bool { if case .null = self { return true } else { return false } }
-}
-
-extension PaneValue {
-    /// Identity of trees, as the value encoding sees them: same cases, same payloads (doubles
-    /// by bit pattern, strings and keys by their bytes, dict order included, series by id and
-    /// kind with the same pending operations' absence). Identical panes encode to the same
-    /// bytes, so a writer can skip encoding a head identical to the one it holds the bytes of.
-    func isIdentical(to other: PaneValue) -> Bool {
-        // One case at a time, not a switch over the pair: matching a tuple copies both values
-        // (and retains what they hold) at every node.
-        switch self {
-        case .null: if case .null = other { return true }
-        case .bool(let a): if case .bool(let b) = other { return a == b }
-        case .int(let a): if case .int(let b) = other { return a == b }
-        case .bigInt(let a): if case .bigInt(let b) = other { return ExactKey.equal(a, b) }
-        case .double(let a): if case .double(let b) = other { return a.bitPattern == b.bitPattern }
-        case .string(let a): if case .string(let b) = other { return ExactKey.equal(a, b) }
-        case .array(let a): if case .array(let b) = other { return Self.identical(a, b) }
-        case .object(let a):
-            if case .object(let b) = other {
-                guard a.count == b.count else { return false }
-                for (k, l) in zip(a.keys, b.keys) where !ExactKey.equal(k, l) { return false }
-                return Self.identical(a.values, b.values)
-            }
-        case .series(let a):
-            if case .series(let b) = other { return a.id == b.id && a.kind == b.kind && a.pending.isEmpty && b.pending.isEmpty }
-        }
-        return false
-    }
-
-    private static func identical(_ a: [PaneValue], _ b: [PaneValue]) -> Bool {
-        guard a.count == b.count else { return false }
-        return a.withUnsafeBufferPointer { x in
-            b.withUnsafeBufferPointer { y in
-                for i in 0..<x.count where !x[i].isIdentical(to: y[i]) { return false }
-                return true
-            }
-        }
-    }
 }
 
 /// The JSON reader builds message panes directly; a parsed pane holds no `.series`.
@@ -146,7 +145,7 @@ public struct SeriesSlot: Sendable {
 
         /// Nil when a value holds a series.
         init?(prepend: Bool, plain values: [PaneValue]) {
-            guard !PaneValue.anyHoldsSeries(values) else { return nil }
+            guard !PaneValue.array(values).holdsSeries else { return nil }
             self.prepend = prepend
             self.values = values
         }
@@ -156,7 +155,7 @@ public struct SeriesSlot: Sendable {
         /// scanned, which for a trace's x and y was one more pass over every point of the
         /// message (debug builds still check).
         init(prepend: Bool, args values: [PaneValue]) {
-            assert(!PaneValue.anyHoldsSeries(values), "a request's args hold a series")
+            assert(!PaneValue.array(values).holdsSeries, "a request's args hold a series")
             self.prepend = prepend
             self.values = values
         }

@@ -51,7 +51,8 @@ enum {
     LOGSTORE_E_SQLITE = 11,
     LOGSTORE_E_CORRUPT = 12,
     LOGSTORE_E_ARGUMENT = 13,      /* a bad argument: NULL store, invalid UTF-8, unknown endpoint, ... */
-    LOGSTORE_E_ENV_EXISTS = 14     /* a fork that would replace an existing env without being asked to */
+    LOGSTORE_E_ENV_EXISTS = 14,    /* a fork that would replace an existing env without being asked to */
+    LOGSTORE_E_CLOSED = 15         /* a write to a store that was closed */
 };
 
 /* What visdom answered to an applied message (logstore_apply's *answer_status). */

@@ -41,10 +41,10 @@ enum CompactCommand: Command {
             withExtendedLifetime(signals) {}
         }
         var before = try arguments.epoch("--before")
-        if let keepLast { before = max(0, store.lastEpoch - Int64(keepLast) + 1) }
+        if let keepLast { before = max(0, try store.lastEpoch - Int64(keepLast) + 1) }
         if let age {
             let now = Int64(Date().timeIntervalSince1970 * 1000)
-            before = try store.firstEpoch(writtenSince: now - age) ?? store.lastEpoch
+            before = try store.firstEpoch(writtenSince: now - age) ?? (try store.lastEpoch)
         }
         let r = try before.map { try store.compact(before: $0) } ?? store.seal()
         let dropped = r.before.map { "compacted history before epoch \($0): \(r.rowsDeleted) rows deleted, \(r.segmentsMerged) segments merged, " }

@@ -30,7 +30,7 @@ enum FollowCommand: Command {
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
         let store = try context.openStore(durability: try arguments.durability())
         defer { store.close() }
-        let follower = Follower(path: arguments.positionals[0], store: store, skipBad: arguments.flag("--skip-bad"),
+        let follower = try Follower(path: arguments.positionals[0], store: store, skipBad: arguments.flag("--skip-bad"),
                                 terminal: context.terminal)
         try follower.run()
         return 0
@@ -71,12 +71,12 @@ final class Follower: @unchecked Sendable {
 
     static let pollInterval = DispatchTimeInterval.milliseconds(200)
 
-    init(path: String, store: LogStore, skipBad: Bool, terminal: Terminal) {
+    init(path: String, store: LogStore, skipBad: Bool, terminal: Terminal) throws(LogStoreError) {
         self.path = path
         self.store = store
         self.skipBad = skipBad
         self.status = StatusLine(terminal: terminal)
-        self.firstEpoch = store.lastEpoch
+        self.firstEpoch = try store.lastEpoch
     }
 
     /// Follows until a signal or an error; throws the error.
@@ -171,14 +171,12 @@ final class Follower: @unchecked Sendable {
         importer.onPosition = { [written] in if let epochs = $0.epochs { written.add(epochs) } }
         let s = try importer.importFile(path)
         if let why = s.startedOver { status.print(DisplayWidth.sanitize(why) + "\n") }
-        for w in s.warnings where !w.hasSuffix("incomplete last line (no newline yet); not imported") {
-            status.print(status.terminal.warning(DisplayWidth.sanitize(w)))
+        // A line still being written is taken by the next poll: not worth a warning while following.
+        for w in s.warnings {
+            if case .incompleteLastLine = w { continue }
+            status.print(status.terminal.warning(DisplayWidth.sanitize(w.description)))
         }
-        total.messages += s.messages
-        total.refused += s.refused
-        total.failed += s.failed
-        total.skippedLines += s.skippedLines
-        total.envs.formUnion(s.envs)
+        total.addCounts(of: s)
         guard s.messages > 0, let first = s.epochs.first?.lowerBound, let after = s.epochs.last?.upperBound else { return }
         let epochs = after == first ? "epoch \(after)" : "epochs \(first)…\(after)"
         if status.terminal.isTTY {

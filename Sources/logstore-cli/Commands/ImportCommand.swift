@@ -93,18 +93,14 @@ enum ImportCommand: Command {
             let s = try importer.importFile(input.path)
             display.finish(bytes: input.bytes)
             if let why = s.startedOver { display.print(DisplayWidth.sanitize(why) + "\n") }
-            for w in s.warnings { display.print(context.terminal.warning(DisplayWidth.sanitize(w))) }
+            for w in s.warnings { display.print(context.terminal.warning(DisplayWidth.sanitize(w.description))) }
             if s.alreadyImported {
                 display.print("\(DisplayWidth.sanitize(input.path)): imported before, nothing to do (--again imports it again)\n")
             }
             if s.nothingNew {
                 display.print("\(DisplayWidth.sanitize(input.path)): nothing new since it was last imported (--again imports it from its start)\n")
             }
-            total.messages += s.messages
-            total.refused += s.refused
-            total.failed += s.failed
-            total.skippedLines += s.skippedLines
-            total.envs.formUnion(s.envs)
+            total.addCounts(of: s)
         }
         finished = true
         return stop.received.map(StopSignals.exitStatus) ?? 0

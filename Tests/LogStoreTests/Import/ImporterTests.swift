@@ -61,6 +61,18 @@ final class ImporterTests: XCTestCase {
         XCTAssertEqual(try xs(store), [0, 1, 2, 3])
     }
 
+    func testSummaryCountsAddUp() {
+        var total = Importer.Summary(), a = Importer.Summary(), b = Importer.Summary()
+        (a.messages, a.refused, a.failed, a.skippedLines, a.envs) = (3, 1, 0, 2, ["main", "x"])
+        (b.messages, b.refused, b.failed, b.skippedLines, b.envs) = (4, 0, 2, 1, ["x", "y"])
+        b.warnings = [.incompleteLastLine(path: "f", line: 9)]
+        total.addCounts(of: a)
+        total.addCounts(of: b)
+        XCTAssertEqual([total.messages, total.refused, total.failed, total.skippedLines], [7, 1, 2, 3])
+        XCTAssertEqual(total.envs, ["main", "x", "y"])
+        XCTAssertEqual(total.warnings, [], "warnings are the caller's to print, not totalled")
+    }
+
     func testSkipBadWarnsAndGoesOn() throws {
         let dir = try temporaryDirectory(self)
         let log = dir.appendingPathComponent("bad.jsonl")
@@ -68,7 +80,10 @@ final class ImporterTests: XCTestCase {
         let store = try LogStore(path: dir.appendingPathComponent("s.db").path)
         let s = try Importer(store: store, skipBad: true).importFile(log.path)
         XCTAssertEqual(s.skippedLines, 2)
-        XCTAssertEqual(s.warnings, ["\(log.path):2: unknown endpoint 'nope'", "\(log.path):3: not an [endpoint, object] pair"])
+        XCTAssertEqual(s.warnings.map(\.description), ["\(log.path):2: unknown endpoint 'nope'", "\(log.path):3: not an [endpoint, object] pair"])
+        for w in s.warnings {
+            guard case .skippedLine(.badInput) = w else { return XCTFail("\(w) is not a skipped bad line") }
+        }
         XCTAssertEqual(try xs(store), [0, 1])
     }
 
@@ -80,7 +95,7 @@ final class ImporterTests: XCTestCase {
         let store = try LogStore(path: dir.appendingPathComponent("s.db").path)
         let s = try Importer(store: store).importFile(log.path)
         XCTAssertEqual(s.messages, 1)
-        XCTAssertEqual(s.warnings.count, 1)
+        XCTAssertEqual(s.warnings, [.incompleteLastLine(path: log.path, line: 2)])
         try (line1 + "\n" + append(1) + "\n").write(to: log, atomically: true, encoding: .utf8)
         XCTAssertEqual(try Importer(store: store).importFile(log.path).messages, 1)
         XCTAssertEqual(try xs(store), [0, 1])
@@ -93,7 +108,8 @@ final class ImporterTests: XCTestCase {
         let store = try LogStore(path: dir.appendingPathComponent("s.db").path)
         let s = try Importer(store: store).importFile(log.path)
         XCTAssertEqual(s.messages, 0)
-        XCTAssertEqual(s.warnings, ["\(log.path):1: incomplete last line (no newline yet); not imported"])
+        XCTAssertEqual(s.warnings, [.incompleteLastLine(path: log.path, line: 1)])
+        XCTAssertEqual(s.warnings.map(\.description), ["\(log.path):1: incomplete last line (no newline yet); not imported"])
         try (line1 + "\n").write(to: log, atomically: true, encoding: .utf8)
         XCTAssertEqual(try Importer(store: store).importFile(log.path).messages, 1)
     }
@@ -105,9 +121,9 @@ final class ImporterTests: XCTestCase {
             .write(to: file, atomically: true, encoding: .utf8)
         let store = try LogStore(path: dir.appendingPathComponent("s.db").path)
         XCTAssertEqual(try Importer(store: store).importFile(file.path).envs, ["exp_1"])
-        let epoch = store.lastEpoch
+        let epoch = try store.lastEpoch
         XCTAssertTrue(try Importer(store: store).importFile(file.path).alreadyImported)
-        XCTAssertEqual(store.lastEpoch, epoch)
+        XCTAssertEqual(try store.lastEpoch, epoch)
         XCTAssertEqual(try store.exportEnv("exp_1")["reload"], ["w": ["x": 1]])
     }
 

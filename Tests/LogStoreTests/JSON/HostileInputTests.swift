@@ -207,7 +207,8 @@ final class HostileInputTests: XCTestCase {
         let store = try LogStore(path: dir.appendingPathComponent("s.db").path)
         let summary = try Importer(store: store).importFile(log.path)
         XCTAssertEqual(summary.messages, 1)
-        XCTAssertEqual(summary.warnings, ["\(log.path):2: incomplete last line (no newline yet); not imported"])
+        XCTAssertEqual(summary.warnings, [.incompleteLastLine(path: log.path, line: 2)])
+        XCTAssertEqual(summary.warnings.map(\.description), ["\(log.path):2: incomplete last line (no newline yet); not imported"])
     }
 
     func testALongMalformedLineIsBadInputWithItsLineNumber() throws {

@@ -20,11 +20,11 @@ final class ChangesTests: XCTestCase {
         try line("a")
         try line("b")
         try append("a", 1)
-        let mark = store.lastEpoch
+        let mark = try store.lastEpoch
         try append("a", 2)
         try append("a", 3)
         let c = try store.changes(env: "main", since: mark)
-        XCTAssertEqual(c.upTo, store.lastEpoch)
+        XCTAssertEqual(c.upTo, try store.lastEpoch)
         XCTAssertEqual(c.windows, [WindowChange(window: "a", kind: .appended([
             SeriesAppend(path: ["content", "data", 0, "x"], values: [2, 3]),
             SeriesAppend(path: ["content", "data", 0, "y"], values: [2, 3]),
@@ -34,7 +34,7 @@ final class ChangesTests: XCTestCase {
     func testHeadChangesNewWindowsAndClosesAreReportedWhole() throws {
         try line("a")
         try line("b")
-        let mark = store.lastEpoch
+        let mark = try store.lastEpoch
         try append("a", 1, opts: #"{"title": "new"}"#)
         try line("c")
         try store.apply(.close, #"{"win": "b", "eid": "main"}"#)
@@ -47,7 +47,7 @@ final class ChangesTests: XCTestCase {
 
     func testADeletedEnvIsReportedAsDeleted() throws {
         try store.apply(.events, #"{"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "tmp"}"#)
-        let mark = store.lastEpoch
+        let mark = try store.lastEpoch
         try store.apply(.deleteEnv, #"{"eid": "tmp"}"#)
         XCTAssertTrue(try store.changes(env: "tmp", since: mark).envDeleted)
         XCTAssertThrowsError(try store.changes(env: "never", since: 0))
@@ -59,7 +59,7 @@ final class ChangesTests: XCTestCase {
             let store = try temporaryStore(self)
             let log = repositoryRoot.appendingPathComponent("Tests/Fixtures/scenarios/\(scenario)/log.jsonl")
             _ = try Importer(store: store).importFile(log.path)
-            let last = store.lastEpoch
+            let last = try store.lastEpoch
             for mark in stride(from: Int64(0), through: last, by: Int64.Stride(max(1, last / 7))) {
                 for env in try store.envNames() where try store.envNames(asOf: mark).contains(env) {
                     guard case .object(var windows)? = try store.exportEnv(env, asOf: mark)["jsons"] else { return XCTFail("no jsons") }

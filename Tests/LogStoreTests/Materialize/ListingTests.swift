@@ -26,7 +26,7 @@ final class ListingTests: XCTestCase {
     func testPointsAddedCountsWhatLaterEpochsStored() throws {
         let store = try temporaryStore(self)
         try store.apply(.events, #"{"data": [{"x": [1, 2], "y": [3, 4], "type": "scatter", "name": "a"}], "win": "p", "eid": "main", "layout": {}, "opts": {}}"#)
-        let after = store.lastEpoch
+        let after = try store.lastEpoch
         try store.apply(.update, #"{"data": [{"x": [3, 4, 5], "y": [5, 6, 7]}], "win": "p", "eid": "main", "append": true}"#)
         try store.apply(.events, #"{"data": [{"content": "hello", "type": "text"}], "win": "t", "eid": "main", "opts": {}}"#)
         XCTAssertEqual(try store.pointsAdded(sinceEpoch: after), 3)
@@ -115,7 +115,7 @@ final class SetBasedListingTests: XCTestCase {
 
     func testListingEqualsThePerWindowDefinitionAtEveryEpoch() throws {
         let store = try scenarioStore()
-        let last = store.lastEpoch
+        let last = try store.lastEpoch
         XCTAssertGreaterThan(try store.listEnvs().count, 5)
         try assertListingsMatch(store, asOf: nil)
         for epoch in stride(from: 0, through: last, by: 1) { try assertListingsMatch(store, asOf: epoch) }
@@ -125,7 +125,7 @@ final class SetBasedListingTests: XCTestCase {
         // compact merges segments into new rows: rowid order no longer follows seq order.
         let store = try scenarioStore()
         try store.apply(.events, #"{"data": [{"x": [1], "y": [2], "name": "a", "type": "scatter"}], "win": "late", "eid": "main", "layout": {}}"#)
-        let mid = store.lastEpoch
+        let mid = try store.lastEpoch
         for i in 0..<5 {
             try store.apply(.update, #"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "late", "eid": "main", "append": true}"#)
         }
@@ -140,7 +140,7 @@ final class SetBasedListingTests: XCTestCase {
         try store.apply(.events, #"{"data": [{"x": [1, 2], "y": [3, 4], "name": "a", "type": "scatter"}], "win": "p", "eid": "a", "layout": {}}"#)
         try store.apply(.events, #"{"data": [{"x": [1], "y": [3], "name": "a", "type": "scatter"}], "win": "q", "eid": "a", "layout": {}}"#)
         try store.apply(.events, #"{"data": [{"content": "hi", "type": "text"}], "win": "t", "eid": "b", "opts": {}}"#)
-        let beforeFork = store.lastEpoch
+        let beforeFork = try store.lastEpoch
         try store.apply(.forkEnv, #"{"prev_eid": "a", "eid": "c"}"#)
         try store.apply(.close, #"{"win": "q", "eid": "a"}"#)  // closed: its bytes still count, its points do not
         try store.apply(.update, #"{"data": [{"x": [3], "y": [5]}], "win": "p", "eid": "c", "append": true}"#)

@@ -97,6 +97,41 @@ final class TraceColumnsTests: XCTestCase {
         XCTAssertEqual(t.x?.kinds?.allSatisfy { $0 == TraceColumns.Kind.int.rawValue }, true)
     }
 
+    /// Ints are decoded in blocks of 8 of one varint length (1 to 4 bytes; 3 bytes, the steps
+    /// of a long run, two per 64-bit word): runs of each length, of both signs and at the ends
+    /// of each length's range, ending at every position of a block in a value of another
+    /// length, a float, a null or a string, and continued in a second segment.
+    func testRunsOfIntsOfEachLength() throws {
+        // |values| of 1, 2, 3, 4 and 5 varint bytes (zigzag: 2|v| or 2|v|-1 below 2^(7 bytes)).
+        let ranges: [[Int64]] = [[0, 1, 63], [64, 65, 8191], [8192, 8193, (1 << 20) - 1], [1 << 20, (1 << 27) - 1], [1 << 27, 1 << 40]]
+        let others = ["0.5", "null", "\"s\"", "-0.0", "NaN"]
+        var traces: [String] = [], more: [String] = []
+        for (length, range) in ranges.enumerated().prefix(4) {
+            for k in 0..<20 {
+                let run = (0..<20).map { i -> String in
+                    if i == k {
+                        let other = ranges[(length + 1 + k) % ranges.count]
+                        return k % 3 == 0 ? others[k % others.count] : String(other[k % other.count] * (k % 2 == 0 ? 1 : -1))
+                    }
+                    let v = range[i % range.count]
+                    return String(i % 4 < 2 ? v : -v - (i % 4 == 3 ? 1 : 0))
+                }
+                traces.append(#"{"x": [\#(run.joined(separator: ", "))], "y": [\#((0..<20).map { "\($0).5" }.joined(separator: ", "))], "type": "scatter"}"#)
+                more.append(#"{"x": [\#(run.reversed().joined(separator: ", "))], "y": [\#((0..<20).map { "\($0)" }.joined(separator: ", "))]}"#)
+            }
+        }
+        let store = try temporaryStore(self)
+        try store.apply(.events, #"{"eid": "main", "win": "w", "data": [\#(traces.joined(separator: ", "))], "layout": {}, "opts": {}}"#)
+        try store.apply(.update, #"{"eid": "main", "win": "w", "append": true, "data": [\#(more.joined(separator: ", "))]}"#)
+        XCTAssertEqual(try assertTracesMatchJSON(store, "int runs"), 80)
+        // A long run of 3-byte steps, both signs, as a training loop logs them.
+        let steps = (8192..<8192 + 1000).map { $0 % 7 == 0 ? -$0 : $0 }
+        try store.apply(.events, #"{"eid": "main", "win": "s", "data": [{"x": \#(steps), "y": \#(steps), "type": "scatter"}], "layout": {}, "opts": {}}"#)
+        let t = try store.traces(env: "main", window: "s")[0]
+        XCTAssertEqual(t.x.map { Array($0.values) }, steps.map(Double.init))
+        XCTAssertEqual(t.x?.kinds?.allSatisfy { $0 == TraceColumns.Kind.int.rawValue }, true)
+    }
+
     /// A column of floats is decoded in blocks of 8 until its first other value: that value
     /// at every position of a block, in runs shorter and longer than a block, and a second
     /// segment whose floats follow.
@@ -152,7 +187,7 @@ final class TraceColumnsTests: XCTestCase {
             guard FileManager.default.fileExists(atPath: log.path) else { continue }
             let store = try temporaryStore(self)
             _ = try Importer(store: store).importFile(log.path)
-            for epoch in 0...store.lastEpoch { checked += try assertTracesMatchJSON(store, asOf: epoch, "\(name)@\(epoch)") }
+            for epoch in try 0...store.lastEpoch { checked += try assertTracesMatchJSON(store, asOf: epoch, "\(name)@\(epoch)") }
         }
         XCTAssertGreaterThan(checked, 1000)
     }

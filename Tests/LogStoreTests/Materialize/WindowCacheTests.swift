@@ -6,7 +6,7 @@ final class WindowCacheTests: XCTestCase {
     func testWindowJSONIsTheExportedWindowAndFollowsEveryChange() throws {
         let store = try temporaryStore(self)
         XCTAssertEqual(try store.apply(.events, #"{"data": [{"x": [0.0], "y": [1.0], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}, "opts": {}}"#), .ok("w"))
-        let first = store.lastEpoch
+        let first = try store.lastEpoch
         let a = try store.windowJSON(env: "main", window: "w")
         XCTAssertEqual(a, JSONWriter.bytes(try store.exportWindow(env: "main", window: "w")))
         XCTAssertEqual(try store.windowJSON(env: "main", window: "w"), a)

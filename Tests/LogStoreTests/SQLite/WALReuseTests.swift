@@ -8,7 +8,7 @@ import XCTest
 final class WALReuseTests: XCTestCase {
     var dir: URL!
     var path: String { dir.appendingPathComponent("s.db").path }
-    var walSize: Int64 { Importer.size(of: path + "-wal") ?? -1 }
+    var walSize: Int64 { fileSize(atPath: path + "-wal") ?? -1 }
 
     override func setUpWithError() throws { dir = try temporaryDirectory(self) }
 
@@ -74,7 +74,7 @@ final class WALReuseTests: XCTestCase {
         try reader.execute("COMMIT")
         try reader.close()
         let store = try LogStore(path: path)
-        XCTAssertEqual(store.lastEpoch, 21)
+        XCTAssertEqual(try store.lastEpoch, 21)
         XCTAssertEqual(try store.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?[0]["x"]?.arrayValue?.count, 21)
     }
 

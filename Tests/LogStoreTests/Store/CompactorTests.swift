@@ -25,7 +25,7 @@ final class CompactorTests: XCTestCase {
         try store.apply(.events, #"{"data": [{"x": [], "y": [], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}}"#)
         _ = try store.apply(try lines.map { LogStore.Message(.update, try json($0)) })
         try store.apply(.close, #"{"win": "w", "eid": "main"}"#)
-        let mid = store.lastEpoch
+        let mid = try store.lastEpoch
         try store.apply(.events, #"{"data": [{"x": [1], "y": [2], "name": "a", "type": "scatter"}], "win": "after", "eid": "main", "layout": {}}"#)
         let before = try exports(store)
         let atMid = try exports(store, asOf: mid)
@@ -93,7 +93,7 @@ final class CompactorTests: XCTestCase {
     func testForkAsOfCopiesTheEnvAsItWas() throws {
         let store = try temporaryStore(self)
         try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "eid": "run", "layout": {}}"#)
-        let mark = store.lastEpoch
+        let mark = try store.lastEpoch
         try store.apply(.update, #"{"data": [{"x": [1], "y": [1]}], "win": "w", "eid": "run", "append": true}"#)
         try store.forkEnv("run", to: "run_then", asOf: mark)
         XCTAssertEqual(try store.exportWindow(env: "run_then", window: "w")["content"]?["data"]?.arrayValue?[0]["x"], [0])
@@ -137,7 +137,7 @@ final class CompactorTests: XCTestCase {
         let copy = path + ".copy"
         try FileManager.default.copyItem(atPath: path, toPath: copy)
         let alone = try LogStore(path: copy)
-        XCTAssertEqual(alone.lastEpoch, 20)
+        XCTAssertEqual(try alone.lastEpoch, 20)
         XCTAssertTrue(try alone.windowExists(env: "e", window: "w19"))
     }
 }

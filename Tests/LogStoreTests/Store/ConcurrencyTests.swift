@@ -51,7 +51,7 @@ final class ConcurrencyTests: XCTestCase {
         reading.wait()
         XCTAssertEqual(failures.all, [])
         XCTAssertGreaterThan(reads.value, 0)
-        XCTAssertEqual(store.lastEpoch, Int64(writers * (appends + 1)))
+        XCTAssertEqual(try store.lastEpoch, Int64(writers * (appends + 1)))
         let env = try store.exportEnv("main")
         for w in 0..<writers {
             let t = env["jsons"]?["w\(w)"]?["content"]?["data"]?.arrayValue?.first
@@ -114,7 +114,7 @@ extension ConcurrencyTests {
         }
         XCTAssertEqual(try b.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?[0]["x"], [0, 1, 2, 3, 4, 5])
         XCTAssertEqual(try a.check(), [])
-        XCTAssertEqual(a.lastEpoch, 6)
-        XCTAssertEqual(b.lastEpoch, 6)
+        XCTAssertEqual(try a.lastEpoch, 6)
+        XCTAssertEqual(try b.lastEpoch, 6)
     }
 }

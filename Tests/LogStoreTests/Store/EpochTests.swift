@@ -7,12 +7,12 @@ import XCTest
 final class EpochTests: XCTestCase {
     func testEpochsAreNumberedFromOneWithoutGaps() throws {
         let store = try temporaryStore(self)
-        XCTAssertEqual(store.lastEpoch, 0)
+        XCTAssertEqual(try store.lastEpoch, 0)
         let a = try store.apply(.init(.events, try json(#"{"data": [{"content": "x", "type": "text"}], "win": "t"}"#)))
         let b = try store.apply(.init(.update, try json(#"{"win": "missing", "eid": "main"}"#)))
         XCTAssertEqual([a.epoch, b.epoch], [1, 2])
         XCTAssertEqual(b.outcome, .refused("win does not exist"))  // refused messages are epochs too
-        XCTAssertEqual(store.lastEpoch, 2)
+        XCTAssertEqual(try store.lastEpoch, 2)
     }
 
     /// A job that fails after writing rows, alone in its transaction (no savepoint of its
@@ -37,7 +37,7 @@ final class EpochTests: XCTestCase {
             throw Boom()
         }) { XCTAssertTrue($0 is LogStoreError) }
         XCTAssertEqual(try counts(), before)
-        XCTAssertEqual(store.lastEpoch, 1)
+        XCTAssertEqual(try store.lastEpoch, 1)
         XCTAssertEqual(try store.apply(.init(.update, try json(#"{"win": "missing", "eid": "main"}"#))).epoch, 2)
     }
 
@@ -76,9 +76,9 @@ final class EpochTests: XCTestCase {
         var frames: [Int64] = []
         for i in 1...5 {
             try checkpointer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            XCTAssertEqual(Importer.size(of: path + "-wal"), 0)
+            XCTAssertEqual(fileSize(atPath: path + "-wal"), 0)
             try store.apply(.update, #"{"data": [{"x": [\#(2000 + i)], "y": [\#(i)]}], "win": "w", "name": "a", "append": true}"#)
-            frames.append(((Importer.size(of: path + "-wal") ?? 0) - 32) / (24 + 4096))
+            frames.append(((fileSize(atPath: path + "-wal") ?? 0) - 32) / (24 + 4096))
         }
         // A page split adds frames now and then; the usual append writes the fewest.
         XCTAssertEqual(frames.min(), 3, "frames per append: \(frames)")

@@ -27,16 +27,50 @@ final class FaultTests: XCTestCase {
         }
         XCTAssertGreaterThan(applied, 0)
         XCTAssertEqual(failure as? LogStoreError, .full(path: path))
-        XCTAssertEqual(store!.lastEpoch, Int64(applied + 1), "the failed epoch left no number behind")
+        XCTAssertEqual(try store!.lastEpoch, Int64(applied + 1), "the failed epoch left no number behind")
         let x = try store!.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?[0]["x"]?.arrayValue
         XCTAssertEqual(x?.count, applied * 2000)
         // Still usable: a small message still fits or fails cleanly, reads work, and with room the writes go on.
         store = nil
         store = try LogStore(path: path, options: .init(maxPageCount: 100_000))
         try store!.apply(bigAppend(applied))
-        XCTAssertEqual(store!.lastEpoch, Int64(applied + 2))
+        XCTAssertEqual(try store!.lastEpoch, Int64(applied + 2))
         let db = try Connection(path: path, mode: .readOnly)
         XCTAssertEqual(try db.one("PRAGMA integrity_check", []) { $0.text(0) }, "ok")
+    }
+
+    /// A batch of jobs (one transaction) in which one job fills the disk: SQLite rolls the
+    /// whole transaction back, and every job of the batch fails as the full disk it is, not
+    /// as a corrupt store.
+    func testABatchRolledBackByAFullDiskIsReportedAsFull() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("full-batch.db").path
+        let store = try LogStore(path: path, options: .init(maxPageCount: 60))
+        let writer = try XCTUnwrap(store.writer)
+        let gate = DispatchSemaphore(value: 0), done = DispatchGroup()
+        // A first job holds the writer while the others queue up behind it: they are one batch.
+        done.enter()
+        writer.submit({ _ in gate.wait() }, complete: { _ in done.leave() })
+        nonisolated(unsafe) var outcomes: [Int: Error?] = [:]
+        let lock = NSLock()
+        for (i, bytes) in [10, 1 << 20, 10].enumerated() {
+            done.enter()
+            writer.submit({ ctx in
+                try ctx.db.run("INSERT INTO meta(key, value) VALUES (?, ?)", [.text("k\(i)"), .blob(Array(repeating: 7, count: bytes))])
+            }, complete: { result in
+                lock.lock()
+                if case .failure(let e) = result { outcomes[i] = e } else { outcomes[i] = .some(nil) }
+                lock.unlock()
+                done.leave()
+            })
+        }
+        gate.signal()
+        done.wait()
+        XCTAssertEqual(outcomes.count, 3)
+        for (i, error) in outcomes {
+            let failure = try XCTUnwrap(error, "job \(i): the batch was rolled back, so no job of it succeeded")
+            XCTAssertEqual(LogStore.classify(failure, path: path), .full(path: path), "job \(i)")
+        }
+        XCTAssertEqual(try store.check(), [])
     }
 
     func testAReadOnlyStoreCanBeReadAndRefusesWritesClearly() throws {

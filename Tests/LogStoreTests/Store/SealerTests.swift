@@ -10,7 +10,7 @@ final class SealerTests: XCTestCase {
     /// Everything a read as of each epoch returns, as text (store bytes aside: sealing is meant
     /// to change them).
     static func snapshot(_ store: LogStore) throws -> [String] {
-        let last = store.lastEpoch
+        let last = try store.lastEpoch
         var out: [String] = []
         for n in 0...last {
             for env in try store.envNames(asOf: n) {
@@ -178,7 +178,7 @@ final class SealerTests: XCTestCase {
         _ = try store.apply(Array(all[..<150]))
         _ = try store.seal()
         _ = try store.apply(Array(all[150...]))
-        let last = store.lastEpoch
+        let last = try store.lastEpoch
         let mid = Int64(100)  // inside the blocks
         var before: [String] = []
         for n in mid...last { before.append(JSONWriter.string(try store.exportEnv("main", asOf: n))) }

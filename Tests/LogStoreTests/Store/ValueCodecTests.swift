@@ -87,34 +87,3 @@ final class PaneValueEncodingTests: XCTestCase {
         XCTAssertEqual(paneBytes, jsonBytes)
     }
 }
-
-/// `isIdentical` must hold exactly when two panes encode to the same bytes.
-final class PaneIdentityTests: XCTestCase {
-    func testIdenticalExactlyWhenTheEncodingsAreEqual() {
-        let values: [PaneValue] = [
-            .null, .bool(false), .bool(true), .int(0), .int(1), .double(0), .double(-0.0), .double(1),
-            .double(.nan), .double(-.nan), .double(Double(bitPattern: 0x7FF8_0000_0000_0001)), .bigInt("18446744073709551616"),
-            .bigInt("-18446744073709551616"), .string(""), .string("é"), .string("e\u{301}"), .string("1"),
-            .array([]), .array([.int(1)]), .array([.double(1)]), .array([.int(1), .int(2)]),
-            .object(PyDict()), .object(PyDict([("a", .int(1))])), .object(PyDict([("a", .int(2))])),
-            .object(PyDict([("b", .int(1))])), .object(PyDict([("a", .int(1)), ("b", .null)])),
-            .object(PyDict([("b", .null), ("a", .int(1))])),
-            .series(SeriesSlot(id: 1, kind: .list)), .series(SeriesSlot(id: 1, kind: .text)),
-            .series(SeriesSlot(id: 2, kind: .list)),
-        ]
-        for a in values {
-            for b in values {
-                var x: [UInt8] = [], y: [UInt8] = []
-                ValueCodec.encode(a, into: &x)
-                ValueCodec.encode(b, into: &y)
-                XCTAssertEqual(a.isIdentical(to: b), x == y, "\(a) vs \(b)")
-            }
-        }
-    }
-
-    func testASeriesWithPendingValuesIsNotIdentical() {
-        var slot = SeriesSlot(id: 1, kind: .list)
-        slot.pending.append(.init(prepend: false, values: [1]))
-        XCTAssertFalse(PaneValue.series(slot).isIdentical(to: .series(SeriesSlot(id: 1, kind: .list))))
-    }
-}

@@ -17,7 +17,7 @@ final class WindowSegmentsTests: XCTestCase {
             let path = try temporaryDirectory(self).appendingPathComponent("s.db").path
             let store = try LogStore(path: path)
             _ = try Importer(store: store).importFile(log.path)
-            let last = store.lastEpoch
+            let last = try store.lastEpoch
             let db = try Connection(path: path, mode: .readOnly)
             defer { try? db.close() }
             var pairs: [(window: Int64, series: Int64)] = []

@@ -31,12 +31,13 @@ extension LogStore {
         } catch {
             throw LogStoreError.io(path: file, reason: "backup failed: \(error)")
         }
-        let copy = try LogStore(path: temporary, options: .init(readOnly: true))
-        let problems = try copy.check()
-        let last = copy.lastEpoch
-        copy.close()
+        let (problems, last) = try { () throws(LogStoreError) -> ([String], Int64) in
+            let copy = try LogStore(path: temporary, options: .init(readOnly: true))
+            defer { copy.close() }
+            return (try copy.check(), try copy.lastEpoch)
+        }()
         guard problems.isEmpty else { throw LogStoreError.io(path: file, reason: "the copy fails its check: \(problems[0])") }
         guard rename(temporary, file) == 0 else { throw LogStoreError.io(path: file, reason: String(cString: strerror(errno))) }
-        return BackupReport(lastEpoch: last, bytes: Importer.size(of: file) ?? 0)
+        return BackupReport(lastEpoch: last, bytes: fileSize(atPath: file) ?? 0)
     }
 }
