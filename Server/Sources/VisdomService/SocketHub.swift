@@ -59,8 +59,9 @@ public actor SocketHub {
         /// A page that polls (`/socket_wrap`): its frames wait here until it asks.
         var polled: [String]?
         var view = View.none
-        /// Window ids this page was sent for its env and not told to close.
-        var shown: [String] = []
+        /// The windows this page was sent for its env and not told to close, as last sent (a
+        /// change to one is sent as a patch against it, see `WindowPatch`).
+        var shown: [(id: String, sent: JSONValue)] = []
     }
 
     let store: LogStore
@@ -297,7 +298,7 @@ public actor SocketHub {
                     wanted = ids
                 } else {
                     var all: [String] = []
-                    for (_, c) in viewers { all += c.shown }
+                    for (_, c) in viewers { all += c.shown.map(\.id) }
                     wanted = all
                 }
                 let windows = (try? await display.reads.run { () throws -> [(String, JSONValue?)] in
@@ -312,10 +313,10 @@ public actor SocketHub {
                     }
                     for (wid, window) in windows {
                         if let window {
-                            sendWindow(window, id: wid, to: sid)
-                        } else if c.shown.contains(where: { $0.utf8.elementsEqual(wid.utf8) }) {
+                            sendWindow(window, id: wid, to: sid, changedIn: env)
+                        } else if c.shown.contains(where: { $0.id.utf8.elementsEqual(wid.utf8) }) {
                             send(json(["command": "close", "data": .string(wid)]), to: sid)
-                            connections[sid]?.shown.removeAll { $0.utf8.elementsEqual(wid.utf8) }
+                            connections[sid]?.shown.removeAll { $0.id.utf8.elementsEqual(wid.utf8) }
                         }
                     }
                 }
@@ -334,11 +335,15 @@ public actor SocketHub {
         }
     }
 
-    private func sendWindow(_ window: JSONValue, id: String, to sid: String) {
-        if connections[sid]?.shown.contains(where: { $0.utf8.elementsEqual(id.utf8) }) == false {
-            connections[sid]?.shown.append(id)
-        }
-        send(json(window), to: sid)
+    /// Sends `window` to page `sid`: whole when an env is loaded, and when it changed in `env`
+    /// as `WindowPatch` decides against what the page was last sent of it.
+    private func sendWindow(_ window: JSONValue, id: String, to sid: String, changedIn env: String? = nil) {
+        guard let c = connections[sid] else { return }
+        let at = c.shown.firstIndex { $0.id.utf8.elementsEqual(id.utf8) }
+        var frame = window
+        if let env, let at { frame = WindowPatch.message(old: c.shown[at].sent, new: window, env: env, window: id) }
+        if let at { connections[sid]?.shown[at].sent = window } else { connections[sid]?.shown.append((id, window)) }
+        send(json(frame), to: sid)
     }
 
     // MARK: frames
