@@ -7,10 +7,13 @@ logstore-server, both serving the same offline static directory (assemble-static
 2. live: a page left open on logstore-server follows a client's appends, new windows, closes
    and env deletions without a reload; the page's own close (its X button), save, delete_env,
    env switch and compare reach the store; the same run against visdom must see the same.
-3. polling: the same page on `/socket_wrap` (`--use-polling`) draws and follows an append.
-4. screenshots of the bundled training run on both servers, in the artifacts directory.
+3. patch: appends reach an open page as visdom's `window_update` patches, which the page
+   applies (it does not ask for the env again): after every append its traces equal what a
+   fresh load of the env shows, below the display cap and past it (re-bucketing: sent whole).
+4. polling: the same page on `/socket_wrap` (`--use-polling`) draws and follows an append.
+5. screenshots of the bundled training run on both servers, in the artifacts directory.
 
-Usage: page_test.py --server BIN --static DIR --artifacts DIR [--only panes|live|polling|shots] [--all]
+Usage: page_test.py --server BIN --static DIR --artifacts DIR [--only panes|live|patch|polling|shots] [--all]
 """
 
 import argparse
@@ -317,6 +320,63 @@ def test_live(args, browser, tmp):
           "delete_env, env switch, compare) followed alike by both pages" % len(results["logstore"]))
 
 
+TRACES = "Array.from(document.querySelectorAll('.js-plotly-plot')).map((p) => JSON.stringify(p.data.map((t) => [t.x, t.y])))"
+
+
+def test_patch(args, browser, tmp):
+    """An open page follows appends to a line through `window_update` patches: the frames are
+    small, the page applies them (no `reload` frame: a hash it rejects would make it ask for
+    the env again), and after each append it shows what a fresh page load shows. With the
+    display capped at 60 points, appends past the cap re-bucket the thinned trace, which is
+    then sent whole; the page still equals a fresh load."""
+    cap = 60
+    server = LogStoreServer(args.server, os.path.join(tmp, "patch.db"), args.static, "--display-max-points", str(cap))
+    try:
+        vis = visdom.Visdom(port=server.port, env="patch", raise_exceptions=True, use_incoming_socket=False)
+        vis.line(Y=np.column_stack([np.sin(np.arange(40.0)), np.cos(np.arange(40.0))]), X=np.arange(40.0),
+                 win="loss", opts=dict(title="loss", legend=["a", "b"]))
+        browser.navigate(env_url(server, "patch"))
+        if not browser.wait("document.querySelectorAll('.js-plotly-plot').length === 1", timeout=30):
+            raise Failure("patch: the page did not draw env patch")
+        browser.wait("window.__frames.some((f) => f.includes('\"layout\"'))", timeout=15)
+        browser.evaluate("window.__frames = []")
+        n, patched, whole, sizes = 40, 0, 0, []
+        for step in range(12):
+            k = 1 + step % 3
+            xs = np.arange(n, n + k, dtype=float)
+            vis.line(Y=np.column_stack([np.sin(xs) * (1 + step), np.cos(xs)]), X=np.column_stack([xs, xs]), win="loss", update="append")
+            n += k
+            drawn = browser.wait("(() => { const p = document.querySelector('.js-plotly-plot');"
+                                 " return p && p.data && p.data[0] && p.data[0].x && p.data[0].x.length === Math.min(%d, %d) && p.data[0].x[p.data[0].x.length - 1] === %d; })()"
+                                 % (n, cap, n - 1), timeout=15)
+            if not drawn:
+                raise Failure("patch: append %d did not reach the page (frames %s)" % (step, [f[:80] for f in browser.evaluate("window.__frames")]))
+            for f in frames(browser):
+                if f.get("command") == "window_update":
+                    patched += 1
+                    sizes.append(len(json.dumps(f)))
+                elif f.get("command") == "window":
+                    whole += 1
+                elif f.get("command") == "reload":
+                    raise Failure("patch: the page asked for the env again after append %d (it rejected a patch): %s" % (step, [json.dumps(g)[:300] for g in frames(browser)]))
+            browser.evaluate("window.__frames = []")
+            if step in (0, 5, 11):
+                shown = browser.evaluate(TRACES)
+                browser.navigate(env_url(server, "patch"))
+                browser.wait("document.querySelectorAll('.js-plotly-plot').length === 1", timeout=30)
+                browser.wait("window.__frames.some((f) => f.includes('\"layout\"'))", timeout=15)
+                fresh = browser.evaluate(TRACES)
+                if shown != fresh:
+                    raise Failure("patch: after append %d the page shows %s, a fresh load %s" % (step, shown[0][:300], fresh[0][:300]))
+                browser.evaluate("window.__frames = []")
+        if patched == 0 or whole == 0:
+            raise Failure("patch: %d appends as patches, %d whole: expected both (below and past the cap of %d)" % (patched, whole, cap))
+        print("patch: %d appends (%d points, display cap %d): %d as window_update patches of %d-%d bytes, %d re-sent whole past the cap; "
+              "the page applied every patch and equals a fresh load" % (12, n, cap, patched, min(sizes), max(sizes), whole))
+    finally:
+        server.stop()
+
+
 def test_polling(args, browser, tmp):
     """`--use-polling` (visdom's -use_frontend_client_polling): the page draws and follows an
     append through /socket_wrap instead of a websocket."""
@@ -360,7 +420,7 @@ def main():
     ap.add_argument("--server", required=True)
     ap.add_argument("--static", required=True)
     ap.add_argument("--artifacts", required=True)
-    ap.add_argument("--only", choices=["panes", "live", "polling", "shots"])
+    ap.add_argument("--only", choices=["panes", "live", "patch", "polling", "shots"])
     ap.add_argument("--all", action="store_true", help="also the diff_* differential scenarios")
     ap.add_argument("--scenario", action="append", help="only this scenario (repeatable)")
     args = ap.parse_args()
@@ -370,7 +430,8 @@ def main():
     browser.on_new_document(SOCKET_SPY)
     failures = 0
     try:
-        for name, test in (("panes", test_panes), ("live", test_live), ("polling", test_polling), ("shots", test_shots)):
+        for name, test in (("panes", test_panes), ("live", test_live), ("patch", test_patch), ("polling", test_polling),
+                           ("shots", test_shots)):
             if args.only and args.only != name:
                 continue
             try:

@@ -9,18 +9,23 @@
 /// non-ASCII text and some numbers (the page then reloads the env); here it is the hash the
 /// page computes.
 ///
-/// The patch (what `jsonpatch.make_patch` finds for an append): objects key by key, arrays
-/// element by element, extra elements added at their index, missing ones removed from the
-/// end, anything else replaced. An append to a trace is one `add` per new point, as long as
-/// the points the page has are unchanged (a thinned trace that is re-bucketed changes them,
-/// and is then sent whole because the patch is longer).
+/// The page's copy does not stay what it was sent: after applying a patch it takes a JSON copy
+/// of the pane it draws, which plotly and the plot pane have changed in place (a trace's empty
+/// `line` dropped, `textposition` "right" made "middle right", `opacity` added), so a second
+/// patch made against the window as sent misses the hash (visdom's own server has the page
+/// reload the env on every other append to a line). A patch to a plot therefore rebuilds the
+/// window's `content` and keeps only the trace arrays the page already has: each array the
+/// new trace extends (the old one is its prefix) is moved aside, extended with `add`s, the
+/// `content` is replaced by the new one with those arrays empty, and they are moved back. That
+/// is one `add` per new point plus the size of the layout and the traces' other keys. Other
+/// windows (text) get a plain key-by-key patch (what `jsonpatch.make_patch` finds).
 public enum WindowPatch {
     /// The message that brings a page holding `old` (nil: it holds nothing known) to `new`,
     /// a window of env `env` whose id is `window`.
     public static func message(old: JSONValue?, new: JSONValue, env: String, window: String) -> JSONValue {
         guard let old, old != new else { return new }
         var ops: [JSONValue] = []
-        diff(old, new, path: "", into: &ops)
+        if !carryArrays(old, new, into: &ops) { diff(old, new, path: "", into: &ops) }
         let update: JSONValue = [
             "command": "window_update", "win": .string(window), "env": .string(env),
             "content": .array(ops), "finalHash": .string(WindowHash.pageHash(new)),
@@ -30,6 +35,40 @@ public enum WindowPatch {
         JSONWriter.write(new, to: &full)
         JSONWriter.write(update, to: &patch)
         return full.count <= patch.count ? new : update
+    }
+
+    /// The patch for a plot whose traces' arrays grow (see above); false when no array of
+    /// `old` is a prefix of its counterpart in `new`.
+    static func carryArrays(_ old: JSONValue, _ new: JSONValue, into ops: inout [JSONValue]) -> Bool {
+        guard case .object(let oldWindow) = old, case .object(let newWindow) = new,
+            case .object(var content)? = newWindow["content"], case .array(var traces)? = content["data"],
+            case .array(let oldTraces)? = oldWindow["content"]?["data"]
+        else { return false }
+        var carried: [(aside: String, home: String)] = []
+        for i in 0..<min(traces.count, oldTraces.count) {
+            guard case .object(var trace) = traces[i], case .object(let oldTrace) = oldTraces[i] else { continue }
+            for (key, value) in trace.pairs {
+                guard case .array(let now) = value, case .array(let before)? = oldTrace[key], !before.isEmpty,
+                    now.count >= before.count, now[..<before.count].elementsEqual(before)
+                else { continue }
+                let home = "/content/data/\(i)/" + escape(key)
+                let aside = "/__logstore_carry_\(carried.count)"
+                ops.append(["op": "move", "from": .string(home), "path": .string(aside)])
+                for j in before.count..<now.count { ops.append(["op": "add", "path": .string(aside + "/\(j)"), "value": now[j]]) }
+                carried.append((aside, home))
+                trace[key] = .array([])
+            }
+            traces[i] = .object(trace)
+        }
+        guard !carried.isEmpty else { return false }
+        content["data"] = .array(traces)
+        ops.append(["op": "replace", "path": "/content", "value": .object(content)])
+        for (aside, home) in carried { ops.append(["op": "move", "from": .string(aside), "path": .string(home)]) }
+        for k in oldWindow.keys where !newWindow.contains(k) { ops.append(["op": "remove", "path": .string("/" + escape(k))]) }
+        for (k, v) in newWindow.pairs where k != "content" && oldWindow[k] != v {
+            ops.append(["op": "add", "path": .string("/" + escape(k)), "value": v])
+        }
+        return true
     }
 
     /// RFC 6902 operations that turn `a` into `b`; `path` is `a`'s JSON pointer.

@@ -8,9 +8,11 @@ final class WindowPatchTests: XCTestCase {
          "content": ["data": [["x": .array(x.map(JSONValue.double)), "y": .array(y), "type": "scatter"]], "layout": ["title": "t"]]]
     }
 
-    /// An append is one `add` per new point (and the new contentID), with the page's hash of
-    /// the result.
-    func testAnAppendIsOneAddPerPoint() throws {
+    /// An append to a plot moves the trace arrays aside, adds one element per new point,
+    /// replaces `content` with the arrays left empty, moves them back and sets the new
+    /// contentID; the page's hash of the result comes along. Applied to a copy the page has
+    /// changed in place (as plotly does), it still gives the new window.
+    func testAnAppendMovesTheArraysAsideAndAddsOnePerPoint() throws {
         let old = window(x: Array(0..<100).map(Double.init), y: Array(repeating: .double(1), count: 100))
         let new = window(x: Array(0..<102).map(Double.init), y: Array(repeating: .double(1), count: 100) + [.double(.nan), .null], contentID: "c2")
         let m = WindowPatch.message(old: old, new: new, env: "e", window: "w")
@@ -20,13 +22,34 @@ final class WindowPatchTests: XCTestCase {
         XCTAssertEqual(m["finalHash"]?.stringValue, WindowHash.pageHash(new))
         let ops = try XCTUnwrap(m["content"]?.arrayValue)
         XCTAssertEqual(ops, [
-            ["op": "replace", "path": "/contentID", "value": "c2"],
-            ["op": "add", "path": "/content/data/0/x/100", "value": 100.0],
-            ["op": "add", "path": "/content/data/0/x/101", "value": 101.0],
-            ["op": "add", "path": "/content/data/0/y/100", "value": .double(.nan)],
-            ["op": "add", "path": "/content/data/0/y/101", "value": .null],
+            ["op": "move", "from": "/content/data/0/x", "path": "/__logstore_carry_0"],
+            ["op": "add", "path": "/__logstore_carry_0/100", "value": 100.0],
+            ["op": "add", "path": "/__logstore_carry_0/101", "value": 101.0],
+            ["op": "move", "from": "/content/data/0/y", "path": "/__logstore_carry_1"],
+            ["op": "add", "path": "/__logstore_carry_1/100", "value": .double(.nan)],
+            ["op": "add", "path": "/__logstore_carry_1/101", "value": .null],
+            ["op": "replace", "path": "/content", "value": ["data": [["x": [], "y": [], "type": "scatter"]], "layout": ["title": "t"]]],
+            ["op": "move", "from": "/__logstore_carry_0", "path": "/content/data/0/x"],
+            ["op": "move", "from": "/__logstore_carry_1", "path": "/content/data/0/y"],
+            ["op": "add", "path": "/contentID", "value": "c2"],
         ])
         XCTAssertEqual(Self.apply(ops, to: old), new)
+        var drawn = old  // what the page's copy becomes once plotly has drawn it
+        drawn = Self.apply([["op": "add", "path": "/content/data/0/opacity", "value": 1],
+                            ["op": "add", "path": "/content/layout/xaxis", "value": ["range": [0, 1]]]], to: drawn)
+        XCTAssertEqual(Self.apply(ops, to: drawn), new)
+    }
+
+    /// A text window gets a key-by-key patch.
+    func testATextUpdateIsAPlainPatch() throws {
+        let old: JSONValue = ["command": "window", "id": "t", "type": "text", "content": .string(String(repeating: "line<br>", count: 50))]
+        var new = old
+        new = Self.apply([["op": "replace", "path": "/content", "value": .string(String(repeating: "line<br>", count: 51))]], to: new)
+        let m = WindowPatch.message(old: old, new: new, env: "e", window: "t")
+        XCTAssertEqual(m, new, "replacing the content is no shorter than the window")
+        let titled = Self.apply([["op": "add", "path": "/title", "value": "new title"]], to: old)
+        let t = WindowPatch.message(old: old, new: titled, env: "e", window: "t")
+        XCTAssertEqual(t["content"], [["op": "add", "path": "/title", "value": "new title"]])
     }
 
     /// When the points the page has change (a re-bucketed thinned trace), the patch is longer
@@ -57,9 +80,26 @@ final class WindowPatchTests: XCTestCase {
         for op in ops {
             let tokens = (op["path"]?.stringValue ?? "").split(separator: "/", omittingEmptySubsequences: false).dropFirst()
                 .map { $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") }
-            edit(&doc, Array(tokens)[...], op["op"]?.stringValue ?? "", op["value"] ?? .null)
+            if op["op"] == "move" {
+                let from = (op["from"]?.stringValue ?? "").split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+                    .map { $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") }
+                let value = get(doc, Array(from)[...])
+                edit(&doc, Array(from)[...], "remove", .null)
+                edit(&doc, Array(tokens)[...], "add", value)
+            } else {
+                edit(&doc, Array(tokens)[...], op["op"]?.stringValue ?? "", op["value"] ?? .null)
+            }
         }
         return doc
+    }
+
+    private static func get(_ node: JSONValue, _ path: ArraySlice<String>) -> JSONValue {
+        guard let key = path.first else { return node }
+        switch node {
+        case .object(let o): return get(o[key] ?? .null, path.dropFirst())
+        case .array(let a): return get(a[Int(key)!], path.dropFirst())
+        default: return .null
+        }
     }
 
     private static func edit(_ node: inout JSONValue, _ path: ArraySlice<String>, _ op: String, _ value: JSONValue) {
