@@ -62,13 +62,18 @@ public actor SocketHub {
         /// The windows this page was sent for its env and not told to close, as last sent (a
         /// change to one is sent as a patch against it, see `WindowPatch`).
         var shown: [(id: String, sent: JSONValue)] = []
+        /// The view whose load is queued or being read for this page: visdom's page asks for
+        /// its env twice as it opens (its `register` handler and its first render both post
+        /// `/env/ENV`), and the second ask, made before the first was answered, gets nothing
+        /// new (any later change reaches the page as a window change).
+        var loading: View?
     }
 
     let store: LogStore
     let log: @Sendable (String) -> Void
     let limits: Limits
     let display: PageDisplay
-    let feed = SerialJobs()
+    nonisolated let feed = SerialJobs()
     private var connections: [String: Connection] = [:]
     private var rng = SystemRandomNumberGenerator()
     /// visdom's `app.layouts`: the pages' saved layouts, a JSON text ("" before any); read
@@ -115,13 +120,14 @@ public actor SocketHub {
         connections[sid]?.queued -= bytes
     }
 
-    /// A polling page's frames since it last asked; nil when it is closed (visdom's
-    /// `get_messages`, which hands them out newest first: here they keep their order).
+    /// A polling page's frames since it last asked, newest first as visdom's `get_messages`
+    /// hands them out (it pops them off the end of its list; the page handles them in that
+    /// order); nil when it is closed.
     func poll(_ sid: String) -> [String]? {
         guard let c = connections[sid], c.kind == .page, let frames = c.polled else { return nil }
         connections[sid]?.polled = []
         connections[sid]?.queued = 0
-        return frames
+        return frames.reversed()
     }
 
     /// Whether page `sid` is open (`/socket_wrap` and `/env/…` ask).
@@ -227,7 +233,9 @@ public actor SocketHub {
     func load(env: String, asOf: Int64?, for sid: String) {
         guard isPage(sid) else { return }
         let view: View = asOf.map { .past(env, $0) } ?? .env(env)
+        if let c = connections[sid], c.view == view, c.loading == view { return }
         setView(view, of: sid)
+        connections[sid]?.loading = view
         let store = self.store, maxPoints = display.maxPoints
         feed.enqueue { [self] in
             let read = try? await self.display.reads.run { try store.pageEnv(env, asOf: asOf, maxPoints: maxPoints) }
@@ -238,7 +246,12 @@ public actor SocketHub {
             }
             frames.append(["command": "layout"])
             await self.deliver(frames, to: sid, ifShowing: view)
+            await self.loaded(view, sid: sid)
         }
+    }
+
+    private func loaded(_ view: View, sid: String) {
+        if connections[sid]?.loading == view { connections[sid]?.loading = nil }
     }
 
     /// `/compare/A+B` with the page's `sid` (visdom's `compare_envs`).
