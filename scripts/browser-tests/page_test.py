@@ -377,9 +377,35 @@ def test_patch(args, browser, tmp):
         server.stop()
 
 
+def polled_commands(server):
+    """Opens a /socket_wrap session, loads env poll into it, and returns the commands of the
+    frames one query then hands out, in the order given."""
+    base = "http://127.0.0.1:%d/socket_wrap" % server.port
+    sid = requests.get(base, timeout=30).json()["sid"]
+    time.sleep(0.5)
+    requests.post("http://127.0.0.1:%d/env/poll" % server.port, data=json.dumps({"sid": sid}), timeout=30)
+    time.sleep(1.0)
+    r = requests.post(base, data=json.dumps({"message_type": "query", "sid": sid}), timeout=30).json()
+    return [json.loads(m).get("command") for m in r["messages"]]
+
+
 def test_polling(args, browser, tmp):
-    """`--use-polling` (visdom's -use_frontend_client_polling): the page draws and follows an
-    append through /socket_wrap instead of a websocket."""
+    """`--use-polling` (visdom's -use_frontend_client_polling): /socket_wrap hands out frames in
+    the order visdom's does (newest first); the page draws and follows an append through it
+    instead of a websocket."""
+    orders = {}
+    for make in (lambda: VisdomServer(args.static, tempfile.mkdtemp(dir=tmp)),
+                 lambda: LogStoreServer(args.server, os.path.join(tmp, "order.db"), args.static, "--use-polling")):
+        server = make()
+        try:
+            vis = visdom.Visdom(port=server.port, env="poll", raise_exceptions=True, use_incoming_socket=False)
+            vis.line(Y=np.arange(3.0), win="loss", opts=dict(title="loss"))
+            orders[server.name] = polled_commands(server)
+        finally:
+            server.stop()
+    if orders["visdom"] != orders["logstore"]:
+        raise Failure("polling: one query hands out %s from visdom, %s from logstore" % (orders["visdom"], orders["logstore"]))
+    print("polling: one /socket_wrap query hands out %s on both servers" % orders["logstore"])
     server = LogStoreServer(args.server, os.path.join(tmp, "polling.db"), args.static, "--use-polling")
     try:
         vis = visdom.Visdom(port=server.port, env="poll", raise_exceptions=True, use_incoming_socket=False)
