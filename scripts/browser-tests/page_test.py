@@ -10,10 +10,14 @@ logstore-server, both serving the same offline static directory (assemble-static
 3. patch: appends reach an open page as visdom's `window_update` patches, which the page
    applies (it does not ask for the env again): after every append its traces equal what a
    fresh load of the env shows, below the display cap and past it (re-bucketing: sent whole).
-4. polling: the same page on `/socket_wrap` (`--use-polling`) draws and follows an append.
-5. screenshots of the bundled training run on both servers, in the artifacts directory.
+4. lazy: starting the server and opening the page on a small env reads none of the point data
+   of a 1M-point env not shown (the store file is evicted from the OS page cache first, the
+   server reads with pread instead of mmap, and what it read is what mincore finds resident),
+   while opening the big env does.
+5. polling: the same page on `/socket_wrap` (`--use-polling`) draws and follows an append.
+6. screenshots of the bundled training run on both servers, in the artifacts directory.
 
-Usage: page_test.py --server BIN --static DIR --artifacts DIR [--only panes|live|patch|polling|shots] [--all]
+Usage: page_test.py --server BIN --static DIR --artifacts DIR [--only panes|live|patch|lazy|polling|shots] [--all]
 """
 
 import argparse
@@ -88,10 +92,10 @@ class Failure(Exception):
 class LogStoreServer(ServerProcess):
     """logstore-server serving visdom's page from `static`."""
 
-    def __init__(self, binary, db, static, *args):
+    def __init__(self, binary, db, static, *args, env=None):
         self.name = "logstore"
         try:
-            super().__init__(binary, db, "--static", static, *args)
+            super().__init__(binary, db, "--static", static, *args, env=env)
         except RuntimeError as e:
             raise Failure(str(e))
 
@@ -377,6 +381,101 @@ def test_patch(args, browser, tmp):
         server.stop()
 
 
+def resident_bytes(path):
+    """Bytes of `path` in the OS page cache (mincore over a shared mapping of the file)."""
+    import ctypes
+    import mmap
+    size = os.path.getsize(path)
+    if size == 0:
+        return 0
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mmap.restype = ctypes.c_void_p
+    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+    libc.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_char_p]
+    libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    page = mmap.PAGESIZE
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        addr = libc.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0)
+        if addr in (None, ctypes.c_void_p(-1).value):
+            raise Failure("lazy: cannot map %s" % path)
+        vec = ctypes.create_string_buffer((size + page - 1) // page)
+        if libc.mincore(addr, size, vec) != 0:
+            raise Failure("lazy: mincore failed: errno %d" % ctypes.get_errno())
+        libc.munmap(addr, size)
+        return sum(b & 1 for b in vec.raw) * page
+    finally:
+        os.close(fd)
+
+
+def evict(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
+def test_lazy(args, browser, tmp):
+    """What the server reads of the store, seen from outside: a 1M-point env `big` (random y, so
+    its segments are ~13 MB) and a small env `small`; the server is stopped, the store's files
+    evicted from the page cache, and the server started again with LOGSTORE_READER_MMAP_BYTES=0
+    (its readers use pread: with mmap the kernel reads 8 MB around each page touched here).
+    Starting it and opening the page on `small` must leave less than a quarter of big's bytes
+    resident; opening `big` afterwards must bring them in (the check sees a read of big)."""
+    db = os.path.join(ROOT, ".build-browser", "lazy-%d.db" % os.getpid())
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    try:
+        server = LogStoreServer(args.server, db, args.static)
+        try:
+            rng = np.random.default_rng(7)
+            before = os.path.getsize(db)
+            post(server, "events", {"data": [{"x": list(range(1_000_000)), "y": rng.standard_normal(1_000_000).tolist(),
+                                              "type": "scatter", "mode": "lines", "name": "loss"}],
+                                    "layout": {"title": "big"}, "win": "big", "eid": "big"}).raise_for_status()
+            post(server, "events", {"data": [{"x": list(range(100)), "y": list(range(100)), "type": "scatter", "mode": "lines"}],
+                                    "layout": {"title": "small"}, "win": "small", "eid": "small"}).raise_for_status()
+        finally:
+            server.stop()
+        files = [f for f in (db, db + "-wal") if os.path.exists(f)]
+        big = os.path.getsize(db) - before  # the WAL was checkpointed into the file
+        for f in files:
+            evict(f)
+        cold = sum(resident_bytes(f) for f in files)
+        server = LogStoreServer(args.server, db, args.static, env=dict(os.environ, LOGSTORE_READER_MMAP_BYTES="0"))
+        try:
+            started = sum(resident_bytes(f) for f in files)
+            browser.navigate(env_url(server, "small"))
+            if not browser.wait("(() => { const p = document.querySelector('.js-plotly-plot');"
+                                " return p && p.data && p.data[0].x.length === 100; })()", timeout=30):
+                raise Failure("lazy: the page did not draw env small")
+            time.sleep(1)
+            small_open = sum(resident_bytes(f) for f in files)
+            browser.navigate(env_url(server, "big"))
+            if not browser.wait("(() => { const p = document.querySelector('.js-plotly-plot');"
+                                " return p && p.data && p.data[0].x.length > 100; })()", timeout=60):
+                raise Failure("lazy: the page did not draw env big")
+            big_open = sum(resident_bytes(f) for f in files)
+        finally:
+            server.stop()
+        if cold > big / 10:
+            raise Failure("lazy: %d bytes of the store stayed in the page cache after eviction" % cold)
+        if small_open > big / 4:
+            raise Failure("lazy: starting the server read %d bytes of the store, opening env small %d; env big (not shown) is %d bytes"
+                          % (started, small_open, big))
+        if big_open < big * 0.8:
+            raise Failure("lazy: opening env big left only %d of its %d bytes resident: the check cannot see reads" % (big_open, big))
+        print("lazy: env big is %.1f MB of the store; after start-up and opening env small %.2f MB of the store had been read, "
+              "after opening env big %.1f MB" % (big / 1e6, small_open / 1e6, big_open / 1e6))
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(db + suffix):
+                os.remove(db + suffix)
+
+
 def polled_commands(server):
     """Opens a /socket_wrap session, loads env poll into it, and returns the commands of the
     frames one query then hands out, in the order given."""
@@ -446,7 +545,7 @@ def main():
     ap.add_argument("--server", required=True)
     ap.add_argument("--static", required=True)
     ap.add_argument("--artifacts", required=True)
-    ap.add_argument("--only", choices=["panes", "live", "patch", "polling", "shots"])
+    ap.add_argument("--only", choices=["panes", "live", "patch", "lazy", "polling", "shots"])
     ap.add_argument("--all", action="store_true", help="also the diff_* differential scenarios")
     ap.add_argument("--scenario", action="append", help="only this scenario (repeatable)")
     args = ap.parse_args()
@@ -456,7 +555,8 @@ def main():
     browser.on_new_document(SOCKET_SPY)
     failures = 0
     try:
-        for name, test in (("panes", test_panes), ("live", test_live), ("patch", test_patch), ("polling", test_polling),
+        for name, test in (("panes", test_panes), ("live", test_live), ("patch", test_patch), ("lazy", test_lazy),
+                           ("polling", test_polling),
                            ("shots", test_shots)):
             if args.only and args.only != name:
                 continue

@@ -17,8 +17,10 @@ final class ReaderPool: @unchecked Sendable {
     /// SQLite's overflow pages: with mmap they are not copied out of the kernel page by page
     /// (reading a 1M-point window's 18 MB of segments through Python's sqlite3 module: 21.7 ms
     /// with pread, 4.0 ms mapped, on the project's machine; see also Benchmarks/README.md,
-    /// "From Python").
-    static let mmapBytes: Int64 = 1 << 30
+    /// "From Python"). `LOGSTORE_READER_MMAP_BYTES` overrides it (0: read with pread, so
+    /// what a reader reads is what it asks for, which the browser test of lazy loading counts
+    /// from outside; the kernel's read-around of a mapped file would hide it).
+    static let mmapBytes: Int64 = ProcessInfo.processInfo.environment["LOGSTORE_READER_MMAP_BYTES"].flatMap { Int64($0) } ?? 1 << 30
 
     init(path: String) { self.path = path }
 
