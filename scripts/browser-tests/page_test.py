@@ -14,10 +14,12 @@ logstore-server, both serving the same offline static directory (assemble-static
    of a 1M-point env not shown (the store file is evicted from the OS page cache first, the
    server reads with pread instead of mmap, and what it read is what mincore finds resident),
    while opening the big env does.
-5. polling: the same page on `/socket_wrap` (`--use-polling`) draws and follows an append.
-6. screenshots of the bundled training run on both servers, in the artifacts directory.
+5. login: with --enable-login the page is visdom's login page; a wrong password is refused on
+   it, the right one (hashed by the sjcl stand-in) opens the page, which draws.
+6. polling: the same page on `/socket_wrap` (`--use-polling`) draws and follows an append.
+7. screenshots of the bundled training run on both servers, in the artifacts directory.
 
-Usage: page_test.py --server BIN --static DIR --artifacts DIR [--only panes|live|patch|lazy|polling|shots] [--all]
+Usage: page_test.py --server BIN --static DIR --artifacts DIR [--only panes|live|patch|lazy|login|polling|shots] [--all]
 """
 
 import argparse
@@ -381,6 +383,33 @@ def test_patch(args, browser, tmp):
         server.stop()
 
 
+def test_login(args, browser, tmp):
+    """`--enable-login`: visdom's login page in the browser, its form and its redirect."""
+    env = dict(os.environ, VISDOM_USERNAME="ann", VISDOM_PASSWORD="pw d")
+    server = LogStoreServer(args.server, os.path.join(tmp, "login.db"), args.static, "--enable-login", env=env)
+    try:
+        vis = visdom.Visdom(port=server.port, username="ann", password="pw d", raise_exceptions=True, use_incoming_socket=False)
+        vis.line(Y=np.arange(7.0), win="loss", env="main", opts=dict(title="loss"))
+        browser.call("Network.clearBrowserCookies")
+        browser.navigate("http://127.0.0.1:%d/" % server.port)
+        if not browser.wait("document.title === 'Visdom Login' && !!window.sjcl", timeout=30):
+            raise Failure("login: / did not show visdom's login page (title %r)" % browser.evaluate("document.title"))
+
+        def submit(password):
+            browser.evaluate("$('#inputUsername').val('ann'); $('#inputPassword').val(%s); $('#submitButton').click()" % json.dumps(password))
+
+        submit("wrong")
+        if not browser.wait("$('#errorMessage').text() === 'Invalid Login Information'", timeout=15):
+            raise Failure("login: a wrong password was not refused on the page")
+        submit("pw d")
+        if not browser.wait("(() => { const p = document.querySelector('.js-plotly-plot'); return p && p.data[0].y.length === 7; })()", timeout=30):
+            raise Failure("login: the right password did not open the page (title %r)" % browser.evaluate("document.title"))
+        print("login: visdom's login page refused a wrong password and, with the right one, opened the page, which drew env main")
+    finally:
+        browser.call("Network.clearBrowserCookies")
+        server.stop()
+
+
 def resident_bytes(path):
     """Bytes of `path` in the OS page cache (mincore over a shared mapping of the file)."""
     import ctypes
@@ -545,7 +574,7 @@ def main():
     ap.add_argument("--server", required=True)
     ap.add_argument("--static", required=True)
     ap.add_argument("--artifacts", required=True)
-    ap.add_argument("--only", choices=["panes", "live", "patch", "lazy", "polling", "shots"])
+    ap.add_argument("--only", choices=["panes", "live", "patch", "lazy", "login", "polling", "shots"])
     ap.add_argument("--all", action="store_true", help="also the diff_* differential scenarios")
     ap.add_argument("--scenario", action="append", help="only this scenario (repeatable)")
     args = ap.parse_args()
@@ -555,7 +584,7 @@ def main():
     browser.on_new_document(SOCKET_SPY)
     failures = 0
     try:
-        for name, test in (("panes", test_panes), ("live", test_live), ("patch", test_patch), ("lazy", test_lazy),
+        for name, test in (("panes", test_panes), ("live", test_live), ("patch", test_patch), ("lazy", test_lazy), ("login", test_login),
                            ("polling", test_polling),
                            ("shots", test_shots)):
             if args.only and args.only != name:
