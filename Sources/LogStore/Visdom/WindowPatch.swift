@@ -18,14 +18,15 @@
 /// new trace extends (the old one is its prefix) is moved aside, extended with `add`s, the
 /// `content` is replaced by the new one with those arrays empty, and they are moved back. That
 /// is one `add` per new point plus the size of the layout and the traces' other keys. Other
-/// windows (text) get a plain key-by-key patch (what `jsonpatch.make_patch` finds).
+/// windows (text), which the page keeps as sent, get a plain key-by-key patch (what
+/// `jsonpatch.make_patch` finds).
 public enum WindowPatch {
     /// The message that brings a page holding `old` (nil: it holds nothing known) to `new`,
     /// a window of env `env` whose id is `window`.
     public static func message(old: JSONValue?, new: JSONValue, env: String, window: String) -> JSONValue {
         guard let old, old != new else { return new }
         var ops: [JSONValue] = []
-        if !carryArrays(old, new, into: &ops) { diff(old, new, path: "", into: &ops) }
+        if !rebuildPlot(old, new, into: &ops) { diff(old, new, path: "", into: &ops) }
         let update: JSONValue = [
             "command": "window_update", "win": .string(window), "env": .string(env),
             "content": .array(ops), "finalHash": .string(WindowHash.pageHash(new)),
@@ -37,9 +38,10 @@ public enum WindowPatch {
         return full.count <= patch.count ? new : update
     }
 
-    /// The patch for a plot whose traces' arrays grow (see above); false when no array of
-    /// `old` is a prefix of its counterpart in `new`.
-    static func carryArrays(_ old: JSONValue, _ new: JSONValue, into ops: inout [JSONValue]) -> Bool {
+    /// The patch for a plot (see above), carrying the trace arrays that grew; false when the
+    /// windows are not both plots with traces. With no array carried (a re-bucketed thinned
+    /// trace) it replaces the whole content, and the window is sent whole instead.
+    static func rebuildPlot(_ old: JSONValue, _ new: JSONValue, into ops: inout [JSONValue]) -> Bool {
         guard case .object(let oldWindow) = old, case .object(let newWindow) = new,
             case .object(var content)? = newWindow["content"], case .array(var traces)? = content["data"],
             case .array(let oldTraces)? = oldWindow["content"]?["data"]
@@ -60,7 +62,6 @@ public enum WindowPatch {
             }
             traces[i] = .object(trace)
         }
-        guard !carried.isEmpty else { return false }
         content["data"] = .array(traces)
         ops.append(["op": "replace", "path": "/content", "value": .object(content)])
         for (aside, home) in carried { ops.append(["op": "move", "from": .string(aside), "path": .string(home)]) }

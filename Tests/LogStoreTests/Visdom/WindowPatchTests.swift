@@ -58,6 +58,13 @@ final class WindowPatchTests: XCTestCase {
         let old = window(x: Array(0..<100).map(Double.init), y: Array(repeating: .double(1), count: 100))
         let shifted = window(x: Array(0..<100).map { Double($0) * 2 }, y: Array(repeating: .double(2), count: 100))
         XCTAssertEqual(WindowPatch.message(old: old, new: shifted, env: "e", window: "w"), shifted)
+        // one x moved (a re-bucketed trace): y, unchanged, is carried, and the rest of the
+        // content replaced, never patched key by key: the page's copy of a plot is not what it
+        // was sent (plotly edits it), and the patch must give the new window all the same
+        let moved = Self.apply([["op": "replace", "path": "/content/data/0/x/50", "value": 50.5]], to: old)
+        let m = WindowPatch.message(old: old, new: moved, env: "e", window: "w")
+        let drawn = Self.apply([["op": "add", "path": "/content/data/0/opacity", "value": 1]], to: old)
+        XCTAssertEqual(Self.apply(m["content"]?.arrayValue ?? [], to: drawn), moved)
         XCTAssertEqual(WindowPatch.message(old: nil, new: shifted, env: "e", window: "w"), shifted)
         XCTAssertEqual(WindowPatch.message(old: shifted, new: shifted, env: "e", window: "w"), shifted)
     }
