@@ -141,15 +141,21 @@ def switch(browser, server, count, runs):
 
 
 def append_frames(server, env, points, appends=5):
-    """Bytes of the frames a page's socket gets per one-point append to window `env`."""
+    """The window frame a page's socket gets when it loads env `env` (its bytes, and the time
+    from the page's post to it: the server's part), then per one-point append to the window."""
     import websocket
     ws = websocket.create_connection("ws://127.0.0.1:%d/socket" % server.port, timeout=60, suppress_origin=True)
     try:
         sid = json.loads(ws.recv())["data"]
+        t0 = time.time()
         requests.post("http://127.0.0.1:%d/env/%s" % (server.port, env), data=json.dumps({"sid": sid}), timeout=60)
-        while json.loads(ws.recv()).get("command") != "layout":
-            pass
         sizes = []
+        while True:
+            f = ws.recv()
+            if '"window"' in f[:40]:
+                sizes.append((len(f.encode()), "load %.0f ms after the post:" % ((time.time() - t0) * 1000)))
+            if json.loads(f).get("command") == "layout":
+                break
         for i in range(appends):
             requests.post("http://127.0.0.1:%d/update" % server.port, timeout=60, data=json.dumps(
                 {"data": [{"x": [points + i], "y": [0.5], "type": "scatter"}], "win": env, "eid": env, "append": True,
