@@ -60,8 +60,9 @@ public actor SocketHub {
         var polled: [String]?
         var view = View.none
         /// The windows this page was sent for its env and not told to close, as last sent (a
-        /// change to one is sent as a patch against it, see `WindowPatch`).
-        var shown: [(id: String, sent: JSONValue)] = []
+        /// change to one is sent as a patch against it, see `WindowPatch`), unless that was
+        /// more than `keptWindowBytes` (every point of a big window: not kept, sent whole).
+        var shown: [(id: String, sent: JSONValue?, bytes: Int)] = []
         /// The view whose load is queued or being read for this page: visdom's page asks for
         /// its env twice as it opens (its `register` handler and its first render both post
         /// `/env/ENV`), and the second ask, made before the first was answered, gets nothing
@@ -355,9 +356,18 @@ public actor SocketHub {
         let at = c.shown.firstIndex { $0.id.utf8.elementsEqual(id.utf8) }
         var frame = window
         if let env, let at { frame = WindowPatch.message(old: c.shown[at].sent, new: window, env: env, window: id) }
-        if let at { connections[sid]?.shown[at].sent = window } else { connections[sid]?.shown.append((id, window)) }
-        send(json(frame), to: sid)
+        let text = json(frame)
+        // the window's size: the frame's, or for a patch about the old size plus the patch's
+        let patched = frame["command"]?.stringValue == "window_update"
+        let bytes = (patched ? at.map { c.shown[$0].bytes } ?? 0 : 0) + text.utf8.count
+        let kept = bytes <= Self.keptWindowBytes ? window : nil
+        if let at { connections[sid]?.shown[at] = (id, kept, bytes) } else { connections[sid]?.shown.append((id, kept, bytes)) }
+        send(text, to: sid)
     }
+
+    /// The largest window a page's copy is kept of, for patches (a thinned window is far below
+    /// it; every point of a 1M-point line is not).
+    static let keptWindowBytes = 4 << 20
 
     // MARK: frames
 
