@@ -19,7 +19,7 @@ calls), timed from the call to the drawn trace. And the bytes a page's socket re
 append of one point to the window (a socket that registered and loaded the env as the page
 does), for the big window and for one of 5000 points.
 
-Usage: draw_time.py --server BIN --static DIR [--points 1000000] [--runs 5]
+Usage: draw_time.py --server BIN --static DIR [--points 1000000] [--runs 5] [--appends-only]
 """
 
 import argparse
@@ -181,6 +181,7 @@ def main():
     ap.add_argument("--static", required=True)
     ap.add_argument("--points", type=int, action="append", help="window sizes (default 1000000 and 100)")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--appends-only", action="store_true", help="only the bytes per append (no page loads)")
     args = ap.parse_args()
     sizes = args.points or [1_000_000, 100]
     static = os.path.abspath(args.static)
@@ -204,9 +205,13 @@ def main():
                 try:
                     for b in (body, small):
                         requests.post("http://127.0.0.1:%d/events" % server.port, data=b, timeout=600).raise_for_status()
-                    count = settled_count(browser, server)
-                    n, top = browser.evaluate(DRAWN_MAX)
-                    for mode in ("warm", "cold"):
+                    if args.appends_only:
+                        modes, count, n, top = (), 0, 0, 0
+                    else:
+                        modes = ("warm", "cold")
+                        count = settled_count(browser, server)
+                        n, top = browser.evaluate(DRAWN_MAX)
+                    for mode in modes:
                         rows = loads(browser, server, count, args.runs, cold=(mode == "cold"))
                         d = med(rows, "drawn")
                         base.setdefault(mode, d)
@@ -214,17 +219,20 @@ def main():
                               % (points, label, mode, med(rows, "scripts"), med(rows, "register"), med(rows, "window"), d,
                                  " ".join("%.0f" % r["drawn"] for r in rows), med(rows, "windowBytes") / 1000, n, top,
                                  "" if base[mode] == d else ", %.1fx faster than visdom" % (base[mode] / d)), flush=True)
+                    if points > 100 and not args.appends_only:
+                        sw = switch(browser, server, count, args.runs)
+                        print("%6d points  %-40s env switch small -> big: %5.0f ms  (runs: %s)"
+                              % (points, label, statistics.median(sw), " ".join("%.0f" % v for v in sw)), flush=True)
                     if points > 100:
                         for env, n in (("mid", 5000), ("big", points)):
                             if env == "mid":
                                 requests.post("http://127.0.0.1:%d/events" % server.port, timeout=60,
                                               data=json.dumps(window(5000, 2500, win="mid", title="mid"))).raise_for_status()
-                            sizes = append_frames(server, env, n)
-                            print("%6d points  %-40s one-point appends to a %d-point window: %s"
-                                  % (points, label, n, ", ".join("%s %d B" % (c, b) for b, c in sizes)), flush=True)
-                        sw = switch(browser, server, count, args.runs)
-                        print("%6d points  %-40s env switch small -> big: %5.0f ms  (runs: %s)"
-                              % (points, label, statistics.median(sw), " ".join("%.0f" % v for v in sw)), flush=True)
+                            try:
+                                sizes = ", ".join("%s %d B" % (c, b) for b, c in append_frames(server, env, n))
+                            except requests.exceptions.Timeout:
+                                sizes = "an append got no answer in 60 s"
+                            print("%6d points  %-40s one-point appends to a %d-point window: %s" % (points, label, n, sizes), flush=True)
                 finally:
                     server.stop()
     finally:
