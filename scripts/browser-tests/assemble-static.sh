@@ -3,9 +3,10 @@
 # packages, for the browser tests; nothing of it is committed:
 #   visdom's pip package (index.html, login.html, js/main.js, css/), Debian libjs-jquery,
 #   libjs-bootstrap and libjs-d3, plotly.js 2.11.1 from the plotly==5.7.0 wheel, React 16 UMD
-#   from the dash==2.9.3 wheel, and the two test stand-ins in standins/ (layout-bin-packer,
-#   d3-selection-multi). The files no package ships (react-grid-layout and react-resizable
-#   css, MathJax, saveSvgAsPng, sjcl) stay missing; visdom's page draws without them.
+#   from the dash==2.9.3 wheel, and the test stand-ins in standins/ (layout-bin-packer,
+#   d3-selection-multi, and sjcl's SHA-256 for the login page: Debian has no libjs-sjcl and no
+#   PyPI package ships sjcl.js). The other files no package ships (react-grid-layout and
+#   react-resizable css, MathJax, saveSvgAsPng) stay missing; visdom's page draws without them.
 # $VISDOM_PYTHON (or scripts/visdom-venv.sh) supplies visdom. Prints the directory.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -57,4 +58,5 @@ cp /usr/share/javascript/bootstrap/fonts/* "$out/fonts/"
 cp /usr/share/javascript/d3/d3.min.js "$out/js/d3.v3.min.js"
 cp "$here/standins/layout_bin_packer.js" "$out/js/layout_bin_packer.js"
 cp "$here/standins/d3-selection-multi.v1.js" "$out/js/d3-selection-multi.v1.js"
+cp "$here/standins/sjcl.js" "$out/js/sjcl.js"
 echo "$out"

@@ -7,10 +7,19 @@ logstore-server, both serving the same offline static directory (assemble-static
 2. live: a page left open on logstore-server follows a client's appends, new windows, closes
    and env deletions without a reload; the page's own close (its X button), save, delete_env,
    env switch and compare reach the store; the same run against visdom must see the same.
-3. polling: the same page on `/socket_wrap` (`--use-polling`) draws and follows an append.
-4. screenshots of the bundled training run on both servers, in the artifacts directory.
+3. patch: appends reach an open page as visdom's `window_update` patches, which the page
+   applies (it does not ask for the env again): after every append its traces equal what a
+   fresh load of the env shows, below the display cap and past it (re-bucketing: sent whole).
+4. lazy: starting the server and opening the page on a small env reads none of the point data
+   of a 1M-point env not shown (the store file is evicted from the OS page cache first, the
+   server reads with pread instead of mmap, and what it read is what mincore finds resident),
+   while opening the big env does.
+5. login: with --enable-login the page is visdom's login page; a wrong password is refused on
+   it, the right one (hashed by the sjcl stand-in) opens the page, which draws.
+6. polling: the same page on `/socket_wrap` (`--use-polling`) draws and follows an append.
+7. screenshots of the bundled training run on both servers, in the artifacts directory.
 
-Usage: page_test.py --server BIN --static DIR --artifacts DIR [--only panes|live|polling|shots] [--all]
+Usage: page_test.py --server BIN --static DIR --artifacts DIR [--only panes|live|patch|lazy|login|polling|shots] [--all]
 """
 
 import argparse
@@ -85,10 +94,10 @@ class Failure(Exception):
 class LogStoreServer(ServerProcess):
     """logstore-server serving visdom's page from `static`."""
 
-    def __init__(self, binary, db, static, *args):
+    def __init__(self, binary, db, static, *args, env=None):
         self.name = "logstore"
         try:
-            super().__init__(binary, db, "--static", static, *args)
+            super().__init__(binary, db, "--static", static, *args, env=env)
         except RuntimeError as e:
             raise Failure(str(e))
 
@@ -317,9 +326,216 @@ def test_live(args, browser, tmp):
           "delete_env, env switch, compare) followed alike by both pages" % len(results["logstore"]))
 
 
+TRACES = "Array.from(document.querySelectorAll('.js-plotly-plot')).map((p) => JSON.stringify(p.data.map((t) => [t.x, t.y])))"
+
+
+def test_patch(args, browser, tmp):
+    """An open page follows appends to a line through `window_update` patches: the frames are
+    small, the page applies them (no `reload` frame: a hash it rejects would make it ask for
+    the env again), and after each append it shows what a fresh page load shows. With the
+    display capped at 60 points, appends past the cap re-bucket the thinned trace (the patch
+    then carries only what is unchanged, or the window goes whole); the page still equals a
+    fresh load."""
+    cap = 60
+    server = LogStoreServer(args.server, os.path.join(tmp, "patch.db"), args.static, "--display-max-points", str(cap))
+    try:
+        vis = visdom.Visdom(port=server.port, env="patch", raise_exceptions=True, use_incoming_socket=False)
+        vis.line(Y=np.column_stack([np.sin(np.arange(40.0)), np.cos(np.arange(40.0))]), X=np.arange(40.0),
+                 win="loss", opts=dict(title="loss", legend=["a", "b"]))
+        browser.navigate(env_url(server, "patch"))
+        if not browser.wait("document.querySelectorAll('.js-plotly-plot').length === 1", timeout=30):
+            raise Failure("patch: the page did not draw env patch")
+        browser.wait("window.__frames.some((f) => f.includes('\"layout\"'))", timeout=15)
+        browser.evaluate("window.__frames = []")
+        n, patched, whole, sizes = 40, 0, 0, []
+        for step in range(12):
+            k = 1 + step % 3
+            xs = np.arange(n, n + k, dtype=float)
+            vis.line(Y=np.column_stack([np.sin(xs) * (1 + step), np.cos(xs)]), X=np.column_stack([xs, xs]), win="loss", update="append")
+            n += k
+            drawn = browser.wait("(() => { const p = document.querySelector('.js-plotly-plot');"
+                                 " return p && p.data && p.data[0] && p.data[0].x && p.data[0].x.length === Math.min(%d, %d) && p.data[0].x[p.data[0].x.length - 1] === %d; })()"
+                                 % (n, cap, n - 1), timeout=15)
+            if not drawn:
+                raise Failure("patch: append %d did not reach the page (frames %s)" % (step, [f[:80] for f in browser.evaluate("window.__frames")]))
+            for f in frames(browser):
+                if f.get("command") == "window_update":
+                    patched += 1
+                    sizes.append(len(json.dumps(f)))
+                elif f.get("command") == "window":
+                    whole += 1
+                elif f.get("command") == "reload":
+                    raise Failure("patch: the page asked for the env again after append %d (it rejected a patch): %s" % (step, [json.dumps(g)[:300] for g in frames(browser)]))
+            browser.evaluate("window.__frames = []")
+            if step in (0, 5, 11):
+                shown = browser.evaluate(TRACES)
+                browser.navigate(env_url(server, "patch"))
+                browser.wait("document.querySelectorAll('.js-plotly-plot').length === 1", timeout=30)
+                browser.wait("window.__frames.some((f) => f.includes('\"layout\"'))", timeout=15)
+                fresh = browser.evaluate(TRACES)
+                if shown != fresh:
+                    raise Failure("patch: after append %d the page shows %s, a fresh load %s" % (step, shown[0][:300], fresh[0][:300]))
+                browser.evaluate("window.__frames = []")
+        if n <= cap or patched == 0:
+            raise Failure("patch: %d appends as patches, %d whole, %d points: expected patches, and appends past the cap of %d"
+                          % (patched, whole, n, cap))
+        print("patch: %d appends (to %d points, past the display cap %d): %d as window_update patches of %d-%d bytes, %d sent whole; "
+              "the page applied every patch and equals a fresh load" % (12, n, cap, patched, min(sizes), max(sizes), whole))
+    finally:
+        server.stop()
+
+
+def test_login(args, browser, tmp):
+    """`--enable-login`: visdom's login page in the browser, its form and its redirect."""
+    env = dict(os.environ, VISDOM_USERNAME="ann", VISDOM_PASSWORD="pw d")
+    server = LogStoreServer(args.server, os.path.join(tmp, "login.db"), args.static, "--enable-login", env=env)
+    try:
+        vis = visdom.Visdom(port=server.port, username="ann", password="pw d", raise_exceptions=True, use_incoming_socket=False)
+        vis.line(Y=np.arange(7.0), win="loss", env="main", opts=dict(title="loss"))
+        browser.call("Network.clearBrowserCookies")
+        browser.navigate("http://127.0.0.1:%d/" % server.port)
+        if not browser.wait("document.title === 'Visdom Login' && !!window.sjcl", timeout=30):
+            raise Failure("login: / did not show visdom's login page (title %r)" % browser.evaluate("document.title"))
+
+        def submit(password):
+            browser.evaluate("$('#inputUsername').val('ann'); $('#inputPassword').val(%s); $('#submitButton').click()" % json.dumps(password))
+
+        submit("wrong")
+        if not browser.wait("$('#errorMessage').text() === 'Invalid Login Information'", timeout=15):
+            raise Failure("login: a wrong password was not refused on the page")
+        submit("pw d")
+        if not browser.wait("(() => { const p = document.querySelector('.js-plotly-plot'); return p && p.data[0].y.length === 7; })()", timeout=30):
+            raise Failure("login: the right password did not open the page (title %r)" % browser.evaluate("document.title"))
+        print("login: visdom's login page refused a wrong password and, with the right one, opened the page, which drew env main")
+    finally:
+        browser.call("Network.clearBrowserCookies")
+        server.stop()
+
+
+def resident_bytes(path):
+    """Bytes of `path` in the OS page cache (mincore over a shared mapping of the file)."""
+    import ctypes
+    import mmap
+    size = os.path.getsize(path)
+    if size == 0:
+        return 0
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mmap.restype = ctypes.c_void_p
+    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+    libc.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_char_p]
+    libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    page = mmap.PAGESIZE
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        addr = libc.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0)
+        if addr in (None, ctypes.c_void_p(-1).value):
+            raise Failure("lazy: cannot map %s" % path)
+        vec = ctypes.create_string_buffer((size + page - 1) // page)
+        if libc.mincore(addr, size, vec) != 0:
+            raise Failure("lazy: mincore failed: errno %d" % ctypes.get_errno())
+        libc.munmap(addr, size)
+        return sum(b & 1 for b in vec.raw) * page
+    finally:
+        os.close(fd)
+
+
+def evict(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
+def test_lazy(args, browser, tmp):
+    """What the server reads of the store, seen from outside: a 1M-point env `big` (random y, so
+    its segments are ~13 MB) and a small env `small`; the server is stopped, the store's files
+    evicted from the page cache, and the server started again with LOGSTORE_READER_MMAP_BYTES=0
+    (its readers use pread: with mmap the kernel reads 8 MB around each page touched here).
+    Starting it and opening the page on `small` must leave less than a quarter of big's bytes
+    resident; opening `big` afterwards must bring them in (the check sees a read of big)."""
+    db = os.path.join(ROOT, ".build-browser", "lazy-%d.db" % os.getpid())
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    try:
+        server = LogStoreServer(args.server, db, args.static)
+        try:
+            rng = np.random.default_rng(7)
+            before = os.path.getsize(db)
+            post(server, "events", {"data": [{"x": list(range(1_000_000)), "y": rng.standard_normal(1_000_000).tolist(),
+                                              "type": "scatter", "mode": "lines", "name": "loss"}],
+                                    "layout": {"title": "big"}, "win": "big", "eid": "big"}).raise_for_status()
+            post(server, "events", {"data": [{"x": list(range(100)), "y": list(range(100)), "type": "scatter", "mode": "lines"}],
+                                    "layout": {"title": "small"}, "win": "small", "eid": "small"}).raise_for_status()
+        finally:
+            server.stop()
+        files = [f for f in (db, db + "-wal") if os.path.exists(f)]
+        big = os.path.getsize(db) - before  # the WAL was checkpointed into the file
+        for f in files:
+            evict(f)
+        cold = sum(resident_bytes(f) for f in files)
+        server = LogStoreServer(args.server, db, args.static, env=dict(os.environ, LOGSTORE_READER_MMAP_BYTES="0"))
+        try:
+            started = sum(resident_bytes(f) for f in files)
+            browser.navigate(env_url(server, "small"))
+            if not browser.wait("(() => { const p = document.querySelector('.js-plotly-plot');"
+                                " return p && p.data && p.data[0].x.length === 100; })()", timeout=30):
+                raise Failure("lazy: the page did not draw env small")
+            time.sleep(1)
+            small_open = sum(resident_bytes(f) for f in files)
+            browser.navigate(env_url(server, "big"))
+            if not browser.wait("(() => { const p = document.querySelector('.js-plotly-plot');"
+                                " return p && p.data && p.data[0].x.length > 100; })()", timeout=60):
+                raise Failure("lazy: the page did not draw env big")
+            big_open = sum(resident_bytes(f) for f in files)
+        finally:
+            server.stop()
+        if cold > big / 10:
+            raise Failure("lazy: %d bytes of the store stayed in the page cache after eviction" % cold)
+        if small_open > big / 4:
+            raise Failure("lazy: starting the server read %d bytes of the store, opening env small %d; env big (not shown) is %d bytes"
+                          % (started, small_open, big))
+        if big_open < big * 0.8:
+            raise Failure("lazy: opening env big left only %d of its %d bytes resident: the check cannot see reads" % (big_open, big))
+        print("lazy: env big is %.1f MB of the store; after start-up and opening env small %.2f MB of the store had been read, "
+              "after opening env big %.1f MB" % (big / 1e6, small_open / 1e6, big_open / 1e6))
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(db + suffix):
+                os.remove(db + suffix)
+
+
+def polled_commands(server):
+    """Opens a /socket_wrap session, loads env poll into it, and returns the commands of the
+    frames one query then hands out, in the order given."""
+    base = "http://127.0.0.1:%d/socket_wrap" % server.port
+    sid = requests.get(base, timeout=30).json()["sid"]
+    time.sleep(0.5)
+    requests.post("http://127.0.0.1:%d/env/poll" % server.port, data=json.dumps({"sid": sid}), timeout=30)
+    time.sleep(1.0)
+    r = requests.post(base, data=json.dumps({"message_type": "query", "sid": sid}), timeout=30).json()
+    return [json.loads(m).get("command") for m in r["messages"]]
+
+
 def test_polling(args, browser, tmp):
-    """`--use-polling` (visdom's -use_frontend_client_polling): the page draws and follows an
-    append through /socket_wrap instead of a websocket."""
+    """`--use-polling` (visdom's -use_frontend_client_polling): /socket_wrap hands out frames in
+    the order visdom's does (newest first); the page draws and follows an append through it
+    instead of a websocket."""
+    orders = {}
+    for make in (lambda: VisdomServer(args.static, tempfile.mkdtemp(dir=tmp)),
+                 lambda: LogStoreServer(args.server, os.path.join(tmp, "order.db"), args.static, "--use-polling")):
+        server = make()
+        try:
+            vis = visdom.Visdom(port=server.port, env="poll", raise_exceptions=True, use_incoming_socket=False)
+            vis.line(Y=np.arange(3.0), win="loss", opts=dict(title="loss"))
+            orders[server.name] = polled_commands(server)
+        finally:
+            server.stop()
+    if orders["visdom"] != orders["logstore"]:
+        raise Failure("polling: one query hands out %s from visdom, %s from logstore" % (orders["visdom"], orders["logstore"]))
+    print("polling: one /socket_wrap query hands out %s on both servers" % orders["logstore"])
     server = LogStoreServer(args.server, os.path.join(tmp, "polling.db"), args.static, "--use-polling")
     try:
         vis = visdom.Visdom(port=server.port, env="poll", raise_exceptions=True, use_incoming_socket=False)
@@ -360,7 +576,7 @@ def main():
     ap.add_argument("--server", required=True)
     ap.add_argument("--static", required=True)
     ap.add_argument("--artifacts", required=True)
-    ap.add_argument("--only", choices=["panes", "live", "polling", "shots"])
+    ap.add_argument("--only", choices=["panes", "live", "patch", "lazy", "login", "polling", "shots"])
     ap.add_argument("--all", action="store_true", help="also the diff_* differential scenarios")
     ap.add_argument("--scenario", action="append", help="only this scenario (repeatable)")
     args = ap.parse_args()
@@ -370,7 +586,9 @@ def main():
     browser.on_new_document(SOCKET_SPY)
     failures = 0
     try:
-        for name, test in (("panes", test_panes), ("live", test_live), ("polling", test_polling), ("shots", test_shots)):
+        for name, test in (("panes", test_panes), ("live", test_live), ("patch", test_patch), ("lazy", test_lazy), ("login", test_login),
+                           ("polling", test_polling),
+                           ("shots", test_shots)):
             if args.only and args.only != name:
                 continue
             try:

@@ -50,15 +50,17 @@ public struct PageAssets: Sendable {
     }
 
     /// A file below the directory, nil for anything else (no `..`, no hidden files).
-    func file(_ relative: String) -> (bytes: [UInt8], contentType: String)? {
+    func file(_ relative: String) -> StaticFile? {
         let parts = relative.split(separator: "/", omittingEmptySubsequences: false)
         guard !parts.isEmpty, !parts.contains(where: { $0.isEmpty || $0.hasPrefix(".") }) else { return nil }
         var isDir: ObjCBool = false
         let path = directory + "/" + relative
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let data = FileManager.default.contents(atPath: path)
         else { return nil }
-        return (Array(data), Self.contentType(relative))
+        let modified = (attributes[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0)
+        return StaticFile(bytes: Array(data), contentType: Self.contentType(relative), modified: modified)
     }
 
     static func contentType(_ path: String) -> String {
@@ -78,6 +80,64 @@ public struct PageAssets: Sendable {
         default: return "application/octet-stream"
         }
     }
+}
+
+/// One file of the static directory with what tornado's `StaticFileHandler` sends along: an
+/// `Etag` (here the file's modification time and size, which change whenever its bytes do),
+/// `Last-Modified`, and for a versioned URL (`?v=HASH`, as `static_url` writes them)
+/// `Cache-Control: max-age=315360000`, so a reload takes the page's scripts from the browser's
+/// cache. A request whose `If-None-Match` (or, without one, `If-Modified-Since`) still holds is
+/// answered 304 without the bytes.
+struct StaticFile {
+    let bytes: [UInt8]
+    let contentType: String
+    let modified: Date
+
+    /// tornado's `CACHE_MAX_AGE`: ten years.
+    static let maxAge = 86400 * 365 * 10
+
+    var etag: String {
+        let ns = Int64((modified.timeIntervalSince1970 * 1e9).rounded())
+        return "\"" + String(ns, radix: 16) + "-" + String(bytes.count, radix: 16) + "\""
+    }
+
+    /// The answer to a GET with `query` and the request's `headers`.
+    func response(query: String, headers: [(name: String, value: String)], now: Date = Date()) -> VisdomResponse {
+        var out: [(name: String, value: String)] = [
+            ("Content-Type", contentType), ("Etag", etag), ("Last-Modified", Self.httpDate(modified)),
+        ]
+        if query.split(separator: "&").contains(where: { $0 == "v" || $0.hasPrefix("v=") }) {
+            out.append(("Expires", Self.httpDate(now.addingTimeInterval(Double(Self.maxAge)))))
+            out.append(("Cache-Control", "max-age=\(Self.maxAge)"))
+        }
+        let unchanged = notModified(headers)
+        return VisdomResponse(status: unchanged ? 304 : 200, body: unchanged ? [] : bytes, headers: out)
+    }
+
+    private func notModified(_ headers: [(name: String, value: String)]) -> Bool {
+        func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name }?.value }
+        if let match = header("if-none-match") {
+            let tags = match.split(separator: ",").map { t -> Substring in
+                let t = t.trimmingCharacters(in: .whitespaces)[...]
+                return t.hasPrefix("W/") ? t.dropFirst(2) : t
+            }
+            return tags.contains { $0 == "*" || $0 == etag }
+        }
+        guard let since = header("if-modified-since").flatMap(Self.parseHTTPDate) else { return false }
+        return since >= modified.timeIntervalSince1970.rounded(.down)
+    }
+
+    private static func formatter() -> DateFormatter {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "GMT")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return f
+    }
+
+    static func httpDate(_ date: Date) -> String { formatter().string(from: date) }
+
+    static func parseHTTPDate(_ text: String) -> Double? { formatter().date(from: text)?.timeIntervalSince1970 }
 }
 
 /// The subset of tornado's template language visdom's `index.html` and `login.html` use:

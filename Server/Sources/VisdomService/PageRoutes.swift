@@ -42,11 +42,11 @@ public struct PageSettings: Sendable {
 extension VisdomService {
     /// The GET requests answered without authentication: the page's files (tornado's static
     /// handler and `UserSettingsHandler` check nothing) and, with a login, the login page.
-    func openPageFile(_ route: Route, headers: [(name: String, value: String)]) async -> VisdomResponse? {
+    func openPageFile(_ route: Route, query: String, headers: [(name: String, value: String)]) async -> VisdomResponse? {
         switch route {
         case .staticFile(let file):
             guard let found = page.assets?.file(file) else { return VisdomResponse(status: 404) }
-            return VisdomResponse(status: 200, body: found.bytes, headers: [("Content-Type", found.contentType)])
+            return found.response(query: query, headers: headers)
         case .userSettings(let file):
             guard file == "style.css" else { return .ok("") }
             return VisdomResponse(status: 200, body: Array(page.userCSS.utf8), headers: [("Content-Type", "text/css")])

@@ -61,15 +61,22 @@ public actor SocketHub {
         /// A page that polls (`/socket_wrap`): its frames wait here until it asks.
         var polled: [String]?
         var view = View.none
-        /// Window ids this page was sent for its env and not told to close.
-        var shown: [String] = []
+        /// The windows this page was sent for its env and not told to close, as last sent (a
+        /// change to one is sent as a patch against it, see `WindowPatch`), unless that was
+        /// more than `keptWindowBytes` (every point of a big window: not kept, sent whole).
+        var shown: [(id: String, sent: JSONValue?, bytes: Int)] = []
+        /// The view whose load is queued or being read for this page: visdom's page asks for
+        /// its env twice as it opens (its `register` handler and its first render both post
+        /// `/env/ENV`), and the second ask, made before the first was answered, gets nothing
+        /// new (any later change reaches the page as a window change).
+        var loading: View?
     }
 
     let store: LogStore
     let log: @Sendable (String) -> Void
     let limits: Limits
     let display: PageDisplay
-    let feed = SerialJobs()
+    nonisolated let feed = SerialJobs()
     private var connections: [String: Connection] = [:]
     private var rng = SystemRandomNumberGenerator()
     /// visdom's `app.layouts`: the pages' saved layouts, a JSON text ("" before any); read
@@ -116,13 +123,14 @@ public actor SocketHub {
         connections[sid]?.queued -= bytes
     }
 
-    /// A polling page's frames since it last asked; nil when it is closed (visdom's
-    /// `get_messages`, which hands them out newest first: here they keep their order).
+    /// A polling page's frames since it last asked, newest first as visdom's `get_messages`
+    /// hands them out (it pops them off the end of its list; the page handles them in that
+    /// order); nil when it is closed.
     func poll(_ sid: String) -> [String]? {
         guard let c = connections[sid], c.kind == .page, let frames = c.polled else { return nil }
         connections[sid]?.polled = []
         connections[sid]?.queued = 0
-        return frames
+        return frames.reversed()
     }
 
     /// Whether page `sid` is open (`/socket_wrap` and `/env/…` ask).
@@ -228,7 +236,9 @@ public actor SocketHub {
     func load(env: String, asOf: Int64?, for sid: String) {
         guard isPage(sid) else { return }
         let view: View = asOf.map { .past(env, $0) } ?? .env(env)
+        if let c = connections[sid], c.view == view, c.loading == view { return }
         setView(view, of: sid)
+        connections[sid]?.loading = view
         let store = self.store, maxPoints = display.maxPoints
         feed.enqueue { [self] in
             let read = try? await self.display.reads.run { try store.pageEnv(env, asOf: asOf, maxPoints: maxPoints) }
@@ -239,7 +249,12 @@ public actor SocketHub {
             }
             frames.append(["command": "layout"])
             await self.deliver(frames, to: sid, ifShowing: view)
+            await self.loaded(view, sid: sid)
         }
+    }
+
+    private func loaded(_ view: View, sid: String) {
+        if connections[sid]?.loading == view { connections[sid]?.loading = nil }
     }
 
     /// `/compare/A+B` with the page's `sid` (visdom's `compare_envs`).
@@ -299,7 +314,7 @@ public actor SocketHub {
                     wanted = ids
                 } else {
                     var all: [String] = []
-                    for (_, c) in viewers { all += c.shown }
+                    for (_, c) in viewers { all += c.shown.map(\.id) }
                     wanted = all
                 }
                 let windows = (try? await display.reads.run { () throws -> [(String, JSONValue?)] in
@@ -314,10 +329,10 @@ public actor SocketHub {
                     }
                     for (wid, window) in windows {
                         if let window {
-                            sendWindow(window, id: wid, to: sid)
-                        } else if c.shown.contains(where: { $0.utf8.elementsEqual(wid.utf8) }) {
+                            sendWindow(window, id: wid, to: sid, changedIn: env)
+                        } else if c.shown.contains(where: { $0.id.utf8.elementsEqual(wid.utf8) }) {
                             send(json(["command": "close", "data": .string(wid)]), to: sid)
-                            connections[sid]?.shown.removeAll { $0.utf8.elementsEqual(wid.utf8) }
+                            connections[sid]?.shown.removeAll { $0.id.utf8.elementsEqual(wid.utf8) }
                         }
                     }
                 }
@@ -337,12 +352,26 @@ public actor SocketHub {
         }
     }
 
-    private func sendWindow(_ window: JSONValue, id: String, to sid: String, whole: Bool = false) {
-        if connections[sid]?.shown.contains(where: { $0.utf8.elementsEqual(id.utf8) }) == false {
-            connections[sid]?.shown.append(id)
-        }
-        send(json(window), to: sid, whole: whole)
+    /// Sends `window` to page `sid`: whole when an env is loaded, and when it changed in `env`
+    /// as `WindowPatch` decides against what the page was last sent of it. `whole`: part of a
+    /// page load checked against the send cap once, at its start (`deliver`).
+    private func sendWindow(_ window: JSONValue, id: String, to sid: String, changedIn env: String? = nil, whole: Bool = false) {
+        guard let c = connections[sid] else { return }
+        let at = c.shown.firstIndex { $0.id.utf8.elementsEqual(id.utf8) }
+        var frame = window
+        if let env, let at { frame = WindowPatch.message(old: c.shown[at].sent, new: window, env: env, window: id) }
+        let text = json(frame)
+        // the window's size: the frame's, or for a patch about the old size plus the patch's
+        let patched = frame["command"]?.stringValue == "window_update"
+        let bytes = (patched ? at.map { c.shown[$0].bytes } ?? 0 : 0) + text.utf8.count
+        let kept = bytes <= Self.keptWindowBytes ? window : nil
+        if let at { connections[sid]?.shown[at] = (id, kept, bytes) } else { connections[sid]?.shown.append((id, kept, bytes)) }
+        send(text, to: sid, whole: whole)
     }
+
+    /// The largest window a page's copy is kept of, for patches (a thinned window is far below
+    /// it; every point of a 1M-point line is not).
+    static let keptWindowBytes = 4 << 20
 
     // MARK: frames
 

@@ -37,7 +37,7 @@ public final class VisdomService: Sendable {
     public func respond(method: String, path: String, query: String = "", headers: [(name: String, value: String)], body: [UInt8]) async -> VisdomResponse {
         let route = Route(path: path)
         if case .index = route, method == "POST" { return access.tokenRefusal(headers: headers) ?? access.login(body: body) }
-        if method == "GET", let open = await openPageFile(route, headers: headers) { return open }
+        if method == "GET", let open = await openPageFile(route, query: query, headers: headers) { return open }
         if let refusal = access.refusal(headers: headers) { return refusal }
         switch (route, method) {
         case (.write(let endpoint), "POST"):

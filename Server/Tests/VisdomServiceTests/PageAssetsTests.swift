@@ -49,6 +49,40 @@ final class PageAssetsTests: XCTestCase {
         XCTAssertNil(assets.file("/etc/passwd"))
     }
 
+    /// tornado's `StaticFileHandler`: a versioned URL is cached for ten years, every file has
+    /// validators, and a request whose validator still holds gets a 304 without the bytes.
+    func testStaticFilesAreCachedAsTornadoCachesThem() async throws {
+        let dir = try staticDir("hi")
+        let s = VisdomService(store: try LogStore(path: try temporaryStorePath(self)),
+                              page: PageSettings(assets: try PageAssets(directory: dir)))
+        func header(_ r: VisdomResponse, _ name: String) -> String? { r.headers.first { $0.name == name }?.value }
+        var r = await s.respond(method: "GET", path: "/static/js/main.js", query: "v=abc", headers: [], body: [])
+        XCTAssertEqual(r.status, 200)
+        XCTAssertEqual(r.text, "x()")
+        XCTAssertEqual(header(r, "Cache-Control"), "max-age=315360000")
+        XCTAssertNotNil(header(r, "Expires"))
+        let etag = try XCTUnwrap(header(r, "Etag"))
+        let modified = try XCTUnwrap(header(r, "Last-Modified"))
+        XCTAssertTrue(modified.hasSuffix(" GMT"), modified)
+        r = await s.respond(method: "GET", path: "/static/js/main.js", headers: [], body: [])
+        XCTAssertNil(header(r, "Cache-Control"), "an unversioned URL is revalidated")
+        XCTAssertEqual(header(r, "Etag"), etag)
+        r = await s.respond(method: "GET", path: "/static/js/main.js", headers: [("If-None-Match", "\"other\", " + etag)], body: [])
+        XCTAssertEqual(r.status, 304)
+        XCTAssertEqual(r.body, [])
+        r = await s.respond(method: "GET", path: "/static/js/main.js", headers: [("if-modified-since", modified)], body: [])
+        XCTAssertEqual(r.status, 304)
+        r = await s.respond(method: "GET", path: "/static/js/main.js", headers: [("If-None-Match", "\"other\"")], body: [])
+        XCTAssertEqual(r.status, 200)
+        XCTAssertEqual(r.text, "x()")
+        // the file changes: its validator no longer holds
+        try Data("y();".utf8).write(to: URL(fileURLWithPath: dir + "/js/main.js"))
+        r = await s.respond(method: "GET", path: "/static/js/main.js", headers: [("If-None-Match", etag)], body: [])
+        XCTAssertEqual(r.status, 200)
+        XCTAssertEqual(r.text, "y();")
+        XCTAssertNotEqual(header(r, "Etag"), etag)
+    }
+
     func testPageRoutes() async throws {
         let dir = try staticDir("[{% for item in items %}{{item}} {% end %}] '{{escape(active_item)}}'")
         let s = VisdomService(store: try LogStore(path: try temporaryStorePath(self)),

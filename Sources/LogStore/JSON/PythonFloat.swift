@@ -31,7 +31,7 @@ public enum PythonFloat {
 
     /// The shortest round-trip digits of the positive finite `x` (no leading or trailing
     /// zeros) and the position of the decimal point: x ≈ 0.DIGITS × 10^pointPosition.
-    private static func shortestDigits(of x: Double, into digits: UnsafeMutableBufferPointer<UInt8>) -> (count: Int, pointPosition: Int) {
+    static func shortestDigits(of x: Double, into digits: UnsafeMutableBufferPointer<UInt8>) -> (count: Int, pointPosition: Int) {
         if let (m, k) = shortDecimal(x) {
             var count = 0
             var rest = m

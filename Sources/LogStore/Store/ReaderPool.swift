@@ -16,7 +16,10 @@ final class ReaderPool: @unchecked Sendable {
     /// (`PRAGMA mmap_size`; address space, not memory). A read of a large window goes through
     /// SQLite's overflow pages: with mmap they are not copied out of the kernel page by page
     /// (Benchmarks/README.md, "Engine changes made while measuring", has the figures).
-    static let mmapBytes: Int64 = 1 << 30
+    /// `LOGSTORE_READER_MMAP_BYTES` overrides it (0: read with pread, so what a reader reads is
+    /// what it asks for, which the browser test of lazy loading counts from outside; the
+    /// kernel's read-around of a mapped file would hide it).
+    static let mmapBytes: Int64 = ProcessInfo.processInfo.environment["LOGSTORE_READER_MMAP_BYTES"].flatMap { Int64($0) } ?? 1 << 30
 
     init(path: String) { self.path = path }
 

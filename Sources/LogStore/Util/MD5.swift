@@ -1,6 +1,7 @@
 import Foundation
 
-/// MD5 (RFC 1321), needed only to reproduce visdom's `win_hash`; not used for security.
+/// MD5 (RFC 1321), needed only for visdom's window hashes (`win_hash`, the page's
+/// `window_update` check); not used for security.
 public enum MD5 {
     private static let s: [UInt32] = [
         7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
