@@ -143,4 +143,36 @@ final class CrashSafetyTests: XCTestCase {
         XCTAssertEqual(try LogStore(path: db, options: .init(readOnly: true)).lastEpoch, Int64(windows + appends))
         XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n")
     }
+
+    /// Switching a new store to WAL commits in rollback-journal mode: killed then, the creator
+    /// leaves a hot `-journal`, which a read-only connection cannot roll back
+    /// (`SQLITE_READONLY_ROLLBACK`). A reader on writable storage rolls it back and sees what
+    /// was committed (no store yet), and it never reports the store read-only.
+    func testAReaderAfterACreatorKilledMidJournalSeesTheCommittedStateNotReadOnly() throws {
+        let dir = try temporaryDirectory(self)
+        let log = dir.appendingPathComponent("run.jsonl")
+        try makeLog(log, windows: 1, appends: 20)
+        let fm = FileManager.default
+        var reached = 0
+        for attempt in 0..<200 where reached < 3 {
+            let db = dir.appendingPathComponent("s\(attempt).db").path
+            let p = try start(["--db", db, "import", log.path])
+            // Spin until the creator is inside a journaled write of the store file, then kill it.
+            func inJournaledWrite() -> Bool {
+                fm.fileExists(atPath: db + "-journal") && ((try? fm.attributesOfItem(atPath: db)[.size] as? NSNumber)?.intValue ?? 0) > 0
+            }
+            while p.isRunning && !inJournaledWrite() {}
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            guard inJournaledWrite() else { continue }  // too late: try again
+            reached += 1
+            let export = try logstore(["--db", db, "export", "--env", "main"])
+            XCTAssertFalse(export.stderr.contains("read-only"), "attempt \(attempt): \(export.stderr)")
+            XCTAssertTrue(export.stderr.contains("empty database"), "attempt \(attempt): the creation never committed: \(export.stderr)")
+            XCTAssertNil(try openUnlessEmpty(db), "attempt \(attempt)")
+            XCTAssertEqual(try logstore(["--db", db, "import", log.path]).status, 0)
+            XCTAssertEqual(try assertPrefixes(db, windows: 1, "attempt \(attempt), imported again"), 20)
+        }
+        XCTAssertEqual(reached, 3, "never killed the creator inside its journaled write")
+    }
 }

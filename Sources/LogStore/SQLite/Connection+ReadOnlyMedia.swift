@@ -8,13 +8,28 @@ import Foundation
 /// opened immutable instead, which needs no `-shm`. A `-wal` file with content might hold
 /// commits the store file lacks (after a crash), and an immutable open would not read it: that
 /// case is refused with a clear error instead of being read without them.
+///
+/// A writer killed mid-transaction can leave a state only a read-write connection repairs: a
+/// hot rollback journal (the store's creation commits in rollback mode until it is switched to
+/// WAL), or a WAL index that must be rebuilt. A read-only connection then fails with
+/// `SQLITE_READONLY_ROLLBACK`, `_RECOVERY` or `_CANTINIT`, although nothing is read-only. On
+/// writable storage a transient read-write connection repairs it — it opens, reads the schema,
+/// which rolls back or recovers what SQLite would for any writer, and closes, never writing a
+/// row — and the store is read as the writer last committed it.
 extension Connection {
     /// A read-only connection to `path`, immutable when the store is on read-only media and
     /// SQLite cannot read it otherwise.
     static func forReading(path: String) throws -> Connection {
-        let db = try Connection(path: path, mode: .readOnly)
+        var db = try Connection(path: path, mode: .readOnly)
         do {
-            _ = try db.int("SELECT count(*) FROM sqlite_schema", [])  // the first read opens the -shm
+            do {
+                _ = try db.int("SELECT count(*) FROM sqlite_schema", [])  // the first read opens the -shm
+            } catch let error as SQLiteError where error.needsWriterRepair && !onReadOnlyMedia(path) {
+                try? db.close()
+                try repairAfterCrashedWriter(path: path)
+                db = try Connection(path: path, mode: .readOnly)
+                _ = try db.int("SELECT count(*) FROM sqlite_schema", [])
+            }
             return db
         } catch let error as SQLiteError where error.isCantOpen && onReadOnlyMedia(path) {
             try? db.close()
@@ -25,6 +40,16 @@ extension Connection {
             }
             return try Connection(path: path, mode: .immutable)
         }
+    }
+
+    /// Rolls back or recovers what a crashed writer left in `path` (see the type's comment)
+    /// through a read-write connection that only reads the schema; the busy timeout waits out
+    /// another process doing the same.
+    private static func repairAfterCrashedWriter(path: String) throws {
+        let repair = try Connection(path: path, mode: .readWrite)
+        defer { try? repair.close() }
+        try repair.busyTimeout(ms: 10_000)
+        _ = try repair.int("SELECT count(*) FROM sqlite_schema", [])
     }
 
     /// Whether the file system holding `path` is mounted read-only.

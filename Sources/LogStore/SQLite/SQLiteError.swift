@@ -78,6 +78,11 @@ extension SQLiteError {
     public var isFull: Bool { resultCode == SQLITE_FULL }
     /// `SQLITE_READONLY*`: a write on a read-only connection or file.
     public var isReadOnly: Bool { resultCode == SQLITE_READONLY }
+    /// A read-only connection met what a crashed writer left, which only a read-write
+    /// connection can roll back or recover: a hot journal or a WAL index to rebuild.
+    var needsWriterRepair: Bool {
+        [Code.readOnlyRollback, Code.readOnlyRecovery, Code.readOnlyCantInit].contains(extendedCode)
+    }
     /// `SQLITE_NOTADB`: the file is not an SQLite database (its header is wrong).
     public var isNotADatabase: Bool { resultCode == SQLITE_NOTADB }
     /// `SQLITE_CORRUPT*`: the file is a database whose content is malformed.
@@ -127,7 +132,10 @@ extension SQLiteError {
         public static let busyRecovery: Int32 = SQLITE_BUSY | (1 << 8)
         public static let busySnapshot: Int32 = SQLITE_BUSY | (2 << 8)
         public static let busyTimeout: Int32 = SQLITE_BUSY | (3 << 8)
+        public static let readOnlyRecovery: Int32 = SQLITE_READONLY | (1 << 8)
+        public static let readOnlyRollback: Int32 = SQLITE_READONLY | (3 << 8)
         public static let readOnlyDatabaseMoved: Int32 = SQLITE_READONLY | (4 << 8)
+        public static let readOnlyCantInit: Int32 = SQLITE_READONLY | (5 << 8)
         public static let abortRollback: Int32 = SQLITE_ABORT | (2 << 8)
     }
 

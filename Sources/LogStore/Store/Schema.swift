@@ -156,7 +156,8 @@ enum Schema {
         try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
         // WAL before the schema transaction: a process killed inside it leaves frames that
         // were never committed, which every reader ignores, not a hot rollback journal, which
-        // a read-only reader cannot roll back.
+        // a read-only reader cannot roll back. (The switch itself commits in rollback mode; a
+        // kill inside it leaves a hot journal that readers repair: Connection+ReadOnlyMedia.)
         try db.execute("PRAGMA journal_mode=WAL")
         return try db.transaction(.exclusive) { () throws -> Bool in
             let tables = try db.int("SELECT count(*) FROM sqlite_schema", []) ?? 0
