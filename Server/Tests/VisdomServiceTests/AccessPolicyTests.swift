@@ -24,7 +24,7 @@ final class AccessPolicyTests: XCTestCase {
         r = await s.post("/events", #"{"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "main"}"#,
                          headers: [("authorization", "Bearer s3cret")])
         XCTAssertEqual(r.status, 200)
-        XCTAssertEqual(s.store.lastEpoch, 1, "only the authenticated request was applied")
+        XCTAssertEqual(try s.store.lastEpoch, 1, "only the authenticated request was applied")
     }
 
     /// visdom's `-enable_login`: the client sends sha256(password); the server compares

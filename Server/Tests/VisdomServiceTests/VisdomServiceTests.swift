@@ -48,7 +48,7 @@ final class VisdomServiceTests: XCTestCase {
         let malformed = await s.post("/events", "{not json")
         XCTAssertEqual(malformed.status, 500)
         XCTAssertNil(malformed.epoch)
-        XCTAssertEqual(s.store.lastEpoch, 4)
+        XCTAssertEqual(try s.store.lastEpoch, 4)
         let closed = await s.post("/close", #"{"win": "t", "eid": "main"}"#)
         XCTAssertEqual(closed.status, 200)
         XCTAssertEqual(closed.text, "")
@@ -97,7 +97,7 @@ final class VisdomServiceTests: XCTestCase {
             XCTAssertEqual(r.status, 500, path)
             XCTAssertEqual(r.body, [], path)
         }
-        XCTAssertEqual(s.store.lastEpoch, 1)
+        XCTAssertEqual(try s.store.lastEpoch, 1)
     }
 
     func testWinDataWithDataSetsWindows() async throws {
