@@ -24,7 +24,8 @@ enum Bench {
     }
 
     static func run(_ config: Config) throws {
-        let dir = config.scratch ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("logstore-bench-\(getpid())")
+        let dir =
+            config.scratch ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("logstore-bench-\(getpid())")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { if !config.keep && config.scratch == nil { try? FileManager.default.removeItem(atPath: dir) } }
         let m = Measures(config: config, dir: dir)
@@ -75,7 +76,9 @@ enum Bench {
 
         let report = Report(results: r)
         let seconds = Double(now() - started) / 1e9
-        let text = "## logstore-bench\n\n" + Machine.describe() + String(format: "- run time: %.0f s\n\n", seconds) + report.markdown
+        let text =
+            "## logstore-bench\n\n" + Machine.describe() + String(format: "- run time: %.0f s\n\n", seconds)
+            + report.markdown
         print(text)
         if let path = config.markdown { try text.write(toFile: path, atomically: true, encoding: .utf8) }
         if let path = config.csv { try report.csv.write(toFile: path, atomically: true, encoding: .utf8) }
@@ -86,10 +89,12 @@ enum Bench {
 /// The machine the run happened on, for the report's header.
 enum Machine {
     static func describe() -> String {
-        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+        let cpu =
+            (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("model name") }?
             .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "?"
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
+        let load =
+            (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?
             .split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
         var s = "- cpu: \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores"
         s += String(format: ", %.1f GiB RAM\n", Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824)

@@ -72,7 +72,9 @@ struct Config {
             case "--sizes":
                 let v = try value(a)
                 let sizes = v.split(separator: ",").map { parseSize($0) }
-                guard !sizes.isEmpty, sizes.allSatisfy({ $0 != nil }) else { throw BenchError("--sizes: bad list: \(v)") }
+                guard !sizes.isEmpty, sizes.allSatisfy({ $0 != nil }) else {
+                    throw BenchError("--sizes: bad list: \(v)")
+                }
                 c.sizes = sizes.map { $0! }.sorted()
                 explicitSizes = true
             case "--csv": c.csv = try value(a)

@@ -42,10 +42,14 @@ struct Measures {
         let floorSeconds = try RawInsertFloor.insert(segments, intoNewStoreAt: floorDB)
         removeStore(floorDB)
         unlink(log)
-        return (Results.Ingest(size: points, points: w.points, log: label, stepsPerMessage: stepsPerMessage, messages: written.messages,
-                               logBytes: written.bytes, seconds: seconds, floorSeconds: floorSeconds,
-                               floorRows: segments.rowCount, floorBytes: segments.bytes, storeBytes: storeBytes(db)),
-                db)
+        return (
+            Results.Ingest(
+                size: points, points: w.points, log: label, stepsPerMessage: stepsPerMessage,
+                messages: written.messages,
+                logBytes: written.bytes, seconds: seconds, floorSeconds: floorSeconds,
+                floorRows: segments.rowCount, floorBytes: segments.bytes, storeBytes: storeBytes(db)),
+            db
+        )
     }
 
     // MARK: 1. snapshot saves
@@ -78,13 +82,16 @@ struct Measures {
         let w = TrainingWorkload(env: Self.env, points: points, stepsPerMessage: 1)
         var saves: [Results.Save] = []
         var raws: [Results.RawCommit] = []
-        for (kind, durability, count) in [(Results.SaveKind.deltaNormal, LogStore.Durability.normal, config.deltaSamples),
-                                          (.deltaFull, .full, config.deltaFullSamples)] {
+        for (kind, durability, count) in [
+            (Results.SaveKind.deltaNormal, LogStore.Durability.normal, config.deltaSamples),
+            (.deltaFull, .full, config.deltaFullSamples),
+        ] {
             let options = LogStore.Options(durability: durability)
             let rawDB = path("raw-commit-\(points)-\(durability.rawValue).db")
             removeStore(rawDB)
             defer { removeStore(rawDB) }
-            var ns: [UInt64] = [], rawNS: [UInt64] = []
+            var ns: [UInt64] = []
+            var rawNS: [UInt64] = []
             do {
                 let store = try LogStore(path: db, options: options)
                 let raw = try RawInsertFloor.OneRowCommits(newStoreAt: rawDB, durability: durability)
@@ -171,8 +178,9 @@ struct Measures {
         let sealed = try sample(minimum: 3, maximum: 200, budget: config.materializeBudget) {
             _ = JSONWriter.bytes(try sealedStore.exportWindow(env: w.env, window: w.window))
         }
-        return Results.Materialize(points: points, jsonBytes: size, cold: Samples(coldNS), repeated: repeated,
-                                   write: write, cached: cached, asOf: asOf, downsampled: downsampled, sealed: sealed)
+        return Results.Materialize(
+            points: points, jsonBytes: size, cold: Samples(coldNS), repeated: repeated,
+            write: write, cached: cached, asOf: asOf, downsampled: downsampled, sealed: sealed)
     }
 
     // MARK: 8. storage of a live-logged env
@@ -188,10 +196,13 @@ struct Measures {
             let store = try LogStore(path: db)
             json = JSONWriter.bytes(try store.exportEnv(Self.env))
             seconds = Double(try time { _ = try store.seal() }) / 1e9
-            guard JSONWriter.bytes(try store.exportEnv(Self.env)) == json else { throw BenchError("sealing changed the env's export") }
+            guard JSONWriter.bytes(try store.exportEnv(Self.env)) == json else {
+                throw BenchError("sealing changed the env's export")
+            }
         }
-        return Results.Storage(size: size, points: points, jsonBytes: json.count, liveBytes: liveBytes,
-                               sealedBytes: storeBytes(db), sealSeconds: seconds)
+        return Results.Storage(
+            size: size, points: points, jsonBytes: json.count, liveBytes: liveBytes,
+            sealedBytes: storeBytes(db), sealSeconds: seconds)
     }
 
     // MARK: 6. open + list
@@ -202,7 +213,8 @@ struct Measures {
         let log = path("envs-\(config.envs).jsonl")
         let writer = try LogFileWriter(path: log)
         for i in 0..<config.envs {
-            _ = try TrainingWorkload(env: String(format: "run_%04d", i), points: 200, stepsPerMessage: 128).write(to: writer)
+            _ = try TrainingWorkload(env: String(format: "run_%04d", i), points: 200, stepsPerMessage: 128).write(
+                to: writer)
         }
         try writer.close()
         let db = path("envs-\(config.envs).db")
@@ -212,7 +224,9 @@ struct Measures {
             let store = try LogStore(path: db)
             _ = try Importer(store: store).importFile(log)
             let list = try store.listEnvs()
-            guard list.count == config.envs + 1 else { throw BenchError("listed \(list.count) envs, wrote \(config.envs) + main") }
+            guard list.count == config.envs + 1 else {
+                throw BenchError("listed \(list.count) envs, wrote \(config.envs) + main")
+            }
             windows = list.reduce(0) { $0 + $1.windows }
         }
         unlink(log)
@@ -252,7 +266,9 @@ struct Measures {
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchError("the RSS child exited with \(process.terminationStatus)") }
+        guard process.terminationStatus == 0 else {
+            throw BenchError("the RSS child exited with \(process.terminationStatus)")
+        }
         var fields: [String: Double] = [:]
         for pair in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isWhitespace) {
             let kv = pair.split(separator: "=")
@@ -261,8 +277,9 @@ struct Measures {
         guard let hwm = fields["hwm_kib"], let base = fields["baseline_kib"], let seconds = fields["seconds"] else {
             throw BenchError("the RSS child printed: \(String(decoding: data, as: UTF8.self))")
         }
-        return Results.PeakRSS(size: points, points: w.points, messages: written.messages, seconds: seconds, hwmKiB: Int(hwm),
-                               baselineKiB: Int(base))
+        return Results.PeakRSS(
+            size: points, points: w.points, messages: written.messages, seconds: seconds, hwmKiB: Int(hwm),
+            baselineKiB: Int(base))
     }
 
     /// The child's side of `peakRSS`: import `log` into a new store at `db`, print figures.

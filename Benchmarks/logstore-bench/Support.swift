@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Monotonic nanoseconds.
@@ -107,11 +107,17 @@ func atomicWrite(_ bytes: [UInt8], to path: String, sync: Bool) throws {
     try bytes.withUnsafeBytes { buf in
         while written < buf.count {
             let n = write(fd, buf.baseAddress! + written, buf.count - written)
-            guard n > 0 else { close(fd); throw BenchError("write \(tmp): errno \(errno)") }
+            guard n > 0 else {
+                close(fd)
+                throw BenchError("write \(tmp): errno \(errno)")
+            }
             written += n
         }
     }
-    if sync && fsync(fd) != 0 { close(fd); throw BenchError("fsync \(tmp): errno \(errno)") }
+    if sync && fsync(fd) != 0 {
+        close(fd)
+        throw BenchError("fsync \(tmp): errno \(errno)")
+    }
     close(fd)
     guard rename(tmp, path) == 0 else { throw BenchError("rename \(tmp): errno \(errno)") }
     if sync {
@@ -126,7 +132,8 @@ func atomicWrite(_ bytes: [UInt8], to path: String, sync: Bool) throws {
 /// `VmHWM` (peak resident set) and `VmRSS` of this process from /proc/self/status, in KiB.
 func memoryStatus() -> (hwm: Int, rss: Int) {
     guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
-    var hwm = 0, rss = 0
+    var hwm = 0
+    var rss = 0
     for line in text.split(separator: "\n") {
         let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard parts.count >= 2, let v = Int(parts[1]) else { continue }
@@ -150,8 +157,12 @@ func parseSize(_ s: Substring) -> Int? {
     var scale = 1
     var digits = Substring(t)
     switch t.last {
-    case "k", "K": scale = 1000; digits = digits.dropLast()
-    case "M", "m": scale = 1_000_000; digits = digits.dropLast()
+    case "k", "K":
+        scale = 1000
+        digits = digits.dropLast()
+    case "M", "m":
+        scale = 1_000_000
+        digits = digits.dropLast()
     default: break
     }
     guard let v = Int(digits), v > 0 else { return nil }

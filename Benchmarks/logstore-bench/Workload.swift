@@ -27,11 +27,14 @@ struct TrainingWorkload {
         LineWindow(id: "loss", title: "loss", ylabel: "cross-entropy", traces: ["train", "val"]),
         LineWindow(id: "accuracy", title: "accuracy", ylabel: "accuracy", traces: ["train", "val"]),
         LineWindow(id: "lr", title: "learning rate", ylabel: "lr", traces: ["lr"]),
-        LineWindow(id: "grad_norm", title: "gradient norm", ylabel: "L2", traces: ["layer1", "layer2", "layer3", "layer4"]),
-        LineWindow(id: "weight_norm", title: "weight norm", ylabel: "L2", traces: ["layer1", "layer2", "layer3", "layer4"]),
+        LineWindow(
+            id: "grad_norm", title: "gradient norm", ylabel: "L2", traces: ["layer1", "layer2", "layer3", "layer4"]),
+        LineWindow(
+            id: "weight_norm", title: "weight norm", ylabel: "L2", traces: ["layer1", "layer2", "layer3", "layer4"]),
         LineWindow(id: "throughput", title: "throughput", ylabel: "samples/s", traces: ["samples/s"]),
         LineWindow(id: "gpu_memory", title: "GPU memory", ylabel: "GiB", traces: ["allocated", "reserved"]),
-        LineWindow(id: "val_metrics", title: "validation metrics", ylabel: "score", traces: ["precision", "recall", "f1"]),
+        LineWindow(
+            id: "val_metrics", title: "validation metrics", ylabel: "score", traces: ["precision", "recall", "f1"]),
     ]
     static let traceCount = lineWindows.reduce(0) { $0 + $1.traces.count }
     static let heatmapColumns = 16
@@ -80,58 +83,91 @@ struct TrainingWorkload {
         var out: [JSONValue] = []
         for window in Self.lineWindows {
             let traces: [JSONValue] = window.traces.enumerated().map { i, name in
-                Self.trace(name: name, x: range.map { .double(Double($0)) },
-                           y: range.map { .double(Self.value(window.id, trace: i, step: $0)) })
+                Self.trace(
+                    name: name, x: range.map { .double(Double($0)) },
+                    y: range.map { .double(Self.value(window.id, trace: i, step: $0)) })
             }
             if first {
-                out.append(["events", [
-                    "data": .array(traces), "win": .string(window.id), "eid": .string(env),
-                    "layout": ["showlegend": true, "title": .string(window.title),
-                               "margin": ["l": 60, "r": 60, "t": 60, "b": 60],
-                               "xaxis": ["title": "step"], "yaxis": ["title": .string(window.ylabel)]],
-                    "opts": ["title": .string(window.title), "xlabel": "step", "ylabel": .string(window.ylabel),
-                             "legend": .array(window.traces.map { .string($0) }), "markers": false, "fillarea": false,
-                             "mode": "lines", "markersymbol": "dot", "markersize": 10, "markerborderwidth": 0.5],
-                ]])
+                out.append([
+                    "events",
+                    [
+                        "data": .array(traces), "win": .string(window.id), "eid": .string(env),
+                        "layout": [
+                            "showlegend": true, "title": .string(window.title),
+                            "margin": ["l": 60, "r": 60, "t": 60, "b": 60],
+                            "xaxis": ["title": "step"], "yaxis": ["title": .string(window.ylabel)],
+                        ],
+                        "opts": [
+                            "title": .string(window.title), "xlabel": "step", "ylabel": .string(window.ylabel),
+                            "legend": .array(window.traces.map { .string($0) }), "markers": false, "fillarea": false,
+                            "mode": "lines", "markersymbol": "dot", "markersize": 10, "markerborderwidth": 0.5,
+                        ],
+                    ],
+                ])
             } else {
-                out.append(["update", [
-                    "data": .array(traces), "win": .string(window.id), "eid": .string(env), "layout": [:],
-                    "opts": Self.lineUpdateOpts, "name": nil, "append": true,
-                ]])
+                out.append([
+                    "update",
+                    [
+                        "data": .array(traces), "win": .string(window.id), "eid": .string(env), "layout": [:],
+                        "opts": Self.lineUpdateOpts, "name": nil, "append": true,
+                    ],
+                ])
             }
         }
         let rows: [JSONValue] = range.filter { $0 % Self.heatmapEvery == 0 }.map { step in
             .array((0..<Self.heatmapColumns).map { .int(Self.histogram(step: step, bin: $0)) })
         }
-        let heat: JSONValue = ["z": .array(rows), "x": nil, "y": nil, "zmin": nil, "zmax": nil, "type": "heatmap",
-                               "colorscale": "Viridis"]
+        let heat: JSONValue = [
+            "z": .array(rows), "x": nil, "y": nil, "zmin": nil, "zmax": nil, "type": "heatmap",
+            "colorscale": "Viridis",
+        ]
         if first {
-            out.append(["events", [
-                "data": [heat], "win": "weights", "eid": .string(env),
-                "layout": ["showlegend": false, "title": "layer1 weight histogram (rows: epochs)",
-                           "margin": ["l": 60, "r": 60, "t": 60, "b": 60]],
-                "opts": ["title": "layer1 weight histogram (rows: epochs)", "colormap": "Viridis"],
-            ]])
+            out.append([
+                "events",
+                [
+                    "data": [heat], "win": "weights", "eid": .string(env),
+                    "layout": [
+                        "showlegend": false, "title": "layer1 weight histogram (rows: epochs)",
+                        "margin": ["l": 60, "r": 60, "t": 60, "b": 60],
+                    ],
+                    "opts": ["title": "layer1 weight histogram (rows: epochs)", "colormap": "Viridis"],
+                ],
+            ])
         } else if !rows.isEmpty {
-            out.append(["update", [
-                "data": [heat], "win": "weights", "eid": .string(env), "layout": [:], "opts": ["colormap": "Viridis"],
-                "append": true, "updateDir": "appendRow",
-            ]])
+            out.append([
+                "update",
+                [
+                    "data": [heat], "win": "weights", "eid": .string(env), "layout": [:],
+                    "opts": ["colormap": "Viridis"],
+                    "append": true, "updateDir": "appendRow",
+                ],
+            ])
         }
         let lines = range.filter { $0 % Self.textEvery == 0 }.map {
             "step \($0): loss \(Self.value("loss", trace: 0, step: $0)), lr \(Self.value("lr", trace: 0, step: $0))"
         }
         if first {
-            out.append(["events", [
-                "data": [["content": .string((["<b>\(env)</b>: ResNet-18, batch 256, SGD momentum 0.9"] + lines)
-                    .joined(separator: "<br>")), "type": "text"]],
-                "win": "log", "eid": .string(env), "opts": ["title": "log"],
-            ]])
+            out.append([
+                "events",
+                [
+                    "data": [
+                        [
+                            "content": .string(
+                                (["<b>\(env)</b>: ResNet-18, batch 256, SGD momentum 0.9"] + lines)
+                                    .joined(separator: "<br>")), "type": "text",
+                        ]
+                    ],
+                    "win": "log", "eid": .string(env), "opts": ["title": "log"],
+                ],
+            ])
         } else if !lines.isEmpty {
-            out.append(["update", [
-                "data": [["content": .string(lines.joined(separator: "<br>")), "type": "text"]],
-                "win": "log", "eid": .string(env), "opts": [:],
-            ]])
+            out.append([
+                "update",
+                [
+                    "data": [["content": .string(lines.joined(separator: "<br>")), "type": "text"]],
+                    "win": "log", "eid": .string(env), "opts": [:],
+                ],
+            ])
         }
         return out
     }
@@ -143,16 +179,22 @@ struct TrainingWorkload {
 
     /// A trace as the visdom client's `line` sends it.
     static func trace(name: String, x: [JSONValue], y: [JSONValue]) -> JSONValue {
-        ["x": .array(x), "y": .array(y), "name": .string(name), "type": "scatter", "mode": "lines",
-         "textposition": "right", "line": [:],
-         "marker": ["size": 10, "symbol": "dot", "line": ["color": "#000000", "width": 0.5]]]
+        [
+            "x": .array(x), "y": .array(y), "name": .string(name), "type": "scatter", "mode": "lines",
+            "textposition": "right", "line": [:],
+            "marker": ["size": 10, "symbol": "dot", "line": ["color": "#000000", "width": 0.5]],
+        ]
     }
 
     /// The one-point append a training loop sends for one trace: one `/update`, one epoch.
     func onePointAppend(step: Int) -> LogStore.Message {
         let body: JSONValue = [
-            "data": [Self.trace(name: "train", x: [.double(Double(step))], y: [.double(Self.value("loss", trace: 0, step: step))])],
-            "win": "loss", "eid": .string(env), "layout": [:], "opts": Self.lineUpdateOpts, "name": "train", "append": true,
+            "data": [
+                Self.trace(
+                    name: "train", x: [.double(Double(step))], y: [.double(Self.value("loss", trace: 0, step: step))])
+            ],
+            "win": "loss", "eid": .string(env), "layout": [:], "opts": Self.lineUpdateOpts, "name": "train",
+            "append": true,
         ]
         return LogStore.Message(.update, body, source: "bench")
     }
@@ -197,15 +239,21 @@ struct SingleWindowWorkload {
                 name: "train", x: (start..<end).map { .double(Double($0)) },
                 y: (start..<end).map { .double(TrainingWorkload.value("curve", trace: 0, step: $0)) })
             if start == 0 {
-                _ = try out.write(["events", [
-                    "data": [trace], "win": .string(window), "eid": .string(env),
-                    "layout": ["showlegend": false, "title": "curve"], "opts": ["title": "curve"],
-                ]])
+                _ = try out.write([
+                    "events",
+                    [
+                        "data": [trace], "win": .string(window), "eid": .string(env),
+                        "layout": ["showlegend": false, "title": "curve"], "opts": ["title": "curve"],
+                    ],
+                ])
             } else {
-                _ = try out.write(["update", [
-                    "data": [trace], "win": .string(window), "eid": .string(env), "layout": [:],
-                    "opts": TrainingWorkload.lineUpdateOpts, "name": "train", "append": true,
-                ]])
+                _ = try out.write([
+                    "update",
+                    [
+                        "data": [trace], "win": .string(window), "eid": .string(env), "layout": [:],
+                        "opts": TrainingWorkload.lineUpdateOpts, "name": "train", "append": true,
+                    ],
+                ])
             }
             start = end
         }
@@ -219,7 +267,8 @@ final class LogFileWriter {
     private var buffer: [UInt8] = []
 
     init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path)
+        else {
             throw BenchError("cannot create \(path)")
         }
         handle = h

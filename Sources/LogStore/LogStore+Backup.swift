@@ -14,9 +14,13 @@ extension LogStore {
     /// other, verified by `check`, and only then renamed to `file`. Restoring is copying `file`
     /// back. Throws, leaving no file, when `file` exists or the copy fails its check.
     public func backup(to file: String) throws(LogStoreError) -> BackupReport {
-        guard !FileManager.default.fileExists(atPath: file) else { throw LogStoreError.io(path: file, reason: "already exists; a backup never overwrites a file") }
+        guard !FileManager.default.fileExists(atPath: file) else {
+            throw LogStoreError.io(path: file, reason: "already exists; a backup never overwrites a file")
+        }
         let temporary = file + ".partial-\(getpid())"
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) } }
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) }
+        }
         do {
             // Not through `read`: VACUUM INTO runs outside a transaction, which makes its own.
             let source = try Connection(path: path, mode: .readOnly)
@@ -36,8 +40,12 @@ extension LogStore {
             defer { copy.close() }
             return (try copy.check(), try copy.lastEpoch)
         }()
-        guard problems.isEmpty else { throw LogStoreError.io(path: file, reason: "the copy fails its check: \(problems[0])") }
-        guard rename(temporary, file) == 0 else { throw LogStoreError.io(path: file, reason: String(cString: strerror(errno))) }
+        guard problems.isEmpty else {
+            throw LogStoreError.io(path: file, reason: "the copy fails its check: \(problems[0])")
+        }
+        guard rename(temporary, file) == 0 else {
+            throw LogStoreError.io(path: file, reason: String(cString: strerror(errno)))
+        }
         return BackupReport(lastEpoch: last, bytes: fileSize(atPath: file) ?? 0)
     }
 }

@@ -30,7 +30,8 @@ extension LogStore {
 
     /// The oldest epoch written at or after `timeMS` (milliseconds since 1970), nil if none.
     public func firstEpoch(writtenSince timeMS: Int64) throws(LogStoreError) -> Int64? {
-        try read(asOf: nil) { db, _ in try db.int("SELECT min(epoch) FROM epoch WHERE time_ms >= ?", [.integer(timeMS)]) }
+        try read(asOf: nil) { db, _ in try db.int("SELECT min(epoch) FROM epoch WHERE time_ms >= ?", [.integer(timeMS)])
+        }
     }
 
     /// Seals every series' runs of append segments into blocks (docs/FORMAT.md, "Sealed
@@ -66,9 +67,10 @@ extension LogStore {
                 try ctx.db.execute("VACUUM")
             }
             try ctx.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            return CompactionReport(before: r.before, rowsDeleted: r.dropped.rowsDeleted, segmentsMerged: r.dropped.segmentsMerged,
-                                    segmentsSealed: r.sealed.segmentsSealed, blocksWritten: r.sealed.blocksWritten,
-                                    bytesBefore: sizeBefore, bytesAfter: size())
+            return CompactionReport(
+                before: r.before, rowsDeleted: r.dropped.rowsDeleted, segmentsMerged: r.dropped.segmentsMerged,
+                segmentsSealed: r.sealed.segmentsSealed, blocksWritten: r.sealed.blocksWritten,
+                bytesBefore: sizeBefore, bytesAfter: size())
         }
     }
 

@@ -17,7 +17,9 @@ extension LogStore {
     }
 
     /// One window as visdom holds it (the value of `jsons[window]`).
-    public func exportWindow(env name: String, window wid: String, asOf: Int64? = nil) throws(LogStoreError) -> JSONValue {
+    public func exportWindow(env name: String, window wid: String, asOf: Int64? = nil) throws(LogStoreError)
+        -> JSONValue
+    {
         try read(asOf: asOf) { db, bound in
             let m = Materializer(db: db, asOf: bound)
             return try m.window(try m.catalog.existingWindow(wid, env: name))
@@ -27,10 +29,14 @@ extension LogStore {
     /// One window with each trace reduced to at most `maxPoints` points (see `Downsample`).
     /// Long stored traces are thinned before they are materialized, so the cost is a scan of
     /// their numbers, not the building of every point.
-    public func exportWindow(env: String, window: String, asOf: Int64? = nil, maxPoints: Int) throws(LogStoreError) -> JSONValue {
+    public func exportWindow(env: String, window: String, asOf: Int64? = nil, maxPoints: Int) throws(LogStoreError)
+        -> JSONValue
+    {
         let json = try read(asOf: asOf) { db, bound in
             let m = Materializer(db: db, asOf: bound)
-            return try m.window(try m.catalog.existingWindow(window, env: env)) { head, series in try Downsample.thin(&head, maxPoints: maxPoints, series: series) }
+            return try m.window(try m.catalog.existingWindow(window, env: env)) { head, series in
+                try Downsample.thin(&head, maxPoints: maxPoints, series: series)
+            }
         }
         return Downsample.window(json, maxPoints: maxPoints)
     }
@@ -52,11 +58,14 @@ extension LogStore {
 
     /// The traces of window `wid` of env `name` (the objects of its `content.data`, in order),
     /// as of `asOf` (nil: now). A window without `content.data` (text, image) has none.
-    public func traces(env name: String, window wid: String, asOf: Int64? = nil) throws(LogStoreError) -> [TraceColumns] {
+    public func traces(env name: String, window wid: String, asOf: Int64? = nil) throws(LogStoreError) -> [TraceColumns]
+    {
         try read(asOf: asOf) { db, bound in
             let catalog = Catalog(db: db, asOf: bound)
             let row = try catalog.existingWindow(wid, env: name)
-            guard let head = try catalog.head(row.windowID) else { throw StoreInvariantError("window \(wid) has no head") }
+            guard let head = try catalog.head(row.windowID) else {
+                throw StoreInvariantError("window \(wid) has no head")
+            }
             guard case .array(let data)? = head.objectValue?["content"]?.objectValue?["data"] else { return [] }
             var wanted: [Int64] = []
             for case .object(let trace) in data {
@@ -65,7 +74,8 @@ extension LogStore {
             let columns = try TraceColumnReader(db, window: row.windowID, asOf: bound, series: wanted)
             return try data.map { trace in
                 let o = trace.objectValue
-                return TraceColumns(name: o?["name"]?.plainJSON, x: try columns.column(o?["x"]), y: try columns.column(o?["y"]))
+                return TraceColumns(
+                    name: o?["name"]?.plainJSON, x: try columns.column(o?["x"]), y: try columns.column(o?["y"]))
             }
         }
     }
@@ -113,7 +123,9 @@ extension Catalog {
     /// Window `wid` of env `name`; throws `noSuchEnv` or `noSuchWindow` when either does not
     /// exist (as of the catalog's epoch).
     func existingWindow(_ wid: String, env name: String) throws -> WindowRow {
-        guard let row = try window(wid, env: try existingEnv(name)) else { throw LogStoreError.noSuchWindow(env: name, window: wid) }
+        guard let row = try window(wid, env: try existingEnv(name)) else {
+            throw LogStoreError.noSuchWindow(env: name, window: wid)
+        }
         return row
     }
 }

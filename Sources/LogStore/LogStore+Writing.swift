@@ -90,7 +90,9 @@ extension LogStore {
         }
     }
 
-    private static func applyAll(_ messages: [Message], progress: [ImportProgress], _ ctx: Writer.Context) throws -> [Applied] {
+    private static func applyAll(_ messages: [Message], progress: [ImportProgress], _ ctx: Writer.Context) throws
+        -> [Applied]
+    {
         var results: [Applied] = []
         results.reserveCapacity(messages.count)
         for m in messages { results.append(try applyOne(m, epoch: ctx.nextEpoch(), ctx)) }
@@ -115,8 +117,9 @@ extension LogStore {
             }
         }
         let outcome = try Handlers.handle(m.endpoint, args, in: writer)
-        var row = EpochWriter.EpochRow(time: nowMS(), source: m.source, endpoint: m.endpoint.rawValue,
-                                       env: try? Handlers.extractEID(args))
+        var row = EpochWriter.EpochRow(
+            time: nowMS(), source: m.source, endpoint: m.endpoint.rawValue,
+            env: try? Handlers.extractEID(args))
         if case .string(let w)? = args.objectValue?["win"] { row.win = w }
         switch outcome {
         case .ok(let body): row.detail = body
@@ -133,7 +136,9 @@ extension LogStore {
     public func importEnvFile(name: String, document: JSONValue, source: String, progress: ImportProgress? = nil)
         throws(LogStoreError) -> Int64
     {
-        guard case .object(let o) = document else { throw .badInput(place: source, reason: "an env file must be a JSON object") }
+        guard case .object(let o) = document else {
+            throw .badInput(place: source, reason: "an env file must be a JSON object")
+        }
         guard case .object(let jsons)? = o["jsons"] else {
             throw .badInput(place: source, reason: "field 'jsons' must be an object of windows")
         }
@@ -154,7 +159,9 @@ extension LogStore {
     /// now). An env named `to` is replaced, as visdom replaces it, unless `replace` is false:
     /// then the fork throws `envExists` and writes nothing. Returns the epoch.
     @discardableResult
-    public func forkEnv(_ from: String, to: String, asOf: Int64? = nil, replace: Bool = true) throws(LogStoreError) -> Int64 {
+    public func forkEnv(_ from: String, to: String, asOf: Int64? = nil, replace: Bool = true) throws(LogStoreError)
+        -> Int64
+    {
         try write { ctx in
             let last = ctx.lastEpoch
             let bound = asOf ?? last
@@ -165,8 +172,10 @@ extension LogStore {
             let epoch = ctx.nextEpoch()
             let writer = EpochWriter(ctx, epoch: epoch)
             try writer.forkEnv(from, to: to, asOf: bound)
-            try writer.insertEpochRow(.init(time: Self.nowMS(), source: "api", endpoint: "fork_env", env: to,
-                                            detail: asOf.map { "from \(from) as of epoch \($0)" } ?? "from \(from)"))
+            try writer.insertEpochRow(
+                .init(
+                    time: Self.nowMS(), source: "api", endpoint: "fork_env", env: to,
+                    detail: asOf.map { "from \(from) as of epoch \($0)" } ?? "from \(from)"))
             return epoch
         }
     }

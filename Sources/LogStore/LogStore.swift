@@ -60,19 +60,24 @@ public final class LogStore: Sendable {
                 try Self.prepare(check, path: path, options: options)
                 try check.close()
             } else {
-                writer = try Writer(open: { [options] in
-                    let db = try Connection(path: path, mode: .readWriteCreate)
-                    try db.keepWALFile()
-                    try db.busyTimeout(ms: 10_000)
-                    try Self.prepare(db, path: path, options: options)
-                    try db.execute("PRAGMA journal_size_limit = \(Self.walSizeLimit)")
-                    return db
-                }, beforeClose: { db in
-                    db.rewindWALForNextSession(maxBytes: Self.walSizeLimit, fileSize: fileSize(atPath: path + "-wal") ?? 0)
-                })
+                writer = try Writer(
+                    open: { [options] in
+                        let db = try Connection(path: path, mode: .readWriteCreate)
+                        try db.keepWALFile()
+                        try db.busyTimeout(ms: 10_000)
+                        try Self.prepare(db, path: path, options: options)
+                        try db.execute("PRAGMA journal_size_limit = \(Self.walSizeLimit)")
+                        return db
+                    },
+                    beforeClose: { db in
+                        db.rewindWALForNextSession(
+                            maxBytes: Self.walSizeLimit, fileSize: fileSize(atPath: path + "-wal") ?? 0)
+                    })
             }
-        } catch let error as SQLiteError where !options.readOnly && (error.isCantOpen || error.isReadOnly)
-                    && Connection.onReadOnlyMedia(path) {
+        } catch let error as SQLiteError
+            where !options.readOnly && (error.isCantOpen || error.isReadOnly)
+            && Connection.onReadOnlyMedia(path)
+        {
             throw .readOnly(path: path)  // on read-only media: readable, not writable
         } catch {
             throw Self.classify(error, path: path)
@@ -102,7 +107,10 @@ public final class LogStore: Sendable {
         // Read in one transaction: another process may be creating the store meanwhile, and
         // these three must describe one state of the file.
         let (appID, version, tables) = try db.transaction(.deferred) {
-            (try db.int("PRAGMA application_id", []) ?? 0, Int64(try db.userVersion), try db.int("SELECT count(*) FROM sqlite_schema", []) ?? 0)
+            (
+                try db.int("PRAGMA application_id", []) ?? 0, Int64(try db.userVersion),
+                try db.int("SELECT count(*) FROM sqlite_schema", []) ?? 0
+            )
         }
         if appID == 0 && version == 0 && tables == 0 {
             if options.readOnly { throw LogStoreError.notAStore(path: path, reason: "empty database") }
@@ -167,7 +175,9 @@ public final class LogStore: Sendable {
                 guard let asOf else { return try body(db, .max) }
                 let last = try db.int("SELECT max(epoch) FROM epoch", []) ?? 0
                 guard asOf >= 0, asOf <= last else { throw LogStoreError.noSuchEpoch(asOf) }
-                if let compacted = try db.int("SELECT value FROM meta WHERE key = 'compacted_before'", []), asOf < compacted {
+                if let compacted = try db.int("SELECT value FROM meta WHERE key = 'compacted_before'", []),
+                    asOf < compacted
+                {
                     throw LogStoreError.compacted(before: compacted)
                 }
                 return try body(db, asOf)

@@ -28,20 +28,23 @@ public enum LogStoreError: Error, Sendable, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .notAStore(path, reason): return "\(path): not a LogStore store (\(reason)); left untouched"
-        case let .newerSchema(path, v): return "\(path): written by a newer LogStore (schema version \(v), this build reads \(Schema.version)); left untouched"
-        case let .noSuchEnv(e): return "no env named '\(e)'"
-        case let .envExists(e): return "an env named '\(e)' exists"
-        case let .noSuchWindow(e, w): return "no window '\(w)' in env '\(e)'"
-        case let .noSuchEpoch(n): return "no epoch \(n) in this store"
-        case let .compacted(n): return "history before epoch \(n) was compacted; it can no longer be read"
-        case let .badInput(place, reason): return "\(place): \(reason)"
-        case let .readOnly(path): return "\(path): the store is read-only (it can be read, not written)"
-        case let .full(path): return "\(path): the disk or the store's quota is full; nothing of the failed write was kept"
-        case let .io(path, reason): return "\(path): \(reason)"
-        case let .closed(path): return "\(path): the store was closed; it takes no more writes"
-        case let .sqlite(e): return e.description
-        case let .corrupt(what): return "corrupt store: \(what)"
+        case .notAStore(let path, let reason): return "\(path): not a LogStore store (\(reason)); left untouched"
+        case .newerSchema(let path, let v):
+            return
+                "\(path): written by a newer LogStore (schema version \(v), this build reads \(Schema.version)); left untouched"
+        case .noSuchEnv(let e): return "no env named '\(e)'"
+        case .envExists(let e): return "an env named '\(e)' exists"
+        case .noSuchWindow(let e, let w): return "no window '\(w)' in env '\(e)'"
+        case .noSuchEpoch(let n): return "no epoch \(n) in this store"
+        case .compacted(let n): return "history before epoch \(n) was compacted; it can no longer be read"
+        case .badInput(let place, let reason): return "\(place): \(reason)"
+        case .readOnly(let path): return "\(path): the store is read-only (it can be read, not written)"
+        case .full(let path):
+            return "\(path): the disk or the store's quota is full; nothing of the failed write was kept"
+        case .io(let path, let reason): return "\(path): \(reason)"
+        case .closed(let path): return "\(path): the store was closed; it takes no more writes"
+        case .sqlite(let e): return e.description
+        case .corrupt(let what): return "corrupt store: \(what)"
         }
     }
 }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import LogStore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `char **out` and `size_t *out_len` of `logstore.h`.
 public typealias OutBuffer = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
@@ -19,7 +20,9 @@ enum CBuffers {
             throw ArgumentError("\(what) is NULL")
         }
         let bytes = UnsafeRawBufferPointer(start: pointer, count: Int(length))
-        guard let s = String(validating: bytes, as: UTF8.self) else { throw ArgumentError("\(what) is not valid UTF-8") }
+        guard let s = String(validating: bytes, as: UTF8.self) else {
+            throw ArgumentError("\(what) is not valid UTF-8")
+        }
         return s
     }
 
@@ -35,7 +38,10 @@ enum CBuffers {
         guard let buffer = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else {
             throw ArgumentError("out of memory for \(bytes.count) bytes")
         }
-        bytes.withUnsafeBytes { UnsafeMutableRawPointer(buffer).copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(buffer), byteCount: $0.count) }
+        bytes.withUnsafeBytes {
+            UnsafeMutableRawPointer(buffer).copyMemory(
+                from: $0.baseAddress ?? UnsafeRawPointer(buffer), byteCount: $0.count)
+        }
         buffer[bytes.count] = 0
         out.pointee = buffer
         length?.pointee = UInt(bytes.count)

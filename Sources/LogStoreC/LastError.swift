@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import LogStore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The calling thread's last error (`logstore_last_error_code`, `logstore_last_error_message`):
 /// set by every failing call, untouched by successful ones, like `errno`.
@@ -20,7 +21,7 @@ final class LastError {
         var key = pthread_key_t()
         let status = pthread_key_create(&key) { box in
             #if canImport(Glibc)
-            guard let box else { return }
+                guard let box else { return }
             #endif
             Unmanaged<LastError>.fromOpaque(box).release()
         }
@@ -76,11 +77,12 @@ struct ArgumentError: Error {
 /// Records `error` as the thread's last error; returns its code.
 @discardableResult
 func record(_ error: Error) -> Int32 {
-    let (code, message): (Int32, String) = switch error {
-    case let e as LogStoreError: (CError.code(e), e.description)
-    case let e as ArgumentError: (CError.argument, e.message)
-    default: (CError.code(.corrupt("\(error)")), "\(error)")
-    }
+    let (code, message): (Int32, String) =
+        switch error {
+        case let e as LogStoreError: (CError.code(e), e.description)
+        case let e as ArgumentError: (CError.argument, e.message)
+        default: (CError.code(.corrupt("\(error)")), "\(error)")
+        }
     LastError.set(code, message)
     return code
 }

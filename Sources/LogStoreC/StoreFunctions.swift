@@ -2,7 +2,9 @@ import LogStore
 
 // Opening, closing and writing: `logstore.h`'s logstore_open … logstore_check.
 
-@c public func logstore_open(_ path: UnsafePointer<CChar>?, _ readOnly: Int32, _ durability: UnsafePointer<CChar>?) -> OpaquePointer? {
+@c public func logstore_open(_ path: UnsafePointer<CChar>?, _ readOnly: Int32, _ durability: UnsafePointer<CChar>?)
+    -> OpaquePointer?
+{
     guarded(nil) {
         let path = try CBuffers.string(path, "path")
         var options = LogStore.Options(readOnly: readOnly != 0)
@@ -35,7 +37,8 @@ import LogStore
         let store = try Handle.store(store)
         let name = try CBuffers.string(endpoint, "endpoint")
         guard let endpoint = Endpoint(rawValue: name) else {
-            throw ArgumentError("unknown endpoint '\(name)' (expected \(Endpoint.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw ArgumentError(
+                "unknown endpoint '\(name)' (expected \(Endpoint.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         guard let body else { throw ArgumentError("body is NULL") }
         let json: JSONValue
@@ -45,11 +48,12 @@ import LogStore
             throw LogStoreError.badInput(place: "body", reason: "\(error)")
         }
         let applied = try store.apply(LogStore.Message(endpoint, json))
-        let (status, text): (Int32, String) = switch applied.outcome {
-        case .ok(let body): (0, body)
-        case .refused(let why): (1, why)
-        case .failed(let e): (2, e.description)
-        }
+        let (status, text): (Int32, String) =
+            switch applied.outcome {
+            case .ok(let body): (0, body)
+            case .refused(let why): (1, why)
+            case .failed(let e): (2, e.description)
+            }
         answerStatus?.pointee = status
         if let answer { try CBuffers.give(Array(text.utf8), answer, answerLength) }
         return applied.epoch
@@ -57,12 +61,14 @@ import LogStore
 }
 
 @c public func logstore_fork(
-    _ store: OpaquePointer?, _ env: UnsafePointer<CChar>?, _ envLength: UInt, _ to: UnsafePointer<CChar>?, _ toLength: UInt,
+    _ store: OpaquePointer?, _ env: UnsafePointer<CChar>?, _ envLength: UInt, _ to: UnsafePointer<CChar>?,
+    _ toLength: UInt,
     _ asOf: Int64
 ) -> Int64 {
     guarded(-1) {
-        try Handle.store(store).forkEnv(try CBuffers.string(env, envLength, "env"), to: try CBuffers.string(to, toLength, "to"),
-                                        asOf: CBuffers.epoch(asOf))
+        try Handle.store(store).forkEnv(
+            try CBuffers.string(env, envLength, "env"), to: try CBuffers.string(to, toLength, "to"),
+            asOf: CBuffers.epoch(asOf))
     }
 }
 
@@ -71,11 +77,15 @@ import LogStore
 ) -> Int32 {
     guardedStatus {
         let r = try Handle.store(store).compact(before: CBuffers.epoch(before))
-        try CBuffers.give(.object(JSONObject([
-            ("before", r.before.map(JSONValue.int) ?? .null), ("rows_deleted", .int(Int64(r.rowsDeleted))), ("segments_merged", .int(Int64(r.segmentsMerged))),
-            ("segments_sealed", .int(Int64(r.segmentsSealed))), ("blocks_written", .int(Int64(r.blocksWritten))),
-            ("bytes_before", .int(r.bytesBefore)), ("bytes_after", .int(r.bytesAfter)),
-        ])), out, outLength)
+        try CBuffers.give(
+            .object(
+                JSONObject([
+                    ("before", r.before.map(JSONValue.int) ?? .null), ("rows_deleted", .int(Int64(r.rowsDeleted))),
+                    ("segments_merged", .int(Int64(r.segmentsMerged))),
+                    ("segments_sealed", .int(Int64(r.segmentsSealed))),
+                    ("blocks_written", .int(Int64(r.blocksWritten))),
+                    ("bytes_before", .int(r.bytesBefore)), ("bytes_after", .int(r.bytesAfter)),
+                ])), out, outLength)
     }
 }
 

@@ -17,14 +17,16 @@ final class TracesBox {
             t.name.map { name in
                 let bytes = JSONWriter.bytes(name)
                 let text = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
-                bytes.withUnsafeBytes { UnsafeMutableRawPointer(text).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+                bytes.withUnsafeBytes {
+                    UnsafeMutableRawPointer(text).copyMemory(from: $0.baseAddress!, byteCount: bytes.count)
+                }
                 text[bytes.count] = 0
                 return (text, bytes.count)
             }
         }
     }
 
-    deinit { for case let (text, _)? in names { text.deallocate() } }
+    deinit { for case (let text, _)? in names { text.deallocate() } }
 
     static func from(_ pointer: OpaquePointer?) -> TracesBox? {
         pointer.map { Unmanaged<TracesBox>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
@@ -32,13 +34,15 @@ final class TracesBox {
 }
 
 @c public func logstore_traces_read(
-    _ store: OpaquePointer?, _ env: UnsafePointer<CChar>?, _ envLength: UInt, _ window: UnsafePointer<CChar>?, _ windowLength: UInt,
+    _ store: OpaquePointer?, _ env: UnsafePointer<CChar>?, _ envLength: UInt, _ window: UnsafePointer<CChar>?,
+    _ windowLength: UInt,
     _ asOf: Int64
 ) -> OpaquePointer? {
     guarded(nil) {
-        let traces = try Handle.store(store).traces(env: try CBuffers.string(env, envLength, "env"),
-                                                    window: try CBuffers.string(window, windowLength, "window"),
-                                                    asOf: CBuffers.epoch(asOf))
+        let traces = try Handle.store(store).traces(
+            env: try CBuffers.string(env, envLength, "env"),
+            window: try CBuffers.string(window, windowLength, "window"),
+            asOf: CBuffers.epoch(asOf))
         return OpaquePointer(Unmanaged.passRetained(TracesBox(traces)).toOpaque())
     }
 }
@@ -47,7 +51,9 @@ final class TracesBox {
     UInt(TracesBox.from(traces)?.traces.count ?? 0)
 }
 
-@c public func logstore_traces_name(_ traces: OpaquePointer?, _ i: UInt, _ length: UnsafeMutablePointer<UInt>?) -> UnsafePointer<CChar>? {
+@c public func logstore_traces_name(_ traces: OpaquePointer?, _ i: UInt, _ length: UnsafeMutablePointer<UInt>?)
+    -> UnsafePointer<CChar>?
+{
     guard let box = TracesBox.from(traces), i < box.names.count, let name = box.names[Int(i)] else { return nil }
     length?.pointee = UInt(name.length)
     return UnsafePointer(name.text)

@@ -17,7 +17,8 @@ enum CLI {
     static var commands: [any Command.Type] {
         [
             ImportCommand.self, FollowCommand.self, ListCommand.self, LogCommand.self, ExportCommand.self,
-            ForkCommand.self, CompactCommand.self, BackupCommand.self, CheckCommand.self, ServeCommand.self, CompletionCommand.self,
+            ForkCommand.self, CompactCommand.self, BackupCommand.self, CheckCommand.self, ServeCommand.self,
+            CompletionCommand.self,
             HelpCommand.self,
         ]
     }
@@ -71,7 +72,9 @@ struct Context {
         if !readOnly && !FileManager.default.fileExists(atPath: db) {
             let parent = (db as NSString).deletingLastPathComponent
             var isDirectory: ObjCBool = false
-            if !parent.isEmpty && !(FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            if !parent.isEmpty
+                && !(FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) && isDirectory.boolValue)
+            {
                 throw CommandFailure("\(db): cannot create the store: no directory \(parent)")
             }
         }

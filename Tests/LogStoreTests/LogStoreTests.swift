@@ -13,7 +13,9 @@ final class LogStoreTests: XCTestCase {
         XCTAssertThrowsError(try store.apply(.init(.close, try json(#"{"win": "t"}"#)))) {
             XCTAssertEqual($0 as? LogStoreError, .closed(path: path))
         }
-        XCTAssertThrowsError(try store.forkEnv("main", to: "copy")) { XCTAssertEqual($0 as? LogStoreError, .closed(path: path)) }
+        XCTAssertThrowsError(try store.forkEnv("main", to: "copy")) {
+            XCTAssertEqual($0 as? LogStoreError, .closed(path: path))
+        }
         // Reads still work: they reopen a connection.
         XCTAssertEqual(try store.exportWindow(env: "main", window: "t")["content"], "hi")
         XCTAssertEqual(try store.lastEpoch, 1)
@@ -30,6 +32,8 @@ final class LogStoreTests: XCTestCase {
         store.close()  // no idle reader connection left: the next read opens the file again
         try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: path))
         try? FileManager.default.removeItem(atPath: path + "-wal")
-        XCTAssertThrowsError(try store.lastEpoch) { XCTAssertEqual($0 as? LogStoreError, .notAStore(path: path, reason: "file is not a database")) }
+        XCTAssertThrowsError(try store.lastEpoch) {
+            XCTAssertEqual($0 as? LogStoreError, .notAStore(path: path, reason: "file is not a database"))
+        }
     }
 }

@@ -3,7 +3,8 @@ import XCTest
 @testable import LogStore
 
 final class MessageTests: XCTestCase {
-    let line = #"["update", {"data": [{"x": [1.5, 2, -0.0], "y": [NaN, null, 12345678901234567890]}], "win": "w", "eid": "a/b", "append": true}]"#
+    let line =
+        #"["update", {"data": [{"x": [1.5, 2, -0.0], "y": [NaN, null, 12345678901234567890]}], "win": "w", "eid": "a/b", "append": true}]"#
 
     private func body() throws -> JSONValue { try XCTUnwrap(try json(line).arrayValue?[1]) }
 
@@ -26,7 +27,9 @@ final class MessageTests: XCTestCase {
     }
 
     func testADecodedMessageAppliesLikeOneBuiltFromItsJSON() throws {
-        let create = try json(#"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "eid": "a/b", "layout": {}}"#)
+        let create = try json(
+            #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "eid": "a/b", "layout": {}}"#
+        )
         let decoded = try LogStore.Message.decode(logLine: ArraySlice(line.utf8), place: "f:1")
         var results: [JSONValue] = []
         for m in [decoded, LogStore.Message(.update, try body())] {

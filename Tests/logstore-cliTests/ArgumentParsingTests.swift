@@ -43,13 +43,18 @@ final class ArgumentParsingTests: XCTestCase {
     }
 
     func testEveryCommandHasAHelpPageWithAnExampleThatHelpCommandAlsoPrints() throws {
-        for command in ["import", "follow", "ls", "log", "export", "fork", "compact", "backup", "check", "serve", "completion", "help"] {
+        for command in [
+            "import", "follow", "ls", "log", "export", "fork", "compact", "backup", "check", "serve", "completion",
+            "help",
+        ] {
             let page = try logstore(["help", command])
             XCTAssertEqual(page.status, 0)
             XCTAssertEqual(page.stderr, "")
             XCTAssertTrue(page.stdout.hasPrefix("OVERVIEW: "), page.stdout)
             XCTAssertTrue(page.stdout.contains("\nUSAGE: logstore "), page.stdout)
-            XCTAssertTrue(page.stdout.contains("\nEXAMPLE:\n  logstore ") || page.stdout.contains("\nEXAMPLES:\n  logstore "), page.stdout)
+            XCTAssertTrue(
+                page.stdout.contains("\nEXAMPLE:\n  logstore ") || page.stdout.contains("\nEXAMPLES:\n  logstore "),
+                page.stdout)
             guard command != "serve" else { continue }  // its --help is logstore-server's (ServeCommandTests)
             XCTAssertEqual(try logstore([command, "--help"]), page, command)
             XCTAssertEqual(try logstore([command, "-h"]), page, command)
@@ -62,13 +67,18 @@ final class ArgumentParsingTests: XCTestCase {
     }
 
     func testHelpAfterDoubleDashIsAnArgument() throws {
-        XCTAssertEqual(try logstore(["ls", "--", "--help"]),
-                       CLIResult(stdout: "", stderr: "Error: unexpected argument '--help' for 'ls' (see 'logstore help ls')\n", status: 64))
+        XCTAssertEqual(
+            try logstore(["ls", "--", "--help"]),
+            CLIResult(
+                stdout: "", stderr: "Error: unexpected argument '--help' for 'ls' (see 'logstore help ls')\n",
+                status: 64))
     }
 
     func testNoCommandIsAUsageError() throws {
         let expected = CLIResult(
-            stdout: "", stderr: "Error: no command given (commands: import, follow, ls, log, export, fork, compact, backup, check, serve, completion, help; see 'logstore --help')\n",
+            stdout: "",
+            stderr:
+                "Error: no command given (commands: import, follow, ls, log, export, fork, compact, backup, check, serve, completion, help; see 'logstore --help')\n",
             status: 64)
         XCTAssertEqual(try logstore([]), expected)
         XCTAssertEqual(try logstore(["--db", "x.db"]), expected)
@@ -77,7 +87,8 @@ final class ArgumentParsingTests: XCTestCase {
     /// Every list of commands comes from the one table: the overview's COMMANDS section.
     func testTheUnknownCommandMessageListsTheCommandsOfTheHelpPage() throws {
         let overview = try logstore(["help"]).stdout
-        let section = try XCTUnwrap(overview.components(separatedBy: "COMMANDS:\n").last?.components(separatedBy: "\n\n").first)
+        let section = try XCTUnwrap(
+            overview.components(separatedBy: "COMMANDS:\n").last?.components(separatedBy: "\n\n").first)
         let names = section.split(separator: "\n").map { String($0.split(separator: " ")[0]) }
         XCTAssertEqual(names.count, 12)
         XCTAssertTrue(try logstore(["improt"]).stderr.hasSuffix("(commands: \(names.joined(separator: ", ")))\n"))
@@ -95,17 +106,27 @@ final class ArgumentParsingTests: XCTestCase {
             (["help", "folow"], "unknown command 'folow'; did you mean 'follow'? \(all)"),
             (["co"], "unknown command 'co' \(all)"),  // compact and completion: no single guess
             (["ls", "--evn", "x"], "unknown option '--evn' for 'ls'; did you mean '--env'? (see 'logstore help ls')"),
-            (["--bd", "x.db", "ls"], "unknown option '--bd' for 'logstore'; did you mean '--db'? (see 'logstore --help')"),
+            (
+                ["--bd", "x.db", "ls"],
+                "unknown option '--bd' for 'logstore'; did you mean '--db'? (see 'logstore --help')"
+            ),
         ]
         for (args, message) in cases {
-            XCTAssertEqual(try logstore(args), CLIResult(stdout: "", stderr: "Error: \(message)\n", status: 64), "\(args)")
+            XCTAssertEqual(
+                try logstore(args), CLIResult(stdout: "", stderr: "Error: \(message)\n", status: 64), "\(args)")
         }
     }
 
     func testUsageErrorsNameTheWrongArgumentAndExit64() throws {
         let cases: [([String], String)] = [
-            (["frobnicate"], "unknown command 'frobnicate' (commands: import, follow, ls, log, export, fork, compact, backup, check, serve, completion, help)"),
-            (["help", "frobnicate"], "unknown command 'frobnicate' (commands: import, follow, ls, log, export, fork, compact, backup, check, serve, completion, help)"),
+            (
+                ["frobnicate"],
+                "unknown command 'frobnicate' (commands: import, follow, ls, log, export, fork, compact, backup, check, serve, completion, help)"
+            ),
+            (
+                ["help", "frobnicate"],
+                "unknown command 'frobnicate' (commands: import, follow, ls, log, export, fork, compact, backup, check, serve, completion, help)"
+            ),
             (["--verbose", "ls"], "unknown option '--verbose' for 'logstore' (see 'logstore --help')"),
             (["ls", "--bogus"], "unknown option '--bogus' for 'ls' (see 'logstore help ls')"),
             (["ls", "-l"], "unknown option '-l' for 'ls' (see 'logstore help ls')"),
@@ -123,12 +144,16 @@ final class ArgumentParsingTests: XCTestCase {
             (["export", "--window", "w"], "export needs --env ENV"),
             (["import"], "import needs at least one PATH"),
             (["follow"], "follow needs a PATH"),
-            (["follow", "a.jsonl", "b.jsonl"], "unexpected argument 'b.jsonl' for 'follow' (see 'logstore help follow')"),
+            (
+                ["follow", "a.jsonl", "b.jsonl"],
+                "unexpected argument 'b.jsonl' for 'follow' (see 'logstore help follow')"
+            ),
             (["help", "ls", "log"], "unexpected argument 'log' for 'help' (see 'logstore help help')"),
             (["help", "--db", "x.db"], "unknown option '--db' for 'help' (see 'logstore help help')"),
         ]
         for (args, message) in cases {
-            XCTAssertEqual(try logstore(args), CLIResult(stdout: "", stderr: "Error: \(message)\n", status: 64), "\(args)")
+            XCTAssertEqual(
+                try logstore(args), CLIResult(stdout: "", stderr: "Error: \(message)\n", status: 64), "\(args)")
         }
     }
 
@@ -163,6 +188,8 @@ final class ArgumentParsingTests: XCTestCase {
         try writeLines([Lines.create()], to: "--odd.jsonl", in: dir)
         let r = try logstore(["--db", "s.db", "import", "--", "--odd.jsonl"], cwd: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(normalizingSeconds(r.stderr), "imported 1 message, 1 point, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")
+        XCTAssertEqual(
+            normalizingSeconds(r.stderr), "imported 1 message, 1 point, 1 env (0 refused, 0 failed, 0 skipped) in T s\n"
+        )
     }
 }

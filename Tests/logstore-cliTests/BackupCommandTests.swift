@@ -18,7 +18,8 @@ final class BackupCommandTests: XCTestCase {
             let copy = dir.appendingPathComponent("copy\(k).db").path
             let r = try logstore(["--db", db, "backup", "--to", copy])
             XCTAssertEqual(r.status, 0, r.stderr)
-            let epoch = try XCTUnwrap(r.stdout.firstMatch(of: #/backed up epochs 0…(\d+) to /#).flatMap { Int64($0.1) }, r.stdout)
+            let epoch = try XCTUnwrap(
+                r.stdout.firstMatch(of: #/backed up epochs 0…(\d+) to /#).flatMap { Int64($0.1) }, r.stdout)
             XCTAssertTrue(r.stdout.hasSuffix(", check ok\n"), r.stdout)
             XCTAssertFalse(FileManager.default.fileExists(atPath: copy + "-wal"), "the copy is one file")
             copies.append((copy, epoch))
@@ -28,8 +29,10 @@ final class BackupCommandTests: XCTestCase {
         XCTAssertLessThan(copies[0].epoch, 20_004, "the first copy was taken while the import was running")
         for (copy, epoch) in copies {
             XCTAssertEqual(try logstore(["--db", copy, "check"]).stdout, "ok\n")
-            XCTAssertEqual(try logstore(["--db", copy, "export", "--env", "main"]).stdout,
-                           try logstore(["--db", db, "export", "--env", "main", "--as-of", String(epoch)]).stdout, "copy as of \(epoch)")
+            XCTAssertEqual(
+                try logstore(["--db", copy, "export", "--env", "main"]).stdout,
+                try logstore(["--db", db, "export", "--env", "main", "--as-of", String(epoch)]).stdout,
+                "copy as of \(epoch)")
         }
     }
 
@@ -45,6 +48,7 @@ final class BackupCommandTests: XCTestCase {
         XCTAssertEqual(r.stderr, "Error: \(existing): already exists; a backup never overwrites a file\n")
         XCTAssertEqual(try String(contentsOfFile: existing, encoding: .utf8), "keep me")
         XCTAssertEqual(try logstore(["--db", db, "backup"]).status, 64, "--to is required")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("partial") }, [])
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("partial") }, [])
     }
 }

@@ -12,9 +12,12 @@ final class BenchmarkQuickTests: XCTestCase {
         let scratch = dir.appendingPathComponent("scratch")
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("logstore-bench")
-        process.arguments = ["--quick", "--sizes", "1k", "--envs", "20", "--rss-size", "1k",
-                             "--csv", csv.path, "--svg", svg.path, "--scratch", scratch.path]
-        let out = Pipe(), err = Pipe()
+        process.arguments = [
+            "--quick", "--sizes", "1k", "--envs", "20", "--rss-size", "1k",
+            "--csv", csv.path, "--svg", svg.path, "--scratch", scratch.path,
+        ]
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -67,6 +70,7 @@ final class BenchmarkQuickTests: XCTestCase {
 
         let chart = try String(contentsOf: svg, encoding: .utf8)
         XCTAssertTrue(chart.hasPrefix("<svg "), chart)
-        XCTAssertEqual(chart.components(separatedBy: "<polyline").count - 1, 6, "four save lines and two raw-commit lines")
+        XCTAssertEqual(
+            chart.components(separatedBy: "<polyline").count - 1, 6, "four save lines and two raw-commit lines")
     }
 }

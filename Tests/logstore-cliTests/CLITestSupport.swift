@@ -28,15 +28,17 @@ func logstore(_ arguments: [String], environment: [String: String] = [:], cwd: U
     for (k, v) in environment { env[k] = v }
     process.environment = env
     if let cwd { process.currentDirectoryURL = cwd }
-    let out = Pipe(), err = Pipe()
+    let out = Pipe()
+    let err = Pipe()
     process.standardOutput = out
     process.standardError = err
     try process.run()
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let e = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return CLIResult(stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self),
-                     status: process.terminationStatus)
+    return CLIResult(
+        stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self),
+        status: process.terminationStatus)
 }
 
 func temporaryDirectory(_ test: XCTestCase) throws -> URL {
@@ -79,7 +81,9 @@ enum Lines {
 
 /// Runs `executable` with `arguments` and `environment` (nil: this process's), stdin empty;
 /// returns its stdout and exit status (its stderr passes through).
-func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (stdout: String, status: Int32) {
+func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (
+    stdout: String, status: Int32
+) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = arguments
@@ -98,7 +102,8 @@ func runProcess(_ executable: String, _ arguments: [String], environment: [Strin
 /// terminal showed and the exit status.
 func logstoreOnTerminal(_ args: [String], environment: [String: String?]) throws -> (output: String, status: Int32) {
     guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("no script(1)") }
-    let command = ([productsDirectory.appendingPathComponent("logstore").path] + args).map { "'\($0)'" }.joined(separator: " ")
+    let command = ([productsDirectory.appendingPathComponent("logstore").path] + args).map { "'\($0)'" }.joined(
+        separator: " ")
     var env = ProcessInfo.processInfo.environment
     for (k, v) in environment { env[k] = v }
     let r = try runProcess("/usr/bin/script", ["-qec", command, "/dev/null"], environment: env)
@@ -130,11 +135,15 @@ final class RunningLogstore {
         let wanted: UInt64 = (1 << (UInt64(SIGINT) - 1)) | (1 << (UInt64(SIGTERM) - 1))
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, process.isRunning {
-            let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+            let status =
+                (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
             var mask: UInt64 = 0
             for field in ["SigCgt:", "SigIgn:"] {
                 if let l = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
-                   let v = UInt64(l.dropFirst(field.count).trimmingCharacters(in: .whitespaces), radix: 16) { mask |= v }
+                    let v = UInt64(l.dropFirst(field.count).trimmingCharacters(in: .whitespaces), radix: 16)
+                {
+                    mask |= v
+                }
             }
             if mask & wanted == wanted { return }
             Thread.sleep(forTimeInterval: 0.01)

@@ -11,7 +11,8 @@ final class CheckCommandTests: XCTestCase {
 
     override func setUpWithError() throws {
         dir = try temporaryDirectory(self)
-        let log = try writeLines([Lines.create(x: [0, 1], y: [1, 2]), Lines.append(2), Lines.append(3)], to: "l.jsonl", in: dir)
+        let log = try writeLines(
+            [Lines.create(x: [0, 1], y: [1, 2]), Lines.append(2), Lines.append(3)], to: "l.jsonl", in: dir)
         XCTAssertEqual(try logstore(["--db", db, "import", log]).status, 0)
     }
 
@@ -35,30 +36,39 @@ final class CheckCommandTests: XCTestCase {
 
     func testADeletedSegmentIsReported() throws {
         try corrupt("DELETE FROM segment WHERE series_id = 1 AND seq = 1")
-        XCTAssertEqual(try logstore(["--db", db, "check"]), CLIResult(stdout: """
-            series 1: segment 2 found where segment 1 was expected (seq must run 0…n-1)
-            series 1 segment 2: total is 4, but the counts up to it add up to 3
+        XCTAssertEqual(
+            try logstore(["--db", db, "check"]),
+            CLIResult(
+                stdout: """
+                    series 1: segment 2 found where segment 1 was expected (seq must run 0…n-1)
+                    series 1 segment 2: total is 4, but the counts up to it add up to 3
 
-            """, stderr: "", status: 1))
+                    """, stderr: "", status: 1))
     }
 
     func testABrokenTotalIsReported() throws {
         try corrupt("UPDATE segment SET total = 7 WHERE series_id = 2 AND seq = 1")
-        XCTAssertEqual(try logstore(["--db", db, "check"]), CLIResult(stdout: """
-            series 2 segment 1: total is 7, but the counts up to it add up to 3
+        XCTAssertEqual(
+            try logstore(["--db", db, "check"]),
+            CLIResult(
+                stdout: """
+                    series 2 segment 1: total is 7, but the counts up to it add up to 3
 
-            """, stderr: "", status: 1))
+                    """, stderr: "", status: 1))
     }
 
     func testAnEpochGapIsReported() throws {
         try corrupt("DELETE FROM epoch WHERE epoch = 2")
-        XCTAssertEqual(try logstore(["--db", db, "check"]), CLIResult(stdout: """
-            foreign_key_check: 2 rows of segment refer to a missing row of epoch
-            epoch 2 is missing (epochs must run 0…3 without gaps)
-            segment 1 of series 1: epoch 2 is not in the epoch table (newest: 3)
-            segment 1 of series 2: epoch 2 is not in the epoch table (newest: 3)
+        XCTAssertEqual(
+            try logstore(["--db", db, "check"]),
+            CLIResult(
+                stdout: """
+                    foreign_key_check: 2 rows of segment refer to a missing row of epoch
+                    epoch 2 is missing (epochs must run 0…3 without gaps)
+                    segment 1 of series 1: epoch 2 is not in the epoch table (newest: 3)
+                    segment 1 of series 2: epoch 2 is not in the epoch table (newest: 3)
 
-            """, stderr: "", status: 1))
+                    """, stderr: "", status: 1))
     }
 
     func testGarbageInAHeadIsReported() throws {

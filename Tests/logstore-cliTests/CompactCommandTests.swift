@@ -13,7 +13,9 @@ final class CompactCommandTests: XCTestCase {
         XCTAssertEqual(try logstore(["--db", db, "import", log]).status, 0)
     }
 
-    func export(asOf epoch: Int) throws -> CLIResult { try logstore(["--db", db, "export", "--env", "main", "--as-of", String(epoch)]) }
+    func export(asOf epoch: Int) throws -> CLIResult {
+        try logstore(["--db", db, "export", "--env", "main", "--as-of", String(epoch)])
+    }
 
     func testCompactSealsAndKeepsEveryEpoch() throws {
         let epochs = Array(stride(from: 0, through: 301, by: 20)) + [127, 128, 129, 255, 256, 257, 300, 301]
@@ -32,7 +34,8 @@ final class CompactCommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.hasPrefix("compacted history before epoch 297: "), r.stdout)
         XCTAssertTrue(r.stdout.contains(" rows deleted, "), r.stdout)
         XCTAssertEqual(try export(asOf: 297).stdout, kept)
-        XCTAssertEqual(try export(asOf: 296).stderr, "Error: history before epoch 297 was compacted; it can no longer be read\n")
+        XCTAssertEqual(
+            try export(asOf: 296).stderr, "Error: history before epoch 297 was compacted; it can no longer be read\n")
     }
 
     func testOlderThanDropsTheHistoryWrittenBeforeThatAge() throws {
@@ -48,9 +51,11 @@ final class CompactCommandTests: XCTestCase {
 
     func testConflictingOrMalformedOptionsAreRefusedAndChangeNothing() throws {
         let both = try logstore(["--db", db, "compact", "--before", "3", "--keep-last", "2"])
-        XCTAssertEqual(both, CLIResult(stdout: "", stderr: "Error: --before and --keep-last: give one of them\n", status: 1))
+        XCTAssertEqual(
+            both, CLIResult(stdout: "", stderr: "Error: --before and --keep-last: give one of them\n", status: 1))
         let age = try logstore(["--db", db, "compact", "--older-than", "3w"])
-        XCTAssertEqual(age.stderr, "Error: --older-than 3w: expected a number and a unit, such as 30d, 12h, 90m or 45s\n")
+        XCTAssertEqual(
+            age.stderr, "Error: --older-than 3w: expected a number and a unit, such as 30d, 12h, 90m or 45s\n")
         XCTAssertEqual(try export(asOf: 1).status, 0)
     }
 }

@@ -6,7 +6,8 @@ import XCTest
 /// CI (scripts/ensure-deps.sh --for-tests installs them).
 final class CompletionCommandTests: XCTestCase {
     func shell(_ name: String) throws -> String {
-        for dir in ["/usr/bin", "/bin", "/usr/local/bin"] where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
+        for dir in ["/usr/bin", "/bin", "/usr/local/bin"]
+        where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
             return "\(dir)/\(name)"
         }
         if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("\(name) is not installed") }
@@ -26,7 +27,8 @@ final class CompletionCommandTests: XCTestCase {
     /// The command names of `logstore --help`.
     func commandNames() throws -> [String] {
         let overview = try logstore(["--help"]).stdout
-        let section = try XCTUnwrap(overview.components(separatedBy: "COMMANDS:\n").last?.components(separatedBy: "\n\n").first)
+        let section = try XCTUnwrap(
+            overview.components(separatedBy: "COMMANDS:\n").last?.components(separatedBy: "\n\n").first)
         return section.split(separator: "\n").map { String($0.split(separator: " ")[0]) }
     }
 
@@ -44,17 +46,19 @@ final class CompletionCommandTests: XCTestCase {
             done
             """
         let lines = try run(bash, ["-c", probe]).split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines, [
-            "logstore |" + (try commandNames()).joined(separator: " "),
-            "logstore imp|import",
-            "logstore --db x.db ex|export",
-            "logstore export --|--env --window --output --pretty --as-of --since --max-points --format --db --help",
-            "logstore import --durability |normal full",
-            "logstore help comp|compact completion",
-            "logstore completion |bash zsh fish",
-            "logstore export --format |json csv jsonl",
-            "logstore --ver|--version",
-        ])
+        XCTAssertEqual(
+            lines,
+            [
+                "logstore |" + (try commandNames()).joined(separator: " "),
+                "logstore imp|import",
+                "logstore --db x.db ex|export",
+                "logstore export --|--env --window --output --pretty --as-of --since --max-points --format --db --help",
+                "logstore import --durability |normal full",
+                "logstore help comp|compact completion",
+                "logstore completion |bash zsh fish",
+                "logstore export --format |json csv jsonl",
+                "logstore --ver|--version",
+            ])
     }
 
     func testFishCompletesCommandsOptionsAndTheirValues() throws {
@@ -66,14 +70,17 @@ final class CompletionCommandTests: XCTestCase {
             end
             """
         let lines = try run(fish, ["-c", probe]).split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines, [
-            "logstore imp|import",
-            "logstore --db x.db ex|export",
-            "logstore import --dur|--durability",
-            "logstore import --durability |full normal",
-            "logstore help comp|compact completion",
-        ])
-        let all = try run(fish, ["-c", "logstore completion fish | source; complete -C 'logstore ' | string replace -r '\\t.*' ''"])
+        XCTAssertEqual(
+            lines,
+            [
+                "logstore imp|import",
+                "logstore --db x.db ex|export",
+                "logstore import --dur|--durability",
+                "logstore import --durability |full normal",
+                "logstore help comp|compact completion",
+            ])
+        let all = try run(
+            fish, ["-c", "logstore completion fish | source; complete -C 'logstore ' | string replace -r '\\t.*' ''"])
         XCTAssertEqual(Set(all.split(separator: "\n").map(String.init)), Set(try commandNames()))
     }
 
@@ -85,7 +92,12 @@ final class CompletionCommandTests: XCTestCase {
         let file = dir.appendingPathComponent("_logstore")
         try Data(try logstore(["completion", "zsh"]).stdout.utf8).write(to: file)
         XCTAssertEqual(try run(zsh, ["-n", file.path]), "")
-        let registered = try run(zsh, ["-c", "autoload -Uz compinit; compinit -u -d \(dir.path)/zcd; source \(file.path); print -r -- ${_comps[logstore]}"])
+        let registered = try run(
+            zsh,
+            [
+                "-c",
+                "autoload -Uz compinit; compinit -u -d \(dir.path)/zcd; source \(file.path); print -r -- ${_comps[logstore]}",
+            ])
         XCTAssertEqual(registered, "_logstore\n")
         let script = try String(contentsOf: file, encoding: .utf8)
         for name in try commandNames() {
@@ -138,20 +150,29 @@ final class CompletionCommandTests: XCTestCase {
             os.write(fd, b"exit\n")
             """#
         let path = productsDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        let r = try runProcess("/usr/bin/python3", ["-c", driver, zsh, file.path, path, "logstore imp", "logstore --db x.db ex",
-                                                    "logstore import --dur", "logstore import --durability n", "logstore help comp"])
+        let r = try runProcess(
+            "/usr/bin/python3",
+            [
+                "-c", driver, zsh, file.path, path, "logstore imp", "logstore --db x.db ex",
+                "logstore import --dur", "logstore import --durability n", "logstore help comp",
+            ])
         XCTAssertEqual(r.status, 0)
-        XCTAssertEqual(r.stdout.split(separator: "\n").map(String.init), [
-            "logstore imp|logstore import",
-            "logstore --db x.db ex|logstore --db x.db export",
-            "logstore import --dur|logstore import --durability",
-            "logstore import --durability n|logstore import --durability normal",
-            "logstore help comp|logstore help comp compact     completion",
-        ])
+        XCTAssertEqual(
+            r.stdout.split(separator: "\n").map(String.init),
+            [
+                "logstore imp|logstore import",
+                "logstore --db x.db ex|logstore --db x.db export",
+                "logstore import --dur|logstore import --durability",
+                "logstore import --durability n|logstore import --durability normal",
+                "logstore help comp|logstore help comp compact     completion",
+            ])
     }
 
     func testAnUnknownShellIsAUsageError() throws {
-        XCTAssertEqual(try logstore(["completion", "tcsh"]),
-                       CLIResult(stdout: "", stderr: "Error: invalid value 'tcsh' for completion SHELL: expected bash, zsh or fish\n", status: 64))
+        XCTAssertEqual(
+            try logstore(["completion", "tcsh"]),
+            CLIResult(
+                stdout: "", stderr: "Error: invalid value 'tcsh' for completion SHELL: expected bash, zsh or fish\n",
+                status: 64))
     }
 }

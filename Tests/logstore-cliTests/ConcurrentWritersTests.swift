@@ -13,8 +13,10 @@ final class ConcurrentWritersTests: XCTestCase {
             let db = dir.appendingPathComponent("s.db").path
             // two runs of 300 points each, in their own envs; the second run's messages are
             // larger, so the two imports overlap for longer
-            let a = try writeLines([Lines.create(env: "a")] + (1...299).map { Lines.append($0, env: "a") }, to: "a.jsonl", in: dir)
-            let b = try writeLines([Lines.create(env: "b")] + (1...299).map { Lines.append($0, env: "b") }, to: "b.jsonl", in: dir)
+            let a = try writeLines(
+                [Lines.create(env: "a")] + (1...299).map { Lines.append($0, env: "a") }, to: "a.jsonl", in: dir)
+            let b = try writeLines(
+                [Lines.create(env: "b")] + (1...299).map { Lines.append($0, env: "b") }, to: "b.jsonl", in: dir)
             let first = try RunningLogstore(["--db", db, "import", a], in: dir)
             let second = try RunningLogstore(["--db", db, "import", b], in: dir)
             for run in [first, second] { run.process.waitUntilExit() }
@@ -22,7 +24,9 @@ final class ConcurrentWritersTests: XCTestCase {
                 let (status, output) = try run.stop()
                 let stderr = normalizingSeconds(output)
                 XCTAssertEqual(status, 0, "attempt \(attempt): \(stderr)")
-                XCTAssertEqual(stderr, "imported 300 messages, 300 points, 1 env (0 refused, 0 failed, 0 skipped) in T s\n", "attempt \(attempt)")
+                XCTAssertEqual(
+                    stderr, "imported 300 messages, 300 points, 1 env (0 refused, 0 failed, 0 skipped) in T s\n",
+                    "attempt \(attempt)")
             }
             let ls = try logstore(["--db", db, "ls", "--json"])
             XCTAssertEqual(ls.status, 0, ls.stderr)

@@ -8,26 +8,35 @@ final class ContractTests: XCTestCase {
         let dir = try temporaryDirectory(self)
         let db = dir.appendingPathComponent("s.db").path
         let log = dir.appendingPathComponent("l.jsonl")
-        try #"["events", {"data": [{"content": "hi", "type": "text"}], "win": "t", "eid": "main", "opts": {}}]"#.appending("\n")
+        try #"["events", {"data": [{"content": "hi", "type": "text"}], "win": "t", "eid": "main", "opts": {}}]"#
+            .appending("\n")
             .write(to: log, atomically: true, encoding: .utf8)
         XCTAssertEqual(try logstore(["--db", db, "import", log.path]).status, 0)
-        XCTAssertEqual(try logstore(["--db", db, "export", "--env", "nope"]),
-                       CLIResult(stdout: "", stderr: "Error: no env named 'nope'\n", status: 1))
-        XCTAssertEqual(try logstore(["--db", db, "export", "--env", "main", "--window", "x"]),
-                       CLIResult(stdout: "", stderr: "Error: no window 'x' in env 'main'\n", status: 1))
+        XCTAssertEqual(
+            try logstore(["--db", db, "export", "--env", "nope"]),
+            CLIResult(stdout: "", stderr: "Error: no env named 'nope'\n", status: 1))
+        XCTAssertEqual(
+            try logstore(["--db", db, "export", "--env", "main", "--window", "x"]),
+            CLIResult(stdout: "", stderr: "Error: no window 'x' in env 'main'\n", status: 1))
     }
 
     func testExportPrintsTheWindowAsVisdomJSON() throws {
         let dir = try temporaryDirectory(self)
         let db = dir.appendingPathComponent("s.db").path
         let log = dir.appendingPathComponent("l.jsonl")
-        try #"["events", {"data": [{"content": "h\u00e9 \ud83d\ude00", "type": "text"}], "win": "t", "eid": "main", "opts": {"title": "T"}}]"#.appending("\n")
+        try
+            #"["events", {"data": [{"content": "h\u00e9 \ud83d\ude00", "type": "text"}], "win": "t", "eid": "main", "opts": {"title": "T"}}]"#
+            .appending("\n")
             .write(to: log, atomically: true, encoding: .utf8)
         _ = try logstore(["--db", db, "import", log.path])
         let r = try logstore(["--db", db, "export", "--env", "main", "--window", "t"])
         XCTAssertEqual(r.status, 0)
-        XCTAssertTrue(r.stdout.hasPrefix(#"{"command": "window", "id": "t", "title": "T", "inflate": true, "width": null, "height": null, "contentID": ""#), r.stdout)
-        XCTAssertTrue(r.stdout.hasSuffix(#""content": "h\u00e9 \ud83d\ude00", "type": "text", "i": 0}"# + "\n"), r.stdout)
+        XCTAssertTrue(
+            r.stdout.hasPrefix(
+                #"{"command": "window", "id": "t", "title": "T", "inflate": true, "width": null, "height": null, "contentID": ""#
+            ), r.stdout)
+        XCTAssertTrue(
+            r.stdout.hasSuffix(#""content": "h\u00e9 \ud83d\ude00", "type": "text", "i": 0}"# + "\n"), r.stdout)
     }
 
     func testDatabaseDefaultsToLogstoreDBInTheWorkingDirectoryOrTheEnvironment() throws {
@@ -59,12 +68,16 @@ final class ContractTests: XCTestCase {
     func testCorpusCheckerPassesOnTheBinary() throws {
         let checker = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/visdom-corpus/check.py")
         guard FileManager.default.fileExists(atPath: checker.path) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { return XCTFail("corpus checker missing at \(checker.path)") }
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                return XCTFail("corpus checker missing at \(checker.path)")
+            }
             throw XCTSkip("corpus not found")
         }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", checker.path, productsDirectory.appendingPathComponent("logstore").path, "--strict-numbers"]
+        p.arguments = [
+            "python3", checker.path, productsDirectory.appendingPathComponent("logstore").path, "--strict-numbers",
+        ]
         let out = Pipe()
         p.standardOutput = out
         p.standardError = out

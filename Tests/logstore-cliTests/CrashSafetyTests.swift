@@ -9,11 +9,16 @@ final class CrashSafetyTests: XCTestCase {
     func makeLog(_ url: URL, windows: Int, appends: Int) throws {
         var text = ""
         for w in 0..<windows {
-            text += #"["events", {"data": [{"x": [], "y": [], "name": "a", "type": "scatter"}], "win": "w\#(w)", "eid": "main", "layout": {}, "opts": {}}]"# + "\n"
+            text +=
+                #"["events", {"data": [{"x": [], "y": [], "name": "a", "type": "scatter"}], "win": "w\#(w)", "eid": "main", "layout": {}, "opts": {}}]"#
+                + "\n"
         }
         for i in 0..<appends {
-            let w = i % windows, k = i / windows
-            text += #"["update", {"data": [{"x": [\#(k)], "y": [\#(k * 2)]}], "win": "w\#(w)", "eid": "main", "append": true, "opts": {}, "layout": {}}]"# + "\n"
+            let w = i % windows
+            let k = i / windows
+            text +=
+                #"["update", {"data": [{"x": [\#(k)], "y": [\#(k * 2)]}], "win": "w\#(w)", "eid": "main", "append": true, "opts": {}, "layout": {}}]"#
+                + "\n"
         }
         try text.write(to: url, atomically: true, encoding: .utf8)
     }
@@ -46,7 +51,8 @@ final class CrashSafetyTests: XCTestCase {
         let env = try store.exportEnv("main")
         for w in 0..<windows {
             guard let t = env["jsons"]?["w\(w)"]?["content"]?["data"]?.arrayValue?.first else { continue }
-            let x = t["x"]?.arrayValue ?? [], y = t["y"]?.arrayValue ?? []
+            let x = t["x"]?.arrayValue ?? []
+            let y = t["y"]?.arrayValue ?? []
             XCTAssertEqual(x, (0..<x.count).map { .int(Int64($0)) }, "\(label): w\(w) x is not a prefix")
             XCTAssertEqual(y, (0..<x.count).map { .int(Int64($0 * 2)) }, "\(label): w\(w) y does not match x")
             total += x.count
@@ -60,11 +66,13 @@ final class CrashSafetyTests: XCTestCase {
         // Long enough that 24 kills come before the end: an uninterrupted import of 60,000
         // appends took 3.1 s (debug build) once epochs wrote 3 pages, and a run of kills 20…400 ms
         // apart then finished after 18 of them.
-        let windows = 3, appends = 120_000
+        let windows = 3
+        let appends = 120_000
         try makeLog(log, windows: windows, appends: appends)
         let db = dir.appendingPathComponent("crash.db").path
         var rng = SystemRandomNumberGenerator()
-        var kills = 0, lastCount = 0
+        var kills = 0
+        var lastCount = 0
         for round in 0..<40 where kills < 24 {
             let p = try start(["--db", db, "import", log.path])
             usleep(UInt32.random(in: 20_000...250_000, using: &rng))
@@ -91,7 +99,8 @@ final class CrashSafetyTests: XCTestCase {
 
         let clean = dir.appendingPathComponent("clean.db").path
         XCTAssertEqual(try logstore(["--db", clean, "import", log.path]).status, 0)
-        let a = try LogStore(path: db, options: .init(readOnly: true)), b = try LogStore(path: clean, options: .init(readOnly: true))
+        let a = try LogStore(path: db, options: .init(readOnly: true))
+        let b = try LogStore(path: clean, options: .init(readOnly: true))
         XCTAssertEqual(try a.lastEpoch, try b.lastEpoch, "every line became exactly one epoch")
         XCTAssertEqual(JSONWriter.bytes(try a.exportEnv("main")), JSONWriter.bytes(try b.exportEnv("main")))
     }
@@ -102,9 +111,11 @@ final class CrashSafetyTests: XCTestCase {
         let dir = try temporaryDirectory(self)
         let log = dir.appendingPathComponent("live.jsonl")
         let full = dir.appendingPathComponent("full.jsonl")
-        let windows = 2, appends = 6000
+        let windows = 2
+        let appends = 6000
         try makeLog(full, windows: windows, appends: appends)
-        let lines = try String(contentsOf: full, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = try String(contentsOf: full, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
         XCTAssertTrue(FileManager.default.createFile(atPath: log.path, contents: nil))
         let db = dir.appendingPathComponent("follow.db").path
         let writer = try FileHandle(forWritingTo: log)
@@ -135,7 +146,9 @@ final class CrashSafetyTests: XCTestCase {
         // A last follow catches up and stops on SIGTERM.
         let p = try start(["--db", db, "follow", log.path])
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, (try? assertPrefixes(db, windows: windows, "catching up")) != appends { usleep(200_000) }
+        while Date() < deadline, (try? assertPrefixes(db, windows: windows, "catching up")) != appends {
+            usleep(200_000)
+        }
         p.terminate()
         p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 0)
@@ -159,7 +172,8 @@ final class CrashSafetyTests: XCTestCase {
             let p = try start(["--db", db, "import", log.path])
             // Spin until the creator is inside a journaled write of the store file, then kill it.
             func inJournaledWrite() -> Bool {
-                fm.fileExists(atPath: db + "-journal") && ((try? fm.attributesOfItem(atPath: db)[.size] as? NSNumber)?.intValue ?? 0) > 0
+                fm.fileExists(atPath: db + "-journal")
+                    && ((try? fm.attributesOfItem(atPath: db)[.size] as? NSNumber)?.intValue ?? 0) > 0
             }
             while p.isRunning && !inJournaledWrite() {}
             kill(p.processIdentifier, SIGKILL)
@@ -168,7 +182,9 @@ final class CrashSafetyTests: XCTestCase {
             reached += 1
             let export = try logstore(["--db", db, "export", "--env", "main"])
             XCTAssertFalse(export.stderr.contains("read-only"), "attempt \(attempt): \(export.stderr)")
-            XCTAssertTrue(export.stderr.contains("empty database"), "attempt \(attempt): the creation never committed: \(export.stderr)")
+            XCTAssertTrue(
+                export.stderr.contains("empty database"),
+                "attempt \(attempt): the creation never committed: \(export.stderr)")
             XCTAssertNil(try openUnlessEmpty(db), "attempt \(attempt)")
             XCTAssertEqual(try logstore(["--db", db, "import", log.path]).status, 0)
             XCTAssertEqual(try assertPrefixes(db, windows: 1, "attempt \(attempt), imported again"), 20)

@@ -8,8 +8,11 @@ final class ExportCommandTests: XCTestCase {
 
     override func setUpWithError() throws {
         dir = try temporaryDirectory(self)
-        let log = try writeLines([#"["events", {"data": [{"content": "hi", "type": "text"}], "win": "t", "eid": "main", "opts": {"title": "T"}}]"#],
-                                 to: "l.jsonl", in: dir)
+        let log = try writeLines(
+            [
+                #"["events", {"data": [{"content": "hi", "type": "text"}], "win": "t", "eid": "main", "opts": {"title": "T"}}]"#
+            ],
+            to: "l.jsonl", in: dir)
         XCTAssertEqual(try logstore(["--db", db, "import", log]).status, 0)
     }
 
@@ -24,36 +27,42 @@ final class ExportCommandTests: XCTestCase {
         let out = dir.appendingPathComponent("main.json")
         try Data("old content".utf8).write(to: out)
         let printed = try logstore(["--db", db, "export", "--env", "main"])
-        XCTAssertEqual(try logstore(["--db", db, "export", "--env", "main", "--output", out.path]),
-                       CLIResult(stdout: "", stderr: "", status: 0))
+        XCTAssertEqual(
+            try logstore(["--db", db, "export", "--env", "main", "--output", out.path]),
+            CLIResult(stdout: "", stderr: "", status: 0))
         XCTAssertEqual(String(decoding: try Data(contentsOf: out), as: UTF8.self), printed.stdout)
         // no temporary file is left next to it
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".main.json") }, [])
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".main.json") }, [])
     }
 
     func testOutputDashIsStdout() throws {
-        XCTAssertEqual(try logstore(["--db", db, "export", "--env", "main", "--output", "-"]),
-                       try logstore(["--db", db, "export", "--env", "main"]))
+        XCTAssertEqual(
+            try logstore(["--db", db, "export", "--env", "main", "--output", "-"]),
+            try logstore(["--db", db, "export", "--env", "main"]))
     }
 
     func testAnExportThatFailsLeavesTheOutputFileAsItWas() throws {
         let out = dir.appendingPathComponent("w.json")
         try Data("keep me".utf8).write(to: out)
-        XCTAssertEqual(try logstore(["--db", db, "export", "--env", "main", "--window", "nope", "--output", out.path]),
-                       CLIResult(stdout: "", stderr: "Error: no window 'nope' in env 'main'\n", status: 1))
+        XCTAssertEqual(
+            try logstore(["--db", db, "export", "--env", "main", "--window", "nope", "--output", out.path]),
+            CLIResult(stdout: "", stderr: "Error: no window 'nope' in env 'main'\n", status: 1))
         XCTAssertEqual(try Data(contentsOf: out), Data("keep me".utf8))
     }
 
     func testAnOutputInAMissingDirectoryIsAnError() throws {
         let out = dir.appendingPathComponent("no/such/w.json").path
-        XCTAssertEqual(try logstore(["--db", db, "export", "--env", "main", "--output", out]),
-                       CLIResult(stdout: "", stderr: "Error: \(out): no such file or directory\n", status: 1))
+        XCTAssertEqual(
+            try logstore(["--db", db, "export", "--env", "main", "--output", out]),
+            CLIResult(stdout: "", stderr: "Error: \(out): no such file or directory\n", status: 1))
     }
 
     func testAMissingStoreIsAnError() throws {
         let missing = dir.appendingPathComponent("none.db").path
-        XCTAssertEqual(try logstore(["--db", missing, "export", "--env", "main"]),
-                       CLIResult(stdout: "", stderr: "Error: \(missing): no such file\n", status: 1))
+        XCTAssertEqual(
+            try logstore(["--db", missing, "export", "--env", "main"]),
+            CLIResult(stdout: "", stderr: "Error: \(missing): no such file\n", status: 1))
         XCTAssertFalse(FileManager.default.fileExists(atPath: missing))
     }
 }

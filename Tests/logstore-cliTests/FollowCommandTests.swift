@@ -57,7 +57,9 @@ final class FollowCommandTests: XCTestCase {
         XCTAssertFalse(stderr.contains("Warning"), stderr)
         XCTAssertFalse(stderr.contains("\u{1B}"), "no terminal escapes when stderr is not a terminal: \(stderr)")
         XCTAssertEqual(lines.first, "\(logPath): 2 messages, 2 points, epochs 1…2 (0 refused, 0 failed)")
-        XCTAssertTrue(try XCTUnwrap(lines.last).hasPrefix("imported 5 messages, 5 points, 1 env (0 refused, 0 failed, 0 skipped) in "), stderr)
+        XCTAssertTrue(
+            try XCTUnwrap(lines.last).hasPrefix(
+                "imported 5 messages, 5 points, 1 env (0 refused, 0 failed, 0 skipped) in "), stderr)
     }
 
     func testSIGINTStopsCleanlyToo() throws {
@@ -103,7 +105,10 @@ final class FollowCommandTests: XCTestCase {
         try waitForEpochs(5)
         let (status, stderr) = try follower.stop()
         XCTAssertEqual(status, 0)
-        XCTAssertTrue(stderr.contains("\(logPath): changed since it was imported (its first 3 lines are not the ones imported: truncated or rewritten): importing it from its start\n"), stderr)
+        XCTAssertTrue(
+            stderr.contains(
+                "\(logPath): changed since it was imported (its first 3 lines are not the ones imported: truncated or rewritten): importing it from its start\n"
+            ), stderr)
         XCTAssertEqual(try ys(), "[0, 7]")
     }
 
@@ -117,7 +122,10 @@ final class FollowCommandTests: XCTestCase {
         try waitForEpochs(6)
         let (status, stderr) = try follower.stop()
         XCTAssertEqual(status, 0)
-        XCTAssertTrue(stderr.contains("\(logPath): changed since it was imported (its first 2 lines are not the ones imported: truncated or rewritten): importing it from its start\n"), stderr)
+        XCTAssertTrue(
+            stderr.contains(
+                "\(logPath): changed since it was imported (its first 2 lines are not the ones imported: truncated or rewritten): importing it from its start\n"
+            ), stderr)
         XCTAssertEqual(try ys(), "[0, 5, 6, 7]")
     }
 
@@ -128,14 +136,17 @@ final class FollowCommandTests: XCTestCase {
         let first = try writeLines([Lines.create(env: "a")], to: "runs/a.jsonl", in: dir)
         let follower = try RunningLogstore(["--db", db, "follow", runs.path], in: dir)
         try waitForEpochs(1)
-        try FileManager.default.createDirectory(at: runs.appendingPathComponent("seed2"), withIntermediateDirectories: true)
-        let second = try writeLines([Lines.create(env: "b"), Lines.append(1, env: "b")], to: "runs/seed2/visdom.log", in: dir)
+        try FileManager.default.createDirectory(
+            at: runs.appendingPathComponent("seed2"), withIntermediateDirectories: true)
+        let second = try writeLines(
+            [Lines.create(env: "b"), Lines.append(1, env: "b")], to: "runs/seed2/visdom.log", in: dir)
         try waitForEpochs(3)
         try append(Lines.append(1, env: "a") + "\n", to: first)
         try waitForEpochs(4)
         let (status, stderr) = try follower.stop()
         XCTAssertEqual(status, 0)
-        XCTAssertTrue(stderr.hasPrefix("following 1 replay log in \(runs.path); new ones are picked up as they appear\n"), stderr)
+        XCTAssertTrue(
+            stderr.hasPrefix("following 1 replay log in \(runs.path); new ones are picked up as they appear\n"), stderr)
         XCTAssertTrue(stderr.contains("\(second): a new replay log; following it\n"), stderr)
         XCTAssertEqual(try sources(), ["\(first):1", "\(second):1", "\(second):2", "\(first):2"])
     }
@@ -156,11 +167,13 @@ final class FollowCommandTests: XCTestCase {
         follower.process.waitUntilExit()
         let (status, stderr) = try follower.stop()
         XCTAssertEqual(status, 1)
-        XCTAssertTrue(normalizingSeconds(stderr).hasSuffix("""
-            imported 1 message, 1 point, 1 env (0 refused, 0 failed, 0 skipped) in T s
-            Error: \(logPath):2: invalid JSON at byte 1: expected property name in double quotes
+        XCTAssertTrue(
+            normalizingSeconds(stderr).hasSuffix(
+                """
+                imported 1 message, 1 point, 1 env (0 refused, 0 failed, 0 skipped) in T s
+                Error: \(logPath):2: invalid JSON at byte 1: expected property name in double quotes
 
-            """), stderr)
+                """), stderr)
     }
 
     func testSIGTERMDuringALongBacklogStopsAfterTheCurrentBatch() throws {

@@ -30,7 +30,8 @@ class FormatMigrationTests: XCTestCase {
 
     func assertReadsPrintWhatTheOldVersionPrinted(file: StaticString = #filePath, line: UInt = #line) throws {
         for read in reads {
-            let expected = try String(contentsOf: fixture.appendingPathComponent("expected/\(read.expected)"), encoding: .utf8)
+            let expected = try String(
+                contentsOf: fixture.appendingPathComponent("expected/\(read.expected)"), encoding: .utf8)
             let result = try logstore(["--db", db] + read.arguments)
             XCTAssertEqual(result.status, 0, "\(read.arguments): \(result.stderr)", file: file, line: line)
             XCTAssertEqual(result.stdout, expected, "\(read.arguments)", file: file, line: line)
@@ -53,12 +54,14 @@ class FormatMigrationTests: XCTestCase {
             """
             SELECT m.name || '.' || p.name || ' ' || p.type || ' ' || p."notnull" || ' ' || coalesce(p.dflt_value, '') || ' ' || p.pk
             FROM sqlite_schema m, pragma_table_info(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid
-            """, []) { out.append($0.text(0)) }
+            """, []
+        ) { out.append($0.text(0)) }
         try c.forEach(
             """
             SELECT m.tbl_name || ' ' || m.name || ' (' || group_concat(coalesce(i.name, '?'), ', ') || ') ' || coalesce(m.sql, '')
             FROM sqlite_schema m, pragma_index_info(m.name) i WHERE m.type = 'index' GROUP BY m.name ORDER BY m.name
-            """, []) { out.append($0.text(0)) }
+            """, []
+        ) { out.append($0.text(0)) }
         return out
     }
 
@@ -74,7 +77,9 @@ class FormatMigrationTests: XCTestCase {
         let log = try logstore(["--db", db, "log", "--json"])
         XCTAssertEqual(log.status, 0, log.stderr)
         XCTAssertEqual(try userVersion(), Int32(version))
-        for kind in ["env_created", "created", "appended"] { XCTAssertTrue(log.stdout.contains(#""kind": "\#(kind)""#), kind) }
+        for kind in ["env_created", "created", "appended"] {
+            XCTAssertTrue(log.stdout.contains(#""kind": "\#(kind)""#), kind)
+        }
         _ = try LogStore(path: db)
         XCTAssertEqual(try logstore(["--db", db, "log", "--json"]).stdout, log.stdout)
         XCTAssertEqual(try userVersion(), Int32(Schema.version))
@@ -91,7 +96,8 @@ class FormatMigrationTests: XCTestCase {
         let store = try LogStore(path: db)
         let before = String(decoding: try store.windowJSON(env: "main", window: "loss"), as: UTF8.self)
         let log = dir.appendingPathComponent("more.jsonl")
-        let line = #"["update", {"data": [{"x": [99], "y": [0.5], "name": "1", "type": "scatter"}], "win": "loss", "eid": "main", "append": true, "name": "1"}]"#
+        let line =
+            #"["update", {"data": [{"x": [99], "y": [0.5], "name": "1", "type": "scatter"}], "win": "loss", "eid": "main", "append": true, "name": "1"}]"#
         try Data((line + "\n").utf8)
             .write(to: log)
         let changes = try Connection(path: db, mode: .readOnly)
@@ -107,7 +113,9 @@ class FormatMigrationTests: XCTestCase {
         XCTAssertTrue(after.contains("99") && after != before, "the appended point must show")
         let since = try logstore(["--db", db, "export", "--env", "main", "--since", String(epoch - 1)])
         XCTAssertTrue(since.stdout.contains(#""loss": {"append": "#), since.stdout)
-        let main = try logstore(["--db", db, "ls", "--json"]).stdout.split(separator: "\n").first { $0.contains(#""env": "main""#) }
+        let main = try logstore(["--db", db, "ls", "--json"]).stdout.split(separator: "\n").first {
+            $0.contains(#""env": "main""#)
+        }
         XCTAssertTrue(main?.contains(#""last_epoch": \#(epoch)"#) ?? false, "\(main ?? "")")
         XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n")
     }
@@ -116,21 +124,27 @@ class FormatMigrationTests: XCTestCase {
 final class FormatVersion1Tests: FormatMigrationTests {
     override var version: Int { 1 }
     func testReadOnlyCommandsReadAVersion1StoreAsItIs() throws { try assertReadOnlyCommandsReadTheStoreAsItIs() }
-    func testAWritableOpenUpgradesAVersion1Store() throws { try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne() }
+    func testAWritableOpenUpgradesAVersion1Store() throws {
+        try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne()
+    }
     func testAppendsAfterUpgradingAVersion1Store() throws { try assertAppendsAfterTheUpgradeShowInChangesAndListings() }
 }
 
 final class FormatVersion2Tests: FormatMigrationTests {
     override var version: Int { 2 }
     func testReadOnlyCommandsReadAVersion2StoreAsItIs() throws { try assertReadOnlyCommandsReadTheStoreAsItIs() }
-    func testAWritableOpenUpgradesAVersion2Store() throws { try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne() }
+    func testAWritableOpenUpgradesAVersion2Store() throws {
+        try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne()
+    }
     func testAppendsAfterUpgradingAVersion2Store() throws { try assertAppendsAfterTheUpgradeShowInChangesAndListings() }
 }
 
 final class FormatVersion3Tests: FormatMigrationTests {
     override var version: Int { 3 }
     func testReadOnlyCommandsReadAVersion3StoreAsItIs() throws { try assertReadOnlyCommandsReadTheStoreAsItIs() }
-    func testAWritableOpenUpgradesAVersion3Store() throws { try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne() }
+    func testAWritableOpenUpgradesAVersion3Store() throws {
+        try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne()
+    }
     func testAppendsAfterUpgradingAVersion3Store() throws { try assertAppendsAfterTheUpgradeShowInChangesAndListings() }
 
     /// A version-3 progress row kept no hash of what was imported, so it cannot tell its log
@@ -141,24 +155,32 @@ final class FormatVersion3Tests: FormatMigrationTests {
         let lines = try String(contentsOf: URL(fileURLWithPath: log), encoding: .utf8).split(separator: "\n").count
         let r = try logstore(["--db", db, "import", log])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stderr.hasPrefix("""
-            \(log): a log that starts like it (../scenarios/close_and_recreate/log.jsonl) was imported by an older LogStore, \
-            which kept no hash of its content: importing it from its start
-            imported \(lines) messages,
-            """), r.stderr)
+        XCTAssertTrue(
+            r.stderr.hasPrefix(
+                """
+                \(log): a log that starts like it (../scenarios/close_and_recreate/log.jsonl) was imported by an older LogStore, \
+                which kept no hash of its content: importing it from its start
+                imported \(lines) messages,
+                """), r.stderr)
         XCTAssertEqual(try userVersion(), Int32(Schema.version))
         // now it has a row with a hash: importing it again finds nothing new
-        XCTAssertTrue(try logstore(["--db", db, "import", log]).stderr.hasPrefix("\(log): nothing new since it was last imported"))
+        XCTAssertTrue(
+            try logstore(["--db", db, "import", log]).stderr.hasPrefix("\(log): nothing new since it was last imported")
+        )
         let env = dir.appendingPathComponent("eval_copy.json")
         try FileManager.default.copyItem(at: fixture.appendingPathComponent("expected/eval.json"), to: env)
-        XCTAssertTrue(try logstore(["--db", db, "import", env.path]).stderr.hasPrefix("\(env.path): imported before, nothing to do"))
+        XCTAssertTrue(
+            try logstore(["--db", db, "import", env.path]).stderr.hasPrefix(
+                "\(env.path): imported before, nothing to do"))
     }
 }
 
 final class FormatVersion4Tests: FormatMigrationTests {
     override var version: Int { 4 }
     func testReadOnlyCommandsReadAVersion4StoreAsItIs() throws { try assertReadOnlyCommandsReadTheStoreAsItIs() }
-    func testAWritableOpenUpgradesAVersion4Store() throws { try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne() }
+    func testAWritableOpenUpgradesAVersion4Store() throws {
+        try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne()
+    }
     func testAppendsAfterUpgradingAVersion4Store() throws { try assertAppendsAfterTheUpgradeShowInChangesAndListings() }
 
     /// A version-4 progress row carries its hash across the upgrade: the log it recorded is
@@ -175,7 +197,9 @@ final class FormatVersion4Tests: FormatMigrationTests {
 final class FormatVersion5Tests: FormatMigrationTests {
     override var version: Int { 5 }
     func testReadOnlyCommandsReadAVersion5StoreAsItIs() throws { try assertReadOnlyCommandsReadTheStoreAsItIs() }
-    func testAWritableOpenUpgradesAVersion5Store() throws { try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne() }
+    func testAWritableOpenUpgradesAVersion5Store() throws {
+        try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne()
+    }
     func testAppendsAfterUpgradingAVersion5Store() throws { try assertAppendsAfterTheUpgradeShowInChangesAndListings() }
 
     /// The upgrade to version 6 and the sealing after it, killed (SIGKILL) at random moments:
@@ -185,8 +209,10 @@ final class FormatVersion5Tests: FormatMigrationTests {
         let exports = reads.filter { $0.arguments[0] == "export" }  // `ls` prints store bytes, which sealing changes
         func assertReadsAsVersion5Did(_ label: String) throws {
             for read in exports {
-                let expected = try String(contentsOf: fixture.appendingPathComponent("expected/\(read.expected)"), encoding: .utf8)
-                XCTAssertEqual(try logstore(["--db", db] + read.arguments).stdout, expected, "\(label): \(read.arguments)")
+                let expected = try String(
+                    contentsOf: fixture.appendingPathComponent("expected/\(read.expected)"), encoding: .utf8)
+                XCTAssertEqual(
+                    try logstore(["--db", db] + read.arguments).stdout, expected, "\(label): \(read.arguments)")
             }
             XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n", label)
         }

@@ -30,7 +30,9 @@ final class ImportResumeTests: XCTestCase {
     /// What `lines` (as built by `Lines`) plot: the y of each message, in order.
     func plotted(_ lines: [String]) -> [Int] {
         lines.flatMap { line in
-            line.firstMatch(of: /"y": \[([^\]]*)\]/).map { $0.1.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } } ?? []
+            line.firstMatch(of: /"y": \[([^\]]*)\]/).map {
+                $0.1.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            } ?? []
         }
     }
 
@@ -46,14 +48,20 @@ final class ImportResumeTests: XCTestCase {
         XCTAssertEqual(try importing([a]).status, 0)
         XCTAssertEqual(try ys(), plotted(run1))
         let r = try importing([b])
-        XCTAssertEqual(r, CLIResult(stdout: "", stderr: """
-            \(b): not the log imported from \(a), though it starts with the same line: importing it from its start
-            imported 180 messages, 180 points, 1 env (0 refused, 0 failed, 0 skipped) in T s
+        XCTAssertEqual(
+            r,
+            CLIResult(
+                stdout: "",
+                stderr: """
+                    \(b): not the log imported from \(a), though it starts with the same line: importing it from its start
+                    imported 180 messages, 180 points, 1 env (0 refused, 0 failed, 0 skipped) in T s
 
-            """, status: 0))
+                    """, status: 0))
         XCTAssertEqual(try ys(), plotted(run2), "run2 whole, nothing of run1's tail")
         // run1 keeps its own record: it is still "imported", not taken for a third log
-        XCTAssertEqual(try importing([a]).stderr, """
+        XCTAssertEqual(
+            try importing([a]).stderr,
+            """
             \(a): nothing new since it was last imported (--again imports it from its start)
             imported 0 messages, 0 points, 0 envs (0 refused, 0 failed, 0 skipped) in T s
 
@@ -62,9 +70,13 @@ final class ImportResumeTests: XCTestCase {
 
     func testAGrownLogImportsOnlyItsNewLines() throws {
         let log = try writeLines(Array(run1.prefix(100)), to: "run.jsonl", in: dir)
-        XCTAssertEqual(try importing([log]).stderr, "imported 100 messages, 100 points, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")
+        XCTAssertEqual(
+            try importing([log]).stderr,
+            "imported 100 messages, 100 points, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")
         try append(run1.dropFirst(100).map { $0 + "\n" }.joined(), to: log)
-        XCTAssertEqual(try importing([log]).stderr, "imported 50 messages, 50 points, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")
+        XCTAssertEqual(
+            try importing([log]).stderr,
+            "imported 50 messages, 50 points, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")
         XCTAssertEqual(try ys(), plotted(run1))
     }
 
@@ -74,7 +86,9 @@ final class ImportResumeTests: XCTestCase {
         // the run restarts: same first line, a shorter file with other points
         let restarted = [Lines.create()] + (1...20).map { Lines.append(500 + $0) }
         try writeLines(restarted, to: "run.jsonl", in: dir)
-        XCTAssertEqual(try importing([log]).stderr, """
+        XCTAssertEqual(
+            try importing([log]).stderr,
+            """
             \(log): changed since it was imported (its first 150 lines are not the ones imported: truncated or rewritten): importing it from its start
             imported 21 messages, 21 points, 1 env (0 refused, 0 failed, 0 skipped) in T s
 
@@ -83,7 +97,9 @@ final class ImportResumeTests: XCTestCase {
         // rewritten with a longer file whose first line differs
         let other = [Lines.create(x: [9], y: [9])] + (1...160).map { Lines.append(700 + $0) }
         try writeLines(other, to: "run.jsonl", in: dir)
-        XCTAssertEqual(try importing([log]).stderr, """
+        XCTAssertEqual(
+            try importing([log]).stderr,
+            """
             \(log): changed since it was imported (its first line is another): importing it from its start
             imported 161 messages, 161 points, 1 env (0 refused, 0 failed, 0 skipped) in T s
 
@@ -96,13 +112,17 @@ final class ImportResumeTests: XCTestCase {
         XCTAssertEqual(try importing([log]).status, 0)
         let copy = dir.appendingPathComponent("copy.jsonl").path
         try FileManager.default.copyItem(atPath: log, toPath: copy)
-        XCTAssertEqual(try importing([copy]).stderr, """
+        XCTAssertEqual(
+            try importing([copy]).stderr,
+            """
             \(copy): nothing new since it was last imported (--again imports it from its start)
             imported 0 messages, 0 points, 0 envs (0 refused, 0 failed, 0 skipped) in T s
 
             """)
         try append(Lines.append(150) + "\n", to: copy)
-        XCTAssertEqual(try importing([copy]).stderr, "imported 1 message, 1 point, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")
+        XCTAssertEqual(
+            try importing([copy]).stderr, "imported 1 message, 1 point, 1 env (0 refused, 0 failed, 0 skipped) in T s\n"
+        )
         XCTAssertEqual(try ys(), plotted(run1) + [150])
         // the original, shorter, is still the log imported before
         XCTAssertTrue(try importing([log]).stderr.hasPrefix("\(log): nothing new since it was last imported"))
@@ -111,9 +131,12 @@ final class ImportResumeTests: XCTestCase {
     func testAgainImportsTheSameLogFromItsStart() throws {
         let log = try writeLines(Array(run1.prefix(10)), to: "run.jsonl", in: dir)
         XCTAssertEqual(try importing([log]).status, 0)
-        XCTAssertEqual(try importing(["--again", log]).stderr, "imported 10 messages, 10 points, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")
+        XCTAssertEqual(
+            try importing(["--again", log]).stderr,
+            "imported 10 messages, 10 points, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")
         try append(Lines.append(10) + "\n", to: log)
-        XCTAssertEqual(try importing([log]).stderr, "imported 1 message, 1 point, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")
+        XCTAssertEqual(
+            try importing([log]).stderr, "imported 1 message, 1 point, 1 env (0 refused, 0 failed, 0 skipped) in T s\n")
     }
 
     // MARK: follow
@@ -142,7 +165,10 @@ final class ImportResumeTests: XCTestCase {
         let b = try writeLines(run2, to: "run2.jsonl", in: dir)
         XCTAssertEqual(try importing([a]).status, 0)
         let stderr = try following(b, untilEpoch: 150 + 180)
-        XCTAssertTrue(stderr.contains("\(b): not the log imported from \(a), though it starts with the same line: importing it from its start\n"), stderr)
+        XCTAssertTrue(
+            stderr.contains(
+                "\(b): not the log imported from \(a), though it starts with the same line: importing it from its start\n"
+            ), stderr)
         XCTAssertEqual(try ys(), plotted(run2))
     }
 
@@ -151,7 +177,10 @@ final class ImportResumeTests: XCTestCase {
         XCTAssertEqual(try importing([log]).status, 0)
         try append(run1.dropFirst(100).map { $0 + "\n" }.joined(), to: log)
         let stderr = try following(log, untilEpoch: 150)
-        XCTAssertTrue(stderr.hasSuffix("imported 50 messages, 50 points, 1 env (0 refused, 0 failed, 0 skipped) in \(stderr.firstMatch(of: /in (\d+\.\d\d s)\n$/)?.1 ?? "?")\n"), stderr)
+        XCTAssertTrue(
+            stderr.hasSuffix(
+                "imported 50 messages, 50 points, 1 env (0 refused, 0 failed, 0 skipped) in \(stderr.firstMatch(of: /in (\d+\.\d\d s)\n$/)?.1 ?? "?")\n"
+            ), stderr)
         XCTAssertEqual(try ys(), plotted(run1))
     }
 
@@ -161,7 +190,10 @@ final class ImportResumeTests: XCTestCase {
         let restarted = [Lines.create()] + (1...160).map { Lines.append(500 + $0) }  // longer than before
         try writeLines(restarted, to: "run.jsonl", in: dir)
         let stderr = try following(log, untilEpoch: 150 + 161)
-        XCTAssertTrue(stderr.contains("\(log): changed since it was imported (its first 150 lines are not the ones imported: truncated or rewritten): importing it from its start\n"), stderr)
+        XCTAssertTrue(
+            stderr.contains(
+                "\(log): changed since it was imported (its first 150 lines are not the ones imported: truncated or rewritten): importing it from its start\n"
+            ), stderr)
         XCTAssertEqual(try ys(), plotted(restarted))
     }
 

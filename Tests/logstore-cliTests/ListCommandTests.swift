@@ -8,43 +8,55 @@ final class ListCommandTests: XCTestCase {
 
     override func setUpWithError() throws {
         dir = try temporaryDirectory(self)
-        let log = try writeLines([
-            Lines.create("loss", x: [0, 1, 2], y: [3, 2, 1]),
-            Lines.append(3, win: "loss"),
-            #"["events", {"data": [{"z": [[1, 2], [3, 4]], "type": "heatmap"}], "win": "hm", "eid": "main", "layout": {}, "opts": {"title": "heat"}}]"#,
-            #"["events", {"data": [{"content": "hello", "type": "text"}], "win": "note", "eid": "main", "opts": {"title": "notes"}}]"#,
-            #"["events", {"data": [{"x": [1], "y": [2], "name": "a", "type": "scatter"}, {"x": [1, 2], "y": [3, 4], "name": "b", "type": "scatter"}], "win": "窓😀", "eid": "実験", "layout": {}, "opts": {"title": "損失 📉"}}]"#,
-        ], to: "l.jsonl", in: dir)
+        let log = try writeLines(
+            [
+                Lines.create("loss", x: [0, 1, 2], y: [3, 2, 1]),
+                Lines.append(3, win: "loss"),
+                #"["events", {"data": [{"z": [[1, 2], [3, 4]], "type": "heatmap"}], "win": "hm", "eid": "main", "layout": {}, "opts": {"title": "heat"}}]"#,
+                #"["events", {"data": [{"content": "hello", "type": "text"}], "win": "note", "eid": "main", "opts": {"title": "notes"}}]"#,
+                #"["events", {"data": [{"x": [1], "y": [2], "name": "a", "type": "scatter"}, {"x": [1, 2], "y": [3, 4], "name": "b", "type": "scatter"}], "win": "窓😀", "eid": "実験", "layout": {}, "opts": {"title": "損失 📉"}}]"#,
+            ], to: "l.jsonl", in: dir)
         XCTAssertEqual(try logstore(["--db", db, "import", log]).status, 0)
     }
 
     /// A trace counts each point once: 3 + 1 appended for `loss`, 2 heatmap rows, none for text.
     func testEnvsAreListedWithWindowsPointsSizeAndLastEpoch() throws {
-        XCTAssertEqual(try logstore(["--db", db, "ls"]), CLIResult(stdout: """
-            ENV   WINDOWS  POINTS  SIZE  LAST EPOCH
-            main        3       6  35 B           4
-            実験        1       3  12 B           5
+        XCTAssertEqual(
+            try logstore(["--db", db, "ls"]),
+            CLIResult(
+                stdout: """
+                    ENV   WINDOWS  POINTS  SIZE  LAST EPOCH
+                    main        3       6  35 B           4
+                    実験        1       3  12 B           5
 
-            """, stderr: "", status: 0))
+                    """, stderr: "", status: 0))
     }
 
     func testWindowsAreAlignedByDisplayWidth() throws {
-        XCTAssertEqual(try logstore(["--db", db, "ls", "--env", "main"]), CLIResult(stdout: """
-            WINDOW  TYPE          TITLE  TRACES  POINTS  LAST EPOCH
-            loss    plot/scatter  loss        1       4           2
-            hm      plot/heatmap  heat        1       2           3
-            note    text          notes       0       0           4
+        XCTAssertEqual(
+            try logstore(["--db", db, "ls", "--env", "main"]),
+            CLIResult(
+                stdout: """
+                    WINDOW  TYPE          TITLE  TRACES  POINTS  LAST EPOCH
+                    loss    plot/scatter  loss        1       4           2
+                    hm      plot/heatmap  heat        1       2           3
+                    note    text          notes       0       0           4
 
-            """, stderr: "", status: 0))
-        XCTAssertEqual(try logstore(["--db", db, "ls", "--env", "実験"]), CLIResult(stdout: """
-            WINDOW  TYPE          TITLE    TRACES  POINTS  LAST EPOCH
-            窓😀    plot/scatter  損失 📉       2       3           5
+                    """, stderr: "", status: 0))
+        XCTAssertEqual(
+            try logstore(["--db", db, "ls", "--env", "実験"]),
+            CLIResult(
+                stdout: """
+                    WINDOW  TYPE          TITLE    TRACES  POINTS  LAST EPOCH
+                    窓😀    plot/scatter  損失 📉       2       3           5
 
-            """, stderr: "", status: 0))
+                    """, stderr: "", status: 0))
     }
 
     func testJSONPrintsOneObjectPerLine() throws {
-        XCTAssertEqual(try logstore(["--db", db, "ls", "--env", "実験", "--json"]).stdout, """
+        XCTAssertEqual(
+            try logstore(["--db", db, "ls", "--env", "実験", "--json"]).stdout,
+            """
             {"id": "窓😀", "type": "plot/scatter", "title": "損失 📉", "traces": 2, "points": 3, "last_epoch": 5}
 
             """)
@@ -54,8 +66,9 @@ final class ListCommandTests: XCTestCase {
     }
 
     func testAMissingEnvIsAnError() throws {
-        XCTAssertEqual(try logstore(["--db", db, "ls", "--env", "nope"]),
-                       CLIResult(stdout: "", stderr: "Error: no env named 'nope'\n", status: 1))
+        XCTAssertEqual(
+            try logstore(["--db", db, "ls", "--env", "nope"]),
+            CLIResult(stdout: "", stderr: "Error: no env named 'nope'\n", status: 1))
     }
 
     func testControlCharactersInNamesAreShownEscaped() throws {

@@ -9,25 +9,29 @@ final class LogCommandTests: XCTestCase {
 
     override func setUpWithError() throws {
         dir = try temporaryDirectory(self)
-        try writeLines([
-            Lines.create(),
-            Lines.append(1),
-            #"["update", {"data": [{"x": [1], "y": [1]}], "win": "missing", "eid": "other", "append": true}]"#,
-        ], to: "l.jsonl", in: dir)
+        try writeLines(
+            [
+                Lines.create(),
+                Lines.append(1),
+                #"["update", {"data": [{"x": [1], "y": [1]}], "win": "missing", "eid": "other", "append": true}]"#,
+            ], to: "l.jsonl", in: dir)
         log = "l.jsonl"
         XCTAssertEqual(try logstore(["--db", db, "import", "l.jsonl"], cwd: dir).status, 0)
     }
 
     /// The time column, which differs from run to run, replaced by `TIME`.
     func withoutTimes(_ text: String) -> String {
-        text.replacingOccurrences(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"#, with: "TIME", options: .regularExpression)
+        text.replacingOccurrences(
+            of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"#, with: "TIME", options: .regularExpression)
     }
 
     func testTheLogListsEpochsNewestFirstWithSourceAndWhatChanged() throws {
         let r = try logstore(["--db", db, "log"])
         XCTAssertEqual(r.status, 0)
         XCTAssertEqual(r.stderr, "")
-        XCTAssertEqual(withoutTimes(r.stdout), """
+        XCTAssertEqual(
+            withoutTimes(r.stdout),
+            """
             EPOCH  TIME                      SOURCE     ENDPOINT  ENV    WINDOW   CHANGES
                 3  TIME  l.jsonl:3  update    other  missing  failed: KeyError('other')
                 2  TIME  l.jsonl:2  update    main   w        +1 point to w
@@ -40,7 +44,9 @@ final class LogCommandTests: XCTestCase {
     func testJSONHasEpochTimeSourceAndWhatChangedOnEachLine() throws {
         let r = try logstore(["--db", db, "log", "--json", "--limit", "2"])
         XCTAssertEqual(r.status, 0)
-        XCTAssertEqual(withoutTimes(r.stdout), """
+        XCTAssertEqual(
+            withoutTimes(r.stdout),
+            """
             {"epoch": 3, "time": "TIME", "source": "\(log!):3", "endpoint": "update", "env": "other", "window": "missing", "status": "failed", "detail": "KeyError('other')", "changes": []}
             {"epoch": 2, "time": "TIME", "source": "\(log!):2", "endpoint": "update", "env": "main", "window": "w", "status": "ok", "detail": "w", "changes": [{"kind": "appended", "env": "main", "window": "w", "points": 1}]}
 
@@ -58,22 +64,30 @@ final class LogCommandTests: XCTestCase {
 
     func testEnvAndLimitFilter() throws {
         let r = try logstore(["--db", db, "log", "--env", "main", "--limit", "1", "--json"])
-        XCTAssertEqual(withoutTimes(r.stdout), """
+        XCTAssertEqual(
+            withoutTimes(r.stdout),
+            """
             {"epoch": 2, "time": "TIME", "source": "\(log!):2", "endpoint": "update", "env": "main", "window": "w", "status": "ok", "detail": "w", "changes": [{"kind": "appended", "env": "main", "window": "w", "points": 1}]}
 
             """)
-        XCTAssertEqual(try logstore(["--db", db, "log", "--limit", "0", "--json"]), CLIResult(stdout: "", stderr: "", status: 0))
-        XCTAssertEqual(try logstore(["--db", db, "log", "--env", "nope", "--json"]), CLIResult(stdout: "", stderr: "", status: 0))
+        XCTAssertEqual(
+            try logstore(["--db", db, "log", "--limit", "0", "--json"]), CLIResult(stdout: "", stderr: "", status: 0))
+        XCTAssertEqual(
+            try logstore(["--db", db, "log", "--env", "nope", "--json"]), CLIResult(stdout: "", stderr: "", status: 0))
     }
 
     func testRefusedAndFailedEpochsShowTheirDetail() throws {
-        let bad = try writeLines([#"["events", {"data": [{"x": [1], "y": [2], "type": "scatter"}], "win": "nolayout", "eid": "main", "opts": {}}]"#],
-                                 to: "bad.jsonl", in: dir)
+        let bad = try writeLines(
+            [
+                #"["events", {"data": [{"x": [1], "y": [2], "type": "scatter"}], "win": "nolayout", "eid": "main", "opts": {}}]"#
+            ],
+            to: "bad.jsonl", in: dir)
         XCTAssertEqual(try logstore(["--db", db, "import", bad]).status, 0)
         let r = try logstore(["--db", db, "log", "--limit", "1"])
         XCTAssertTrue(r.stdout.hasSuffix("  events    main  nolayout  failed: KeyError('layout')\n"), r.stdout)
-        XCTAssertTrue(try logstore(["--db", db, "log", "--limit", "1", "--json"]).stdout
-            .hasSuffix(#""status": "failed", "detail": "KeyError('layout')", "changes": []}"# + "\n"))
+        XCTAssertTrue(
+            try logstore(["--db", db, "log", "--limit", "1", "--json"]).stdout
+                .hasSuffix(#""status": "failed", "detail": "KeyError('layout')", "changes": []}"# + "\n"))
     }
 
     /// The CHANGES column, oldest first, of epochs after `epoch`.
@@ -86,30 +100,35 @@ final class LogCommandTests: XCTestCase {
     }
 
     func testEachEpochShowsWhatItChanged() throws {
-        let more = try writeLines([
-            #"["update", {"data": [{"x": [2, 3, 4], "y": [2, 3, 4]}], "win": "w", "eid": "main", "append": true}]"#,
-            Lines.create("t2", y: [5]),
-            #"["close", {"eid": "main", "win": "t2"}]"#,
-            Lines.create("w", x: [0, 1], y: [0, 1]),
-            #"["update", {"data": [{"x": [1], "y": [9], "name": "b", "type": "scatter"}], "win": "w", "eid": "main", "name": "b"}]"#,
-            #"["events", {"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "v", "eid": "run2", "layout": {}, "opts": {}}]"#,
-            #"["delete_env", {"eid": "run2"}]"#,
-        ], to: "more.jsonl", in: dir)
+        let more = try writeLines(
+            [
+                #"["update", {"data": [{"x": [2, 3, 4], "y": [2, 3, 4]}], "win": "w", "eid": "main", "append": true}]"#,
+                Lines.create("t2", y: [5]),
+                #"["close", {"eid": "main", "win": "t2"}]"#,
+                Lines.create("w", x: [0, 1], y: [0, 1]),
+                #"["update", {"data": [{"x": [1], "y": [9], "name": "b", "type": "scatter"}], "win": "w", "eid": "main", "name": "b"}]"#,
+                #"["events", {"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "v", "eid": "run2", "layout": {}, "opts": {}}]"#,
+                #"["delete_env", {"eid": "run2"}]"#,
+            ], to: "more.jsonl", in: dir)
         XCTAssertEqual(try logstore(["--db", db, "import", more]).status, 0)
         XCTAssertEqual(try logstore(["--db", db, "fork", "--env", "main", "--to", "copy"]).status, 0)
-        XCTAssertEqual(try changes(after: 3), [
-            "+3 points to w",
-            "created t2 (1 point)",
-            "closed t2",
-            "replaced w (2 points)",
-            "changed w (+1 point)",
-            "new env run2; created v (1 point)",
-            "deleted env run2",
-            "new env copy; created w (3 points)",
-        ])
+        XCTAssertEqual(
+            try changes(after: 3),
+            [
+                "+3 points to w",
+                "created t2 (1 point)",
+                "closed t2",
+                "replaced w (2 points)",
+                "changed w (+1 point)",
+                "new env run2; created v (1 point)",
+                "deleted env run2",
+                "new env copy; created w (3 points)",
+            ])
         let fork = try logstore(["--db", db, "log", "--limit", "1", "--json"]).stdout
-        XCTAssertTrue(fork.hasSuffix(#""changes": [{"kind": "env_created", "env": "copy", "window": null, "points": 0}, "#
-            + #"{"kind": "created", "env": "copy", "window": "w", "points": 3}]}"# + "\n"), fork)
+        XCTAssertTrue(
+            fork.hasSuffix(
+                #""changes": [{"kind": "env_created", "env": "copy", "window": null, "points": 0}, "#
+                    + #"{"kind": "created", "env": "copy", "window": "w", "points": 3}]}"# + "\n"), fork)
     }
 
     /// The epochs' times, by epoch, from `log --json`.
@@ -146,15 +165,20 @@ final class LogCommandTests: XCTestCase {
         XCTAssertEqual(try epochs(["--since", "2999-12-31T23:59"]), [])
         // A minute covers 60 s; an offset shifts the time: 10:00+02:00 is 08:00Z.
         let minute = String(t2.prefix(16))
-        XCTAssertEqual(try epochs(["--since", minute, "--until", minute]), times.filter { $0.value.hasPrefix(minute) }.keys.sorted(by: >))
+        XCTAssertEqual(
+            try epochs(["--since", minute, "--until", minute]),
+            times.filter { $0.value.hasPrefix(minute) }.keys.sorted(by: >))
         let hour = Int(t2.dropFirst(11).prefix(2))!
-        let shifted = String(t2.prefix(11)) + String(format: "%02d", (hour + 2) % 24) + t2.dropFirst(13).prefix(10) + "+02:00"
+        let shifted =
+            String(t2.prefix(11)) + String(format: "%02d", (hour + 2) % 24) + t2.dropFirst(13).prefix(10) + "+02:00"
         if hour < 22 { XCTAssertEqual(try epochs(["--since", shifted]), try epochs(["--since", t2])) }
         for bad in ["yesterday", "2026-13-01", "2026-02-30", "2026-12-06T25:00", "2026-12-6", "12:00"] {
             let r = try logstore(["--db", db, "log", "--since", bad])
             XCTAssertEqual(r.status, 64, bad)
-            XCTAssertEqual(r.stderr, "Error: invalid value '\(bad)' for --since EPOCH|TIME: expected an epoch number, "
-                + "or a date or time such as 2026-12-06 or 2026-12-06T10:00\n")
+            XCTAssertEqual(
+                r.stderr,
+                "Error: invalid value '\(bad)' for --since EPOCH|TIME: expected an epoch number, "
+                    + "or a date or time such as 2026-12-06 or 2026-12-06T10:00\n")
         }
     }
 
@@ -165,7 +189,10 @@ final class LogCommandTests: XCTestCase {
         XCTAssertEqual(try logstore(["--db", db, "import", "--again", big]).status, 0)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = ["-c", "set -o pipefail; '\(productsDirectory.appendingPathComponent("logstore").path)' --db '\(db)' log 2>err.txt | head -2; echo \"status $?\""]
+        p.arguments = [
+            "-c",
+            "set -o pipefail; '\(productsDirectory.appendingPathComponent("logstore").path)' --db '\(db)' log 2>err.txt | head -2; echo \"status $?\"",
+        ]
         p.currentDirectoryURL = dir
         let out = Pipe()
         p.standardOutput = out
@@ -181,7 +208,9 @@ final class LogCommandTests: XCTestCase {
 
     func testTheHelpNamesTheSourcesTheLogShows() throws {
         let page = try logstore(["help", "log"]).stdout
-        for source in ["FILE:LINE", "'serve'", "'serve:socket'", "'api'", "'init'"] { XCTAssertTrue(page.contains(source), source) }
+        for source in ["FILE:LINE", "'serve'", "'serve:socket'", "'api'", "'init'"] {
+            XCTAssertTrue(page.contains(source), source)
+        }
         // logstore fork writes through the library: its source is 'api'.
         XCTAssertEqual(try logstore(["--db", db, "fork", "--env", "main", "--to", "b"]).status, 0)
         XCTAssertTrue(try logstore(["--db", db, "log", "--limit", "1", "--json"]).stdout.contains(#""source": "api""#))

@@ -16,7 +16,9 @@ final class PagerTests: XCTestCase {
     /// Runs `logstore --db DB ARGS` on a pseudo-terminal with `environment` (PAGER, LESS and
     /// LOGSTORE_PAGER unset unless given); returns what the terminal showed, `\r\n` made `\n`.
     func onTerminal(_ args: [String], environment: [String: String] = [:], status: Int32 = 0) throws -> String {
-        var env: [String: String?] = ["PAGER": nil, "LESS": nil, "LOGSTORE_PAGER": nil, "LV": nil, "TERM": "dumb", "COLUMNS": "200"]
+        var env: [String: String?] = [
+            "PAGER": nil, "LESS": nil, "LOGSTORE_PAGER": nil, "LV": nil, "TERM": "dumb", "COLUMNS": "200",
+        ]
         for (k, v) in environment { env[k] = v }
         let r = try logstoreOnTerminal(["--db", db] + args, environment: env)
         XCTAssertEqual(r.status, status)
@@ -32,12 +34,17 @@ final class PagerTests: XCTestCase {
     }
 
     func testThePagerGetsLESSFRXUnlessLESSIsSet() throws {
-        XCTAssertEqual(try onTerminal(["log"], environment: ["PAGER": "cat >/dev/null; echo \"LESS=$LESS\""]), "LESS=FRX\n")
-        XCTAssertEqual(try onTerminal(["log"], environment: ["PAGER": "cat >/dev/null; echo \"LESS=$LESS\"", "LESS": "S"]), "LESS=S\n")
+        XCTAssertEqual(
+            try onTerminal(["log"], environment: ["PAGER": "cat >/dev/null; echo \"LESS=$LESS\""]), "LESS=FRX\n")
+        XCTAssertEqual(
+            try onTerminal(["log"], environment: ["PAGER": "cat >/dev/null; echo \"LESS=$LESS\"", "LESS": "S"]),
+            "LESS=S\n")
     }
 
     func testLOGSTORE_PAGERWinsAndCatOrEmptyOrNoPagerMeanNone() throws {
-        XCTAssertEqual(try onTerminal(["log"], environment: ["PAGER": "sed 's/^/P: /'", "LOGSTORE_PAGER": "sed 's/^/L: /'"]).prefix(3), "L: ")
+        XCTAssertEqual(
+            try onTerminal(["log"], environment: ["PAGER": "sed 's/^/P: /'", "LOGSTORE_PAGER": "sed 's/^/L: /'"])
+                .prefix(3), "L: ")
         let direct = try plain().replacingOccurrences(of: "\r\n", with: "\n")
         XCTAssertEqual(try onTerminal(["log"], environment: ["PAGER": "cat"]), direct)
         XCTAssertEqual(try onTerminal(["log"], environment: ["PAGER": ""]), direct)
@@ -45,7 +52,8 @@ final class PagerTests: XCTestCase {
     }
 
     func testAPipeIsNeverPaged() throws {
-        XCTAssertEqual(try logstore(["--db", db, "log"], environment: ["PAGER": "sed 's/^/paged: /'"]).stdout.prefix(5), "EPOCH")
+        XCTAssertEqual(
+            try logstore(["--db", db, "log"], environment: ["PAGER": "sed 's/^/paged: /'"]).stdout.prefix(5), "EPOCH")
     }
 
     /// The default pager: real `less` with LESS=FRX prints a log that fits on one screen and
@@ -61,7 +69,9 @@ final class PagerTests: XCTestCase {
 
     /// An error found before paging starts is printed alone, not under a pager.
     func testAnErrorIsNotPaged() throws {
-        XCTAssertEqual(try onTerminal(["log", "--since", "someday"], environment: ["PAGER": "sed 's/^/paged: /'"], status: 64),
-                       "Error: invalid value 'someday' for --since EPOCH|TIME: expected an epoch number, or a date or time such as 2026-12-06 or 2026-12-06T10:00\n")
+        XCTAssertEqual(
+            try onTerminal(["log", "--since", "someday"], environment: ["PAGER": "sed 's/^/paged: /'"], status: 64),
+            "Error: invalid value 'someday' for --since EPOCH|TIME: expected an epoch number, or a date or time such as 2026-12-06 or 2026-12-06T10:00\n"
+        )
     }
 }

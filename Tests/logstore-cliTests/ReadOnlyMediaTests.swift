@@ -33,9 +33,12 @@ final class ReadOnlyMediaTests: XCTestCase {
             throw XCTSkip("mount(8) is not installed")
         }
         let mounted = try run(mount, ["-t", "tmpfs", "-o", "size=16m", "tmpfs", mountPoint.path])
-        guard mounted.status == 0 else { throw XCTSkip("cannot mount a tmpfs here (no mount capability?): \(mounted.output)") }
+        guard mounted.status == 0 else {
+            throw XCTSkip("cannot mount a tmpfs here (no mount capability?): \(mounted.output)")
+        }
         addTeardownBlock { [mountPoint] in
-            for umount in ["/usr/bin/umount", "/bin/umount"] where FileManager.default.isExecutableFile(atPath: umount) {
+            for umount in ["/usr/bin/umount", "/bin/umount"] where FileManager.default.isExecutableFile(atPath: umount)
+            {
                 _ = try? self.run(umount, [mountPoint!.path])
                 break
             }
@@ -45,24 +48,29 @@ final class ReadOnlyMediaTests: XCTestCase {
         }
         let remounted = try run(mount, ["-o", "remount,ro", mountPoint.path])
         XCTAssertEqual(remounted.status, 0, remounted.output)
-        XCTAssertFalse(FileManager.default.createFile(atPath: mountPoint.appendingPathComponent("probe").path, contents: nil),
-                       "the mount is read-only")
+        XCTAssertFalse(
+            FileManager.default.createFile(atPath: mountPoint.appendingPathComponent("probe").path, contents: nil),
+            "the mount is read-only")
     }
 
     override func setUpWithError() throws {
         dir = try temporaryDirectory(self)
         mountPoint = dir.appendingPathComponent("ro")
         try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-        let log = try writeLines([Lines.create(), Lines.append(1), Lines.create("v", env: "eval"), Lines.append(2, win: "v", env: "eval")],
-                                 to: "run.jsonl", in: dir)
+        let log = try writeLines(
+            [Lines.create(), Lines.append(1), Lines.create("v", env: "eval"), Lines.append(2, win: "v", env: "eval")],
+            to: "run.jsonl", in: dir)
         XCTAssertEqual(try logstore(["--db", original, "import", log]).status, 0)
     }
 
     /// What the read-only commands print for the store at `path`.
     func reads(_ path: String) throws -> [CLIResult] {
-        try [["ls"], ["ls", "--json"], ["ls", "--env", "eval"], ["log", "--json"], ["check"],
-             ["export", "--env", "main"], ["export", "--env", "eval", "--window", "v"], ["export", "--env", "main", "--as-of", "1"]]
-            .map { try logstore(["--db", path] + $0) }
+        try [
+            ["ls"], ["ls", "--json"], ["ls", "--env", "eval"], ["log", "--json"], ["check"],
+            ["export", "--env", "main"], ["export", "--env", "eval", "--window", "v"],
+            ["export", "--env", "main", "--as-of", "1"],
+        ]
+        .map { try logstore(["--db", path] + $0) }
     }
 
     func testTheStoreFileAloneOnAReadOnlyMountIsReadByLsLogExportAndCheck() throws {
@@ -71,7 +79,8 @@ final class ReadOnlyMediaTests: XCTestCase {
         let expected = try reads(original)
         XCTAssertTrue(expected.allSatisfy { $0.status == 0 })
         XCTAssertEqual(try reads(archived), expected)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: mountPoint.path), ["s.db"], "nothing was created")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: mountPoint.path), ["s.db"], "nothing was created")
     }
 
     func testACommandThatWritesSaysTheStoreIsReadOnly() throws {
@@ -79,7 +88,8 @@ final class ReadOnlyMediaTests: XCTestCase {
         let log = try writeLines([Lines.create("new")], to: "more.jsonl", in: dir)
         let r = try logstore(["--db", archived, "import", log])
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.stderr.hasSuffix("Error: \(archived): the store is read-only (it can be read, not written)\n"), r.stderr)
+        XCTAssertTrue(
+            r.stderr.hasSuffix("Error: \(archived): the store is read-only (it can be read, not written)\n"), r.stderr)
         XCTAssertEqual(try reads(archived), try reads(original))
     }
 
@@ -90,7 +100,9 @@ final class ReadOnlyMediaTests: XCTestCase {
         try readOnlyMount(with: ["s.db": original, "s.db-wal": wal])
         let r = try logstore(["--db", archived, "ls"])
         XCTAssertEqual(r.status, 1)
-        XCTAssertEqual(r.stderr, "Error: \(archived): on read-only media with a \(archived)-wal file that may hold commits the store file "
-                       + "lacks; copy the store's files to writable storage to read them\n")
+        XCTAssertEqual(
+            r.stderr,
+            "Error: \(archived): on read-only media with a \(archived)-wal file that may hold commits the store file "
+                + "lacks; copy the store's files to writable storage to read them\n")
     }
 }

@@ -17,20 +17,32 @@ final class ServeCommandTests: XCTestCase {
         let dir = try temporaryDirectory(self)
         let server = try fakeServer(in: dir)
         let r = try logstore(
-            ["--db", "runs.db", "serve", "--port", "0", "--enable-login", "--durability", "normal", "--base-url", "/v"],
+            [
+                "--db", "runs.db", "serve", "--port", "0", "--enable-login", "--durability", "normal", "--base-url",
+                "/v",
+            ],
             environment: ["LOGSTORE_SERVER": server])
-        XCTAssertEqual(r, CLIResult(stdout: "--db|runs.db|--port|0|--enable-login|--durability|normal|--base-url|/v|", stderr: "", status: 0))
+        XCTAssertEqual(
+            r,
+            CLIResult(
+                stdout: "--db|runs.db|--port|0|--enable-login|--durability|normal|--base-url|/v|", stderr: "", status: 0
+            ))
     }
 
     func testTheHostOriginTimeoutAndSizeOptionsArePassedOn() throws {
         let dir = try temporaryDirectory(self)
         let server = try fakeServer(in: dir)
         let r = try logstore(
-            ["serve", "--allow-host", "vis.lab", "--allow-origin", "http://dash.lab:8080", "--header-timeout", "5",
-             "--body-timeout", "30", "--idle-timeout", "20", "--max-connections", "100", "--max-message-size", "65536"],
+            [
+                "serve", "--allow-host", "vis.lab", "--allow-origin", "http://dash.lab:8080", "--header-timeout", "5",
+                "--body-timeout", "30", "--idle-timeout", "20", "--max-connections", "100", "--max-message-size",
+                "65536",
+            ],
             environment: ["LOGSTORE_SERVER": server, "LOGSTORE_DB": "/tmp/x.db"])
-        XCTAssertEqual(r.stdout, "--db|/tmp/x.db|--allow-host|vis.lab|--allow-origin|http://dash.lab:8080|--header-timeout|5|"
-                       + "--body-timeout|30|--idle-timeout|20|--max-connections|100|--max-message-size|65536|")
+        XCTAssertEqual(
+            r.stdout,
+            "--db|/tmp/x.db|--allow-host|vis.lab|--allow-origin|http://dash.lab:8080|--header-timeout|5|"
+                + "--body-timeout|30|--idle-timeout|20|--max-connections|100|--max-message-size|65536|")
     }
 
     func testTheStoreDefaultsAsForEveryCommand() throws {
@@ -42,7 +54,8 @@ final class ServeCommandTests: XCTestCase {
 
     func testAMissingServerIsOneLineSayingHowToBuildIt() throws {
         let dir = try temporaryDirectory(self)
-        let r = try logstore(["serve"], environment: ["LOGSTORE_SERVER": dir.appendingPathComponent("nope").path], cwd: dir)
+        let r = try logstore(
+            ["serve"], environment: ["LOGSTORE_SERVER": dir.appendingPathComponent("nope").path], cwd: dir)
         XCTAssertEqual(r.status, 1)
         XCTAssertEqual(r.stderr.split(separator: "\n").count, 1)
         XCTAssertTrue(r.stderr.contains("cannot run"), r.stderr)
@@ -55,10 +68,14 @@ final class ServeCommandTests: XCTestCase {
         let dir = try temporaryDirectory(self)
         let server = try fakeServer(in: dir)
         let environment = ["LOGSTORE_SERVER": server, "LOGSTORE_DB": "/tmp/x.db"]
-        XCTAssertEqual(try logstore(["serve", "--help"], environment: environment),
-                       CLIResult(stdout: "--db|/tmp/x.db|--help|", stderr: "", status: 0))
-        XCTAssertEqual(try logstore(["serve", "-h", "--prot", "1", "--db", "b.db", "--token", "--x", "", "--"], environment: environment).stdout,
-                       "--db|/tmp/x.db|-h|--prot|1|--db|b.db|--token|--x||--|")
+        XCTAssertEqual(
+            try logstore(["serve", "--help"], environment: environment),
+            CLIResult(stdout: "--db|/tmp/x.db|--help|", stderr: "", status: 0))
+        XCTAssertEqual(
+            try logstore(
+                ["serve", "-h", "--prot", "1", "--db", "b.db", "--token", "--x", "", "--"], environment: environment
+            ).stdout,
+            "--db|/tmp/x.db|-h|--prot|1|--db|b.db|--token|--x||--|")
     }
 
     /// `logstore help serve` is the CLI's page: what serve does and where the options are.

@@ -26,7 +26,9 @@ final class StopSignalsTests: XCTestCase {
     func reads(_ path: String) throws -> [String] {
         let ls = try logstore(["--db", path, "ls", "--json"])
         XCTAssertEqual(ls.status, 0, ls.stderr)
-        let envs = ls.stdout.split(separator: "\n").compactMap { $0.firstMatch(of: /"env": "([^"]*)"/).map { String($0.1) } }
+        let envs = ls.stdout.split(separator: "\n").compactMap {
+            $0.firstMatch(of: /"env": "([^"]*)"/).map { String($0.1) }
+        }
         XCTAssertFalse(envs.isEmpty)
         return try [ls.stdout] + envs.map { try logstore(["--db", path, "export", "--env", $0]).stdout }
     }
@@ -56,7 +58,9 @@ final class StopSignalsTests: XCTestCase {
         Thread.sleep(forTimeInterval: 0.5)
         let (status, stderr) = try run.stop(SIGINT)
         XCTAssertEqual(status, 130, stderr)
-        XCTAssertTrue(stderr.hasSuffix("stopped by SIGINT: what was imported is kept; importing again resumes after it\n"), stderr)
+        XCTAssertTrue(
+            stderr.hasSuffix("stopped by SIGINT: what was imported is kept; importing again resumes after it\n"), stderr
+        )
         let kept = try epochs(db)
         XCTAssertTrue(kept > 0 && kept < 100_001, "stopped part-way: \(kept) epochs")
         XCTAssertTrue(stderr.contains("imported \(kept) messages, \(kept) points"), stderr)
@@ -73,7 +77,9 @@ final class StopSignalsTests: XCTestCase {
         Thread.sleep(forTimeInterval: 0.5)
         let (status, stderr) = try run.stop(SIGTERM)
         XCTAssertEqual(status, 143, stderr)
-        XCTAssertTrue(stderr.hasSuffix("stopped by SIGTERM: what was imported is kept; importing again resumes after it\n"), stderr)
+        XCTAssertTrue(
+            stderr.hasSuffix("stopped by SIGTERM: what was imported is kept; importing again resumes after it\n"),
+            stderr)
         try assertTheStoreFileAloneHoldsEverything()
     }
 
@@ -92,9 +98,11 @@ final class StopSignalsTests: XCTestCase {
 
     /// A store big enough that forking and compacting it take a moment.
     func bigStore() throws {
-        let lines = [Lines.create()] + (1...3000).map { i in
-            #"["update", {"data": [{"x": \#(Array(i * 100..<i * 100 + 100)), "y": \#(Array(0..<100))}], "win": "w", "eid": "main", "append": true}]"#
-        }
+        let lines =
+            [Lines.create()]
+            + (1...3000).map { i in
+                #"["update", {"data": [{"x": \#(Array(i * 100..<i * 100 + 100)), "y": \#(Array(0..<100))}], "win": "w", "eid": "main", "append": true}]"#
+            }
         let log = try writeLines(lines, to: "bulk.jsonl", in: dir)
         XCTAssertEqual(try logstore(["--db", db, "import", log]).status, 0)
     }
@@ -109,8 +117,10 @@ final class StopSignalsTests: XCTestCase {
         try assertTheStoreFileAloneHoldsEverything()
         let copy = try copyOfTheStoreFileAlone()
         let withoutContentIDs = { (json: String) in json.replacing(/"contentID": "[^"]*"/, with: "") }
-        XCTAssertTrue(try withoutContentIDs(logstore(["--db", copy, "export", "--env", "copy"]).stdout)
-                      == withoutContentIDs(logstore(["--db", copy, "export", "--env", "main"]).stdout), "the fork is in the store file")
+        XCTAssertTrue(
+            try withoutContentIDs(logstore(["--db", copy, "export", "--env", "copy"]).stdout)
+                == withoutContentIDs(logstore(["--db", copy, "export", "--env", "main"]).stdout),
+            "the fork is in the store file")
     }
 
     func testSIGINTDuringACompactionLetsItFinishThenClosesTheStore() throws {

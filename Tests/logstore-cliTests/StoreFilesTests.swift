@@ -17,10 +17,13 @@ final class StoreFilesTests: XCTestCase {
     func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
 
     func testEveryNameOfTheStoreOrItsWALAndSHMFilesIsRefusedAndNothingIsWritten() throws {
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("sub/link.db").path, withDestinationPath: "../s.db")
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.appendingPathComponent("sub/link.db").path, withDestinationPath: "../s.db")
         try FileManager.default.linkItem(atPath: db, toPath: dir.appendingPathComponent("hard.db").path)
-        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("wal-link").path, withDestinationPath: "s.db-wal")
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.appendingPathComponent("wal-link").path, withDestinationPath: "s.db-wal")
         let before = (bytes(db), try logstore(["--db", db, "export", "--env", "main"]).stdout)
         XCTAssertNotNil(before.0)
         let cases: [(output: String, what: String)] = [
@@ -31,8 +34,11 @@ final class StoreFilesTests: XCTestCase {
         ]
         for c in cases {
             let r = try logstore(["--db", "s.db", "export", "--env", "main", "--output", c.output], cwd: dir)
-            XCTAssertEqual(r, CLIResult(stdout: "", stderr: "Error: \(c.output): is \(c.what); nothing written (choose another --output)\n",
-                                        status: 1), c.output)
+            XCTAssertEqual(
+                r,
+                CLIResult(
+                    stdout: "", stderr: "Error: \(c.output): is \(c.what); nothing written (choose another --output)\n",
+                    status: 1), c.output)
         }
         XCTAssertEqual(bytes(db), before.0, "the store file is untouched")
         XCTAssertEqual(try logstore(["--db", db, "export", "--env", "main"]).stdout, before.1)
@@ -50,6 +56,8 @@ final class StoreFilesTests: XCTestCase {
     func testAnotherFileNextToTheStoreIsWritten() throws {
         let r = try logstore(["--db", db, "export", "--env", "main", "--output", db + ".json"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(bytes(db + ".json").map { String(decoding: $0, as: UTF8.self) }, try logstore(["--db", db, "export", "--env", "main"]).stdout)
+        XCTAssertEqual(
+            bytes(db + ".json").map { String(decoding: $0, as: UTF8.self) },
+            try logstore(["--db", db, "export", "--env", "main"]).stdout)
     }
 }

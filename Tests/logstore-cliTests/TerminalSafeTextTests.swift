@@ -14,25 +14,33 @@ final class TerminalSafeTextTests: XCTestCase {
 
     func importEnvs(_ envs: [String], window: String = "w") throws {
         let lines = try envs.map { env -> String in
-            let eid = String(decoding: try JSONSerialization.data(withJSONObject: env, options: .fragmentsAllowed), as: UTF8.self)
-            let win = String(decoding: try JSONSerialization.data(withJSONObject: window, options: .fragmentsAllowed), as: UTF8.self)
-            return #"["events", {"data": [{"x": [1, 2], "y": [3, 4], "name": "a", "type": "scatter"}], "win": \#(win), "eid": \#(eid), "layout": {}, "opts": {}}]"#
+            let eid = String(
+                decoding: try JSONSerialization.data(withJSONObject: env, options: .fragmentsAllowed), as: UTF8.self)
+            let win = String(
+                decoding: try JSONSerialization.data(withJSONObject: window, options: .fragmentsAllowed), as: UTF8.self)
+            return
+                #"["events", {"data": [{"x": [1, 2], "y": [3, 4], "name": "a", "type": "scatter"}], "win": \#(win), "eid": \#(eid), "layout": {}, "opts": {}}]"#
         }
-        XCTAssertEqual(try logstore(["--db", db, "import", try writeLines(lines, to: "names.jsonl", in: dir)]).status, 0)
+        XCTAssertEqual(
+            try logstore(["--db", db, "import", try writeLines(lines, to: "names.jsonl", in: dir)]).status, 0)
     }
 
     /// No byte of `text` is a control character (newlines aside) or a bidi control.
     func assertTerminalSafe(_ text: String, file: StaticString = #filePath, line: UInt = #line) {
         for s in text.unicodeScalars where s != "\n" {
             let v = s.value
-            XCTAssertFalse(v < 0x20 || (0x7F...0x9F).contains(v) || [0x061C, 0x200E, 0x200F, 0x2028, 0x2029].contains(v)
-                || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v), "U+\(String(v, radix: 16)) in \(text)",
+            XCTAssertFalse(
+                v < 0x20 || (0x7F...0x9F).contains(v) || [0x061C, 0x200E, 0x200F, 0x2028, 0x2029].contains(v)
+                    || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v),
+                "U+\(String(v, radix: 16)) in \(text)",
                 file: file, line: line)
         }
     }
 
     func testControlAndBidiCharactersInNamesAreEscapedInLsAndLog() throws {
-        try importEnvs(["evil\u{202E}txt.exe", "bell\u{07}", "esc\u{1B}[2J", "iso\u{2066}late", "line\u{2028}sep"], window: "w\u{200F}")
+        try importEnvs(
+            ["evil\u{202E}txt.exe", "bell\u{07}", "esc\u{1B}[2J", "iso\u{2066}late", "line\u{2028}sep"],
+            window: "w\u{200F}")
         let ls = try logstore(["--db", db, "ls"]).stdout
         assertTerminalSafe(ls)
         XCTAssertTrue(ls.contains("evil\\u{202e}txt.exe"), ls)
@@ -53,8 +61,9 @@ final class TerminalSafeTextTests: XCTestCase {
     func testForkAndErrorsEscapeTheNamesTheyEcho() throws {
         try importEnvs(["main"])
         let fork = try logstore(["--db", db, "fork", "--env", "main", "--to", "x\u{1B}]0;title\u{07}\u{202E}"])
-        XCTAssertEqual(fork.stderr.replacingOccurrences(of: #"epoch \d+"#, with: "epoch N", options: .regularExpression),
-                       "forked main to x\\u{1b}]0;title\\u{7}\\u{202e} at epoch N\n")
+        XCTAssertEqual(
+            fork.stderr.replacingOccurrences(of: #"epoch \d+"#, with: "epoch N", options: .regularExpression),
+            "forked main to x\\u{1b}]0;title\\u{7}\\u{202e} at epoch N\n")
         let missing = try logstore(["--db", db, "export", "--env", "no\u{202E}pe"])
         XCTAssertEqual(missing.status, 1)
         assertTerminalSafe(missing.stderr)
@@ -87,7 +96,8 @@ final class TerminalSafeTextTests: XCTestCase {
     func columns(_ text: Substring) -> Int {
         text.reduce(0) { n, c in
             let v = c.unicodeScalars.first!.value
-            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+            let wide =
+                (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
                 || (0xF900...0xFAFF).contains(v) || (0xFF00...0xFF60).contains(v) || (0x1F300...0x1FAFF).contains(v)
             return n + (wide ? 2 : 1)
         }
@@ -114,7 +124,8 @@ final class TerminalSafeTextTests: XCTestCase {
                 }
                 XCTAssertEqual(used, start, String(line))
                 if args == ["ls"] {
-                    XCTAssertTrue(line[index...].trimmingCharacters(in: .whitespaces).first?.isNumber ?? false, String(line))
+                    XCTAssertTrue(
+                        line[index...].trimmingCharacters(in: .whitespaces).first?.isNumber ?? false, String(line))
                 } else {
                     XCTAssertTrue(line[index...].hasPrefix("w ") || line[index...].hasPrefix("- "), String(line))
                 }

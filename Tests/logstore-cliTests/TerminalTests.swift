@@ -11,16 +11,20 @@ final class TerminalTests: XCTestCase {
     }
 
     func testErrorsAreColouredOnATerminal() throws {
-        XCTAssertEqual(try underTerminal(["ls", "--bogus"]),
-                       "\u{1B}[1;31mError:\u{1B}[0m unknown option '--bogus' for 'ls' (see 'logstore help ls')\r\n")
+        XCTAssertEqual(
+            try underTerminal(["ls", "--bogus"]),
+            "\u{1B}[1;31mError:\u{1B}[0m unknown option '--bogus' for 'ls' (see 'logstore help ls')\r\n")
     }
 
     func testNoColorTurnsColourOff() throws {
-        XCTAssertEqual(try underTerminal(["ls", "--bogus"], environment: ["NO_COLOR": "1"]),
-                       "Error: unknown option '--bogus' for 'ls' (see 'logstore help ls')\r\n")
+        XCTAssertEqual(
+            try underTerminal(["ls", "--bogus"], environment: ["NO_COLOR": "1"]),
+            "Error: unknown option '--bogus' for 'ls' (see 'logstore help ls')\r\n")
     }
 
     func testPipesNeverGetEscapes() throws {
-        XCTAssertEqual(try logstore(["ls", "--bogus"]).stderr, "Error: unknown option '--bogus' for 'ls' (see 'logstore help ls')\n")
+        XCTAssertEqual(
+            try logstore(["ls", "--bogus"]).stderr,
+            "Error: unknown option '--bogus' for 'ls' (see 'logstore help ls')\n")
     }
 }

@@ -23,14 +23,18 @@ final class TimeTravelCommandTests: XCTestCase {
         let r = try logstore(["--db", db, "export", "--env", "main", "--window", "w", "--as-of", "3"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(try xs(r.stdout), [0, 1, 2])
-        XCTAssertEqual(try logstore(["--db", db, "export", "--env", "main", "--as-of", "99"]),
-                       CLIResult(stdout: "", stderr: "Error: no epoch 99 in this store\n", status: 1))
+        XCTAssertEqual(
+            try logstore(["--db", db, "export", "--env", "main", "--as-of", "99"]),
+            CLIResult(stdout: "", stderr: "Error: no epoch 99 in this store\n", status: 1))
     }
 
     func testExportSincePrintsOnlyTheNewPoints() throws {
         let r = try logstore(["--db", db, "export", "--env", "main", "--since", "19"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(r.stdout, #"{"env": "main", "since": 19, "up_to": 21, "deleted": false, "windows": {"w": {"append": [{"path": ["content", "data", 0, "x"], "values": [19, 20]}, {"path": ["content", "data", 0, "y"], "values": [19, 20]}]}}}"# + "\n")
+        XCTAssertEqual(
+            r.stdout,
+            #"{"env": "main", "since": 19, "up_to": 21, "deleted": false, "windows": {"w": {"append": [{"path": ["content", "data", 0, "x"], "values": [19, 20]}, {"path": ["content", "data", 0, "y"], "values": [19, 20]}]}}}"#
+                + "\n")
     }
 
     func testMaxPointsNeedsAWindowAndKeepsTheEnds() throws {
@@ -50,7 +54,9 @@ final class TimeTravelCommandTests: XCTestCase {
     }
 
     func testForkAsOfAndCompactKeepTheCurrentExportIdentical() throws {
-        let fork = try logstore(["--db", db, "fork", "--env", "main", "--to", "early", "--as-of", "2", "--durability", "full"])
+        let fork = try logstore([
+            "--db", db, "fork", "--env", "main", "--to", "early", "--as-of", "2", "--durability", "full",
+        ])
         XCTAssertEqual(fork, CLIResult(stdout: "", stderr: "forked main to early at epoch 22\n", status: 0))
         XCTAssertEqual(try xs(try logstore(["--db", db, "export", "--env", "early", "--window", "w"]).stdout), [0, 1])
         let before = try logstore(["--db", db, "export", "--env", "main"]).stdout
@@ -65,8 +71,11 @@ final class TimeTravelCommandTests: XCTestCase {
         XCTAssertEqual(compact.status, 0, compact.stderr)
         XCTAssertTrue(compact.stdout.hasPrefix("compacted history before epoch 22: "), compact.stdout)
         XCTAssertEqual(try logstore(["--db", db, "export", "--env", "main"]).stdout, before)
-        XCTAssertEqual(try logstore(["--db", db, "export", "--env", "main", "--as-of", "3"]),
-                       CLIResult(stdout: "", stderr: "Error: history before epoch 22 was compacted; it can no longer be read\n", status: 1))
+        XCTAssertEqual(
+            try logstore(["--db", db, "export", "--env", "main", "--as-of", "3"]),
+            CLIResult(
+                stdout: "", stderr: "Error: history before epoch 22 was compacted; it can no longer be read\n",
+                status: 1))
         XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n")
     }
 

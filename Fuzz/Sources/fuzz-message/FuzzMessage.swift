@@ -1,13 +1,16 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import LogStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The store lives in memory-backed /dev/shm when there is one; it is recreated every
 /// `recycleEvery` inputs and removed at exit.
 private let storeDirectory: URL = {
-    let base = FileManager.default.fileExists(atPath: "/dev/shm") ? URL(fileURLWithPath: "/dev/shm") : FileManager.default.temporaryDirectory
+    let base =
+        FileManager.default.fileExists(atPath: "/dev/shm")
+        ? URL(fileURLWithPath: "/dev/shm") : FileManager.default.temporaryDirectory
     return base.appendingPathComponent("logstore-fuzz-message-\(getpid())")
 }()
 
@@ -30,7 +33,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     // Storage errors are allowed outcomes, but worth seeing: print the first few.
     while reportedStorageErrors < min(oracle.storageErrors.count, 20) {
-        FileHandle.standardError.write(Data("storage error (allowed): \(oracle.storageErrors[reportedStorageErrors])\n".utf8))
+        FileHandle.standardError.write(
+            Data("storage error (allowed): \(oracle.storageErrors[reportedStorageErrors])\n".utf8))
         reportedStorageErrors += 1
     }
     return 0

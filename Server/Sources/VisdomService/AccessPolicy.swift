@@ -59,13 +59,15 @@ public struct AccessPolicy: Sendable {
     /// `IndexHandler.post`: a login. Without `-enable_login` visdom raises (500), as here.
     func login(body: [UInt8]) -> VisdomResponse {
         guard let login, let args = try? RequestBody(json: body),
-            case .string(let user)? = try? args.member("username"), case .string(let password)? = try? args.member("password")
+            case .string(let user)? = try? args.member("username"),
+            case .string(let password)? = try? args.member("password")
         else { return .raised }
         // Byte for byte, as Python compares `str` (Swift's `==` is canonical equivalence).
         guard constantTimeEqual(user, login.username), constantTimeEqual(SHA256.hex(password), login.storedHash) else {
             return VisdomResponse(status: 400)
         }
-        return VisdomResponse(status: 200, headers: [("Set-Cookie", "user_password=\(session); Path=/; HttpOnly; SameSite=Strict")])
+        return VisdomResponse(
+            status: 200, headers: [("Set-Cookie", "user_password=\(session); Path=/; HttpOnly; SameSite=Strict")])
     }
 
     func cookie(_ name: String, in headers: [(name: String, value: String)]) -> String? {
@@ -80,7 +82,8 @@ public struct AccessPolicy: Sendable {
 
     /// Compares without stopping at the first difference, so timing does not reveal a prefix.
     func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
         var diff = UInt8(x.count == y.count ? 0 : 1)
         for i in 0..<max(x.count, y.count) { diff |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0) }
         return diff == 0

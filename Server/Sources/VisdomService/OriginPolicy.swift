@@ -29,7 +29,9 @@ public struct OriginPolicy: Sendable {
 
     /// nil when the request may go on, else the 403 that refuses it.
     public func refusal(method: String, headers: [(name: String, value: String)], isUpgrade: Bool) -> VisdomResponse? {
-        var host: String?, origin: String?, site: String?
+        var host: String?
+        var origin: String?
+        var site: String?
         for h in headers {
             if Self.named(h.name, "host") {
                 host = h.value
@@ -56,7 +58,9 @@ public struct OriginPolicy: Sendable {
     func admitsHost(_ value: String) -> Bool {
         if anyHost { return true }
         let name = Self.bare(Self.lowercased(Array(value.utf8)))
-        if name.elementsEqual("localhost".utf8) || Self.endsWith(name, ".localhost") || Self.isIPLiteral(name) { return true }
+        if name.elementsEqual("localhost".utf8) || Self.endsWith(name, ".localhost") || Self.isIPLiteral(name) {
+            return true
+        }
         return hosts.contains(name)
     }
 
@@ -106,7 +110,10 @@ public struct OriginPolicy: Sendable {
 
     /// A dotted-quad IPv4 address or an IPv6 address (hex digits, colons, dots).
     static func isIPLiteral(_ name: [UInt8]) -> Bool {
-        var parts = 0, digits = 0, value = 0, v4 = true
+        var parts = 0
+        var digits = 0
+        var value = 0
+        var v4 = true
         for b in name {
             if b >= 0x30 && b <= 0x39, digits < 3 {
                 digits += 1
@@ -121,7 +128,9 @@ public struct OriginPolicy: Sendable {
             }
         }
         if v4, digits > 0, value <= 255, parts == 3 { return true }
-        let hex: (UInt8) -> Bool = { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) || $0 == 0x3A || $0 == 0x2E }
+        let hex: (UInt8) -> Bool = {
+            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) || $0 == 0x3A || $0 == 0x2E
+        }
         return name.contains(UInt8(ascii: ":")) && name.allSatisfy(hex)
     }
 

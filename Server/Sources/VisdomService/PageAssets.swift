@@ -20,7 +20,9 @@ public struct PageAssets: Sendable {
         for name in ["index.html", "login.html"] {
             let path = directory + "/" + name
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                if name == "index.html" { throw PageTemplate.Failure("\(path): cannot be read (not a visdom static directory)") }
+                if name == "index.html" {
+                    throw PageTemplate.Failure("\(path): cannot be read (not a visdom static directory)")
+                }
                 continue
             }
             let template = try PageTemplate(text, name: path)
@@ -44,9 +46,11 @@ public struct PageAssets: Sendable {
 
     /// Renders template `name` (`index.html` or `login.html`).
     func render(_ name: String, values: PageTemplate.Values) -> [UInt8]? {
-        templates[name]?.render(values, staticURL: { file in
-            values.baseURL + "/static/" + file + (versions[file].map { "?v=" + $0 } ?? "")
-        })
+        templates[name]?.render(
+            values,
+            staticURL: { file in
+                values.baseURL + "/static/" + file + (versions[file].map { "?v=" + $0 } ?? "")
+            })
     }
 
     /// A file below the directory, nil for anything else (no `..`, no hidden files).
@@ -205,7 +209,9 @@ public struct PageTemplate: Sendable {
             }
             stack[stack.count - 1].append(.text(String(rest[..<open.lowerBound])))
             let closer = kind == "{" ? "}}" : "%}"
-            guard let close = after.dropFirst().firstRange(of: closer) else { throw Failure("\(name): an unclosed {\(kind)") }
+            guard let close = after.dropFirst().firstRange(of: closer) else {
+                throw Failure("\(name): an unclosed {\(kind)")
+            }
             let expr = after.dropFirst()[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
             rest = after[close.upperBound...]
             if kind == "%" {
@@ -227,10 +233,14 @@ public struct PageTemplate: Sendable {
                 stack[stack.count - 1].append(.staticURL(String(arg.dropFirst().dropLast())))
             } else if expr.hasPrefix("escape("), expr.hasSuffix(")") {
                 let arg = String(expr.dropFirst("escape(".count).dropLast())
-                guard Values().value(arg, item: "") != nil else { throw Failure("\(name): unknown name in {{ \(expr) }}") }
+                guard Values().value(arg, item: "") != nil else {
+                    throw Failure("\(name): unknown name in {{ \(expr) }}")
+                }
                 stack[stack.count - 1].append(.value(arg, escapedTwice: true))
             } else {
-                guard Values().value(expr, item: "") != nil else { throw Failure("\(name): unknown expression {{ \(expr) }}") }
+                guard Values().value(expr, item: "") != nil else {
+                    throw Failure("\(name): unknown expression {{ \(expr) }}")
+                }
                 stack[stack.count - 1].append(.value(expr, escapedTwice: false))
             }
         }

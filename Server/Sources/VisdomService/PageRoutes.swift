@@ -15,8 +15,10 @@ public struct PageSettings: Sendable {
     /// visdom's `-use_frontend_client_polling`: the page polls `/socket_wrap`.
     public var usePolling: Bool
 
-    public init(assets: PageAssets? = nil, display: PageDisplay = PageDisplay(), baseURL: String = "", user: String = "",
-                userCSS: String = "", usePolling: Bool = false) {
+    public init(
+        assets: PageAssets? = nil, display: PageDisplay = PageDisplay(), baseURL: String = "", user: String = "",
+        userCSS: String = "", usePolling: Bool = false
+    ) {
         self.assets = assets
         self.display = display
         self.baseURL = baseURL
@@ -42,7 +44,8 @@ public struct PageSettings: Sendable {
 extension VisdomService {
     /// The GET requests answered without authentication: the page's files (tornado's static
     /// handler and `UserSettingsHandler` check nothing) and, with a login, the login page.
-    func openPageFile(_ route: Route, query: String, headers: [(name: String, value: String)]) async -> VisdomResponse? {
+    func openPageFile(_ route: Route, query: String, headers: [(name: String, value: String)]) async -> VisdomResponse?
+    {
         switch route {
         case .staticFile(let file):
             guard let found = page.assets?.file(file) else { return VisdomResponse(status: 404) }
@@ -65,11 +68,17 @@ extension VisdomService {
     /// `ENV?as_of=N`, so the page's own request for the env carries the epoch.
     func pageHTML(_ route: Route, query: String) async -> VisdomResponse {
         guard let assets = page.assets else {
-            return .ok("LogStore serves visdom's API for clients; start it with --static DIR (a visdom static directory) to serve visdom's web page.\n")
+            return .ok(
+                "LogStore serves visdom's API for clients; start it with --static DIR (a visdom static directory) to serve visdom's web page.\n"
+            )
         }
         let store = self.store
         let envs: [String]
-        do { envs = try await reads.run { try store.envState() }.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) } } catch {
+        do {
+            envs = try await reads.run { try store.envState() }.sorted {
+                $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars)
+            }
+        } catch {
             return storageFailure("the page", error)
         }
         func exists(_ e: String) -> Bool { envs.contains { $0.utf8.elementsEqual(e.utf8) } }
@@ -84,7 +93,8 @@ extension VisdomService {
         default:
             break
         }
-        let values = PageTemplate.Values(items: envs, activeItem: active, user: page.user, wrapSocket: page.usePolling, baseURL: page.baseURL)
+        let values = PageTemplate.Values(
+            items: envs, activeItem: active, user: page.user, wrapSocket: page.usePolling, baseURL: page.baseURL)
         return VisdomResponse(status: 200, body: assets.render("index.html", values: values) ?? [])
     }
 

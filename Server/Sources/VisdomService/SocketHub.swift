@@ -106,7 +106,8 @@ public actor SocketHub {
             feed.enqueue { [self] in
                 await self.sendLayouts(to: sid)
                 let envs = (try? await self.display.reads.run { try store.envState() }) ?? []
-                await self.send(self.json(["command": "env_update", "data": .array(envs.map(JSONValue.string))]), to: sid)
+                await self.send(
+                    self.json(["command": "env_update", "data": .array(envs.map(JSONValue.string))]), to: sid)
             }
         }
         return (sid, stream)
@@ -194,7 +195,9 @@ public actor SocketHub {
             guard let message = command.message else { return }
             feed.enqueue { [self] in
                 guard let applied = await self.apply(message) else { return }
-                if case .save = command, case .ok(let env) = applied.outcome, let sid { await self.setView(.env(env), of: sid) }
+                if case .save = command, case .ok(let env) = applied.outcome, let sid {
+                    await self.setView(.env(env), of: sid)
+                }
                 await self.pagesChanged(message.pageChanges(after: applied.outcome))
             }
         }
@@ -210,13 +213,17 @@ public actor SocketHub {
 
     private func broadcastLayouts(_ data: JSONValue) {
         layouts = data
-        for (id, c) in connections where c.kind == .page { send(json(["command": "layout_update", "data": data]), to: id) }
+        for (id, c) in connections where c.kind == .page {
+            send(json(["command": "layout_update", "data": data]), to: id)
+        }
     }
 
     private func apply(_ message: LogStore.Message) async -> LogStore.Applied? {
         do {
             let applied = try await store.apply(message)
-            if case .failed(let e) = applied.outcome { log("socket: \(message.endpoint.rawValue) raised \(e) (epoch \(applied.epoch))") }
+            if case .failed(let e) = applied.outcome {
+                log("socket: \(message.endpoint.rawValue) raised \(e) (epoch \(applied.epoch))")
+            }
             return applied
         } catch {
             log("socket: \(message.endpoint.rawValue) not applied: \(error)")
@@ -239,7 +246,8 @@ public actor SocketHub {
         if let c = connections[sid], c.view == view, c.loading == view { return }
         setView(view, of: sid)
         connections[sid]?.loading = view
-        let store = self.store, maxPoints = display.maxPoints
+        let store = self.store
+        let maxPoints = display.maxPoints
         feed.enqueue { [self] in
             let read = try? await self.display.reads.run { try store.pageEnv(env, asOf: asOf, maxPoints: maxPoints) }
             var frames: [JSONValue] = []
@@ -262,15 +270,19 @@ public actor SocketHub {
         guard isPage(sid) else { return }
         let view = View.compare(requested)
         setView(view, of: sid)
-        let store = self.store, maxPoints = display.maxPoints
+        let store = self.store
+        let maxPoints = display.maxPoints
         feed.enqueue { [self] in
-            let envs = (try? await self.display.reads.run { () throws -> [CompareView.Env] in
-                let asOf = try store.lastEpoch
-                return try requested.compactMap { name in
-                    guard let env = try store.pageEnv(name, asOf: asOf, maxPoints: maxPoints) else { return nil }
-                    return CompareView.Env(name: name, windows: env.windows.map { ($0["id"]?.stringValue ?? "", $0) }, reload: env.reload)
-                }
-            }) ?? []
+            let envs =
+                (try? await self.display.reads.run { () throws -> [CompareView.Env] in
+                    let asOf = try store.lastEpoch
+                    return try requested.compactMap { name in
+                        guard let env = try store.pageEnv(name, asOf: asOf, maxPoints: maxPoints) else { return nil }
+                        return CompareView.Env(
+                            name: name, windows: env.windows.map { ($0["id"]?.stringValue ?? "", $0) },
+                            reload: env.reload)
+                    }
+                }) ?? []
             await self.deliver(CompareView.messages(requested: requested, envs: envs), to: sid, ifShowing: view)
         }
     }
@@ -286,16 +298,21 @@ public actor SocketHub {
     }
 
     private func pagesChanged(_ changes: [PageChange]) async {
-        let store = self.store, maxPoints = display.maxPoints
+        let store = self.store
+        let maxPoints = display.maxPoints
         for change in changes {
             switch change {
             case .envList:
                 // A window write changes the env list only by creating its env: while the list
                 // the pages were last sent holds that env, an append costs no env-list read.
-                if let last = lastEnvList, changes.contains(where: {
-                    guard case .windows(let env, _) = $0 else { return false }
-                    return last.contains { $0.utf8.elementsEqual(env.utf8) }
-                }) { continue }
+                if let last = lastEnvList,
+                    changes.contains(where: {
+                        guard case .windows(let env, _) = $0 else { return false }
+                        return last.contains { $0.utf8.elementsEqual(env.utf8) }
+                    })
+                {
+                    continue
+                }
                 guard let envs = try? await display.reads.run({ try store.envState() }) else { continue }
                 if let last = lastEnvList, last.elementsEqual(envs, by: { $0.utf8.elementsEqual($1.utf8) }) { continue }
                 lastEnvList = envs
@@ -304,7 +321,11 @@ public actor SocketHub {
                 }
             case .env(let env):
                 for (id, c) in connections where c.kind == .page && c.view.shows(env) {
-                    if case .compare(let es) = c.view { compare(es, for: id) } else { load(env: env, asOf: nil, for: id) }
+                    if case .compare(let es) = c.view {
+                        compare(es, for: id)
+                    } else {
+                        load(env: env, asOf: nil, for: id)
+                    }
                 }
             case .windows(let env, let ids):
                 let viewers = connections.filter { $0.value.kind == .page && $0.value.view.shows(env) }
@@ -317,10 +338,13 @@ public actor SocketHub {
                     for (_, c) in viewers { all += c.shown.map(\.id) }
                     wanted = all
                 }
-                let windows = (try? await display.reads.run { () throws -> [(String, JSONValue?)] in
-                    let asOf = try store.lastEpoch
-                    return try wanted.map { ($0, try store.pageWindow(env: env, window: $0, asOf: asOf, maxPoints: maxPoints)) }
-                }) ?? []
+                let windows =
+                    (try? await display.reads.run { () throws -> [(String, JSONValue?)] in
+                        let asOf = try store.lastEpoch
+                        return try wanted.map {
+                            ($0, try store.pageWindow(env: env, window: $0, asOf: asOf, maxPoints: maxPoints))
+                        }
+                    }) ?? []
                 for (sid, c) in viewers {
                     if case .compare(let es) = c.view {
                         // visdom's page reloads its comparison when a window of it changes.
@@ -355,7 +379,9 @@ public actor SocketHub {
     /// Sends `window` to page `sid`: whole when an env is loaded, and when it changed in `env`
     /// as `WindowPatch` decides against what the page was last sent of it. `whole`: part of a
     /// page load checked against the send cap once, at its start (`deliver`).
-    private func sendWindow(_ window: JSONValue, id: String, to sid: String, changedIn env: String? = nil, whole: Bool = false) {
+    private func sendWindow(
+        _ window: JSONValue, id: String, to sid: String, changedIn env: String? = nil, whole: Bool = false
+    ) {
         guard let c = connections[sid] else { return }
         let at = c.shown.firstIndex { $0.id.utf8.elementsEqual(id.utf8) }
         var frame = window
@@ -365,7 +391,11 @@ public actor SocketHub {
         let patched = frame["command"]?.stringValue == "window_update"
         let bytes = (patched ? at.map { c.shown[$0].bytes } ?? 0 : 0) + text.utf8.count
         let kept = bytes <= Self.keptWindowBytes ? window : nil
-        if let at { connections[sid]?.shown[at] = (id, kept, bytes) } else { connections[sid]?.shown.append((id, kept, bytes)) }
+        if let at {
+            connections[sid]?.shown[at] = (id, kept, bytes)
+        } else {
+            connections[sid]?.shown.append((id, kept, bytes))
+        }
         send(text, to: sid, whole: whole)
     }
 

@@ -22,8 +22,10 @@ public final class VisdomService: Sendable {
     /// Called with one line for the server's log (a storage failure, a handler that raised).
     let log: @Sendable (String) -> Void
 
-    public init(store: LogStore, access: AccessPolicy = AccessPolicy(), page: PageSettings = PageSettings(),
-                log: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(
+        store: LogStore, access: AccessPolicy = AccessPolicy(), page: PageSettings = PageSettings(),
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.store = store
         self.access = access
         self.page = page
@@ -34,22 +36,34 @@ public final class VisdomService: Sendable {
     /// Answers one request. `path` is the request path below the base URL without the query
     /// string, `query` the text after "?"; `headers` are the request's (name, value) pairs,
     /// for authentication.
-    public func respond(method: String, path: String, query: String = "", headers: [(name: String, value: String)], body: [UInt8]) async -> VisdomResponse {
+    public func respond(
+        method: String, path: String, query: String = "", headers: [(name: String, value: String)], body: [UInt8]
+    ) async -> VisdomResponse {
         let route = Route(path: path)
-        if case .index = route, method == "POST" { return access.tokenRefusal(headers: headers) ?? access.login(body: body) }
+        if case .index = route, method == "POST" {
+            return access.tokenRefusal(headers: headers) ?? access.login(body: body)
+        }
         if method == "GET", let open = await openPageFile(route, query: query, headers: headers) { return open }
         if let refusal = access.refusal(headers: headers) { return refusal }
         switch (route, method) {
         case (.write(let endpoint), "POST"):
-            return await parsed(body, "/\(endpoint.rawValue)") { await self.apply(LogStore.Message(endpoint, $0, source: "serve")) }
+            return await parsed(body, "/\(endpoint.rawValue)") {
+                await self.apply(LogStore.Message(endpoint, $0, source: "serve"))
+            }
         case (.winData, "POST"):
             return await parsed(body, "/win_data") { args in
-                args.setsWindowData ? await self.apply(LogStore.Message(.winData, args, source: "serve")) : await self.answer(.windowData, args)
+                args.setsWindowData
+                    ? await self.apply(LogStore.Message(.winData, args, source: "serve"))
+                    : await self.answer(.windowData, args)
             }
         case (.env(let eid), "POST"):
-            return await parsed(body, "/env") { args throws(PyError) in try await self.openEnv(Route.unescape(eid), query: query, body: args) }
+            return await parsed(body, "/env") { args throws(PyError) in
+                try await self.openEnv(Route.unescape(eid), query: query, body: args)
+            }
         case (.compare(let eids), "POST"):
-            return await parsed(body, "/compare") { args throws(PyError) in try await self.openCompare(Route.unescape(eids), body: args) }
+            return await parsed(body, "/compare") { args throws(PyError) in
+                try await self.openCompare(Route.unescape(eids), body: args)
+            }
         case (.socketWrap, "GET"), (.socketWrap, "POST"):
             return await socketWrap(method: method, body: body)
         case (.read(let read), "POST"):
@@ -63,7 +77,9 @@ public final class VisdomService: Sendable {
 
     /// Parses `body` once, as visdom's handlers decode theirs, and hands it to `handle`; where
     /// visdom raises (a body that is not JSON, a missing key), the answer is visdom's 500.
-    func parsed(_ body: [UInt8], _ what: String, _ handle: (RequestBody) async throws(PyError) -> VisdomResponse) async -> VisdomResponse {
+    func parsed(_ body: [UInt8], _ what: String, _ handle: (RequestBody) async throws(PyError) -> VisdomResponse) async
+        -> VisdomResponse
+    {
         do { return try await handle(try RequestBody(json: body)) } catch {
             log("\(what) raised \(error)")
             return .raised
@@ -94,7 +110,9 @@ public final class VisdomService: Sendable {
     func answer(_ read: VisdomRead, _ args: RequestBody) async -> VisdomResponse {
         let store = self.store
         do {
-            let outcome = read.materializesWindows ? try await reads.run { try store.answer(read, args) } : try store.answer(read, args)
+            let outcome =
+                read.materializesWindows
+                ? try await reads.run { try store.answer(read, args) } : try store.answer(read, args)
             return response(outcome, epoch: nil, "/\(read.rawValue)")
         } catch {
             return storageFailure("/\(read.rawValue)", error)
@@ -175,7 +193,8 @@ enum Route: Equatable {
         var bytes = Array(s.utf8)[...]
         while let b = bytes.popFirst() {
             if b == UInt8(ascii: "%"), bytes.count >= 2,
-                let v = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16) {
+                let v = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16)
+            {
                 out.append(v)
                 bytes = bytes.dropFirst(2)
             } else {

@@ -13,12 +13,14 @@ let logger = Logger(label: "load-floor", factory: { _ in SwiftLogNoOpLogHandler(
 let app = Application(
     responder: CallbackResponder<BasicRequestContext> { request, _ in
         _ = try await request.body.collect(upTo: 100 << 20)
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=UTF-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: "true")))
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=UTF-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: "true")))
     },
     configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: port), serverName: "floor"),
     onServerRunning: { channel in
-        FileHandle.standardOutput.write(Data("load-floor: serving on http://127.0.0.1:\(channel.localAddress?.port ?? port)\n".utf8))
+        FileHandle.standardOutput.write(
+            Data("load-floor: serving on http://127.0.0.1:\(channel.localAddress?.port ?? port)\n".utf8))
     },
     logger: logger
 )

@@ -1,14 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Dispatch
 import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// How long a connection may hold the server without doing its part, and how many may be
 /// open at once: the defence against clients that open connections and send nothing, half a
@@ -32,7 +33,10 @@ struct ConnectionLimits: Sendable {
 /// Every open connection of the process, and those that wait for a request (evictable), by
 /// when they started waiting. Shared by all event loops.
 final class ConnectionCensus: Sendable {
-    private struct Waiting { let since: UInt64; let channel: any Channel }
+    private struct Waiting {
+        let since: UInt64
+        let channel: any Channel
+    }
     private struct State {
         var open = 0
         var waiting: [ObjectIdentifier: Waiting] = [:]
@@ -49,7 +53,9 @@ final class ConnectionCensus: Sendable {
     func opened() {
         let victim: (any Channel)? = state.withLock { s in
             s.open += 1
-            guard s.open > limit, let oldest = s.waiting.min(by: { $0.value.since < $1.value.since }) else { return nil }
+            guard s.open > limit, let oldest = s.waiting.min(by: { $0.value.since < $1.value.since }) else {
+                return nil
+            }
             s.waiting.removeValue(forKey: oldest.key)
             return oldest.value.channel
         }
@@ -81,11 +87,13 @@ struct LimitedChannel<Inner: ServerChildChannel>: ServerChildChannel {
     let census: ConnectionCensus
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let limits = self.limits, census = self.census
+        let limits = self.limits
+        let census = self.census
         return inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let deadlines = RequestDeadlines(limits: limits, census: census)
             try channel.pipeline.syncOperations.addHandler(deadlines, name: RequestDeadlines.name)
-            try channel.pipeline.syncOperations.addHandler(ByteArrival(deadlines, census: census), name: ByteArrival.name, position: .first)
+            try channel.pipeline.syncOperations.addHandler(
+                ByteArrival(deadlines, census: census), name: ByteArrival.name, position: .first)
             return value
         }
     }
@@ -279,9 +287,9 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
 /// that the connection cap, not the descriptor limit, is what bounds connections.
 func raiseOpenFileLimit(to wanted: Int) {
     #if canImport(Glibc)
-    let resourceNoFile = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        let resourceNoFile = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
     #else
-    let resourceNoFile = RLIMIT_NOFILE
+        let resourceNoFile = RLIMIT_NOFILE
     #endif
     var limit = rlimit()
     guard getrlimit(resourceNoFile, &limit) == 0, limit.rlim_cur < rlim_t(wanted) else { return }

@@ -16,7 +16,8 @@ struct HTTPAdapter: Sendable {
 
     /// The request path below the base URL, nil when outside it.
     func route(_ path: String) -> String? {
-        let path = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
+        let path =
+            path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
         guard !options.baseURL.isEmpty else { return path }
         guard path.utf8.starts(with: options.baseURL.utf8) else { return nil }
         let rest = String(path.dropFirst(options.baseURL.count))
@@ -42,7 +43,10 @@ struct HTTPAdapter: Sendable {
             // The client went away or sent a broken body: nothing was read, nothing applied.
             return Response(status: .badRequest)
         }
-        return response(await service.respond(method: request.method.rawValue, path: path, query: request.uri.query ?? "", headers: headers, body: body))
+        return response(
+            await service.respond(
+                method: request.method.rawValue, path: path, query: request.uri.query ?? "", headers: headers,
+                body: body))
     }
 
     /// The request's header fields as (name, value) pairs, `Host` included (HTTP types keep it
@@ -58,7 +62,11 @@ struct HTTPAdapter: Sendable {
         if let epoch = answer.epoch { fields[HTTPField.Name("X-LogStore-Epoch")!] = String(epoch) }
         for h in answer.headers {
             guard let name = HTTPField.Name(h.name) else { continue }
-            if name == .contentType { fields[.contentType] = h.value } else { fields.append(HTTPField(name: name, value: h.value)) }
+            if name == .contentType {
+                fields[.contentType] = h.value
+            } else {
+                fields.append(HTTPField(name: name, value: h.value))
+            }
         }
         return Response(
             status: HTTPResponse.Status(code: answer.status), headers: fields,
@@ -66,15 +74,18 @@ struct HTTPAdapter: Sendable {
     }
 
     func tooLarge() -> Response {
-        Response(status: .contentTooLarge, headers: [.contentType: "text/plain; charset=UTF-8"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(string: "request body above \(options.maxBodyBytes) bytes\n")))
+        Response(
+            status: .contentTooLarge, headers: [.contentType: "text/plain; charset=UTF-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: "request body above \(options.maxBodyBytes) bytes\n")))
     }
 
     /// `/vis_socket` and `/socket`, for a request the origin and access policies admit. A
     /// refused upgrade is answered here with the policy's status (403, 401, visdom's 400) and
     /// the connection closed; another path is not upgraded (400). Runs on the connection's
     /// event loop, with the request head read whole.
-    func upgrade(_ head: HTTPRequest, channel: any Channel) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+    func upgrade(_ head: HTTPRequest, channel: any Channel) -> ShouldUpgradeResult<
+        WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
+    > {
         let kind: SocketHub.Kind
         switch route(head.path ?? "") {
         case "/vis_socket": kind = .source
@@ -101,7 +112,8 @@ struct HTTPAdapter: Sendable {
                             try await outbound.write(.text(text))
                             await hub.sent(text.utf8.count, sid: sid)
                         case .close(let code, let reason):
-                            try await outbound.close(code == 1008 ? .policyViolation : .unknown(UInt16(code)), reason: reason)
+                            try await outbound.close(
+                                code == 1008 ? .policyViolation : .unknown(UInt16(code)), reason: reason)
                         }
                     }
                 }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The server's log: one line per event on stderr. Writing it never throws, traps or blocks a
 /// request for long: a line that cannot be written (stderr a closed pipe, a full disk, a

@@ -16,27 +16,42 @@ struct ServeArguments: ParsableCommand {
             `logstore [--db PATH] serve OPTIONS` runs it with these options.
             """)
 
-    @Option(help: .init("The store, created if missing (default: $LOGSTORE_DB, else ./logstore.db).", valueName: "path"))
+    @Option(
+        help: .init("The store, created if missing (default: $LOGSTORE_DB, else ./logstore.db).", valueName: "path"))
     var db: String?
     @Option(help: .init("Address to bind (127.0.0.1: this machine only).", valueName: "addr"))
     var host = "127.0.0.1"
     @Option(help: .init("Port (8097 is visdom's; 0 picks a free one).", valueName: "n"))
     var port = 8097
-    @Option(help: .init("full: an answered request survives a power loss; normal: a crash of this process.", valueName: "mode"))
+    @Option(
+        help: .init(
+            "full: an answered request survives a power loss; normal: a crash of this process.", valueName: "mode"))
     var durability = LogStore.Durability.full
     @Option(help: .init("Refuse request bodies of more bytes with 413.", valueName: "bytes"))
     var maxBodySize = 100 << 20
-    @Option(help: .init("Close a websocket whose client sends a larger message or frame, with 1009 (tornado's limit, visdom's).", valueName: "bytes"))
+    @Option(
+        help: .init(
+            "Close a websocket whose client sends a larger message or frame, with 1009 (tornado's limit, visdom's).",
+            valueName: "bytes"))
     var maxMessageSize = 10 << 20
     @Option(help: .init("Serve under a URL prefix, as visdom's -base_url.", valueName: "/prefix"))
     var baseURL = ""
-    @Option(help: .init("Require `Authorization: Bearer TOKEN` on every request (prefer $LOGSTORE_TOKEN: arguments are visible to other users).", valueName: "token"))
+    @Option(
+        help: .init(
+            "Require `Authorization: Bearer TOKEN` on every request (prefer $LOGSTORE_TOKEN: arguments are visible to other users).",
+            valueName: "token"))
     var token: String?
     @Flag(help: "visdom's -enable_login: the client logs in with $VISDOM_USERNAME and $VISDOM_PASSWORD.")
     var enableLogin = false
-    @Option(help: .init("Also answer requests whose Host is NAME (default: loopback names, IP addresses and --host; '*' answers any; docs/SECURITY.md).", valueName: "name"))
+    @Option(
+        help: .init(
+            "Also answer requests whose Host is NAME (default: loopback names, IP addresses and --host; '*' answers any; docs/SECURITY.md).",
+            valueName: "name"))
     var allowHost: [String] = []
-    @Option(help: .init("Also accept writes and sockets from pages of origin URL (scheme://host:port; default: this server's own pages).", valueName: "url"))
+    @Option(
+        help: .init(
+            "Also accept writes and sockets from pages of origin URL (scheme://host:port; default: this server's own pages).",
+            valueName: "url"))
     var allowOrigin: [String] = []
     @Option(help: .init("Close a connection whose request head takes longer.", valueName: "seconds"))
     var headerTimeout = 10
@@ -46,9 +61,16 @@ struct ServeArguments: ParsableCommand {
     var idleTimeout = 60
     @Option(help: .init("Connections open at once; past it the one waiting longest is closed.", valueName: "n"))
     var maxConnections = 512
-    @Option(name: .customLong("static"), help: .init("visdom's web page from this visdom `static` directory (default: that of the visdom package python3 imports; $LOGSTORE_PYTHON picks another).", valueName: "dir"))
+    @Option(
+        name: .customLong("static"),
+        help: .init(
+            "visdom's web page from this visdom `static` directory (default: that of the visdom package python3 imports; $LOGSTORE_PYTHON picks another).",
+            valueName: "dir"))
     var staticDir: String?
-    @Option(help: .init("The page draws each trace thinned to N points (0: every point); /win_data and exports keep every point.", valueName: "n"))
+    @Option(
+        help: .init(
+            "The page draws each trace thinned to N points (0: every point); /win_data and exports keep every point.",
+            valueName: "n"))
     var displayMaxPoints = 10_000
     @Flag(help: "The page polls /socket_wrap (visdom's -use_frontend_client_polling).")
     var usePolling = false
@@ -57,7 +79,9 @@ struct ServeArguments: ParsableCommand {
         try Self.check("--port", port, 0...65535)
         try Self.check("--max-body-size", maxBodySize, 1...Int(Int32.max))
         try Self.check("--max-message-size", maxMessageSize, 1...Int(Int32.max))
-        for (name, seconds) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)] {
+        for (name, seconds) in [
+            ("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout),
+        ] {
             try Self.check(name, seconds, 1...86400)
         }
         try Self.check("--max-connections", maxConnections, 1...1_000_000)
@@ -75,6 +99,9 @@ struct ServeArguments: ParsableCommand {
     }
 }
 
+// LogStore.Durability is this project's own type, and only logstore-server, the one user of
+// swift-argument-parser, gives it this conformance.
+// swift-format-ignore: AvoidRetroactiveConformances
 extension LogStore.Durability: @retroactive ExpressibleByArgument {}
 
 /// What the server runs with: the arguments, with the environment's defaults filled in.

@@ -13,7 +13,10 @@ enum StaticDirectory {
         } else {
             let python = environment["LOGSTORE_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
             guard let found = visdomStatic(python: python) else {
-                return (nil, "no web page: \(python) has no visdom package (pip install visdom==0.2.4, or pass --static DIR)")
+                return (
+                    nil,
+                    "no web page: \(python) has no visdom package (pip install visdom==0.2.4, or pass --static DIR)"
+                )
             }
             directory = found
         }
@@ -21,7 +24,10 @@ enum StaticDirectory {
             let assets = try PageAssets(directory: directory)
             let missing = assets.missing
             guard !missing.isEmpty else { return (assets, nil) }
-            return (assets, "the web page in \(directory) lacks \(missing.joined(separator: ", ")): start `python -m visdom.server` once with internet access (it downloads them there), or pass --static DIR")
+            return (
+                assets,
+                "the web page in \(directory) lacks \(missing.joined(separator: ", ")): start `python -m visdom.server` once with internet access (it downloads them there), or pass --static DIR"
+            )
         } catch {
             return (nil, "no web page: \(error.description)")
         }
@@ -31,7 +37,9 @@ enum StaticDirectory {
     static func visdomStatic(python: String) -> String? {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [python, "-c", "import os, visdom; print(os.path.join(os.path.dirname(visdom.__file__), 'static'))"]
+        p.arguments = [
+            python, "-c", "import os, visdom; print(os.path.join(os.path.dirname(visdom.__file__), 'static'))",
+        ]
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice

@@ -34,11 +34,17 @@ final class WebSocketMasking: ChannelInboundHandler, RemovableChannelHandler {
                 state = remaining == n ? .header([]) : .payload(remaining: remaining - n)
             case .header(var header):
                 header.append(view.removeFirst())
-                guard header.count >= 2 else { state = .header(header); continue }
+                guard header.count >= 2 else {
+                    state = .header(header)
+                    continue
+                }
                 if header[1] & 0x80 == 0 { return refuse(context) }
                 let short = UInt64(header[1] & 0x7F)
                 let lengthBytes = short == 126 ? 2 : short == 127 ? 8 : 0
-                guard header.count == 2 + lengthBytes + 4 else { state = .header(header); continue }
+                guard header.count == 2 + lengthBytes + 4 else {
+                    state = .header(header)
+                    continue
+                }
                 var length = short
                 if lengthBytes > 0 {
                     length = header[2..<(2 + lengthBytes)].reduce(0) { $0 << 8 | UInt64($1) }

@@ -60,7 +60,9 @@ let app = Application(
         let port = channel.localAddress?.port ?? options.port
         let auth = access.isOpen ? "no authentication" : (access.bearerToken != nil ? "bearer token" : "login")
         // One line on stdout, which scripts wait for (the port is the real one with --port 0).
-        ServerLog.stdout("serving \(options.db) on http://\(options.host):\(port)\(options.baseURL) (durability \(options.durability.rawValue), \(auth))")
+        ServerLog.stdout(
+            "serving \(options.db) on http://\(options.host):\(port)\(options.baseURL) (durability \(options.durability.rawValue), \(auth))"
+        )
         // What the web page lacks, once the server is up: a port in use stays a one-line error.
         if let pageNote { log(pageNote) }
     },
@@ -70,13 +72,16 @@ let app = Application(
 // websockets are sent a close frame. A peer that does not answer its close (or a request that
 // takes longer) is cut off after `shutdownGrace`, so that a stop never hangs.
 let shutdownGrace = Duration.seconds(5)
-var lifecycle = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+var lifecycle = ServiceGroupConfiguration(
+    services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
 lifecycle.maximumGracefulShutdownDuration = shutdownGrace
 lifecycle.maximumCancellationDuration = shutdownGrace
 do {
     try await ServiceGroup(configuration: lifecycle).run()
 } catch let error as IOError where error.errnoCode == EADDRINUSE {
-    log("port \(options.port) on \(options.host) is already in use, by another server (a visdom server listens on 8097 by default); choose another with --port")
+    log(
+        "port \(options.port) on \(options.host) is already in use, by another server (a visdom server listens on 8097 by default); choose another with --port"
+    )
     exit(1)
 } catch let error as ServiceGroupError {
     // the grace period ran out: the connections were cut; the store is closed below

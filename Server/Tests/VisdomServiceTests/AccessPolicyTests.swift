@@ -10,19 +10,22 @@ final class AccessPolicyTests: XCTestCase {
         XCTAssertEqual(
             SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        XCTAssertEqual(SHA256.hex(String(repeating: "a", count: 1000)),
-                       "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        XCTAssertEqual(
+            SHA256.hex(String(repeating: "a", count: 1000)),
+            "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
 
     func testBearerToken() async throws {
-        let s = VisdomService(store: try LogStore(path: try temporaryStorePath(self)), access: AccessPolicy(bearerToken: "s3cret"))
+        let s = VisdomService(
+            store: try LogStore(path: try temporaryStorePath(self)), access: AccessPolicy(bearerToken: "s3cret"))
         var r = await s.post("/env_state", "{}")
         XCTAssertEqual(r.status, 401)
         XCTAssertEqual(r.headers.first?.value, "Bearer")
         r = await s.post("/env_state", "{}", headers: [("Authorization", "Bearer wrong")])
         XCTAssertEqual(r.status, 401)
-        r = await s.post("/events", #"{"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "main"}"#,
-                         headers: [("authorization", "Bearer s3cret")])
+        r = await s.post(
+            "/events", #"{"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "main"}"#,
+            headers: [("authorization", "Bearer s3cret")])
         XCTAssertEqual(r.status, 200)
         XCTAssertEqual(try s.store.lastEpoch, 1, "only the authenticated request was applied")
     }

@@ -17,7 +17,8 @@ final class PageAssetsTests: XCTestCase {
     /// tornado's rendering of visdom's index.html: static URLs with the file's md5, env names
     /// escaped twice (`{{escape(item)}}` under autoescape), missing files without a version.
     func testRendersVisdomsTemplate() throws {
-        let dir = try staticDir("""
+        let dir = try staticDir(
+            """
             <script src={{ static_url("js/main.js") }}></script><link href={{static_url('css/gone.css')}}>
             var ENV_LIST = [{% for item in items %}'{{escape(item)}}',{% end %}];
             var ACTIVE_ENV = '{{escape(active_item)}}'; var USER = '{{escape(user)}}';
@@ -25,9 +26,15 @@ final class PageAssetsTests: XCTestCase {
             """)
         let assets = try PageAssets(directory: dir)
         XCTAssertEqual(assets.missing, ["css/gone.css"])
-        let html = String(decoding: try XCTUnwrap(assets.render("index.html", values: .init(
-            items: ["main", "a'b"], activeItem: "main", user: "me", wrapSocket: true, baseURL: "/v"))), as: UTF8.self)
-        XCTAssertTrue(html.contains("<script src=/v/static/js/main.js?v=\(MD5.hexDigest(Array("x()".utf8)))></script>"), html)
+        let html = String(
+            decoding: try XCTUnwrap(
+                assets.render(
+                    "index.html",
+                    values: .init(
+                        items: ["main", "a'b"], activeItem: "main", user: "me", wrapSocket: true, baseURL: "/v"))),
+            as: UTF8.self)
+        XCTAssertTrue(
+            html.contains("<script src=/v/static/js/main.js?v=\(MD5.hexDigest(Array("x()".utf8)))></script>"), html)
         XCTAssertTrue(html.contains("<link href=/v/static/css/gone.css>"), html)
         XCTAssertTrue(html.contains("var ENV_LIST = ['main','a&amp;#39;b',];"), html)
         XCTAssertTrue(html.contains("var ACTIVE_ENV = 'main'; var USER = 'me';"), html)
@@ -53,8 +60,9 @@ final class PageAssetsTests: XCTestCase {
     /// validators, and a request whose validator still holds gets a 304 without the bytes.
     func testStaticFilesAreCachedAsTornadoCachesThem() async throws {
         let dir = try staticDir("hi")
-        let s = VisdomService(store: try LogStore(path: try temporaryStorePath(self)),
-                              page: PageSettings(assets: try PageAssets(directory: dir)))
+        let s = VisdomService(
+            store: try LogStore(path: try temporaryStorePath(self)),
+            page: PageSettings(assets: try PageAssets(directory: dir)))
         func header(_ r: VisdomResponse, _ name: String) -> String? { r.headers.first { $0.name == name }?.value }
         var r = await s.respond(method: "GET", path: "/static/js/main.js", query: "v=abc", headers: [], body: [])
         XCTAssertEqual(r.status, 200)
@@ -67,12 +75,15 @@ final class PageAssetsTests: XCTestCase {
         r = await s.respond(method: "GET", path: "/static/js/main.js", headers: [], body: [])
         XCTAssertNil(header(r, "Cache-Control"), "an unversioned URL is revalidated")
         XCTAssertEqual(header(r, "Etag"), etag)
-        r = await s.respond(method: "GET", path: "/static/js/main.js", headers: [("If-None-Match", "\"other\", " + etag)], body: [])
+        r = await s.respond(
+            method: "GET", path: "/static/js/main.js", headers: [("If-None-Match", "\"other\", " + etag)], body: [])
         XCTAssertEqual(r.status, 304)
         XCTAssertEqual(r.body, [])
-        r = await s.respond(method: "GET", path: "/static/js/main.js", headers: [("if-modified-since", modified)], body: [])
+        r = await s.respond(
+            method: "GET", path: "/static/js/main.js", headers: [("if-modified-since", modified)], body: [])
         XCTAssertEqual(r.status, 304)
-        r = await s.respond(method: "GET", path: "/static/js/main.js", headers: [("If-None-Match", "\"other\"")], body: [])
+        r = await s.respond(
+            method: "GET", path: "/static/js/main.js", headers: [("If-None-Match", "\"other\"")], body: [])
         XCTAssertEqual(r.status, 200)
         XCTAssertEqual(r.text, "x()")
         // the file changes: its validator no longer holds
@@ -85,8 +96,9 @@ final class PageAssetsTests: XCTestCase {
 
     func testPageRoutes() async throws {
         let dir = try staticDir("[{% for item in items %}{{item}} {% end %}] '{{escape(active_item)}}'")
-        let s = VisdomService(store: try LogStore(path: try temporaryStorePath(self)),
-                              page: PageSettings(assets: try PageAssets(directory: dir), userCSS: "body{}"))
+        let s = VisdomService(
+            store: try LogStore(path: try temporaryStorePath(self)),
+            page: PageSettings(assets: try PageAssets(directory: dir), userCSS: "body{}"))
         _ = await s.post("/events", #"{"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "a b"}"#)
         var r = await s.respond(method: "GET", path: "/", headers: [], body: [])
         XCTAssertEqual(r.text, "[a b main ] ''")

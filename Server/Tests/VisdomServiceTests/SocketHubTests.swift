@@ -6,7 +6,9 @@ import XCTest
 final class SocketHubTests: XCTestCase {
     func next(_ it: inout AsyncStream<SocketHub.Frame>.AsyncIterator) async throws -> JSONValue {
         let next = await it.next()
-        guard case .text(let text)? = next else { throw XCTSkip("expected a text frame, got \(String(describing: next))") }
+        guard case .text(let text)? = next else {
+            throw XCTSkip("expected a text frame, got \(String(describing: next))")
+        }
         return try JSONReader.parse(text)
     }
 
@@ -25,7 +27,8 @@ final class SocketHubTests: XCTestCase {
     /// window event reaches `register_event_handler`.
     func testForwardToVisCarriesThePane() async throws {
         let s = VisdomService(store: try LogStore(path: try temporaryStorePath(self)))
-        _ = await s.post("/events", #"{"data": [{"content": "hi", "type": "text"}], "win": "t", "eid": "main", "opts": {}}"#)
+        _ = await s.post(
+            "/events", #"{"data": [{"content": "hi", "type": "text"}], "win": "t", "eid": "main", "opts": {}}"#)
         let (sourceID, source) = await s.sockets.open(.source)
         var fromServer = source.makeAsyncIterator()
         _ = try await next(&fromServer)
@@ -38,13 +41,16 @@ final class SocketHubTests: XCTestCase {
         let envs = try await next(&toPage)
         XCTAssertEqual(envs, ["command": "env_update", "data": ["main"]])
 
-        await s.sockets.received(#"{"cmd": "forward_to_vis", "data": {"target": "t", "eid": "main", "event_type": "KeyPress", "key": "a"}}"#, from: .page)
+        await s.sockets.received(
+            #"{"cmd": "forward_to_vis", "data": {"target": "t", "eid": "main", "event_type": "KeyPress", "key": "a"}}"#,
+            from: .page)
         let event = try await next(&fromServer)
         XCTAssertEqual(event["event_type"], "KeyPress")
         XCTAssertEqual(event["key"], "a")
         XCTAssertEqual(event["pane_data"], try s.store.exportWindow(env: "main", window: "t"))
 
-        await s.sockets.received(#"{"cmd": "forward_to_vis", "data": {"target": "t", "eid": "main", "pane_data": false}}"#, from: .page)
+        await s.sockets.received(
+            #"{"cmd": "forward_to_vis", "data": {"target": "t", "eid": "main", "pane_data": false}}"#, from: .page)
         let bare = try await next(&fromServer)
         XCTAssertEqual(bare["pane_data"], false)
 
@@ -68,12 +74,15 @@ final class SocketHubTests: XCTestCase {
 final class PageSocketTests: XCTestCase {
     func next(_ it: inout AsyncStream<SocketHub.Frame>.AsyncIterator) async throws -> JSONValue {
         let next = await it.next()
-        guard case .text(let text)? = next else { throw XCTSkip("expected a text frame, got \(String(describing: next))") }
+        guard case .text(let text)? = next else {
+            throw XCTSkip("expected a text frame, got \(String(describing: next))")
+        }
         return try JSONReader.parse(text)
     }
 
     /// The next frame whose command is not `command`.
-    func nextNot(_ command: JSONValue, _ it: inout AsyncStream<SocketHub.Frame>.AsyncIterator) async throws -> JSONValue {
+    func nextNot(_ command: JSONValue, _ it: inout AsyncStream<SocketHub.Frame>.AsyncIterator) async throws -> JSONValue
+    {
         while true {
             let f = try await next(&it)
             if f["command"] != command { return f }
@@ -88,25 +97,37 @@ final class PageSocketTests: XCTestCase {
     }
 
     func testAPageIsSentItsEnvAndFollowsWrites() async throws {
-        let s = VisdomService(store: try LogStore(path: try temporaryStorePath(self)), page: PageSettings(display: PageDisplay(maxPoints: 100)))
-        let ys = (1...200).map(String.init).joined(separator: ", "), xs = (0..<200).map(String.init).joined(separator: ", ")
-        _ = await s.post("/events", #"{"data": [{"x": [\#(xs)], "y": [\#(ys)], "name": "1", "type": "scatter"}], "layout": {}, "win": "p", "eid": "e", "opts": {}}"#)
+        let s = VisdomService(
+            store: try LogStore(path: try temporaryStorePath(self)),
+            page: PageSettings(display: PageDisplay(maxPoints: 100)))
+        let ys = (1...200).map(String.init).joined(separator: ", ")
+        let xs = (0..<200).map(String.init).joined(separator: ", ")
+        _ = await s.post(
+            "/events",
+            #"{"data": [{"x": [\#(xs)], "y": [\#(ys)], "name": "1", "type": "scatter"}], "layout": {}, "win": "p", "eid": "e", "opts": {}}"#
+        )
         var (sid, page) = try await openPage(s)
         _ = await s.post("/env/e", #"{"sid": "\#(sid)"}"#)
         let reload = try await next(&page)
         XCTAssertEqual(reload["command"], "reload")
         let window = try await next(&page)
         XCTAssertEqual(window["id"], "p")
-        XCTAssertEqual(window["content"]?["data"]?.arrayValue?.first?["y"]?.arrayValue?.count, 100, "thinned for drawing")
+        XCTAssertEqual(
+            window["content"]?["data"]?.arrayValue?.first?["y"]?.arrayValue?.count, 100, "thinned for drawing")
         let layout = try await next(&page)
         XCTAssertEqual(layout, ["command": "layout"])
 
         // another client appends: the page gets the window again
-        _ = await s.post("/update", #"{"data": [{"y": [8], "x": [200], "name": "1", "type": "scatter"}], "win": "p", "eid": "e", "append": true, "layout": {}, "opts": {}}"#)
+        _ = await s.post(
+            "/update",
+            #"{"data": [{"y": [8], "x": [200], "name": "1", "type": "scatter"}], "win": "p", "eid": "e", "append": true, "layout": {}, "opts": {}}"#
+        )
         let updated = try await nextNot("env_update", &page)
         XCTAssertEqual(updated["id"], "p")
-        XCTAssertEqual(try s.store.exportWindow(env: "e", window: "p")["content"]?["data"]?.arrayValue?.first?["y"]?.arrayValue?.count, 201,
-                       "the store keeps every point")
+        XCTAssertEqual(
+            try s.store.exportWindow(env: "e", window: "p")["content"]?["data"]?.arrayValue?.first?["y"]?.arrayValue?
+                .count, 201,
+            "the store keeps every point")
         // a window of another env is not sent; one of this env is
         _ = await s.post("/events", #"{"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "other"}"#)
         _ = await s.post("/events", #"{"data": [{"content": "y", "type": "text"}], "win": "t2", "eid": "e"}"#)
@@ -139,15 +160,17 @@ final class PageSocketTests: XCTestCase {
             let f = try await next(&page)
             commands.append(f["command"] == "window" ? f["id"] ?? .null : f["command"] ?? .null)
         }
-        XCTAssertEqual(commands.filter { $0 != "env_update" }, ["reload", "t", "t2", "layout", "t2"],
-                       "one load (which already holds t2), then the change to t2")
+        XCTAssertEqual(
+            commands.filter { $0 != "env_update" }, ["reload", "t", "t2", "layout", "t2"],
+            "one load (which already holds t2), then the change to t2")
     }
 
     func testThePagesCommandsReachTheStore() async throws {
         let s = VisdomService(store: try LogStore(path: try temporaryStorePath(self)))
         _ = await s.post("/events", #"{"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "e"}"#)
         var (sid, page) = try await openPage(s)
-        await s.sockets.received(#"{"cmd": "save", "data": {"t": {"x": 1}}, "prev_eid": "e", "eid": "copy"}"#, from: .page, sid: sid)
+        await s.sockets.received(
+            #"{"cmd": "save", "data": {"t": {"x": 1}}, "prev_eid": "e", "eid": "copy"}"#, from: .page, sid: sid)
         let list = try await next(&page)
         XCTAssertEqual(list, ["command": "env_update", "data": ["main", "e", "copy"]])
         XCTAssertEqual(try s.store.exportEnv("copy")["reload"], ["t": ["x": 1]])
@@ -169,7 +192,8 @@ final class PageSocketTests: XCTestCase {
         _ = await s.post("/events", #"{"data": [{"content": "old", "type": "text"}], "win": "t", "eid": "e"}"#)
         _ = await s.post("/events", #"{"data": [{"content": "new", "type": "text"}], "win": "t", "eid": "e"}"#)
         var (sid, page) = try await openPage(s)
-        _ = await s.respond(method: "POST", path: "/env/e", query: "as_of=1", headers: [], body: Array(#"{"sid": "\#(sid)"}"#.utf8))
+        _ = await s.respond(
+            method: "POST", path: "/env/e", query: "as_of=1", headers: [], body: Array(#"{"sid": "\#(sid)"}"#.utf8))
         _ = try await next(&page)
         let window = try await next(&page)
         XCTAssertEqual(window["content"], "old")
@@ -188,8 +212,10 @@ final class PageSocketTests: XCTestCase {
         for await _ in fed { break }
         let r = await s.post("/socket_wrap", #"{"message_type": "query", "sid": "\#(sid)"}"#)
         let messages = try JSONReader.parse(r.body)["messages"]?.arrayValue ?? []
-        XCTAssertEqual(messages.compactMap { try? JSONReader.parse($0.stringValue ?? "")["command"] }, ["env_update", "layout_update", "register"],
-                       "newest first, as visdom pops them")
+        XCTAssertEqual(
+            messages.compactMap { try? JSONReader.parse($0.stringValue ?? "")["command"] },
+            ["env_update", "layout_update", "register"],
+            "newest first, as visdom pops them")
         let again = await s.post("/socket_wrap", #"{"message_type": "query", "sid": "\#(sid)"}"#)
         XCTAssertEqual(again.text, #"{"success": true, "messages": []}"#)
         let closed = await s.post("/socket_wrap", #"{"message_type": "query", "sid": "nope"}"#)
@@ -219,7 +245,10 @@ final class PageSocketTests: XCTestCase {
         let store = try LogStore(path: try temporaryStorePath(self))
         let s = VisdomService(store: store)
         for w in 0..<3 {
-            _ = await s.post("/events", #"{"data": [{"content": "\#(String(repeating: "x", count: 1000))", "type": "text"}], "win": "t\#(w)", "eid": "e"}"#)
+            _ = await s.post(
+                "/events",
+                #"{"data": [{"content": "\#(String(repeating: "x", count: 1000))", "type": "text"}], "win": "t\#(w)", "eid": "e"}"#
+            )
         }
         let hub = SocketHub(store: store, display: PageDisplay(), limits: .init(queuedBytes: 2_000), log: { _ in })
         let (sid, stream) = await hub.open(.page)
@@ -231,7 +260,8 @@ final class PageSocketTests: XCTestCase {
             last = f
             if case .text(let text) = f { commands.append(try JSONReader.parse(text)["command"]?.stringValue ?? "") }
         }
-        XCTAssertEqual(commands, ["register", "layout_update", "env_update", "reload", "window", "window", "window", "layout"])
+        XCTAssertEqual(
+            commands, ["register", "layout_update", "env_update", "reload", "window", "window", "window", "layout"])
         XCTAssertEqual(last, .close(code: 1008, reason: "too many unread messages"))
     }
 }

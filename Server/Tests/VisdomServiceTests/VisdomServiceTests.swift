@@ -33,11 +33,13 @@ final class VisdomServiceTests: XCTestCase {
         XCTAssertEqual(created.status, 200)
         XCTAssertEqual(created.text, "t")
         XCTAssertEqual(created.epoch, 1)
-        let appended = await s.post("/update", #"{"data": [{"content": "more", "type": "text"}], "win": "t", "eid": "main"}"#)
+        let appended = await s.post(
+            "/update", #"{"data": [{"content": "more", "type": "text"}], "win": "t", "eid": "main"}"#)
         XCTAssertEqual(appended.status, 200)
         XCTAssertEqual(appended.text, "t")
         XCTAssertEqual(appended.epoch, 2)
-        let refused = await s.post("/update", #"{"data": [{"content": "x", "type": "text"}], "win": "nope", "eid": "main"}"#)
+        let refused = await s.post(
+            "/update", #"{"data": [{"content": "x", "type": "text"}], "win": "nope", "eid": "main"}"#)
         XCTAssertEqual(refused.status, 200)
         XCTAssertEqual(refused.text, "win does not exist")
         // An update of an env that does not exist raises KeyError in visdom: an empty 500.
@@ -91,8 +93,10 @@ final class VisdomServiceTests: XCTestCase {
         XCTAssertEqual(state.text, #"["main"]"#)
         let saved = await s.post("/save", #"{"data": ["main"]}"#)
         XCTAssertEqual(saved.text, #"["main"]"#)
-        for (path, body) in [("/win_data", #"{"win": "nope", "eid": "main"}"#), ("/win_hash", #"{"win": "t", "eid": "ghost"}"#),
-                             ("/win_exists", "{not json"), ("/save", "{}")] {
+        for (path, body) in [
+            ("/win_data", #"{"win": "nope", "eid": "main"}"#), ("/win_hash", #"{"win": "t", "eid": "ghost"}"#),
+            ("/win_exists", "{not json"), ("/save", "{}"),
+        ] {
             let r = await s.post(path, body)
             XCTAssertEqual(r.status, 500, path)
             XCTAssertEqual(r.body, [], path)
@@ -102,7 +106,8 @@ final class VisdomServiceTests: XCTestCase {
 
     func testWinDataWithDataSetsWindows() async throws {
         let s = try service()
-        let window = #"{\"command\": \"window\", \"id\": \"w\", \"title\": \"\", \"i\": 0, \"type\": \"text\", \"content\": \"x\"}"#
+        let window =
+            #"{\"command\": \"window\", \"id\": \"w\", \"title\": \"\", \"i\": 0, \"type\": \"text\", \"content\": \"x\"}"#
         let set = await s.post("/win_data", #"{"win": "w", "eid": "other", "data": "\#(window)"}"#)
         XCTAssertEqual(set.status, 200)
         XCTAssertNotNil(set.epoch)
@@ -135,11 +140,17 @@ final class VisdomServiceTests: XCTestCase {
     /// Concurrent requests are each their own epoch, and every answered one is in the store.
     func testConcurrentWritesAreEachAnEpoch() async throws {
         let s = try service()
-        _ = await s.post("/events", #"{"data": [{"x": [0], "y": [0], "type": "scatter", "mode": "lines", "name": "a"}], "layout": {}, "win": "l", "eid": "main", "opts": {}}"#)
+        _ = await s.post(
+            "/events",
+            #"{"data": [{"x": [0], "y": [0], "type": "scatter", "mode": "lines", "name": "a"}], "layout": {}, "win": "l", "eid": "main", "opts": {}}"#
+        )
         let epochs = await withTaskGroup(of: Int64?.self) { group in
             for i in 1...64 {
                 group.addTask {
-                    await s.post("/update", #"{"data": [{"x": [\#(i)], "y": [\#(i)], "name": "a"}], "win": "l", "eid": "main", "append": true}"#).epoch
+                    await s.post(
+                        "/update",
+                        #"{"data": [{"x": [\#(i)], "y": [\#(i)], "name": "a"}], "win": "l", "eid": "main", "append": true}"#
+                    ).epoch
                 }
             }
             var all: [Int64] = []
@@ -147,7 +158,8 @@ final class VisdomServiceTests: XCTestCase {
             return all
         }
         XCTAssertEqual(Set(epochs).count, 64)
-        let x = try s.store.exportWindow(env: "main", window: "l")["content"]?["data"]?.arrayValue?.first?["x"]?.arrayValue
+        let x = try s.store.exportWindow(env: "main", window: "l")["content"]?["data"]?.arrayValue?.first?["x"]?
+            .arrayValue
         XCTAssertEqual(x?.count, 65)
     }
 }

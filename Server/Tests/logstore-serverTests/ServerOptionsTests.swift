@@ -25,7 +25,8 @@ final class ServerOptionsTests: XCTestCase {
         for name in ["LOGSTORE_DB", "LOGSTORE_TOKEN", "VISDOM_USERNAME", "VISDOM_PASSWORD"] { env[name] = nil }
         for (k, v) in environment { env[k] = v }
         process.environment = env
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         return (process, out, err)
@@ -38,7 +39,9 @@ final class ServerOptionsTests: XCTestCase {
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Run(stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self), status: p.terminationStatus)
+        return Run(
+            stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self),
+            status: p.terminationStatus)
     }
 
     static let options = [
@@ -71,7 +74,10 @@ final class ServerOptionsTests: XCTestCase {
             (["--port"], "Error: Missing value for '--port <n>'"),
             (["--port", "x"], "Error: The value 'x' is invalid for '--port <n>'"),
             (["--port", "70000"], "Error: --port: 70000 is not in 0...65535"),
-            (["--durability", "fast"], "Error: The value 'fast' is invalid for '--durability <mode>'. Please provide one of 'normal' and 'full'."),
+            (
+                ["--durability", "fast"],
+                "Error: The value 'fast' is invalid for '--durability <mode>'. Please provide one of 'normal' and 'full'."
+            ),
             (["--header-timeout", "0"], "Error: --header-timeout: 0 is not in 1...86400"),
             (["--max-body-size", "0"], "Error: --max-body-size: 0 is not in 1...2147483647"),
             (["--base-url", "v/"], "Error: --base-url: 'v/' must start with / and not end with /"),
@@ -96,8 +102,11 @@ final class ServerOptionsTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
         let (a, b) = (dir.appendingPathComponent("a.db").path, dir.appendingPathComponent("b.db").path)
-        XCTAssertTrue(try firstLine(["--db", a, "--db", b, "--port", "0", "--durability", "normal"]).hasPrefix("logstore-server: serving \(b) on http://127.0.0.1:"))
-        let line = try firstLine(["--port", "0", "--base-url", "/v"], environment: ["LOGSTORE_DB": a, "LOGSTORE_TOKEN": "t"])
+        XCTAssertTrue(
+            try firstLine(["--db", a, "--db", b, "--port", "0", "--durability", "normal"]).hasPrefix(
+                "logstore-server: serving \(b) on http://127.0.0.1:"))
+        let line = try firstLine(
+            ["--port", "0", "--base-url", "/v"], environment: ["LOGSTORE_DB": a, "LOGSTORE_TOKEN": "t"])
         XCTAssertTrue(line.hasPrefix("logstore-server: serving \(a) on http://127.0.0.1:"), line)
         XCTAssertTrue(line.hasSuffix("/v (durability full, bearer token)"), line)
     }

@@ -93,7 +93,7 @@ public struct EnvPath: Sendable, Equatable {
         guard let bytes = head(path, 4096) else { return false }
         let start = bytes.drop(while: { JSONWhitespace.contains($0) })
         guard start.first == UInt8(ascii: "["),
-              start.dropFirst().drop(while: { JSONWhitespace.contains($0) }).first == UInt8(ascii: "\"")
+            start.dropFirst().drop(while: { JSONWhitespace.contains($0) }).first == UInt8(ascii: "\"")
         else { return false }
         guard let newline = bytes.firstIndex(of: 0x0A) else { return true }
         return (try? LogStore.Message.decode(logLine: bytes[..<newline], place: path)) != nil

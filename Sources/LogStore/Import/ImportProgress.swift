@@ -30,8 +30,10 @@ public struct ImportProgress: Sendable, Equatable {
     func record(in db: Connection, epoch: Int64) throws {
         try db.run(
             "INSERT OR REPLACE INTO import_progress(import_id, identity, path, lines, bytes, content_hash, epoch) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [.text(importID), .text(identity), .text(path), .integer(Int64(lines)), .integer(bytes),
-             contentHash.map { .blob($0) } ?? .null, .integer(epoch)])
+            [
+                .text(importID), .text(identity), .text(path), .integer(Int64(lines)), .integer(bytes),
+                contentHash.map { .blob($0) } ?? .null, .integer(epoch),
+            ])
     }
 }
 
@@ -54,8 +56,10 @@ extension LogStore {
                 "SELECT import_id, identity, path, lines, bytes, content_hash FROM import_progress WHERE \(condition) ORDER BY bytes DESC, import_id",
                 [value]
             ) {
-                rows.append(ImportProgress(importID: $0.text(0), identity: $0.text(1), path: $0.text(2), lines: Int($0.int64(3)),
-                                           bytes: $0.int64(4), contentHash: $0.isNull(5) ? nil : $0.blob(5)))
+                rows.append(
+                    ImportProgress(
+                        importID: $0.text(0), identity: $0.text(1), path: $0.text(2), lines: Int($0.int64(3)),
+                        bytes: $0.int64(4), contentHash: $0.isNull(5) ? nil : $0.blob(5)))
             }
             return rows
         }

@@ -20,13 +20,16 @@ struct ImportResume {
     /// Decides for the file at `path` against `candidates` (the rows with its identity,
     /// any order); `samePath` (rows last imported from `path`) only words the reason. With `again`, the import starts at the beginning, still under the row of
     /// the same content if there is one.
-    init(path: String, candidates: [ImportProgress], samePath: [ImportProgress] = [], again: Bool) throws(LogStoreError) {
+    init(path: String, candidates: [ImportProgress], samePath: [ImportProgress] = [], again: Bool) throws(LogStoreError)
+    {
         let size = fileSize(atPath: path) ?? 0
         let verifiable = candidates.filter { $0.contentHash != nil && $0.bytes <= size }.sorted { $0.bytes < $1.bytes }
         var match: (ImportProgress, XXHash64)?
         if !verifiable.isEmpty {
             // One pass over the file hashes every candidate's prefix on the way.
-            guard let handle = FileHandle(forReadingAtPath: path) else { throw .io(path: path, reason: "cannot read the file") }
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw .io(path: path, reason: "cannot read the file")
+            }
             defer { try? handle.close() }
             var hasher = XXHash64()
             var next = 0
@@ -72,13 +75,15 @@ struct ImportResume {
             return "\(path): changed since it was imported (its first line is another): importing it from its start"
         }
         if candidates.allSatisfy({ $0.contentHash == nil }) {
-            return "\(path): a log that starts like it (\(newest.path)) was imported by an older LogStore, which kept no hash of "
+            return
+                "\(path): a log that starts like it (\(newest.path)) was imported by an older LogStore, which kept no hash of "
                 + "its content: importing it from its start"
         }
         if let same = candidates.first(where: { $0.path == path }) {
             return "\(path): changed since it was imported (its first \(same.lines) lines are not the ones imported: "
                 + "truncated or rewritten): importing it from its start"
         }
-        return "\(path): not the log imported from \(newest.path), though it starts with the same line: importing it from its start"
+        return
+            "\(path): not the log imported from \(newest.path), though it starts with the same line: importing it from its start"
     }
 }

@@ -55,8 +55,9 @@ public struct Importer: Sendable {
 
         public var description: String {
             switch self {
-            case let .incompleteLastLine(path, line): return "\(path):\(line): incomplete last line (no newline yet); not imported"
-            case let .skippedLine(error): return error.description
+            case .incompleteLastLine(let path, let line):
+                return "\(path):\(line): incomplete last line (no newline yet); not imported"
+            case .skippedLine(let error): return error.description
             }
         }
     }
@@ -100,7 +101,9 @@ public struct Importer: Sendable {
 
     public func importFile(_ path: String) throws(LogStoreError) -> Summary {
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw .io(path: path, reason: "no such file") }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw .io(path: path, reason: "no such file")
+        }
         if isDir.boolValue { throw .io(path: path, reason: "is a directory") }
         var probe = try LineReader(path: path, from: 0)
         let head = try probe.next()
@@ -136,7 +139,11 @@ public struct Importer: Sendable {
         let contentHash = XXHash64.hash(bytes)
         var summary = Summary()
         // A row from before format version 4 has no hash; its identity covers every byte.
-        if !again, try store.importProgress(identity: identity).contains(where: { $0.contentHash == nil || $0.contentHash == contentHash }) {
+        if !again,
+            try store.importProgress(identity: identity).contains(where: {
+                $0.contentHash == nil || $0.contentHash == contentHash
+            })
+        {
             summary.alreadyImported = true
             return summary
         }
@@ -144,12 +151,16 @@ public struct Importer: Sendable {
         // An env holds its windows a few levels below where a message holds them, so an env
         // exported from messages at the message depth limit must still load: allow what
         // Python's json.loads allows (about 1000 levels), as visdom loads env files with it.
-        do { doc = try JSONReader.parse(bytes, maxDepth: Self.envFileMaxDepth) } catch { throw .badInput(place: path, reason: "\(error)") }
+        do { doc = try JSONReader.parse(bytes, maxDepth: Self.envFileMaxDepth) } catch {
+            throw .badInput(place: path, reason: "\(error)")
+        }
         let name = Self.envName(forFile: path)
         let epoch = try store.importEnvFile(
             name: name, document: doc, source: path,
-            progress: ImportProgress(importID: "env:" + String(bytes.count) + ":" + contentHash.map { String(format: "%02x", $0) }.joined(), identity: identity,
-                                     path: path, lines: 1, bytes: Int64(bytes.count), contentHash: contentHash))
+            progress: ImportProgress(
+                importID: "env:" + String(bytes.count) + ":" + contentHash.map { String(format: "%02x", $0) }.joined(),
+                identity: identity,
+                path: path, lines: 1, bytes: Int64(bytes.count), contentHash: contentHash))
         summary.messages = 1
         summary.envs.insert(name)
         summary.add(epochs: epoch...epoch)
@@ -160,11 +171,13 @@ public struct Importer: Sendable {
     private func importReplayLog(_ path: String, firstLine: ArraySlice<UInt8>) throws(LogStoreError) -> Summary {
         var summary = Summary()
         let identity = "log:" + Fingerprint.of(firstLine)
-        let resume = try ImportResume(path: path, candidates: try store.importProgress(identity: identity),
-                                      samePath: try store.importProgress(path: path), again: again)
+        let resume = try ImportResume(
+            path: path, candidates: try store.importProgress(identity: identity),
+            samePath: try store.importProgress(path: path), again: again)
         // A copy of the log under another name continues under a row of its own, so that the
         // file imported before keeps its row (and stays "imported" at its own length).
-        let importID = resume.continuing.flatMap { $0.path == path ? $0.importID : nil } ?? UUID().uuidString.lowercased()
+        let importID =
+            resume.continuing.flatMap { $0.path == path ? $0.importID : nil } ?? UUID().uuidString.lowercased()
         summary.startedOver = resume.startingOverBecause
         var start = resume.start
         let resumedAt = start.bytes
@@ -218,8 +231,9 @@ public struct Importer: Sendable {
             // instead of keeping the applying thread waiting.
             let finished = try finish()
             withExtendedLifetime(finished) {
-                let progress = ImportProgress(importID: importID, identity: identity, path: path, lines: batchEnd.lines,
-                                              bytes: batchEnd.bytes, contentHash: hasher.digest())
+                let progress = ImportProgress(
+                    importID: importID, identity: identity, path: path, lines: batchEnd.lines,
+                    bytes: batchEnd.bytes, contentHash: hasher.digest())
                 applying = PendingBatch(batch, progress: progress, store: store)
                 batch = []
                 bytes = 0
@@ -319,7 +333,8 @@ let JSONWhitespace: Set<UInt8> = [0x20, 0x09, 0x0a, 0x0d]
 extension LogStore.Message {
     /// Decodes one replay log line (`[endpoint, message]`, without its newline); `place`
     /// (FILE:LINE) names it in errors.
-    public static func decode(logLine bytes: ArraySlice<UInt8>, place: String) throws(LogStoreError) -> LogStore.Message {
+    public static func decode(logLine bytes: ArraySlice<UInt8>, place: String) throws(LogStoreError) -> LogStore.Message
+    {
         try LogLine.parse(bytes, place: place)
     }
 }
@@ -331,7 +346,9 @@ enum LogLine {
     static func parse(_ line: ArraySlice<UInt8>, place: String) throws(LogStoreError) -> LogStore.Message {
         let value: PaneValue
         do {
-            value = try line.withUnsafeBytes { buf throws(JSONSyntaxError) in try JSONReader.parse(buf, as: PaneValue.self) }
+            value = try line.withUnsafeBytes { buf throws(JSONSyntaxError) in
+                try JSONReader.parse(buf, as: PaneValue.self)
+            }
         } catch {
             throw .badInput(place: place, reason: "\(error)")
         }

@@ -23,9 +23,13 @@ struct LineReader {
 
     init(path: String, from offset: Int64) throws(LogStoreError) {
         guard let h = FileHandle(forReadingAtPath: path) else {
-            throw .io(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
+            throw .io(
+                path: path,
+                reason: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
         }
-        do { try h.seek(toOffset: UInt64(offset)) } catch { throw .io(path: path, reason: "cannot seek to byte \(offset)") }
+        do { try h.seek(toOffset: UInt64(offset)) } catch {
+            throw .io(path: path, reason: "cannot seek to byte \(offset)")
+        }
         handle = h
         self.path = path
         self.offset = offset
@@ -43,7 +47,8 @@ struct LineReader {
                 return Line(bytes: line, end: offset)
             }
             if buffer.count - start > Self.maxLineBytes {
-                throw .badInput(place: path, reason: "a line longer than \(Self.maxLineBytes >> 20) MiB at byte \(offset)")
+                throw .badInput(
+                    place: path, reason: "a line longer than \(Self.maxLineBytes >> 20) MiB at byte \(offset)")
             }
             if eof { return nil }
             scanFrom = buffer.count

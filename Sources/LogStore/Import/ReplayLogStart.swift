@@ -17,7 +17,9 @@ extension Importer {
     /// first line starts with `[` after JSON whitespace, as `importFile` decides.
     public static func fileStart(_ path: String) throws(LogStoreError) -> FileStart {
         var reader = try LineReader(path: path, from: 0)
-        guard let probe = FileHandle(forReadingAtPath: path) else { throw .io(path: path, reason: "cannot read the file") }
+        guard let probe = FileHandle(forReadingAtPath: path) else {
+            throw .io(path: path, reason: "cannot read the file")
+        }
         let peek = (try? probe.read(upToCount: 4096)) ?? nil
         try? probe.close()
         guard let first = peek?.first(where: { !JSONWhitespace.contains($0) }) else { return .incomplete }

@@ -69,7 +69,9 @@ struct Checker {
         for key in order {
             let parts = key.components(separatedBy: " → ")
             let n = missing[key] ?? 0
-            found.append("foreign_key_check: \(n) \(n == 1 ? "row" : "rows") of \(parts[0]) \(n == 1 ? "refers" : "refer") to a missing row of \(parts[1])")
+            found.append(
+                "foreign_key_check: \(n) \(n == 1 ? "row" : "rows") of \(parts[0]) \(n == 1 ? "refers" : "refer") to a missing row of \(parts[1])"
+            )
         }
         report(found)
     }
@@ -78,9 +80,13 @@ struct Checker {
 
     private mutating func epochNumbers() throws {
         var found: [String] = []
-        guard let (count, low, high) = try db.one("SELECT count(*), min(epoch), max(epoch) FROM epoch", [], {
-            ($0.int64(0), $0.int64(1), $0.int64(2))
-        }), count > 0 else {
+        guard
+            let (count, low, high) = try db.one(
+                "SELECT count(*), min(epoch), max(epoch) FROM epoch", [],
+                {
+                    ($0.int64(0), $0.int64(1), $0.int64(2))
+                }), count > 0
+        else {
             report(["the epoch table is empty (epoch 0, the store's creation, must exist)"])
             return
         }
@@ -91,7 +97,8 @@ struct Checker {
             SELECT e.epoch + 1, (SELECT min(n.epoch) FROM epoch n WHERE n.epoch > e.epoch) - 1 FROM epoch e
             WHERE e.epoch >= 0 AND e.epoch < ?1 AND NOT EXISTS (SELECT 1 FROM epoch n WHERE n.epoch = e.epoch + 1)
             ORDER BY e.epoch
-            """, [.integer(high)]) { st in
+            """, [.integer(high)]
+        ) { st in
             found.append(Self.missing(st.int64(0), st.int64(1), high: high))
         }
         report(found)
@@ -124,15 +131,21 @@ struct Checker {
         var found: [String] = []
         for (table, row) in Self.epochColumns {
             // a read-only handle on an older store lacks the tables later versions added
-            guard try db.int("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(table)]) == 1 else { continue }
+            guard
+                try db.int("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(table)]) == 1
+            else { continue }
             try db.forEach(
-                "SELECT \(row), epoch FROM \(table) t WHERE NOT EXISTS (SELECT 1 FROM epoch e WHERE e.epoch = t.epoch)", []
+                "SELECT \(row), epoch FROM \(table) t WHERE NOT EXISTS (SELECT 1 FROM epoch e WHERE e.epoch = t.epoch)",
+                []
             ) { st in
                 found.append("\(st.text(0)): epoch \(st.int64(1)) is not in the epoch table (newest: \(high))")
             }
         }
         if try Schema.epochRowsNameTheirWindow(db) {
-            try db.forEach("SELECT e.epoch, w.window_id, w.epoch FROM epoch e JOIN window w USING (window_id) WHERE w.epoch > e.epoch", []) { st in
+            try db.forEach(
+                "SELECT e.epoch, w.window_id, w.epoch FROM epoch e JOIN window w USING (window_id) WHERE w.epoch > e.epoch",
+                []
+            ) { st in
                 found.append("epoch \(st.int64(0)): changed window \(st.int64(1)), born later (epoch \(st.int64(2)))")
             }
         }
@@ -150,8 +163,11 @@ struct Checker {
             WHERE a.epoch < coalesce((SELECT epoch FROM env_end x WHERE x.env_id = b.env_id), 9223372036854775807)
               AND b.epoch < coalesce((SELECT epoch FROM env_end x WHERE x.env_id = a.env_id), 9223372036854775807)
             ORDER BY a.env_id, b.env_id
-            """, []) { st in
-            found.append("env '\(st.text(0))': incarnations \(st.int64(1)) and \(st.int64(2)) are both alive at epoch \(st.int64(3))")
+            """, []
+        ) { st in
+            found.append(
+                "env '\(st.text(0))': incarnations \(st.int64(1)) and \(st.int64(2)) are both alive at epoch \(st.int64(3))"
+            )
         }
         try db.forEach(
             """
@@ -160,8 +176,11 @@ struct Checker {
             WHERE a.epoch < coalesce((SELECT epoch FROM window_end x WHERE x.window_id = b.window_id), 9223372036854775807)
               AND b.epoch < coalesce((SELECT epoch FROM window_end x WHERE x.window_id = a.window_id), 9223372036854775807)
             ORDER BY a.window_id, b.window_id
-            """, []) { st in
-            found.append("window '\(st.text(1))' of env \(st.int64(0)): incarnations \(st.int64(2)) and \(st.int64(3)) are both alive at epoch \(st.int64(4))")
+            """, []
+        ) { st in
+            found.append(
+                "window '\(st.text(1))' of env \(st.int64(0)): incarnations \(st.int64(2)) and \(st.int64(3)) are both alive at epoch \(st.int64(4))"
+            )
         }
         report(found)
     }
@@ -172,13 +191,19 @@ struct Checker {
         var found: [String] = []
         try db.forEach(
             "SELECT e.env_id, e.name, x.epoch, e.epoch FROM env_end x JOIN env e USING (env_id) WHERE x.epoch < e.epoch ORDER BY e.env_id",
-            []) { st in
-            found.append("env \(st.int64(0)) '\(st.text(1))': tombstone at epoch \(st.int64(2)) is before its birth at epoch \(st.int64(3))")
+            []
+        ) { st in
+            found.append(
+                "env \(st.int64(0)) '\(st.text(1))': tombstone at epoch \(st.int64(2)) is before its birth at epoch \(st.int64(3))"
+            )
         }
         try db.forEach(
             "SELECT w.window_id, w.wid, x.epoch, w.epoch FROM window_end x JOIN window w USING (window_id) WHERE x.epoch < w.epoch ORDER BY w.window_id",
-            []) { st in
-            found.append("window \(st.int64(0)) '\(st.text(1))': tombstone at epoch \(st.int64(2)) is before its birth at epoch \(st.int64(3))")
+            []
+        ) { st in
+            found.append(
+                "window \(st.int64(0)) '\(st.text(1))': tombstone at epoch \(st.int64(2)) is before its birth at epoch \(st.int64(3))"
+            )
         }
         report(found)
     }
@@ -189,7 +214,8 @@ struct Checker {
         var found: [String] = []
         try db.forEach(
             "SELECT window_id, wid, epoch, (SELECT min(h.epoch) FROM head h WHERE h.window_id = w.window_id) FROM window w ORDER BY window_id",
-            []) { st in
+            []
+        ) { st in
             let name = "window \(st.int64(0)) '\(st.text(1))'"
             let birth = st.int64(2)
             if st.isNull(3) {
@@ -212,7 +238,8 @@ struct Checker {
         }
         var found: [String] = []
         try db.forEach("SELECT window_id, epoch, doc FROM head ORDER BY window_id, epoch", []) { st in
-            let window = st.int64(0), epoch = st.int64(1)
+            let window = st.int64(0)
+            let epoch = st.int64(1)
             let name = "head of window \(window) at epoch \(epoch)"
             let head: PaneValue
             do {
@@ -236,7 +263,8 @@ struct Checker {
                 if s.window != window {
                     found.append("\(name) refers to series \(slot.id), which belongs to window \(s.window)")
                 } else if s.kind != Int64(slot.kind.rawValue) {
-                    found.append("\(name) refers to series \(slot.id) as kind \(slot.kind.rawValue), but its kind is \(s.kind)")
+                    found.append(
+                        "\(name) refers to series \(slot.id) as kind \(slot.kind.rawValue), but its kind is \(s.kind)")
                 } else if s.epoch > epoch {
                     found.append("\(name) refers to series \(slot.id), created later at epoch \(s.epoch)")
                 }
@@ -256,14 +284,22 @@ struct Checker {
         do {
             let segments = try block.segments()
             if Int64(segments.count) != block.lastSeq - block.firstSeq + 1 {
-                found.append("\(name): its epochs list \(segments.count) segments for \(block.lastSeq - block.firstSeq + 1) seqs")
+                found.append(
+                    "\(name): its epochs list \(segments.count) segments for \(block.lastSeq - block.firstSeq + 1) seqs"
+                )
             }
             if segments.first?.epoch != block.firstEpoch || segments.last?.epoch != block.lastEpoch {
-                found.append("\(name): its epochs run \(segments.first?.epoch ?? -1)…\(segments.last?.epoch ?? -1), not \(block.firstEpoch)…\(block.lastEpoch)")
+                found.append(
+                    "\(name): its epochs run \(segments.first?.epoch ?? -1)…\(segments.last?.epoch ?? -1), not \(block.firstEpoch)…\(block.lastEpoch)"
+                )
             }
-            if block.lastEpoch > newestEpoch { found.append("\(name): epoch \(block.lastEpoch) is past the newest epoch \(newestEpoch)") }
+            if block.lastEpoch > newestEpoch {
+                found.append("\(name): epoch \(block.lastEpoch) is past the newest epoch \(newestEpoch)")
+            }
             let sum = segments.reduce(0) { $0 + $1.count }
-            if sum != block.count { found.append("\(name): count is \(block.count), but its epochs hold \(sum) values") }
+            if sum != block.count {
+                found.append("\(name): count is \(block.count), but its epochs hold \(sum) values")
+            }
         } catch {
             found.append("\(name): epochs do not decode: \(error)")
         }
@@ -292,7 +328,10 @@ struct Checker {
         let high = try db.int("SELECT max(epoch) FROM epoch", []) ?? -1
         var found: [String] = []
         var current: Int64? = nil
-        var nextSeq: Int64 = 0, runningTotal: Int64 = 0, lastEpoch: Int64 = .min, totalReported = false
+        var nextSeq: Int64 = 0
+        var runningTotal: Int64 = 0
+        var lastEpoch: Int64 = .min
+        var totalReported = false
         var segmentSeen = false  // of the current series: its blocks must all come before its segments
         try db.forEach(
             """
@@ -302,18 +341,26 @@ struct Checker {
             SELECT b.series_id, b.first_seq, b.first_epoch, b.count, b.total, b.data, r.epoch, b.window_id, r.window_id,
                    b.last_seq, b.last_epoch, b.epochs FROM block b LEFT JOIN series r USING (series_id)
             ORDER BY 1, 2
-            """, []) { st in
-            let id = st.int64(0), seq = st.int64(1), epoch = st.int64(2), count = st.int64(3), total = st.int64(4)
+            """, []
+        ) { st in
+            let id = st.int64(0)
+            let seq = st.int64(1)
+            let epoch = st.int64(2)
+            let count = st.int64(3)
+            let total = st.int64(4)
             if id != current {
                 current = id
                 (nextSeq, runningTotal, lastEpoch, totalReported, segmentSeen) = (0, 0, .min, false, false)
             }
             let isBlock = !st.isNull(9)
-            if isBlock && segmentSeen { found.append("series \(id) block \(seq)…\(st.int64(9)): comes after a segment of its series") }
+            if isBlock && segmentSeen {
+                found.append("series \(id) block \(seq)…\(st.int64(9)): comes after a segment of its series")
+            }
             segmentSeen = segmentSeen || !isBlock
             let name = isBlock ? "series \(id) block \(seq)…\(st.int64(9))" : "series \(id) segment \(seq)"
             if seq != nextSeq {
-                found.append("series \(id): segment \(seq) found where segment \(nextSeq) was expected (seq must run 0…n-1)")
+                found.append(
+                    "series \(id): segment \(seq) found where segment \(nextSeq) was expected (seq must run 0…n-1)")
             }
             if epoch < lastEpoch {
                 found.append("\(name): epoch \(epoch) is before the previous segment's epoch \(lastEpoch)")
@@ -322,7 +369,8 @@ struct Checker {
                 found.append("\(name): epoch \(epoch) is before the series' creation at epoch \(st.int64(6))")
             }
             if !st.isNull(8), st.int64(7) != st.int64(8) {
-                found.append("\(name): its window_id is \(st.int64(7)), but the series belongs to window \(st.int64(8))")
+                found.append(
+                    "\(name): its window_id is \(st.int64(7)), but the series belongs to window \(st.int64(8))")
             }
             runningTotal += count
             if total != runningTotal && !totalReported {
@@ -330,8 +378,9 @@ struct Checker {
                 totalReported = true  // later totals of this series are off by the same cause
             }
             if isBlock {
-                let block = SealedBlock(seriesID: id, firstSeq: seq, lastSeq: st.int64(9), firstEpoch: epoch, lastEpoch: st.int64(10),
-                                        count: count, total: total, epochs: st.blob(11), data: st.blob(5))
+                let block = SealedBlock(
+                    seriesID: id, firstSeq: seq, lastSeq: st.int64(9), firstEpoch: epoch, lastEpoch: st.int64(10),
+                    count: count, total: total, epochs: st.blob(11), data: st.blob(5))
                 found.append(contentsOf: Self.problems(of: block, name: name, newestEpoch: high))
                 nextSeq = block.lastSeq + 1
                 lastEpoch = block.lastEpoch

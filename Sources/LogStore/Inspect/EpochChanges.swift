@@ -76,13 +76,19 @@ struct EpochChangeReader {
             windows[st.int64(0)] = (st.int64(1), st.text(2), st.int64(3))
             windowsBornAt[st.int64(3), default: []].append(st.int64(0))
         }
-        try db.forEach("SELECT window_id, epoch FROM window_end", []) { windowsEndedAt[$0.int64(1), default: []].append($0.int64(0)) }
-        try db.forEach("SELECT window_id, epoch FROM window_change", []) { windowChanges[$0.int64(1), default: []].append($0.int64(0)) }
+        try db.forEach("SELECT window_id, epoch FROM window_end", []) {
+            windowsEndedAt[$0.int64(1), default: []].append($0.int64(0))
+        }
+        try db.forEach("SELECT window_id, epoch FROM window_change", []) {
+            windowChanges[$0.int64(1), default: []].append($0.int64(0))
+        }
         try db.forEach("SELECT env_id, name, epoch FROM env", []) { st in
             envNames[st.int64(0)] = st.text(1)
             envsBornAt[st.int64(2), default: []].append(st.int64(0))
         }
-        try db.forEach("SELECT env_id, epoch FROM env_end", []) { envsEndedAt[$0.int64(1), default: []].append($0.int64(0)) }
+        try db.forEach("SELECT env_id, epoch FROM env_end", []) {
+            envsEndedAt[$0.int64(1), default: []].append($0.int64(0))
+        }
         compactedThrough = try db.int("SELECT value FROM meta WHERE key = 'compacted_before'", [])
     }
 
@@ -94,8 +100,10 @@ struct EpochChangeReader {
         var all: Set<Int64> = []
         for (record, window) in batch {
             var ids: [Int64] = []
-            for id in [window].compactMap({ $0 }) + (windowChanges[record.epoch] ?? []) + (windowsBornAt[record.epoch] ?? [])
-                + (windowsEndedAt[record.epoch] ?? []) where !ids.contains(id) {
+            for id in [window].compactMap({ $0 }) + (windowChanges[record.epoch] ?? [])
+                + (windowsBornAt[record.epoch] ?? [])
+                + (windowsEndedAt[record.epoch] ?? []) where !ids.contains(id)
+            {
                 ids.append(id)
             }
             touched[record.epoch] = ids
@@ -109,24 +117,34 @@ struct EpochChangeReader {
                 """
                 SELECT epoch, doc FROM head WHERE window_id = ?1 AND epoch <= ?3 AND epoch >= coalesce(
                   (SELECT max(epoch) FROM head WHERE window_id = ?1 AND epoch <= ?2), 0) ORDER BY epoch
-                """, [.integer(window), .integer(low), .integer(high)]) { st in
+                """, [.integer(window), .integer(low), .integer(high)]
+            ) { st in
                 let key = WindowEpoch(window: window, epoch: st.int64(0))
                 heads[window, default: []].append(key.epoch)
                 if pointSeries[key] == nil {
                     pointSeries[key] = try st.withBlob(1) { bytes in
-                        Set(try HeadFacts(bytes).pointSources.compactMap { if case .series(let id) = $0 { id } else { nil } })
+                        Set(
+                            try HeadFacts(bytes).pointSources.compactMap {
+                                if case .series(let id) = $0 { id } else { nil }
+                            })
                     }
                 }
             }
-            try db.forEach("SELECT epoch, series_id, count FROM segment WHERE window_id = ?1 AND epoch >= ?2 AND epoch <= ?3",
-                           [.integer(window), .integer(low), .integer(high)]) { st in
-                segments[WindowEpoch(window: window, epoch: st.int64(0)), default: []].append((st.int64(1), Int(st.int64(2))))
+            try db.forEach(
+                "SELECT epoch, series_id, count FROM segment WHERE window_id = ?1 AND epoch >= ?2 AND epoch <= ?3",
+                [.integer(window), .integer(low), .integer(high)]
+            ) { st in
+                segments[WindowEpoch(window: window, epoch: st.int64(0)), default: []].append(
+                    (st.int64(1), Int(st.int64(2))))
             }
-            try db.forEach("SELECT \(SealedBlock.columns) FROM block WHERE window_id = ?1 AND first_epoch <= ?3 AND last_epoch >= ?2",
-                           [.integer(window), .integer(low), .integer(high)]) { st in
+            try db.forEach(
+                "SELECT \(SealedBlock.columns) FROM block WHERE window_id = ?1 AND first_epoch <= ?3 AND last_epoch >= ?2",
+                [.integer(window), .integer(low), .integer(high)]
+            ) { st in
                 let block = SealedBlock(st)
                 for segment in try block.segments() where segment.epoch >= low && segment.epoch <= high {
-                    segments[WindowEpoch(window: window, epoch: segment.epoch), default: []].append((block.seriesID, Int(segment.count)))
+                    segments[WindowEpoch(window: window, epoch: segment.epoch), default: []].append(
+                        (block.seriesID, Int(segment.count)))
                 }
             }
         }
@@ -156,12 +174,16 @@ struct EpochChangeReader {
                 let counted = headEpoch.flatMap { pointSeries[WindowEpoch(window: window, epoch: $0)] } ?? []
                 let added = segments[key] ?? []
                 let points = added.reduce(0) { $0 + (counted.contains($1.series) ? $1.count : 0) }
-                let sameID = { (other: Int64) in other != window && self.windows[other].map { $0.env == w.env && $0.wid == w.wid } ?? false }
+                let sameID = { (other: Int64) in
+                    other != window && self.windows[other].map { $0.env == w.env && $0.wid == w.wid } ?? false
+                }
                 if w.born == epoch {
                     let kind: EpochChange.Kind = ended.contains(where: sameID) ? .replaced : .created
                     list.append(EpochChange(kind: kind, env: env, window: w.wid, points: points))
                 } else if ended.contains(window) {
-                    if !born.contains(where: sameID) { list.append(EpochChange(kind: .closed, env: env, window: w.wid, points: 0)) }
+                    if !born.contains(where: sameID) {
+                        list.append(EpochChange(kind: .closed, env: env, window: w.wid, points: 0))
+                    }
                 } else if headEpoch == epoch {
                     list.append(EpochChange(kind: .changed, env: env, window: w.wid, points: points))
                 } else if !added.isEmpty {

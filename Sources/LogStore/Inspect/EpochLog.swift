@@ -20,8 +20,10 @@ public struct EpochRecord: Sendable, Equatable {
     /// visdom's answer body for `ok`; the refusal or the error raised otherwise.
     public let detail: String
 
-    public init(epoch: Int64, timeMS: Int64, source: String, endpoint: String, env: String?, window: String?,
-                status: String, detail: String) {
+    public init(
+        epoch: Int64, timeMS: Int64, source: String, endpoint: String, env: String?, window: String?,
+        status: String, detail: String
+    ) {
         self.epoch = epoch
         self.timeMS = timeMS
         self.source = source
@@ -45,8 +47,10 @@ public struct EpochFilter: Sendable, Equatable {
     public var toTimeMS: Int64?
     public var limit: Int?
 
-    public init(env: String? = nil, after: Int64? = nil, through: Int64? = nil, fromTimeMS: Int64? = nil,
-                toTimeMS: Int64? = nil, limit: Int? = nil) {
+    public init(
+        env: String? = nil, after: Int64? = nil, through: Int64? = nil, fromTimeMS: Int64? = nil,
+        toTimeMS: Int64? = nil, limit: Int? = nil
+    ) {
         self.env = env
         self.after = after
         self.through = through
@@ -63,10 +67,14 @@ public struct EpochFilter: Sendable, Equatable {
             WHERE (?1 IS NULL OR env = ?1) AND epoch > ?2 AND epoch <= ?3 AND time_ms >= ?4 AND time_ms <= ?5
             ORDER BY epoch DESC LIMIT ?6
             """
-        return (sql, [
-            env.map(SQLValue.text) ?? .null, .integer(after ?? -1), .integer(through ?? .max),
-            .integer(fromTimeMS ?? .min), .integer(toTimeMS ?? .max), .integer(limit.map { Int64(max($0, 0)) } ?? -1),
-        ])
+        return (
+            sql,
+            [
+                env.map(SQLValue.text) ?? .null, .integer(after ?? -1), .integer(through ?? .max),
+                .integer(fromTimeMS ?? .min), .integer(toTimeMS ?? .max),
+                .integer(limit.map { Int64(max($0, 0)) } ?? -1),
+            ]
+        )
     }
 }
 
@@ -81,9 +89,12 @@ extension LogStore {
     /// The epochs, newest first: all of them, or those whose message addressed env `env`
     /// (by name, whichever incarnation), only those after epoch `since` when given, at most
     /// `limit` of them (nil: no limit; 0 or less: none).
-    public func epochs(env: String? = nil, since: Int64? = nil, limit: Int? = nil) throws(LogStoreError) -> [EpochRecord] {
+    public func epochs(env: String? = nil, since: Int64? = nil, limit: Int? = nil) throws(LogStoreError)
+        -> [EpochRecord]
+    {
         var records: [EpochRecord] = []
-        try forEachEpoch(EpochFilter(env: env, after: since, limit: limit), changes: false) { r, _ in records.append(r) }
+        try forEachEpoch(EpochFilter(env: env, after: since, limit: limit), changes: false) { r, _ in records.append(r)
+        }
         return records
     }
 
@@ -92,8 +103,10 @@ extension LogStore {
     /// `head`) sees the start at once. With `changes`, each epoch comes with what it changed
     /// (`EpochChange`), worked out for a few hundred epochs at a time from the rows they wrote.
     /// One read transaction: every epoch is seen as of the moment the read began.
-    public func forEachEpoch(_ filter: EpochFilter, changes: Bool,
-                             _ body: (EpochRecord, [EpochChange]) -> Void) throws(LogStoreError) {
+    public func forEachEpoch(
+        _ filter: EpochFilter, changes: Bool,
+        _ body: (EpochRecord, [EpochChange]) -> Void
+    ) throws(LogStoreError) {
         try read(asOf: nil) { db, _ in
             var changeReader = changes ? try EpochChangeReader(db: db) : nil
             var batch: [(EpochRecord, Int64?)] = []
@@ -128,8 +141,9 @@ extension LogStore {
                   max(length(CAST(env AS BLOB))), max(length(CAST(win AS BLOB))), max(epoch) FROM (\(inner))
                 """
             return try db.one(sql, args) { st in
-                EpochFieldLengths(source: Int(st.int64(0)), endpoint: Int(st.int64(1)), env: Int(st.int64(2)),
-                                  window: Int(st.int64(3)), maxEpoch: st.int64(4))
+                EpochFieldLengths(
+                    source: Int(st.int64(0)), endpoint: Int(st.int64(1)), env: Int(st.int64(2)),
+                    window: Int(st.int64(3)), maxEpoch: st.int64(4))
             } ?? EpochFieldLengths()
         }
     }

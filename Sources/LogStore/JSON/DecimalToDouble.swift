@@ -31,8 +31,10 @@ enum DecimalToDouble {
         // w / 10^k: normalize both to a top bit of 1 (a, b in [2^63, 2^64)), so that the
         // quotient of a·2^64 (or a·2^63 when a >= b) by b lies in [2^63, 2^64).
         let d = powersOfTen[-e]
-        let lzw = w.leadingZeroBitCount, lzd = d.leadingZeroBitCount
-        let a = w << lzw, b = d << lzd
+        let lzw = w.leadingZeroBitCount
+        let lzd = d.leadingZeroBitCount
+        let a = w << lzw
+        let b = d << lzd
         let (q, r): (UInt64, UInt64)
         let shift: Int
         if a < b {

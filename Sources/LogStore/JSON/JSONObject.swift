@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A JSON object: a `PyDict` of JSON values.
@@ -133,7 +133,8 @@ struct ExactKey: Hashable, Sendable {
     /// Same Unicode scalars, i.e. the same UTF-8 bytes (not Swift's canonical equivalence).
     @inline(__always)
     static func equal(_ a: String, _ b: String) -> Bool {
-        let x = a.utf8, y = b.utf8
+        let x = a.utf8
+        let y = b.utf8
         guard x.count == y.count else { return false }
         let fast = x.withContiguousStorageIfAvailable { p in
             y.withContiguousStorageIfAvailable { q in

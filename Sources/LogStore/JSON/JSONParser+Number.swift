@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Number literals: Python's grammar `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?` and
@@ -60,18 +60,20 @@ extension JSONParser {
             return try integer(start: start, digits: intStart..<intEnd, negative: negative)
         }
         if digits <= DecimalToDouble.maxDigits,
-            let exponent = Self.decimalExponent(base, exponentStart, pos, fracCount: fracEnd == intEnd ? 0 : fracEnd - intEnd - 1),
+            let exponent = Self.decimalExponent(
+                base, exponentStart, pos, fracCount: fracEnd == intEnd ? 0 : fracEnd - intEnd - 1),
             let exact = DecimalToDouble.convert(significand: significand, exponent: exponent)
         {
             return .double(negative ? -exact : exact)
         }
         let length = pos - start
-        return .double(withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
-            let p = buffer.baseAddress!
-            UnsafeMutableRawPointer(p).copyMemory(from: base + start, byteCount: length)
-            p[length] = 0
-            return withCNumericLocale { strtod(p, nil) }
-        })
+        return .double(
+            withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
+                let p = buffer.baseAddress!
+                UnsafeMutableRawPointer(p).copyMemory(from: base + start, byteCount: length)
+                p[length] = 0
+                return withCNumericLocale { strtod(p, nil) }
+            })
     }
 
     @inline(__always) private func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
@@ -85,7 +87,8 @@ extension JSONParser {
     /// limit (what a full-precision double's 17 digits mostly are, also below 1).
     @inline(__always) private mutating func scanDigits(_ significand: inout UInt64, _ digits: inout Int) {
         var p = pos
-        var s = significand, n = digits
+        var s = significand
+        var n = digits
         // Leading zeros are not significant: they change neither `s` nor `n`. After them the
         // next byte is not a zero, so a word of eight digits starting there is all significant.
         if s == 0 { while p < count && base[p] == UInt8(ascii: "0") { p += 1 } }
@@ -130,7 +133,9 @@ extension JSONParser {
     /// count. Nil when the written exponent is beyond ±400 (only `strtod` handles those).
     /// (Static, so that the parser is not copied to call it.)
     @inline(__always)
-    private static func decimalExponent(_ base: UnsafePointer<UInt8>, _ exponentStart: Int, _ end: Int, fracCount: Int) -> Int? {
+    private static func decimalExponent(_ base: UnsafePointer<UInt8>, _ exponentStart: Int, _ end: Int, fracCount: Int)
+        -> Int?
+    {
         var exponent = 0
         if exponentStart >= 0 {
             var i = exponentStart
@@ -148,7 +153,9 @@ extension JSONParser {
 
     private func integer(start: Int, digits: Range<Int>, negative: Bool) throws(JSONSyntaxError) -> Value {
         if digits.count > Self.maxIntegerDigits {
-            throw fail("integer literal has \(digits.count) digits, more than Python's limit of \(Self.maxIntegerDigits)", at: start)
+            throw fail(
+                "integer literal has \(digits.count) digits, more than Python's limit of \(Self.maxIntegerDigits)",
+                at: start)
         }
         var magnitude: UInt64 = 0
         var fits = digits.count <= 19
@@ -156,7 +163,10 @@ extension JSONParser {
             for i in digits {
                 let (m, o1) = magnitude.multipliedReportingOverflow(by: 10)
                 let (a, o2) = m.addingReportingOverflow(UInt64(base[i] &- UInt8(ascii: "0")))
-                if o1 || o2 { fits = false; break }
+                if o1 || o2 {
+                    fits = false
+                    break
+                }
                 magnitude = a
             }
         }
@@ -164,7 +174,8 @@ extension JSONParser {
             if !negative && magnitude <= UInt64(Int64.max) { return .int(Int64(magnitude)) }
             if negative && magnitude <= UInt64(Int64.max) + 1 { return .int(Int64(truncatingIfNeeded: 0 &- magnitude)) }
         }
-        return .bigInt(String(decoding: UnsafeBufferPointer(start: base + start, count: digits.upperBound - start), as: UTF8.self))
+        return .bigInt(
+            String(decoding: UnsafeBufferPointer(start: base + start, count: digits.upperBound - start), as: UTF8.self))
     }
 }
 

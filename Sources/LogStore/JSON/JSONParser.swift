@@ -23,7 +23,8 @@ struct JSONParser<Value: JSONTree> {
 
     init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int) {
         // An empty buffer may have no base address; any non-nil pointer will do, as none is read.
-        self.base = bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) }
+        self.base =
+            bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) }
             ?? UnsafePointer(bitPattern: MemoryLayout<UInt64>.alignment)!
         self.count = bytes.count
         self.maxDepth = maxDepth

@@ -19,7 +19,8 @@ public enum JSONReader {
     /// the JSON text a `win_data` carries, which visdom decodes with the same limit.
     public static let visdomRequestMaxDepth = 983
 
-    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 512) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = 512) throws(JSONSyntaxError) -> JSONValue
+    {
         try parse(bytes, maxDepth: maxDepth, as: JSONValue.self)
     }
 

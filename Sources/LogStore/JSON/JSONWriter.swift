@@ -97,7 +97,7 @@ struct JSONEmitter {
 
     private mutating func newline(level: Int) {
         out.append(UInt8(ascii: "\n"))
-        for _ in 0 ..< 2 * level { out.append(UInt8(ascii: " ")) }
+        for _ in 0..<2 * level { out.append(UInt8(ascii: " ")) }
     }
 
     private mutating func appendDouble(_ d: Double) {

@@ -31,7 +31,9 @@ public enum PythonFloat {
 
     /// The shortest round-trip digits of the positive finite `x` (no leading or trailing
     /// zeros) and the position of the decimal point: x ≈ 0.DIGITS × 10^pointPosition.
-    static func shortestDigits(of x: Double, into digits: UnsafeMutableBufferPointer<UInt8>) -> (count: Int, pointPosition: Int) {
+    static func shortestDigits(of x: Double, into digits: UnsafeMutableBufferPointer<UInt8>) -> (
+        count: Int, pointPosition: Int
+    ) {
         if let (m, k) = shortDecimal(x) {
             var count = 0
             var rest = m
@@ -73,7 +75,9 @@ public enum PythonFloat {
     /// `1.5e-05`, `9.007199254740994e+15`) into its significant digits, without leading or
     /// trailing zeros, and the position of the decimal point relative to them:
     /// value = 0.DIGITS × 10^pointPosition.
-    private static func parseSwiftDescription(_ text: UnsafeBufferPointer<UInt8>, into digits: UnsafeMutableBufferPointer<UInt8>) -> (count: Int, pointPosition: Int) {
+    private static func parseSwiftDescription(
+        _ text: UnsafeBufferPointer<UInt8>, into digits: UnsafeMutableBufferPointer<UInt8>
+    ) -> (count: Int, pointPosition: Int) {
         var count = 0
         var seen = 0
         var integerDigits = -1
@@ -137,7 +141,7 @@ public enum PythonFloat {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[pointPosition...]))
         } else {
             out.append(contentsOf: digits)
-            for _ in 0 ..< pointPosition - n { out.append(UInt8(ascii: "0")) }
+            for _ in 0..<pointPosition - n { out.append(UInt8(ascii: "0")) }
             out.append(contentsOf: ".0".utf8)
         }
     }

@@ -24,14 +24,17 @@ public struct EnvChanges: Sendable, Equatable {
             case .closed: out[w.window] = ["closed": true]
             case .window(let json): out[w.window] = .object(JSONObject([("window", json)]))
             case .appended(let appends):
-                let list: [JSONValue] = appends.map { .object(JSONObject([("path", .array($0.path)), ("values", .array($0.values))])) }
+                let list: [JSONValue] = appends.map {
+                    .object(JSONObject([("path", .array($0.path)), ("values", .array($0.values))]))
+                }
                 out[w.window] = .object(JSONObject([("append", .array(list))]))
             }
         }
-        return .object(JSONObject([
-            ("env", .string(env)), ("since", .int(since)), ("up_to", .int(upTo)), ("deleted", .bool(envDeleted)),
-            ("windows", .object(out)),
-        ]))
+        return .object(
+            JSONObject([
+                ("env", .string(env)), ("since", .int(since)), ("up_to", .int(upTo)), ("deleted", .bool(envDeleted)),
+                ("windows", .object(out)),
+            ]))
     }
 }
 
@@ -61,8 +64,10 @@ struct ChangeReader {
     func changes(env name: String) throws -> EnvChanges {
         let upTo = try db.int("SELECT max(epoch) FROM epoch", []) ?? 0
         guard since <= upTo, since >= 0 else { throw LogStoreError.noSuchEpoch(since) }
-        let now = Catalog(db: db, asOf: .max), then = Catalog(db: db, asOf: since)
-        let envNow = try now.env(name), envThen = try then.env(name)
+        let now = Catalog(db: db, asOf: .max)
+        let then = Catalog(db: db, asOf: since)
+        let envNow = try now.env(name)
+        let envThen = try then.env(name)
         guard let envNow else {
             if envThen == nil { throw LogStoreError.noSuchEnv(name) }
             return EnvChanges(env: name, since: since, upTo: upTo, envDeleted: true, windows: [])
@@ -82,7 +87,8 @@ struct ChangeReader {
             }
             changes.append(WindowChange(window: w.wid, kind: .window(try materializer.window(w))))
         }
-        for w in before where !currentIDs.contains(w.windowID) && !current.contains(where: { ExactKey.equal($0.wid, w.wid) }) {
+        for w in before
+        where !currentIDs.contains(w.windowID) && !current.contains(where: { ExactKey.equal($0.wid, w.wid) }) {
             changes.append(WindowChange(window: w.wid, kind: .closed))
         }
         return EnvChanges(env: name, since: since, upTo: upTo, envDeleted: false, windows: changes)
@@ -98,8 +104,10 @@ struct ChangeReader {
             var newest: [(op: Int64, data: [UInt8])] = []
             var reachedSince = false
             do {
-                try db.forEach("SELECT op, epoch, data FROM segment WHERE window_id = ? AND series_id = ? ORDER BY epoch DESC, seq DESC",
-                               [.integer(window), .integer(slot.id)]) { st in
+                try db.forEach(
+                    "SELECT op, epoch, data FROM segment WHERE window_id = ? AND series_id = ? ORDER BY epoch DESC, seq DESC",
+                    [.integer(window), .integer(slot.id)]
+                ) { st in
                     // seq grows with epoch, so the scan stops at the first segment the epoch already had.
                     guard st.int64(1) > since else { throw StopScan() }
                     newest.append((st.int64(0), st.blob(2)))
@@ -109,7 +117,8 @@ struct ChangeReader {
             var values: [JSONValue] = []
             if !reachedSince {
                 // Sealed blocks come before the segments: their values written after `since`.
-                for block in try SealedBlock.of(series: slot.id, window: window, asOf: .max, db) where block.lastEpoch > since {
+                for block in try SealedBlock.of(series: slot.id, window: window, asOf: .max, db)
+                where block.lastEpoch > since {
                     var bytes: [UInt8] = []
                     try block.values(into: &bytes)
                     var all: [JSONValue] = []
@@ -117,7 +126,9 @@ struct ChangeReader {
                     values.append(contentsOf: all.dropFirst(Int(try block.visible(asOf: since))))
                 }
             }
-            for seg in newest.reversed() { try seg.data.withUnsafeBytes { try ValueCodec.decodeValues($0, into: &values) } }
+            for seg in newest.reversed() {
+                try seg.data.withUnsafeBytes { try ValueCodec.decodeValues($0, into: &values) }
+            }
             if !values.isEmpty { out.append(SeriesAppend(path: path, values: values)) }
         }
         return out

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Where `ColumnBuffer`s get their memory. A large block (at least `hugePage` bytes) is a
 /// whole number of 2 MiB huge pages, 2 MiB-aligned and advised to use transparent huge pages,
@@ -36,7 +37,7 @@ enum ColumnMemory {
         var p: UnsafeMutableRawPointer? = nil
         guard posix_memalign(&p, hugePage, size) == 0, let p else { fatalError("out of memory for \(size) bytes") }
         #if os(Linux)
-        _ = madvise(p, size, MADV_HUGEPAGE)
+            _ = madvise(p, size, MADV_HUGEPAGE)
         #endif
         return (p, size)
     }

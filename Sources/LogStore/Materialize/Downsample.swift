@@ -25,13 +25,18 @@ enum Downsample {
 
     static func trace(_ t: JSONValue, maxPoints: Int) -> JSONValue {
         guard case .object(var o) = t, o["type"] != "heatmap" else { return t }
-        let y = o["y"]?.arrayValue, x = o["x"]?.arrayValue
+        let y = o["y"]?.arrayValue
+        let x = o["x"]?.arrayValue
         guard let n = (y ?? x)?.count, n > maxPoints else { return t }
-        let xs = x?.count == n ? x : nil, ys = y?.count == n ? y : nil
+        let xs = x?.count == n ? x : nil
+        let ys = y?.count == n ? y : nil
         let values = ys ?? xs ?? []
-        let keep = indices(n: n, maxPoints: maxPoints, value: { finite(values[$0]) }, special: { i in
-            (ys.map { finite($0[i]) == nil } ?? false) || (xs.map { finite($0[i]) == nil && !isLabel($0[i]) } ?? false)
-        })
+        let keep = indices(
+            n: n, maxPoints: maxPoints, value: { finite(values[$0]) },
+            special: { i in
+                (ys.map { finite($0[i]) == nil } ?? false)
+                    || (xs.map { finite($0[i]) == nil && !isLabel($0[i]) } ?? false)
+            })
         func pick(_ v: JSONValue?) -> JSONValue? {
             guard case .array(let a)? = v, a.count == n else { return v }
             return .array(keep.map { a[$0] })
@@ -67,15 +72,25 @@ enum Downsample {
         chosen.formUnion(special)
         let buckets = (maxPoints - chosen.count) / 2
         if buckets > 0 {
-            let lo = 1, hi = n - 1  // bucket over 1..<n-1
+            let lo = 1
+            let hi = n - 1  // bucket over 1..<n-1
             for b in 0..<buckets {
-                let start = lo + (hi - lo) * b / buckets, end = lo + (hi - lo) * (b + 1) / buckets
-                var minI = -1, maxI = -1
-                var minV = Double.infinity, maxV = -Double.infinity
+                let start = lo + (hi - lo) * b / buckets
+                let end = lo + (hi - lo) * (b + 1) / buckets
+                var minI = -1
+                var maxI = -1
+                var minV = Double.infinity
+                var maxV = -Double.infinity
                 for i in start..<end {
                     guard let v = value(i) else { continue }
-                    if v < minV { minV = v; minI = i }
-                    if v > maxV { maxV = v; maxI = i }
+                    if v < minV {
+                        minV = v
+                        minI = i
+                    }
+                    if v > maxV {
+                        maxV = v
+                        maxI = i
+                    }
                 }
                 if minI >= 0 { chosen.insert(minI) }
                 if maxI >= 0 { chosen.insert(maxI) }
@@ -106,7 +121,8 @@ extension Downsample {
 
     private static func thinTrace(_ trace: inout PaneValue, maxPoints: Int, series: SeriesStore) throws {
         guard case .object(var t) = trace, t["type"]?.stringValueIfString != "heatmap" else { return }
-        var ySlot: SeriesSlot?, xSlot: SeriesSlot?
+        var ySlot: SeriesSlot?
+        var xSlot: SeriesSlot?
         if case .series(let s)? = t["y"] { ySlot = s }
         if case .series(let s)? = t["x"] { xSlot = s }
         guard let main = ySlot ?? xSlot, t["y"] == nil || ySlot != nil else { return }
@@ -119,36 +135,50 @@ extension Downsample {
         var special = [Bool](repeating: false, count: n)
         var i = 0
         let yIsMain = ySlot != nil
-        guard try series.scan(main.id, { r in
-            let (v, isString) = try r.number()
-            if let v, v.isFinite { values[i] = v } else if yIsMain || !isString { special[i] = true }
-            i += 1
-        }), i == n else { return }
+        guard
+            try series.scan(
+                main.id,
+                { r in
+                    let (v, isString) = try r.number()
+                    if let v, v.isFinite { values[i] = v } else if yIsMain || !isString { special[i] = true }
+                    i += 1
+                }), i == n
+        else { return }
         if yIsMain, let xSlot {
             i = 0
-            guard try series.scan(xSlot.id, { r in
-                let (v, isString) = try r.number()
-                if !(v?.isFinite ?? isString) { special[i] = true }
-                i += 1
-            }), i == n else { return }
+            guard
+                try series.scan(
+                    xSlot.id,
+                    { r in
+                        let (v, isString) = try r.number()
+                        if !(v?.isFinite ?? isString) { special[i] = true }
+                        i += 1
+                    }), i == n
+            else { return }
         }
-        let keep = indices(n: n, maxPoints: maxPoints, value: { values[$0].isNaN ? nil : values[$0] }, special: { special[$0] })
+        let keep = indices(
+            n: n, maxPoints: maxPoints, value: { values[$0].isNaN ? nil : values[$0] }, special: { special[$0] })
 
         func pick(_ v: PaneValue?) throws -> PaneValue? {
             switch v {
             case .series(let s)? where try series.count(of: s.id) == n:
                 var out: [PaneValue] = []
                 out.reserveCapacity(keep.count)
-                var index = 0, k = 0
-                guard try series.scan(s.id, { r in
-                    if k < keep.count && keep[k] == index {
-                        out.append(PaneValue(try r.json()))
-                        k += 1
-                    } else {
-                        try r.skip()
-                    }
-                    index += 1
-                }) else { throw StoreInvariantError("series \(s.id) changed order while being read") }
+                var index = 0
+                var k = 0
+                guard
+                    try series.scan(
+                        s.id,
+                        { r in
+                            if k < keep.count && keep[k] == index {
+                                out.append(PaneValue(try r.json()))
+                                k += 1
+                            } else {
+                                try r.skip()
+                            }
+                            index += 1
+                        })
+                else { throw StoreInvariantError("series \(s.id) changed order while being read") }
                 return .array(out)
             case .array(let a)? where a.count == n:
                 return .array(keep.map { a[$0] })

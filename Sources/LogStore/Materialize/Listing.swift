@@ -47,7 +47,9 @@ enum PointSeries {
         case "image_history":
             return source(pane["content"]).map { [$0] } ?? []
         case "plot":
-            guard case .object(let content)? = pane["content"], case .array(let traces)? = content["data"] else { return [] }
+            guard case .object(let content)? = pane["content"], case .array(let traces)? = content["data"] else {
+                return []
+            }
             return traces.compactMap { trace in
                 guard case .object(let t) = trace else { return nil }
                 if case .string("heatmap")? = t["type"] { return source(t["z"]) }
@@ -209,8 +211,10 @@ struct Lister {
 
     /// The summary of an alive window from its head's bytes and its last change;
     /// `count` gives a point series' length as of `asOf`.
-    private func summary(_ wid: String, head bytes: UnsafeRawBufferPointer, lastChange: Int64,
-                         count: (Int64) throws -> Int) throws -> WindowSummary {
+    private func summary(
+        _ wid: String, head bytes: UnsafeRawBufferPointer, lastChange: Int64,
+        count: (Int64) throws -> Int
+    ) throws -> WindowSummary {
         let head = try HeadFacts(bytes)
         var points = 0
         for source in head.pointSources {
@@ -219,8 +223,9 @@ struct Lister {
             case .inline(let n): points += n
             }
         }
-        return WindowSummary(id: wid, type: head.summaryType, title: head.title ?? "", traces: head.traceCount, points: points,
-                             lastEpoch: lastChange)
+        return WindowSummary(
+            id: wid, type: head.summaryType, title: head.title ?? "", traces: head.traceCount, points: points,
+            lastEpoch: lastChange)
     }
 
     /// The env's windows in visdom's order (by slot: slots are unique among an env's alive
@@ -236,11 +241,13 @@ struct Lister {
               \(Catalog.lastChange(window: "w.window_id", asOf: "?1"))
             FROM window w WHERE w.env_id = ?2 AND w.epoch <= ?1
               AND NOT EXISTS (SELECT 1 FROM window_end x WHERE x.window_id = w.window_id AND x.epoch <= ?1)
-            """, [.integer(asOf), .integer(env)]) { st in
+            """, [.integer(asOf), .integer(env)]
+        ) { st in
             let wid = st.text(1)
             if st.isNull(2) { throw StoreInvariantError("window \(wid) has no head") }
             let summary = try st.withBlob(2) {
-                try self.summary(wid, head: $0, lastChange: st.isNull(3) ? 0 : st.int64(3), count: { try series.count(of: $0) })
+                try self.summary(
+                    wid, head: $0, lastChange: st.isNull(3) ? 0 : st.int64(3), count: { try series.count(of: $0) })
             }
             rows.append((st.int64(0), summary))
         }
@@ -253,7 +260,9 @@ struct Lister {
     /// seeking (Benchmarks/README.md, the listEnvs row of "Engine changes made while
     /// measuring"). `segmentChange` gives the epoch of a window's newest segment (as of
     /// `asOf`), the third part of its last change.
-    private func allWindows(count: (Int64) throws -> Int, segmentChange: (Int64) -> Int64) throws -> [Int64: [WindowSummary]] {
+    private func allWindows(count: (Int64) throws -> Int, segmentChange: (Int64) -> Int64) throws -> [Int64:
+        [WindowSummary]]
+    {
         var alive: [(id: Int64, env: Int64, slot: Int64, wid: String)] = []
         try db.forEach(
             """
@@ -262,7 +271,8 @@ struct Lister {
               AND env_id IN (SELECT env_id FROM env WHERE epoch <= ?1
                 AND NOT EXISTS (SELECT 1 FROM env_end x WHERE x.env_id = env.env_id AND x.epoch <= ?1))
             ORDER BY window_id
-            """, [.integer(asOf)]) { alive.append(($0.int64(0), $0.int64(1), $0.int64(2), $0.text(3))) }
+            """, [.integer(asOf)]
+        ) { alive.append(($0.int64(0), $0.int64(1), $0.int64(2), $0.text(3))) }
 
         /// Calls `body` with the index in `alive` of each row's window (column 0), skipping rows
         /// of windows that are not alive. Rows must come in ascending window_id.
@@ -275,13 +285,16 @@ struct Lister {
             }
         }
         var lastChange = [Int64](repeating: 0, count: alive.count)
-        try merge("SELECT window_id, max(epoch) FROM window_change WHERE epoch <= ? GROUP BY window_id ORDER BY window_id") {
+        try merge(
+            "SELECT window_id, max(epoch) FROM window_change WHERE epoch <= ? GROUP BY window_id ORDER BY window_id"
+        ) {
             lastChange[$0] = $1.int64(1)
         }
         // With one max() in the query, SQLite takes the bare column `doc` from the row holding
         // the max (https://sqlite.org/lang_select.html#bare_columns_in_an_aggregate_query).
         var summaries = [WindowSummary?](repeating: nil, count: alive.count)
-        try merge("SELECT window_id, max(epoch), doc FROM head WHERE epoch <= ? GROUP BY window_id ORDER BY window_id") { i, st in
+        try merge("SELECT window_id, max(epoch), doc FROM head WHERE epoch <= ? GROUP BY window_id ORDER BY window_id")
+        { i, st in
             let change = max(lastChange[i], st.int64(1), segmentChange(alive[i].id))
             summaries[i] = try st.withBlob(2) { try summary(alive[i].wid, head: $0, lastChange: change, count: count) }
         }
@@ -305,7 +318,8 @@ struct Lister {
             SELECT name, env_id, epoch FROM env WHERE epoch <= ?1
               AND NOT EXISTS (SELECT 1 FROM env_end x WHERE x.env_id = env.env_id AND x.epoch <= ?1)
             ORDER BY name
-            """, [.integer(asOf)]) { named.append(($0.text(0), $0.int64(1), $0.int64(2))) }
+            """, [.integer(asOf)]
+        ) { named.append(($0.text(0), $0.int64(1), $0.int64(2))) }
         var newest: [ExactKey: (env: Int64, born: Int64)] = [:]
         for row in named where (newest[ExactKey(row.name)]?.env ?? .min) < row.env {
             newest[ExactKey(row.name)] = (row.env, row.born)
@@ -323,15 +337,23 @@ struct Lister {
             /// The epoch of the last segment (the one with the greatest seq).
             var epoch: Int64 = 0
         }
-        let (lowest, highest) = try db.one(
-            "SELECT min(id), max(id) FROM (SELECT min(series_id) AS id FROM segment UNION ALL SELECT max(series_id) FROM segment UNION ALL SELECT min(series_id) FROM block UNION ALL SELECT max(series_id) FROM block)", []) {
-            ($0.int64(0), $0.int64(1))
-        } ?? (0, 0)
+        let (lowest, highest) =
+            try db.one(
+                "SELECT min(id), max(id) FROM (SELECT min(series_id) AS id FROM segment UNION ALL SELECT max(series_id) FROM segment UNION ALL SELECT min(series_id) FROM block UNION ALL SELECT max(series_id) FROM block)",
+                []
+            ) {
+                ($0.int64(0), $0.int64(1))
+            } ?? (0, 0)
         guard lowest >= 0 else { throw StoreInvariantError("segment of series \(lowest)") }
         var stats = [SeriesStats](repeating: SeriesStats(), count: Int(highest) + 1)
-        try db.forEach("SELECT series_id, seq, total, length(data), epoch FROM segment WHERE epoch <= ?", [.integer(asOf)]) { st in
-            let id = Int(st.int64(0)), seq = st.int64(1)
-            if seq > stats[id].seq { (stats[id].seq, stats[id].total, stats[id].epoch) = (seq, st.int64(2), st.int64(4)) }
+        try db.forEach(
+            "SELECT series_id, seq, total, length(data), epoch FROM segment WHERE epoch <= ?", [.integer(asOf)]
+        ) { st in
+            let id = Int(st.int64(0))
+            let seq = st.int64(1)
+            if seq > stats[id].seq {
+                (stats[id].seq, stats[id].total, stats[id].epoch) = (seq, st.int64(2), st.int64(4))
+            }
             stats[id].bytes += st.int64(3)
         }
         // Sealed blocks: a series' blocks come before its segments (a lower seq); a block only
@@ -341,9 +363,13 @@ struct Lister {
             SELECT series_id, last_seq, total - count + logstore_block_count(epochs, first_epoch, first_epoch, ?1),
               length(data) + length(epochs), CASE WHEN last_epoch <= ?1 THEN last_epoch ELSE logstore_block_last(epochs, first_epoch, ?1) END
             FROM block WHERE first_epoch <= ?1
-            """, [.integer(asOf)]) { st in
-            let id = Int(st.int64(0)), seq = st.int64(1)
-            if seq > stats[id].seq { (stats[id].seq, stats[id].total, stats[id].epoch) = (seq, st.int64(2), st.int64(4)) }
+            """, [.integer(asOf)]
+        ) { st in
+            let id = Int(st.int64(0))
+            let seq = st.int64(1)
+            if seq > stats[id].seq {
+                (stats[id].seq, stats[id].total, stats[id].epoch) = (seq, st.int64(2), st.int64(4))
+            }
             stats[id].bytes += st.int64(3)
         }
         func length(_ id: Int64) -> Int { id >= 0 && id < stats.count ? Int(stats[Int(id)].total) : 0 }
@@ -355,8 +381,11 @@ struct Lister {
         var run: (env: Int64, bytes: Int64)?
         let windowCount = Int(try db.int("SELECT max(window_id) FROM window", []) ?? 0) + 1
         var segmentChange = [Int64](repeating: 0, count: max(windowCount, 0))
-        try db.forEach("SELECT s.series_id, w.env_id, w.window_id FROM series s JOIN window w USING (window_id)", []) { st in
-            let id = st.int64(0), env = st.int64(1), window = Int(st.int64(2))
+        try db.forEach("SELECT s.series_id, w.env_id, w.window_id FROM series s JOIN window w USING (window_id)", []) {
+            st in
+            let id = st.int64(0)
+            let env = st.int64(1)
+            let window = Int(st.int64(2))
             let known = id >= 0 && id < stats.count
             let bytes = known ? stats[Int(id)].bytes : 0
             if known && window >= 0 && window < segmentChange.count {
@@ -377,8 +406,9 @@ struct Lister {
         return named.map { row in
             let (env, born) = newest[ExactKey(row.name)]!
             let list = windows[env] ?? []
-            return EnvSummary(name: row.name, windows: list.count, points: list.reduce(0) { $0 + $1.points },
-                              bytes: envBytes[env] ?? 0, lastEpoch: max(born, list.map(\.lastEpoch).max() ?? 0))
+            return EnvSummary(
+                name: row.name, windows: list.count, points: list.reduce(0) { $0 + $1.points },
+                bytes: envBytes[env] ?? 0, lastEpoch: max(born, list.map(\.lastEpoch).max() ?? 0))
         }
     }
 
@@ -387,26 +417,35 @@ struct Lister {
     func pointsKept(writtenIn ranges: [ClosedRange<Int64>]) throws -> Int {
         guard let low = ranges.map(\.lowerBound).min(), let high = ranges.map(\.upperBound).max() else { return 0 }
         var windows = Set<Int64>()
-        for r in ranges { windows.formUnion(try Catalog(db: db, asOf: r.upperBound).windowsChanged(after: r.lowerBound - 1)) }
+        for r in ranges {
+            windows.formUnion(try Catalog(db: db, asOf: r.upperBound).windowsChanged(after: r.lowerBound - 1))
+        }
         var points = 0
         for window in windows.sorted() {
-            let alive = try db.int(
-                """
-                SELECT count(*) FROM window w WHERE w.window_id = ?1 AND w.epoch <= ?2
-                  AND NOT EXISTS (SELECT 1 FROM window_end x WHERE x.window_id = w.window_id AND x.epoch <= ?2)
-                  AND NOT EXISTS (SELECT 1 FROM env_end x WHERE x.env_id = w.env_id AND x.epoch <= ?2)
-                """, [.integer(window), .integer(asOf)]) ?? 0
+            let alive =
+                try db.int(
+                    """
+                    SELECT count(*) FROM window w WHERE w.window_id = ?1 AND w.epoch <= ?2
+                      AND NOT EXISTS (SELECT 1 FROM window_end x WHERE x.window_id = w.window_id AND x.epoch <= ?2)
+                      AND NOT EXISTS (SELECT 1 FROM env_end x WHERE x.env_id = w.env_id AND x.epoch <= ?2)
+                    """, [.integer(window), .integer(asOf)]) ?? 0
             guard alive > 0, let head = try catalog.head(window) else { continue }
             var ids: Set<Int64> = []
             for case .series(let id) in PointSeries.of(head) { ids.insert(id) }
             guard !ids.isEmpty else { continue }
-            try db.forEach("SELECT series_id, epoch, count FROM segment WHERE window_id = ? AND epoch >= ? AND epoch <= ?",
-                           [.integer(window), .integer(low), .integer(high)]) { st in
+            try db.forEach(
+                "SELECT series_id, epoch, count FROM segment WHERE window_id = ? AND epoch >= ? AND epoch <= ?",
+                [.integer(window), .integer(low), .integer(high)]
+            ) { st in
                 let epoch = st.int64(1)
-                if ids.contains(st.int64(0)), ranges.contains(where: { $0.contains(epoch) }) { points += Int(st.int64(2)) }
+                if ids.contains(st.int64(0)), ranges.contains(where: { $0.contains(epoch) }) {
+                    points += Int(st.int64(2))
+                }
             }
-            try db.forEach("SELECT \(SealedBlock.columns) FROM block WHERE window_id = ? AND first_epoch <= ? AND last_epoch >= ?",
-                           [.integer(window), .integer(high), .integer(low)]) { st in
+            try db.forEach(
+                "SELECT \(SealedBlock.columns) FROM block WHERE window_id = ? AND first_epoch <= ? AND last_epoch >= ?",
+                [.integer(window), .integer(high), .integer(low)]
+            ) { st in
                 let block = SealedBlock(st)
                 guard ids.contains(block.seriesID) else { return }
                 for segment in try block.segments() where ranges.contains(where: { $0.contains(segment.epoch) }) {
@@ -428,19 +467,23 @@ struct Lister {
                 """
                 SELECT doc FROM head WHERE window_id = ?1 AND epoch <= ?3 AND epoch >= coalesce(
                   (SELECT max(epoch) FROM head WHERE window_id = ?1 AND epoch <= ?2), 0)
-                """, [.integer(window), .integer(after), .integer(asOf)]) { st in
+                """, [.integer(window), .integer(after), .integer(asOf)]
+            ) { st in
                 let head = try st.withBlob(0) { try ValueCodec.decodePane($0) }
                 for case .series(let id) in PointSeries.of(head) { ids.insert(id) }
             }
-            try db.forEach("SELECT series_id, count FROM segment WHERE window_id = ? AND epoch > ? AND epoch <= ?",
-                           [.integer(window), .integer(after), .integer(asOf)]) { st in
+            try db.forEach(
+                "SELECT series_id, count FROM segment WHERE window_id = ? AND epoch > ? AND epoch <= ?",
+                [.integer(window), .integer(after), .integer(asOf)]
+            ) { st in
                 if ids.contains(st.int64(0)) { points += Int(st.int64(1)) }
             }
             try db.forEach(
                 """
                 SELECT series_id, logstore_block_count(epochs, first_epoch, ?2 + 1, ?3) FROM block
                 WHERE window_id = ?1 AND first_epoch <= ?3 AND last_epoch > ?2
-                """, [.integer(window), .integer(after), .integer(asOf)]) { st in
+                """, [.integer(window), .integer(after), .integer(asOf)]
+            ) { st in
                 if ids.contains(st.int64(0)) { points += Int(st.int64(1)) }
             }
         }

@@ -14,12 +14,15 @@ struct Materializer {
 
     /// The window's JSON; `transform` may first edit its head (e.g. swap series for some of
     /// their points).
-    func window(_ row: Catalog.WindowRow, transform: ((inout PaneValue, SeriesStore) throws -> Void)? = nil) throws -> JSONValue {
+    func window(_ row: Catalog.WindowRow, transform: ((inout PaneValue, SeriesStore) throws -> Void)? = nil) throws
+        -> JSONValue
+    {
         guard var head = try catalog.head(row.windowID) else {
             throw StoreInvariantError("window \(row.wid) has no head")
         }
-        let series = try SeriesStore(db, asOf: asOf, readingWindow: row.windowID,
-                                     series: head.seriesPaths.map(\.slot.id))
+        let series = try SeriesStore(
+            db, asOf: asOf, readingWindow: row.windowID,
+            series: head.seriesPaths.map(\.slot.id))
         try transform?(&head, series)
         var json = try head.json(resolving: series)
         if case .object(var o) = json, o.contains("contentID") {
@@ -45,10 +48,12 @@ struct Materializer {
                 h = h &* 0x100_0000_01b3
             }
         }
-        let a = h, b = h &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: epoch)
-        return String(format: "%08x-%04x-4%03x-%04x-%012llx",
-                      UInt32(truncatingIfNeeded: a >> 32), UInt32(truncatingIfNeeded: a >> 16) & 0xffff,
-                      UInt32(truncatingIfNeeded: a) & 0xfff, (UInt32(truncatingIfNeeded: b >> 48) & 0x3fff) | 0x8000,
-                      b & 0xffff_ffff_ffff)
+        let a = h
+        let b = h &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: epoch)
+        return String(
+            format: "%08x-%04x-4%03x-%04x-%012llx",
+            UInt32(truncatingIfNeeded: a >> 32), UInt32(truncatingIfNeeded: a >> 16) & 0xffff,
+            UInt32(truncatingIfNeeded: a) & 0xfff, (UInt32(truncatingIfNeeded: b >> 48) & 0x3fff) | 0x8000,
+            b & 0xffff_ffff_ffff)
     }
 }

@@ -5,14 +5,19 @@ extension LogStore {
     /// last), each trace thinned to `maxPoints` points (0: every point), and its `reload`;
     /// nil when the env does not exist (as of `asOf`). One read transaction, so the windows
     /// are of one epoch. Only this env's point data is read.
-    public func pageEnv(_ name: String, asOf: Int64? = nil, maxPoints: Int) throws(LogStoreError) -> (windows: [JSONValue], reload: JSONValue)? {
+    public func pageEnv(_ name: String, asOf: Int64? = nil, maxPoints: Int) throws(LogStoreError) -> (
+        windows: [JSONValue], reload: JSONValue
+    )? {
         let read = try self.read(asOf: asOf) { db, bound -> (windows: [JSONValue], reload: JSONValue)? in
             let m = Materializer(db: db, asOf: bound)
             guard let env = try m.catalog.env(name) else { return nil }
             var windows: [JSONValue] = []
             for row in try m.catalog.windows(ofEnv: env) {
                 if maxPoints > 0 {
-                    windows.append(try m.window(row) { head, series in try Downsample.thin(&head, maxPoints: maxPoints, series: series) })
+                    windows.append(
+                        try m.window(row) { head, series in
+                            try Downsample.thin(&head, maxPoints: maxPoints, series: series)
+                        })
                 } else {
                     windows.append(try m.window(row))
                 }
@@ -28,7 +33,9 @@ extension LogStore {
     public func pageLayouts(asOf: Int64? = nil) throws(LogStoreError) -> JSONValue {
         try read(asOf: asOf) { db, bound in
             guard try db.userVersion >= 5 else { return .string("") }  // a read-only store older than version 5
-            let doc = try db.one("SELECT doc FROM page_layout WHERE epoch <= ? ORDER BY epoch DESC LIMIT 1", [.integer(bound)]) {
+            let doc = try db.one(
+                "SELECT doc FROM page_layout WHERE epoch <= ? ORDER BY epoch DESC LIMIT 1", [.integer(bound)]
+            ) {
                 try $0.withBlob(0) { try ValueCodec.decodeFirst($0) }
             }
             return (doc ?? nil) ?? .string("")
@@ -36,7 +43,9 @@ extension LogStore {
     }
 
     /// One window as the page draws it (see `pageEnv`); nil when it or its env does not exist.
-    public func pageWindow(env: String, window: String, asOf: Int64? = nil, maxPoints: Int) throws(LogStoreError) -> JSONValue? {
+    public func pageWindow(env: String, window: String, asOf: Int64? = nil, maxPoints: Int) throws(LogStoreError)
+        -> JSONValue?
+    {
         do {
             return maxPoints > 0
                 ? try exportWindow(env: env, window: window, asOf: asOf, maxPoints: maxPoints)

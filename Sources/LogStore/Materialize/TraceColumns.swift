@@ -13,7 +13,10 @@
 /// - anything else (a string, a bool, a list, an object): NaN, kind `.other`.
 public struct TraceColumns: Sendable, Equatable {
     public enum Kind: UInt8, Sendable {
-        case float = 0, int = 1, null = 2, other = 3
+        case float = 0
+        case int = 1
+        case null = 2
+        case other = 3
     }
 
     public struct Column: Sendable, Equatable {
@@ -31,7 +34,7 @@ public struct TraceColumns: Sendable, Equatable {
             guard a.values.sameBits(as: b.values) else { return false }
             switch (a.kinds, b.kinds) {
             case (nil, nil): return true
-            case let (x?, y?): return x.sameBits(as: y)
+            case (let x?, let y?): return x.sameBits(as: y)
             default: return false
             }
         }
@@ -57,7 +60,10 @@ final class TraceColumnReader {
     init(_ db: Connection, window: Int64, asOf: Int64, series wanted: [Int64]) throws {
         let wanted = Set(wanted)
         var from = Int64.max
-        try db.forEach("SELECT series_id, epoch FROM series WHERE window_id = ? AND epoch <= ?", [.integer(window), .integer(asOf)]) {
+        try db.forEach(
+            "SELECT series_id, epoch FROM series WHERE window_id = ? AND epoch <= ?",
+            [.integer(window), .integer(asOf)]
+        ) {
             let (id, born) = ($0.int64(0), $0.int64(1))
             guard wanted.contains(id) else { return }
             let count = try db.int(SeriesStore.countSQL, [.integer(id), .integer(asOf)]) ?? 0
@@ -175,7 +181,8 @@ final class TraceColumnReader {
         private func decodeNumbers(_ base: UnsafeRawPointer, from start: Int, to end: Int) throws -> Int {
             var offset = start
             var n = values.count
-            let dst = values.base, room = values.capacity
+            let dst = values.base
+            let room = values.capacity
             let kindBase = kinds?.base
             defer {
                 values.setCount(n)
@@ -188,7 +195,8 @@ final class TraceColumnReader {
                 // together once per block; a block holding another tag is redone one by one.
                 // (What is written past the run is room not yet counted, overwritten later.)
                 let limit = Swift.min(room - n, (end - offset) / 9)
-                let from = UnsafeRawPointer(base + offset), to = dst + n
+                let from = UnsafeRawPointer(base + offset)
+                let to = dst + n
                 let double = ValueCodec.Tag.double.rawValue
                 var run = 0
                 while run &+ 8 <= limit {
@@ -196,13 +204,17 @@ final class TraceColumnReader {
                     for j in 0..<8 {
                         let at = 9 &* (run &+ j)
                         other |= from.load(fromByteOffset: at, as: UInt8.self) ^ double
-                        to[run &+ j] = Double(bitPattern: UInt64(littleEndian: from.loadUnaligned(fromByteOffset: at &+ 1, as: UInt64.self)))
+                        to[run &+ j] = Double(
+                            bitPattern: UInt64(
+                                littleEndian: from.loadUnaligned(fromByteOffset: at &+ 1, as: UInt64.self)))
                     }
                     guard other == 0 else { break }
                     run &+= 8
                 }
                 while run < limit, from.load(fromByteOffset: 9 &* run, as: UInt8.self) == double {
-                    to[run] = Double(bitPattern: UInt64(littleEndian: from.loadUnaligned(fromByteOffset: 9 &* run &+ 1, as: UInt64.self)))
+                    to[run] = Double(
+                        bitPattern: UInt64(
+                            littleEndian: from.loadUnaligned(fromByteOffset: 9 &* run &+ 1, as: UInt64.self)))
                     run &+= 1
                 }
                 n += run
@@ -216,7 +228,8 @@ final class TraceColumnReader {
                 var single = 0
                 while n < room, end - offset >= 11, base.load(fromByteOffset: offset, as: UInt8.self) == intTag {
                     if single == 0 {
-                        let decoded = Self.decodeIntBlocks(base, from: offset, to: end, into: dst + n, kinds: kindBase + n, room: room - n)
+                        let decoded = Self.decodeIntBlocks(
+                            base, from: offset, to: end, into: dst + n, kinds: kindBase + n, room: room - n)
                         if decoded.values > 0 {
                             n += decoded.values
                             offset = decoded.offset
@@ -225,7 +238,9 @@ final class TraceColumnReader {
                         single = 8
                     }
                     single -= 1
-                    var z: UInt64 = 0, shift: UInt64 = 0, p = offset + 1
+                    var z: UInt64 = 0
+                    var shift: UInt64 = 0
+                    var p = offset + 1
                     // Varints of 1 to 3 bytes (|value| < 2^20, steps) taken from one word, by a
                     // branch per length (predictable in a run: lengths change rarely) rather
                     // than per byte; longer ones byte by byte.
@@ -240,15 +255,15 @@ final class TraceColumnReader {
                         z = UInt64(word & 0x7f | (word &>> 1) & 0x3f80)
                         p &+= 2
                     } else {
-                      while true {
-                        let byte = base.load(fromByteOffset: p, as: UInt8.self)
-                        z |= UInt64(byte & 0x7f) &<< shift
-                        p += 1
-                        if byte < 0x80 { break }
-                        // at most 10 bytes (64 bits): within the 11 checked above
-                        guard shift < 63 else { throw ValueCodec.DecodeError(offset: offset) }
-                        shift += 7
-                      }
+                        while true {
+                            let byte = base.load(fromByteOffset: p, as: UInt8.self)
+                            z |= UInt64(byte & 0x7f) &<< shift
+                            p += 1
+                            if byte < 0x80 { break }
+                            // at most 10 bytes (64 bits): within the 11 checked above
+                            guard shift < 63 else { throw ValueCodec.DecodeError(offset: offset) }
+                            shift += 7
+                        }
                     }
                     dst[n] = Double(Int64(bitPattern: (z &>> 1) ^ (0 &- (z & 1))))
                     kindBase[n] = TraceColumns.Kind.int.rawValue
@@ -265,7 +280,9 @@ final class TraceColumnReader {
                     kindBase?[n] = TraceColumns.Kind.float.rawValue
                     offset += 9
                 } else if tag == ValueCodec.Tag.int.rawValue, let kindBase {
-                    var z: UInt64 = 0, shift: UInt64 = 0, byte: UInt8 = 0x80
+                    var z: UInt64 = 0
+                    var shift: UInt64 = 0
+                    var byte: UInt8 = 0x80
                     offset += 1
                     while byte & 0x80 != 0 {
                         guard offset < end, shift < 64 else { throw ValueCodec.DecodeError(offset: offset) }
@@ -303,7 +320,8 @@ final class TraceColumnReader {
             if length == 3 { return decodeInt3Blocks(base, from: start, to: end, into: dst, kinds: kinds, room: room) }
             let stride = length + 1
             // Tag byte, then `length` bytes: all but the last with 0x80 set, the last without.
-            let record: UInt64 = 1 &<< UInt64(8 * stride) &- 1, varint: UInt64 = 1 &<< UInt64(8 * length) &- 1
+            let record: UInt64 = 1 &<< UInt64(8 * stride) &- 1
+            let varint: UInt64 = 1 &<< UInt64(8 * length) &- 1
             let checked: UInt64 = record & ~0x7f7f_7f7f_7f00
             let expected: UInt64 = UInt64(ValueCodec.Tag.int.rawValue) | (0x80_8080_8000 & varint)
             let payload: UInt64 = record & 0x7f7f_7f7f_00
@@ -319,7 +337,8 @@ final class TraceColumnReader {
                     dst[done &+ j] = Double(Int64(bitPattern: (z &>> 1) ^ (0 &- (z & 1))))
                 }
                 guard bad == 0 else { break }
-                UnsafeMutableRawPointer(kinds + done).storeBytes(of: UInt64(TraceColumns.Kind.int.rawValue) &* 0x0101_0101_0101_0101, as: UInt64.self)
+                UnsafeMutableRawPointer(kinds + done).storeBytes(
+                    of: UInt64(TraceColumns.Kind.int.rawValue) &* 0x0101_0101_0101_0101, as: UInt64.self)
                 done &+= 8
             }
             return (done, start &+ done &* stride)
@@ -348,12 +367,19 @@ final class TraceColumnReader {
                     let x = w &>> 8
                     let z = x & 0x7f_0000_007f | (x &>> 1) & 0x3f80_0000_3f80 | (x &>> 2) & 0x1f_c000_001f_c000
                     // zigzag decoded, each lane's sign bit flipped (value + 2^31)
-                    let u = ((z &>> 1) & 0x7fff_ffff_7fff_ffff) ^ ((z & 0x1_0000_0001) &* 0xffff_ffff) ^ 0x8000_0000_8000_0000
-                    out.storeBytes(of: Double(bitPattern: 0x4330_0000_0000_0000 | u & 0xffff_ffff) - bias, toByteOffset: j &* 16, as: Double.self)
-                    out.storeBytes(of: Double(bitPattern: 0x4330_0000_0000_0000 | u &>> 32) - bias, toByteOffset: j &* 16 &+ 8, as: Double.self)
+                    let u =
+                        ((z &>> 1) & 0x7fff_ffff_7fff_ffff) ^ ((z & 0x1_0000_0001) &* 0xffff_ffff)
+                        ^ 0x8000_0000_8000_0000
+                    out.storeBytes(
+                        of: Double(bitPattern: 0x4330_0000_0000_0000 | u & 0xffff_ffff) - bias, toByteOffset: j &* 16,
+                        as: Double.self)
+                    out.storeBytes(
+                        of: Double(bitPattern: 0x4330_0000_0000_0000 | u &>> 32) - bias, toByteOffset: j &* 16 &+ 8,
+                        as: Double.self)
                 }
                 guard bad == 0 else { break }
-                UnsafeMutableRawPointer(kinds + done).storeBytes(of: UInt64(TraceColumns.Kind.int.rawValue) &* 0x0101_0101_0101_0101, as: UInt64.self)
+                UnsafeMutableRawPointer(kinds + done).storeBytes(
+                    of: UInt64(TraceColumns.Kind.int.rawValue) &* 0x0101_0101_0101_0101, as: UInt64.self)
                 done &+= 8
             }
             return (done, start &+ done &* 4)

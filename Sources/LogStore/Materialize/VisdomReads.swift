@@ -36,7 +36,12 @@ extension LogStore {
     /// the order in which they were created (visdom itself lists its env files' directory).
     public func envState(asOf: Int64? = nil) throws(LogStoreError) -> [String] {
         try read(asOf: asOf) { db, bound in
-            struct Incarnation { let id: Int64; let name: String; let begin: Int64; let end: Int64? }
+            struct Incarnation {
+                let id: Int64
+                let name: String
+                let begin: Int64
+                let end: Int64?
+            }
             // Keyed by the name's bytes: a `String` key would merge canonically equivalent
             // names (NFC "é" and NFD "e\u{301}"), which are two envs to visdom.
             var byName: [ExactKey: [Incarnation]] = [:]
@@ -45,8 +50,10 @@ extension LogStore {
                 SELECT env.env_id, env.name, env.epoch, env_end.epoch FROM env
                   LEFT JOIN env_end ON env_end.env_id = env.env_id AND env_end.epoch <= ?1
                 WHERE env.epoch <= ?1 ORDER BY env.env_id
-                """, [.integer(bound)]) {
-                let row = Incarnation(id: $0.int64(0), name: $0.text(1), begin: $0.int64(2), end: $0.isNull(3) ? nil : $0.int64(3))
+                """, [.integer(bound)]
+            ) {
+                let row = Incarnation(
+                    id: $0.int64(0), name: $0.text(1), begin: $0.int64(2), end: $0.isNull(3) ? nil : $0.int64(3))
                 byName[ExactKey(row.name), default: []].append(row)
             }
             var placed: [(place: Int64, name: String)] = []
@@ -72,7 +79,9 @@ extension LogStore: VisdomReadState {
     /// `ReadHandlers`): `.ok` with its body, or `.failed` where it raises. Throws only when the
     /// store cannot be read.
     public func answer(_ read: VisdomRead, _ body: RequestBody) throws(LogStoreError) -> Outcome {
-        do { return try ReadHandlers.answer(read, body.args, in: self) } catch { throw Self.classify(error, path: path) }
+        do { return try ReadHandlers.answer(read, body.args, in: self) } catch {
+            throw Self.classify(error, path: path)
+        }
     }
 
     func jsonOfWindow(_ wid: String, in eid: String) throws -> [UInt8]? {

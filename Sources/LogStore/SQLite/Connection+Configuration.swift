@@ -108,13 +108,15 @@ extension Connection {
 
     private func pragmaStatement(_ name: String) throws(SQLiteError) -> Statement {
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        let valid = (1...2).contains(parts.count) && parts.allSatisfy { part in
-            guard let first = part.utf8.first, !(0x30...0x39).contains(first) else { return false }
-            return part.utf8.allSatisfy { byte in
-                byte == 0x5F || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte)
-                    || (0x61...0x7A).contains(byte)
+        let valid =
+            (1...2).contains(parts.count)
+            && parts.allSatisfy { part in
+                guard let first = part.utf8.first, !(0x30...0x39).contains(first) else { return false }
+                return part.utf8.allSatisfy { byte in
+                    byte == 0x5F || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte)
+                        || (0x61...0x7A).contains(byte)
+                }
             }
-        }
         guard valid else { throw SQLiteError.misuse("not a pragma name: \(name)") }
         return try cachedStatement("PRAGMA \(name)")
     }

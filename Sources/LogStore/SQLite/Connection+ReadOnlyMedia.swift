@@ -33,10 +33,13 @@ extension Connection {
             return db
         } catch let error as SQLiteError where error.isCantOpen && onReadOnlyMedia(path) {
             try? db.close()
-            let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber)?.int64Value ?? 0
+            let wal =
+                (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber)?.int64Value ?? 0
             guard wal == 0 else {
-                throw LogStoreError.io(path: path, reason: "on read-only media with a \(path)-wal file that may hold commits the store "
-                                       + "file lacks; copy the store's files to writable storage to read them")
+                throw LogStoreError.io(
+                    path: path,
+                    reason: "on read-only media with a \(path)-wal file that may hold commits the store "
+                        + "file lacks; copy the store's files to writable storage to read them")
             }
             return try Connection(path: path, mode: .immutable)
         }

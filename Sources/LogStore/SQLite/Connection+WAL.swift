@@ -30,7 +30,9 @@ extension Connection {
     }
 
     enum CheckpointMode: String, Sendable {
-        case passive = "PASSIVE", restart = "RESTART", truncate = "TRUNCATE"
+        case passive = "PASSIVE"
+        case restart = "RESTART"
+        case truncate = "TRUNCATE"
     }
 
     /// Readies a kept WAL file for the next session, on the writer's connection just before it

@@ -238,7 +238,8 @@ final class Connection {
         var cursor = start
         while true {
             while cursor.pointee == 0x3B || (cursor.pointee >= 0x09 && cursor.pointee <= 0x0D)
-                || cursor.pointee == 0x20 {
+                || cursor.pointee == 0x20
+            {
                 cursor += 1
             }
             if cursor.pointee == 0 { return nil }

@@ -23,10 +23,10 @@ extension SQLValue: Equatable {
     static func == (lhs: SQLValue, rhs: SQLValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
-        case let (.integer(a), .integer(b)): return a == b
-        case let (.real(a), .real(b)): return a.bitPattern == b.bitPattern
-        case let (.text(a), .text(b)): return a.utf8.elementsEqual(b.utf8)
-        case let (.blob(a), .blob(b)): return a == b
+        case (.integer(let a), .integer(let b)): return a == b
+        case (.real(let a), .real(let b)): return a.bitPattern == b.bitPattern
+        case (.text(let a), .text(let b)): return a.utf8.elementsEqual(b.utf8)
+        case (.blob(let a), .blob(let b)): return a == b
         default: return false
         }
     }

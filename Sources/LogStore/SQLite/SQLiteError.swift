@@ -157,22 +157,42 @@ extension SQLiteError {
             (SQLITE_ABORT, [(2, "ROLLBACK")]),
             (SQLITE_BUSY, [(1, "RECOVERY"), (2, "SNAPSHOT"), (3, "TIMEOUT")]),
             (SQLITE_LOCKED, [(1, "SHAREDCACHE"), (2, "VTAB")]),
-            (SQLITE_READONLY, [(1, "RECOVERY"), (2, "CANTLOCK"), (3, "ROLLBACK"),
-                               (4, "DBMOVED"), (5, "CANTINIT"), (6, "DIRECTORY")]),
+            (
+                SQLITE_READONLY,
+                [
+                    (1, "RECOVERY"), (2, "CANTLOCK"), (3, "ROLLBACK"),
+                    (4, "DBMOVED"), (5, "CANTINIT"), (6, "DIRECTORY"),
+                ]
+            ),
             (SQLITE_CORRUPT, [(1, "VTAB"), (2, "SEQUENCE"), (3, "INDEX")]),
-            (SQLITE_CANTOPEN, [(1, "NOTEMPDIR"), (2, "ISDIR"), (3, "FULLPATH"),
-                               (4, "CONVPATH"), (6, "SYMLINK")]),
-            (SQLITE_CONSTRAINT, [(1, "CHECK"), (2, "COMMITHOOK"), (3, "FOREIGNKEY"),
-                                 (4, "FUNCTION"), (5, "NOTNULL"), (6, "PRIMARYKEY"),
-                                 (7, "TRIGGER"), (8, "UNIQUE"), (9, "VTAB"), (10, "ROWID"),
-                                 (11, "PINNED"), (12, "DATATYPE")]),
-            (SQLITE_IOERR, [(1, "READ"), (2, "SHORT_READ"), (3, "WRITE"), (4, "FSYNC"),
-                            (5, "DIR_FSYNC"), (6, "TRUNCATE"), (7, "FSTAT"), (8, "UNLOCK"),
-                            (9, "RDLOCK"), (10, "DELETE"), (12, "NOMEM"), (13, "ACCESS"),
-                            (14, "CHECKRESERVEDLOCK"), (15, "LOCK"), (16, "CLOSE"),
-                            (18, "SHMOPEN"), (19, "SHMSIZE"), (20, "SHMLOCK"), (21, "SHMMAP"),
-                            (22, "SEEK"), (23, "DELETE_NOENT"), (24, "MMAP"),
-                            (25, "GETTEMPPATH"), (32, "DATA"), (33, "CORRUPTFS")]),
+            (
+                SQLITE_CANTOPEN,
+                [
+                    (1, "NOTEMPDIR"), (2, "ISDIR"), (3, "FULLPATH"),
+                    (4, "CONVPATH"), (6, "SYMLINK"),
+                ]
+            ),
+            (
+                SQLITE_CONSTRAINT,
+                [
+                    (1, "CHECK"), (2, "COMMITHOOK"), (3, "FOREIGNKEY"),
+                    (4, "FUNCTION"), (5, "NOTNULL"), (6, "PRIMARYKEY"),
+                    (7, "TRIGGER"), (8, "UNIQUE"), (9, "VTAB"), (10, "ROWID"),
+                    (11, "PINNED"), (12, "DATATYPE"),
+                ]
+            ),
+            (
+                SQLITE_IOERR,
+                [
+                    (1, "READ"), (2, "SHORT_READ"), (3, "WRITE"), (4, "FSYNC"),
+                    (5, "DIR_FSYNC"), (6, "TRUNCATE"), (7, "FSTAT"), (8, "UNLOCK"),
+                    (9, "RDLOCK"), (10, "DELETE"), (12, "NOMEM"), (13, "ACCESS"),
+                    (14, "CHECKRESERVEDLOCK"), (15, "LOCK"), (16, "CLOSE"),
+                    (18, "SHMOPEN"), (19, "SHMSIZE"), (20, "SHMLOCK"), (21, "SHMMAP"),
+                    (22, "SEEK"), (23, "DELETE_NOENT"), (24, "MMAP"),
+                    (25, "GETTEMPPATH"), (32, "DATA"), (33, "CORRUPTFS"),
+                ]
+            ),
         ]
         for (primary, suffixes) in extended {
             for (n, suffix) in suffixes {

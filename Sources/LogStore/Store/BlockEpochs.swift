@@ -44,7 +44,9 @@ enum BlockEpochs {
     }
 
     /// Calls `body(epoch, count)` for each segment in order; stops when it returns false.
-    static func forEach(_ bytes: UnsafeRawBufferPointer, firstEpoch: Int64, _ body: (Int64, Int64) throws -> Bool) throws {
+    static func forEach(_ bytes: UnsafeRawBufferPointer, firstEpoch: Int64, _ body: (Int64, Int64) throws -> Bool)
+        throws
+    {
         var offset = 0
         func varint() throws -> UInt64 {
             var result: UInt64 = 0
@@ -73,12 +75,16 @@ enum BlockEpochs {
 
     static func decode(_ bytes: UnsafeRawBufferPointer, firstEpoch: Int64) throws -> [Segment] {
         var out: [Segment] = []
-        try forEach(bytes, firstEpoch: firstEpoch) { out.append(Segment(epoch: $0, count: $1)); return true }
+        try forEach(bytes, firstEpoch: firstEpoch) {
+            out.append(Segment(epoch: $0, count: $1))
+            return true
+        }
         return out
     }
 
     /// The number of values written in epochs `lo ... hi`, and the last such epoch.
-    static func visible(_ bytes: UnsafeRawBufferPointer, firstEpoch: Int64, from lo: Int64 = .min, through hi: Int64) throws
+    static func visible(_ bytes: UnsafeRawBufferPointer, firstEpoch: Int64, from lo: Int64 = .min, through hi: Int64)
+        throws
         -> (count: Int64, last: Int64?)
     {
         var count: Int64 = 0

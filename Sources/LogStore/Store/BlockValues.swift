@@ -21,7 +21,11 @@
 /// with zeros.
 enum BlockValues {
     enum Codec: UInt8, CaseIterable {
-        case plain = 0, intSteps, floatSteps, intDeltas, floatXOR
+        case plain = 0
+        case intSteps = 1
+        case floatSteps = 2
+        case intDeltas = 3
+        case floatXOR = 4
     }
 
     struct DecodeError: Error, CustomStringConvertible {
@@ -140,7 +144,8 @@ enum BlockValues {
                 w.write(0, 1)
                 continue
             }
-            let leading = min(x.leadingZeroBitCount, 63), trailing = x.trailingZeroBitCount
+            let leading = min(x.leadingZeroBitCount, 63)
+            let trailing = x.trailingZeroBitCount
             // The previous window, when it fits and wastes no more bits than a new one's
             // 12-bit description costs (after an outlier, a wide window would be kept forever).
             if let (l, t) = window, leading >= l, trailing >= t, (leading - l) + (trailing - t) <= 12 {
@@ -164,7 +169,9 @@ enum BlockValues {
     /// `ValueCodec` bytes (what a segment's `data` holds), to `out`.
     static func decode(_ data: UnsafeRawBufferPointer, count: Int, limit: Int? = nil, into out: inout [UInt8]) throws {
         let n = min(limit ?? count, count)
-        guard let first = data.first, let codec = Codec(rawValue: first) else { throw DecodeError(reason: "unknown codec") }
+        guard let first = data.first, let codec = Codec(rawValue: first) else {
+            throw DecodeError(reason: "unknown codec")
+        }
         let payload = UnsafeRawBufferPointer(rebasing: data[1...])
         var r = ByteReader(bytes: payload)
         switch codec {
@@ -173,7 +180,8 @@ enum BlockValues {
             for _ in 0..<n { try reader.skip() }
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: payload[..<reader.offset]))
         case .intSteps:
-            let a = try r.zigzag(), d = try r.zigzag()
+            let a = try r.zigzag()
+            let d = try r.zigzag()
             var v = a
             for _ in 0..<n {
                 putInt(v, &out)
@@ -186,7 +194,8 @@ enum BlockValues {
                 putInt(v, &out)
             }
         case .floatSteps:
-            let a = Double(bitPattern: try r.fixed64()), d = Double(bitPattern: try r.fixed64())
+            let a = Double(bitPattern: try r.fixed64())
+            let d = Double(bitPattern: try r.fixed64())
             for i in 0..<n { putDouble((a + Double(i) * d).bitPattern, &out) }
         case .floatXOR:
             guard n > 0 else { return }

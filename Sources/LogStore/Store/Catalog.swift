@@ -31,7 +31,8 @@ struct Catalog {
             SELECT name FROM env WHERE epoch <= ?1
               AND NOT EXISTS (SELECT 1 FROM env_end x WHERE x.env_id = env.env_id AND x.epoch <= ?1)
             ORDER BY name
-            """, [.integer(asOf)]) { names.append($0.text(0)) }
+            """, [.integer(asOf)]
+        ) { names.append($0.text(0)) }
         return names
     }
 
@@ -43,7 +44,8 @@ struct Catalog {
             SELECT window_id, wid, slot FROM window WHERE env_id = ?1 AND epoch <= ?2
               AND NOT EXISTS (SELECT 1 FROM window_end x WHERE x.window_id = window.window_id AND x.epoch <= ?2)
             ORDER BY slot
-            """, [.integer(env), .integer(asOf)]) {
+            """, [.integer(env), .integer(asOf)]
+        ) {
             rows.append(WindowRow(windowID: $0.int64(0), wid: $0.text(1), slot: $0.int64(2)))
         }
         return rows
@@ -55,15 +57,18 @@ struct Catalog {
             SELECT window_id, wid, slot FROM window WHERE env_id = ?1 AND wid = ?2 AND epoch <= ?3
               AND NOT EXISTS (SELECT 1 FROM window_end x WHERE x.window_id = window.window_id AND x.epoch <= ?3)
             ORDER BY window_id DESC LIMIT 1
-            """, [.integer(env), .text(wid), .integer(asOf)]) {
+            """, [.integer(env), .text(wid), .integer(asOf)]
+        ) {
             WindowRow(windowID: $0.int64(0), wid: $0.text(1), slot: $0.int64(2))
         }
     }
 
     /// The head blob of a window as of `asOf`.
     func headBytes(_ window: Int64) throws -> [UInt8]? {
-        try db.one("SELECT doc FROM head WHERE window_id = ? AND epoch <= ? ORDER BY epoch DESC LIMIT 1",
-                   [.integer(window), .integer(asOf)]) { $0.blob(0) }
+        try db.one(
+            "SELECT doc FROM head WHERE window_id = ? AND epoch <= ? ORDER BY epoch DESC LIMIT 1",
+            [.integer(window), .integer(asOf)]
+        ) { $0.blob(0) }
     }
 
     func head(_ window: Int64) throws -> PaneValue? {
@@ -88,9 +93,12 @@ struct Catalog {
         var windows: [Int64] = []
         try db.forEach(
             "SELECT window_id FROM window_change WHERE epoch > ?1 AND epoch <= ?2"
-                + (hasColumn ? " UNION SELECT window_id FROM epoch WHERE epoch > ?1 AND epoch <= ?2 AND window_id IS NOT NULL" : "")
+                + (hasColumn
+                    ? " UNION SELECT window_id FROM epoch WHERE epoch > ?1 AND epoch <= ?2 AND window_id IS NOT NULL"
+                    : "")
                 + " ORDER BY 1",
-            [.integer(after), .integer(asOf)]) { windows.append($0.int64(0)) }
+            [.integer(after), .integer(asOf)]
+        ) { windows.append($0.int64(0)) }
         return windows
     }
 
@@ -108,8 +116,10 @@ struct Catalog {
     }
 
     func reload(_ env: Int64) throws -> JSONValue {
-        (try db.one("SELECT doc FROM env_reload WHERE env_id = ? AND epoch <= ? ORDER BY epoch DESC LIMIT 1",
-                   [.integer(env), .integer(asOf)]) { st in
+        (try db.one(
+            "SELECT doc FROM env_reload WHERE env_id = ? AND epoch <= ? ORDER BY epoch DESC LIMIT 1",
+            [.integer(env), .integer(asOf)]
+        ) { st in
             try st.withBlob(0) { try ValueCodec.decodeFirst($0) }
         } ?? nil) ?? .object(JSONObject())
     }

@@ -27,14 +27,18 @@ struct Compactor {
             """
             SELECT epoch, env, win, detail FROM epoch WHERE epoch <= ?1 AND status <> 'ok'
               AND (length(CAST(env AS BLOB)) > ?2 OR length(CAST(win AS BLOB)) > ?2 OR length(CAST(detail AS BLOB)) > ?2)
-            """, [.integer(before), limit]) {
+            """, [.integer(before), limit]
+        ) {
             long.append(($0.int64(0), $0.isNull(1) ? nil : $0.text(1), $0.isNull(2) ? nil : $0.text(2), $0.text(3)))
         }
         for row in long {
             let cut = EpochWriter.EpochRow.cut
-            try db.run("UPDATE epoch SET env = ?, win = ?, detail = ? WHERE epoch = ?",
-                       [row.env.map { .text(cut($0)) } ?? .null, row.win.map { .text(cut($0)) } ?? .null,
-                        .text(cut(row.detail)), .integer(row.epoch)])
+            try db.run(
+                "UPDATE epoch SET env = ?, win = ?, detail = ? WHERE epoch = ?",
+                [
+                    row.env.map { .text(cut($0)) } ?? .null, row.win.map { .text(cut($0)) } ?? .null,
+                    .text(cut(row.detail)), .integer(row.epoch),
+                ])
         }
     }
 
@@ -58,13 +62,15 @@ struct Compactor {
         // Epoch rows stay, but no row may name a window that is gone.
         try db.run("UPDATE epoch SET window_id = NULL WHERE window_id IN (SELECT window_id FROM dead_window)", [])
         try boundRefusedEpochs()
-        for table in ["segment WHERE window_id IN (SELECT window_id FROM dead_window)",
-                      "block WHERE window_id IN (SELECT window_id FROM dead_window)",
-                      "series WHERE window_id IN (SELECT window_id FROM dead_window)",
-                      "head WHERE window_id IN (SELECT window_id FROM dead_window)",
-                      "window_change WHERE window_id IN (SELECT window_id FROM dead_window)",
-                      "window_end WHERE window_id IN (SELECT window_id FROM dead_window)",
-                      "window WHERE window_id IN (SELECT window_id FROM dead_window)"] {
+        for table in [
+            "segment WHERE window_id IN (SELECT window_id FROM dead_window)",
+            "block WHERE window_id IN (SELECT window_id FROM dead_window)",
+            "series WHERE window_id IN (SELECT window_id FROM dead_window)",
+            "head WHERE window_id IN (SELECT window_id FROM dead_window)",
+            "window_change WHERE window_id IN (SELECT window_id FROM dead_window)",
+            "window_end WHERE window_id IN (SELECT window_id FROM dead_window)",
+            "window WHERE window_id IN (SELECT window_id FROM dead_window)",
+        ] {
             try exec("DELETE FROM \(table)")
         }
         for table in ["env_reload", "env"] {
@@ -110,14 +116,22 @@ struct Compactor {
         // wrote stays a segment per epoch (sealing, after this, makes blocks of them again).
         let store = SeriesStore(db, asOf: before)
         for id in referenced.sorted() {
-            guard let window = try db.int("SELECT window_id FROM series WHERE series_id = ?", [.integer(id)]) else { continue }
+            guard let window = try db.int("SELECT window_id FROM series WHERE series_id = ?", [.integer(id)]) else {
+                continue
+            }
             let (w, s) = (SQLValue.integer(window), SQLValue.integer(id))
             let blocks = try SealedBlock.of(series: id, window: window, asOf: .max, db)
-            let old = try (db.int("SELECT count(*) FROM segment WHERE window_id = ? AND series_id = ? AND epoch <= ?", [w, s, n]) ?? 0)
+            let old =
+                try
+                (db.int("SELECT count(*) FROM segment WHERE window_id = ? AND series_id = ? AND epoch <= ?", [w, s, n])
+                ?? 0)
                 + Int64(blocks.filter { $0.firstEpoch <= before }.count)
             guard old > 1 else { continue }
             let values = try store.elements(of: id)
-            var last = try db.int("SELECT max(epoch) FROM segment WHERE window_id = ? AND series_id = ? AND epoch <= ?", [w, s, n]) ?? 0
+            var last =
+                try db.int(
+                    "SELECT max(epoch) FROM segment WHERE window_id = ? AND series_id = ? AND epoch <= ?", [w, s, n])
+                ?? 0
             var later: [(epoch: Int64, op: Int64, count: Int64, data: [UInt8])] = []
             for block in blocks {
                 var bytes: [UInt8] = []
@@ -135,17 +149,29 @@ struct Compactor {
                     }
                 }
             }
-            try db.forEach("SELECT epoch, op, count, data FROM segment WHERE window_id = ? AND series_id = ? AND epoch > ? ORDER BY epoch, seq",
-                           [w, s, n]) { later.append(($0.int64(0), $0.int64(1), $0.int64(2), $0.blob(3))) }
+            try db.forEach(
+                "SELECT epoch, op, count, data FROM segment WHERE window_id = ? AND series_id = ? AND epoch > ? ORDER BY epoch, seq",
+                [w, s, n]
+            ) { later.append(($0.int64(0), $0.int64(1), $0.int64(2), $0.blob(3))) }
             try db.run("DELETE FROM segment WHERE window_id = ? AND series_id = ?", [w, s])
             try db.run("DELETE FROM block WHERE window_id = ? AND series_id = ?", [w, s])
-            let insert = "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            let insert =
+                "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             var total = Int64(values.count)
-            try db.run(insert, [w, s, .integer(0), .integer(last), .integer(0), .integer(total), .integer(total),
-                                .blob(ValueCodec.encode(values))])
+            try db.run(
+                insert,
+                [
+                    w, s, .integer(0), .integer(last), .integer(0), .integer(total), .integer(total),
+                    .blob(ValueCodec.encode(values)),
+                ])
             for (i, g) in later.enumerated() {
                 total += g.count
-                try db.run(insert, [w, s, .integer(Int64(i + 1)), .integer(g.epoch), .integer(g.op), .integer(g.count), .integer(total), .blob(g.data)])
+                try db.run(
+                    insert,
+                    [
+                        w, s, .integer(Int64(i + 1)), .integer(g.epoch), .integer(g.op), .integer(g.count),
+                        .integer(total), .blob(g.data),
+                    ])
             }
             report.segmentsMerged += Int(old)
         }

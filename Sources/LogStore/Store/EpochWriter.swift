@@ -45,8 +45,10 @@ final class EpochWriter: VisdomState {
     }
 
     /// An epoch with caches of its own: only for a connection that no `Writer` owns.
-    init(_ db: Connection, epoch: Int64, heads: HeadCache = HeadCache(capacity: 16), tails: SeriesTails? = nil,
-         lookups: CatalogLookups = CatalogLookups()) {
+    init(
+        _ db: Connection, epoch: Int64, heads: HeadCache = HeadCache(capacity: 16), tails: SeriesTails? = nil,
+        lookups: CatalogLookups = CatalogLookups()
+    ) {
         self.db = db
         self.epoch = epoch
         self.heads = heads
@@ -155,8 +157,10 @@ final class EpochWriter: VisdomState {
             let copy = try insertWindow(env: target, wid: w.wid, slot: w.slot)
             try SeriesPositions.forEach(in: &head) { value, _ in
                 if case .series(let slot) = value {
-                    value = .series(SeriesSlot(
-                        id: try seriesStore.copy(slot.id, kind: slot.kind, asOf: asOf, to: copy, epoch: epoch), kind: slot.kind))
+                    value = .series(
+                        SeriesSlot(
+                            id: try seriesStore.copy(slot.id, kind: slot.kind, asOf: asOf, to: copy, epoch: epoch),
+                            kind: slot.kind))
                 }
             }
             try writeHead(head, window: copy)
@@ -176,8 +180,9 @@ final class EpochWriter: VisdomState {
         var doc: [UInt8] = []
         ValueCodec.encode(reload.plainJSON ?? .null, into: &doc)
         // A fork in the same epoch may have copied the source's reload already: this one wins.
-        try db.run("INSERT OR REPLACE INTO env_reload(env_id, epoch, doc) VALUES (?, ?, ?)",
-                   [.integer(env), .integer(epoch), .blob(doc)])
+        try db.run(
+            "INSERT OR REPLACE INTO env_reload(env_id, epoch, doc) VALUES (?, ?, ?)",
+            [.integer(env), .integer(epoch), .blob(doc)])
     }
 
     func setPageLayouts(_ layouts: PaneValue) throws {
@@ -201,8 +206,9 @@ final class EpochWriter: VisdomState {
     // MARK: rows
 
     private func insertWindow(env: Int64, wid: String, slot: Int64) throws -> Int64 {
-        try db.run("INSERT INTO window(env_id, wid, slot, epoch) VALUES (?, ?, ?, ?)",
-                   [.integer(env), .text(wid), .integer(slot), .integer(epoch)])
+        try db.run(
+            "INSERT INTO window(env_id, wid, slot, epoch) VALUES (?, ?, ?, ?)",
+            [.integer(env), .text(wid), .integer(slot), .integer(epoch)])
         let id = db.lastInsertRowID
         forgetLookups()
         return id
@@ -219,8 +225,9 @@ final class EpochWriter: VisdomState {
         if case .object(let o) = reload, o.isEmpty { return }
         var doc: [UInt8] = []
         ValueCodec.encode(reload, into: &doc)
-        try db.run("INSERT INTO env_reload(env_id, epoch, doc) VALUES (?, ?, ?)",
-                   [.integer(env), .integer(epoch), .blob(doc)])
+        try db.run(
+            "INSERT INTO env_reload(env_id, epoch, doc) VALUES (?, ?, ?)",
+            [.integer(env), .integer(epoch), .blob(doc)])
     }
 
     /// Persists the pane's series and, if it changed, its head; notes the window as changed
@@ -235,8 +242,9 @@ final class EpochWriter: VisdomState {
         if !unchanged {
             let bytes = ValueCodec.encodePane(head)
             if i.map({ loaded[$0].bytes }) != bytes {
-                try db.run("INSERT OR REPLACE INTO head(window_id, epoch, doc) VALUES (?, ?, ?)",
-                           [.integer(window), .integer(epoch), .blob(bytes)])
+                try db.run(
+                    "INSERT OR REPLACE INTO head(window_id, epoch, doc) VALUES (?, ?, ?)",
+                    [.integer(window), .integer(epoch), .blob(bytes)])
                 if let i {
                     loaded[i].bytes = bytes
                     loaded[i].pane = nil
@@ -320,7 +328,8 @@ final class EpochWriter: VisdomState {
         while try st.step() {}
         if changedWindows.count > 1 {
             for window in changedWindows {
-                try db.run("INSERT INTO window_change(window_id, epoch) VALUES (?, ?)", [.integer(window), .integer(epoch)])
+                try db.run(
+                    "INSERT INTO window_change(window_id, epoch) VALUES (?, ?)", [.integer(window), .integer(epoch)])
             }
         }
     }

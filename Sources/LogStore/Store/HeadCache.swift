@@ -44,7 +44,8 @@ extension ValueCodec {
         case .string(let x): if case .string(let y) = b { return ExactKey.equal(x, y) }
         case .double(let x): if case .double(let y) = b { return x.bitPattern == y.bitPattern }
         case .array(let x): if case .array(let y) = b { return sameElements(x, y) }
-        case .object(let x): if case .object(let y) = b { return sameKeys(x.keys, y.keys) && sameElements(x.values, y.values) }
+        case .object(let x):
+            if case .object(let y) = b { return sameKeys(x.keys, y.keys) && sameElements(x.values, y.values) }
         case .series(let x): if case .series(let y) = b { return x.id == y.id && x.kind == y.kind }
         }
         return false

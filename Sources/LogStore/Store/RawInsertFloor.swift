@@ -33,9 +33,13 @@ package enum RawInsertFloor {
             let db = try Connection(path: path, mode: .readOnly)
             defer { try? db.close() }
             var rows: [Segments.Row] = []
-            try db.forEach("SELECT window_id, series_id, seq, epoch, op, count, total, data FROM segment ORDER BY rowid", []) {
-                rows.append(Segments.Row(windowID: $0.int64(0), seriesID: $0.int64(1), seq: $0.int64(2), epoch: $0.int64(3),
-                                         op: $0.int64(4), count: $0.int64(5), total: $0.int64(6), data: $0.blob(7)))
+            try db.forEach(
+                "SELECT window_id, series_id, seq, epoch, op, count, total, data FROM segment ORDER BY rowid", []
+            ) {
+                rows.append(
+                    Segments.Row(
+                        windowID: $0.int64(0), seriesID: $0.int64(1), seq: $0.int64(2), epoch: $0.int64(3),
+                        op: $0.int64(4), count: $0.int64(5), total: $0.int64(6), data: $0.blob(7)))
             }
             return Segments(rows: rows)
         } catch {
@@ -53,10 +57,13 @@ package enum RawInsertFloor {
             let start = DispatchTime.now().uptimeNanoseconds
             try db.transaction(.immediate) {
                 let st = try db.prepare(
-                    "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                    "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                )
                 for r in segments.rows {
-                    try st.run([.integer(r.windowID), .integer(r.seriesID), .integer(r.seq), .integer(r.epoch), .integer(r.op),
-                                .integer(r.count), .integer(r.total), .blob(r.data)])
+                    try st.run([
+                        .integer(r.windowID), .integer(r.seriesID), .integer(r.seq), .integer(r.epoch), .integer(r.op),
+                        .integer(r.count), .integer(r.total), .blob(r.data),
+                    ])
                 }
             }
             return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -75,7 +82,9 @@ package enum RawInsertFloor {
 
         /// Creates the store at `path` (which must not exist).
         package init(newStoreAt path: String, durability: LogStore.Durability) throws(LogStoreError) {
-            do { db = try RawInsertFloor.newStore(at: path, durability: durability) } catch { throw LogStore.classify(error, path: path) }
+            do { db = try RawInsertFloor.newStore(at: path, durability: durability) } catch {
+                throw LogStore.classify(error, path: path)
+            }
         }
 
         /// Commits one segment row (a one-point blob) in its own transaction; returns the
@@ -83,14 +92,17 @@ package enum RawInsertFloor {
         package func commit() throws(LogStoreError) -> UInt64 {
             blob.removeAll(keepingCapacity: true)
             ValueCodec.encode(JSONValue.double(Double(next) * 0.5), into: &blob)
-            let row: [SQLValue] = [.integer(1), .integer(1), .integer(next), .integer(0), .integer(0), .integer(1), .integer(next + 1),
-                                   .blob(blob)]
+            let row: [SQLValue] = [
+                .integer(1), .integer(1), .integer(next), .integer(0), .integer(0), .integer(1), .integer(next + 1),
+                .blob(blob),
+            ]
             next += 1
             let start = DispatchTime.now().uptimeNanoseconds
             do {
                 try db.transaction(.immediate) {
                     try db.run(
-                        "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+                        "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        row)
                 }
             } catch {
                 throw LogStore.classify(error, path: db.path)

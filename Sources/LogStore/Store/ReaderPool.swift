@@ -19,7 +19,8 @@ final class ReaderPool: @unchecked Sendable {
     /// `LOGSTORE_READER_MMAP_BYTES` overrides it (0: read with pread, so what a reader reads is
     /// what it asks for, which the browser test of lazy loading counts from outside; the
     /// kernel's read-around of a mapped file would hide it).
-    static let mmapBytes: Int64 = ProcessInfo.processInfo.environment["LOGSTORE_READER_MMAP_BYTES"].flatMap { Int64($0) } ?? 1 << 30
+    static let mmapBytes: Int64 =
+        ProcessInfo.processInfo.environment["LOGSTORE_READER_MMAP_BYTES"].flatMap { Int64($0) } ?? 1 << 30
 
     init(path: String) { self.path = path }
 

@@ -19,56 +19,56 @@ enum Schema {
         // version 3's as schema.sql had it, copied on purpose: a step is frozen history, and a
         // later schema.sql must not change what it builds.
         2: """
-            CREATE TABLE segment_v3 (
-                window_id INTEGER NOT NULL REFERENCES window(window_id),
-                series_id INTEGER NOT NULL REFERENCES series(series_id),
-                seq       INTEGER NOT NULL,
-                epoch     INTEGER NOT NULL REFERENCES epoch(epoch),
-                op        INTEGER NOT NULL CHECK (op IN (0, 1)),
-                count     INTEGER NOT NULL,
-                total     INTEGER NOT NULL,
-                data      BLOB    NOT NULL
-            ) STRICT;
-            INSERT INTO segment_v3(window_id, series_id, seq, epoch, op, count, total, data)
-              SELECT s.window_id, g.series_id, g.seq, g.epoch, g.op, g.count, g.total, g.data
-              FROM segment g JOIN series s USING (series_id) ORDER BY g.epoch, g.series_id, g.seq;
-            DROP TABLE segment;
-            ALTER TABLE segment_v3 RENAME TO segment;
-            CREATE INDEX segment_by_window ON segment(window_id, epoch, seq, series_id);
-            CREATE INDEX segment_prepends ON segment(series_id, seq) WHERE op = 1;
-            """,
+        CREATE TABLE segment_v3 (
+            window_id INTEGER NOT NULL REFERENCES window(window_id),
+            series_id INTEGER NOT NULL REFERENCES series(series_id),
+            seq       INTEGER NOT NULL,
+            epoch     INTEGER NOT NULL REFERENCES epoch(epoch),
+            op        INTEGER NOT NULL CHECK (op IN (0, 1)),
+            count     INTEGER NOT NULL,
+            total     INTEGER NOT NULL,
+            data      BLOB    NOT NULL
+        ) STRICT;
+        INSERT INTO segment_v3(window_id, series_id, seq, epoch, op, count, total, data)
+          SELECT s.window_id, g.series_id, g.seq, g.epoch, g.op, g.count, g.total, g.data
+          FROM segment g JOIN series s USING (series_id) ORDER BY g.epoch, g.series_id, g.seq;
+        DROP TABLE segment;
+        ALTER TABLE segment_v3 RENAME TO segment;
+        CREATE INDEX segment_by_window ON segment(window_id, epoch, seq, series_id);
+        CREATE INDEX segment_prepends ON segment(series_id, seq) WHERE op = 1;
+        """,
         // Version 4: an import's progress row records a hash (XXH64) of the bytes imported, and
         // logs that share a first line get a row each (keyed by `import_id`). A row from
         // version 3 keeps its identity as its id and has no hash: it resumes nothing (the
         // importer cannot tell its log from another that starts alike).
         3: """
-            CREATE TABLE import_progress_v4 (
-                import_id TEXT    PRIMARY KEY,
-                identity  TEXT    NOT NULL,
-                path      TEXT    NOT NULL,
-                lines     INTEGER NOT NULL,
-                bytes     INTEGER NOT NULL,
-                content_hash BLOB,
-                epoch     INTEGER NOT NULL REFERENCES epoch(epoch)
-            ) STRICT;
-            INSERT INTO import_progress_v4(import_id, identity, path, lines, bytes, content_hash, epoch)
-              SELECT identity, identity, path, lines, bytes, NULL, epoch FROM import_progress;
-            DROP TABLE import_progress;
-            ALTER TABLE import_progress_v4 RENAME TO import_progress;
-            CREATE INDEX import_progress_by_identity ON import_progress(identity);
-            """,
+        CREATE TABLE import_progress_v4 (
+            import_id TEXT    PRIMARY KEY,
+            identity  TEXT    NOT NULL,
+            path      TEXT    NOT NULL,
+            lines     INTEGER NOT NULL,
+            bytes     INTEGER NOT NULL,
+            content_hash BLOB,
+            epoch     INTEGER NOT NULL REFERENCES epoch(epoch)
+        ) STRICT;
+        INSERT INTO import_progress_v4(import_id, identity, path, lines, bytes, content_hash, epoch)
+          SELECT identity, identity, path, lines, bytes, NULL, epoch FROM import_progress;
+        DROP TABLE import_progress;
+        ALTER TABLE import_progress_v4 RENAME TO import_progress;
+        CREATE INDEX import_progress_by_identity ON import_progress(identity);
+        """,
         // Version 5: the web page's saved layouts (visdom's view/ files), one document per save.
         4: """
-            CREATE TABLE page_layout (
-                epoch     INTEGER PRIMARY KEY REFERENCES epoch(epoch),
-                doc       BLOB    NOT NULL
-            ) STRICT;
-            """,
+        CREATE TABLE page_layout (
+            epoch     INTEGER PRIMARY KEY REFERENCES epoch(epoch),
+            doc       BLOB    NOT NULL
+        ) STRICT;
+        """,
         // Version 6: sealed blocks (schema.sql, block); the never-used `window_cache` goes.
         5: """
-            DROP TABLE window_cache;
-            \(blockTable)
-            """,
+        DROP TABLE window_cache;
+        \(blockTable)
+        """,
     ]
 
     /// The `block` table and its index as version 6 created them (frozen, like every step).
@@ -161,7 +161,9 @@ enum Schema {
         try db.execute("PRAGMA journal_mode=WAL")
         return try db.transaction(.exclusive) { () throws -> Bool in
             let tables = try db.int("SELECT count(*) FROM sqlite_schema", []) ?? 0
-            guard tables == 0, try db.userVersion == 0, try db.int("PRAGMA application_id", []) ?? 0 == 0 else { return false }
+            guard tables == 0, try db.userVersion == 0, try db.int("PRAGMA application_id", []) ?? 0 == 0 else {
+                return false
+            }
             try db.execute(sql)
             try db.run(
                 "INSERT INTO epoch(epoch, time_ms, source, endpoint, env, status) VALUES (0, ?, 'init', 'create', 'main', 'ok')",

@@ -29,9 +29,11 @@ struct SealedBlock {
         data = st.blob(8)
     }
 
-    init(seriesID: Int64, firstSeq: Int64, lastSeq: Int64, firstEpoch: Int64, lastEpoch: Int64, count: Int64, total: Int64,
-         epochs: [UInt8], data: [UInt8])
-    {
+    init(
+        seriesID: Int64, firstSeq: Int64, lastSeq: Int64, firstEpoch: Int64, lastEpoch: Int64, count: Int64,
+        total: Int64,
+        epochs: [UInt8], data: [UInt8]
+    ) {
         (self.seriesID, self.firstSeq, self.lastSeq) = (seriesID, firstSeq, lastSeq)
         (self.firstEpoch, self.lastEpoch, self.count, self.total) = (firstEpoch, lastEpoch, count, total)
         (self.epochs, self.data) = (epochs, data)
@@ -65,7 +67,8 @@ struct SealedBlock {
 
     /// The blocks of series `id` (of window `window`, looked up when nil) visible as of `asOf`.
     static func of(series id: Int64, window: Int64? = nil, asOf: Int64, _ db: Connection) throws -> [SealedBlock] {
-        guard let window = try window ?? db.int("SELECT window_id FROM series WHERE series_id = ?", [.integer(id)]) else { return [] }
+        guard let window = try window ?? db.int("SELECT window_id FROM series WHERE series_id = ?", [.integer(id)])
+        else { return [] }
         var blocks: [SealedBlock] = []
         try db.forEach(ofSeriesSQL, [.integer(id), .integer(window), .integer(asOf)]) { blocks.append(SealedBlock($0)) }
         return blocks
@@ -85,7 +88,9 @@ struct SealedBlock {
             INSERT INTO block(window_id, series_id, first_seq, last_seq, first_epoch, last_epoch, count, total, epochs, data)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [.integer(window), .integer(seriesID), .integer(firstSeq), .integer(lastSeq), .integer(firstEpoch),
-             .integer(lastEpoch), .integer(count), .integer(total), .blob(epochs), .blob(data)])
+            [
+                .integer(window), .integer(seriesID), .integer(firstSeq), .integer(lastSeq), .integer(firstEpoch),
+                .integer(lastEpoch), .integer(count), .integer(total), .blob(epochs), .blob(data),
+            ])
     }
 }

@@ -29,7 +29,8 @@ struct Sealer {
             SELECT window_id, series_id FROM block GROUP BY window_id, series_id HAVING count(*) > 1 AND min(count) < ?1
               AND series_id NOT IN (SELECT series_id FROM segment WHERE op = 1)
             ORDER BY 1, 2
-            """, [.integer(capacity)]) {
+            """, [.integer(capacity)]
+        ) {
             candidates.append(($0.int64(0), $0.int64(1)))
         }
         var report = Report()
@@ -58,7 +59,9 @@ struct Sealer {
     /// Seals the run of append segments after the blocks of series `id` of `window` into a new
     /// block, unless the series has a prepend segment. The writer's seal: O(the run).
     func sealRecent(_ id: Int64, window: Int64) throws {
-        guard try db.int("SELECT 1 FROM segment WHERE series_id = ? AND op = 1 LIMIT 1", [.integer(id)]) == nil else { return }
+        guard try db.int("SELECT 1 FROM segment WHERE series_id = ? AND op = 1 LIMIT 1", [.integer(id)]) == nil else {
+            return
+        }
         _ = try seal(id, window: window, refill: false)
     }
 
@@ -67,10 +70,12 @@ struct Sealer {
     func seal(_ id: Int64, window: Int64, refill: Bool) throws -> Report {
         var report = Report()
         var run: Run?
-        let w = SQLValue.integer(window), s = SQLValue.integer(id)
+        let w = SQLValue.integer(window)
+        let s = SQLValue.integer(id)
         // Where the run starts: after the series' last block (its segments are no older than
         // that block's last epoch, so the walk of the window's index starts there).
-        var nextSeq: Int64 = 0, from: Int64 = 0
+        var nextSeq: Int64 = 0
+        var from: Int64 = 0
         try db.one(SeriesStore.blockTailSQL, [s, w]) {
             (nextSeq, from) = ($0.int64(0) + 1, $0.int64(2))
         }
@@ -81,7 +86,9 @@ struct Sealer {
         if let open = blocks.firstIndex(where: { $0.count < capacity }) {
             // Those blocks' segments go through the run again, in order.
             for block in blocks[open...] {
-                try db.run("DELETE FROM block WHERE window_id = ? AND series_id = ? AND first_seq = ?", [w, s, .integer(block.firstSeq)])
+                try db.run(
+                    "DELETE FROM block WHERE window_id = ? AND series_id = ? AND first_seq = ?",
+                    [w, s, .integer(block.firstSeq)])
                 var plain: [UInt8] = []
                 try block.values(into: &plain)
                 var total = block.total - block.count
@@ -91,8 +98,9 @@ struct Sealer {
                         let start = reader.offset
                         for _ in 0..<segment.count { try reader.skip() }
                         total += segment.count
-                        try add(&run, seq: block.firstSeq + Int64(i), segment, bytes[start..<reader.offset], total: total,
-                                series: id, window: window, report: &report)
+                        try add(
+                            &run, seq: block.firstSeq + Int64(i), segment, bytes[start..<reader.offset], total: total,
+                            series: id, window: window, report: &report)
                     }
                 }
             }
@@ -100,14 +108,17 @@ struct Sealer {
         var sealed: [Int64] = []  // rowids
         try db.forEach(
             "SELECT seq, epoch, count, total, data, op, rowid FROM segment WHERE window_id = ?1 AND epoch >= ?3 AND series_id = ?2 ORDER BY seq",
-            [w, s, .integer(from)]) { st in
+            [w, s, .integer(from)]
+        ) { st in
             let seq = st.int64(0)
             // Only the contiguous run after the blocks (`check` reports any gap).
             guard st.int64(5) == 0, seq == nextSeq else { return }
             nextSeq += 1
             try st.withBlob(4) { data in
-                try add(&run, seq: seq, BlockEpochs.Segment(epoch: st.int64(1), count: st.int64(2)), data[...], total: st.int64(3),
-                        series: id, window: window, report: &report)
+                try add(
+                    &run, seq: seq, BlockEpochs.Segment(epoch: st.int64(1), count: st.int64(2)), data[...],
+                    total: st.int64(3),
+                    series: id, window: window, report: &report)
             }
             sealed.append(st.int64(6))
         }
@@ -124,8 +135,11 @@ struct Sealer {
 
     /// Adds segment `seq` (its values' bytes, the series' length after it) to `run`, and writes
     /// the run as a block once it holds `capacity` values.
-    private func add(_ run: inout Run?, seq: Int64, _ segment: BlockEpochs.Segment, _ bytes: Slice<UnsafeRawBufferPointer>, total: Int64,
-                     series: Int64, window: Int64, report: inout Report) throws {
+    private func add(
+        _ run: inout Run?, seq: Int64, _ segment: BlockEpochs.Segment, _ bytes: Slice<UnsafeRawBufferPointer>,
+        total: Int64,
+        series: Int64, window: Int64, report: inout Report
+    ) throws {
         if run == nil { run = Run(firstSeq: seq, lastSeq: seq) }
         run!.segments.append(segment)
         run!.plain.append(contentsOf: bytes)

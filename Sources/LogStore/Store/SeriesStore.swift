@@ -69,11 +69,15 @@ final class SeriesStore: SeriesSource {
     func first(of id: Int64) throws -> JSONValue? {
         if let known = try window?.first(of: id) { return known }
         if let v = try firstValue(
-            "SELECT data FROM segment WHERE series_id = ?1 AND epoch <= ?2 AND op = 1 AND count > 0 ORDER BY seq DESC LIMIT 1", id)
+            "SELECT data FROM segment WHERE series_id = ?1 AND epoch <= ?2 AND op = 1 AND count > 0 ORDER BY seq DESC LIMIT 1",
+            id)
         {
             return v
         }
-        if let block = try db.one(SealedBlock.ofSeriesSQL + " LIMIT 1", [.integer(id), .integer(try windowOf(id)), .integer(asOf)], { SealedBlock($0) }) {
+        if let block = try db.one(
+            SealedBlock.ofSeriesSQL + " LIMIT 1", [.integer(id), .integer(try windowOf(id)), .integer(asOf)],
+            { SealedBlock($0) })
+        {
             var bytes: [UInt8] = []
             try block.values(asOf: asOf, into: &bytes)
             return try bytes.withUnsafeBytes { try ValueCodec.decodeFirst($0) }
@@ -106,8 +110,10 @@ final class SeriesStore: SeriesSource {
             items.reserveCapacity(Int(n))
         }
         try sealedValues(id).withUnsafeBytes { try ValueCodec.decodeValues($0, into: &items) }
-        try db.forEach(Self.elementsSQL,
-                       [.integer(id), .integer(asOf)]) { st in
+        try db.forEach(
+            Self.elementsSQL,
+            [.integer(id), .integer(asOf)]
+        ) { st in
             if st.int64(0) == 1 {
                 var p: [JSONValue] = []
                 try st.withBlob(1) { try ValueCodec.decodeValues($0, into: &p) }
@@ -135,14 +141,20 @@ final class SeriesStore: SeriesSource {
             }
             return true
         }
-        if try db.int("SELECT 1 FROM segment WHERE series_id = ?1 AND op = 1 AND epoch <= ?2 LIMIT 1",
-                      [.integer(id), .integer(asOf)]) != nil { return false }
+        if try db.int(
+            "SELECT 1 FROM segment WHERE series_id = ?1 AND op = 1 AND epoch <= ?2 LIMIT 1",
+            [.integer(id), .integer(asOf)]) != nil
+        {
+            return false
+        }
         try sealedValues(id).withUnsafeBytes { blob in
             var r = ValueCodec.Reader(blob)
             while !r.atEnd { try body(&r) }
         }
-        try db.forEach("SELECT data FROM \(Self.segmentsOfSeries) ORDER BY epoch, seq",
-                       [.integer(id), .integer(asOf)]) { st in
+        try db.forEach(
+            "SELECT data FROM \(Self.segmentsOfSeries) ORDER BY epoch, seq",
+            [.integer(id), .integer(asOf)]
+        ) { st in
             try st.withBlob(0) { blob in
                 var r = ValueCodec.Reader(blob)
                 while !r.atEnd { try body(&r) }
@@ -155,8 +167,9 @@ final class SeriesStore: SeriesSource {
 
     /// Creates an empty series of `window` at `epoch`; returns its id.
     func create(window: Int64, kind: SeriesSlot.Kind, epoch: Int64) throws -> Int64 {
-        try db.run("INSERT INTO series(window_id, kind, epoch) VALUES (?, ?, ?)",
-                   [.integer(window), .integer(Int64(kind.rawValue)), .integer(epoch)])
+        try db.run(
+            "INSERT INTO series(window_id, kind, epoch) VALUES (?, ?, ?)",
+            [.integer(window), .integer(Int64(kind.rawValue)), .integer(epoch)])
         return db.lastInsertRowID
     }
 
@@ -176,7 +189,9 @@ final class SeriesStore: SeriesSource {
                 tail.nextSeq += 1
             }
             // A live run's one-point appends: every `Sealer.writerRun` segments, one block.
-            if tails != nil, tail.nextSeq % Sealer.writerRun == 0, ops.allSatisfy({ !$0.prepend && $0.values.count <= 8 }) {
+            if tails != nil, tail.nextSeq % Sealer.writerRun == 0,
+                ops.allSatisfy({ !$0.prepend && $0.values.count <= 8 })
+            {
                 try Sealer(db: db).sealRecent(id, window: window)
             }
         } catch {
@@ -208,7 +223,9 @@ final class SeriesStore: SeriesSource {
     /// One segment row, bound value by value: the statement is the connection's cached one,
     /// and no array of `SQLValue`s is built for it (a segment is written per series per
     /// message).
-    private func insertSegment(_ id: Int64, window: Int64, seq: Int64, epoch: Int64, _ op: SeriesSlot.Operation, total: Int64) throws {
+    private func insertSegment(
+        _ id: Int64, window: Int64, seq: Int64, epoch: Int64, _ op: SeriesSlot.Operation, total: Int64
+    ) throws {
         let st = try db.cachedStatement(Self.insertSQL)
         defer { st.reset() }
         try st.bind(window, at: 1)
@@ -232,8 +249,12 @@ final class SeriesStore: SeriesSource {
             let values = try SeriesStore(db, asOf: asOf).elements(of: id)
             if !values.isEmpty {
                 let n = SQLValue.integer(Int64(values.count))
-                try db.run(Self.insertSQL, [.integer(window), .integer(new), .integer(0), .integer(epoch), .integer(0), n, n,
-                                            .blob(ValueCodec.encode(values))])
+                try db.run(
+                    Self.insertSQL,
+                    [
+                        .integer(window), .integer(new), .integer(0), .integer(epoch), .integer(0), n, n,
+                        .blob(ValueCodec.encode(values)),
+                    ])
             }
             return new
         }

@@ -38,7 +38,9 @@ final class SeriesTails {
         get { entries[id] }
         set {
             // One hash of `id` for the usual case (the cache below its capacity).
-            if newValue != nil, entries.count >= capacity, entries[id] == nil { entries.removeAll(keepingCapacity: true) }
+            if newValue != nil, entries.count >= capacity, entries[id] == nil {
+                entries.removeAll(keepingCapacity: true)
+            }
             entries[id] = newValue
         }
     }

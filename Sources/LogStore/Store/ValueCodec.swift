@@ -15,7 +15,16 @@
 /// keep NaN distinct from NULL; tags keep ints and floats apart.
 enum ValueCodec {
     enum Tag: UInt8 {
-        case null = 0, falseValue, trueValue, int, double, string, bigInt, array, object, series
+        case null = 0
+        case falseValue = 1
+        case trueValue = 2
+        case int = 3
+        case double = 4
+        case string = 5
+        case bigInt = 6
+        case array = 7
+        case object = 8
+        case series = 9
     }
 
     struct DecodeError: Error, CustomStringConvertible {

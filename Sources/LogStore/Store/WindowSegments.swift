@@ -34,7 +34,10 @@ final class WindowSegments {
     init(_ db: Connection, window: Int64, asOf: Int64, series wanted: [Int64]) throws {
         let wanted = Set(wanted)
         var from = Int64.max
-        try db.forEach("SELECT series_id, epoch FROM series WHERE window_id = ? AND epoch <= ?", [.integer(window), .integer(asOf)]) {
+        try db.forEach(
+            "SELECT series_id, epoch FROM series WHERE window_id = ? AND epoch <= ?",
+            [.integer(window), .integer(asOf)]
+        ) {
             let (id, born) = ($0.int64(0), $0.int64(1))
             if wanted.contains(id) {
                 series[id] = Series()

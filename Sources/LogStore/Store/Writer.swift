@@ -101,7 +101,10 @@ final class Writer: @unchecked Sendable {
     /// Opens the connection on a new thread with `open` (which also validates or creates the
     /// schema) and returns once it is ready, or throws what `open` threw. `beforeClose` gets the
     /// connection once more when the writer stops.
-    init(open: @escaping @Sendable () throws -> Connection, beforeClose: @escaping @Sendable (Connection) -> Void = { _ in }) throws {
+    init(
+        open: @escaping @Sendable () throws -> Connection,
+        beforeClose: @escaping @Sendable (Connection) -> Void = { _ in }
+    ) throws {
         self.beforeClose = beforeClose
         let ready = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var failure: Error?
@@ -136,7 +139,9 @@ final class Writer: @unchecked Sendable {
     struct Stopped: Error {}
 
     /// Queues a job; `complete` is called on the writer thread once it is durable or failed.
-    func submit<R>(_ body: @escaping (Context) throws -> R, alone: Bool = false, complete: @escaping (Result<R, Error>) -> Void) {
+    func submit<R>(
+        _ body: @escaping (Context) throws -> R, alone: Bool = false, complete: @escaping (Result<R, Error>) -> Void
+    ) {
         cond.lock()
         if stopping {
             cond.unlock()
@@ -295,7 +300,9 @@ final class Writer: @unchecked Sendable {
             }
         }
         do {
-            if db.isAutocommit { throw rolledBackBy ?? LogStoreError.corrupt("the transaction was rolled back by SQLite") }
+            if db.isAutocommit {
+                throw rolledBackBy ?? LogStoreError.corrupt("the transaction was rolled back by SQLite")
+            }
             try db.cachedStatement("COMMIT").run()
             return ctx.lastEpoch
         } catch {

@@ -14,7 +14,10 @@ public enum MD5 {
     }
 
     public static func hexDigest(_ message: [UInt8]) -> String {
-        var a0: UInt32 = 0x6745_2301, b0: UInt32 = 0xefcd_ab89, c0: UInt32 = 0x98ba_dcfe, d0: UInt32 = 0x1032_5476
+        var a0: UInt32 = 0x6745_2301
+        var b0: UInt32 = 0xefcd_ab89
+        var c0: UInt32 = 0x98ba_dcfe
+        var d0: UInt32 = 0x1032_5476
         var msg = message
         let bitLength = UInt64(message.count) &* 8
         msg.append(0x80)
@@ -26,15 +29,26 @@ public enum MD5 {
                 let j = chunk + 4 * i
                 m[i] = UInt32(msg[j]) | UInt32(msg[j + 1]) << 8 | UInt32(msg[j + 2]) << 16 | UInt32(msg[j + 3]) << 24
             }
-            var a = a0, b = b0, c = c0, d = d0
+            var a = a0
+            var b = b0
+            var c = c0
+            var d = d0
             for i in 0..<64 {
                 var f: UInt32
                 let g: Int
                 switch i {
-                case 0..<16: f = (b & c) | (~b & d); g = i
-                case 16..<32: f = (d & b) | (~d & c); g = (5 * i + 1) % 16
-                case 32..<48: f = b ^ c ^ d; g = (3 * i + 5) % 16
-                default: f = c ^ (b | ~d); g = (7 * i) % 16
+                case 0..<16:
+                    f = (b & c) | (~b & d)
+                    g = i
+                case 16..<32:
+                    f = (d & b) | (~d & c)
+                    g = (5 * i + 1) % 16
+                case 32..<48:
+                    f = b ^ c ^ d
+                    g = (3 * i + 5) % 16
+                default:
+                    f = c ^ (b | ~d)
+                    g = (7 * i) % 16
                 }
                 f = f &+ a &+ k[i] &+ m[g]
                 a = d
@@ -42,7 +56,10 @@ public enum MD5 {
                 c = b
                 b = b &+ (f << s[i] | f >> (32 - s[i]))
             }
-            a0 = a0 &+ a; b0 = b0 &+ b; c0 = c0 &+ c; d0 = d0 &+ d
+            a0 = a0 &+ a
+            b0 = b0 &+ b
+            c0 = c0 &+ c
+            d0 = d0 &+ d
         }
         var out = ""
         for v in [a0, b0, c0, d0] {

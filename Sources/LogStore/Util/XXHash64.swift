@@ -49,8 +49,11 @@ struct XXHash64: Sendable {
         var n = bytes.count
         count += Int64(n)
         if pendingCount > 0 {
-            let have = pendingCount, take = min(32 - have, n)
-            withUnsafeMutableBytes(of: &pending) { $0.baseAddress!.advanced(by: have).copyMemory(from: p, byteCount: take) }
+            let have = pendingCount
+            let take = min(32 - have, n)
+            withUnsafeMutableBytes(of: &pending) {
+                $0.baseAddress!.advanced(by: have).copyMemory(from: p, byteCount: take)
+            }
             pendingCount += take
             p += take
             n -= take

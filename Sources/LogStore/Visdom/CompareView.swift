@@ -90,7 +90,8 @@ public enum CompareView {
         var windows: [JSONValue] = res.values.filter { $0["has_compare"] == .bool(true) }
 
         let rows = numbers.map { "<tr> <td> \($0.0) </td> <td> \($0.1) </td> </tr>" }.joined(separator: " ")
-        let table = "\"<style>\n    table, th, td {\n        border: 1px solid black;\n    }\n    </style>\n    <table> \(rows) </table>"
+        let table =
+            "\"<style>\n    table, th, td {\n        border: 1px solid black;\n    }\n    </style>\n    <table> \(rows) </table>"
         windows.append([
             "command": "window", "id": "window_compare_legend", "title": "compare_legend", "inflate": true,
             "width": nil, "height": nil, "contentID": "compare_legend", "content": .string(table), "type": "text",

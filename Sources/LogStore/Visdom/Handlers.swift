@@ -135,7 +135,8 @@ enum Handlers {
             updatable = true
         } else {
             let data = try UpdateRules.pdata(p)
-            updatable = try pyLen(data, src) == 0
+            updatable =
+                try pyLen(data, src) == 0
                 || ["scatter", "scattergl", "custom", "heatmap"].contains(
                     try pyGet(try pyIndex(data, 0, src), "type").stringValueIfString ?? "")
         }

@@ -84,7 +84,9 @@ enum HeatmapRules {
         }
     }
 
-    private static func withPlot(_ p: inout PaneValue, _ idx: Int, _ src: SeriesSource, _ body: (inout PaneValue) throws -> Void) throws {
+    private static func withPlot(
+        _ p: inout PaneValue, _ idx: Int, _ src: SeriesSource, _ body: (inout PaneValue) throws -> Void
+    ) throws {
         try UpdateRules.withTrace(&p, idx, src, body)
     }
 }

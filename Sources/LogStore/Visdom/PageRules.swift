@@ -37,9 +37,12 @@ public enum PageCommand: Sendable, Equatable {
                 self = .ignored("save without data and eid")
                 return
             }
-            self = .save(body: .object(JSONObject([
-                ("eid", msg["eid"] ?? .null), ("prev_eid", msg["prev_eid"] ?? .null), ("data", msg["data"] ?? .null),
-            ])))
+            self = .save(
+                body: .object(
+                    JSONObject([
+                        ("eid", msg["eid"] ?? .null), ("prev_eid", msg["prev_eid"] ?? .null),
+                        ("data", msg["data"] ?? .null),
+                    ])))
         case "delete_env":
             guard case .string(let eid)? = msg["eid"] else {
                 self = .ignored("delete_env without an env id")
@@ -145,7 +148,8 @@ extension LogStore.Message {
 enum PageOrder {
     static func sorted(_ windows: [JSONValue]) -> [JSONValue] {
         windows.enumerated().sorted { a, b in
-            let ia = a.element["i"], ib = b.element["i"]
+            let ia = a.element["i"]
+            let ib = b.element["i"]
             switch (ia, ib) {
             case (nil, nil): return a.offset < b.offset
             case (nil, _): return false

@@ -18,7 +18,10 @@ extension PaneValue {
 
     /// Runs `body` on `self[key]` in place; KeyError if missing.
     mutating func modifyItem<R>(_ key: String, _ body: (inout PaneValue) throws -> R) throws -> R {
-        guard case .object(var o) = self else { _ = try pyGet(self, key); fatalError("unreachable") }
+        guard case .object(var o) = self else {
+            _ = try pyGet(self, key)
+            fatalError("unreachable")
+        }
         guard let i = o.index(forKey: key) else { throw PyError.keyError(.string(key)) }
         self = .null
         defer { self = .object(o) }

@@ -134,7 +134,10 @@ public protocol SeriesSource {
 /// stored yet. A text pane's content is a series of string chunks whose concatenation is the
 /// text; every other series is a list.
 public struct SeriesSlot: Sendable {
-    public enum Kind: Int, Sendable { case list = 0, text = 1 }
+    public enum Kind: Int, Sendable {
+        case list = 0
+        case text = 1
+    }
     /// Values a rule added at one end of the series.
     ///
     /// Invariant: `values` is plain JSON, no `.series` anywhere inside (the initializers

@@ -12,7 +12,9 @@ public struct PyError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static func keyError(_ key: PaneValue) -> PyError { PyError(type: "KeyError", message: pyStr(key)) }
     static func typeError(_ m: String) -> PyError { PyError(type: "TypeError", message: m) }
-    static func indexError(_ m: String = "list index out of range") -> PyError { PyError(type: "IndexError", message: m) }
+    static func indexError(_ m: String = "list index out of range") -> PyError {
+        PyError(type: "IndexError", message: m)
+    }
     static func attributeError(_ v: PaneValue, _ attr: String) -> PyError {
         PyError(type: "AttributeError", message: "'\(v.pythonTypeName)' object has no attribute '\(attr)'")
     }
@@ -52,7 +54,8 @@ func pyTruthy(_ v: PaneValue?) -> Bool {
 
 /// A number as Python sees it (bool is an int).
 enum PyNumber {
-    case int(Int64), float(Double)
+    case int(Int64)
+    case float(Double)
 
     init?(_ v: PaneValue) {
         switch v {
@@ -86,26 +89,26 @@ func pyEqualsBool(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource) throws
 func pyEquals(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource) throws -> Bool {
     if let x = PyNumber(a), let y = PyNumber(b) {
         switch (x, y) {
-        case let (.int(i), .int(j)): return i == j
+        case (.int(let i), .int(let j)): return i == j
         default:
             // Python compares int and float exactly; Double(Int64) may round, so compare via
             // the exact path when the float is integral.
-            if case let .int(i) = x, case let .float(d) = y { return pyIntEqualsFloat(i, d) }
-            if case let .float(d) = x, case let .int(i) = y { return pyIntEqualsFloat(i, d) }
+            if case .int(let i) = x, case .float(let d) = y { return pyIntEqualsFloat(i, d) }
+            if case .float(let d) = x, case .int(let i) = y { return pyIntEqualsFloat(i, d) }
             return x.asDouble == y.asDouble
         }
     }
     switch (a, b) {
     case (.null, .null): return true
-    case let (.bigInt(x), .bigInt(y)): return x == y
+    case (.bigInt(let x), .bigInt(let y)): return x == y
     // Python compares an int with a float exactly, however big the int (2**64 == 1.8446744073709552e19).
-    case let (.bigInt(x), .double(d)), let (.double(d), .bigInt(x)): return pyBigIntEqualsFloat(x, d)
-    case let (.string(x), .string(y)): return x.unicodeScalars.elementsEqual(y.unicodeScalars)
-    case let (.array(x), .array(y)):
+    case (.bigInt(let x), .double(let d)), (.double(let d), .bigInt(let x)): return pyBigIntEqualsFloat(x, d)
+    case (.string(let x), .string(let y)): return x.unicodeScalars.elementsEqual(y.unicodeScalars)
+    case (.array(let x), .array(let y)):
         guard x.count == y.count else { return false }
         for i in x.indices where try !pyEqualsBool(x[i], y[i], source) { return false }
         return true
-    case let (.object(x), .object(y)):
+    case (.object(let x), .object(let y)):
         guard x.count == y.count else { return false }
         for (k, v) in x.pairs {
             guard let w = y[k], try pyEqualsBool(v, w, source) else { return false }
@@ -130,7 +133,10 @@ func exactIntegerText(_ d: Double) -> String {
     if d.magnitude < 0x1p63 { return String(Int64(d)) }
     // d = significand * 2^shift with a 53-bit integer significand and shift > 0.
     let shift = Int(d.exponent) - Double.significandBitCount
-    var decimal = Array(String(UInt64(d.significandBitPattern) | (1 << UInt64(Double.significandBitCount))).utf8.reversed().map { Int($0) - 48 })
+    var decimal = Array(
+        String(UInt64(d.significandBitPattern) | (1 << UInt64(Double.significandBitCount))).utf8.reversed().map {
+            Int($0) - 48
+        })
     for _ in 0..<max(0, shift) {
         var carry = 0
         for i in decimal.indices {
@@ -272,14 +278,16 @@ func pyDictGet(_ v: PaneValue, _ key: String, _ def: PaneValue) throws -> PaneVa
 func pyAdd(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource, listFromArgs: Bool = false) throws -> PaneValue {
     switch (a, b) {
     case (.series(var slot), .array(let items)) where slot.kind == .list:
-        guard let op = listFromArgs
-            ? SeriesSlot.Operation(prepend: false, args: items) : SeriesSlot.Operation(prepend: false, plain: items)
+        guard
+            let op = listFromArgs
+                ? SeriesSlot.Operation(prepend: false, args: items) : SeriesSlot.Operation(prepend: false, plain: items)
         else { break }
         slot.pending.append(op)
         return .series(slot)
     case (.array(let items), .series(var slot)) where slot.kind == .list:
-        guard let op = listFromArgs
-            ? SeriesSlot.Operation(prepend: true, args: items) : SeriesSlot.Operation(prepend: true, plain: items)
+        guard
+            let op = listFromArgs
+                ? SeriesSlot.Operation(prepend: true, args: items) : SeriesSlot.Operation(prepend: true, plain: items)
         else { break }
         slot.pending.append(op)
         return .series(slot)
@@ -288,10 +296,11 @@ func pyAdd(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource, listFromArgs:
         return .series(slot)
     default: break
     }
-    let x = try resolved(a, source), y = try resolved(b, source)
+    let x = try resolved(a, source)
+    let y = try resolved(b, source)
     switch (x, y) {
-    case let (.array(p), .array(q)): return .array(p + q)
-    case let (.string(p), .string(q)): return .string(p + q)
+    case (.array(let p), .array(let q)): return .array(p + q)
+    case (.string(let p), .string(let q)): return .string(p + q)
     default: break
     }
     // An int beyond Int64 plus a float is float(int) + float, as in Python.
@@ -299,7 +308,7 @@ func pyAdd(_ a: PaneValue, _ b: PaneValue, _ source: SeriesSource, listFromArgs:
     if case .double(let d) = x, case .bigInt(let i) = y { return .double(d + (try pyBigIntToFloat(i))) }
     if let p = PyNumber(x), let q = PyNumber(y) {
         switch (p, q) {
-        case let (.int(i), .int(j)):
+        case (.int(let i), .int(let j)):
             let (r, overflow) = i.addingReportingOverflow(j)
             if !overflow { return .int(r) }
             throw PyError(type: "OverflowError", message: "integer sum exceeds 64 bits (not supported by LogStore)")
@@ -364,13 +373,21 @@ func pyRepr(_ v: PaneValue) -> String {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if u == quote.unicodeScalars.first { out += "\\\(quote)" }
-                else if u.value < 0x20 || u.value == 0x7f { out += "\\x" + hex(u.value, 2) }
-                else if u.value < 0x7f || pyIsPrintable(u) { out.unicodeScalars.append(u) }
-                else if let s = LoneSurrogate.surrogate(for: u.value) { out += "\\u" + hex(s, 4) }
-                else if u.value <= 0xff { out += "\\x" + hex(u.value, 2) }
-                else if u.value <= 0xffff { out += "\\u" + hex(u.value, 4) }
-                else { out += "\\U" + hex(u.value, 8) }
+                if u == quote.unicodeScalars.first {
+                    out += "\\\(quote)"
+                } else if u.value < 0x20 || u.value == 0x7f {
+                    out += "\\x" + hex(u.value, 2)
+                } else if u.value < 0x7f || pyIsPrintable(u) {
+                    out.unicodeScalars.append(u)
+                } else if let s = LoneSurrogate.surrogate(for: u.value) {
+                    out += "\\u" + hex(s, 4)
+                } else if u.value <= 0xff {
+                    out += "\\x" + hex(u.value, 2)
+                } else if u.value <= 0xffff {
+                    out += "\\u" + hex(u.value, 4)
+                } else {
+                    out += "\\U" + hex(u.value, 8)
+                }
             }
         }
         out.append(quote)
@@ -389,7 +406,7 @@ private func pyIsPrintable(_ u: Unicode.Scalar) -> Bool {
     if LoneSurrogate.surrogate(for: u.value) != nil { return false }
     switch u.properties.generalCategory {
     case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator,
-         .spaceSeparator:
+        .spaceSeparator:
         return false
     default:
         return true
@@ -400,4 +417,3 @@ private func hex(_ v: UInt32, _ width: Int) -> String {
     let s = String(v, radix: 16)
     return String(repeating: "0", count: max(0, width - s.count)) + s
 }
-

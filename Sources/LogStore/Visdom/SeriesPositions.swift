@@ -46,7 +46,9 @@ enum SeriesPositions {
         }
     }
 
-    private static func visitTrace(_ trace: inout PaneValue, _ visit: (inout PaneValue, SeriesSlot.Kind) throws -> Void) throws {
+    private static func visitTrace(_ trace: inout PaneValue, _ visit: (inout PaneValue, SeriesSlot.Kind) throws -> Void)
+        throws
+    {
         guard case .object(var t) = trace else { return }
         trace = .null
         defer { trace = .object(t) }
@@ -62,7 +64,9 @@ enum SeriesPositions {
         }
     }
 
-    private static func visitList(_ v: inout PaneValue, _ visit: (inout PaneValue, SeriesSlot.Kind) throws -> Void) throws {
+    private static func visitList(_ v: inout PaneValue, _ visit: (inout PaneValue, SeriesSlot.Kind) throws -> Void)
+        throws
+    {
         switch v {
         case .array, .series: try visit(&v, .list)
         default: break

@@ -11,7 +11,8 @@ enum UpdateRules {
         if case .string("text") = ptype {
             // p["content"] += "<br>" + args["data"][0]["content"]
             _ = try pyGet(p, "content")
-            let chunk = try pyAdd(.string("<br>"), try pyGet(try pyIndex(try pyGet(args, "data"), 0, src), "content"), src)
+            let chunk = try pyAdd(
+                .string("<br>"), try pyGet(try pyIndex(try pyGet(args, "data"), 0, src), "content"), src)
             try p.modifyItem("content") { $0 = try pyIAdd($0, chunk, src) }
             return
         }
@@ -103,7 +104,8 @@ enum UpdateRules {
                 guard try pyContains(newMarker, .string("color"), src) else { return }
                 try trace.modifyItem("marker") { marker in
                     if try !pyContains(marker, .string("color"), src) { try marker.setItem("color", .array([])) }
-                    let color: PaneValue = append
+                    let color: PaneValue =
+                        append
                         ? try pyAdd(try pyGet(marker, "color"), try pyGet(newMarker, "color"), src, listFromArgs: true)
                         : try pyGet(newMarker, "color")
                     try marker.setItem("color", color)
@@ -181,7 +183,9 @@ enum UpdateRules {
         try p.modifyItem("content") { try $0.modifyItem("data", body) }
     }
 
-    static func withTrace<R>(_ p: inout PaneValue, _ i: Int, _ src: SeriesSource, _ body: (inout PaneValue) throws -> R) throws -> R {
+    static func withTrace<R>(_ p: inout PaneValue, _ i: Int, _ src: SeriesSource, _ body: (inout PaneValue) throws -> R)
+        throws -> R
+    {
         try withPdata(&p) { try $0.modifyIndex(i, src, body) }
     }
 }

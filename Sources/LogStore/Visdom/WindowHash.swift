@@ -108,7 +108,10 @@ enum WindowHash {
         var m = d.magnitude.significandBitPattern | (1 << 52)
         var e = Int(d.magnitude.exponent) - 52
         var value = [UInt32]()  // little-endian base 1e9
-        while m > 0 { value.append(UInt32(m % 1_000_000_000)); m /= 1_000_000_000 }
+        while m > 0 {
+            value.append(UInt32(m % 1_000_000_000))
+            m /= 1_000_000_000
+        }
         while e > 0 {
             var carry: UInt64 = 0
             for i in value.indices {

@@ -56,7 +56,9 @@ public enum WindowPatch {
                 let home = "/content/data/\(i)/" + escape(key)
                 let aside = "/__logstore_carry_\(carried.count)"
                 ops.append(["op": "move", "from": .string(home), "path": .string(aside)])
-                for j in before.count..<now.count { ops.append(["op": "add", "path": .string(aside + "/\(j)"), "value": now[j]]) }
+                for j in before.count..<now.count {
+                    ops.append(["op": "add", "path": .string(aside + "/\(j)"), "value": now[j]])
+                }
                 carried.append((aside, home))
                 trace[key] = .array([])
             }
@@ -65,7 +67,9 @@ public enum WindowPatch {
         content["data"] = .array(traces)
         ops.append(["op": "replace", "path": "/content", "value": .object(content)])
         for (aside, home) in carried { ops.append(["op": "move", "from": .string(aside), "path": .string(home)]) }
-        for k in oldWindow.keys where !newWindow.contains(k) { ops.append(["op": "remove", "path": .string("/" + escape(k))]) }
+        for k in oldWindow.keys where !newWindow.contains(k) {
+            ops.append(["op": "remove", "path": .string("/" + escape(k))])
+        }
         for (k, v) in newWindow.pairs where k != "content" && oldWindow[k] != v {
             ops.append(["op": "add", "path": .string("/" + escape(k)), "value": v])
         }
@@ -90,8 +94,12 @@ public enum WindowPatch {
         case (.array(let x), .array(let y)):
             let common = min(x.count, y.count)
             for i in 0..<common { diff(x[i], y[i], path: path + "/" + String(i), into: &ops) }
-            for i in common..<y.count { ops.append(["op": "add", "path": .string(path + "/" + String(i)), "value": y[i]]) }
-            for i in (common..<x.count).reversed() { ops.append(["op": "remove", "path": .string(path + "/" + String(i))]) }
+            for i in common..<y.count {
+                ops.append(["op": "add", "path": .string(path + "/" + String(i)), "value": y[i]])
+            }
+            for i in (common..<x.count).reversed() {
+                ops.append(["op": "remove", "path": .string(path + "/" + String(i))])
+            }
         default:
             ops.append(["op": "replace", "path": .string(path), "value": b])
         }

@@ -13,7 +13,7 @@ enum BackupCommand: Command {
             Restoring is copying FILE back (with the store's writers stopped).
             """,
         options: [
-            .init(name: "--to", valueName: "FILE", required: true, help: "The new file to write the copy to"),
+            .init(name: "--to", valueName: "FILE", required: true, help: "The new file to write the copy to")
         ],
         examples: ["logstore --db run.db backup --to run-backup.db"])
 

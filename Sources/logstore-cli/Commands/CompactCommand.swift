@@ -20,9 +20,12 @@ enum CompactCommand: Command {
             reclaimed.
             """,
         options: [
-            .init(name: "--before", valueName: "EPOCH", help: "Drop the history before EPOCH (default: keep all history)"),
+            .init(
+                name: "--before", valueName: "EPOCH", help: "Drop the history before EPOCH (default: keep all history)"),
             .init(name: "--keep-last", valueName: "N", help: "Drop the history of all but the last N epochs"),
-            .init(name: "--older-than", valueName: "AGE", help: "Drop the history of epochs older than AGE: 30d, 12h, 90m or 45s"),
+            .init(
+                name: "--older-than", valueName: "AGE",
+                help: "Drop the history of epochs older than AGE: 30d, 12h, 90m or 45s"),
             CommandSpec.durabilityOption,
         ],
         examples: ["logstore compact", "logstore compact --before 10000", "logstore compact --older-than 30d"])
@@ -32,7 +35,9 @@ enum CompactCommand: Command {
         guard given.count <= 1 else { throw CommandFailure("\(given.joined(separator: " and ")): give one of them") }
         let keepLast = try arguments.count("--keep-last")
         let age = try arguments.value("--older-than").map(ageMS)
-        guard FileManager.default.fileExists(atPath: context.db) else { throw CommandFailure("\(context.db): no such file") }
+        guard FileManager.default.fileExists(atPath: context.db) else {
+            throw CommandFailure("\(context.db): no such file")
+        }
         // Ctrl-C or SIGTERM lets the compaction finish, then the store closes.
         let signals = StopSignals()
         let store = try context.openStore(durability: try arguments.durability())
@@ -47,10 +52,15 @@ enum CompactCommand: Command {
             before = try store.firstEpoch(writtenSince: now - age) ?? (try store.lastEpoch)
         }
         let r = try before.map { try store.compact(before: $0) } ?? store.seal()
-        let dropped = r.before.map { "compacted history before epoch \($0): \(r.rowsDeleted) rows deleted, \(r.segmentsMerged) segments merged, " }
+        let dropped =
+            r.before.map {
+                "compacted history before epoch \($0): \(r.rowsDeleted) rows deleted, \(r.segmentsMerged) segments merged, "
+            }
             ?? "kept all history: "
         context.stdout.write(
-            dropped + "\(r.segmentsSealed) segments sealed into \(r.blocksWritten) blocks, \(Format.bytes(r.bytesReclaimed)) reclaimed (\(Format.bytes(r.bytesBefore)) -> \(Format.bytes(r.bytesAfter)))\n")
+            dropped
+                + "\(r.segmentsSealed) segments sealed into \(r.blocksWritten) blocks, \(Format.bytes(r.bytesReclaimed)) reclaimed (\(Format.bytes(r.bytesBefore)) -> \(Format.bytes(r.bytesAfter)))\n"
+        )
         return 0
     }
 
@@ -59,7 +69,9 @@ enum CompactCommand: Command {
         let units: [Character: Int64] = ["d": 86_400_000, "h": 3_600_000, "m": 60_000, "s": 1000]
         guard let unit = text.last.flatMap({ units[$0] }), let n = Int64(text.dropLast()), n >= 0,
             text.dropLast().allSatisfy(\.isASCII)
-        else { throw CommandFailure("--older-than \(text): expected a number and a unit, such as 30d, 12h, 90m or 45s") }
+        else {
+            throw CommandFailure("--older-than \(text): expected a number and a unit, such as 30d, 12h, 90m or 45s")
+        }
         return n * unit
     }
 }

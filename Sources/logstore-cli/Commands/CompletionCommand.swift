@@ -28,7 +28,8 @@ enum CompletionCommand: Command {
         case "zsh": context.stdout.write(script.zsh())
         case "fish": context.stdout.write(script.fish())
         default:
-            throw ParserError.invalidValue(option: "completion", valueName: "SHELL", value: shell, expected: "bash, zsh or fish")
+            throw ParserError.invalidValue(
+                option: "completion", valueName: "SHELL", value: shell, expected: "bash, zsh or fish")
         }
         return 0
     }

@@ -29,10 +29,13 @@ enum ExportCommand: Command {
             .init(name: "--output", valueName: "FILE", help: "Write to FILE instead of stdout ('-': stdout)"),
             .init(name: "--pretty", valueName: nil, help: "Indent by two spaces, as json.dumps(indent=2)"),
             .init(name: "--as-of", valueName: "EPOCH", help: "As it was right after EPOCH (see 'logstore log')"),
-            .init(name: "--since", valueName: "EPOCH", help: "Only what changed after EPOCH: new points, or whole windows"),
+            .init(
+                name: "--since", valueName: "EPOCH", help: "Only what changed after EPOCH: new points, or whole windows"
+            ),
             .init(name: "--max-points", valueName: "N", help: "With --window: at most N points per trace, spikes kept"),
-            .init(name: "--format", valueName: "FORMAT", help: "json (default), or csv / jsonl: one row per point",
-                  completion: .words(PointRows.Format.allCases.map(\.rawValue))),
+            .init(
+                name: "--format", valueName: "FORMAT", help: "json (default), or csv / jsonl: one row per point",
+                completion: .words(PointRows.Format.allCases.map(\.rawValue))),
         ],
         examples: [
             "logstore export --env main --window loss",
@@ -46,27 +49,36 @@ enum ExportCommand: Command {
         let env = arguments.value("--env")!
         if let file = arguments.value("--output"), file != "-" { try StoreFiles.refuseOutput(file, store: context.db) }
         let store = try context.openStore(readOnly: true)
-        let asOf = try arguments.epoch("--as-of"), since = try arguments.epoch("--since")
+        let asOf = try arguments.epoch("--as-of")
+        let since = try arguments.epoch("--since")
         let maxPoints = try arguments.count("--max-points")
         if maxPoints != nil && arguments.value("--window") == nil {
-            throw ParserError.invalidValue(option: "--max-points", valueName: "N", value: arguments.value("--max-points")!,
-                                           expected: "to be used with --window")
+            throw ParserError.invalidValue(
+                option: "--max-points", valueName: "N", value: arguments.value("--max-points")!,
+                expected: "to be used with --window")
         }
         if since != nil && (asOf != nil || arguments.value("--window") != nil) {
-            throw ParserError.invalidValue(option: "--since", valueName: "EPOCH", value: arguments.value("--since")!,
-                                           expected: "without --as-of and --window")
+            throw ParserError.invalidValue(
+                option: "--since", valueName: "EPOCH", value: arguments.value("--since")!,
+                expected: "without --as-of and --window")
         }
         let format = try PointRows.Format(arguments.value("--format"))
         if format != .json {
-            if since != nil { throw ParserError.invalidValue(option: "--since", valueName: "EPOCH", value: arguments.value("--since")!,
-                                                              expected: "with --format json") }
-            if arguments.flag("--pretty") { throw ParserError.unexpectedValue(flag: "--pretty", value: "--format \(format.rawValue)") }
+            if since != nil {
+                throw ParserError.invalidValue(
+                    option: "--since", valueName: "EPOCH", value: arguments.value("--since")!,
+                    expected: "with --format json")
+            }
+            if arguments.flag("--pretty") {
+                throw ParserError.unexpectedValue(flag: "--pretty", value: "--format \(format.rawValue)")
+            }
         }
         let value: JSONValue
         if let since {
             value = try store.changes(env: env, since: since).json
         } else if let window = arguments.value("--window") {
-            value = try maxPoints.map { try store.exportWindow(env: env, window: window, asOf: asOf, maxPoints: $0) }
+            value =
+                try maxPoints.map { try store.exportWindow(env: env, window: window, asOf: asOf, maxPoints: $0) }
                 ?? store.exportWindow(env: env, window: window, asOf: asOf)
         } else {
             value = try store.exportEnv(env, asOf: asOf)
@@ -80,7 +92,9 @@ enum ExportCommand: Command {
             if let window = arguments.value("--window") {
                 rows.add(env: env, window: window, value)
             } else {
-                for (id, window) in value["jsons"]?.objectValue?.pairs.map({ $0 }) ?? [] { rows.add(env: env, window: id, window) }
+                for (id, window) in value["jsons"]?.objectValue?.pairs.map({ $0 }) ?? [] {
+                    rows.add(env: env, window: id, window)
+                }
             }
             if !rows.skipped.isEmpty {
                 let list = rows.skipped.map(DisplayWidth.sanitize).joined(separator: ", ")

@@ -30,8 +30,9 @@ enum FollowCommand: Command {
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
         let store = try context.openStore(durability: try arguments.durability())
         defer { store.close() }
-        let follower = try Follower(path: arguments.positionals[0], store: store, skipBad: arguments.flag("--skip-bad"),
-                                terminal: context.terminal)
+        let follower = try Follower(
+            path: arguments.positionals[0], store: store, skipBad: arguments.flag("--skip-bad"),
+            terminal: context.terminal)
         try follower.run()
         return 0
     }
@@ -136,7 +137,9 @@ final class Follower: @unchecked Sendable {
         let new = folder.replayLogs.filter { !following.contains($0) }
         if !folderSaid {
             folderSaid = true
-            status.print("following \(Format.count(new.count, "replay log")) in \(DisplayWidth.sanitize(path)); new ones are picked up as they appear\n")
+            status.print(
+                "following \(Format.count(new.count, "replay log")) in \(DisplayWidth.sanitize(path)); new ones are picked up as they appear\n"
+            )
         } else {
             for log in new { status.print("\(DisplayWidth.sanitize(log)): a new replay log; following it\n") }
         }
@@ -163,7 +166,9 @@ final class Follower: @unchecked Sendable {
         seen[path] = now
         switch try Importer.fileStart(path) {
         case .incomplete: return
-        case .other: throw CommandFailure("\(DisplayWidth.sanitize(path)): not a replay log (follow reads replay logs; import reads env files)")
+        case .other:
+            throw CommandFailure(
+                "\(DisplayWidth.sanitize(path)): not a replay log (follow reads replay logs; import reads env files)")
         case .replayLog: break
         }
         var importer = Importer(store: store, skipBad: skipBad)
@@ -177,13 +182,19 @@ final class Follower: @unchecked Sendable {
             status.print(status.terminal.warning(DisplayWidth.sanitize(w.description)))
         }
         total.addCounts(of: s)
-        guard s.messages > 0, let first = s.epochs.first?.lowerBound, let after = s.epochs.last?.upperBound else { return }
+        guard s.messages > 0, let first = s.epochs.first?.lowerBound, let after = s.epochs.last?.upperBound else {
+            return
+        }
         let epochs = after == first ? "epoch \(after)" : "epochs \(first)…\(after)"
         if status.terminal.isTTY {
-            status.show("following \(DisplayWidth.sanitize(path)): \(Format.count(total.messages, "message")) (\(total.refused) refused, \(total.failed) failed), last epoch \(after)")
+            status.show(
+                "following \(DisplayWidth.sanitize(path)): \(Format.count(total.messages, "message")) (\(total.refused) refused, \(total.failed) failed), last epoch \(after)"
+            )
         } else {
             let points = (try? store.pointsKept(writtenIn: s.epochs)) ?? 0
-            StandardError.write("\(DisplayWidth.sanitize(path)): \(Format.count(s.messages, "message")), \(Format.count(points, "point")), \(epochs) (\(s.refused) refused, \(s.failed) failed)\n")
+            StandardError.write(
+                "\(DisplayWidth.sanitize(path)): \(Format.count(s.messages, "message")), \(Format.count(points, "point")), \(epochs) (\(s.refused) refused, \(s.failed) failed)\n"
+            )
         }
     }
 }

@@ -24,10 +24,12 @@ enum ForkCommand: Command {
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
         let asOf = try arguments.epoch("--as-of")
-        let from = try envName(arguments, "--env", "ENV"), to = try envName(arguments, "--to", "NEW")
+        let from = try envName(arguments, "--env", "ENV")
+        let to = try envName(arguments, "--to", "NEW")
         guard from.utf8.elementsEqual(to.utf8) == false else {
-            throw ParserError.invalidValue(option: "--to", valueName: "NEW", value: arguments.value("--to")!,
-                                           expected: "another name than the env being copied")
+            throw ParserError.invalidValue(
+                option: "--to", valueName: "NEW", value: arguments.value("--to")!,
+                expected: "another name than the env being copied")
         }
         // Ctrl-C or SIGTERM lets the fork's one transaction finish, then the store closes.
         let signals = StopSignals()
@@ -37,10 +39,13 @@ enum ForkCommand: Command {
             withExtendedLifetime(signals) {}
         }
         let epoch: Int64
-        switch Result(catching: { () throws(LogStoreError) in try store.forkEnv(from, to: to, asOf: asOf, replace: arguments.flag("--replace")) }) {
+        switch Result(catching: { () throws(LogStoreError) in
+            try store.forkEnv(from, to: to, asOf: asOf, replace: arguments.flag("--replace"))
+        }) {
         case .success(let e): epoch = e
         case .failure(.envExists(let name)):
-            throw CommandFailure("an env named '\(DisplayWidth.sanitize(name))' exists; nothing forked (--replace replaces it)")
+            throw CommandFailure(
+                "an env named '\(DisplayWidth.sanitize(name))' exists; nothing forked (--replace replaces it)")
         case .failure(let error): throw error
         }
         StandardError.write("forked \(DisplayWidth.sanitize(from)) to \(DisplayWidth.sanitize(to)) at epoch \(epoch)\n")
@@ -51,7 +56,9 @@ enum ForkCommand: Command {
     /// name is a usage error, for either option alike.
     static func envName(_ arguments: ParsedArguments, _ option: String, _ valueName: String) throws -> String {
         let given = arguments.value(option)!
-        guard !given.isEmpty else { throw ParserError.invalidValue(option: option, valueName: valueName, value: given, expected: "an env name") }
+        guard !given.isEmpty else {
+            throw ParserError.invalidValue(option: option, valueName: valueName, value: given, expected: "an env name")
+        }
         return VisdomEnvID.escape(given)
     }
 }

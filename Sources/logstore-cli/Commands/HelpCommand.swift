@@ -3,7 +3,8 @@ enum HelpCommand: Command {
     static let spec = CommandSpec(
         name: "help",
         abstract: "Show the help of logstore or of one command.",
-        discussion: "'logstore help COMMAND' prints the same page as 'logstore COMMAND --help', except for serve, whose --help lists logstore-server's options.",
+        discussion:
+            "'logstore help COMMAND' prints the same page as 'logstore COMMAND --help', except for serve, whose --help lists logstore-server's options.",
         positional: .optional("COMMAND", help: "A command (see the list in 'logstore --help')"),
         examples: ["logstore help import"],
         positionalCompletion: .commands,

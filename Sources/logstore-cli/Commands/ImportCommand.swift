@@ -46,7 +46,8 @@ enum ImportCommand: Command {
                 throw LogStoreError.io(path: path, reason: "no such file")
             }
             guard FileManager.default.isReadableFile(atPath: path) else {
-                throw LogStoreError.io(path: path, reason: isDirectory.boolValue ? "cannot read the directory" : "cannot read the file")
+                throw LogStoreError.io(
+                    path: path, reason: isDirectory.boolValue ? "cannot read the directory" : "cannot read the file")
             }
             if isDirectory.boolValue {
                 let dir = try EnvPath(scanning: path)
@@ -78,14 +79,19 @@ enum ImportCommand: Command {
             // were reported: count them from the epoch log.
             if !finished { total = committed(written.ranges, in: store, skippedLines: total.skippedLines) }
             if !skipped.isEmpty {
-                let what = skipped.count == 1 ? "entry that is neither a replay log nor an env file"
+                let what =
+                    skipped.count == 1
+                    ? "entry that is neither a replay log nor an env file"
                     : "entries that are neither replay logs nor env files"
-                StandardError.write("skipped \(skipped.count) \(what): \(skipped.map(DisplayWidth.sanitize).joined(separator: ", "))\n")
+                StandardError.write(
+                    "skipped \(skipped.count) \(what): \(skipped.map(DisplayWidth.sanitize).joined(separator: ", "))\n")
             }
             let points = (try? store.pointsKept(writtenIn: written.ranges)) ?? 0
             StandardError.write(summary(total, points: points, seconds: Date().timeIntervalSince(started)))
             if let signo = stop.received {
-                StandardError.write("stopped by \(StopSignals.name(signo)): what was imported is kept; importing again resumes after it\n")
+                StandardError.write(
+                    "stopped by \(StopSignals.name(signo)): what was imported is kept; importing again resumes after it\n"
+                )
             }
         }
         for input in inputs where stop.received == nil {
@@ -95,10 +101,13 @@ enum ImportCommand: Command {
             if let why = s.startedOver { display.print(DisplayWidth.sanitize(why) + "\n") }
             for w in s.warnings { display.print(context.terminal.warning(DisplayWidth.sanitize(w.description))) }
             if s.alreadyImported {
-                display.print("\(DisplayWidth.sanitize(input.path)): imported before, nothing to do (--again imports it again)\n")
+                display.print(
+                    "\(DisplayWidth.sanitize(input.path)): imported before, nothing to do (--again imports it again)\n")
             }
             if s.nothingNew {
-                display.print("\(DisplayWidth.sanitize(input.path)): nothing new since it was last imported (--again imports it from its start)\n")
+                display.print(
+                    "\(DisplayWidth.sanitize(input.path)): nothing new since it was last imported (--again imports it from its start)\n"
+                )
             }
             total.addCounts(of: s)
         }

@@ -25,28 +25,39 @@ enum ListCommand: Command {
             let rows = try store.listWindows(env: env)
             if asJSON {
                 for w in rows {
-                    context.stdout.write(jsonLine([
-                        ("id", .string(w.id)), ("type", .string(w.type)), ("title", .string(w.title)),
-                        ("traces", .int(Int64(w.traces))), ("points", .int(Int64(w.points))), ("last_epoch", .int(w.lastEpoch)),
-                    ]))
+                    context.stdout.write(
+                        jsonLine([
+                            ("id", .string(w.id)), ("type", .string(w.type)), ("title", .string(w.title)),
+                            ("traces", .int(Int64(w.traces))), ("points", .int(Int64(w.points))),
+                            ("last_epoch", .int(w.lastEpoch)),
+                        ]))
                 }
             } else {
-                var table = TextTable(["WINDOW", "TYPE", "TITLE", "TRACES", "POINTS", "LAST EPOCH"], rightAligned: [3, 4, 5])
-                for w in rows { table.append([w.id, w.type, w.title, String(w.traces), String(w.points), String(w.lastEpoch)]) }
+                var table = TextTable(
+                    ["WINDOW", "TYPE", "TITLE", "TRACES", "POINTS", "LAST EPOCH"], rightAligned: [3, 4, 5])
+                for w in rows {
+                    table.append([w.id, w.type, w.title, String(w.traces), String(w.points), String(w.lastEpoch)])
+                }
                 context.stdout.write(table.render())
             }
         } else {
             let rows = try store.listEnvs()
             if asJSON {
                 for e in rows {
-                    context.stdout.write(jsonLine([
-                        ("env", .string(e.name)), ("windows", .int(Int64(e.windows))), ("points", .int(Int64(e.points))),
-                        ("bytes", .int(e.bytes)), ("last_epoch", .int(e.lastEpoch)),
-                    ]))
+                    context.stdout.write(
+                        jsonLine([
+                            ("env", .string(e.name)), ("windows", .int(Int64(e.windows))),
+                            ("points", .int(Int64(e.points))),
+                            ("bytes", .int(e.bytes)), ("last_epoch", .int(e.lastEpoch)),
+                        ]))
                 }
             } else {
                 var table = TextTable(["ENV", "WINDOWS", "POINTS", "SIZE", "LAST EPOCH"], rightAligned: [1, 2, 3, 4])
-                for e in rows { table.append([e.name, String(e.windows), String(e.points), Format.bytes(e.bytes), String(e.lastEpoch)]) }
+                for e in rows {
+                    table.append([
+                        e.name, String(e.windows), String(e.points), Format.bytes(e.bytes), String(e.lastEpoch),
+                    ])
+                }
                 context.stdout.write(table.render())
             }
         }

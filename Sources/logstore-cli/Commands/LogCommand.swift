@@ -27,7 +27,8 @@ enum LogCommand: Command {
             their rows).
             """,
         options: [
-            .init(name: "--env", valueName: "ENV", help: "Only epochs whose message addressed this env", verbatim: true),
+            .init(
+                name: "--env", valueName: "ENV", help: "Only epochs whose message addressed this env", verbatim: true),
             .init(name: "--since", valueName: "EPOCH|TIME", help: "Only the epochs after EPOCH, or from TIME on"),
             .init(name: "--until", valueName: "EPOCH|TIME", help: "Only the epochs up to EPOCH, or up to TIME"),
             .init(name: "--limit", valueName: "N", help: "At most N epochs"),
@@ -66,8 +67,10 @@ enum LogCommand: Command {
         let widths = columnWidths(lengths!)
         context.stdout.write(table.line(table.header, widths: widths))
         try store.forEachEpoch(filter, changes: true) { r, changes in
-            let cells = [String(r.epoch), Format.timestamp(ms: r.timeMS), r.source, r.endpoint, r.env ?? "-", r.window ?? "-"]
-                .enumerated().map { DisplayWidth.truncate(TextTable.cell($1), to: widths[$0]) }
+            let cells = [
+                String(r.epoch), Format.timestamp(ms: r.timeMS), r.source, r.endpoint, r.env ?? "-", r.window ?? "-",
+            ]
+            .enumerated().map { DisplayWidth.truncate(TextTable.cell($1), to: widths[$0]) }
             context.stdout.write(table.line(cells + [TextTable.cell(describe(r, changes), last: true)], widths: widths))
         }
         return 0
@@ -76,8 +79,9 @@ enum LogCommand: Command {
     private static func bound(_ option: String, _ arguments: ParsedArguments) throws(ParserError) -> EpochOrTime? {
         guard let text = arguments.value(option) else { return nil }
         guard let value = EpochOrTime(text) else {
-            throw .invalidValue(option: option, valueName: "EPOCH|TIME", value: text,
-                                expected: "an epoch number, or a date or time such as 2026-12-06 or 2026-12-06T10:00")
+            throw .invalidValue(
+                option: option, valueName: "EPOCH|TIME", value: text,
+                expected: "an epoch number, or a date or time such as 2026-12-06 or 2026-12-06T10:00")
         }
         return value
     }
@@ -86,8 +90,10 @@ enum LogCommand: Command {
     /// (bytes bound display width) capped at the table's cell limit; the last is not padded.
     static func columnWidths(_ l: EpochFieldLengths) -> [Int] {
         let cap = { (n: Int, header: Int) in min(TextTable.cellLimit, max(n, header)) }
-        return [max(5, String(l.maxEpoch).count), 24, cap(l.source, 6), cap(l.endpoint, 8), cap(max(l.env, 1), 3),
-                cap(max(l.window, 1), 6), 0]
+        return [
+            max(5, String(l.maxEpoch).count), 24, cap(l.source, 6), cap(l.endpoint, 8), cap(max(l.env, 1), 3),
+            cap(max(l.window, 1), 6), 0,
+        ]
     }
 
     /// The CHANGES cell: visdom's refusal or error, then what the epoch changed.
@@ -111,7 +117,9 @@ enum LogCommand: Command {
             let total = group.reduce(0) { $0 + $1.points }
             if group.count > 4 && group.first?.window != nil {
                 let verb = kind == .appended ? "appended to" : kind.rawValue
-                out.append("\(verb) \(group.count) windows" + (total > 0 ? " (\(points(total, kind == .appended || kind == .changed ? "+" : "")))" : ""))
+                out.append(
+                    "\(verb) \(group.count) windows"
+                        + (total > 0 ? " (\(points(total, kind == .appended || kind == .changed ? "+" : "")))" : ""))
                 continue
             }
             for c in group {
@@ -120,7 +128,8 @@ enum LogCommand: Command {
                 case .compacted: out.append("history compacted")
                 case .envCreated: out.append("new env \(name(c.env))")
                 case .envDeleted: out.append("deleted env \(name(c.env))")
-                case .created, .replaced: out.append("\(c.kind.rawValue) \(w)" + (c.points > 0 ? " (\(points(c.points)))" : ""))
+                case .created, .replaced:
+                    out.append("\(c.kind.rawValue) \(w)" + (c.points > 0 ? " (\(points(c.points)))" : ""))
                 case .closed: out.append("closed \(w)")
                 case .changed: out.append("changed \(w)" + (c.points > 0 ? " (\(points(c.points, "+")))" : ""))
                 case .appended: out.append(c.points > 0 ? "\(points(c.points, "+")) to \(w)" : "appended to \(w)")

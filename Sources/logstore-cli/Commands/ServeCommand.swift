@@ -19,7 +19,8 @@ enum ServeCommand: Command {
             and Server/.build/debug under the current directory, then on PATH. Every word after
             `serve` goes to logstore-server, which alone declares and checks the options.
             """,
-        positional: .optional("OPTION...", help: "logstore-server's options, passed on untouched ('logstore serve --help' lists them)"),
+        positional: .optional(
+            "OPTION...", help: "logstore-server's options, passed on untouched ('logstore serve --help' lists them)"),
         examples: [
             "logstore serve                     # ./logstore.db on 127.0.0.1:8097",
             "logstore --db runs.db serve --port 8098",

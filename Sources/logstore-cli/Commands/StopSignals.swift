@@ -33,7 +33,9 @@ final class StopSignals: @unchecked Sendable {
     /// The exit status of a command that a signal stopped: 128 + its number, as a shell reports it.
     static func exitStatus(_ signo: Int32) -> Int32 { 128 + signo }
 
-    static func name(_ signo: Int32) -> String { signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "signal \(signo)" }
+    static func name(_ signo: Int32) -> String {
+        signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "signal \(signo)"
+    }
 
     deinit {
         for s in sources { s.cancel() }

@@ -15,7 +15,9 @@ struct CompletionScript {
 
     /// A command's options as the parser takes them: its own, `--db`, `--help`.
     static func options(of spec: CommandSpec) -> [CommandSpec.Option] {
-        spec.options + (spec.usesStore ? [dbOption] : []) + [.init(name: "--help", valueName: nil, help: "Show this help")]
+        spec.options + (spec.usesStore ? [dbOption] : []) + [
+            .init(name: "--help", valueName: nil, help: "Show this help")
+        ]
     }
 
     var commandNames: [String] { commands.map(\.name) }
@@ -54,7 +56,8 @@ struct CompletionScript {
                 case $cmd in
 
             """
-        out += "        '') opts=\(Self.bashQuote(Self.globalOptions.map(\.name).joined(separator: " "))); args=commands ;;\n"
+        out +=
+            "        '') opts=\(Self.bashQuote(Self.globalOptions.map(\.name).joined(separator: " "))); args=commands ;;\n"
         for spec in commands {
             let opts = Self.options(of: spec).map(\.name).joined(separator: " ")
             var args = "none"
@@ -66,7 +69,8 @@ struct CompletionScript {
                 case .words(let w): args = "words:" + w.joined(separator: " ")
                 }
             }
-            out += "        \(Self.bashQuote(spec.name))) opts=\(Self.bashQuote(opts)); args=\(Self.bashQuote(args)) ;;\n"
+            out +=
+                "        \(Self.bashQuote(spec.name))) opts=\(Self.bashQuote(opts)); args=\(Self.bashQuote(args)) ;;\n"
         }
         out += "        *) return ;;\n    esac\n"
         // The value of the option just typed.
@@ -80,7 +84,8 @@ struct CompletionScript {
                 case .nothing: valueArms.append("        \(pattern)) return ;;")
                 case .words, .commands:
                     let list = words(o.completes)!.joined(separator: " ")
-                    valueArms.append("        \(pattern)) COMPREPLY=($(compgen -W \(Self.bashQuote(list)) -- \"$cur\")); return ;;")
+                    valueArms.append(
+                        "        \(pattern)) COMPREPLY=($(compgen -W \(Self.bashQuote(list)) -- \"$cur\")); return ;;")
                 }
             }
         }
@@ -119,7 +124,9 @@ struct CompletionScript {
 
             """
         for spec in commands {
-            out += "    " + Self.bashQuote(spec.name.replacingOccurrences(of: ":", with: "\\:") + ":" + spec.abstract) + "\n"
+            out +=
+                "    " + Self.bashQuote(spec.name.replacingOccurrences(of: ":", with: "\\:") + ":" + spec.abstract)
+                + "\n"
         }
         out += """
               )
@@ -161,7 +168,9 @@ struct CompletionScript {
             case .oneOrMore(let n, _):
                 specs.append(Self.bashQuote("*:" + Self.zshMessage(n) + ":" + zshAction(spec.positionalCompletion)))
             }
-            out += "    \(Self.bashQuote(spec.name))) _arguments \\\n      " + specs.joined(separator: " \\\n      ") + " ;;\n"
+            out +=
+                "    \(Self.bashQuote(spec.name))) _arguments \\\n      " + specs.joined(separator: " \\\n      ")
+                + " ;;\n"
         }
         out += """
               esac
@@ -221,7 +230,8 @@ struct CompletionScript {
             out += "complete -c logstore -n 'not __logstore_command' " + fishOption(o) + "\n"
         }
         for spec in commands {
-            out += "complete -c logstore -n 'not __logstore_command' -a \(Self.fishQuote(spec.name)) -d \(Self.fishQuote(spec.abstract))\n"
+            out +=
+                "complete -c logstore -n 'not __logstore_command' -a \(Self.fishQuote(spec.name)) -d \(Self.fishQuote(spec.abstract))\n"
         }
         for spec in commands {
             let when = Self.fishQuote("__logstore_command_is \(spec.name)")
@@ -233,7 +243,8 @@ struct CompletionScript {
             case .files: out += "complete -c logstore -n \(when) -F\n"
             case .nothing: break
             case .words, .commands:
-                out += "complete -c logstore -n \(when) -a \(Self.fishQuote(words(spec.positionalCompletion)!.joined(separator: " ")))\n"
+                out +=
+                    "complete -c logstore -n \(when) -a \(Self.fishQuote(words(spec.positionalCompletion)!.joined(separator: " ")))\n"
             }
         }
         return out

@@ -25,7 +25,8 @@ enum Format {
     /// `m:ss` or `h:mm:ss`, for an ETA.
     static func duration(_ seconds: Double) -> String {
         let s = Int(max(0, seconds.rounded()))
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
 
     /// ISO-8601 in UTC with milliseconds: `2025-01-31T23:59:59.123Z`. Proleptic Gregorian
@@ -45,7 +46,8 @@ enum Format {
         var out: [UInt8] = []
         out.reserveCapacity(24)
         func digits(_ v: Int64, _ n: Int) {
-            var v = v, buffer = [UInt8](repeating: 0x30, count: n)
+            var v = v
+            var buffer = [UInt8](repeating: 0x30, count: n)
             for i in stride(from: n - 1, through: 0, by: -1) {
                 buffer[i] = 0x30 + UInt8(v % 10)
                 v /= 10
@@ -61,8 +63,11 @@ enum Format {
         } else {
             digits(year, 4)
         }
-        for (separator, value, width) in [(UInt8(ascii: "-"), month, 2), (UInt8(ascii: "-"), day, 2), (UInt8(ascii: "T"), t / 3_600_000, 2),
-                                          (UInt8(ascii: ":"), t / 60_000 % 60, 2), (UInt8(ascii: ":"), t / 1000 % 60, 2), (UInt8(ascii: "."), t % 1000, 3)] {
+        for (separator, value, width) in [
+            (UInt8(ascii: "-"), month, 2), (UInt8(ascii: "-"), day, 2), (UInt8(ascii: "T"), t / 3_600_000, 2),
+            (UInt8(ascii: ":"), t / 60_000 % 60, 2), (UInt8(ascii: ":"), t / 1000 % 60, 2),
+            (UInt8(ascii: "."), t % 1000, 3),
+        ] {
             out.append(separator)
             digits(value, width)
         }

@@ -43,19 +43,24 @@ struct PointRows {
             return
         }
         for (position, trace) in data.enumerated() {
-            guard case .object(let t) = trace, t["z"] == nil, t["x"]?.arrayValue != nil || t["y"]?.arrayValue != nil else {
+            guard case .object(let t) = trace, t["z"] == nil, t["x"]?.arrayValue != nil || t["y"]?.arrayValue != nil
+            else {
                 skipped.append("'\(id)' (\(trace["type"]?.stringValue ?? "?") trace \(position))")
                 continue
             }
             let name: JSONValue = t["name"]?.stringValue.map(JSONValue.string) ?? .int(Int64(position))
-            let xs = t["x"]?.arrayValue, ys = t["y"]?.arrayValue
+            let xs = t["x"]?.arrayValue
+            let ys = t["y"]?.arrayValue
             for i in 0..<max(xs?.count ?? 0, ys?.count ?? 0) {
-                let x = xs.flatMap { i < $0.count ? $0[i] : nil }, y = ys.flatMap { i < $0.count ? $0[i] : nil }
+                let x = xs.flatMap { i < $0.count ? $0[i] : nil }
+                let y = ys.flatMap { i < $0.count ? $0[i] : nil }
                 switch format {
                 case .csv:
                     row([.string(env), .string(id), name, .int(Int64(i)), x ?? .null, y ?? .null])
                 case .jsonl, .json:
-                    var o = JSONObject([("env", .string(env)), ("window", .string(id)), ("trace", name), ("index", .int(Int64(i)))])
+                    var o = JSONObject([
+                        ("env", .string(env)), ("window", .string(id)), ("trace", name), ("index", .int(Int64(i))),
+                    ])
                     if let x { o["x"] = x }
                     if let y { o["y"] = y }
                     JSONWriter.write(.object(o), to: &out, options: .init(ensureASCII: false))

@@ -14,7 +14,9 @@ enum StoreFiles {
         for suffix in ["", "-wal", "-shm"] {
             let file = store + suffix
             var fileStat = stat()
-            let sameFile = outExists && stat(file, &fileStat) == 0 && fileStat.st_dev == outStat.st_dev && fileStat.st_ino == outStat.st_ino
+            let sameFile =
+                outExists && stat(file, &fileStat) == 0 && fileStat.st_dev == outStat.st_dev
+                && fileStat.st_ino == outStat.st_ino
             if sameFile || out == resolved(store) + suffix {
                 let what = suffix.isEmpty ? "the store \(store)" : "the store's \(suffix) file (\(file))"
                 throw CommandFailure("\(output): is \(what); nothing written (choose another --output)")

@@ -88,7 +88,8 @@ struct ArgumentParser {
             } else {
                 if parsed.values[name] != nil { throw .duplicateOption(name) }
                 parsed.values[name] = try Self.value(
-                    of: name, valueName: option.valueName ?? "VALUE", inline: inline, words, &i, verbatim: option.verbatim)
+                    of: name, valueName: option.valueName ?? "VALUE", inline: inline, words, &i,
+                    verbatim: option.verbatim)
             }
         }
         for option in spec.options where option.required && parsed.values[option.name] == nil {

@@ -128,8 +128,9 @@ struct ParsedArguments {
     func count(_ name: String) throws(ParserError) -> Int? {
         guard let text = values[name] else { return nil }
         guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int(text) else {
-            throw .invalidValue(option: name, valueName: spec.option(named: name)?.valueName ?? "N", value: text,
-                                expected: "a whole number >= 0")
+            throw .invalidValue(
+                option: name, valueName: spec.option(named: name)?.valueName ?? "N", value: text,
+                expected: "a whole number >= 0")
         }
         return n
     }

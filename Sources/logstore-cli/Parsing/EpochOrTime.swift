@@ -21,11 +21,14 @@ enum EpochOrTime: Equatable {
         }
         var p = Scanner(bytes)
         guard let year = p.digits(4), p.take("-"), let month = p.digits(2), p.take("-"), let day = p.digits(2),
-              (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year) else { return nil }
+            (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year)
+        else { return nil }
         var ms = Self.daysFromCivil(year, month, day) * 86_400_000
         var span: Int64 = 86_400_000
         if p.take("T") || p.take("t") || p.take(" ") {
-            guard let hour = p.digits(2), hour < 24, p.take(":"), let minute = p.digits(2), minute < 60 else { return nil }
+            guard let hour = p.digits(2), hour < 24, p.take(":"), let minute = p.digits(2), minute < 60 else {
+                return nil
+            }
             ms += (hour * 60 + minute) * 60_000
             span = 60_000
             if p.take(":") {

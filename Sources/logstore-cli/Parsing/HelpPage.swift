@@ -18,7 +18,9 @@ enum HelpPage {
         let width = commands.map(\.name.count).max() ?? 0
         for c in commands { out += "  " + pad(c.name, width) + "  " + c.abstract + "\n" }
         out += "\nOPTIONS:\n"
-        out += optionLines([dbOption, helpOption, CommandSpec.Option(name: "--version", valueName: nil, help: "Show the version")])
+        out += optionLines([
+            dbOption, helpOption, CommandSpec.Option(name: "--version", valueName: nil, help: "Show the version"),
+        ])
         out += "\nSee 'logstore help <command>' for a command's options and an example.\n"
         return out
     }
@@ -32,7 +34,8 @@ enum HelpPage {
             out += "\nARGUMENTS:\n" + optionLines([CommandSpec.Option(name: n, valueName: nil, help: help)])
         }
         out += "\nOPTIONS:\n"
-        out += optionLines(spec.options + (spec.usesStore ? [dbOption] : []) + (spec.passesArgumentsOn ? [] : [helpOption]))
+        out += optionLines(
+            spec.options + (spec.usesStore ? [dbOption] : []) + (spec.passesArgumentsOn ? [] : [helpOption]))
         out += spec.examples.count == 1 ? "\nEXAMPLE:\n" : "\nEXAMPLES:\n"
         for e in spec.examples { out += "  \(e)\n" }
         return out

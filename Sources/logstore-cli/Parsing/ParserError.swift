@@ -26,26 +26,27 @@ enum ParserError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .missingCommand(let commands):
             return "no command given (commands: \(commands.joined(separator: ", ")); see 'logstore --help')"
-        case let .unknownCommand(word, commands):
+        case .unknownCommand(let word, let commands):
             let guess = Suggestion.closest(to: word, among: commands).map { "; did you mean '\($0)'?" } ?? ""
-            return "unknown command '\(DisplayWidth.sanitize(word))'\(guess) (commands: \(commands.joined(separator: ", ")))"
-        case let .unknownOption(option, command, known):
+            return
+                "unknown command '\(DisplayWidth.sanitize(word))'\(guess) (commands: \(commands.joined(separator: ", ")))"
+        case .unknownOption(let option, let command, let known):
             let help = command == "logstore" ? "logstore --help" : "logstore help \(command)"
             let guess = Suggestion.closest(to: option, among: known).map { "; did you mean '\($0)'?" } ?? ""
             return "unknown option '\(DisplayWidth.sanitize(option))' for '\(command)'\(guess) (see '\(help)')"
-        case let .missingValue(option, valueName):
+        case .missingValue(let option, let valueName):
             return "\(option) needs a value: \(option) \(valueName)"
-        case let .unexpectedValue(flag, value):
+        case .unexpectedValue(let flag, let value):
             return "\(flag) takes no value, but was given '\(value)'"
-        case let .invalidValue(option, valueName, value, expected):
+        case .invalidValue(let option, let valueName, let value, let expected):
             return "invalid value '\(value)' for \(option) \(valueName): expected \(expected)"
         case .duplicateOption(let option):
             return "\(option) is given more than once"
-        case let .missingOption(command, option, valueName):
+        case .missingOption(let command, let option, let valueName):
             return "\(command) needs \(option) \(valueName)"
-        case let .missingArgument(command, name, oneOrMore):
+        case .missingArgument(let command, let name, let oneOrMore):
             return oneOrMore ? "\(command) needs at least one \(name)" : "\(command) needs a \(name)"
-        case let .unexpectedArgument(word, command):
+        case .unexpectedArgument(let word, let command):
             return "unexpected argument '\(word)' for '\(command)' (see 'logstore help \(command)')"
         }
     }

@@ -74,13 +74,16 @@ final class CorpusScenarioTests: XCTestCase {
     }
 
     func compareEnv(_ store: LogStore, _ env: String, _ scenario: URL, _ label: String) throws {
-        let expected = try JSONReader.parse([UInt8](Data(contentsOf: scenario.appendingPathComponent("expected/\(env).json"))))
+        let expected = try JSONReader.parse(
+            [UInt8](Data(contentsOf: scenario.appendingPathComponent("expected/\(env).json"))))
         let got = try store.exportEnv(env)
         if let d = visdomDifference(expected: expected, got: got) { XCTFail("\(label) env=\(env): \(d)") }
         guard case .object(let windows)? = expected["jsons"] else { return }
         for (wid, window) in windows.pairs {
             let one = try store.exportWindow(env: env, window: wid)
-            if let d = visdomDifference(expected: window, got: one) { XCTFail("\(label) env=\(env) window=\(wid): \(d)") }
+            if let d = visdomDifference(expected: window, got: one) {
+                XCTFail("\(label) env=\(env) window=\(wid): \(d)")
+            }
         }
     }
 }

@@ -32,10 +32,12 @@ enum JSONOracle {
 
         if let text = String(validating: bytes, as: UTF8.self) {
             let viaString: Result<JSONValue, JSONSyntaxError>
-            do throws(JSONSyntaxError) { viaString = .success(try JSONReader.parse(text)) } catch { viaString = .failure(error) }
+            do throws(JSONSyntaxError) { viaString = .success(try JSONReader.parse(text)) } catch {
+                viaString = .failure(error)
+            }
             switch (parsed, viaString) {
-            case let (.success(a), .success(b)) where a == b: break
-            case let (.failure(a), .failure(b)) where a == b: break
+            case (.success(let a), .success(let b)) where a == b: break
+            case (.failure(let a), .failure(let b)) where a == b: break
             default: throw FuzzViolation("bytes and String entry points disagree: \(parsed) vs \(viaString)")
             }
         }
@@ -58,7 +60,9 @@ enum JSONOracle {
     /// document that the reader refuses with its default limit, as Python's json, whose
     /// recursion limit is at about 995 levels, refuses an env visdom saved from a message at
     /// its limit. Exports are checked with a limit that leaves room for those levels.
-    static func roundTrip(_ value: JSONValue, maxDepth: Int = 512, options: [JSONWriter.Options] = writerOptions) throws(FuzzViolation) {
+    static func roundTrip(_ value: JSONValue, maxDepth: Int = 512, options: [JSONWriter.Options] = writerOptions)
+        throws(FuzzViolation)
+    {
         for options in options {
             let written = JSONWriter.bytes(value, options: options)
             let reread: JSONValue
@@ -66,11 +70,15 @@ enum JSONOracle {
                 throw FuzzViolation("writer output (\(describe(options))) does not parse: \(error)\n\(show(written))")
             }
             guard reread == value else {
-                throw FuzzViolation("writer output (\(describe(options))) reads back as a different value\n\(show(written))\nfirst:  \(value)\nreread: \(reread)")
+                throw FuzzViolation(
+                    "writer output (\(describe(options))) reads back as a different value\n\(show(written))\nfirst:  \(value)\nreread: \(reread)"
+                )
             }
             let rewritten = JSONWriter.bytes(reread, options: options)
             guard rewritten == written else {
-                throw FuzzViolation("writing the reread value (\(describe(options))) gives different bytes\n\(show(written))\n\(show(rewritten))")
+                throw FuzzViolation(
+                    "writing the reread value (\(describe(options))) gives different bytes\n\(show(written))\n\(show(rewritten))"
+                )
             }
         }
     }
@@ -169,7 +177,9 @@ final class MessageOracle {
         do { names = try store.envNames() } catch { throw FuzzViolation("envNames threw \(error)") }
         for name in names {
             let env: JSONValue
-            do { env = try store.exportEnv(name) } catch { throw FuzzViolation("exportEnv(\(name.debugDescription)) threw \(error)") }
+            do { env = try store.exportEnv(name) } catch {
+                throw FuzzViolation("exportEnv(\(name.debugDescription)) threw \(error)")
+            }
             guard case .object(let jsons)? = env["jsons"], env["reload"] != nil else {
                 throw FuzzViolation("exportEnv(\(name.debugDescription)) is not {jsons, reload}: \(env)")
             }
@@ -177,10 +187,13 @@ final class MessageOracle {
             for (wid, window) in jsons.pairs {
                 let alone: JSONValue
                 do { alone = try store.exportWindow(env: name, window: wid) } catch {
-                    throw FuzzViolation("exportWindow(\(name.debugDescription), \(wid.debugDescription)) threw \(error)")
+                    throw FuzzViolation(
+                        "exportWindow(\(name.debugDescription), \(wid.debugDescription)) threw \(error)")
                 }
                 guard alone == window else {
-                    throw FuzzViolation("window \(wid.debugDescription) of env \(name.debugDescription) differs from its env export\n\(alone)\n\(window)")
+                    throw FuzzViolation(
+                        "window \(wid.debugDescription) of env \(name.debugDescription) differs from its env export\n\(alone)\n\(window)"
+                    )
                 }
             }
         }

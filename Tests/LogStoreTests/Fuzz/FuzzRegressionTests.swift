@@ -33,7 +33,8 @@ final class FuzzRegressionTests: XCTestCase {
 
     /// Each input gets a fresh store, as in a fuzzer process that replays one crash input.
     func testEverySavedMessageInputPassesTheMessageOracle() throws {
-        let oracle = MessageOracle(directory: try temporaryDirectory(self).appendingPathComponent("stores"), recycleEvery: 1)
+        let oracle = MessageOracle(
+            directory: try temporaryDirectory(self).appendingPathComponent("stores"), recycleEvery: 1)
         for (name, bytes) in try inputs("fuzz-message") {
             do {
                 try oracle.check(bytes[...])
@@ -45,7 +46,8 @@ final class FuzzRegressionTests: XCTestCase {
 
     /// The JSON inputs are replay log lines too (most come from the same seeds).
     func testEverySavedJSONInputPassesTheMessageOracle() throws {
-        let oracle = MessageOracle(directory: try temporaryDirectory(self).appendingPathComponent("stores"), recycleEvery: 1)
+        let oracle = MessageOracle(
+            directory: try temporaryDirectory(self).appendingPathComponent("stores"), recycleEvery: 1)
         for (name, bytes) in try inputs("fuzz-json") {
             do {
                 try oracle.check(bytes[...])
@@ -65,7 +67,9 @@ final class FuzzRegressionTests: XCTestCase {
         let value = try JSONReader.parse([0x22] + Array(#"\ud800"#.utf8) + [0xF4, 0x8D, 0xB0, 0x80, 0x22])
         XCTAssertEqual(value.stringValue.map { Array($0.unicodeScalars) }, ["\u{10D800}", "\u{10DC00}"])
         XCTAssertEqual(JSONWriter.string(value), #""\ud800\udbf7\udc00""#)
-        XCTAssertEqual(JSONWriter.bytes(value, options: .init(ensureASCII: false)), Array(#""\ud800"#.utf8) + [0xF4, 0x8D, 0xB0, 0x80, 0x22])
+        XCTAssertEqual(
+            JSONWriter.bytes(value, options: .init(ensureASCII: false)),
+            Array(#""\ud800"#.utf8) + [0xF4, 0x8D, 0xB0, 0x80, 0x22])
         XCTAssertEqual(try JSONReader.parse(JSONWriter.bytes(value)), value)
         // Escapes alone can only give that string via a pair that is already split.
         XCTAssertEqual(try JSONReader.parse(#""\ud800\udbf7\udc00""#), value)

@@ -6,7 +6,8 @@ import XCTest
 final class EnvPathTests: XCTestCase {
     func testEnvFilesAreTheJSONObjectsThatStartWithJsonsOrReload() throws {
         let dir = try temporaryDirectory(self)
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("view"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("view"), withIntermediateDirectories: true)
         let files = [
             "main.json": #"{"jsons": {}, "reload": {}}"#,
             "b.json": " \n{ \"reload\": {}, \"jsons\": {}}",
@@ -15,7 +16,9 @@ final class EnvPathTests: XCTestCase {
             "list.json": "[1]",
             "empty.json": "",
         ]
-        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        for (name, text) in files {
+            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
         let envPath = try EnvPath(scanning: dir.path)
         XCTAssertEqual(envPath.envFiles, ["b.json", "main.json"].map { dir.appendingPathComponent($0).path })
         XCTAssertEqual(envPath.replayLogs, [dir.appendingPathComponent("log.jsonl").path])
@@ -27,7 +30,8 @@ final class EnvPathTests: XCTestCase {
     func testReplayLogsAreFoundByContentAtAnyDepth() throws {
         let dir = try temporaryDirectory(self)
         for sub in ["run1", "run2/deeper", "view"] {
-            try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
         let line = #"["events", {"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "main", "opts": {}}]"#
         let files = [
@@ -39,10 +43,15 @@ final class EnvPathTests: XCTestCase {
             "bad.jsonl": #"["nope", {}]"# + "\n",
             "array.json": "[1, 2]\n",
         ]
-        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("loop").path, withDestinationPath: ".")
+        for (name, text) in files {
+            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.appendingPathComponent("loop").path, withDestinationPath: ".")
         let envPath = try EnvPath(scanning: dir.path)
-        XCTAssertEqual(envPath.replayLogs, ["run1/visdom.log", "run2/deeper/replay", "writing.jsonl"].map { dir.appendingPathComponent($0).path })
+        XCTAssertEqual(
+            envPath.replayLogs,
+            ["run1/visdom.log", "run2/deeper/replay", "writing.jsonl"].map { dir.appendingPathComponent($0).path })
         XCTAssertEqual(envPath.envFiles, [])
         XCTAssertEqual(envPath.skipped, ["array.json", "bad.jsonl", "loop/", "run1/env.json", "view/"])
     }
@@ -56,9 +65,14 @@ final class EnvPathTests: XCTestCase {
     func testFileStartNamesTheIdentityTheImporterRecords() throws {
         let dir = try temporaryDirectory(self)
         let log = dir.appendingPathComponent("run.jsonl")
-        try Data(#"["events", {"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "main", "opts": {}}]"#.utf8).write(to: log)
+        try Data(
+            #"["events", {"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "main", "opts": {}}]"#.utf8
+        ).write(to: log)
         XCTAssertEqual(try Importer.fileStart(log.path), .incomplete)
-        try Data((#"["events", {"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "main", "opts": {}}]"# + "\n").utf8).write(to: log)
+        try Data(
+            (#"["events", {"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "main", "opts": {}}]"# + "\n")
+                .utf8
+        ).write(to: log)
         guard case .replayLog(let identity) = try Importer.fileStart(log.path) else { return XCTFail() }
         let store = try temporaryStore(self)
         _ = try Importer(store: store).importFile(log.path)

@@ -6,14 +6,18 @@ import XCTest
 /// `LogStore.check()`: healthy stores (every recorded scenario) pass; each invariant, broken by
 /// hand on a copy of a store, is reported.
 final class CheckerTests: XCTestCase {
-    let line1 = #"["events", {"data": [{"x": [0, 1], "y": [1, 2], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}, "opts": {}}]"#
-    func append(_ i: Int) -> String { #"["update", {"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "w", "eid": "main", "append": true}]"# }
+    let line1 =
+        #"["events", {"data": [{"x": [0, 1], "y": [1, 2], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}, "opts": {}}]"#
+    func append(_ i: Int) -> String {
+        #"["update", {"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "w", "eid": "main", "append": true}]"#
+    }
 
     /// A store with window `w` in `main` (series 1 = x, 2 = y, 3 segments each), closed.
     func makeStore() throws -> String {
         let dir = try temporaryDirectory(self)
         let log = dir.appendingPathComponent("l.jsonl")
-        try ([line1, append(2), append(3)].joined(separator: "\n") + "\n").write(to: log, atomically: true, encoding: .utf8)
+        try ([line1, append(2), append(3)].joined(separator: "\n") + "\n").write(
+            to: log, atomically: true, encoding: .utf8)
         let path = dir.appendingPathComponent("s.db").path
         let store = try LogStore(path: path)
         _ = try Importer(store: store).importFile(log.path)
@@ -45,30 +49,39 @@ final class CheckerTests: XCTestCase {
     }
 
     func testADeletedSegmentBreaksTheSequenceAndTheTotals() throws {
-        XCTAssertEqual(try problems(try makeStore(), after: "DELETE FROM segment WHERE series_id = 2 AND seq = 1"), [
-            "series 2: segment 2 found where segment 1 was expected (seq must run 0…n-1)",
-            "series 2 segment 2: total is 4, but the counts up to it add up to 3",
-        ])
+        XCTAssertEqual(
+            try problems(try makeStore(), after: "DELETE FROM segment WHERE series_id = 2 AND seq = 1"),
+            [
+                "series 2: segment 2 found where segment 1 was expected (seq must run 0…n-1)",
+                "series 2 segment 2: total is 4, but the counts up to it add up to 3",
+            ])
     }
 
     func testACountThatDisagreesWithTheDataIsReported() throws {
-        XCTAssertEqual(try problems(try makeStore(), after: "UPDATE segment SET count = 2, total = 3 WHERE series_id = 1 AND seq = 1"), [
-            "series 1 segment 1: total is 3, but the counts up to it add up to 4",
-            "series 1 segment 1: count is 2, but its data holds 1 values",
-        ])
+        XCTAssertEqual(
+            try problems(
+                try makeStore(), after: "UPDATE segment SET count = 2, total = 3 WHERE series_id = 1 AND seq = 1"),
+            [
+                "series 1 segment 1: total is 3, but the counts up to it add up to 4",
+                "series 1 segment 1: count is 2, but its data holds 1 values",
+            ])
     }
 
     func testSegmentEpochsMustNotGoBackwards() throws {
-        XCTAssertEqual(try problems(try makeStore(), after: "UPDATE segment SET epoch = 1 WHERE series_id = 1 AND seq = 2"), [
-            "series 1 segment 2: epoch 1 is before the previous segment's epoch 2",
-        ])
+        XCTAssertEqual(
+            try problems(try makeStore(), after: "UPDATE segment SET epoch = 1 WHERE series_id = 1 AND seq = 2"),
+            [
+                "series 1 segment 2: epoch 1 is before the previous segment's epoch 2"
+            ])
     }
 
     /// Segments are found by their window (format version 3): one filed under another window
     /// is lost to every read of its series.
     func testASegmentFiledUnderAnotherWindowIsReported() throws {
-        let found = try problems(try makeStore(), after: "UPDATE segment SET window_id = 7 WHERE series_id = 1 AND seq = 2")
-        XCTAssertTrue(found.contains("series 1 segment 2: its window_id is 7, but the series belongs to window 1"), "\(found)")
+        let found = try problems(
+            try makeStore(), after: "UPDATE segment SET window_id = 7 WHERE series_id = 1 AND seq = 2")
+        XCTAssertTrue(
+            found.contains("series 1 segment 2: its window_id is 7, but the series belongs to window 1"), "\(found)")
     }
 
     func testMissingEpochsAreReportedAsRanges() throws {
@@ -78,46 +91,59 @@ final class CheckerTests: XCTestCase {
     }
 
     func testTwoLiveIncarnationsOfAWindowAreReported() throws {
-        let found = try problems(try makeStore(), after: """
-            INSERT INTO window(window_id, env_id, wid, slot, epoch) VALUES (2, 1, 'w', 0, 2);
-            INSERT INTO head(window_id, epoch, doc) SELECT 2, 2, doc FROM head WHERE window_id = 1;
-            """)
+        let found = try problems(
+            try makeStore(),
+            after: """
+                INSERT INTO window(window_id, env_id, wid, slot, epoch) VALUES (2, 1, 'w', 0, 2);
+                INSERT INTO head(window_id, epoch, doc) SELECT 2, 2, doc FROM head WHERE window_id = 1;
+                """)
         XCTAssertTrue(found.contains("window 'w' of env 1: incarnations 1 and 2 are both alive at epoch 2"), "\(found)")
-        XCTAssertTrue(found.contains("head of window 2 at epoch 2 refers to series 1, which belongs to window 1"), "\(found)")
+        XCTAssertTrue(
+            found.contains("head of window 2 at epoch 2 refers to series 1, which belongs to window 1"), "\(found)")
     }
 
     func testTwoLiveIncarnationsOfAnEnvAndAnEarlyTombstoneAreReported() throws {
-        let found = try problems(try makeStore(), after: """
-            INSERT INTO env(env_id, name, epoch) VALUES (2, 'main', 3);
-            INSERT INTO env(env_id, name, epoch) VALUES (3, 'gone', 3);
-            INSERT INTO env_end(env_id, epoch) VALUES (3, 2);
-            """)
-        XCTAssertEqual(found, [
-            "env 'main': incarnations 1 and 2 are both alive at epoch 3",
-            "env 3 'gone': tombstone at epoch 2 is before its birth at epoch 3",
-        ])
+        let found = try problems(
+            try makeStore(),
+            after: """
+                INSERT INTO env(env_id, name, epoch) VALUES (2, 'main', 3);
+                INSERT INTO env(env_id, name, epoch) VALUES (3, 'gone', 3);
+                INSERT INTO env_end(env_id, epoch) VALUES (3, 2);
+                """)
+        XCTAssertEqual(
+            found,
+            [
+                "env 'main': incarnations 1 and 2 are both alive at epoch 3",
+                "env 3 'gone': tombstone at epoch 2 is before its birth at epoch 3",
+            ])
     }
 
     func testAWindowWithoutAHeadAtItsBirthIsReported() throws {
-        XCTAssertEqual(try problems(try makeStore(), after: "UPDATE window SET epoch = 0"),
-                       ["window 1 'w' has no head at its birth epoch 0 (the first is at epoch 1)"])
-        XCTAssertEqual(try problems(try makeStore(), after: "DELETE FROM head"), [
-            "window 1 'w' has no head",
-            "env 'main' window 'w' does not materialize: window w has no head",
-        ])
+        XCTAssertEqual(
+            try problems(try makeStore(), after: "UPDATE window SET epoch = 0"),
+            ["window 1 'w' has no head at its birth epoch 0 (the first is at epoch 1)"])
+        XCTAssertEqual(
+            try problems(try makeStore(), after: "DELETE FROM head"),
+            [
+                "window 1 'w' has no head",
+                "env 'main' window 'w' does not materialize: window w has no head",
+            ])
     }
 
     func testGarbageInAHeadIsReported() throws {
-        XCTAssertEqual(try problems(try makeStore(), after: "UPDATE head SET doc = x'0700ff'"), [
-            "head of window 1 at epoch 1 does not decode: corrupt value encoding at byte 2",
-        ])
+        XCTAssertEqual(
+            try problems(try makeStore(), after: "UPDATE head SET doc = x'0700ff'"),
+            [
+                "head of window 1 at epoch 1 does not decode: corrupt value encoding at byte 2"
+            ])
         // A head that decodes to a non-object is no problem: visdom's win_data stores any JSON
         // value as a window (scenario diff_win_data_non_object_windows).
         XCTAssertEqual(try problems(try makeStore(), after: "UPDATE head SET doc = x'0500'"), [])
     }
 
     func testAReferenceToAMissingSeriesIsReported() throws {
-        let found = try problems(try makeStore(), after: "DELETE FROM segment WHERE series_id = 2; DELETE FROM series WHERE series_id = 2")
+        let found = try problems(
+            try makeStore(), after: "DELETE FROM segment WHERE series_id = 2; DELETE FROM series WHERE series_id = 2")
         XCTAssertEqual(found, ["head of window 1 at epoch 1 refers to series 2, which does not exist"])
     }
 

@@ -14,17 +14,28 @@ final class EpochChangesTests: XCTestCase {
 
     func testKindsAndPoints() throws {
         let store = try temporaryStore(self)
-        try store.apply(.events, #"{"data": [{"x": [1, 2], "y": [3, 4], "name": "a", "type": "scatter"}], "win": "w", "eid": "e", "layout": {}, "opts": {}}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [1, 2], "y": [3, 4], "name": "a", "type": "scatter"}], "win": "w", "eid": "e", "layout": {}, "opts": {}}"#
+        )
         try store.apply(.update, #"{"data": [{"x": [3], "y": [5]}], "win": "w", "eid": "e", "append": true}"#)
         try store.apply(.events, #"{"data": [{"content": "hi", "type": "text"}], "win": "t", "eid": "e", "opts": {}}"#)
-        try store.apply(.update, #"{"data": [{"content": "more", "type": "text"}], "win": "t", "eid": "e", "append": true}"#)
+        try store.apply(
+            .update, #"{"data": [{"content": "more", "type": "text"}], "win": "t", "eid": "e", "append": true}"#)
         try store.apply(.close, #"{"eid": "e", "win": "t"}"#)
-        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "eid": "e", "layout": {}, "opts": {}}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "eid": "e", "layout": {}, "opts": {}}"#
+        )
         try store.apply(.deleteEnv, #"{"eid": "e"}"#)
         let c = try changes(store)
         XCTAssertEqual(c[0], [EpochChange(kind: .envCreated, env: "main", window: nil, points: 0)])
-        XCTAssertEqual(c[1], [EpochChange(kind: .envCreated, env: "e", window: nil, points: 0),
-                              EpochChange(kind: .created, env: "e", window: "w", points: 2)])
+        XCTAssertEqual(
+            c[1],
+            [
+                EpochChange(kind: .envCreated, env: "e", window: nil, points: 0),
+                EpochChange(kind: .created, env: "e", window: "w", points: 2),
+            ])
         XCTAssertEqual(c[2], [EpochChange(kind: .appended, env: "e", window: "w", points: 1)])
         XCTAssertEqual(c[3], [EpochChange(kind: .created, env: "e", window: "t", points: 0)])
         XCTAssertEqual(c[4], [EpochChange(kind: .appended, env: "e", window: "t", points: 0)])  // text: no points
@@ -36,10 +47,15 @@ final class EpochChangesTests: XCTestCase {
     /// A log longer than one batch: every append counted once, whichever batch it falls in.
     func testBatchesDoNotChangeTheAnswer() throws {
         let store = try temporaryStore(self)
-        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "eid": "e", "layout": {}, "opts": {}}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "eid": "e", "layout": {}, "opts": {}}"#
+        )
         let n = EpochChangeReader.batchSize * 2 + 7
         for i in 1...n {
-            try store.apply(.update, #"{"data": [{"x": [\#(i), \#(i)], "y": [\#(i), \#(i)]}], "win": "w", "eid": "e", "append": true}"#)
+            try store.apply(
+                .update,
+                #"{"data": [{"x": [\#(i), \#(i)], "y": [\#(i), \#(i)]}], "win": "w", "eid": "e", "append": true}"#)
         }
         let c = try changes(store)
         XCTAssertEqual(c.count, n + 2)
@@ -60,12 +76,20 @@ final class EpochChangesTests: XCTestCase {
     /// guessing (N's own segment went into the merged one).
     func testCompactedEpochsSaySo() throws {
         let store = try temporaryStore(self)
-        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "eid": "e", "layout": {}, "opts": {}}"#)
-        for i in 1...3 { try store.apply(.update, #"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "w", "eid": "e", "append": true}"#) }
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "eid": "e", "layout": {}, "opts": {}}"#
+        )
+        for i in 1...3 {
+            try store.apply(
+                .update, #"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "w", "eid": "e", "append": true}"#)
+        }
         _ = try store.compact(before: 3)
         let c = try changes(store)
         XCTAssertEqual(c[0], [EpochChange(kind: .compacted, env: "main", window: nil, points: 0)])
-        for epoch: Int64 in 1...3 { XCTAssertEqual(c[epoch], [EpochChange(kind: .compacted, env: "e", window: nil, points: 0)]) }
+        for epoch: Int64 in 1...3 {
+            XCTAssertEqual(c[epoch], [EpochChange(kind: .compacted, env: "e", window: nil, points: 0)])
+        }
         XCTAssertEqual(c[4], [EpochChange(kind: .appended, env: "e", window: "w", points: 1)])
     }
 }

@@ -15,8 +15,11 @@ final class EpochLogTests: XCTestCase {
         XCTAssertEqual(all[1].window, "t")
         XCTAssertEqual(all[1].status, "ok")
         XCTAssertEqual(all[1].source, "api")
-        XCTAssertEqual(all[2], EpochRecord(epoch: 0, timeMS: all[2].timeMS, source: "init", endpoint: "create", env: "main",
-                                           window: nil, status: "ok", detail: ""))
+        XCTAssertEqual(
+            all[2],
+            EpochRecord(
+                epoch: 0, timeMS: all[2].timeMS, source: "init", endpoint: "create", env: "main",
+                window: nil, status: "ok", detail: ""))
         XCTAssertEqual(all[0].status, "failed")
         XCTAssertLessThanOrEqual(all[2].timeMS, all[0].timeMS)
     }
@@ -24,7 +27,8 @@ final class EpochLogTests: XCTestCase {
     func testEnvAndLimitFilter() throws {
         let store = try temporaryStore(self)
         for env in ["a", "b", "a"] {
-            try store.apply(.events, #"{"data": [{"content": "hi", "type": "text"}], "win": "t", "eid": "\#(env)", "opts": {}}"#)
+            try store.apply(
+                .events, #"{"data": [{"content": "hi", "type": "text"}], "win": "t", "eid": "\#(env)", "opts": {}}"#)
         }
         XCTAssertEqual(try store.epochs(env: "a").map(\.epoch), [3, 1])
         XCTAssertEqual(try store.epochs(env: "a", limit: 1).map(\.epoch), [3])

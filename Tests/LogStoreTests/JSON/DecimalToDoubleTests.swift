@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import LogStore
 
 /// `DecimalToDouble` against the C library's `strtod`, which rounds correctly.
@@ -57,14 +58,17 @@ final class DecimalToDoubleTests: XCTestCase {
         // In [2^52, 2^53) the spacing is 1: n.5 lies halfway between n and n + 1.
         assertAgrees(45_035_996_273_704_965, -1)  // 4503599627370496.5 → ...496 (even)
         assertAgrees(45_035_996_273_704_975, -1)  // 4503599627370497.5 → ...498 (even)
-        XCTAssertEqual(DecimalToDouble.convert(significand: 45_035_996_273_704_965, exponent: -1), 4_503_599_627_370_496)
-        XCTAssertEqual(DecimalToDouble.convert(significand: 45_035_996_273_704_975, exponent: -1), 4_503_599_627_370_498)
+        XCTAssertEqual(
+            DecimalToDouble.convert(significand: 45_035_996_273_704_965, exponent: -1), 4_503_599_627_370_496)
+        XCTAssertEqual(
+            DecimalToDouble.convert(significand: 45_035_996_273_704_975, exponent: -1), 4_503_599_627_370_498)
         // In [2^53, 2^54) the spacing is 2: odd integers lie halfway.
         XCTAssertEqual(DecimalToDouble.convert(significand: 9_007_199_254_740_993, exponent: 0), 9_007_199_254_740_992)
         XCTAssertEqual(DecimalToDouble.convert(significand: 9_007_199_254_740_995, exponent: 0), 9_007_199_254_740_996)
         // Just above halfway rounds up.
         assertAgrees(450_359_962_737_049_651, -2)
-        XCTAssertEqual(DecimalToDouble.convert(significand: 450_359_962_737_049_651, exponent: -2), 4_503_599_627_370_497)
+        XCTAssertEqual(
+            DecimalToDouble.convert(significand: 450_359_962_737_049_651, exponent: -2), 4_503_599_627_370_497)
     }
 
     func testBoundariesOfTheIntegerArithmetic() {

@@ -19,8 +19,10 @@ final class HostileInputTests: XCTestCase {
         }
     }
 
-    private func assertRejects(_ bytes: [UInt8], _ reason: String, at offset: Int,
-                               file: StaticString = #filePath, line: UInt = #line) {
+    private func assertRejects(
+        _ bytes: [UInt8], _ reason: String, at offset: Int,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         guard let error = rejection(bytes) else { return XCTFail("accepted", file: file, line: line) }
         XCTAssertEqual(error.reason, reason, file: file, line: line)
         XCTAssertEqual(error.offset, offset, file: file, line: line)
@@ -31,7 +33,8 @@ final class HostileInputTests: XCTestCase {
     func testAMillionOpenBracketsIsAnErrorAtTheDepthLimit() {
         let open = [UInt8](repeating: UInt8(ascii: "["), count: 1_000_000)
         assertRejects(open, "nesting deeper than 512 levels", at: 512)
-        assertRejects(open + [UInt8](repeating: UInt8(ascii: "]"), count: 1_000_000), "nesting deeper than 512 levels", at: 512)
+        assertRejects(
+            open + [UInt8](repeating: UInt8(ascii: "]"), count: 1_000_000), "nesting deeper than 512 levels", at: 512)
         let objects = [UInt8](String(repeating: #"{"a":"#, count: 1_000_000).utf8)
         assertRejects(objects, "nesting deeper than 512 levels", at: 512 * 5)
     }
@@ -48,7 +51,8 @@ final class HostileInputTests: XCTestCase {
     func testNestingAtTheLimitParsesWritesAndReadsBack() throws {
         let text = String(repeating: "[", count: 511) + #"{"k": 1}"# + String(repeating: "]", count: 511)
         let value = try JSONReader.parse(text)
-        XCTAssertEqual(JSONWriter.string(value, options: .init(compact: true)), text.replacingOccurrences(of: " ", with: ""))
+        XCTAssertEqual(
+            JSONWriter.string(value, options: .init(compact: true)), text.replacingOccurrences(of: " ", with: ""))
         try JSONOracle.roundTrip(value)
         XCTAssertThrowsError(try JSONReader.parse("[" + text + "]"))
     }
@@ -57,7 +61,8 @@ final class HostileInputTests: XCTestCase {
     /// writer thread without exhausting its stack.
     func testADeepMessageAppliesAndExports() throws {
         let deep = String(repeating: "[", count: 506) + "1" + String(repeating: "]", count: 506)
-        let line = #"["events", {"data": [{"type": "scatter", "x": [1], "y": [2]}], "win": "w", "layout": {"deep": \#(deep)}}]"#
+        let line =
+            #"["events", {"data": [{"type": "scatter", "x": [1], "y": [2]}], "win": "w", "layout": {"deep": \#(deep)}}]"#
         let message = try LogStore.Message.decode(logLine: Array(line.utf8)[...], place: "deep:1")
         let store = try temporaryStore(self)
         XCTAssertEqual(try store.apply(message).outcome, .ok("w"))
@@ -71,8 +76,9 @@ final class HostileInputTests: XCTestCase {
     func testATenThousandDigitIntegerIsAnErrorAsInPython() {
         let digits = [UInt8](repeating: UInt8(ascii: "7"), count: 10_000)
         assertRejects(digits, "integer literal has 10000 digits, more than Python's limit of 4300", at: 0)
-        assertRejects(Array("[1, -".utf8) + digits + [UInt8(ascii: "]")],
-                      "integer literal has 10000 digits, more than Python's limit of 4300", at: 4)
+        assertRejects(
+            Array("[1, -".utf8) + digits + [UInt8(ascii: "]")],
+            "integer literal has 10000 digits, more than Python's limit of 4300", at: 4)
     }
 
     func testIntegerDigitLimitIsPythons() throws {
@@ -105,12 +111,20 @@ final class HostileInputTests: XCTestCase {
     func testHugeNumbersInAMessageAreStoredAndExportedExactly() throws {
         let store = try temporaryStore(self)
         let big = String(repeating: "9", count: 4300)
-        XCTAssertEqual(try store.apply(.events, #"{"data": [{"type": "scatter", "x": [1e999999999, -1e999999999, 1e-999999999], "y": [\#(big), 0, 1]}], "win": "w", "layout": {}}"#), .ok("w"))
-        let trace = try XCTUnwrap(try store.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?.first)
+        XCTAssertEqual(
+            try store.apply(
+                .events,
+                #"{"data": [{"type": "scatter", "x": [1e999999999, -1e999999999, 1e-999999999], "y": [\#(big), 0, 1]}], "win": "w", "layout": {}}"#
+            ), .ok("w"))
+        let trace = try XCTUnwrap(
+            try store.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?.first)
         XCTAssertEqual(trace["x"], .array([.double(.infinity), .double(-.infinity), .double(0)]))
         XCTAssertEqual(trace["y"], .array([.bigInt(big), .int(0), .int(1)]))
         // Appending to a big-int axis is visdom's OverflowError (a 500), not a crash.
-        guard case .failed(let e) = try store.apply(.update, #"{"data": [{"x": [\#(big)], "y": [1]}], "win": "w", "append": true}"#) else {
+        guard
+            case .failed(let e) = try store.apply(
+                .update, #"{"data": [{"x": [\#(big)], "y": [1]}], "win": "w", "append": true}"#)
+        else {
             return XCTFail("expected a failed update")
         }
         XCTAssertEqual(e.type, "OverflowError")
@@ -147,7 +161,9 @@ final class HostileInputTests: XCTestCase {
     /// keys and values (before, between and after escapes), truncated at the end, and every
     /// kind of ill-formed sequence (Unicode Table 3-7).
     func testInvalidUTF8IsAnErrorInEveryPosition() {
-        func bad(_ lead: UInt8) -> String { "invalid UTF-8 sequence starting with byte 0x" + String(lead, radix: 16, uppercase: true) }
+        func bad(_ lead: UInt8) -> String {
+            "invalid UTF-8 sequence starting with byte 0x" + String(lead, radix: 16, uppercase: true)
+        }
         let cases: [([UInt8], String, Int)] = [
             ([0xFF], "expected value", 0),
             ([0x20, 0x80], "expected value", 1),
@@ -187,7 +203,9 @@ final class HostileInputTests: XCTestCase {
             guard let error = rejection(bytes) else { continue }
             XCTAssertEqual(error.reason, reason, "\(bytes)")
             XCTAssertEqual(error.offset, offset, "\(bytes)")
-            XCTAssertThrowsError(try LogStore.Message.decode(logLine: (Array(#"["events", "#.utf8) + bytes + [0x5D])[...], place: "utf8:1"))
+            XCTAssertThrowsError(
+                try LogStore.Message.decode(
+                    logLine: (Array(#"["events", "#.utf8) + bytes + [0x5D])[...], place: "utf8:1"))
         }
         XCTAssertEqual(try JSONReader.parse([0x22, 0xEF, 0xBB, 0xBF, 0x22]), .string("\u{FEFF}"))
     }
@@ -208,7 +226,8 @@ final class HostileInputTests: XCTestCase {
         let summary = try Importer(store: store).importFile(log.path)
         XCTAssertEqual(summary.messages, 1)
         XCTAssertEqual(summary.warnings, [.incompleteLastLine(path: log.path, line: 2)])
-        XCTAssertEqual(summary.warnings.map(\.description), ["\(log.path):2: incomplete last line (no newline yet); not imported"])
+        XCTAssertEqual(
+            summary.warnings.map(\.description), ["\(log.path):2: incomplete last line (no newline yet); not imported"])
     }
 
     func testALongMalformedLineIsBadInputWithItsLineNumber() throws {

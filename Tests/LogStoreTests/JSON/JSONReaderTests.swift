@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LogStore
 
 final class JSONReaderTests: XCTestCase {
@@ -7,8 +8,10 @@ final class JSONReaderTests: XCTestCase {
     }
 
     /// Asserts that `bytes` is rejected with exactly this reason at exactly this offset.
-    private func assertRejects(_ bytes: [UInt8], _ reason: String, at offset: Int, maxDepth: Int = 512,
-                               file: StaticString = #filePath, line: UInt = #line) {
+    private func assertRejects(
+        _ bytes: [UInt8], _ reason: String, at offset: Int, maxDepth: Int = 512,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         do {
             let v = try JSONReader.parse(bytes, maxDepth: maxDepth)
             XCTFail("accepted as \(v)", file: file, line: line)
@@ -18,8 +21,10 @@ final class JSONReaderTests: XCTestCase {
         }
     }
 
-    private func assertRejects(_ text: String, _ reason: String, at offset: Int, maxDepth: Int = 512,
-                               file: StaticString = #filePath, line: UInt = #line) {
+    private func assertRejects(
+        _ text: String, _ reason: String, at offset: Int, maxDepth: Int = 512,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         assertRejects(Array(text.utf8), reason, at: offset, maxDepth: maxDepth, file: file, line: line)
     }
 
@@ -96,7 +101,8 @@ final class JSONReaderTests: XCTestCase {
     func testFloatsAreCorrectlyRounded() throws {
         // Halfway between 1 and its successor rounds to even (1); just above it rounds up.
         XCTAssertEqual(try parse("1.00000000000000011102230246251565404236316680908203125"), .double(1))
-        XCTAssertEqual(try parse("1.00000000000000011102230246251565404236316680908203126"), .double(1.0000000000000002))
+        XCTAssertEqual(
+            try parse("1.00000000000000011102230246251565404236316680908203126"), .double(1.0000000000000002))
         XCTAssertEqual(try parse("0.1"), .double(0.1))
         XCTAssertEqual(try parse("2.2250738585072011e-308"), .double(Double(bitPattern: 0x000F_FFFF_FFFF_FFFF)))
         XCTAssertEqual(try parse("123456789012345678901234567890.5"), .double(1.2345678901234568e29))
@@ -110,7 +116,8 @@ final class JSONReaderTests: XCTestCase {
     }
 
     func testStringEscapes() throws {
-        XCTAssertEqual(try parse(#""\" \\ \/ \b \f \n \r \t \u00e9 \u00E9""#), .string("\" \\ / \u{8} \u{C} \n \r \t é é"))
+        XCTAssertEqual(
+            try parse(#""\" \\ \/ \b \f \n \r \t \u00e9 \u00E9""#), .string("\" \\ / \u{8} \u{C} \n \r \t é é"))
     }
 
     func testSurrogatePairEscapeDecodesToOneScalar() throws {
@@ -166,8 +173,9 @@ final class JSONReaderTests: XCTestCase {
     // MARK: Errors: reason and offset
 
     func testErrorDescriptionNamesOffsetAndReason() {
-        XCTAssertEqual(JSONSyntaxError(offset: 17, reason: "expected ',' or ']'").description,
-                       "invalid JSON at byte 17: expected ',' or ']'")
+        XCTAssertEqual(
+            JSONSyntaxError(offset: 17, reason: "expected ',' or ']'").description,
+            "invalid JSON at byte 17: expected ',' or ']'")
     }
 
     func testTruncatedDocuments() {
@@ -219,8 +227,12 @@ final class JSONReaderTests: XCTestCase {
     }
 
     func testIntegerLiteralAbovePythonDigitLimit() {
-        assertRejects(String(repeating: "1", count: 4301), "integer literal has 4301 digits, more than Python's limit of 4300", at: 0)
-        assertRejects("[-" + String(repeating: "1", count: 4301) + "]", "integer literal has 4301 digits, more than Python's limit of 4300", at: 1)
+        assertRejects(
+            String(repeating: "1", count: 4301), "integer literal has 4301 digits, more than Python's limit of 4300",
+            at: 0)
+        assertRejects(
+            "[-" + String(repeating: "1", count: 4301) + "]",
+            "integer literal has 4301 digits, more than Python's limit of 4300", at: 1)
         XCTAssertNoThrow(try parse(String(repeating: "1", count: 4300)))
         XCTAssertNoThrow(try parse(String(repeating: "1", count: 5000) + ".5"), "floats have no digit limit")
     }
@@ -239,7 +251,9 @@ final class JSONReaderTests: XCTestCase {
     }
 
     func testLoneSurrogateEscapesRoundTripAsPythonKeepsThem() throws {
-        for text in [#""\ud800""#, #""ab\udbff x""#, #""\ud800A""#, #""\udc00""#, #""\udc00\ud800""#, #""\ud800\ud800""#] {
+        for text in [
+            #""\ud800""#, #""ab\udbff x""#, #""\ud800A""#, #""\udc00""#, #""\udc00\ud800""#, #""\ud800\ud800""#,
+        ] {
             let value = try parse(text)
             XCTAssertEqual(JSONWriter.string(value), text)
             XCTAssertEqual(JSONWriter.string(value, options: .init(ensureASCII: false)), text)

@@ -18,11 +18,13 @@ final class JSONTreeTests: XCTestCase {
 
     private func assertSameTree(_ bytes: [UInt8], file: StaticString = #filePath, line: UInt = #line) {
         let text = String(decoding: bytes, as: UTF8.self)
-        switch (Result { () throws(JSONSyntaxError) in try JSONReader.parse(bytes) },
-                Result { () throws(JSONSyntaxError) in try paneParse(bytes) }) {
-        case let (.success(json), .success(pane)):
+        switch (
+            Result { () throws(JSONSyntaxError) in try JSONReader.parse(bytes) },
+            Result { () throws(JSONSyntaxError) in try paneParse(bytes) }
+        ) {
+        case (.success(let json), .success(let pane)):
             XCTAssertEqual(pane.plainJSON, json, text, file: file, line: line)
-        case let (.failure(a), .failure(b)):
+        case (.failure(let a), .failure(let b)):
             XCTAssertEqual(a.reason, b.reason, text, file: file, line: line)
             XCTAssertEqual(a.offset, b.offset, text, file: file, line: line)
         default:

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LogStore
 
 final class JSONWriterTests: XCTestCase {
@@ -19,7 +20,9 @@ final class JSONWriterTests: XCTestCase {
             for (section, options) in modes {
                 let expected = c.sections[section]!
                 let actual = JSONWriter.bytes(value, options: options)
-                XCTAssertEqual(String(decoding: actual, as: UTF8.self), String(decoding: expected, as: UTF8.self), "\(c.name) \(section)")
+                XCTAssertEqual(
+                    String(decoding: actual, as: UTF8.self), String(decoding: expected, as: UTF8.self),
+                    "\(c.name) \(section)")
                 XCTAssertEqual(actual, expected, "\(c.name) \(section)")
                 checked += 1
             }
@@ -36,8 +39,9 @@ final class JSONWriterTests: XCTestCase {
     }
 
     func testPrettyIsIndentTwoWithEmptyContainersInline() {
-        XCTAssertEqual(dumps(["a": [1, [], [:]], "b": [:]], .init(pretty: true)),
-                       "{\n  \"a\": [\n    1,\n    [],\n    {}\n  ],\n  \"b\": {}\n}")
+        XCTAssertEqual(
+            dumps(["a": [1, [], [:]], "b": [:]], .init(pretty: true)),
+            "{\n  \"a\": [\n    1,\n    [],\n    {}\n  ],\n  \"b\": {}\n}")
         XCTAssertEqual(dumps([], .init(pretty: true)), "[]")
     }
 
@@ -104,7 +108,10 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(back.count, count)
         var mismatches = 0
         for (a, b) in zip(values, back) {
-            guard case .double(let x) = a, case .double(let y) = b else { mismatches += 1; continue }
+            guard case .double(let x) = a, case .double(let y) = b else {
+                mismatches += 1
+                continue
+            }
             if x.isNaN ? y.bitPattern != Double.nan.bitPattern : x.bitPattern != y.bitPattern { mismatches += 1 }
         }
         XCTAssertEqual(mismatches, 0)

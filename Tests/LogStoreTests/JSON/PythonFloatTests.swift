@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LogStore
 
 final class PythonFloatTests: XCTestCase {

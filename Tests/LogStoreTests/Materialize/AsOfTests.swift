@@ -42,7 +42,9 @@ final class AsOfTests: XCTestCase {
             XCTAssertEqual(got.keys.sorted(), expected.keys.sorted(), "\(scenario) after epoch \(n + 1)")
             for (name, env) in expected {
                 guard let g = got[name] else { continue }
-                if let d = visdomDifference(expected: env, got: g) { XCTFail("\(scenario) env \(name) after epoch \(n + 1): \(d)") }
+                if let d = visdomDifference(expected: env, got: g) {
+                    XCTFail("\(scenario) env \(name) after epoch \(n + 1): \(d)")
+                }
             }
         }
     }
@@ -50,30 +52,38 @@ final class AsOfTests: XCTestCase {
     var ownScenarios: URL { repositoryRoot.appendingPathComponent("Tests/Fixtures/scenarios") }
 
     func testAsOfEqualsReplayingEveryPrefix() throws {
-        for s in ["close_and_recreate", "fork_and_delete_env", "heatmap_named_updates", "line_duplicate_trace_names",
-                  "image_history_updates", "win_data_set", "legend_opts_on_update", "text_unicode"] {
+        for s in [
+            "close_and_recreate", "fork_and_delete_env", "heatmap_named_updates", "line_duplicate_trace_names",
+            "image_history_updates", "win_data_set", "legend_opts_on_update", "text_unicode",
+        ] {
             try checkEveryPrefix(of: s, in: ownScenarios)
         }
     }
 
     func testAsOfASealedStoreEqualsReplayingEveryPrefix() throws {
-        for s in ["close_and_recreate", "fork_and_delete_env", "heatmap_named_updates", "line_duplicate_trace_names",
-                  "image_history_updates", "win_data_set", "legend_opts_on_update", "text_unicode", "line_nan_inf_appends",
-                  "line_int_float_appends", "scatter_markercolor_appends"] {
+        for s in [
+            "close_and_recreate", "fork_and_delete_env", "heatmap_named_updates", "line_duplicate_trace_names",
+            "image_history_updates", "win_data_set", "legend_opts_on_update", "text_unicode", "line_nan_inf_appends",
+            "line_int_float_appends", "scatter_markercolor_appends",
+        ] {
             try checkEveryPrefix(of: s, in: ownScenarios, sealed: true)
         }
     }
 
     func testAsOfAnEpochThatDoesNotExistIsAnError() throws {
         let store = try temporaryStore(self)
-        XCTAssertThrowsError(try store.exportEnv("main", asOf: 1)) { XCTAssertEqual($0 as? LogStoreError, .noSuchEpoch(1)) }
+        XCTAssertThrowsError(try store.exportEnv("main", asOf: 1)) {
+            XCTAssertEqual($0 as? LogStoreError, .noSuchEpoch(1))
+        }
         XCTAssertThrowsError(try store.exportEnv("main", asOf: -1))
     }
 
     func testAnEnvCreatedLaterIsAbsentAsOfEarlier() throws {
         let store = try temporaryStore(self)
         try store.apply(.events, #"{"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "later"}"#)
-        XCTAssertThrowsError(try store.exportEnv("later", asOf: 0)) { XCTAssertEqual($0 as? LogStoreError, .noSuchEnv("later")) }
+        XCTAssertThrowsError(try store.exportEnv("later", asOf: 0)) {
+            XCTAssertEqual($0 as? LogStoreError, .noSuchEnv("later"))
+        }
         XCTAssertNoThrow(try store.exportEnv("later", asOf: 1))
     }
 }

@@ -9,11 +9,17 @@ final class ChangesTests: XCTestCase {
     override func setUpWithError() throws { store = try temporaryStore(self) }
 
     func line(_ wid: String) throws {
-        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "\#(wid)", "eid": "main", "layout": {}, "opts": {}}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "\#(wid)", "eid": "main", "layout": {}, "opts": {}}"#
+        )
     }
 
     func append(_ wid: String, _ v: Int, opts: String = "{}") throws {
-        try store.apply(.update, #"{"data": [{"x": [\#(v)], "y": [\#(v)]}], "win": "\#(wid)", "eid": "main", "append": true, "opts": \#(opts)}"#)
+        try store.apply(
+            .update,
+            #"{"data": [{"x": [\#(v)], "y": [\#(v)]}], "win": "\#(wid)", "eid": "main", "append": true, "opts": \#(opts)}"#
+        )
     }
 
     func testAppendsReportOnlyTheNewPoints() throws {
@@ -25,10 +31,16 @@ final class ChangesTests: XCTestCase {
         try append("a", 3)
         let c = try store.changes(env: "main", since: mark)
         XCTAssertEqual(c.upTo, try store.lastEpoch)
-        XCTAssertEqual(c.windows, [WindowChange(window: "a", kind: .appended([
-            SeriesAppend(path: ["content", "data", 0, "x"], values: [2, 3]),
-            SeriesAppend(path: ["content", "data", 0, "y"], values: [2, 3]),
-        ]))])
+        XCTAssertEqual(
+            c.windows,
+            [
+                WindowChange(
+                    window: "a",
+                    kind: .appended([
+                        SeriesAppend(path: ["content", "data", 0, "x"], values: [2, 3]),
+                        SeriesAppend(path: ["content", "data", 0, "y"], values: [2, 3]),
+                    ]))
+            ])
     }
 
     func testHeadChangesNewWindowsAndClosesAreReportedWhole() throws {
@@ -55,20 +67,27 @@ final class ChangesTests: XCTestCase {
 
     /// Catching up: the export as of N plus the changes since N equals the export now.
     func testOldExportPlusChangesEqualsTheCurrentExport() throws {
-        for scenario in ["line_nan_inf_appends", "heatmap_named_updates", "close_and_recreate", "text_unicode", "image_history_updates"] {
+        for scenario in [
+            "line_nan_inf_appends", "heatmap_named_updates", "close_and_recreate", "text_unicode",
+            "image_history_updates",
+        ] {
             let store = try temporaryStore(self)
             let log = repositoryRoot.appendingPathComponent("Tests/Fixtures/scenarios/\(scenario)/log.jsonl")
             _ = try Importer(store: store).importFile(log.path)
             let last = try store.lastEpoch
             for mark in stride(from: Int64(0), through: last, by: Int64.Stride(max(1, last / 7))) {
                 for env in try store.envNames() where try store.envNames(asOf: mark).contains(env) {
-                    guard case .object(var windows)? = try store.exportEnv(env, asOf: mark)["jsons"] else { return XCTFail("no jsons") }
+                    guard case .object(var windows)? = try store.exportEnv(env, asOf: mark)["jsons"] else {
+                        return XCTFail("no jsons")
+                    }
                     for change in try store.changes(env: env, since: mark).windows {
                         switch change.kind {
                         case .closed: windows[change.window] = nil
                         case .window(let w): windows[change.window] = w
                         case .appended(let appends):
-                            guard var w = windows[change.window] else { return XCTFail("\(scenario): append to a missing window") }
+                            guard var w = windows[change.window] else {
+                                return XCTFail("\(scenario): append to a missing window")
+                            }
                             for a in appends { w = extend(w, at: a.path[...], with: a.values) }
                             windows[change.window] = w
                         }

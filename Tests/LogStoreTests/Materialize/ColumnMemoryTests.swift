@@ -47,7 +47,9 @@ final class ColumnMemoryTests: XCTestCase {
         let store = try temporaryStore(self)
         let n = 300_000  // 2.4 MB of doubles: a large block
         let ys = (0..<n).map { "\($0).5" }.joined(separator: ",")
-        try store.apply(.events, #"{"eid": "main", "win": "w", "data": [{"y": [\#(ys)], "type": "scatter"}], "layout": {}, "opts": {}}"#)
+        try store.apply(
+            .events,
+            #"{"eid": "main", "win": "w", "data": [{"y": [\#(ys)], "type": "scatter"}], "layout": {}, "opts": {}}"#)
         var first: UnsafeMutablePointer<Double>? = nil
         do {
             let y = try XCTUnwrap(try store.traces(env: "main", window: "w")[0].y)

@@ -8,7 +8,9 @@ final class DownsampleTests: XCTestCase {
         o["x"] = .array((0..<y.count).map { JSONValue.int(Int64($0)) })
         o["y"] = .array(y)
         o["type"] = "scatter"
-        if colors { o["marker"] = .object(JSONObject([("color", .array((0..<y.count).map { JSONValue.string("c\($0)") }))])) }
+        if colors {
+            o["marker"] = .object(JSONObject([("color", .array((0..<y.count).map { JSONValue.string("c\($0)") }))]))
+        }
         return .object(o)
     }
 
@@ -39,14 +41,17 @@ final class DownsampleTests: XCTestCase {
         XCTAssertEqual(Downsample.trace(t, maxPoints: 3), t)
         let text: JSONValue = ["type": "text", "content": "hello"]
         XCTAssertEqual(Downsample.window(text, maxPoints: 1), text)
-        let heat: JSONValue = ["type": "plot", "content": ["data": [["type": "heatmap", "z": [[1, 2], [3, 4]]]], "layout": [:]]]
+        let heat: JSONValue = [
+            "type": "plot", "content": ["data": [["type": "heatmap", "z": [[1, 2], [3, 4]]]], "layout": [:]],
+        ]
         XCTAssertEqual(Downsample.window(heat, maxPoints: 1), heat)
     }
 
     func testThroughTheStore() throws {
         let store = try temporaryStore(self)
         let xs = (0..<5000).map(String.init).joined(separator: ", ")
-        try store.apply(.events, #"{"data": [{"x": [\#(xs)], "y": [\#(xs)], "type": "scatter"}], "win": "w", "layout": {}}"#)
+        try store.apply(
+            .events, #"{"data": [{"x": [\#(xs)], "y": [\#(xs)], "type": "scatter"}], "win": "w", "layout": {}}"#)
         let w = try store.exportWindow(env: "main", window: "w", maxPoints: 50)
         XCTAssertLessThanOrEqual(w["content"]?["data"]?.arrayValue?[0]["x"]?.arrayValue?.count ?? 0, 50)
         XCTAssertEqual(w["content"]?["data"]?.arrayValue?[0]["x"]?.arrayValue?.last, 4999)
@@ -68,18 +73,27 @@ final class DownsampleTests: XCTestCase {
             default: return String(Double.random(in: -10...10, using: &rng))
             }
         }
-        try store.apply(.events, #"{"data": [{"x": [], "y": [], "name": "a", "type": "scatter", "marker": {"color": []}}, {"x": [], "y": [], "name": "b", "type": "scatter"}], "win": "w", "layout": {}}"#)
-        try store.apply(.events, #"{"data": [{"y": [], "name": "c", "type": "scatter"}], "win": "yonly", "layout": {}}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [], "y": [], "name": "a", "type": "scatter", "marker": {"color": []}}, {"x": [], "y": [], "name": "b", "type": "scatter"}], "win": "w", "layout": {}}"#
+        )
+        try store.apply(
+            .events, #"{"data": [{"y": [], "name": "c", "type": "scatter"}], "win": "yonly", "layout": {}}"#)
         for _ in 0..<60 {
             let k = Int.random(in: 1...50, using: &rng)
-            let xs = (0..<k).map { _ in value() }.joined(separator: ", "), ys = (0..<k).map { _ in value() }.joined(separator: ", ")
+            let xs = (0..<k).map { _ in value() }.joined(separator: ", ")
+            let ys = (0..<k).map { _ in value() }.joined(separator: ", ")
             let colors = (0..<k).map { _ in #""c""# }.joined(separator: ", ")
             for name in ["a", "b"] {
                 let marker = name == "a" ? #", "marker": {"color": [\#(colors)]}"# : ""
                 // a null first x is visdom's TypeError: keep x[0] a number so every append lands
-                try store.apply(.update, #"{"data": [{"x": [1, \#(xs)], "y": [1, \#(ys)]\#(marker)}], "win": "w", "name": "\#(name)", "append": true}"#)
+                try store.apply(
+                    .update,
+                    #"{"data": [{"x": [1, \#(xs)], "y": [1, \#(ys)]\#(marker)}], "win": "w", "name": "\#(name)", "append": true}"#
+                )
             }
-            try store.apply(.update, #"{"data": [{"x": [1], "y": [\#(ys)]}], "win": "yonly", "name": "c", "append": true}"#)
+            try store.apply(
+                .update, #"{"data": [{"x": [1], "y": [\#(ys)]}], "win": "yonly", "name": "c", "append": true}"#)
         }
         for wid in ["w", "yonly"] {
             for maxPoints in [1, 2, 3, 10, 77, 500, 100_000] {

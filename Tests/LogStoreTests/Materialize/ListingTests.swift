@@ -8,8 +8,12 @@ import XCTest
 final class ListingTests: XCTestCase {
     func testATraceCountsEachPointOnceNotOncePerCoordinate() throws {
         let store = try temporaryStore(self)
-        try store.apply(.events, #"{"data": [{"x": [1, 2, 3], "y": [4, 5, 6], "marker": {"color": [1, 2, 3]}, "type": "scatter", "name": "a"}, {"x": [1], "type": "histogram", "name": "b"}], "win": "p", "eid": "main", "layout": {}, "opts": {}}"#)
-        try store.apply(.update, #"{"data": [{"x": [4], "y": [7]}], "win": "p", "eid": "main", "append": true, "name": "a"}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [1, 2, 3], "y": [4, 5, 6], "marker": {"color": [1, 2, 3]}, "type": "scatter", "name": "a"}, {"x": [1], "type": "histogram", "name": "b"}], "win": "p", "eid": "main", "layout": {}, "opts": {}}"#
+        )
+        try store.apply(
+            .update, #"{"data": [{"x": [4], "y": [7]}], "win": "p", "eid": "main", "append": true, "name": "a"}"#)
         let w = try XCTUnwrap(try store.listWindows(env: "main").first)
         XCTAssertEqual(w.traces, 2)
         XCTAssertEqual(w.points, 4 + 1)
@@ -17,18 +21,27 @@ final class ListingTests: XCTestCase {
 
     func testAHeatmapCountsItsRowsAndTextCountsNothing() throws {
         let store = try temporaryStore(self)
-        try store.apply(.events, #"{"data": [{"z": [[1, 2, 3], [4, 5, 6]], "x": ["a", "b", "c"], "type": "heatmap"}], "win": "h", "eid": "main", "layout": {}, "opts": {}}"#)
-        try store.apply(.events, #"{"data": [{"content": "hello", "type": "text"}], "win": "t", "eid": "main", "opts": {}}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"z": [[1, 2, 3], [4, 5, 6]], "x": ["a", "b", "c"], "type": "heatmap"}], "win": "h", "eid": "main", "layout": {}, "opts": {}}"#
+        )
+        try store.apply(
+            .events, #"{"data": [{"content": "hello", "type": "text"}], "win": "t", "eid": "main", "opts": {}}"#)
         XCTAssertEqual(try store.listWindows(env: "main").map(\.points), [2, 0])
         XCTAssertEqual(try store.listEnvs().first { $0.name == "main" }?.points, 2)
     }
 
     func testPointsAddedCountsWhatLaterEpochsStored() throws {
         let store = try temporaryStore(self)
-        try store.apply(.events, #"{"data": [{"x": [1, 2], "y": [3, 4], "type": "scatter", "name": "a"}], "win": "p", "eid": "main", "layout": {}, "opts": {}}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [1, 2], "y": [3, 4], "type": "scatter", "name": "a"}], "win": "p", "eid": "main", "layout": {}, "opts": {}}"#
+        )
         let after = try store.lastEpoch
-        try store.apply(.update, #"{"data": [{"x": [3, 4, 5], "y": [5, 6, 7]}], "win": "p", "eid": "main", "append": true}"#)
-        try store.apply(.events, #"{"data": [{"content": "hello", "type": "text"}], "win": "t", "eid": "main", "opts": {}}"#)
+        try store.apply(
+            .update, #"{"data": [{"x": [3, 4, 5], "y": [5, 6, 7]}], "win": "p", "eid": "main", "append": true}"#)
+        try store.apply(
+            .events, #"{"data": [{"content": "hello", "type": "text"}], "win": "t", "eid": "main", "opts": {}}"#)
         XCTAssertEqual(try store.pointsAdded(sinceEpoch: after), 3)
         XCTAssertEqual(try store.pointsAdded(sinceEpoch: 0), 5)
         XCTAssertEqual(try store.pointsAdded(sinceEpoch: store.lastEpoch), 0)
@@ -59,12 +72,15 @@ final class SetBasedListingTests: XCTestCase {
                 }
                 var type = head.objectValue?["type"]?.stringValueIfString ?? "?"
                 var traces = 0
-                if type == "plot", case .object(let content)? = head.objectValue?["content"], case .array(let data)? = content["data"] {
+                if type == "plot", case .object(let content)? = head.objectValue?["content"],
+                    case .array(let data)? = content["data"]
+                {
                     traces = data.count
                     if let t = data.first?.objectValue?["type"]?.stringValueIfString { type = "plot/\(t)" }
                 }
-                return WindowSummary(id: row.wid, type: type, title: head.objectValue?["title"]?.stringValueIfString ?? "",
-                                     traces: traces, points: points, lastEpoch: try catalog.lastChange(row.windowID))
+                return WindowSummary(
+                    id: row.wid, type: type, title: head.objectValue?["title"]?.stringValueIfString ?? "",
+                    traces: traces, points: points, lastEpoch: try catalog.lastChange(row.windowID))
             }
         }
 
@@ -74,18 +90,21 @@ final class SetBasedListingTests: XCTestCase {
                 guard let env = try catalog.env(name) else { return nil }
                 let windows = try self.windows(ofEnv: env)
                 let born = try db.int("SELECT epoch FROM env WHERE env_id = ?", [.integer(env)]) ?? 0
-                let bytes = try db.int(
-                    """
-                    SELECT coalesce(sum(length(s.data)), 0) FROM segment s JOIN series USING (series_id)
-                    JOIN window w USING (window_id) WHERE w.env_id = ?1 AND s.epoch <= ?2
-                    """, [.integer(env), .integer(asOf)]) ?? 0
-                let blockBytes = try db.int(
-                    """
-                    SELECT coalesce(sum(length(b.data) + length(b.epochs)), 0) FROM block b JOIN series USING (series_id)
-                    JOIN window w USING (window_id) WHERE w.env_id = ?1 AND b.first_epoch <= ?2
-                    """, [.integer(env), .integer(asOf)]) ?? 0
-                return EnvSummary(name: name, windows: windows.count, points: windows.reduce(0) { $0 + $1.points },
-                                  bytes: bytes + blockBytes, lastEpoch: max(born, windows.map(\.lastEpoch).max() ?? 0))
+                let bytes =
+                    try db.int(
+                        """
+                        SELECT coalesce(sum(length(s.data)), 0) FROM segment s JOIN series USING (series_id)
+                        JOIN window w USING (window_id) WHERE w.env_id = ?1 AND s.epoch <= ?2
+                        """, [.integer(env), .integer(asOf)]) ?? 0
+                let blockBytes =
+                    try db.int(
+                        """
+                        SELECT coalesce(sum(length(b.data) + length(b.epochs)), 0) FROM block b JOIN series USING (series_id)
+                        JOIN window w USING (window_id) WHERE w.env_id = ?1 AND b.first_epoch <= ?2
+                        """, [.integer(env), .integer(asOf)]) ?? 0
+                return EnvSummary(
+                    name: name, windows: windows.count, points: windows.reduce(0) { $0 + $1.points },
+                    bytes: bytes + blockBytes, lastEpoch: max(born, windows.map(\.lastEpoch).max() ?? 0))
             }
         }
     }
@@ -101,15 +120,20 @@ final class SetBasedListingTests: XCTestCase {
         return store
     }
 
-    func assertListingsMatch(_ store: LogStore, asOf: Int64?, file: StaticString = #filePath, line: UInt = #line) throws {
+    func assertListingsMatch(_ store: LogStore, asOf: Int64?, file: StaticString = #filePath, line: UInt = #line) throws
+    {
         let expected = try store.read(asOf: asOf) { db, bound in try PerWindow(db: db, asOf: bound).envs() }
-        XCTAssertEqual(try store.listEnvs(asOf: asOf), expected, "as of \(asOf.map(String.init) ?? "now")", file: file, line: line)
+        XCTAssertEqual(
+            try store.listEnvs(asOf: asOf), expected, "as of \(asOf.map(String.init) ?? "now")", file: file, line: line)
         for name in try store.envNames(asOf: asOf) {
             let windows = try store.read(asOf: asOf) { db, bound in
-                try PerWindow(db: db, asOf: bound).windows(ofEnv: try XCTUnwrap(try Catalog(db: db, asOf: bound).env(name)))
+                try PerWindow(db: db, asOf: bound).windows(
+                    ofEnv: try XCTUnwrap(try Catalog(db: db, asOf: bound).env(name)))
             }
-            XCTAssertEqual(try store.listWindows(env: name, asOf: asOf), windows, "\(name) as of \(asOf.map(String.init) ?? "now")",
-                           file: file, line: line)
+            XCTAssertEqual(
+                try store.listWindows(env: name, asOf: asOf), windows,
+                "\(name) as of \(asOf.map(String.init) ?? "now")",
+                file: file, line: line)
         }
     }
 
@@ -124,10 +148,14 @@ final class SetBasedListingTests: XCTestCase {
     func testListingEqualsThePerWindowDefinitionAfterCompaction() throws {
         // compact merges segments into new rows: rowid order no longer follows seq order.
         let store = try scenarioStore()
-        try store.apply(.events, #"{"data": [{"x": [1], "y": [2], "name": "a", "type": "scatter"}], "win": "late", "eid": "main", "layout": {}}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [1], "y": [2], "name": "a", "type": "scatter"}], "win": "late", "eid": "main", "layout": {}}"#
+        )
         let mid = try store.lastEpoch
         for i in 0..<5 {
-            try store.apply(.update, #"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "late", "eid": "main", "append": true}"#)
+            try store.apply(
+                .update, #"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "late", "eid": "main", "append": true}"#)
         }
         _ = try store.compact(before: mid + 2)
         try assertListingsMatch(store, asOf: nil)
@@ -137,8 +165,13 @@ final class SetBasedListingTests: XCTestCase {
 
     func testEnvSummariesCountWindowsPointsBytesAndLastEpoch() throws {
         let store = try temporaryStore(self)
-        try store.apply(.events, #"{"data": [{"x": [1, 2], "y": [3, 4], "name": "a", "type": "scatter"}], "win": "p", "eid": "a", "layout": {}}"#)
-        try store.apply(.events, #"{"data": [{"x": [1], "y": [3], "name": "a", "type": "scatter"}], "win": "q", "eid": "a", "layout": {}}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [1, 2], "y": [3, 4], "name": "a", "type": "scatter"}], "win": "p", "eid": "a", "layout": {}}"#
+        )
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [1], "y": [3], "name": "a", "type": "scatter"}], "win": "q", "eid": "a", "layout": {}}"#)
         try store.apply(.events, #"{"data": [{"content": "hi", "type": "text"}], "win": "t", "eid": "b", "opts": {}}"#)
         let beforeFork = try store.lastEpoch
         try store.apply(.forkEnv, #"{"prev_eid": "a", "eid": "c"}"#)
@@ -171,7 +204,8 @@ final class HeadFactsTests: XCTestCase {
     func pane(_ text: String) throws -> PaneValue { PaneValue(try json(text)) }
 
     func testFactsAgreeWithTheDecodedHead() throws {
-        let list = SeriesSlot(id: 7, kind: .list), text = SeriesSlot(id: 8, kind: .text)
+        let list = SeriesSlot(id: 7, kind: .list)
+        let text = SeriesSlot(id: 8, kind: .text)
         var heads: [PaneValue] = [
             .null, .int(3), .array([.string("plot")]),
             try pane(#"{"type": 3, "title": ["x"]}"#),
@@ -186,11 +220,25 @@ final class HeadFactsTests: XCTestCase {
             try pane(#"{"content": {"data": [{"type": "scatter", "y": [1]}]}, "title": "late type", "type": "plot"}"#),
         ]
         let series: [(String, PaneValue)] = [("x", .series(list)), ("y", .series(text)), ("z", .series(list))]
-        heads.append(.object(PyDict([("type", .string("plot")), ("content", .object(PyDict([("data", .array([
-            .object(PyDict([("type", .string("scatter"))] + series)),
-            .object(PyDict([("y", .series(list))])),
-            .object(PyDict([("type", .string("heatmap")), ("z", .series(text))])),
-        ]))])))])))
+        heads.append(
+            .object(
+                PyDict([
+                    ("type", .string("plot")),
+                    (
+                        "content",
+                        .object(
+                            PyDict([
+                                (
+                                    "data",
+                                    .array([
+                                        .object(PyDict([("type", .string("scatter"))] + series)),
+                                        .object(PyDict([("y", .series(list))])),
+                                        .object(PyDict([("type", .string("heatmap")), ("z", .series(text))])),
+                                    ])
+                                )
+                            ]))
+                    ),
+                ])))
         heads.append(.object(PyDict([("type", .string("image_history")), ("content", .series(list))])))
         heads.append(.object(PyDict([("type", .string("text")), ("content", .series(text)), ("title", .string("é"))])))
         for head in heads {
@@ -198,7 +246,9 @@ final class HeadFactsTests: XCTestCase {
             XCTAssertEqual(f.pointSources, PointSeries.of(head), "\(head)")
             var type = head.objectValue?["type"]?.stringValueIfString ?? "?"
             var traces = 0
-            if type == "plot", case .object(let content)? = head.objectValue?["content"], case .array(let data)? = content["data"] {
+            if type == "plot", case .object(let content)? = head.objectValue?["content"],
+                case .array(let data)? = content["data"]
+            {
                 traces = data.count
                 if let t = data.first?.objectValue?["type"]?.stringValueIfString { type = "plot/\(t)" }
             }
@@ -217,7 +267,8 @@ final class HeadFactsTests: XCTestCase {
         // An object with "type" twice: built by hand, PyDict never encodes one.
         var bytes: [UInt8] = [ValueCodec.Tag.object.rawValue, 2]
         for value in ["text", "plot"] {
-            bytes += [4] + Array("type".utf8) + [ValueCodec.Tag.string.rawValue, UInt8(value.utf8.count)] + Array(value.utf8)
+            bytes +=
+                [4] + Array("type".utf8) + [ValueCodec.Tag.string.rawValue, UInt8(value.utf8.count)] + Array(value.utf8)
         }
         let decoded = try bytes.withUnsafeBytes { try ValueCodec.decodePane($0) }
         let f = try bytes.withUnsafeBytes { try HeadFacts($0) }

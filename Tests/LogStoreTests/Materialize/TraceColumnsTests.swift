@@ -9,7 +9,8 @@ final class TraceColumnsTests: XCTestCase {
     /// The column `traces` must give for a JSON list.
     func expectedColumn(_ list: JSONValue?) -> (values: [Double], kinds: [TraceColumns.Kind])? {
         guard case .array(let items)? = list else { return nil }
-        var values: [Double] = [], kinds: [TraceColumns.Kind] = []
+        var values: [Double] = []
+        var kinds: [TraceColumns.Kind] = []
         for item in items {
             switch item {
             case .double(let d): (values, kinds) = (values + [d], kinds + [.float])
@@ -26,7 +27,8 @@ final class TraceColumnsTests: XCTestCase {
         guard let expected = expectedColumn(list) else { return XCTAssertNil(got, what) }
         guard let got else { return XCTFail("\(what): no column") }
         XCTAssertEqual(got.values.count, expected.values.count, what)
-        let kinds = got.kinds?.map { TraceColumns.Kind(rawValue: $0)! } ?? Array(repeating: .float, count: got.values.count)
+        let kinds =
+            got.kinds?.map { TraceColumns.Kind(rawValue: $0)! } ?? Array(repeating: .float, count: got.values.count)
         XCTAssertEqual(kinds, expected.kinds, what)
         if got.kinds == nil { XCTAssert(expected.kinds.allSatisfy { $0 == .float }, what) }
         for (i, (g, e)) in zip(got.values, expected.values).enumerated() where kinds[i] == .float || kinds[i] == .int {
@@ -60,7 +62,9 @@ final class TraceColumnsTests: XCTestCase {
 
     func testEveryValueKeepsItsKindAndBits() throws {
         let store = try temporaryStore(self)
-        try store.apply(.events, """
+        try store.apply(
+            .events,
+            """
             {"eid": "main", "win": "w", "data": [{"x": [0, 1, 2, 3, 4, 5, 6, 7, 8],
              "y": [1.5, NaN, Infinity, -Infinity, null, -0.0, 7, 123456789012345678901234567890, "a"],
              "name": "loss", "type": "scatter"}], "layout": {}, "opts": {}}
@@ -83,12 +87,19 @@ final class TraceColumnsTests: XCTestCase {
     /// Ints of every varint length, both signs, in runs long enough for the int loop and at
     /// a segment's end, mixed with floats and nulls.
     func testIntsOfEveryLength() throws {
-        let ints: [Int64] = [.min, -1, 0, 1, 63, 64, 127, 128, 8191, 8192, 1 << 20, -(1 << 40), 1 << 53, (1 << 62) + 1, .max]
+        let ints: [Int64] = [
+            .min, -1, 0, 1, 63, 64, 127, 128, 8191, 8192, 1 << 20, -(1 << 40), 1 << 53, (1 << 62) + 1, .max,
+        ]
         let x = (ints + ints.reversed()).map(String.init).joined(separator: ", ")
-        let y = (0..<(2 * ints.count)).map { $0 % 5 == 4 ? "null" : $0 % 3 == 0 ? "\($0)" : "\($0).5" }.joined(separator: ", ")
+        let y = (0..<(2 * ints.count)).map { $0 % 5 == 4 ? "null" : $0 % 3 == 0 ? "\($0)" : "\($0).5" }.joined(
+            separator: ", ")
         let store = try temporaryStore(self)
-        try store.apply(.events, #"{"eid": "main", "win": "w", "data": [{"x": [\#(x)], "y": [\#(y)], "type": "scatter"}], "layout": {}, "opts": {}}"#)
-        try store.apply(.update, #"{"eid": "main", "win": "w", "append": true, "data": [{"x": [\#(x)], "y": [\#(y)]}]}"#)
+        try store.apply(
+            .events,
+            #"{"eid": "main", "win": "w", "data": [{"x": [\#(x)], "y": [\#(y)], "type": "scatter"}], "layout": {}, "opts": {}}"#
+        )
+        try store.apply(
+            .update, #"{"eid": "main", "win": "w", "append": true, "data": [{"x": [\#(x)], "y": [\#(y)]}]}"#)
         XCTAssertEqual(try assertTracesMatchJSON(store, "ints"), 1)
         let t = try store.traces(env: "main", window: "w")[0]
         XCTAssertEqual(t.x?.values.count, 4 * ints.count)
@@ -103,30 +114,44 @@ final class TraceColumnsTests: XCTestCase {
     /// length, a float, a null or a string, and continued in a second segment.
     func testRunsOfIntsOfEachLength() throws {
         // |values| of 1, 2, 3, 4 and 5 varint bytes (zigzag: 2|v| or 2|v|-1 below 2^(7 bytes)).
-        let ranges: [[Int64]] = [[0, 1, 63], [64, 65, 8191], [8192, 8193, (1 << 20) - 1], [1 << 20, (1 << 27) - 1], [1 << 27, 1 << 40]]
+        let ranges: [[Int64]] = [
+            [0, 1, 63], [64, 65, 8191], [8192, 8193, (1 << 20) - 1], [1 << 20, (1 << 27) - 1], [1 << 27, 1 << 40],
+        ]
         let others = ["0.5", "null", "\"s\"", "-0.0", "NaN"]
-        var traces: [String] = [], more: [String] = []
+        var traces: [String] = []
+        var more: [String] = []
         for (length, range) in ranges.enumerated().prefix(4) {
             for k in 0..<20 {
                 let run = (0..<20).map { i -> String in
                     if i == k {
                         let other = ranges[(length + 1 + k) % ranges.count]
-                        return k % 3 == 0 ? others[k % others.count] : String(other[k % other.count] * (k % 2 == 0 ? 1 : -1))
+                        return k % 3 == 0
+                            ? others[k % others.count] : String(other[k % other.count] * (k % 2 == 0 ? 1 : -1))
                     }
                     let v = range[i % range.count]
                     return String(i % 4 < 2 ? v : -v - (i % 4 == 3 ? 1 : 0))
                 }
-                traces.append(#"{"x": [\#(run.joined(separator: ", "))], "y": [\#((0..<20).map { "\($0).5" }.joined(separator: ", "))], "type": "scatter"}"#)
-                more.append(#"{"x": [\#(run.reversed().joined(separator: ", "))], "y": [\#((0..<20).map { "\($0)" }.joined(separator: ", "))]}"#)
+                traces.append(
+                    #"{"x": [\#(run.joined(separator: ", "))], "y": [\#((0..<20).map { "\($0).5" }.joined(separator: ", "))], "type": "scatter"}"#
+                )
+                more.append(
+                    #"{"x": [\#(run.reversed().joined(separator: ", "))], "y": [\#((0..<20).map { "\($0)" }.joined(separator: ", "))]}"#
+                )
             }
         }
         let store = try temporaryStore(self)
-        try store.apply(.events, #"{"eid": "main", "win": "w", "data": [\#(traces.joined(separator: ", "))], "layout": {}, "opts": {}}"#)
-        try store.apply(.update, #"{"eid": "main", "win": "w", "append": true, "data": [\#(more.joined(separator: ", "))]}"#)
+        try store.apply(
+            .events,
+            #"{"eid": "main", "win": "w", "data": [\#(traces.joined(separator: ", "))], "layout": {}, "opts": {}}"#)
+        try store.apply(
+            .update, #"{"eid": "main", "win": "w", "append": true, "data": [\#(more.joined(separator: ", "))]}"#)
         XCTAssertEqual(try assertTracesMatchJSON(store, "int runs"), 80)
         // A long run of 3-byte steps, both signs, as a training loop logs them.
         let steps = (8192..<8192 + 1000).map { $0 % 7 == 0 ? -$0 : $0 }
-        try store.apply(.events, #"{"eid": "main", "win": "s", "data": [{"x": \#(steps), "y": \#(steps), "type": "scatter"}], "layout": {}, "opts": {}}"#)
+        try store.apply(
+            .events,
+            #"{"eid": "main", "win": "s", "data": [{"x": \#(steps), "y": \#(steps), "type": "scatter"}], "layout": {}, "opts": {}}"#
+        )
         let t = try store.traces(env: "main", window: "s")[0]
         XCTAssertEqual(t.x.map { Array($0.values) }, steps.map(Double.init))
         XCTAssertEqual(t.x?.kinds?.allSatisfy { $0 == TraceColumns.Kind.int.rawValue }, true)
@@ -139,12 +164,16 @@ final class TraceColumnsTests: XCTestCase {
         let store = try temporaryStore(self)
         let others = ["null", "7", "-3", "\"a\"", "123456789012345678901234567890"]
         let traces = (0..<21).map { k in
-            let y = (0..<21).map { $0 == k ? others[k % others.count] : $0 % 4 == 1 ? "NaN" : "\($0).25" }.joined(separator: ", ")
+            let y = (0..<21).map { $0 == k ? others[k % others.count] : $0 % 4 == 1 ? "NaN" : "\($0).25" }.joined(
+                separator: ", ")
             return #"{"x": [\#((0..<21).map { "-\($0).5" }.joined(separator: ", "))], "y": [\#(y)], "type": "scatter"}"#
         }
-        try store.apply(.events, #"{"eid": "main", "win": "w", "data": [\#(traces.joined(separator: ", "))], "layout": {}, "opts": {}}"#)
+        try store.apply(
+            .events,
+            #"{"eid": "main", "win": "w", "data": [\#(traces.joined(separator: ", "))], "layout": {}, "opts": {}}"#)
         let more = (0..<21).map { _ in #"{"x": [1.5, -0.0, Infinity], "y": [2.5, -Infinity, 0.125]}"# }
-        try store.apply(.update, #"{"eid": "main", "win": "w", "append": true, "data": [\#(more.joined(separator: ", "))]}"#)
+        try store.apply(
+            .update, #"{"eid": "main", "win": "w", "append": true, "data": [\#(more.joined(separator: ", "))]}"#)
         XCTAssertEqual(try assertTracesMatchJSON(store, "float runs"), 21)
         for t in try store.traces(env: "main", window: "w") {
             XCTAssertNil(t.x?.kinds)
@@ -155,9 +184,14 @@ final class TraceColumnsTests: XCTestCase {
 
     func testAColumnOfFloatsHasNoKinds() throws {
         let store = try temporaryStore(self)
-        try store.apply(.events, #"{"eid": "main", "win": "w", "data": [{"x": [0.5], "y": [1.5], "type": "scatter"}], "layout": {}, "opts": {}}"#)
+        try store.apply(
+            .events,
+            #"{"eid": "main", "win": "w", "data": [{"x": [0.5], "y": [1.5], "type": "scatter"}], "layout": {}, "opts": {}}"#
+        )
         for i in 1...50 {
-            try store.apply(.update, #"{"eid": "main", "win": "w", "append": true, "data": [{"x": [\#(i).5], "y": [\#(i).25, 2.0]}]}"#)
+            try store.apply(
+                .update,
+                #"{"eid": "main", "win": "w", "append": true, "data": [{"x": [\#(i).5], "y": [\#(i).25, 2.0]}]}"#)
         }
         let t = try store.traces(env: "main", window: "w")[0]
         XCTAssertNil(t.y?.kinds)
@@ -171,7 +205,9 @@ final class TraceColumnsTests: XCTestCase {
 
     func testAMissingEnvOrWindow() throws {
         let store = try temporaryStore(self)
-        XCTAssertThrowsError(try store.traces(env: "nope", window: "w")) { XCTAssertEqual($0 as? LogStoreError, .noSuchEnv("nope")) }
+        XCTAssertThrowsError(try store.traces(env: "nope", window: "w")) {
+            XCTAssertEqual($0 as? LogStoreError, .noSuchEnv("nope"))
+        }
         XCTAssertThrowsError(try store.traces(env: "main", window: "w")) {
             XCTAssertEqual($0 as? LogStoreError, .noSuchWindow(env: "main", window: "w"))
         }
@@ -187,7 +223,9 @@ final class TraceColumnsTests: XCTestCase {
             guard FileManager.default.fileExists(atPath: log.path) else { continue }
             let store = try temporaryStore(self)
             _ = try Importer(store: store).importFile(log.path)
-            for epoch in try 0...store.lastEpoch { checked += try assertTracesMatchJSON(store, asOf: epoch, "\(name)@\(epoch)") }
+            for epoch in try 0...store.lastEpoch {
+                checked += try assertTracesMatchJSON(store, asOf: epoch, "\(name)@\(epoch)")
+            }
         }
         XCTAssertGreaterThan(checked, 1000)
     }

@@ -29,19 +29,24 @@ final class VisdomReadsTests: XCTestCase {
         let scenario = repositoryRoot.appendingPathComponent("Tests/Fixtures/scenarios/line_int_float_appends")
         let store = try temporaryStore(self)
         _ = try Importer(store: store).importFile(scenario.appendingPathComponent("log.jsonl").path)
-        let expected = try JSONReader.parse([UInt8](Data(contentsOf: scenario.appendingPathComponent("expected/main.windows.json"))))
+        let expected = try JSONReader.parse(
+            [UInt8](Data(contentsOf: scenario.appendingPathComponent("expected/main.windows.json"))))
         for (wid, window) in try XCTUnwrap(expected.objectValue).pairs {
             guard case .object(var ours) = try store.exportWindow(env: "main", window: wid) else { return XCTFail() }
             ours["contentID"] = window["contentID"]
-            XCTAssertEqual(WindowHash.hash(.object(ours)), visdomHashes["line_int_float_appends/main/\(wid)"]?.stringValue, wid)
+            XCTAssertEqual(
+                WindowHash.hash(.object(ours)), visdomHashes["line_int_float_appends/main/\(wid)"]?.stringValue, wid)
         }
     }
 
     func testStableStringifyTurnsIntegralFloatsIntoIntsAndSortsKeys() {
-        XCTAssertEqual(WindowHash.stringify(["b": 1.0, "a": [2.5, 1e20, -0.0, .double(.nan)], "é": "x"]),
-                       #"{"a":[2.5,100000000000000000000,0,NaN],"b":1,"\u00e9":"x"}"#)
+        XCTAssertEqual(
+            WindowHash.stringify(["b": 1.0, "a": [2.5, 1e20, -0.0, .double(.nan)], "é": "x"]),
+            #"{"a":[2.5,100000000000000000000,0,NaN],"b":1,"\u00e9":"x"}"#)
         XCTAssertEqual(MD5.hexDigest(Array("".utf8)), "d41d8cd98f00b204e9800998ecf8427e")
-        XCTAssertEqual(MD5.hexDigest(Array("The quick brown fox jumps over the lazy dog".utf8)), "9e107d9d372bb6826bd81d3542a419d6")
+        XCTAssertEqual(
+            MD5.hexDigest(Array("The quick brown fox jumps over the lazy dog".utf8)), "9e107d9d372bb6826bd81d3542a419d6"
+        )
     }
 
     func testWinExistsHashAndData() throws {
@@ -103,10 +108,12 @@ final class VisdomReadsTests: XCTestCase {
     /// the other listed (a `String`-keyed dictionary merged them and listed neither).
     func testEnvStateKeepsCanonicallyEquivalentNamesApart() throws {
         let store = try temporaryStore(self)
-        let nfd = "h_cafe\u{301}", nfc = "h_caf\u{E9}"
+        let nfd = "h_cafe\u{301}"
+        let nfc = "h_caf\u{E9}"
         try store.apply(.events, #"{"data": [{"content": "a", "type": "text"}], "win": "w", "eid": "h_cafe\u0301"}"#)
         try store.apply(.events, #"{"data": [{"content": "b", "type": "text"}], "win": "w", "eid": "h_caf\u00e9"}"#)
-        XCTAssertEqual(try store.envState().map { Array($0.utf8) }, [Array("main".utf8), Array(nfd.utf8), Array(nfc.utf8)])
+        XCTAssertEqual(
+            try store.envState().map { Array($0.utf8) }, [Array("main".utf8), Array(nfd.utf8), Array(nfc.utf8)])
         try store.apply(.deleteEnv, #"{"eid": "h_caf\u00e9"}"#)
         XCTAssertEqual(try store.envState().map { Array($0.utf8) }, [Array("main".utf8), Array(nfd.utf8)])
     }

@@ -5,29 +5,39 @@ import XCTest
 final class WindowCacheTests: XCTestCase {
     func testWindowJSONIsTheExportedWindowAndFollowsEveryChange() throws {
         let store = try temporaryStore(self)
-        XCTAssertEqual(try store.apply(.events, #"{"data": [{"x": [0.0], "y": [1.0], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}, "opts": {}}"#), .ok("w"))
+        XCTAssertEqual(
+            try store.apply(
+                .events,
+                #"{"data": [{"x": [0.0], "y": [1.0], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}, "opts": {}}"#
+            ), .ok("w"))
         let first = try store.lastEpoch
         let a = try store.windowJSON(env: "main", window: "w")
         XCTAssertEqual(a, JSONWriter.bytes(try store.exportWindow(env: "main", window: "w")))
         XCTAssertEqual(try store.windowJSON(env: "main", window: "w"), a)
 
-        XCTAssertEqual(try store.apply(.update, #"{"data": [{"x": [1.0], "y": [NaN]}], "win": "w", "eid": "main", "append": true}"#), .ok("w"))
+        XCTAssertEqual(
+            try store.apply(
+                .update, #"{"data": [{"x": [1.0], "y": [NaN]}], "win": "w", "eid": "main", "append": true}"#), .ok("w"))
         let b = try store.windowJSON(env: "main", window: "w")
         XCTAssertNotEqual(b, a)
         XCTAssertEqual(b, JSONWriter.bytes(try store.exportWindow(env: "main", window: "w")))
         XCTAssertEqual(try store.windowJSON(env: "main", window: "w", asOf: first), a, "as of \(first)")
 
         // A message that leaves the window alone keeps its bytes; a replacement changes them.
-        try store.apply(.events, #"{"data": [{"content": "t", "type": "text"}], "win": "other", "eid": "main", "opts": {}}"#)
+        try store.apply(
+            .events, #"{"data": [{"content": "t", "type": "text"}], "win": "other", "eid": "main", "opts": {}}"#)
         XCTAssertEqual(try store.windowJSON(env: "main", window: "w"), b)
-        try store.apply(.events, #"{"data": [{"content": "now text", "type": "text"}], "win": "w", "eid": "main", "opts": {}}"#)
-        XCTAssertEqual(try store.windowJSON(env: "main", window: "w"),
-                       JSONWriter.bytes(try store.exportWindow(env: "main", window: "w")))
+        try store.apply(
+            .events, #"{"data": [{"content": "now text", "type": "text"}], "win": "w", "eid": "main", "opts": {}}"#)
+        XCTAssertEqual(
+            try store.windowJSON(env: "main", window: "w"),
+            JSONWriter.bytes(try store.exportWindow(env: "main", window: "w")))
     }
 
     func testWindowJSONOfAClosedWindowOrMissingEnvIsAnError() throws {
         let store = try temporaryStore(self)
-        try store.apply(.events, #"{"data": [{"content": "t", "type": "text"}], "win": "w", "eid": "main", "opts": {}}"#)
+        try store.apply(
+            .events, #"{"data": [{"content": "t", "type": "text"}], "win": "w", "eid": "main", "opts": {}}"#)
         _ = try store.windowJSON(env: "main", window: "w")
         try store.apply(.close, #"{"win": "w", "eid": "main"}"#)
         XCTAssertThrowsError(try store.windowJSON(env: "main", window: "w")) {

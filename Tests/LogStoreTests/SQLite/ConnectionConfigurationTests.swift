@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LogStore
 
 final class ConnectionConfigurationTests: SQLiteTestCase {
@@ -30,7 +31,8 @@ final class ConnectionConfigurationTests: SQLiteTestCase {
         let connection = try makeConnection()
         XCTAssertTrue(try connection.setFlag(.foreignKeys, true))
         XCTAssertEqual(try connection.pragmaInteger("foreign_keys"), 1)
-        try connection.execute("""
+        try connection.execute(
+            """
             CREATE TABLE parent(id INTEGER PRIMARY KEY);
             CREATE TABLE child(parent_id INTEGER REFERENCES parent(id));
             """)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import LogStore
 
 /// A fresh directory per test, removed afterwards, so every test starts from missing files.

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LogStore
 
 final class StatementCacheTests: SQLiteTestCase {
@@ -17,7 +18,8 @@ final class StatementCacheTests: SQLiteTestCase {
         XCTAssertTrue(try select.step())  // left mid-iteration on purpose
         XCTAssertTrue(try connection.cachedStatement("SELECT x FROM t") === select)
         XCTAssertTrue(try select.step(), "handed out again from the first row")
-        XCTAssertFalse(try connection.cachedStatement("SELECT x FROM t") === connection.cachedStatement("SELECT x  FROM t"))
+        XCTAssertFalse(
+            try connection.cachedStatement("SELECT x FROM t") === connection.cachedStatement("SELECT x  FROM t"))
     }
 
     /// For callers that bind every parameter themselves: the statement comes back reset, with
@@ -65,7 +67,8 @@ final class StatementCacheTests: SQLiteTestCase {
         }
         for i in [7, 3, 499] {  // short texts are keyed by their bytes, long ones found again by text
             XCTAssertEqual(try connection.cachedStatement("SELECT \(i)").scalarInt64(), Int64(i))
-            XCTAssertEqual(try connection.cachedStatement("SELECT \(i) AS value_from_a_long_enough_text").scalarInt64(), Int64(i))
+            XCTAssertEqual(
+                try connection.cachedStatement("SELECT \(i) AS value_from_a_long_enough_text").scalarInt64(), Int64(i))
         }
     }
 
@@ -73,9 +76,13 @@ final class StatementCacheTests: SQLiteTestCase {
     /// statement for that text, whether found by address, by short text, or by hashing.
     func testInterleavedTextsKeepOneStatementEach() throws {
         let connection = try makeConnection()
-        let literals: [String] = ["SELECT 1", "SELECT 2", "SELECT 'a fairly long literal text number one'",
-                                  "SELECT 'a fairly long literal text number two'", ""]
-        let built = (0..<150).map { String(decoding: Array("SELECT \($0) + 0 AS the_value_of_this_statement".utf8), as: UTF8.self) }
+        let literals: [String] = [
+            "SELECT 1", "SELECT 2", "SELECT 'a fairly long literal text number one'",
+            "SELECT 'a fairly long literal text number two'", "",
+        ]
+        let built = (0..<150).map {
+            String(decoding: Array("SELECT \($0) + 0 AS the_value_of_this_statement".utf8), as: UTF8.self)
+        }
         var first: [String: Statement] = [:]
         for round in 0..<3 {
             for sql in literals + built where !sql.isEmpty {
@@ -83,10 +90,15 @@ final class StatementCacheTests: SQLiteTestCase {
                 let text = round == 1 ? String(decoding: Array(sql.utf8), as: UTF8.self) : sql
                 let statement = try connection.cachedStatement(text)
                 XCTAssertEqual(statement.sql, sql)
-                if let earlier = first[sql] { XCTAssertTrue(earlier === statement, sql) } else { first[sql] = statement }
+                if let earlier = first[sql] {
+                    XCTAssertTrue(earlier === statement, sql)
+                } else {
+                    first[sql] = statement
+                }
             }
         }
         XCTAssertEqual(try connection.cachedStatement("SELECT 2").scalarInt64(), 2)
-        XCTAssertEqual(try connection.cachedStatement("SELECT 149 + 0 AS the_value_of_this_statement").scalarInt64(), 149)
+        XCTAssertEqual(
+            try connection.cachedStatement("SELECT 149 + 0 AS the_value_of_this_statement").scalarInt64(), 149)
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LogStore
 
 final class StatementValueTests: SQLiteTestCase {
@@ -98,7 +99,8 @@ final class StatementValueTests: SQLiteTestCase {
 
     func testExecuteRunsEveryStatementOfAScriptAndReportsTheFailingOne() throws {
         let connection = try makeConnection()
-        try connection.execute("""
+        try connection.execute(
+            """
             -- a script
             CREATE TABLE t(x);
             INSERT INTO t VALUES (1);  INSERT INTO t VALUES (2);

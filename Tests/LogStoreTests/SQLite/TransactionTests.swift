@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import LogStore
 
 private struct BodyError: Error, Equatable {}
@@ -21,10 +22,12 @@ final class TransactionTests: SQLiteTestCase {
         let connection = try makeConnection()
         try connection.execute("CREATE TABLE t(x)")
         for kind in [TransactionKind.deferred, .immediate, .exclusive] {
-            XCTAssertThrowsError(try connection.transaction(kind) {
-                try connection.cachedStatement("INSERT INTO t VALUES (?)").run(1)
-                throw BodyError()
-            }) { error in
+            XCTAssertThrowsError(
+                try connection.transaction(kind) {
+                    try connection.cachedStatement("INSERT INTO t VALUES (?)").run(1)
+                    throw BodyError()
+                }
+            ) { error in
                 XCTAssertEqual(error as? BodyError, BodyError())
             }
             XCTAssertTrue(connection.isAutocommit)
@@ -35,11 +38,13 @@ final class TransactionTests: SQLiteTestCase {
     func testTheBodysErrorWinsWhenTheTransactionWasAlreadyRolledBack() throws {
         let connection = try makeConnection()
         try connection.execute("CREATE TABLE t(x)")
-        XCTAssertThrowsError(try connection.transaction {
-            try connection.cachedStatement("INSERT INTO t VALUES (?)").run(1)
-            try connection.execute("ROLLBACK")  // as SQLite does on some errors
-            throw BodyError()
-        }) { error in
+        XCTAssertThrowsError(
+            try connection.transaction {
+                try connection.cachedStatement("INSERT INTO t VALUES (?)").run(1)
+                try connection.execute("ROLLBACK")  // as SQLite does on some errors
+                throw BodyError()
+            }
+        ) { error in
             XCTAssertEqual(error as? BodyError, BodyError(), "not \"no transaction is active\"")
         }
         XCTAssertTrue(connection.isAutocommit)
@@ -82,7 +87,8 @@ final class TransactionTests: SQLiteTestCase {
         XCTAssertEqual(error?.sql, sql)
         XCTAssertEqual(
             error?.description,
-            #"SQLite error 19 (SQLITE_CONSTRAINT_PRIMARYKEY): UNIQUE constraint failed: t.id — while executing "INSERT INTO t(id, n) VALUES (?, ?)""#)
+            #"SQLite error 19 (SQLITE_CONSTRAINT_PRIMARYKEY): UNIQUE constraint failed: t.id — while executing "INSERT INTO t(id, n) VALUES (?, ?)""#
+        )
 
         let notNull = sqliteError { try connection.cachedStatement(sql).run("b", .null) }
         XCTAssertEqual(notNull?.extendedCode, SQLiteError.Code.constraintNotNull)

@@ -12,7 +12,10 @@ final class BatchedApplyTests: XCTestCase {
     let messages: [(Endpoint, String)] = [
         (.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}}"#),
         (.update, #"{"data": [{"x": [1, 2], "y": [1.5, NaN]}], "win": "w", "name": "a", "append": true}"#),
-        (.update, #"{"data": [{"x": [3], "y": [3]}], "win": "w", "name": "a", "append": true, "opts": {"title": "t"}}"#),
+        (
+            .update,
+            #"{"data": [{"x": [3], "y": [3]}], "win": "w", "name": "a", "append": true, "opts": {"title": "t"}}"#
+        ),
         (.update, #"{"data": [{"x": [4], "y": [4]}], "win": "w", "name": "b", "append": true}"#),
         (.update, #"{"data": [{"x": [5], "y": [5]}, {"x": [6], "y": [6]}], "win": "w", "name": "a", "append": true}"#),
         (.events, #"{"data": [{"content": "hi", "type": "text"}], "win": "t"}"#),
@@ -21,19 +24,37 @@ final class BatchedApplyTests: XCTestCase {
         (.close, #"{"win": "w"}"#),
         (.update, #"{"data": [{"x": [8], "y": [8]}], "win": "w", "append": true}"#),
         (.events, #"{"data": [{"x": [9], "y": [9], "name": "c", "type": "scatter"}], "win": "w", "layout": {}}"#),
-        (.update, #"{"data": [{"x": [10], "y": [10]}], "win": "w", "name": "c", "append": true, "opts": {"title": "u"}}"#),
+        (
+            .update,
+            #"{"data": [{"x": [10], "y": [10]}], "win": "w", "name": "c", "append": true, "opts": {"title": "u"}}"#
+        ),
         (.update, #"{"data": [{"content": "again", "type": "text"}], "win": "t"}"#),
-        (.events, #"{"data": [{"z": [[1, 2], [3, 4]], "x": null, "y": null, "type": "heatmap"}], "win": "h", "layout": {}, "opts": {}}"#),
-        (.update, #"{"data": [{"z": [[5, 6]], "x": null, "y": null, "type": "heatmap"}], "win": "h", "append": true, "updateDir": "appendRow"}"#),
-        (.update, #"{"data": [{"z": [[0, 0]], "x": null, "y": null, "type": "heatmap"}], "win": "h", "append": true, "updateDir": "prependRow"}"#),
-        (.update, #"{"data": [{"z": [[7, 8]], "x": null, "y": null, "type": "heatmap"}], "win": "h", "append": true, "updateDir": "appendRow"}"#),
+        (
+            .events,
+            #"{"data": [{"z": [[1, 2], [3, 4]], "x": null, "y": null, "type": "heatmap"}], "win": "h", "layout": {}, "opts": {}}"#
+        ),
+        (
+            .update,
+            #"{"data": [{"z": [[5, 6]], "x": null, "y": null, "type": "heatmap"}], "win": "h", "append": true, "updateDir": "appendRow"}"#
+        ),
+        (
+            .update,
+            #"{"data": [{"z": [[0, 0]], "x": null, "y": null, "type": "heatmap"}], "win": "h", "append": true, "updateDir": "prependRow"}"#
+        ),
+        (
+            .update,
+            #"{"data": [{"z": [[7, 8]], "x": null, "y": null, "type": "heatmap"}], "win": "h", "append": true, "updateDir": "appendRow"}"#
+        ),
         (.update, #"{"data": [{"x": [11], "y": [11]}], "win": "w", "name": "c", "append": true}"#),
         // Envs forked, deleted and created again within the batch.
         (.forkEnv, #"{"prev_eid": "main", "eid": "copy"}"#),
         (.update, #"{"data": [{"x": [12], "y": [12]}], "win": "w", "eid": "copy", "name": "c", "append": true}"#),
         (.deleteEnv, #"{"eid": "copy"}"#),
         (.update, #"{"data": [{"x": [13], "y": [13]}], "win": "w", "eid": "copy", "name": "c", "append": true}"#),
-        (.events, #"{"data": [{"x": [14], "y": [14], "name": "d", "type": "scatter"}], "win": "w", "eid": "copy", "layout": {}}"#),
+        (
+            .events,
+            #"{"data": [{"x": [14], "y": [14], "name": "d", "type": "scatter"}], "win": "w", "eid": "copy", "layout": {}}"#
+        ),
         (.update, #"{"data": [{"x": [15], "y": [15]}], "win": "w", "eid": "copy", "name": "d", "append": true}"#),
         (.update, #"{"data": [{"x": [16], "y": [16]}], "win": "w", "name": "c", "append": true}"#),
     ]
@@ -62,7 +83,8 @@ final class BatchedApplyTests: XCTestCase {
         // A handle per message: nothing cached survives from one message to the next.
         XCTAssertEqual(try parsed.map { try LogStore(path: single).apply($0).outcome }, outcomes)
         let b = try LogStore(path: single)
-        XCTAssertTrue(outcomes.contains { if case .failed = $0 { true } else { false } }, "the batch holds a failing update")
+        XCTAssertTrue(
+            outcomes.contains { if case .failed = $0 { true } else { false } }, "the batch holds a failing update")
 
         XCTAssertEqual(try rows(batched), try rows(single))
         XCTAssertEqual(try a.exportEnv("main"), try b.exportEnv("main"))
@@ -71,8 +93,9 @@ final class BatchedApplyTests: XCTestCase {
         // Three head versions of the second incarnation of "w": created, then its title.
         let w = try XCTUnwrap(try a.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?[0])
         XCTAssertEqual(w["x"], [9, 10, 11, 16])
-        XCTAssertEqual(try a.exportWindow(env: "main", window: "h")["content"]?["data"]?.arrayValue?[0]["z"],
-                       [[0, 0], [1, 2], [3, 4], [5, 6], [7, 8]])
+        XCTAssertEqual(
+            try a.exportWindow(env: "main", window: "h")["content"]?["data"]?.arrayValue?[0]["z"],
+            [[0, 0], [1, 2], [3, 4], [5, 6], [7, 8]])
         XCTAssertEqual(try a.exportWindow(env: "main", window: "w")["title"], "u")
     }
 }

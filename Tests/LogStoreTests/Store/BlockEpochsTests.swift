@@ -29,7 +29,10 @@ final class BlockEpochsTests: XCTestCase {
     }
 
     func testVisibleCountsTheValuesOfEpochsInARange() throws {
-        let segments = [Segment(epoch: 2, count: 1), Segment(epoch: 4, count: 2), Segment(epoch: 4, count: 1), Segment(epoch: 9, count: 5)]
+        let segments = [
+            Segment(epoch: 2, count: 1), Segment(epoch: 4, count: 2), Segment(epoch: 4, count: 1),
+            Segment(epoch: 9, count: 5),
+        ]
         let bytes = BlockEpochs.encode(segments, firstEpoch: 2)
         try bytes.withUnsafeBytes { b in
             XCTAssertEqual(try BlockEpochs.visible(b, firstEpoch: 2, through: 1).count, 0)

@@ -6,7 +6,9 @@ import XCTest
 /// Sealed blocks' value codecs: every one gives back exactly the segment bytes it was made
 /// from, and sealing keeps the smallest.
 final class BlockValuesTests: XCTestCase {
-    func roundTrip(_ values: [JSONValue], file: StaticString = #filePath, line: UInt = #line) throws -> BlockValues.Codec {
+    func roundTrip(_ values: [JSONValue], file: StaticString = #filePath, line: UInt = #line) throws
+        -> BlockValues.Codec
+    {
         let plain = ValueCodec.encode(values)
         let block = BlockValues.encode(plain, count: values.count)
         var back: [UInt8] = []
@@ -40,35 +42,48 @@ final class BlockValuesTests: XCTestCase {
         for i in 0..<2000 {
             loss *= 0.999
             floats.append(.double(Double(loss)))
-            if i % 50 == 0 { floats.append(.double(Double(bitPattern: rng.next()))) }  // any pattern, NaN payloads included
+            // any pattern, NaN payloads included
+            if i % 50 == 0 { floats.append(.double(Double(bitPattern: rng.next()))) }
         }
-        floats += [.double(.nan), .double(-.nan), .double(.infinity), .double(-.infinity), .double(-0.0), .double(0.0),
-                   .double(.leastNonzeroMagnitude), .double(-.greatestFiniteMagnitude), .double(Double(bitPattern: 0x7FF0_0000_0000_0001))]
+        floats += [
+            .double(.nan), .double(-.nan), .double(.infinity), .double(-.infinity), .double(-0.0), .double(0.0),
+            .double(.leastNonzeroMagnitude), .double(-.greatestFiniteMagnitude),
+            .double(Double(bitPattern: 0x7FF0_0000_0000_0001)),
+        ]
         XCTAssertEqual(try roundTrip(floats), .floatXOR)
         let plain = ValueCodec.encode(floats)
-        XCTAssertLessThan(BlockValues.encode(plain, count: floats.count).count * 2, plain.count)  // float32 curves: < 4.5 B
+        // float32 curves: < 4.5 B
+        XCTAssertLessThan(BlockValues.encode(plain, count: floats.count).count * 2, plain.count)
     }
 
     func testFloatStepsThatRoundAreNotSteps() throws {
         // 0.1 * i is not the running sum of 0.1: the codec must notice.
         var v = 0.0
         var values: [JSONValue] = []
-        for _ in 0..<100 { values.append(.double(v)); v += 0.1 }
+        for _ in 0..<100 {
+            values.append(.double(v))
+            v += 0.1
+        }
         XCTAssertNotEqual(try roundTrip(values), .floatSteps)
     }
 
     func testAnythingElseIsKeptPlain() throws {
         XCTAssertEqual(try roundTrip([.int(1), .double(1.0)]), .plain)  // an int and a float stay apart
         XCTAssertEqual(try roundTrip([.double(1), .null, .double(2)]), .plain)
-        XCTAssertEqual(try roundTrip([.string("a\u{0}b"), .bool(true), .bigInt("123456789012345678901234567890"),
-                                      .array([.double(.nan)])]), .plain)
+        XCTAssertEqual(
+            try roundTrip([
+                .string("a\u{0}b"), .bool(true), .bigInt("123456789012345678901234567890"),
+                .array([.double(.nan)]),
+            ]), .plain)
         XCTAssertEqual(try roundTrip([.int(5)]), .intDeltas)
     }
 
     func testCorruptDataIsAnErrorNotACrash() {
         var out: [UInt8] = []
         XCTAssertThrowsError(try [UInt8]([9]).withUnsafeBytes { try BlockValues.decode($0, count: 1, into: &out) })
-        XCTAssertThrowsError(try [UInt8]([4, 1, 2]).withUnsafeBytes { try BlockValues.decode($0, count: 3, into: &out) })
-        XCTAssertThrowsError(try [UInt8]([1, 0x80]).withUnsafeBytes { try BlockValues.decode($0, count: 3, into: &out) })
+        XCTAssertThrowsError(
+            try [UInt8]([4, 1, 2]).withUnsafeBytes { try BlockValues.decode($0, count: 3, into: &out) })
+        XCTAssertThrowsError(
+            try [UInt8]([1, 0x80]).withUnsafeBytes { try BlockValues.decode($0, count: 3, into: &out) })
     }
 }

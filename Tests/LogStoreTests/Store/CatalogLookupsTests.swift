@@ -36,12 +36,13 @@ final class CatalogLookupsTests: XCTestCase {
         let store = try LogStore(path: try path("rolled.db"))
         try store.apply(.events, window("w", eid: "main"))
         struct Boom: Error {}
-        XCTAssertThrowsError(try store.write { ctx in
-            let w = EpochWriter(ctx, epoch: ctx.nextEpoch())
-            _ = try Handlers.handle(.events, PaneValue(try json(self.window("v", eid: "e"))), in: w)
-            _ = try Handlers.handle(.update, PaneValue(try json(self.append(9, win: "v", eid: "e"))), in: w)
-            throw Boom()
-        })
+        XCTAssertThrowsError(
+            try store.write { ctx in
+                let w = EpochWriter(ctx, epoch: ctx.nextEpoch())
+                _ = try Handlers.handle(.events, PaneValue(try json(self.window("v", eid: "e"))), in: w)
+                _ = try Handlers.handle(.update, PaneValue(try json(self.append(9, win: "v", eid: "e"))), in: w)
+                throw Boom()
+            })
         let fresh = try LogStore(path: try path("fresh.db"))
         try fresh.apply(.events, window("w", eid: "main"))
         let (outcomes, envs) = try run(store, later)
@@ -60,7 +61,9 @@ final class CatalogLookupsTests: XCTestCase {
         try store.apply(.update, append(1, win: "w", eid: "gone"))
         do {
             let other = try Connection(path: path, mode: .readWrite)
-            try other.execute("INSERT INTO env_end(env_id, epoch) SELECT env_id, (SELECT max(epoch) FROM epoch) FROM env WHERE name = 'gone'")
+            try other.execute(
+                "INSERT INTO env_end(env_id, epoch) SELECT env_id, (SELECT max(epoch) FROM epoch) FROM env WHERE name = 'gone'"
+            )
         }
         let fresh = try LogStore(path: try self.path("fresh.db"))
         let (outcomes, _) = try run(store, [(.update, append(2, win: "w", eid: "gone"))])
@@ -114,13 +117,14 @@ final class CatalogLookupsTests: XCTestCase {
             try s.apply(.update, append(1))
         }
         struct Boom: Error {}
-        XCTAssertThrowsError(try store.write { ctx in
-            let w = EpochWriter(ctx, epoch: ctx.nextEpoch())
-            guard case .object(var pane)? = try w.pane("w", in: "main") else { return XCTFail("no pane") }
-            pane["lost"] = .bool(true)
-            try w.storePane(.object(pane), id: "w", in: "main", replacing: false)
-            throw Boom()
-        })
+        XCTAssertThrowsError(
+            try store.write { ctx in
+                let w = EpochWriter(ctx, epoch: ctx.nextEpoch())
+                guard case .object(var pane)? = try w.pane("w", in: "main") else { return XCTFail("no pane") }
+                pane["lost"] = .bool(true)
+                try w.storePane(.object(pane), id: "w", in: "main", replacing: false)
+                throw Boom()
+            })
         for s in [store, fresh] {
             try s.apply(.update, append(2))
             try s.apply(.update, retitle(3, "kept"))
@@ -132,11 +136,16 @@ final class CatalogLookupsTests: XCTestCase {
         // epoch; the next message writes a head of its own, which must start from that one.
         do {
             let other = try Connection(path: path, mode: .readWrite)
-            let (window, doc) = try other.one("SELECT window_id, doc FROM head ORDER BY epoch DESC LIMIT 1", []) { ($0.int64(0), $0.blob(1)) }!
-            guard case .object(var pane) = try doc.withUnsafeBytes({ try ValueCodec.decodePane($0) }) else { return XCTFail("not an object") }
+            let (window, doc) = try other.one("SELECT window_id, doc FROM head ORDER BY epoch DESC LIMIT 1", []) {
+                ($0.int64(0), $0.blob(1))
+            }!
+            guard case .object(var pane) = try doc.withUnsafeBytes({ try ValueCodec.decodePane($0) }) else {
+                return XCTFail("not an object")
+            }
             pane["written_elsewhere"] = .bool(true)
-            try other.run("INSERT OR REPLACE INTO head(window_id, epoch, doc) SELECT ?, max(epoch), ? FROM epoch",
-                          [.integer(window), .blob(ValueCodec.encodePane(.object(pane)))])
+            try other.run(
+                "INSERT OR REPLACE INTO head(window_id, epoch, doc) SELECT ?, max(epoch), ? FROM epoch",
+                [.integer(window), .blob(ValueCodec.encodePane(.object(pane)))])
         }
         try store.apply(.update, retitle(5, "again"))
         let exported = try store.exportWindow(env: "main", window: "w")

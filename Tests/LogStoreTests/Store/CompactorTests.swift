@@ -6,7 +6,8 @@ import XCTest
 final class CompactorTests: XCTestCase {
     func importAll(_ store: LogStore, _ scenarios: [String]) throws {
         for s in scenarios {
-            _ = try Importer(store: store).importFile(repositoryRoot.appendingPathComponent("Tests/Fixtures/scenarios/\(s)/log.jsonl").path)
+            _ = try Importer(store: store).importFile(
+                repositoryRoot.appendingPathComponent("Tests/Fixtures/scenarios/\(s)/log.jsonl").path)
         }
     }
 
@@ -18,15 +19,27 @@ final class CompactorTests: XCTestCase {
 
     func testCompactionKeepsEveryCurrentExportByteIdenticalAndReclaimsSpace() throws {
         let store = try temporaryStore(self)
-        try importAll(store, ["close_and_recreate", "fork_and_delete_env", "heatmap_named_updates", "line_nan_inf_appends", "image_history_updates"])
+        try importAll(
+            store,
+            [
+                "close_and_recreate", "fork_and_delete_env", "heatmap_named_updates", "line_nan_inf_appends",
+                "image_history_updates",
+            ])
         // Ten points per append: the writer seals runs of small appends only (Sealer.writerRun).
         let ten = { (i: Int) in "[" + Array(repeating: String(i), count: 10).joined(separator: ", ") + "]" }
-        let lines = (0..<2000).map { #"{"data": [{"x": \#(ten($0)), "y": \#(ten($0))}], "win": "w", "eid": "main", "append": true}"# }
-        try store.apply(.events, #"{"data": [{"x": [], "y": [], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}}"#)
+        let lines = (0..<2000).map {
+            #"{"data": [{"x": \#(ten($0)), "y": \#(ten($0))}], "win": "w", "eid": "main", "append": true}"#
+        }
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [], "y": [], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}}"#)
         _ = try store.apply(try lines.map { LogStore.Message(.update, try json($0)) })
         try store.apply(.close, #"{"win": "w", "eid": "main"}"#)
         let mid = try store.lastEpoch
-        try store.apply(.events, #"{"data": [{"x": [1], "y": [2], "name": "a", "type": "scatter"}], "win": "after", "eid": "main", "layout": {}}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [1], "y": [2], "name": "a", "type": "scatter"}], "win": "after", "eid": "main", "layout": {}}"#
+        )
         let before = try exports(store)
         let atMid = try exports(store, asOf: mid)
         let pagesBefore = try pageCount(store.path)
@@ -41,7 +54,8 @@ final class CompactorTests: XCTestCase {
         }
         // the store goes on working
         try store.apply(.update, #"{"data": [{"x": [3], "y": [4]}], "win": "after", "eid": "main", "append": true}"#)
-        XCTAssertEqual(try store.exportWindow(env: "main", window: "after")["content"]?["data"]?.arrayValue?[0]["x"], [1, 3])
+        XCTAssertEqual(
+            try store.exportWindow(env: "main", window: "after")["content"]?["data"]?.arrayValue?[0]["x"], [1, 3])
     }
 
     /// Pages of the database as its readers see it (the WAL's pages included).
@@ -63,13 +77,20 @@ final class CompactorTests: XCTestCase {
             try db.close()
         }
         let store = try LogStore(path: path)
-        try store.apply(.events, #"{"data": [{"x": [], "y": [], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [], "y": [], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}}"#)
         // Ten points per append: the writer seals runs of small appends only (Sealer.writerRun).
         let ten = { (i: Int) in "[" + Array(repeating: String(i), count: 10).joined(separator: ", ") + "]" }
-        let lines = (0..<2000).map { #"{"data": [{"x": \#(ten($0)), "y": \#(ten($0))}], "win": "w", "eid": "main", "append": true}"# }
+        let lines = (0..<2000).map {
+            #"{"data": [{"x": \#(ten($0)), "y": \#(ten($0))}], "win": "w", "eid": "main", "append": true}"#
+        }
         _ = try store.apply(try lines.map { LogStore.Message(.update, try json($0)) })
         try store.apply(.close, #"{"win": "w", "eid": "main"}"#)
-        try store.apply(.events, #"{"data": [{"x": [1], "y": [2], "name": "a", "type": "scatter"}], "win": "kept", "eid": "main", "layout": {}}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [1], "y": [2], "name": "a", "type": "scatter"}], "win": "kept", "eid": "main", "layout": {}}"#
+        )
         let before = try exports(store)
         let pagesBefore = try pageCount(path)
         _ = try store.compact()
@@ -86,20 +107,28 @@ final class CompactorTests: XCTestCase {
     /// sqlite3_changes(), which still held the last epoch's INSERT).
     func testACompactionThatDropsNothingReportsNoRows() throws {
         let store = try temporaryStore(self)
-        try store.apply(.events, #"{"data": [{"x": [1], "y": [2], "type": "scatter"}], "win": "w", "eid": "main", "layout": {}}"#)
+        try store.apply(
+            .events, #"{"data": [{"x": [1], "y": [2], "type": "scatter"}], "win": "w", "eid": "main", "layout": {}}"#)
         XCTAssertEqual(try store.compact(before: 0).rowsDeleted, 0)
     }
 
     func testForkAsOfCopiesTheEnvAsItWas() throws {
         let store = try temporaryStore(self)
-        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "eid": "run", "layout": {}}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "eid": "run", "layout": {}}"#
+        )
         let mark = try store.lastEpoch
         try store.apply(.update, #"{"data": [{"x": [1], "y": [1]}], "win": "w", "eid": "run", "append": true}"#)
         try store.forkEnv("run", to: "run_then", asOf: mark)
-        XCTAssertEqual(try store.exportWindow(env: "run_then", window: "w")["content"]?["data"]?.arrayValue?[0]["x"], [0])
+        XCTAssertEqual(
+            try store.exportWindow(env: "run_then", window: "w")["content"]?["data"]?.arrayValue?[0]["x"], [0])
         try store.forkEnv("run", to: "run_now")
-        XCTAssertEqual(try store.exportWindow(env: "run_now", window: "w")["content"]?["data"]?.arrayValue?[0]["x"], [0, 1])
-        XCTAssertThrowsError(try store.forkEnv("nope", to: "x")) { XCTAssertEqual($0 as? LogStoreError, .noSuchEnv("nope")) }
+        XCTAssertEqual(
+            try store.exportWindow(env: "run_now", window: "w")["content"]?["data"]?.arrayValue?[0]["x"], [0, 1])
+        XCTAssertThrowsError(try store.forkEnv("nope", to: "x")) {
+            XCTAssertEqual($0 as? LogStoreError, .noSuchEnv("nope"))
+        }
     }
 
     /// A refused or failed request keeps at most about 1 KiB of each of its env, window and
@@ -118,7 +147,8 @@ final class CompactorTests: XCTestCase {
         XCTAssertTrue(failed.env?.hasSuffix("… (1048576 bytes)") ?? false, failed.env ?? "nil")
         // as a store written before the bound holds it
         let db = try Connection(path: store.path, mode: .readWrite)
-        try db.run("UPDATE epoch SET env = ?, detail = ? WHERE epoch = ?", [.text(big), .text(big), .integer(failed.epoch)])
+        try db.run(
+            "UPDATE epoch SET env = ?, detail = ? WHERE epoch = ?", [.text(big), .text(big), .integer(failed.epoch)])
         try db.close()
         _ = try store.compact()
         let after = try XCTUnwrap(try store.epochs(limit: 1).first { $0.epoch == failed.epoch })
@@ -132,7 +162,9 @@ final class CompactorTests: XCTestCase {
     func testCloseLeavesTheWholeStoreInTheMainFile() throws {
         let store = try temporaryStore(self)
         let path = store.path
-        for k in 0..<20 { try store.apply(.events, #"{"data": [{"content": "\#(k)", "type": "text"}], "win": "w\#(k)", "eid": "e"}"#) }
+        for k in 0..<20 {
+            try store.apply(.events, #"{"data": [{"content": "\#(k)", "type": "text"}], "win": "w\#(k)", "eid": "e"}"#)
+        }
         store.close()
         let copy = path + ".copy"
         try FileManager.default.copyItem(atPath: path, toPath: copy)

@@ -8,9 +8,13 @@ import XCTest
 final class ConcurrencyTests: XCTestCase {
     func testEightWritersAndFourReadersSeeExactCountsAndWholeEpochs() throws {
         let store = try temporaryStore(self)
-        let writers = 8, appends = 1500
+        let writers = 8
+        let appends = 1500
         for w in 0..<writers {
-            try store.apply(.events, #"{"data": [{"x": [], "y": [], "name": "t", "type": "scatter"}], "win": "w\#(w)", "eid": "main", "layout": {}, "opts": {}}"#)
+            try store.apply(
+                .events,
+                #"{"data": [{"x": [], "y": [], "name": "t", "type": "scatter"}], "win": "w\#(w)", "eid": "main", "layout": {}, "opts": {}}"#
+            )
         }
         let failures = FailureLog()
         let writing = DispatchGroup()
@@ -19,7 +23,9 @@ final class ConcurrencyTests: XCTestCase {
             DispatchQueue.global().async(group: writing) {
                 for i in 0..<appends {
                     do {
-                        let m = try json(#"{"data": [{"x": [\#(i)], "y": [\#(i * 10)]}], "win": "w\#(w)", "eid": "main", "append": true}"#)
+                        let m = try json(
+                            #"{"data": [{"x": [\#(i)], "y": [\#(i * 10)]}], "win": "w\#(w)", "eid": "main", "append": true}"#
+                        )
                         let r = try store.apply(.init(.update, m))
                         if r.outcome != .ok("w\(w)") { failures.add("writer \(w): \(r.outcome)") }
                     } catch { failures.add("writer \(w): \(error)") }
@@ -37,10 +43,17 @@ final class ConcurrencyTests: XCTestCase {
                         for w in 0..<writers {
                             guard let t = env["jsons"]?["w\(w)"]?["content"]?["data"]?.arrayValue?.first,
                                 let x = t["x"]?.arrayValue, let y = t["y"]?.arrayValue
-                            else { failures.add("reader \(r): window w\(w) missing"); continue }
+                            else {
+                                failures.add("reader \(r): window w\(w) missing")
+                                continue
+                            }
                             // A whole epoch appends to x and y together, in order.
-                            if x.count != y.count { failures.add("reader \(r): w\(w) saw half an epoch (\(x.count) x, \(y.count) y)") }
-                            if x != (0..<x.count).map({ JSONValue.int(Int64($0)) }) { failures.add("reader \(r): w\(w) is not a prefix") }
+                            if x.count != y.count {
+                                failures.add("reader \(r): w\(w) saw half an epoch (\(x.count) x, \(y.count) y)")
+                            }
+                            if x != (0..<x.count).map({ JSONValue.int(Int64($0)) }) {
+                                failures.add("reader \(r): w\(w) is not a prefix")
+                            }
                         }
                     } catch { failures.add("reader \(r): \(error)") }
                 }
@@ -65,7 +78,8 @@ final class ConcurrencyTests: XCTestCase {
         let results = try await withThrowingTaskGroup(of: Int64.self) { group in
             for i in 0..<64 {
                 group.addTask {
-                    let m = try JSONReader.parse(#"{"data": [{"content": "line \#(i)", "type": "text"}], "win": "t\#(i)", "eid": "main"}"#)
+                    let m = try JSONReader.parse(
+                        #"{"data": [{"content": "line \#(i)", "type": "text"}], "win": "t\#(i)", "eid": "main"}"#)
                     return try await store.apply(LogStore.Message(.events, m)).epoch
                 }
             }
@@ -81,22 +95,46 @@ final class ConcurrencyTests: XCTestCase {
 final class FailureLog: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [String] = []
-    func add(_ s: String) { lock.lock(); if items.count < 20 { items.append(s) }; lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
+    func add(_ s: String) {
+        lock.lock()
+        if items.count < 20 { items.append(s) }
+        lock.unlock()
+    }
+    var all: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return items
+    }
 }
 
 final class StopFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var flag = false
-    func set() { lock.lock(); flag = true; lock.unlock() }
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return flag }
+    func set() {
+        lock.lock()
+        flag = true
+        lock.unlock()
+    }
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return flag
+    }
 }
 
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var n = 0
-    func increment() { lock.lock(); n += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+    func increment() {
+        lock.lock()
+        n += 1
+        lock.unlock()
+    }
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return n
+    }
 }
 
 extension ConcurrencyTests {
@@ -105,14 +143,17 @@ extension ConcurrencyTests {
     /// gaps or collisions, and each handle's caches notice the other's rows.
     func testTwoWritableHandlesOnOneFileNumberTheirEpochsAfterEachOther() throws {
         let path = try temporaryDirectory(self).appendingPathComponent("s.db").path
-        let a = try LogStore(path: path), b = try LogStore(path: path)
-        try a.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "t", "type": "scatter"}], "win": "w", "layout": {}}"#)
+        let a = try LogStore(path: path)
+        let b = try LogStore(path: path)
+        try a.apply(
+            .events, #"{"data": [{"x": [0], "y": [0], "name": "t", "type": "scatter"}], "win": "w", "layout": {}}"#)
         for i in 1...5 {
             let from = i % 2 == 0 ? a : b
             let m = try json(#"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "w", "name": "t", "append": true}"#)
             XCTAssertEqual(try from.apply(.init(.update, m)).epoch, Int64(i + 1))
         }
-        XCTAssertEqual(try b.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?[0]["x"], [0, 1, 2, 3, 4, 5])
+        XCTAssertEqual(
+            try b.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?[0]["x"], [0, 1, 2, 3, 4, 5])
         XCTAssertEqual(try a.check(), [])
         XCTAssertEqual(try a.lastEpoch, 6)
         XCTAssertEqual(try b.lastEpoch, 6)

@@ -20,7 +20,8 @@ final class EpochTests: XCTestCase {
     func testAFailedJobLeavesNoRowsAndGivesItsEpochBack() throws {
         let path = try temporaryDirectory(self).appendingPathComponent("failed.db").path
         let store = try LogStore(path: path)
-        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}}"#)
+        try store.apply(
+            .events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}}"#)
         func counts() throws -> [Int64] {
             let db = try Connection(path: path, mode: .readOnly)
             return try ["epoch", "env", "window", "head", "series", "segment", "window_change"].map {
@@ -29,13 +30,22 @@ final class EpochTests: XCTestCase {
         }
         let before = try counts()
         struct Boom: Error {}
-        XCTAssertThrowsError(try store.write { ctx in
-            let epoch = ctx.nextEpoch()
-            let w = EpochWriter(ctx, epoch: epoch)
-            _ = try Handlers.handle(.events, PaneValue(try json(#"{"data": [{"x": [1], "y": [1], "type": "scatter"}], "win": "v", "eid": "main", "layout": {}}"#)), in: w)
-            try ctx.db.run("INSERT INTO epoch(epoch, time_ms, source, endpoint, status, detail) VALUES (?, 0, 'test', 'events', 'ok', '')", [.integer(epoch)])
-            throw Boom()
-        }) { XCTAssertTrue($0 is LogStoreError) }
+        XCTAssertThrowsError(
+            try store.write { ctx in
+                let epoch = ctx.nextEpoch()
+                let w = EpochWriter(ctx, epoch: epoch)
+                _ = try Handlers.handle(
+                    .events,
+                    PaneValue(
+                        try json(
+                            #"{"data": [{"x": [1], "y": [1], "type": "scatter"}], "win": "v", "eid": "main", "layout": {}}"#
+                        )), in: w)
+                try ctx.db.run(
+                    "INSERT INTO epoch(epoch, time_ms, source, endpoint, status, detail) VALUES (?, 0, 'test', 'events', 'ok', '')",
+                    [.integer(epoch)])
+                throw Boom()
+            }
+        ) { XCTAssertTrue($0 is LogStoreError) }
         XCTAssertEqual(try counts(), before)
         XCTAssertEqual(try store.lastEpoch, 1)
         XCTAssertEqual(try store.apply(.init(.update, try json(#"{"win": "missing", "eid": "main"}"#))).epoch, 2)
@@ -45,18 +55,27 @@ final class EpochTests: XCTestCase {
         let dir = try temporaryDirectory(self)
         let path = dir.appendingPathComponent("s.db").path
         let store = try LogStore(path: path)
-        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}, {"x": [0], "y": [0], "name": "b", "type": "scatter"}], "win": "w", "layout": {}}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}, {"x": [0], "y": [0], "name": "b", "type": "scatter"}], "win": "w", "layout": {}}"#
+        )
         let opts = #""opts": {"markers": false}, "layout": {}"#
-        try store.apply(.update, #"{"data": [{"x": [1], "y": [1]}], "win": "w", "name": "a", "append": true, \#(opts)}"#)
+        try store.apply(
+            .update, #"{"data": [{"x": [1], "y": [1]}], "win": "w", "name": "a", "append": true, \#(opts)}"#)
         let db = try Connection(path: path, mode: .readOnly)
         let heads = try db.int("SELECT count(*) FROM head", [])
         let segments = try db.int("SELECT count(*) FROM segment", [])
         for i in 2...50 {
-            try store.apply(.update, #"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "w", "name": "a", "append": true, \#(opts)}"#)
+            try store.apply(
+                .update, #"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "w", "name": "a", "append": true, \#(opts)}"#
+            )
         }
         XCTAssertEqual(try db.int("SELECT count(*) FROM head", []), heads, "a plain append must not write a head")
-        XCTAssertEqual(try db.int("SELECT count(*) FROM segment", []), segments! + 49 * 2, "one segment for x, one for y")
-        XCTAssertEqual(try store.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?[0]["x"]?.arrayValue?.count, 51)
+        XCTAssertEqual(
+            try db.int("SELECT count(*) FROM segment", []), segments! + 49 * 2, "one segment for x, one for y")
+        XCTAssertEqual(
+            try store.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?[0]["x"]?.arrayValue?
+                .count, 51)
     }
 
     /// What an append costs on disk: the WAL frames (B-tree pages) its commit writes. Format
@@ -66,10 +85,16 @@ final class EpochTests: XCTestCase {
     func testAnAppendToATraceCommitsThreePages() throws {
         let path = try temporaryDirectory(self).appendingPathComponent("frames.db").path
         let store = try LogStore(path: path)
-        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}, {"x": [0], "y": [0], "name": "b", "type": "scatter"}], "win": "w", "layout": {}}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}, {"x": [0], "y": [0], "name": "b", "type": "scatter"}], "win": "w", "layout": {}}"#
+        )
         // Enough segments that each series' index entries fill pages of their own.
         for i in 1...1500 {
-            try store.apply(.update, #"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "w", "name": "\#(i % 2 == 0 ? "a" : "b")", "append": true}"#)
+            try store.apply(
+                .update,
+                #"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "w", "name": "\#(i % 2 == 0 ? "a" : "b")", "append": true}"#
+            )
         }
         let checkpointer = try Connection(path: path, mode: .readWrite)
         defer { try? checkpointer.close() }
@@ -77,7 +102,8 @@ final class EpochTests: XCTestCase {
         for i in 1...5 {
             try checkpointer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             XCTAssertEqual(fileSize(atPath: path + "-wal"), 0)
-            try store.apply(.update, #"{"data": [{"x": [\#(2000 + i)], "y": [\#(i)]}], "win": "w", "name": "a", "append": true}"#)
+            try store.apply(
+                .update, #"{"data": [{"x": [\#(2000 + i)], "y": [\#(i)]}], "win": "w", "name": "a", "append": true}"#)
             frames.append(((fileSize(atPath: path + "-wal") ?? 0) - 32) / (24 + 4096))
         }
         // A page split adds frames now and then; the usual append writes the fewest.
@@ -88,14 +114,19 @@ final class EpochTests: XCTestCase {
         let dir = try temporaryDirectory(self)
         let path = dir.appendingPathComponent("s.db").path
         let store = try LogStore(path: path)
-        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}}"#)
+        try store.apply(
+            .events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}}"#)
         let db = try Connection(path: path, mode: .readOnly)
         var before: [String] = []
-        try db.forEach("SELECT 'seg', series_id, seq, epoch, hex(data) FROM segment ORDER BY series_id, seq", []) { before.append($0.text(4)) }
+        try db.forEach("SELECT 'seg', series_id, seq, epoch, hex(data) FROM segment ORDER BY series_id, seq", []) {
+            before.append($0.text(4))
+        }
         try store.apply(.update, #"{"data": [{"x": [1], "y": [1]}], "win": "w", "append": false}"#)  // replace
         try store.apply(.close, #"{"win": "w"}"#)
         var after: [String] = []
-        try db.forEach("SELECT 'seg', series_id, seq, epoch, hex(data) FROM segment ORDER BY series_id, seq", []) { after.append($0.text(4)) }
+        try db.forEach("SELECT 'seg', series_id, seq, epoch, hex(data) FROM segment ORDER BY series_id, seq", []) {
+            after.append($0.text(4))
+        }
         XCTAssertEqual(Array(after.prefix(before.count)), before)
         XCTAssertEqual(try db.int("SELECT count(*) FROM window_end", []), 1, "closing is a tombstone row")
     }
@@ -107,16 +138,21 @@ final class EpochTests: XCTestCase {
         let db = try Connection(path: path, mode: .readOnly)
         defer { try? db.close() }
         var single: [Int64: Int64] = [:]
-        try db.forEach("SELECT epoch, window_id FROM epoch WHERE window_id IS NOT NULL", []) { single[$0.int64(0)] = $0.int64(1) }
+        try db.forEach("SELECT epoch, window_id FROM epoch WHERE window_id IS NOT NULL", []) {
+            single[$0.int64(0)] = $0.int64(1)
+        }
         var multi: [String] = []
-        try db.forEach("SELECT epoch, window_id FROM window_change ORDER BY 1, 2", []) { multi.append("\($0.int64(0)):\($0.int64(1))") }
+        try db.forEach("SELECT epoch, window_id FROM window_change ORDER BY 1, 2", []) {
+            multi.append("\($0.int64(0)):\($0.int64(1))")
+        }
         return (single, multi)
     }
 
     func testAnEpochThatChangesOneWindowNamesItInItsOwnRowAndWritesNoWindowChangeRow() throws {
         let path = try temporaryDirectory(self).appendingPathComponent("s.db").path
         let store = try LogStore(path: path)
-        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}}"#)
+        try store.apply(
+            .events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}}"#)
         try store.apply(.update, #"{"data": [{"x": [1], "y": [1]}], "win": "w", "name": "a", "append": true}"#)
         try store.apply(.events, #"{"data": [{"content": "hi", "type": "text"}], "win": "t"}"#)
         let records = try changeRecords(path)
@@ -139,7 +175,9 @@ final class EpochTests: XCTestCase {
     func testAForkOfManyWindowsRecordsEachOnce() throws {
         let path = try temporaryDirectory(self).appendingPathComponent("s.db").path
         let store = try LogStore(path: path)
-        for i in 0..<40 { try store.apply(.events, #"{"data": [{"content": "t\#(i)", "type": "text"}], "win": "w\#(i)"}"#) }
+        for i in 0..<40 {
+            try store.apply(.events, #"{"data": [{"content": "t\#(i)", "type": "text"}], "win": "w\#(i)"}"#)
+        }
         let fork = try store.forkEnv("main", to: "copy")
         XCTAssertEqual(try changeRecords(path).multi, (41...80).map { "\(fork):\($0)" })
     }
@@ -147,9 +185,11 @@ final class EpochTests: XCTestCase {
     func testAnEpochThatChangesNoContentRecordsNoWindow() throws {
         let path = try temporaryDirectory(self).appendingPathComponent("s.db").path
         let store = try LogStore(path: path)
-        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}}"#)
+        try store.apply(
+            .events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}}"#)
         let before = try store.exportWindow(env: "main", window: "w")
-        XCTAssertEqual(try store.apply(.update, #"{"win": "nope", "eid": "main", "data": []}"#), .refused("win does not exist"))
+        XCTAssertEqual(
+            try store.apply(.update, #"{"win": "nope", "eid": "main", "data": []}"#), .refused("win does not exist"))
         // An append of no points leaves the window's rows, so its content and contentID, as they were.
         try store.apply(.update, #"{"data": [{"x": [], "y": []}], "win": "w", "name": "a", "append": true}"#)
         XCTAssertEqual(try changeRecords(path).single, [1: 1])
@@ -160,7 +200,8 @@ final class EpochTests: XCTestCase {
     /// records only in its segment rows.
     func testAPlainAppendChangesTheContentIDAndIsNotHiddenByTheWindowCache() throws {
         let store = try temporaryStore(self)
-        try store.apply(.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}}"#)
+        try store.apply(
+            .events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}}"#)
         let first = try store.windowJSON(env: "main", window: "w")
         XCTAssertEqual(try store.windowJSON(env: "main", window: "w"), first)
         try store.apply(.update, #"{"data": [{"x": [1], "y": [1]}], "win": "w", "name": "a", "append": true}"#)

@@ -7,13 +7,17 @@ import XCTest
 final class FaultTests: XCTestCase {
     func bigAppend(_ i: Int) throws -> LogStore.Message {
         let xs = (0..<2000).map { String($0 + i * 2000) }.joined(separator: ", ")
-        return .init(.update, try json(#"{"data": [{"x": [\#(xs)], "y": [\#(xs)]}], "win": "w", "eid": "main", "append": true}"#))
+        return .init(
+            .update, try json(#"{"data": [{"x": [\#(xs)], "y": [\#(xs)]}], "win": "w", "eid": "main", "append": true}"#)
+        )
     }
 
     func testAFullDiskFailsTheEpochAndLeavesTheStoreConsistentAndUsable() throws {
         let path = try temporaryDirectory(self).appendingPathComponent("full.db").path
         var store: LogStore? = try LogStore(path: path, options: .init(maxPageCount: 60))
-        try store!.apply(.events, #"{"data": [{"x": [], "y": [], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}}"#)
+        try store!.apply(
+            .events,
+            #"{"data": [{"x": [], "y": [], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}}"#)
         var applied = 0
         var failure: Error?
         for i in 0..<200 {
@@ -46,7 +50,8 @@ final class FaultTests: XCTestCase {
         let path = try temporaryDirectory(self).appendingPathComponent("full-batch.db").path
         let store = try LogStore(path: path, options: .init(maxPageCount: 60))
         let writer = try XCTUnwrap(store.writer)
-        let gate = DispatchSemaphore(value: 0), done = DispatchGroup()
+        let gate = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
         // A first job holds the writer while the others queue up behind it: they are one batch.
         done.enter()
         writer.submit({ _ in gate.wait() }, complete: { _ in done.leave() })
@@ -54,14 +59,18 @@ final class FaultTests: XCTestCase {
         let lock = NSLock()
         for (i, bytes) in [10, 1 << 20, 10].enumerated() {
             done.enter()
-            writer.submit({ ctx in
-                try ctx.db.run("INSERT INTO meta(key, value) VALUES (?, ?)", [.text("k\(i)"), .blob(Array(repeating: 7, count: bytes))])
-            }, complete: { result in
-                lock.lock()
-                if case .failure(let e) = result { outcomes[i] = e } else { outcomes[i] = .some(nil) }
-                lock.unlock()
-                done.leave()
-            })
+            writer.submit(
+                { ctx in
+                    try ctx.db.run(
+                        "INSERT INTO meta(key, value) VALUES (?, ?)",
+                        [.text("k\(i)"), .blob(Array(repeating: 7, count: bytes))])
+                },
+                complete: { result in
+                    lock.lock()
+                    if case .failure(let e) = result { outcomes[i] = e } else { outcomes[i] = .some(nil) }
+                    lock.unlock()
+                    done.leave()
+                })
         }
         gate.signal()
         done.wait()

@@ -38,11 +38,16 @@ final class HeadCacheTests: XCTestCase {
             .double(0), .double(-0.0), .double(.nan), .double(-.nan), .double(.infinity),
             .string("\u{e9}"), .string("e\u{301}"),  // canonically equivalent, other bytes
             .array([]), .array([.int(1)]), .array([.int(1), .int(2)]), .array([.int(2), .int(1)]),
-            try pane(#"{"a": 1, "b": 2}"#), try pane(#"{"b": 2, "a": 1}"#), try pane(#"{"a": 1}"#), try pane(#"{"a": 1.0}"#),
+            try pane(#"{"a": 1, "b": 2}"#), try pane(#"{"b": 2, "a": 1}"#), try pane(#"{"a": 1}"#),
+            try pane(#"{"a": 1.0}"#),
             .object(PyDict([("\u{e9}", .int(1))])), .object(PyDict([("e\u{301}", .int(1))])),
-            .series(list), .series(pending), .series(SeriesSlot(id: 3, kind: .text)), .series(SeriesSlot(id: 4, kind: .list)),
-            .object(PyDict([("content", .object(PyDict([("data", .array([.object(PyDict([("y", .series(list))]))]))])))])),
-            .object(PyDict([("content", .object(PyDict([("data", .array([.object(PyDict([("y", .series(pending))]))]))])))])),
+            .series(list), .series(pending), .series(SeriesSlot(id: 3, kind: .text)),
+            .series(SeriesSlot(id: 4, kind: .list)),
+            .object(
+                PyDict([("content", .object(PyDict([("data", .array([.object(PyDict([("y", .series(list))]))]))])))])),
+            .object(
+                PyDict([("content", .object(PyDict([("data", .array([.object(PyDict([("y", .series(pending))]))]))])))])
+            ),
         ]
         var equalPairs = 0
         for a in values {
@@ -60,7 +65,8 @@ final class HeadCacheTests: XCTestCase {
     /// walk; a copy changed deep inside (here only the sign of a zero) no longer shares the
     /// containers on the way to the change and compares as unequal, as its bytes do.
     func testCopiesOfAPaneCompareByTheirContentWhereverTheyShareStorage() throws {
-        let loaded = try pane(#"{"content": {"data": [{"x": [0, 1], "y": [0.0, 2]}, {"x": [5]}], "layout": {"t": "a"}}, "type": "plot"}"#)
+        let loaded = try pane(
+            #"{"content": {"data": [{"x": [0, 1], "y": [0.0, 2]}, {"x": [5]}], "layout": {"t": "a"}}, "type": "plot"}"#)
         func changed(_ body: (inout PyDict<PaneValue>) -> Void) -> PaneValue {
             guard case .object(var top) = loaded, case .object(var content)? = top["content"],
                 case .array(var data)? = content["data"], case .object(var trace) = data[0]
@@ -91,12 +97,27 @@ final class HeadCacheTests: XCTestCase {
     func testAppendsThroughTheCacheStoreTheSameRowsAsWithout() throws {
         let dir = try temporaryDirectory(self)
         let messages: [(Endpoint, String)] = [
-            (.events, #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}, "opts": {}}"#),
-            (.update, #"{"data": [{"x": [1], "y": [1]}], "win": "w", "name": "a", "append": true, "opts": {"markers": false}, "layout": {}}"#),
-            (.update, #"{"data": [{"x": [2], "y": [NaN]}], "win": "w", "name": "a", "append": true, "opts": {"markers": false}, "layout": {}}"#),
+            (
+                .events,
+                #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "layout": {}, "opts": {}}"#
+            ),
+            (
+                .update,
+                #"{"data": [{"x": [1], "y": [1]}], "win": "w", "name": "a", "append": true, "opts": {"markers": false}, "layout": {}}"#
+            ),
+            (
+                .update,
+                #"{"data": [{"x": [2], "y": [NaN]}], "win": "w", "name": "a", "append": true, "opts": {"markers": false}, "layout": {}}"#
+            ),
             (.update, #"{"data": [{"x": [3], "y": [3]}], "win": "w", "name": "b", "append": true, "layout": {}}"#),
-            (.update, #"{"data": [{"x": [4], "y": [4]}], "win": "w", "name": "a", "append": true, "opts": {"title": "t"}, "layout": {}}"#),
-            (.events, #"{"data": [{"x": [9], "y": [9], "name": "a", "type": "scatter"}], "win": "w", "layout": {}, "opts": {}}"#),
+            (
+                .update,
+                #"{"data": [{"x": [4], "y": [4]}], "win": "w", "name": "a", "append": true, "opts": {"title": "t"}, "layout": {}}"#
+            ),
+            (
+                .events,
+                #"{"data": [{"x": [9], "y": [9], "name": "a", "type": "scatter"}], "win": "w", "layout": {}, "opts": {}}"#
+            ),
             (.update, #"{"data": [{"x": [5], "y": [5]}], "win": "w", "name": "a", "append": true, "layout": {}}"#),
             (.close, #"{"win": "w"}"#),
             (.update, #"{"data": [{"x": [6], "y": [6]}], "win": "w", "name": "a", "append": true, "layout": {}}"#),
@@ -112,8 +133,10 @@ final class HeadCacheTests: XCTestCase {
         func rows(_ path: String) throws -> [[SQLValue]] {
             let db = try Connection(path: path, mode: .readOnly)
             var out: [[SQLValue]] = []
-            for sql in ["SELECT window_id, epoch, doc FROM head ORDER BY 1, 2", "SELECT * FROM segment ORDER BY 1, 2",
-                        "SELECT * FROM window_change ORDER BY 1, 2", "SELECT * FROM window ORDER BY 1"] {
+            for sql in [
+                "SELECT window_id, epoch, doc FROM head ORDER BY 1, 2", "SELECT * FROM segment ORDER BY 1, 2",
+                "SELECT * FROM window_change ORDER BY 1, 2", "SELECT * FROM window ORDER BY 1",
+            ] {
                 try db.forEach(sql, []) { st in out.append((0..<st.columnCount).map { st.value($0) }) }
             }
             return out

@@ -28,7 +28,8 @@ final class PanePersisterTests: XCTestCase {
         let head = try PanePersister(series: store, window: 1, epoch: 1).persist(pane)
 
         guard case .object(let content)? = head.objectValue?["content"], case .array(let traces)? = content["data"],
-            case .object(let stored)? = traces.first, case .series(let x)? = stored["x"], case .series(let y)? = stored["y"]
+            case .object(let stored)? = traces.first, case .series(let x)? = stored["x"],
+            case .series(let y)? = stored["y"]
         else { return XCTFail("\(head)") }
         XCTAssertEqual(x.id, id)
         XCTAssertNotEqual(y.id, id, "the second position gets a series of its own")

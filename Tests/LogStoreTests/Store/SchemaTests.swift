@@ -15,10 +15,13 @@ final class SchemaTests: XCTestCase {
         _ = try LogStore(path: path)
         let fromStore = try Connection(path: path, mode: .readOnly)
         let reference = try Connection(path: ":memory:", mode: .readWriteCreate)
-        try reference.execute(try String(contentsOf: repositoryRoot.appendingPathComponent("schema.sql"), encoding: .utf8))
+        try reference.execute(
+            try String(contentsOf: repositoryRoot.appendingPathComponent("schema.sql"), encoding: .utf8))
         func schema(_ db: Connection) throws -> [String] {
             var rows: [String] = []
-            try db.forEach("SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_schema ORDER BY name", []) { rows.append($0.text(0)) }
+            try db.forEach(
+                "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_schema ORDER BY name", []
+            ) { rows.append($0.text(0)) }
             return rows
         }
         XCTAssertEqual(try schema(fromStore), try schema(reference))
@@ -79,7 +82,8 @@ final class SchemaTests: XCTestCase {
         XCTAssertEqual(try db.userVersion, 1)
         XCTAssertEqual(try db.int("SELECT count(*) FROM pragma_table_info('t')", []), 1)
 
-        try Schema.migrate(db, upgrades: [1: "ALTER TABLE t ADD COLUMN b INTEGER", 2: "ALTER TABLE t ADD COLUMN c INTEGER"], to: 3)
+        try Schema.migrate(
+            db, upgrades: [1: "ALTER TABLE t ADD COLUMN b INTEGER", 2: "ALTER TABLE t ADD COLUMN c INTEGER"], to: 3)
         XCTAssertEqual(try db.userVersion, 3)
         XCTAssertEqual(try db.int("SELECT count(*) FROM pragma_table_info('t')", []), 3)
         XCTAssertThrowsError(try Schema.migrate(db, upgrades: [:], to: 4), "no step from version 3")

@@ -18,8 +18,11 @@ final class SealerTests: XCTestCase {
                 for w in try store.listWindows(env: env, asOf: n) { out.append("\(n) \(env) \(w)") }
                 out.append("\(n) \(env) changes " + JSONWriter.string(try store.changes(env: env, since: n).json))
             }
-            for e in try store.listEnvs(asOf: n) { out.append("\(n) \(e.name) \(e.windows) \(e.points) \(e.lastEpoch)") }
-            out.append("\(n) added \(try store.pointsAdded(sinceEpoch: n)) kept \(try store.pointsKept(writtenIn: [0...n]))")
+            for e in try store.listEnvs(asOf: n) {
+                out.append("\(n) \(e.name) \(e.windows) \(e.points) \(e.lastEpoch)")
+            }
+            out.append(
+                "\(n) added \(try store.pointsAdded(sinceEpoch: n)) kept \(try store.pointsKept(writtenIn: [0...n]))")
         }
         var changes: [String] = []
         try store.forEachEpoch(EpochFilter(), changes: true) { record, list in
@@ -57,10 +60,14 @@ final class SealerTests: XCTestCase {
             case 71: y = "\"x\""
             default: y = PythonFloat.repr(Double(loss))
             }
-            lines.append(#"["update", {"data": [{"x": [\#(step)], "y": [\#(y)]}], "win": "loss", "eid": "main", "append": true, "opts": {}, "layout": {}}]"#)
+            lines.append(
+                #"["update", {"data": [{"x": [\#(step)], "y": [\#(y)]}], "win": "loss", "eid": "main", "append": true, "opts": {}, "layout": {}}]"#
+            )
             if step % 3 == 0 {
                 let acc = PythonFloat.repr(Double(Float(step) / Float(steps)))
-                lines.append(#"["update", {"data": [{"x": [\#(Double(step))], "y": [\#(acc)]}], "win": "acc", "eid": "main", "append": true, "opts": {}, "layout": {}}]"#)
+                lines.append(
+                    #"["update", {"data": [{"x": [\#(Double(step))], "y": [\#(acc)]}], "win": "acc", "eid": "main", "append": true, "opts": {}, "layout": {}}]"#
+                )
             }
         }
         return lines
@@ -116,7 +123,8 @@ final class SealerTests: XCTestCase {
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
             .filter { !$0.hasPrefix("diff_seed") || $0.hasSuffix("0") }
         XCTAssertGreaterThan(names.count, 40)
-        for name in names where FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(name)/log.jsonl").path) {
+        for name in names
+        where FileManager.default.fileExists(atPath: dir.appendingPathComponent("\(name)/log.jsonl").path) {
             try assertSealingKeepsEveryRead(try messages(name), name)
         }
     }
@@ -132,8 +140,10 @@ final class SealerTests: XCTestCase {
         let prefix = try temporaryStore(self)
         for (n, m) in all.enumerated() {
             try prefix.apply(m)
-            XCTAssertEqual(JSONWriter.string(try full.exportEnv("main", asOf: Int64(n + 1))), JSONWriter.string(try prefix.exportEnv("main")),
-                           "after epoch \(n + 1)")
+            XCTAssertEqual(
+                JSONWriter.string(try full.exportEnv("main", asOf: Int64(n + 1))),
+                JSONWriter.string(try prefix.exportEnv("main")),
+                "after epoch \(n + 1)")
         }
         let before = try Self.snapshot(full)
         _ = try full.seal()
@@ -201,7 +211,8 @@ final class SealerTests: XCTestCase {
         try db.run("UPDATE block SET data = x'04' WHERE rowid = (SELECT max(rowid) FROM block)", [])
         try db.close()
         let reopened = try LogStore(path: path)
-        try reopened.apply(.update, #"{"data": [{"x": [20], "y": [0.5]}], "win": "loss", "eid": "main", "append": true}"#)
+        try reopened.apply(
+            .update, #"{"data": [{"x": [20], "y": [0.5]}], "win": "loss", "eid": "main", "append": true}"#)
         try reopened.write { ctx in  // a block after that new segment breaks "blocks first"
             try ctx.db.run(
                 """

@@ -6,7 +6,8 @@ import XCTest
 /// The writer's cache of where series end (`SeriesTails`): whatever happens between two
 /// appends on one handle, the rows written must be the rows a fresh lookup would write.
 final class SeriesTailsTests: XCTestCase {
-    let newWindow = #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}, "opts": {}}"#
+    let newWindow =
+        #"{"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w", "eid": "main", "layout": {}, "opts": {}}"#
     func append(_ i: Int, win: String = "w", eid: String = "main") -> String {
         #"{"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "\#(win)", "eid": "\#(eid)", "name": "a", "append": true, "layout": {}}"#
     }
@@ -23,7 +24,8 @@ final class SeriesTailsTests: XCTestCase {
             """
             SELECT series_id, seq, count, total, seq FROM segment
             UNION ALL SELECT series_id, first_seq, count, total, last_seq FROM block ORDER BY 1, 2
-            """, []) { st in
+            """, []
+        ) { st in
             let id = st.int64(0)
             let last = expected[id] ?? (0, 0)
             XCTAssertEqual(st.int64(1), last.seq, "seq of series \(id)", file: file, line: line)
@@ -50,14 +52,17 @@ final class SeriesTailsTests: XCTestCase {
         try store.apply(.events, newWindow)
         try store.apply(.update, append(1))
         struct Boom: Error {}
-        XCTAssertThrowsError(try store.write { ctx in
-            let epoch = ctx.nextEpoch()
-            let w = EpochWriter(ctx, epoch: epoch)
-            _ = try Handlers.handle(.events, PaneValue(try json(self.newWindow.replacingOccurrences(of: #""w""#, with: #""v""#))), in: w)
-            _ = try Handlers.handle(.update, PaneValue(try json(self.append(7, win: "v"))), in: w)
-            _ = try Handlers.handle(.update, PaneValue(try json(self.append(2))), in: w)
-            throw Boom()
-        })
+        XCTAssertThrowsError(
+            try store.write { ctx in
+                let epoch = ctx.nextEpoch()
+                let w = EpochWriter(ctx, epoch: epoch)
+                _ = try Handlers.handle(
+                    .events, PaneValue(try json(self.newWindow.replacingOccurrences(of: #""w""#, with: #""v""#))), in: w
+                )
+                _ = try Handlers.handle(.update, PaneValue(try json(self.append(7, win: "v"))), in: w)
+                _ = try Handlers.handle(.update, PaneValue(try json(self.append(2))), in: w)
+                throw Boom()
+            })
         try store.apply(.events, newWindow.replacingOccurrences(of: #""w""#, with: #""v""#))
         try store.apply(.update, append(8, win: "v"))
         try store.apply(.update, append(2))
@@ -75,7 +80,10 @@ final class SeriesTailsTests: XCTestCase {
         for i in 1...200 {
             let many = (0..<2000).map { String($0 + i * 2000) }.joined(separator: ", ")
             do {
-                try store.apply(.update, #"{"data": [{"x": [\#(many)], "y": [\#(many)]}], "win": "w", "eid": "main", "name": "a", "append": true}"#)
+                try store.apply(
+                    .update,
+                    #"{"data": [{"x": [\#(many)], "y": [\#(many)]}], "win": "w", "eid": "main", "name": "a", "append": true}"#
+                )
             } catch {
                 XCTAssertEqual(error as? LogStoreError, .full(path: path))
                 failed = true
@@ -162,8 +170,12 @@ final class SeriesTailsTests: XCTestCase {
         let id = try store.create(window: 1, kind: .list, epoch: 1)
         try store.write([.init(prepend: false, values: [.int(1)])], to: id, window: 1, epoch: 1)
         XCTAssertEqual(tails[id], .init(nextSeq: 1, total: 1))
-        try db.execute("CREATE TEMP TRIGGER boom BEFORE INSERT ON segment WHEN NEW.seq = 2 BEGIN SELECT RAISE(ABORT, 'boom'); END")
-        XCTAssertThrowsError(try store.write([.init(prepend: false, values: [.int(2)]), .init(prepend: false, values: [.int(3)])], to: id, window: 1, epoch: 2))
+        try db.execute(
+            "CREATE TEMP TRIGGER boom BEFORE INSERT ON segment WHEN NEW.seq = 2 BEGIN SELECT RAISE(ABORT, 'boom'); END")
+        XCTAssertThrowsError(
+            try store.write(
+                [.init(prepend: false, values: [.int(2)]), .init(prepend: false, values: [.int(3)])], to: id, window: 1,
+                epoch: 2))
         try db.execute("DROP TRIGGER boom")
         try store.write([.init(prepend: false, values: [.int(4)])], to: id, window: 1, epoch: 3)
         XCTAssertEqual(tails[id], .init(nextSeq: 3, total: 3))

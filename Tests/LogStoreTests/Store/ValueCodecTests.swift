@@ -39,7 +39,8 @@ final class ValueCodecTests: XCTestCase {
             let prefix = Array(bytes[..<cut])
             if cut == 0 { continue }
             if cut == 7 { continue }  // the first value is complete
-            XCTAssertThrowsError(try prefix.withUnsafeBytes { try ValueCodec.decodeValues($0, into: &out) }, "cut at \(cut)")
+            XCTAssertThrowsError(
+                try prefix.withUnsafeBytes { try ValueCodec.decodeValues($0, into: &out) }, "cut at \(cut)")
         }
     }
 }
@@ -68,17 +69,23 @@ final class PaneValueEncodingTests: XCTestCase {
     }
 
     func testSegmentsWithStringsAndContainersEncodeLikeTheirJSON() throws {
-        let values: [JSONValue] = [1.5, "é😀", ["a": [1, nil, true]], .bigInt("123456789012345678901234567890"), [], -7]
+        let values: [JSONValue] = [
+            1.5, "é😀", ["a": [1, nil, true]], .bigInt("123456789012345678901234567890"), [], -7,
+        ]
         XCTAssertEqual(ValueCodec.encodeValues(values.map(PaneValue.init)), jsonBytes(values))
         XCTAssertEqual(ValueCodec.encodeValues([]), [])
         var out: [JSONValue] = []
-        try ValueCodec.encodeValues(values.map(PaneValue.init)).withUnsafeBytes { try ValueCodec.decodeValues($0, into: &out) }
+        try ValueCodec.encodeValues(values.map(PaneValue.init)).withUnsafeBytes {
+            try ValueCodec.decodeValues($0, into: &out)
+        }
         XCTAssertEqual(out, values)
     }
 
     func testAPaneTreeEncodesLikeItsJSON() {
         var o = JSONObject()
-        for i in 0..<40 { o["k\(i)"] = i % 2 == 0 ? .double(Double(i) / 3) : .array([.int(Int64(i)), .string("s\(i)")]) }
+        for i in 0..<40 {
+            o["k\(i)"] = i % 2 == 0 ? .double(Double(i) / 3) : .array([.int(Int64(i)), .string("s\(i)")])
+        }
         let tree: JSONValue = ["type": "plot", "content": ["data": [.object(o)]], "n": nil]
         var paneBytes: [UInt8] = []
         ValueCodec.encode(PaneValue(tree), into: &paneBytes)

@@ -7,7 +7,7 @@
 /// Returns the first difference as "PATH: what", or nil when equal.
 func visdomDifference(expected: JSONValue, got: JSONValue, path: String = "$") -> String? {
     switch (expected, got) {
-    case let (.object(e), .object(g)):
+    case (.object(let e), .object(let g)):
         for (k, v) in e.pairs where k != "contentID" {
             guard let w = g[k] else { return "\(path).\(k): missing" }
             if let d = visdomDifference(expected: v, got: w, path: "\(path).\(k)") { return d }
@@ -16,7 +16,7 @@ func visdomDifference(expected: JSONValue, got: JSONValue, path: String = "$") -
             return "\(path).\(extra): unexpected key"
         }
         return nil
-    case let (.array(e), .array(g)):
+    case (.array(let e), .array(let g)):
         for i in 0..<min(e.count, g.count) {
             if let d = visdomDifference(expected: e[i], got: g[i], path: "\(path)[\(i)]") { return d }
         }

@@ -24,7 +24,9 @@ final class DifferentialRegressionTests: XCTestCase {
 
     func testBigIntPlusFloatIsAFloat() throws {
         let src = NoSeries()
-        guard case .double(let d) = try pyAdd(.bigInt("18446744073709551616"), .double(0.5), src) else { return XCTFail() }
+        guard case .double(let d) = try pyAdd(.bigInt("18446744073709551616"), .double(0.5), src) else {
+            return XCTFail()
+        }
         XCTAssertEqual(d, 0x1p64)
         XCTAssertThrowsError(try pyAdd(.double(1), .bigInt("1" + String(repeating: "0", count: 400)), src)) {
             XCTAssertEqual(($0 as? PyError)?.type, "OverflowError")
@@ -32,8 +34,9 @@ final class DifferentialRegressionTests: XCTestCase {
     }
 
     func testReprEscapesWhatPythonCannotPrint() {
-        XCTAssertEqual(pyStr(.array([.string("\u{a0}"), .string("\u{200b}"), .string("é"), .string("\u{1F600}")])),
-                       #"['\xa0', '\u200b', 'é', '😀']"#)
+        XCTAssertEqual(
+            pyStr(.array([.string("\u{a0}"), .string("\u{200b}"), .string("é"), .string("\u{1F600}")])),
+            #"['\xa0', '\u200b', 'é', '😀']"#)
         XCTAssertEqual(pyStr(.array([.string("\u{10D800}")])), #"['\ud800']"#)  // a lone surrogate (LoneSurrogate)
         XCTAssertEqual(pyStr(.array([.string("'\u{301}")])), "[\"'\u{301}\"]")
         XCTAssertEqual(pyStr(.array([.string("\u{E000}"), .string("\u{378}")])), #"['\ue000', '\u0378']"#)
@@ -43,7 +46,10 @@ final class DifferentialRegressionTests: XCTestCase {
         let src = NoSeries()
         XCTAssertFalse(try pyEquals(.double(.nan), .double(.nan), src))
         XCTAssertTrue(try pyEquals(.array([.double(.nan)]), .array([.double(.nan)]), src))
-        XCTAssertTrue(try pyEquals(.object(PyDict([("a", PaneValue.double(.nan))])), .object(PyDict([("a", PaneValue.double(.nan))])), src))
+        XCTAssertTrue(
+            try pyEquals(
+                .object(PyDict([("a", PaneValue.double(.nan))])), .object(PyDict([("a", PaneValue.double(.nan))])), src)
+        )
         XCTAssertTrue(try pyContains(.array([.string("a"), .double(.nan)]), .double(.nan), src))
         XCTAssertFalse(try pyContains(.array([.string("a")]), .double(.nan), src))
     }

@@ -8,7 +8,10 @@ final class EnvOperationsTests: XCTestCase {
     override func setUpWithError() throws { store = try temporaryStore(self) }
 
     func line(_ wid: String, env: String) throws {
-        try store.apply(.events, #"{"data": [{"x": [0], "y": [1], "name": "a", "type": "scatter"}], "win": "\#(wid)", "eid": "\#(env)", "layout": {}, "opts": {}}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"x": [0], "y": [1], "name": "a", "type": "scatter"}], "win": "\#(wid)", "eid": "\#(env)", "layout": {}, "opts": {}}"#
+        )
     }
 
     func testANewStoreHoldsTheEmptyMainEnv() throws {
@@ -52,7 +55,9 @@ final class EnvOperationsTests: XCTestCase {
         try line("a", env: "tmp")
         XCTAssertEqual(try store.apply(.deleteEnv, #"{"eid": "tmp"}"#), .ok(""))
         XCTAssertThrowsError(try store.exportEnv("tmp"))
-        guard case .failed = try store.apply(.deleteEnv, #"{"eid": "tmp"}"#) else { return XCTFail("expected KeyError") }
+        guard case .failed = try store.apply(.deleteEnv, #"{"eid": "tmp"}"#) else {
+            return XCTFail("expected KeyError")
+        }
     }
 
     func testForkCopiesAnEnvThatThenEvolvesIndependently() throws {
@@ -60,11 +65,14 @@ final class EnvOperationsTests: XCTestCase {
         XCTAssertEqual(try store.apply(.forkEnv, #"{"prev_eid": "main", "eid": "copy"}"#), .ok("copy"))
         try store.apply(.update, #"{"data": [{"x": [1], "y": [2]}], "win": "a", "eid": "copy", "append": true}"#)
         XCTAssertEqual(try store.exportWindow(env: "main", window: "a")["content"]?["data"]?.arrayValue?[0]["x"], [0])
-        XCTAssertEqual(try store.exportWindow(env: "copy", window: "a")["content"]?["data"]?.arrayValue?[0]["x"], [0, 1])
+        XCTAssertEqual(
+            try store.exportWindow(env: "copy", window: "a")["content"]?["data"]?.arrayValue?[0]["x"], [0, 1])
     }
 
     func testForkOfAMissingEnvFails() throws {
-        guard case .failed(let e) = try store.apply(.forkEnv, #"{"prev_eid": "nope", "eid": "x"}"#) else { return XCTFail() }
+        guard case .failed(let e) = try store.apply(.forkEnv, #"{"prev_eid": "nope", "eid": "x"}"#) else {
+            return XCTFail()
+        }
         XCTAssertEqual(e.type, "AssertionError")
     }
 }

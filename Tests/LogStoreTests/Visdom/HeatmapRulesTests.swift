@@ -8,14 +8,23 @@ final class HeatmapRulesTests: XCTestCase {
     override func setUpWithError() throws { store = try temporaryStore(self) }
 
     func create(x: String = "null", y: String = "null") throws {
-        try store.apply(.events, #"{"data": [{"z": [[1, 2], [3, 4]], "x": \#(x), "y": \#(y), "type": "heatmap"}], "win": "h", "layout": {}, "opts": {}}"#)
+        try store.apply(
+            .events,
+            #"{"data": [{"z": [[1, 2], [3, 4]], "x": \#(x), "y": \#(y), "type": "heatmap"}], "win": "h", "layout": {}, "opts": {}}"#
+        )
     }
 
-    func update(_ dir: String, z: String, x: String = "null", y: String = "null", opts: String = "{}") throws -> Outcome {
-        try store.apply(.update, #"{"data": [{"z": \#(z), "x": \#(x), "y": \#(y), "type": "heatmap", "colorscale": "Viridis"}], "win": "h", "append": true, "updateDir": "\#(dir)", "opts": \#(opts)}"#)
+    func update(_ dir: String, z: String, x: String = "null", y: String = "null", opts: String = "{}") throws -> Outcome
+    {
+        try store.apply(
+            .update,
+            #"{"data": [{"z": \#(z), "x": \#(x), "y": \#(y), "type": "heatmap", "colorscale": "Viridis"}], "win": "h", "append": true, "updateDir": "\#(dir)", "opts": \#(opts)}"#
+        )
     }
 
-    func z() throws -> JSONValue? { try store.exportWindow(env: "main", window: "h")["content"]?["data"]?.arrayValue?[0]["z"] }
+    func z() throws -> JSONValue? {
+        try store.exportWindow(env: "main", window: "h")["content"]?["data"]?.arrayValue?[0]["z"]
+    }
 
     func testRowsAndColumnsGrowInEveryDirection() throws {
         try create()
@@ -47,7 +56,10 @@ final class HeatmapRulesTests: XCTestCase {
 
     func testReplaceSetsZAndEveryField() throws {
         try create()
-        let r = try store.apply(.update, #"{"data": [{"z": [[0]], "x": null, "y": null, "zmin": 0, "type": "heatmap"}], "win": "h", "append": false, "updateDir": "replace"}"#)
+        let r = try store.apply(
+            .update,
+            #"{"data": [{"z": [[0]], "x": null, "y": null, "zmin": 0, "type": "heatmap"}], "win": "h", "append": false, "updateDir": "replace"}"#
+        )
         XCTAssertEqual(r, .ok("h"))
         XCTAssertEqual(try z(), [[0]])
     }

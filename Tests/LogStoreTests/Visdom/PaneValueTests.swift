@@ -8,24 +8,40 @@ final class PaneValueTests: XCTestCase {
 
     /// A head with series in a list of dicts, a nested list and at the top, among scalars.
     var head: PaneValue {
-        .object(PyDict([
-            ("type", .string("plot")),
-            ("content", .object(PyDict([("data", .array([
-                .object(PyDict([("x", .series(a)), ("name", .string("loss")), ("y", .array([.int(1), .series(b)]))])),
-                .int(7),
-            ]))]))),
-            ("title", .series(c)),
-        ]))
+        .object(
+            PyDict([
+                ("type", .string("plot")),
+                (
+                    "content",
+                    .object(
+                        PyDict([
+                            (
+                                "data",
+                                .array([
+                                    .object(
+                                        PyDict([
+                                            ("x", .series(a)), ("name", .string("loss")),
+                                            ("y", .array([.int(1), .series(b)])),
+                                        ])),
+                                    .int(7),
+                                ])
+                            )
+                        ]))
+                ),
+                ("title", .series(c)),
+            ]))
     }
 
     func testEverySeriesWithItsPathInDocumentOrder() {
         let found = head.seriesPaths
         XCTAssertEqual(found.map(\.slot.id), [1, 2, 3])
-        XCTAssertEqual(found.map(\.path), [
-            [.string("content"), .string("data"), .int(0), .string("x")],
-            [.string("content"), .string("data"), .int(0), .string("y"), .int(1)],
-            [.string("title")],
-        ])
+        XCTAssertEqual(
+            found.map(\.path),
+            [
+                [.string("content"), .string("data"), .int(0), .string("x")],
+                [.string("content"), .string("data"), .int(0), .string("y"), .int(1)],
+                [.string("title")],
+            ])
         XCTAssertEqual(PaneValue.series(a).seriesPaths.map(\.path), [[]])
         XCTAssertEqual(PaneValue.array([.int(1), .string("s"), .array([])]).seriesPaths.count, 0)
     }
@@ -44,7 +60,9 @@ final class PaneValueTests: XCTestCase {
     func testHoldsSeries() {
         XCTAssert(head.holdsSeries)
         XCTAssert(PaneValue.array([.int(1), .array([.null, .series(a)])]).holdsSeries)
-        XCTAssertFalse(PaneValue.array([.int(1), .array([.null, .double(.nan)]), .object(PyDict([("k", .string("v"))]))]).holdsSeries)
+        XCTAssertFalse(
+            PaneValue.array([.int(1), .array([.null, .double(.nan)]), .object(PyDict([("k", .string("v"))]))])
+                .holdsSeries)
         XCTAssertFalse(PaneValue.int(3).holdsSeries)
     }
 }

@@ -9,19 +9,32 @@ final class UpdateRulesTests: XCTestCase {
 
     override func setUpWithError() throws { store = try temporaryStore(self) }
 
-    func window(_ wid: String, env: String = "main") throws -> JSONValue { try store.exportWindow(env: env, window: wid) }
+    func window(_ wid: String, env: String = "main") throws -> JSONValue {
+        try store.exportWindow(env: env, window: wid)
+    }
 
     func trace(_ wid: String, _ i: Int) throws -> JSONValue {
         try XCTUnwrap(try window(wid)["content"]?["data"]?.arrayValue?[i])
     }
 
-    func createLine(_ wid: String = "w", traces: String = #"[{"x": [0.0], "y": [1.0], "name": "a", "type": "scatter", "marker": {"size": 1}}]"#) throws {
-        XCTAssertEqual(try store.apply(.events, #"{"data": \#(traces), "win": "\#(wid)", "eid": "main", "layout": {"title": "t"}, "opts": {"title": "t"}}"#), .ok(wid))
+    func createLine(
+        _ wid: String = "w",
+        traces: String = #"[{"x": [0.0], "y": [1.0], "name": "a", "type": "scatter", "marker": {"size": 1}}]"#
+    ) throws {
+        XCTAssertEqual(
+            try store.apply(
+                .events,
+                #"{"data": \#(traces), "win": "\#(wid)", "eid": "main", "layout": {"title": "t"}, "opts": {"title": "t"}}"#
+            ), .ok(wid))
     }
 
     func testAppendConcatenatesXAndYExactly() throws {
         try createLine()
-        XCTAssertEqual(try store.apply(.update, #"{"data": [{"x": [1, 2.5], "y": [NaN, -Infinity]}], "win": "w", "eid": "main", "append": true, "opts": {}, "layout": {}}"#), .ok("w"))
+        XCTAssertEqual(
+            try store.apply(
+                .update,
+                #"{"data": [{"x": [1, 2.5], "y": [NaN, -Infinity]}], "win": "w", "eid": "main", "append": true, "opts": {}, "layout": {}}"#
+            ), .ok("w"))
         XCTAssertEqual(try trace("w", 0)["x"], .array([.double(0), .int(1), .double(2.5)]))
         let y = try XCTUnwrap(try trace("w", 0)["y"]?.arrayValue)
         XCTAssertEqual(y[0], .double(1))
@@ -37,18 +50,29 @@ final class UpdateRulesTests: XCTestCase {
     }
 
     func testAppendToMissingWindowCreatesIt() throws {
-        XCTAssertEqual(try store.apply(.update, #"{"data": [{"x": [1], "y": [2], "type": "scatter"}], "win": "new", "eid": "main", "layout": {}, "opts": {"title": "made"}, "append": true}"#), .ok("new"))
+        XCTAssertEqual(
+            try store.apply(
+                .update,
+                #"{"data": [{"x": [1], "y": [2], "type": "scatter"}], "win": "new", "eid": "main", "layout": {}, "opts": {"title": "made"}, "append": true}"#
+            ), .ok("new"))
         XCTAssertEqual(try window("new")["title"], "made")
         XCTAssertEqual(try window("new")["i"], 0)
     }
 
     func testReplaceToMissingWindowIsRefusedAndCreatesNothing() throws {
-        XCTAssertEqual(try store.apply(.update, #"{"data": [{"x": [1], "y": [2], "type": "scatter"}], "win": "nope", "layout": {}, "append": false}"#), .refused("win does not exist"))
+        XCTAssertEqual(
+            try store.apply(
+                .update,
+                #"{"data": [{"x": [1], "y": [2], "type": "scatter"}], "win": "nope", "layout": {}, "append": false}"#),
+            .refused("win does not exist"))
         XCTAssertThrowsError(try window("nope"))
     }
 
     func testUpdateInMissingEnvFailsAndCreatesNoEnv() throws {
-        guard case .failed(let e) = try store.apply(.update, #"{"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "ghost", "append": true}"#) else {
+        guard
+            case .failed(let e) = try store.apply(
+                .update, #"{"data": [{"content": "x", "type": "text"}], "win": "t", "eid": "ghost", "append": true}"#)
+        else {
             return XCTFail("expected a failure")
         }
         XCTAssertEqual(e.type, "KeyError")
@@ -76,14 +100,23 @@ final class UpdateRulesTests: XCTestCase {
 
     func testAllNaNXAppendIsSkippedButOptsStay() throws {
         try createLine()
-        XCTAssertEqual(try store.apply(.update, #"{"data": [{"x": [NaN, NaN], "y": [1, 2]}], "win": "w", "append": true, "opts": {"markersize": 3}}"#), .ok("w"))
+        XCTAssertEqual(
+            try store.apply(
+                .update,
+                #"{"data": [{"x": [NaN, NaN], "y": [1, 2]}], "win": "w", "append": true, "opts": {"markersize": 3}}"#),
+            .ok("w"))
         XCTAssertEqual(try trace("w", 0)["x"], [0.0])
         XCTAssertEqual(try window("w")["markersize"], 3)
     }
 
     func testNullFirstXFailsAfterOptsAndLayoutWereApplied() throws {
         try createLine()
-        guard case .failed(let e) = try store.apply(.update, #"{"data": [{"x": [null, 1], "y": [1, 2]}], "win": "w", "append": true, "opts": {"ylabel": "kept"}, "layout": {"title": "kept too"}}"#) else {
+        guard
+            case .failed(let e) = try store.apply(
+                .update,
+                #"{"data": [{"x": [null, 1], "y": [1, 2]}], "win": "w", "append": true, "opts": {"ylabel": "kept"}, "layout": {"title": "kept too"}}"#
+            )
+        else {
             return XCTFail("expected TypeError")
         }
         XCTAssertEqual(e, PyError(type: "TypeError", message: "must be real number, not NoneType"))
@@ -94,16 +127,24 @@ final class UpdateRulesTests: XCTestCase {
 
     func testBigIntFirstXIsARealNumberUnlessItOverflowsAFloat() throws {
         try createLine()
-        XCTAssertEqual(try store.apply(.update, #"{"data": [{"x": [100000000000000000000], "y": [1]}], "win": "w", "append": true}"#), .ok("w"))
+        XCTAssertEqual(
+            try store.apply(
+                .update, #"{"data": [{"x": [100000000000000000000], "y": [1]}], "win": "w", "append": true}"#), .ok("w")
+        )
         XCTAssertEqual(try trace("w", 0)["x"], [0.0, .bigInt("100000000000000000000")])
         let huge = String(repeating: "9", count: 400)
-        XCTAssertEqual(try store.apply(.update, #"{"data": [{"x": [\#(huge)], "y": [1]}], "win": "w", "append": true}"#),
-                       .failed(PyError(type: "OverflowError", message: "int too large to convert to float")))
+        XCTAssertEqual(
+            try store.apply(.update, #"{"data": [{"x": [\#(huge)], "y": [1]}], "win": "w", "append": true}"#),
+            .failed(PyError(type: "OverflowError", message: "int too large to convert to float")))
     }
 
     func testLegendShorterThanTracesRenamesTheFirstThenFails() throws {
-        try createLine(traces: #"[{"x": [0], "y": [1], "name": "a", "type": "scatter"}, {"x": [0], "y": [2], "name": "b", "type": "scatter"}]"#)
-        guard case .failed(let e) = try store.apply(.update, #"{"win": "w", "opts": {"legend": ["A"]}, "layout": {}}"#) else {
+        try createLine(
+            traces:
+                #"[{"x": [0], "y": [1], "name": "a", "type": "scatter"}, {"x": [0], "y": [2], "name": "b", "type": "scatter"}]"#
+        )
+        guard case .failed(let e) = try store.apply(.update, #"{"win": "w", "opts": {"legend": ["A"]}, "layout": {}}"#)
+        else {
             return XCTFail("expected IndexError")
         }
         XCTAssertEqual(e.type, "IndexError")
@@ -113,8 +154,14 @@ final class UpdateRulesTests: XCTestCase {
     }
 
     func testReplaceWithFewerTracesReplacesTheFirstThenFails() throws {
-        try createLine(traces: #"[{"x": [0], "y": [1], "name": "a", "type": "scatter"}, {"x": [0], "y": [2], "name": "b", "type": "scatter"}]"#)
-        guard case .failed(let e) = try store.apply(.update, #"{"data": [{"x": [7], "y": [7]}], "win": "w", "append": false}"#) else {
+        try createLine(
+            traces:
+                #"[{"x": [0], "y": [1], "name": "a", "type": "scatter"}, {"x": [0], "y": [2], "name": "b", "type": "scatter"}]"#
+        )
+        guard
+            case .failed(let e) = try store.apply(
+                .update, #"{"data": [{"x": [7], "y": [7]}], "win": "w", "append": false}"#)
+        else {
             return XCTFail("expected IndexError")
         }
         XCTAssertEqual(e.type, "IndexError")
@@ -124,7 +171,10 @@ final class UpdateRulesTests: XCTestCase {
 
     func testAppendByUnknownNameInsertsANewTraceAtTheEnd() throws {
         try createLine()
-        try store.apply(.update, #"{"data": [{"x": [3], "y": [4], "type": "scatter", "extra": {"kept": true}}], "win": "w", "name": "new", "append": true}"#)
+        try store.apply(
+            .update,
+            #"{"data": [{"x": [3], "y": [4], "type": "scatter", "extra": {"kept": true}}], "win": "w", "name": "new", "append": true}"#
+        )
         let t = try trace("w", 1)
         XCTAssertEqual(t["name"], "new")
         XCTAssertEqual(t["extra"], ["kept": true])
@@ -132,14 +182,20 @@ final class UpdateRulesTests: XCTestCase {
     }
 
     func testAppendByNameTouchesOnlyThatTrace() throws {
-        try createLine(traces: #"[{"x": [0], "y": [1], "name": "a", "type": "scatter"}, {"x": [0], "y": [2], "name": "b", "type": "scatter"}]"#)
+        try createLine(
+            traces:
+                #"[{"x": [0], "y": [1], "name": "a", "type": "scatter"}, {"x": [0], "y": [2], "name": "b", "type": "scatter"}]"#
+        )
         try store.apply(.update, #"{"data": [{"x": [1], "y": [3]}], "win": "w", "name": "b", "append": true}"#)
         XCTAssertEqual(try trace("w", 0)["y"], [1])
         XCTAssertEqual(try trace("w", 1)["y"], [2, 3])
     }
 
     func testRemoveDeletesTheNamedTrace() throws {
-        try createLine(traces: #"[{"x": [0], "y": [1], "name": "a", "type": "scatter"}, {"x": [0], "y": [2], "name": "b", "type": "scatter"}]"#)
+        try createLine(
+            traces:
+                #"[{"x": [0], "y": [1], "name": "a", "type": "scatter"}, {"x": [0], "y": [2], "name": "b", "type": "scatter"}]"#
+        )
         XCTAssertEqual(try store.apply(.update, #"{"data": [], "win": "w", "name": "a", "delete": true}"#), .ok("w"))
         XCTAssertEqual(try window("w")["content"]?["data"]?.arrayValue?.count, 1)
         XCTAssertEqual(try trace("w", 0)["name"], "b")
@@ -148,14 +204,18 @@ final class UpdateRulesTests: XCTestCase {
     func testRemoveWithoutDataFailsBeforeDeleting() throws {
         // `assert len(new_data) == 1 or args.get("delete")` takes len(None) first.
         try createLine()
-        XCTAssertEqual(try store.apply(.update, #"{"win": "w", "name": "a", "delete": true}"#),
-                       .failed(PyError(type: "TypeError", message: "object of type 'NoneType' has no len()")))
+        XCTAssertEqual(
+            try store.apply(.update, #"{"win": "w", "name": "a", "delete": true}"#),
+            .failed(PyError(type: "TypeError", message: "object of type 'NoneType' has no len()")))
         XCTAssertEqual(try window("w")["content"]?["data"]?.arrayValue?.count, 1)
     }
 
     func testRemoveWithoutNameDeletesEveryOtherTraceThenFails() throws {
         // visdom deletes by precomputed indices while the list shrinks.
-        try createLine(traces: #"[{"x": [0], "y": [1], "name": "a", "type": "scatter"}, {"x": [0], "y": [2], "name": "b", "type": "scatter"}, {"x": [0], "y": [3], "name": "c", "type": "scatter"}]"#)
+        try createLine(
+            traces:
+                #"[{"x": [0], "y": [1], "name": "a", "type": "scatter"}, {"x": [0], "y": [2], "name": "b", "type": "scatter"}, {"x": [0], "y": [3], "name": "c", "type": "scatter"}]"#
+        )
         guard case .failed(let e) = try store.apply(.update, #"{"data": [], "win": "w", "delete": true}"#) else {
             return XCTFail("expected IndexError")
         }
@@ -164,14 +224,20 @@ final class UpdateRulesTests: XCTestCase {
     }
 
     func testMarkerColorAppendsWhenBothAreLists() throws {
-        try createLine(traces: ##"[{"x": [0], "y": [1], "name": "a", "marker": {"color": ["#000"]}, "type": "scatter"}]"##)
-        try store.apply(.update, ##"{"data": [{"x": [1], "y": [2], "marker": {"color": ["#fff"]}}], "win": "w", "append": true}"##)
+        try createLine(
+            traces: ##"[{"x": [0], "y": [1], "name": "a", "marker": {"color": ["#000"]}, "type": "scatter"}]"##)
+        try store.apply(
+            .update, ##"{"data": [{"x": [1], "y": [2], "marker": {"color": ["#fff"]}}], "win": "w", "append": true}"##)
         XCTAssertEqual(try trace("w", 0)["marker"]?["color"], ["#000", "#fff"])
     }
 
     func testMarkerColorListOntoStringColorFailsAfterXAndYWereAppended() throws {
         try createLine(traces: #"[{"x": [0], "y": [1], "name": "a", "marker": {"color": "red"}, "type": "scatter"}]"#)
-        guard case .failed(let e) = try store.apply(.update, ##"{"data": [{"x": [1], "y": [2], "marker": {"color": ["#fff"]}}], "win": "w", "append": true}"##) else {
+        guard
+            case .failed(let e) = try store.apply(
+                .update,
+                ##"{"data": [{"x": [1], "y": [2], "marker": {"color": ["#fff"]}}], "win": "w", "append": true}"##)
+        else {
             return XCTFail("expected TypeError")
         }
         XCTAssertEqual(e.type, "TypeError")
@@ -182,8 +248,12 @@ final class UpdateRulesTests: XCTestCase {
     /// The rules walk to a trace once for both axes and its marker: a failure on the second
     /// axis still keeps the first one's append, as visdom keeps it.
     func testMissingYFailsAfterXWasAppendedAndLeavesTheMarker() throws {
-        try createLine(traces: ##"[{"x": [0], "y": [1], "name": "a", "marker": {"color": ["#000"]}, "type": "scatter"}]"##)
-        guard case .failed(let e) = try store.apply(.update, ##"{"data": [{"x": [1], "marker": {"color": ["#fff"]}}], "win": "w", "append": true}"##) else {
+        try createLine(
+            traces: ##"[{"x": [0], "y": [1], "name": "a", "marker": {"color": ["#000"]}, "type": "scatter"}]"##)
+        guard
+            case .failed(let e) = try store.apply(
+                .update, ##"{"data": [{"x": [1], "marker": {"color": ["#fff"]}}], "win": "w", "append": true}"##)
+        else {
             return XCTFail("expected KeyError")
         }
         XCTAssertEqual(e, PyError(type: "KeyError", message: "y"))
@@ -194,8 +264,10 @@ final class UpdateRulesTests: XCTestCase {
 
     func testUpdateOfABarWindowIsRefusedAndChangesNothing() throws {
         try createLine(traces: #"[{"x": [0], "y": [1], "type": "bar"}]"#)
-        XCTAssertEqual(try store.apply(.update, #"{"data": [{"x": [1], "y": [2]}], "win": "w", "append": true, "opts": {"title": "no"}}"#),
-                       .refused("win is not scatter, heatmap, custom, image_history, embeddings, or text; was bar"))
+        XCTAssertEqual(
+            try store.apply(
+                .update, #"{"data": [{"x": [1], "y": [2]}], "win": "w", "append": true, "opts": {"title": "no"}}"#),
+            .refused("win is not scatter, heatmap, custom, image_history, embeddings, or text; was bar"))
         XCTAssertEqual(try window("w")["title"], "t")
     }
 
@@ -206,8 +278,10 @@ final class UpdateRulesTests: XCTestCase {
     }
 
     func testImageHistoryAppendSelectsTheNewImage() throws {
-        try store.apply(.events, #"{"data": [{"content": {"src": "a"}, "type": "image_history"}], "win": "im", "opts": {}}"#)
-        try store.apply(.update, #"{"data": [{"content": {"src": "b"}, "type": "image_history"}], "win": "im", "append": true}"#)
+        try store.apply(
+            .events, #"{"data": [{"content": {"src": "a"}, "type": "image_history"}], "win": "im", "opts": {}}"#)
+        try store.apply(
+            .update, #"{"data": [{"content": {"src": "b"}, "type": "image_history"}], "win": "im", "append": true}"#)
         XCTAssertEqual(try window("im")["content"], [["src": "a"], ["src": "b"]])
         XCTAssertEqual(try window("im")["selected"], 1)
         XCTAssertEqual(try window("im")["show_slider"], true)
@@ -216,7 +290,8 @@ final class UpdateRulesTests: XCTestCase {
     func testContentIDChangesExactlyWhenTheWindowChanges() throws {
         try createLine("a")
         try createLine("b")
-        let a0 = try window("a")["contentID"], b0 = try window("b")["contentID"]
+        let a0 = try window("a")["contentID"]
+        let b0 = try window("b")["contentID"]
         try store.apply(.update, #"{"data": [{"x": [1], "y": [1]}], "win": "a", "append": true}"#)
         XCTAssertNotEqual(try window("a")["contentID"], a0)
         XCTAssertEqual(try window("b")["contentID"], b0)

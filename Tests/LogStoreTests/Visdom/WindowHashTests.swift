@@ -17,7 +17,8 @@ final class WindowHashTests: XCTestCase {
                 .bigInt("100000000000000000000"),
             ]),
         ]
-        let expected = #"{"B":[1,1.5,1e-7,0.000001,100000000000000000000,1e+21,1.23e-18,0,null,null,-2.5,9007199254740992,100000000000000000000],"a":"é\n\u001f\"","é":true,"😀":null,"｡":false}"#
+        let expected =
+            #"{"B":[1,1.5,1e-7,0.000001,100000000000000000000,1e+21,1.23e-18,0,null,null,-2.5,9007199254740992,100000000000000000000],"a":"é\n\u001f\"","é":true,"😀":null,"｡":false}"#
         var bytes: [UInt8] = []
         WindowHash.pageStringify(window, to: &bytes)
         XCTAssertEqual(String(decoding: bytes, as: UTF8.self), expected)

@@ -4,8 +4,13 @@ import XCTest
 
 final class WindowPatchTests: XCTestCase {
     func window(x: [Double], y: [JSONValue], contentID: String = "c1") -> JSONValue {
-        ["command": "window", "id": "w", "contentID": .string(contentID),
-         "content": ["data": [["x": .array(x.map(JSONValue.double)), "y": .array(y), "type": "scatter"]], "layout": ["title": "t"]]]
+        [
+            "command": "window", "id": "w", "contentID": .string(contentID),
+            "content": [
+                "data": [["x": .array(x.map(JSONValue.double)), "y": .array(y), "type": "scatter"]],
+                "layout": ["title": "t"],
+            ],
+        ]
     }
 
     /// An append to a plot moves the trace arrays aside, adds one element per new point,
@@ -14,37 +19,52 @@ final class WindowPatchTests: XCTestCase {
     /// changed in place (as plotly does), it still gives the new window.
     func testAnAppendMovesTheArraysAsideAndAddsOnePerPoint() throws {
         let old = window(x: Array(0..<100).map(Double.init), y: Array(repeating: .double(1), count: 100))
-        let new = window(x: Array(0..<102).map(Double.init), y: Array(repeating: .double(1), count: 100) + [.double(.nan), .null], contentID: "c2")
+        let new = window(
+            x: Array(0..<102).map(Double.init), y: Array(repeating: .double(1), count: 100) + [.double(.nan), .null],
+            contentID: "c2")
         let m = WindowPatch.message(old: old, new: new, env: "e", window: "w")
         XCTAssertEqual(m["command"], "window_update")
         XCTAssertEqual(m["win"], "w")
         XCTAssertEqual(m["env"], "e")
         XCTAssertEqual(m["finalHash"]?.stringValue, WindowHash.pageHash(new))
         let ops = try XCTUnwrap(m["content"]?.arrayValue)
-        XCTAssertEqual(ops, [
-            ["op": "move", "from": "/content/data/0/x", "path": "/__logstore_carry_0"],
-            ["op": "add", "path": "/__logstore_carry_0/100", "value": 100.0],
-            ["op": "add", "path": "/__logstore_carry_0/101", "value": 101.0],
-            ["op": "move", "from": "/content/data/0/y", "path": "/__logstore_carry_1"],
-            ["op": "add", "path": "/__logstore_carry_1/100", "value": .double(.nan)],
-            ["op": "add", "path": "/__logstore_carry_1/101", "value": .null],
-            ["op": "replace", "path": "/content", "value": ["data": [["x": [], "y": [], "type": "scatter"]], "layout": ["title": "t"]]],
-            ["op": "move", "from": "/__logstore_carry_0", "path": "/content/data/0/x"],
-            ["op": "move", "from": "/__logstore_carry_1", "path": "/content/data/0/y"],
-            ["op": "add", "path": "/contentID", "value": "c2"],
-        ])
+        XCTAssertEqual(
+            ops,
+            [
+                ["op": "move", "from": "/content/data/0/x", "path": "/__logstore_carry_0"],
+                ["op": "add", "path": "/__logstore_carry_0/100", "value": 100.0],
+                ["op": "add", "path": "/__logstore_carry_0/101", "value": 101.0],
+                ["op": "move", "from": "/content/data/0/y", "path": "/__logstore_carry_1"],
+                ["op": "add", "path": "/__logstore_carry_1/100", "value": .double(.nan)],
+                ["op": "add", "path": "/__logstore_carry_1/101", "value": .null],
+                [
+                    "op": "replace", "path": "/content",
+                    "value": ["data": [["x": [], "y": [], "type": "scatter"]], "layout": ["title": "t"]],
+                ],
+                ["op": "move", "from": "/__logstore_carry_0", "path": "/content/data/0/x"],
+                ["op": "move", "from": "/__logstore_carry_1", "path": "/content/data/0/y"],
+                ["op": "add", "path": "/contentID", "value": "c2"],
+            ])
         XCTAssertEqual(Self.apply(ops, to: old), new)
         var drawn = old  // what the page's copy becomes once plotly has drawn it
-        drawn = Self.apply([["op": "add", "path": "/content/data/0/opacity", "value": 1],
-                            ["op": "add", "path": "/content/layout/xaxis", "value": ["range": [0, 1]]]], to: drawn)
+        drawn = Self.apply(
+            [
+                ["op": "add", "path": "/content/data/0/opacity", "value": 1],
+                ["op": "add", "path": "/content/layout/xaxis", "value": ["range": [0, 1]]],
+            ], to: drawn)
         XCTAssertEqual(Self.apply(ops, to: drawn), new)
     }
 
     /// A text window gets a key-by-key patch.
     func testATextUpdateIsAPlainPatch() throws {
-        let old: JSONValue = ["command": "window", "id": "t", "type": "text", "content": .string(String(repeating: "line<br>", count: 50))]
+        let old: JSONValue = [
+            "command": "window", "id": "t", "type": "text",
+            "content": .string(String(repeating: "line<br>", count: 50)),
+        ]
         var new = old
-        new = Self.apply([["op": "replace", "path": "/content", "value": .string(String(repeating: "line<br>", count: 51))]], to: new)
+        new = Self.apply(
+            [["op": "replace", "path": "/content", "value": .string(String(repeating: "line<br>", count: 51))]], to: new
+        )
         let m = WindowPatch.message(old: old, new: new, env: "e", window: "t")
         XCTAssertEqual(m, new, "replacing the content is no shorter than the window")
         let titled = Self.apply([["op": "add", "path": "/title", "value": "new title"]], to: old)
@@ -85,10 +105,12 @@ final class WindowPatchTests: XCTestCase {
     static func apply(_ ops: [JSONValue], to doc: JSONValue) -> JSONValue {
         var doc = doc
         for op in ops {
-            let tokens = (op["path"]?.stringValue ?? "").split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+            let tokens = (op["path"]?.stringValue ?? "").split(separator: "/", omittingEmptySubsequences: false)
+                .dropFirst()
                 .map { $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") }
             if op["op"] == "move" {
-                let from = (op["from"]?.stringValue ?? "").split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+                let from = (op["from"]?.stringValue ?? "").split(separator: "/", omittingEmptySubsequences: false)
+                    .dropFirst()
                     .map { $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") }
                 let value = get(doc, Array(from)[...])
                 edit(&doc, Array(from)[...], "remove", .null)
@@ -110,7 +132,10 @@ final class WindowPatchTests: XCTestCase {
     }
 
     private static func edit(_ node: inout JSONValue, _ path: ArraySlice<String>, _ op: String, _ value: JSONValue) {
-        guard let key = path.first else { node = value; return }
+        guard let key = path.first else {
+            node = value
+            return
+        }
         switch node {
         case .object(var o):
             if path.count == 1 {
