@@ -35,11 +35,14 @@ extension LogStore {
         } catch {
             throw LogStoreError.io(path: file, reason: "backup failed: \(error)")
         }
-        let (problems, last) = try { () throws(LogStoreError) -> ([String], Int64) in
-            let copy = try LogStore(path: temporary, options: .init(readOnly: true))
+        let copy = try LogStore(path: temporary, options: .init(readOnly: true))
+        let problems: [String]
+        let last: Int64
+        do {
             defer { copy.close() }
-            return (try copy.check(), try copy.lastEpoch)
-        }()
+            problems = try copy.check()
+            last = try copy.lastEpoch
+        }
         guard problems.isEmpty else {
             throw LogStoreError.io(path: file, reason: "the copy fails its check: \(problems[0])")
         }
