@@ -20,7 +20,7 @@ extension LogStore {
     /// system. Current exports do not change; reads as of earlier epochs are refused afterwards.
     public func compact(before: Int64? = nil) throws(LogStoreError) -> CompactionReport {
         try rewrite { db in
-            let last = try db.int("SELECT max(epoch) FROM epoch", []) ?? 0
+            let last = try EpochTable.latest(db) ?? 0
             let n = before ?? last
             guard n >= 0, n <= last else { throw LogStoreError.noSuchEpoch(n) }
             let dropped = try Compactor(db: db, before: n).run()
@@ -30,7 +30,7 @@ extension LogStore {
 
     /// The oldest epoch written at or after `timeMS` (milliseconds since 1970), nil if none.
     public func firstEpoch(writtenSince timeMS: Int64) throws(LogStoreError) -> Int64? {
-        try read(asOf: nil) { db, _ in try db.int("SELECT min(epoch) FROM epoch WHERE time_ms >= ?", [.integer(timeMS)])
+        try read(asOf: nil) { db, _ in try EpochTable.first(writtenSince: timeMS, db)
         }
     }
 
@@ -42,7 +42,7 @@ extension LogStore {
     public func seal() throws(LogStoreError) -> CompactionReport {
         try rewrite { db in
             // Refused epochs written before their texts were bounded keep as much as new ones.
-            try Compactor(db: db, before: try db.int("SELECT max(epoch) FROM epoch", []) ?? 0).boundRefusedEpochs()
+            try Compactor(db: db, before: try EpochTable.latest(db) ?? 0).boundRefusedEpochs()
             return (nil, Compactor.Report(), try Sealer(db: db).sealAll())
         }
     }

@@ -154,7 +154,7 @@ public final class LogStore: Sendable {
     public var lastEpoch: Int64 {
         get throws(LogStoreError) {
             let known = writer?.lastEpoch ?? 0
-            return max(known, try read(asOf: nil) { db, _ in try db.int("SELECT max(epoch) FROM epoch", []) ?? 0 })
+            return max(known, try read(asOf: nil) { db, _ in try EpochTable.latest(db) ?? 0 })
         }
     }
 
@@ -173,9 +173,9 @@ public final class LogStore: Sendable {
         do {
             return try readers.read { db in
                 guard let asOf else { return try body(db, .max) }
-                let last = try db.int("SELECT max(epoch) FROM epoch", []) ?? 0
+                let last = try EpochTable.latest(db) ?? 0
                 guard asOf >= 0, asOf <= last else { throw LogStoreError.noSuchEpoch(asOf) }
-                if let compacted = try db.int("SELECT value FROM meta WHERE key = 'compacted_before'", []),
+                if let compacted = try EpochTable.compactedBefore(db),
                     asOf < compacted
                 {
                     throw LogStoreError.compacted(before: compacted)

@@ -80,26 +80,14 @@ struct Checker {
 
     private mutating func epochNumbers() throws {
         var found: [String] = []
-        guard
-            let (count, low, high) = try db.one(
-                "SELECT count(*), min(epoch), max(epoch) FROM epoch", [],
-                {
-                    ($0.int64(0), $0.int64(1), $0.int64(2))
-                }), count > 0
-        else {
+        guard let (count, low, high) = try EpochTable.extent(db), count > 0 else {
             report(["the epoch table is empty (epoch 0, the store's creation, must exist)"])
             return
         }
         if low < 0 { found.append("epoch \(low) is negative (epochs run 0…\(high))") }
         if low > 0 { found.append(Self.missing(0, low - 1, high: high)) }
-        try db.forEach(
-            """
-            SELECT e.epoch + 1, (SELECT min(n.epoch) FROM epoch n WHERE n.epoch > e.epoch) - 1 FROM epoch e
-            WHERE e.epoch >= 0 AND e.epoch < ?1 AND NOT EXISTS (SELECT 1 FROM epoch n WHERE n.epoch = e.epoch + 1)
-            ORDER BY e.epoch
-            """, [.integer(high)]
-        ) { st in
-            found.append(Self.missing(st.int64(0), st.int64(1), high: high))
+        for gap in try EpochTable.gaps(below: high, db) {
+            found.append(Self.missing(gap.lowerBound, gap.upperBound, high: high))
         }
         report(found)
     }
@@ -127,7 +115,7 @@ struct Checker {
     ]
 
     private mutating func rowEpochs() throws {
-        let high = try db.int("SELECT max(epoch) FROM epoch", []) ?? -1
+        let high = try EpochTable.latest(db) ?? -1
         var found: [String] = []
         for (table, row) in Self.epochColumns {
             // a read-only handle on an older store lacks the tables later versions added
@@ -325,7 +313,7 @@ struct Checker {
     }
 
     private mutating func segments() throws {
-        let high = try db.int("SELECT max(epoch) FROM epoch", []) ?? -1
+        let high = try EpochTable.latest(db) ?? -1
         var found: [String] = []
         var current: Int64? = nil
         var nextSeq: Int64 = 0

@@ -89,7 +89,7 @@ struct EpochChangeReader {
         try db.forEach("SELECT env_id, epoch FROM env_end", []) {
             envsEndedAt[$0.int64(1), default: []].append($0.int64(0))
         }
-        compactedThrough = try db.int("SELECT value FROM meta WHERE key = 'compacted_before'", [])
+        compactedThrough = try EpochTable.compactedBefore(db)
     }
 
     /// The changes of each epoch of `batch` (records with their epoch row's window_id,

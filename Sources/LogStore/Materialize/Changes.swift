@@ -62,7 +62,7 @@ struct ChangeReader {
     let since: Int64
 
     func changes(env name: String) throws -> EnvChanges {
-        let upTo = try db.int("SELECT max(epoch) FROM epoch", []) ?? 0
+        let upTo = try EpochTable.latest(db) ?? 0
         guard since <= upTo, since >= 0 else { throw LogStoreError.noSuchEpoch(since) }
         let now = Catalog(db: db, asOf: .max)
         let then = Catalog(db: db, asOf: since)

@@ -239,8 +239,7 @@ struct Lister {
             SELECT w.slot, w.wid,
               (SELECT doc FROM head h WHERE h.window_id = w.window_id AND h.epoch <= ?1 ORDER BY h.epoch DESC LIMIT 1),
               \(Catalog.lastChange(window: "w.window_id", asOf: "?1"))
-            FROM window w WHERE w.env_id = ?2 AND w.epoch <= ?1
-              AND NOT EXISTS (SELECT 1 FROM window_end x WHERE x.window_id = w.window_id AND x.epoch <= ?1)
+            FROM window w WHERE w.env_id = ?2 AND \(AliveAsOf.window("w", asOf: "?1"))
             """, [.integer(asOf), .integer(env)]
         ) { st in
             let wid = st.text(1)
@@ -266,10 +265,8 @@ struct Lister {
         var alive: [(id: Int64, env: Int64, slot: Int64, wid: String)] = []
         try db.forEach(
             """
-            SELECT window_id, env_id, slot, wid FROM window w WHERE epoch <= ?1
-              AND NOT EXISTS (SELECT 1 FROM window_end x WHERE x.window_id = w.window_id AND x.epoch <= ?1)
-              AND env_id IN (SELECT env_id FROM env WHERE epoch <= ?1
-                AND NOT EXISTS (SELECT 1 FROM env_end x WHERE x.env_id = env.env_id AND x.epoch <= ?1))
+            SELECT window_id, env_id, slot, wid FROM window w WHERE \(AliveAsOf.window("w", asOf: "?1"))
+              AND env_id IN (SELECT env_id FROM env WHERE \(AliveAsOf.env("env", asOf: "?1")))
             ORDER BY window_id
             """, [.integer(asOf)]
         ) { alive.append(($0.int64(0), $0.int64(1), $0.int64(2), $0.text(3))) }
@@ -315,9 +312,7 @@ struct Lister {
         var named: [(name: String, env: Int64, born: Int64)] = []
         try db.forEach(
             """
-            SELECT name, env_id, epoch FROM env WHERE epoch <= ?1
-              AND NOT EXISTS (SELECT 1 FROM env_end x WHERE x.env_id = env.env_id AND x.epoch <= ?1)
-            ORDER BY name
+            SELECT name, env_id, epoch FROM env WHERE \(AliveAsOf.env("env", asOf: "?1")) ORDER BY name
             """, [.integer(asOf)]
         ) { named.append(($0.text(0), $0.int64(1), $0.int64(2))) }
         var newest: [ExactKey: (env: Int64, born: Int64)] = [:]
@@ -425,9 +420,8 @@ struct Lister {
             let alive =
                 try db.int(
                     """
-                    SELECT count(*) FROM window w WHERE w.window_id = ?1 AND w.epoch <= ?2
-                      AND NOT EXISTS (SELECT 1 FROM window_end x WHERE x.window_id = w.window_id AND x.epoch <= ?2)
-                      AND NOT EXISTS (SELECT 1 FROM env_end x WHERE x.env_id = w.env_id AND x.epoch <= ?2)
+                    SELECT count(*) FROM window w WHERE w.window_id = ?1 AND \(AliveAsOf.window("w", asOf: "?2"))
+                      AND \(AliveAsOf.envNotEnded("w.env_id", asOf: "?2"))
                     """, [.integer(window), .integer(asOf)]) ?? 0
             guard alive > 0, let head = try catalog.head(window) else { continue }
             var ids: Set<Int64> = []

@@ -30,3 +30,25 @@ extension Connection {
         try one(sql, args) { $0.isNull(0) ? nil : $0.int64(0) } ?? nil
     }
 }
+
+extension Connection {
+    /// Column 0 of every row, as text.
+    func texts(_ sql: String, _ args: [SQLValue]) throws -> [String] {
+        var out: [String] = []
+        try forEach(sql, args) { st in
+            var row = st.columns
+            out.append(row.text())
+        }
+        return out
+    }
+
+    /// Column 0 of every row, as an integer.
+    func ints(_ sql: String, _ args: [SQLValue]) throws -> [Int64] {
+        var out: [Int64] = []
+        try forEach(sql, args) { st in
+            var row = st.columns
+            out.append(row.int64())
+        }
+        return out
+    }
+}

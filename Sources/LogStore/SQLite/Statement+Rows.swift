@@ -160,3 +160,59 @@ extension Statement {
         }
     }
 }
+
+// MARK: - Reading a row in column order
+
+/// Reads the current row's columns left to right, so that a row type decodes the columns its
+/// SELECT lists in the order it lists them, naming no column by number. It holds only the
+/// statement and a position: reading through it costs what the numbered readers cost.
+struct ColumnReader {
+    let statement: Statement
+    private var index: Int32 = 0
+
+    init(_ statement: Statement) { self.statement = statement }
+
+    mutating func int64() -> Int64 {
+        defer { index += 1 }
+        return statement.int64(index)
+    }
+
+    /// nil for NULL.
+    mutating func optionalInt64() -> Int64? {
+        defer { index += 1 }
+        return statement.isNull(index) ? nil : statement.int64(index)
+    }
+
+    mutating func text() -> String {
+        defer { index += 1 }
+        return statement.text(index)
+    }
+
+    /// nil for NULL.
+    mutating func optionalText() -> String? {
+        defer { index += 1 }
+        return statement.isNull(index) ? nil : statement.text(index)
+    }
+
+    mutating func blob() -> [UInt8] {
+        defer { index += 1 }
+        return statement.blob(index)
+    }
+
+    /// nil for NULL.
+    mutating func optionalBlob() -> [UInt8]? {
+        defer { index += 1 }
+        return statement.isNull(index) ? nil : statement.blob(index)
+    }
+
+    /// The column's bytes lent to `body` (see `Statement.withBlob`).
+    mutating func withBlob<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        defer { index += 1 }
+        return try statement.withBlob(index, body)
+    }
+}
+
+extension Statement {
+    /// The current row, to be read in column order.
+    var columns: ColumnReader { ColumnReader(self) }
+}

@@ -1,66 +1,64 @@
 /// Which env and window incarnations are alive as of an epoch, and their heads.
 ///
-/// An env incarnation is alive as of N when it was born at or before N and no env_end row at
-/// or before N names it; a window incarnation additionally needs its own window_end to be
-/// absent and its env alive. Heads: the version with the greatest epoch <= N.
+/// Alive: `AliveAsOf`'s rule. Heads: the version with the greatest epoch <= N.
 struct Catalog {
     let db: Connection
     let asOf: Int64
 
+    /// A window incarnation as the catalog lists it.
     struct WindowRow {
         let windowID: Int64
         let wid: String
         let slot: Int64
+
+        /// The columns `init(_:)` reads, in its order.
+        static let columns = "window_id, wid, slot"
+
+        init(_ st: Statement) {
+            var row = st.columns
+            (windowID, wid, slot) = (row.int64(), row.text(), row.int64())
+        }
+
+        init(windowID: Int64, wid: String, slot: Int64) { (self.windowID, self.wid, self.slot) = (windowID, wid, slot) }
     }
 
+    private static let envSQL = """
+        SELECT env_id FROM env WHERE name = ?1 AND \(AliveAsOf.env("env", asOf: "?2"))
+        ORDER BY env_id DESC LIMIT 1
+        """
+
     func env(_ name: String) throws -> Int64? {
-        try db.int(
-            """
-            SELECT env_id FROM env WHERE name = ?1 AND epoch <= ?2
-              AND NOT EXISTS (SELECT 1 FROM env_end x WHERE x.env_id = env.env_id AND x.epoch <= ?2)
-            ORDER BY env_id DESC LIMIT 1
-            """,
-            [.text(name), .integer(asOf)])
+        try db.int(Self.envSQL, [.text(name), .integer(asOf)])
     }
+
+    private static let envNamesSQL = """
+        SELECT name FROM env WHERE \(AliveAsOf.env("env", asOf: "?1")) ORDER BY name
+        """
 
     /// Names of the envs alive as of `asOf`, sorted as visdom's env list is.
     func envNames() throws -> [String] {
-        var names: [String] = []
-        try db.forEach(
-            """
-            SELECT name FROM env WHERE epoch <= ?1
-              AND NOT EXISTS (SELECT 1 FROM env_end x WHERE x.env_id = env.env_id AND x.epoch <= ?1)
-            ORDER BY name
-            """, [.integer(asOf)]
-        ) { names.append($0.text(0)) }
-        return names
+        try db.texts(Self.envNamesSQL, [.integer(asOf)])
     }
+
+    private static let windowsSQL = """
+        SELECT \(WindowRow.columns) FROM window WHERE env_id = ?1 AND \(AliveAsOf.window("window", asOf: "?2"))
+        ORDER BY slot
+        """
 
     /// The env's windows in visdom's dict order.
     func windows(ofEnv env: Int64) throws -> [WindowRow] {
         var rows: [WindowRow] = []
-        try db.forEach(
-            """
-            SELECT window_id, wid, slot FROM window WHERE env_id = ?1 AND epoch <= ?2
-              AND NOT EXISTS (SELECT 1 FROM window_end x WHERE x.window_id = window.window_id AND x.epoch <= ?2)
-            ORDER BY slot
-            """, [.integer(env), .integer(asOf)]
-        ) {
-            rows.append(WindowRow(windowID: $0.int64(0), wid: $0.text(1), slot: $0.int64(2)))
-        }
+        try db.forEach(Self.windowsSQL, [.integer(env), .integer(asOf)]) { rows.append(WindowRow($0)) }
         return rows
     }
 
+    private static let windowSQL = """
+        SELECT \(WindowRow.columns) FROM window WHERE env_id = ?1 AND wid = ?2 AND \(AliveAsOf.window("window", asOf: "?3"))
+        ORDER BY window_id DESC LIMIT 1
+        """
+
     func window(_ wid: String, env: Int64) throws -> WindowRow? {
-        try db.one(
-            """
-            SELECT window_id, wid, slot FROM window WHERE env_id = ?1 AND wid = ?2 AND epoch <= ?3
-              AND NOT EXISTS (SELECT 1 FROM window_end x WHERE x.window_id = window.window_id AND x.epoch <= ?3)
-            ORDER BY window_id DESC LIMIT 1
-            """, [.integer(env), .text(wid), .integer(asOf)]
-        ) {
-            WindowRow(windowID: $0.int64(0), wid: $0.text(1), slot: $0.int64(2))
-        }
+        try db.one(Self.windowSQL, [.integer(env), .text(wid), .integer(asOf)]) { WindowRow($0) }
     }
 
     /// The head blob of a window as of `asOf`.
@@ -68,7 +66,10 @@ struct Catalog {
         try db.one(
             "SELECT doc FROM head WHERE window_id = ? AND epoch <= ? ORDER BY epoch DESC LIMIT 1",
             [.integer(window), .integer(asOf)]
-        ) { $0.blob(0) }
+        ) { st in
+            var row = st.columns
+            return row.blob()
+        }
     }
 
     func head(_ window: Int64) throws -> PaneValue? {
@@ -90,16 +91,13 @@ struct Catalog {
     /// opened read-only has no `window_id` column, and records every change in window_change.
     func windowsChanged(after: Int64) throws -> [Int64] {
         let hasColumn = try Schema.epochRowsNameTheirWindow(db)
-        var windows: [Int64] = []
-        try db.forEach(
+        return try db.ints(
             "SELECT window_id FROM window_change WHERE epoch > ?1 AND epoch <= ?2"
                 + (hasColumn
                     ? " UNION SELECT window_id FROM epoch WHERE epoch > ?1 AND epoch <= ?2 AND window_id IS NOT NULL"
                     : "")
                 + " ORDER BY 1",
-            [.integer(after), .integer(asOf)]
-        ) { windows.append($0.int64(0)) }
-        return windows
+            [.integer(after), .integer(asOf)])
     }
 
     /// `lastChange` as an SQL expression of the window id expression `window` and the epoch
@@ -120,7 +118,8 @@ struct Catalog {
             "SELECT doc FROM env_reload WHERE env_id = ? AND epoch <= ? ORDER BY epoch DESC LIMIT 1",
             [.integer(env), .integer(asOf)]
         ) { st in
-            try st.withBlob(0) { try ValueCodec.decodeFirst($0) }
+            var row = st.columns
+            return try row.withBlob { try ValueCodec.decodeFirst($0) }
         } ?? nil) ?? .object(JSONObject())
     }
 }

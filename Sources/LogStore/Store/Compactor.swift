@@ -155,23 +155,17 @@ struct Compactor {
             ) { later.append(($0.int64(0), $0.int64(1), $0.int64(2), $0.blob(3))) }
             try db.run("DELETE FROM segment WHERE window_id = ? AND series_id = ?", [w, s])
             try db.run("DELETE FROM block WHERE window_id = ? AND series_id = ?", [w, s])
-            let insert =
-                "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             var total = Int64(values.count)
-            try db.run(
-                insert,
-                [
-                    w, s, .integer(0), .integer(last), .integer(0), .integer(total), .integer(total),
-                    .blob(ValueCodec.encode(values)),
-                ])
+            try SegmentRow(
+                windowID: window, seriesID: id, seq: 0, epoch: last, op: 0, count: total, total: total,
+                data: ValueCodec.encode(values)
+            ).insert(db)
             for (i, g) in later.enumerated() {
                 total += g.count
-                try db.run(
-                    insert,
-                    [
-                        w, s, .integer(Int64(i + 1)), .integer(g.epoch), .integer(g.op), .integer(g.count),
-                        .integer(total), .blob(g.data),
-                    ])
+                try SegmentRow(
+                    windowID: window, seriesID: id, seq: Int64(i + 1), epoch: g.epoch, op: g.op, count: g.count,
+                    total: total, data: g.data
+                ).insert(db)
             }
             report.segmentsMerged += Int(old)
         }

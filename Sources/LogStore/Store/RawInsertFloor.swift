@@ -13,12 +13,7 @@ import Foundation
 package enum RawInsertFloor {
     /// The segment rows of a store, in memory (blobs included).
     package struct Segments: Sendable {
-        struct Row: Sendable {
-            let windowID, seriesID, seq, epoch, op, count, total: Int64
-            let data: [UInt8]
-        }
-
-        let rows: [Row]
+        let rows: [SegmentRow]
         /// Number of segment rows.
         package var rowCount: Int { rows.count }
         /// Values the rows hold (the sum of their `count`).
@@ -32,15 +27,8 @@ package enum RawInsertFloor {
         do {
             let db = try Connection(path: path, mode: .readOnly)
             defer { try? db.close() }
-            var rows: [Segments.Row] = []
-            try db.forEach(
-                "SELECT window_id, series_id, seq, epoch, op, count, total, data FROM segment ORDER BY rowid", []
-            ) {
-                rows.append(
-                    Segments.Row(
-                        windowID: $0.int64(0), seriesID: $0.int64(1), seq: $0.int64(2), epoch: $0.int64(3),
-                        op: $0.int64(4), count: $0.int64(5), total: $0.int64(6), data: $0.blob(7)))
-            }
+            var rows: [SegmentRow] = []
+            try db.forEach("SELECT \(SegmentRow.columns) FROM segment ORDER BY rowid", []) { rows.append(SegmentRow($0)) }
             return Segments(rows: rows)
         } catch {
             throw LogStore.classify(error, path: path)
@@ -56,15 +44,8 @@ package enum RawInsertFloor {
             defer { try? db.close() }
             let start = DispatchTime.now().uptimeNanoseconds
             try db.transaction(.immediate) {
-                let st = try db.prepare(
-                    "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                )
-                for r in segments.rows {
-                    try st.run([
-                        .integer(r.windowID), .integer(r.seriesID), .integer(r.seq), .integer(r.epoch), .integer(r.op),
-                        .integer(r.count), .integer(r.total), .blob(r.data),
-                    ])
-                }
+                let st = try db.prepare(SegmentRow.insertSQL)
+                for r in segments.rows { try st.run(r.values) }
             }
             return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         } catch {
@@ -100,9 +81,7 @@ package enum RawInsertFloor {
             let start = DispatchTime.now().uptimeNanoseconds
             do {
                 try db.transaction(.immediate) {
-                    try db.run(
-                        "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        row)
+                    try db.run(SegmentRow.insertSQL, row)
                 }
             } catch {
                 throw LogStore.classify(error, path: db.path)

@@ -217,16 +217,13 @@ final class SeriesStore: SeriesSource {
         ORDER BY first_epoch DESC, first_seq DESC LIMIT 1
         """
 
-    private static let insertSQL =
-        "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-
     /// One segment row, bound value by value: the statement is the connection's cached one,
     /// and no array of `SQLValue`s is built for it (a segment is written per series per
     /// message).
     private func insertSegment(
         _ id: Int64, window: Int64, seq: Int64, epoch: Int64, _ op: SeriesSlot.Operation, total: Int64
     ) throws {
-        let st = try db.cachedStatement(Self.insertSQL)
+        let st = try db.cachedStatement(SegmentRow.insertSQL)
         defer { st.reset() }
         try st.bind(window, at: 1)
         try st.bind(id, at: 2)
@@ -248,19 +245,17 @@ final class SeriesStore: SeriesSource {
             // Its blocks' epochs are not the copy's: the copy is one segment, written at `epoch`.
             let values = try SeriesStore(db, asOf: asOf).elements(of: id)
             if !values.isEmpty {
-                let n = SQLValue.integer(Int64(values.count))
-                try db.run(
-                    Self.insertSQL,
-                    [
-                        .integer(window), .integer(new), .integer(0), .integer(epoch), .integer(0), n, n,
-                        .blob(ValueCodec.encode(values)),
-                    ])
+                let n = Int64(values.count)
+                try SegmentRow(
+                    windowID: window, seriesID: new, seq: 0, epoch: epoch, op: 0, count: n, total: n,
+                    data: ValueCodec.encode(values)
+                ).insert(db)
             }
             return new
         }
         try db.run(
             """
-            INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data)
+            INSERT INTO segment(\(SegmentRow.columns))
             SELECT ?3, ?4, seq, ?5, op, count, total, data FROM \(Self.segmentsOfSeries) ORDER BY epoch, seq
             """, [.integer(id), .integer(asOf), .integer(window), .integer(new), .integer(epoch)])
         return new
