@@ -113,35 +113,20 @@ struct EpochChangeReader {
         var heads: [Int64: [Int64]] = [:]
         var segments: [WindowEpoch: [(series: Int64, count: Int)]] = [:]
         for window in all.sorted() {
-            try db.forEach(
-                """
-                SELECT epoch, doc FROM head WHERE window_id = ?1 AND epoch <= ?3 AND epoch >= coalesce(
-                  (SELECT max(epoch) FROM head WHERE window_id = ?1 AND epoch <= ?2), 0) ORDER BY epoch
-                """, [.integer(window), .integer(low), .integer(high)]
-            ) { st in
-                let key = WindowEpoch(window: window, epoch: st.int64(0))
-                heads[window, default: []].append(key.epoch)
+            let history = WindowHistory(db: db, window: window)
+            try history.forEachHead(inForceFrom: low, through: high) { epoch, doc in
+                let key = WindowEpoch(window: window, epoch: epoch)
+                heads[window, default: []].append(epoch)
                 if pointSeries[key] == nil {
-                    pointSeries[key] = try st.withBlob(1) { bytes in
-                        Set(
-                            try HeadFacts(bytes).pointSources.compactMap {
-                                if case .series(let id) = $0 { id } else { nil }
-                            })
-                    }
+                    pointSeries[key] = Set(
+                        try HeadFacts(doc).pointSources.compactMap { if case .series(let id) = $0 { id } else { nil } })
                 }
             }
-            try db.forEach(
-                "SELECT epoch, series_id, count FROM segment WHERE window_id = ?1 AND epoch >= ?2 AND epoch <= ?3",
-                [.integer(window), .integer(low), .integer(high)]
-            ) { st in
-                segments[WindowEpoch(window: window, epoch: st.int64(0)), default: []].append(
-                    (st.int64(1), Int(st.int64(2))))
+            for segment in try history.segments(from: low, through: high) {
+                segments[WindowEpoch(window: window, epoch: segment.epoch), default: []].append(
+                    (segment.seriesID, Int(segment.count)))
             }
-            try db.forEach(
-                "SELECT \(SealedBlock.columns) FROM block WHERE window_id = ?1 AND first_epoch <= ?3 AND last_epoch >= ?2",
-                [.integer(window), .integer(low), .integer(high)]
-            ) { st in
-                let block = SealedBlock(st)
+            for block in try history.blocks(from: low, through: high) {
                 for segment in try block.segments() where segment.epoch >= low && segment.epoch <= high {
                     segments[WindowEpoch(window: window, epoch: segment.epoch), default: []].append(
                         (block.seriesID, Int(segment.count)))

@@ -208,6 +208,7 @@ struct Lister {
     let asOf: Int64
 
     var catalog: Catalog { Catalog(db: db, asOf: asOf) }
+    var scans: ListingScans { ListingScans(db: db, asOf: asOf) }
 
     /// The summary of an alive window from its head's bytes and its last change;
     /// `count` gives a point series' length as of `asOf`.
@@ -234,21 +235,11 @@ struct Lister {
     func windows(ofEnv env: Int64) throws -> [WindowSummary] {
         let series = SeriesStore(db, asOf: asOf)
         var rows: [(slot: Int64, summary: WindowSummary)] = []
-        try db.forEach(
-            """
-            SELECT w.slot, w.wid,
-              (SELECT doc FROM head h WHERE h.window_id = w.window_id AND h.epoch <= ?1 ORDER BY h.epoch DESC LIMIT 1),
-              \(Catalog.lastChange(window: "w.window_id", asOf: "?1"))
-            FROM window w WHERE w.env_id = ?2 AND \(AliveAsOf.window("w", asOf: "?1"))
-            """, [.integer(asOf), .integer(env)]
-        ) { st in
-            let wid = st.text(1)
-            if st.isNull(2) { throw StoreInvariantError("window \(wid) has no head") }
-            let summary = try st.withBlob(2) {
-                try self.summary(
-                    wid, head: $0, lastChange: st.isNull(3) ? 0 : st.int64(3), count: { try series.count(of: $0) })
-            }
-            rows.append((st.int64(0), summary))
+        try scans.forEachWindow(ofEnv: env) { slot, wid, head, lastChange in
+            guard let head else { throw StoreInvariantError("window \(wid) has no head") }
+            let summary = try self.summary(
+                wid, head: head, lastChange: lastChange, count: { try series.count(of: $0) })
+            rows.append((slot, summary))
         }
         return rows.sorted { $0.slot < $1.slot }.map(\.summary)
     }
@@ -262,38 +253,25 @@ struct Lister {
     private func allWindows(count: (Int64) throws -> Int, segmentChange: (Int64) -> Int64) throws -> [Int64:
         [WindowSummary]]
     {
-        var alive: [(id: Int64, env: Int64, slot: Int64, wid: String)] = []
-        try db.forEach(
-            """
-            SELECT window_id, env_id, slot, wid FROM window w WHERE \(AliveAsOf.window("w", asOf: "?1"))
-              AND env_id IN (SELECT env_id FROM env WHERE \(AliveAsOf.env("env", asOf: "?1")))
-            ORDER BY window_id
-            """, [.integer(asOf)]
-        ) { alive.append(($0.int64(0), $0.int64(1), $0.int64(2), $0.text(3))) }
+        let alive = try scans.aliveWindows()
 
-        /// Calls `body` with the index in `alive` of each row's window (column 0), skipping rows
-        /// of windows that are not alive. Rows must come in ascending window_id.
-        func merge(_ sql: String, _ body: (Int, Statement) throws -> Void) throws {
-            var i = 0
-            try db.forEach(sql, [.integer(asOf)]) { st in
-                let id = st.int64(0)
-                while i < alive.count && alive[i].id < id { i += 1 }
-                if i < alive.count && alive[i].id == id { try body(i, st) }
-            }
+        /// The index in `alive` of the window `id` of a scan's row, nil for a window that is
+        /// not alive. Rows must come in ascending window_id.
+        var i = 0
+        func position(_ id: Int64) -> Int? {
+            while i < alive.count && alive[i].id < id { i += 1 }
+            return i < alive.count && alive[i].id == id ? i : nil
         }
         var lastChange = [Int64](repeating: 0, count: alive.count)
-        try merge(
-            "SELECT window_id, max(epoch) FROM window_change WHERE epoch <= ? GROUP BY window_id ORDER BY window_id"
-        ) {
-            lastChange[$0] = $1.int64(1)
+        try scans.forEachNewestChange { window, epoch in
+            if let i = position(window) { lastChange[i] = epoch }
         }
-        // With one max() in the query, SQLite takes the bare column `doc` from the row holding
-        // the max (https://sqlite.org/lang_select.html#bare_columns_in_an_aggregate_query).
+        i = 0
         var summaries = [WindowSummary?](repeating: nil, count: alive.count)
-        try merge("SELECT window_id, max(epoch), doc FROM head WHERE epoch <= ? GROUP BY window_id ORDER BY window_id")
-        { i, st in
-            let change = max(lastChange[i], st.int64(1), segmentChange(alive[i].id))
-            summaries[i] = try st.withBlob(2) { try summary(alive[i].wid, head: $0, lastChange: change, count: count) }
+        try scans.forEachNewestHead { window, epoch, doc in
+            guard let i = position(window) else { return }
+            let change = max(lastChange[i], epoch, segmentChange(alive[i].id))
+            summaries[i] = try summary(alive[i].wid, head: doc, lastChange: change, count: count)
         }
 
         var byEnv: [Int64: [(slot: Int64, summary: WindowSummary)]] = [:]
@@ -309,15 +287,10 @@ struct Lister {
     func envs() throws -> [EnvSummary] {
         // Alive envs by name. Names are unique among alive envs; were they not, each row of a
         // name would summarize the newest incarnation, as `catalog.env(name)` picks it.
-        var named: [(name: String, env: Int64, born: Int64)] = []
-        try db.forEach(
-            """
-            SELECT name, env_id, epoch FROM env WHERE \(AliveAsOf.env("env", asOf: "?1")) ORDER BY name
-            """, [.integer(asOf)]
-        ) { named.append(($0.text(0), $0.int64(1), $0.int64(2))) }
+        let named = try scans.aliveEnvs()
         var newest: [ExactKey: (env: Int64, born: Int64)] = [:]
-        for row in named where (newest[ExactKey(row.name)]?.env ?? .min) < row.env {
-            newest[ExactKey(row.name)] = (row.env, row.born)
+        for row in named where (newest[ExactKey(row.name)]?.env ?? .min) < row.id {
+            newest[ExactKey(row.name)] = (row.id, row.born)
         }
 
         // Per series: its last segment (whose total is the series' length) and the bytes of
@@ -332,40 +305,17 @@ struct Lister {
             /// The epoch of the last segment (the one with the greatest seq).
             var epoch: Int64 = 0
         }
-        let (lowest, highest) =
-            try db.one(
-                "SELECT min(id), max(id) FROM (SELECT min(series_id) AS id FROM segment UNION ALL SELECT max(series_id) FROM segment UNION ALL SELECT min(series_id) FROM block UNION ALL SELECT max(series_id) FROM block)",
-                []
-            ) {
-                ($0.int64(0), $0.int64(1))
-            } ?? (0, 0)
+        let (lowest, highest) = try scans.seriesIDRange()
         guard lowest >= 0 else { throw StoreInvariantError("segment of series \(lowest)") }
         var stats = [SeriesStats](repeating: SeriesStats(), count: Int(highest) + 1)
-        try db.forEach(
-            "SELECT series_id, seq, total, length(data), epoch FROM segment WHERE epoch <= ?", [.integer(asOf)]
-        ) { st in
-            let id = Int(st.int64(0))
-            let seq = st.int64(1)
-            if seq > stats[id].seq {
-                (stats[id].seq, stats[id].total, stats[id].epoch) = (seq, st.int64(2), st.int64(4))
-            }
-            stats[id].bytes += st.int64(3)
-        }
         // Sealed blocks: a series' blocks come before its segments (a lower seq); a block only
         // part of which is visible is the series' last visible row.
-        try db.forEach(
-            """
-            SELECT series_id, last_seq, total - count + logstore_block_count(epochs, first_epoch, first_epoch, ?1),
-              length(data) + length(epochs), CASE WHEN last_epoch <= ?1 THEN last_epoch ELSE logstore_block_last(epochs, first_epoch, ?1) END
-            FROM block WHERE first_epoch <= ?1
-            """, [.integer(asOf)]
-        ) { st in
-            let id = Int(st.int64(0))
-            let seq = st.int64(1)
-            if seq > stats[id].seq {
-                (stats[id].seq, stats[id].total, stats[id].epoch) = (seq, st.int64(2), st.int64(4))
+        try scans.forEachSeriesRun { run in
+            let id = Int(run.seriesID)
+            if run.seq > stats[id].seq {
+                (stats[id].seq, stats[id].total, stats[id].epoch) = (run.seq, run.total, run.epoch)
             }
-            stats[id].bytes += st.int64(3)
+            stats[id].bytes += run.bytes
         }
         func length(_ id: Int64) -> Int { id >= 0 && id < stats.count ? Int(stats[Int(id)].total) : 0 }
 
@@ -374,13 +324,10 @@ struct Lister {
         // And per window (ids are rowids too), the epoch of its newest segment.
         var envBytes: [Int64: Int64] = [:]
         var run: (env: Int64, bytes: Int64)?
-        let windowCount = Int(try db.int("SELECT max(window_id) FROM window", []) ?? 0) + 1
+        let windowCount = Int(try scans.highestWindowID()) + 1
         var segmentChange = [Int64](repeating: 0, count: max(windowCount, 0))
-        try db.forEach("SELECT s.series_id, w.env_id, w.window_id FROM series s JOIN window w USING (window_id)", []) {
-            st in
-            let id = st.int64(0)
-            let env = st.int64(1)
-            let window = Int(st.int64(2))
+        try scans.forEachSeriesOwner { id, env, window64 in
+            let window = Int(window64)
             let known = id >= 0 && id < stats.count
             let bytes = known ? stats[Int(id)].bytes : 0
             if known && window >= 0 && window < segmentChange.count {
@@ -417,31 +364,16 @@ struct Lister {
         }
         var points = 0
         for window in windows.sorted() {
-            let alive =
-                try db.int(
-                    """
-                    SELECT count(*) FROM window w WHERE w.window_id = ?1 AND \(AliveAsOf.window("w", asOf: "?2"))
-                      AND \(AliveAsOf.envNotEnded("w.env_id", asOf: "?2"))
-                    """, [.integer(window), .integer(asOf)]) ?? 0
-            guard alive > 0, let head = try catalog.head(window) else { continue }
+            guard try scans.isAlive(window: window), let head = try catalog.head(window) else { continue }
             var ids: Set<Int64> = []
             for case .series(let id) in PointSeries.of(head) { ids.insert(id) }
             guard !ids.isEmpty else { continue }
-            try db.forEach(
-                "SELECT series_id, epoch, count FROM segment WHERE window_id = ? AND epoch >= ? AND epoch <= ?",
-                [.integer(window), .integer(low), .integer(high)]
-            ) { st in
-                let epoch = st.int64(1)
-                if ids.contains(st.int64(0)), ranges.contains(where: { $0.contains(epoch) }) {
-                    points += Int(st.int64(2))
-                }
+            let history = WindowHistory(db: db, window: window)
+            for segment in try history.segments(from: low, through: high)
+            where ids.contains(segment.seriesID) && ranges.contains(where: { $0.contains(segment.epoch) }) {
+                points += Int(segment.count)
             }
-            try db.forEach(
-                "SELECT \(SealedBlock.columns) FROM block WHERE window_id = ? AND first_epoch <= ? AND last_epoch >= ?",
-                [.integer(window), .integer(high), .integer(low)]
-            ) { st in
-                let block = SealedBlock(st)
-                guard ids.contains(block.seriesID) else { return }
+            for block in try history.blocks(from: low, through: high) where ids.contains(block.seriesID) {
                 for segment in try block.segments() where ranges.contains(where: { $0.contains(segment.epoch) }) {
                     points += Int(segment.count)
                 }
@@ -454,31 +386,19 @@ struct Lister {
     /// values they added to the window's point series (under every head version in force
     /// during those epochs). Replaced and forked traces count again: they were stored again.
     func pointsAdded(after: Int64) throws -> Int {
+        guard after < asOf else { return 0 }
         var points = 0
         for window in try catalog.windowsChanged(after: after) {
+            let history = WindowHistory(db: db, window: window)
             var ids: Set<Int64> = []
-            try db.forEach(
-                """
-                SELECT doc FROM head WHERE window_id = ?1 AND epoch <= ?3 AND epoch >= coalesce(
-                  (SELECT max(epoch) FROM head WHERE window_id = ?1 AND epoch <= ?2), 0)
-                """, [.integer(window), .integer(after), .integer(asOf)]
-            ) { st in
-                let head = try st.withBlob(0) { try ValueCodec.decodePane($0) }
-                for case .series(let id) in PointSeries.of(head) { ids.insert(id) }
+            try history.forEachHead(inForceFrom: after, through: asOf) { _, doc in
+                for case .series(let id) in PointSeries.of(try ValueCodec.decodePane(doc)) { ids.insert(id) }
             }
-            try db.forEach(
-                "SELECT series_id, count FROM segment WHERE window_id = ? AND epoch > ? AND epoch <= ?",
-                [.integer(window), .integer(after), .integer(asOf)]
-            ) { st in
-                if ids.contains(st.int64(0)) { points += Int(st.int64(1)) }
+            for segment in try history.segments(from: after + 1, through: asOf) where ids.contains(segment.seriesID) {
+                points += Int(segment.count)
             }
-            try db.forEach(
-                """
-                SELECT series_id, logstore_block_count(epochs, first_epoch, ?2 + 1, ?3) FROM block
-                WHERE window_id = ?1 AND first_epoch <= ?3 AND last_epoch > ?2
-                """, [.integer(window), .integer(after), .integer(asOf)]
-            ) { st in
-                if ids.contains(st.int64(0)) { points += Int(st.int64(1)) }
+            for block in try history.blockCounts(from: after + 1, through: asOf) where ids.contains(block.seriesID) {
+                points += Int(block.count)
             }
         }
         return points

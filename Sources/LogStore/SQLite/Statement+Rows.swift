@@ -210,6 +210,12 @@ struct ColumnReader {
         defer { index += 1 }
         return try statement.withBlob(index, body)
     }
+
+    /// The column's bytes lent to `body`, nil for NULL.
+    mutating func withOptionalBlob<R>(_ body: (UnsafeRawBufferPointer?) throws -> R) rethrows -> R {
+        defer { index += 1 }
+        return statement.isNull(index) ? try body(nil) : try statement.withBlob(index, body)
+    }
 }
 
 extension Statement {
