@@ -72,23 +72,18 @@ struct EpochChangeReader {
 
     init(db: Connection) throws {
         self.db = db
-        try db.forEach("SELECT window_id, env_id, wid, epoch FROM window", []) { st in
-            windows[st.int64(0)] = (st.int64(1), st.text(2), st.int64(3))
-            windowsBornAt[st.int64(3), default: []].append(st.int64(0))
+        let history = CatalogHistory(db: db)
+        for w in try history.windows() {
+            windows[w.id] = (w.env, w.wid, w.born)
+            windowsBornAt[w.born, default: []].append(w.id)
         }
-        try db.forEach("SELECT window_id, epoch FROM window_end", []) {
-            windowsEndedAt[$0.int64(1), default: []].append($0.int64(0))
+        for end in try history.windowEnds() { windowsEndedAt[end.epoch, default: []].append(end.id) }
+        for change in try history.windowChanges() { windowChanges[change.epoch, default: []].append(change.id) }
+        for e in try history.envs() {
+            envNames[e.id] = e.name
+            envsBornAt[e.born, default: []].append(e.id)
         }
-        try db.forEach("SELECT window_id, epoch FROM window_change", []) {
-            windowChanges[$0.int64(1), default: []].append($0.int64(0))
-        }
-        try db.forEach("SELECT env_id, name, epoch FROM env", []) { st in
-            envNames[st.int64(0)] = st.text(1)
-            envsBornAt[st.int64(2), default: []].append(st.int64(0))
-        }
-        try db.forEach("SELECT env_id, epoch FROM env_end", []) {
-            envsEndedAt[$0.int64(1), default: []].append($0.int64(0))
-        }
+        for end in try history.envEnds() { envsEndedAt[end.epoch, default: []].append(end.id) }
         compactedThrough = try EpochTable.compactedBefore(db)
     }
 

@@ -58,24 +58,6 @@ public struct EpochFilter: Sendable, Equatable {
         self.toTimeMS = toTimeMS
         self.limit = limit
     }
-
-    /// The selected epochs, newest first: `SELECT <columns> FROM epoch WHERE … ORDER BY epoch
-    /// DESC LIMIT …`, with its arguments.
-    func query(_ columns: String) -> (String, [SQLValue]) {
-        let sql = """
-            SELECT \(columns) FROM epoch
-            WHERE (?1 IS NULL OR env = ?1) AND epoch > ?2 AND epoch <= ?3 AND time_ms >= ?4 AND time_ms <= ?5
-            ORDER BY epoch DESC LIMIT ?6
-            """
-        return (
-            sql,
-            [
-                env.map(SQLValue.text) ?? .null, .integer(after ?? -1), .integer(through ?? .max),
-                .integer(fromTimeMS ?? .min), .integer(toTimeMS ?? .max),
-                .integer(limit.map { Int64(max($0, 0)) } ?? -1),
-            ]
-        )
-    }
 }
 
 /// The longest source, endpoint, env and window among the epochs a filter selects, in UTF-8
@@ -115,16 +97,8 @@ extension LogStore {
                 for (r, _) in batch { body(r, found[r.epoch] ?? []) }
                 batch.removeAll(keepingCapacity: true)
             }
-            // Stores before version 2 name an epoch's windows only in window_change (read as is:
-            // `log` does not upgrade a store).
-            let window = try Schema.epochRowsNameTheirWindow(db) ? "window_id" : "NULL"
-            let (sql, args) = filter.query("epoch, time_ms, source, endpoint, env, win, status, detail, \(window)")
-            try db.forEach(sql, args) { st in
-                let record = EpochRecord(
-                    epoch: st.int64(0), timeMS: st.int64(1), source: st.text(2), endpoint: st.text(3),
-                    env: st.isNull(4) ? nil : st.text(4), window: st.isNull(5) ? nil : st.text(5),
-                    status: st.text(6), detail: st.text(7))
-                batch.append((record, st.isNull(8) ? nil : st.int64(8)))
+            try EpochTable.forEachRecord(filter, db) { record, window in
+                batch.append((record, window))
                 if batch.count >= EpochChangeReader.batchSize { try emit() }
             }
             try emit()
@@ -134,17 +108,6 @@ extension LogStore {
     /// The lengths of the fields of the epochs `filter` selects (one pass over their rows,
     /// reading no points), so that a table of them can be aligned before it is streamed.
     public func epochFieldLengths(_ filter: EpochFilter) throws(LogStoreError) -> EpochFieldLengths {
-        try read(asOf: nil) { db, _ in
-            let (inner, args) = filter.query("epoch, source, endpoint, env, win")
-            let sql = """
-                SELECT max(length(CAST(source AS BLOB))), max(length(CAST(endpoint AS BLOB))),
-                  max(length(CAST(env AS BLOB))), max(length(CAST(win AS BLOB))), max(epoch) FROM (\(inner))
-                """
-            return try db.one(sql, args) { st in
-                EpochFieldLengths(
-                    source: Int(st.int64(0)), endpoint: Int(st.int64(1)), env: Int(st.int64(2)),
-                    window: Int(st.int64(3)), maxEpoch: st.int64(4))
-            } ?? EpochFieldLengths()
-        }
+        try read(asOf: nil) { db, _ in try EpochTable.fieldLengths(filter, db) }
     }
 }

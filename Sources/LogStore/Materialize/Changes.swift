@@ -101,18 +101,8 @@ struct ChangeReader {
         else { return nil }
         var out: [SeriesAppend] = []
         for (path, slot) in head.seriesPaths {
-            var newest: [(op: Int64, data: [UInt8])] = []
-            var reachedSince = false
-            do {
-                try db.forEach(
-                    "SELECT op, epoch, data FROM segment WHERE window_id = ? AND series_id = ? ORDER BY epoch DESC, seq DESC",
-                    [.integer(window), .integer(slot.id)]
-                ) { st in
-                    // seq grows with epoch, so the scan stops at the first segment the epoch already had.
-                    guard st.int64(1) > since else { throw StopScan() }
-                    newest.append((st.int64(0), st.blob(2)))
-                }
-            } catch is StopScan { reachedSince = true }
+            let (newest, reachedSince) = try SeriesStore(db).segments(
+                of: slot.id, window: window, writtenAfter: since)
             if newest.contains(where: { $0.op != 0 }) { return nil }
             var values: [JSONValue] = []
             if !reachedSince {
@@ -135,4 +125,3 @@ struct ChangeReader {
     }
 }
 
-private struct StopScan: Error {}

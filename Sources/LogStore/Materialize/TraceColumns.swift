@@ -58,35 +58,24 @@ final class TraceColumnReader {
     private var prepends: [Int64: [[UInt8]]] = [:]
 
     init(_ db: Connection, window: Int64, asOf: Int64, series wanted: [Int64]) throws {
-        let wanted = Set(wanted)
-        var from = Int64.max
-        try db.forEach(
-            "SELECT series_id, epoch FROM series WHERE window_id = ? AND epoch <= ?",
-            [.integer(window), .integer(asOf)]
-        ) {
-            let (id, born) = ($0.int64(0), $0.int64(1))
-            guard wanted.contains(id) else { return }
-            let count = try db.int(SeriesStore.countSQL, [.integer(id), .integer(asOf)]) ?? 0
-            columns[id] = Builder(capacity: Int(count))
-            from = min(from, born)
-        }
-        guard !columns.isEmpty else { return }
-        try db.forEach(WindowSegments.blocksSQL, [.integer(window), .integer(asOf)]) { st in
-            let block = SealedBlock(st)
-            guard columns[block.seriesID] != nil else { return }
-            var bytes: [UInt8] = []
-            try block.values(asOf: asOf, into: &bytes)
-            try bytes.withUnsafeBytes { try columns[block.seriesID]!.decode($0) }
-        }
-        try db.forEach(WindowSegments.segmentsSQL, [.integer(window), .integer(from), .integer(asOf)]) { st in
-            let id = st.int64(0)
-            guard columns[id] != nil else { return }
-            if st.int64(1) == 1 {
-                prepends[id, default: []].append(st.blob(3))
-            } else {
-                try st.withBlob(3) { try columns[id]!.decode($0) }
-            }
-        }
+        try WindowSegments.pass(
+            db, window: window, asOf: asOf, series: Set(wanted),
+            found: { id, _ in
+                let count = try db.int(SeriesStore.countSQL, [.integer(id), .integer(asOf)]) ?? 0
+                columns[id] = Builder(capacity: Int(count))
+            },
+            block: { block in
+                var bytes: [UInt8] = []
+                try block.values(asOf: asOf, into: &bytes)
+                try bytes.withUnsafeBytes { try columns[block.seriesID]!.decode($0) }
+            },
+            segment: { id, prepends, _, data in
+                if prepends {
+                    self.prepends[id, default: []].append(Array(data))
+                } else {
+                    try columns[id]!.decode(data)
+                }
+            })
     }
 
     /// The column of a trace's `x` or `y`; nil when it is missing or not a list. Called once

@@ -44,4 +44,54 @@ enum EpochTable {
         }
         return gaps
     }
+
+    /// The epochs `filter` selects, newest first: `SELECT <columns> FROM epoch WHERE … ORDER BY
+    /// epoch DESC LIMIT …`, with its arguments.
+    private static func selecting(_ columns: String, _ filter: EpochFilter) -> (String, [SQLValue]) {
+        let sql = """
+            SELECT \(columns) FROM epoch
+            WHERE (?1 IS NULL OR env = ?1) AND epoch > ?2 AND epoch <= ?3 AND time_ms >= ?4 AND time_ms <= ?5
+            ORDER BY epoch DESC LIMIT ?6
+            """
+        return (
+            sql,
+            [
+                filter.env.map(SQLValue.text) ?? .null, .integer(filter.after ?? -1), .integer(filter.through ?? .max),
+                .integer(filter.fromTimeMS ?? .min), .integer(filter.toTimeMS ?? .max),
+                .integer(filter.limit.map { Int64(max($0, 0)) } ?? -1),
+            ]
+        )
+    }
+
+    /// Calls `body` with each epoch `filter` selects, newest first, and the window id its row
+    /// names (nil when it names none, and always in a store before version 2, whose epoch rows
+    /// name their windows only in window_change: read as is, `log` does not upgrade a store).
+    static func forEachRecord(
+        _ filter: EpochFilter, _ db: Connection, _ body: (EpochRecord, _ window: Int64?) throws -> Void
+    ) throws {
+        let window = try Schema.epochRowsNameTheirWindow(db) ? "window_id" : "NULL"
+        let (sql, args) = selecting("epoch, time_ms, source, endpoint, env, win, status, detail, \(window)", filter)
+        try db.forEach(sql, args) { st in
+            var row = st.columns
+            let record = EpochRecord(
+                epoch: row.int64(), timeMS: row.int64(), source: row.text(), endpoint: row.text(),
+                env: row.optionalText(), window: row.optionalText(), status: row.text(), detail: row.text())
+            try body(record, row.optionalInt64())
+        }
+    }
+
+    /// The longest fields of the epochs `filter` selects, in UTF-8 bytes, and the greatest epoch.
+    static func fieldLengths(_ filter: EpochFilter, _ db: Connection) throws -> EpochFieldLengths {
+        let (inner, args) = selecting("epoch, source, endpoint, env, win", filter)
+        let sql = """
+            SELECT max(length(CAST(source AS BLOB))), max(length(CAST(endpoint AS BLOB))),
+              max(length(CAST(env AS BLOB))), max(length(CAST(win AS BLOB))), max(epoch) FROM (\(inner))
+            """
+        return try db.one(sql, args) { st in
+            var row = st.columns
+            return EpochFieldLengths(
+                source: Int(row.int64()), endpoint: Int(row.int64()), env: Int(row.int64()),
+                window: Int(row.int64()), maxEpoch: row.int64())
+        } ?? EpochFieldLengths()
+    }
 }

@@ -209,6 +209,30 @@ final class SeriesStore: SeriesSource {
             ?? SeriesTails.Tail(nextSeq: 0, total: 0)
     }
 
+    private static let newestSegmentsSQL = """
+        SELECT op, epoch, data FROM segment WHERE window_id = ? AND series_id = ? ORDER BY epoch DESC, seq DESC
+        """
+
+    /// The segments of series `id` (of window `window`) written after epoch `since`, newest
+    /// first (op and data), and whether the series has a segment at or before `since` (then
+    /// none of its sealed blocks, which precede its segments, holds a value written after it).
+    /// The scan stops at the first segment at or before `since`: seq grows with epoch.
+    func segments(of id: Int64, window: Int64, writtenAfter since: Int64) throws -> (
+        newestFirst: [(op: Int64, data: [UInt8])], reachedSince: Bool
+    ) {
+        struct Reached: Error {}
+        var newest: [(op: Int64, data: [UInt8])] = []
+        do {
+            try db.forEach(Self.newestSegmentsSQL, [.integer(window), .integer(id)]) { st in
+                var row = st.columns
+                let op = row.int64()
+                guard row.int64() > since else { throw Reached() }
+                newest.append((op, row.blob()))
+            }
+        } catch is Reached { return (newest, true) }
+        return (newest, false)
+    }
+
     /// The last block of series `?1` of window `?2`: `last_seq`, `total`, `last_epoch`. Found by
     /// walking the window's blocks back from the newest (`block_by_window` is in epoch order,
     /// and a series' blocks are in epoch order too), past the other series' newest blocks.

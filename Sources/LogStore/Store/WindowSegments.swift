@@ -24,6 +24,8 @@ final class WindowSegments {
 
     private(set) var series: [Int64: Series] = [:]
 
+    private static let seriesSQL = "SELECT series_id, epoch FROM series WHERE window_id = ? AND epoch <= ?"
+
     static let segmentsSQL =
         "SELECT series_id, op, total, data FROM segment WHERE window_id = ? AND epoch BETWEEN ? AND ? ORDER BY epoch, seq"
 
@@ -31,37 +33,59 @@ final class WindowSegments {
     static let blocksSQL =
         "SELECT \(SealedBlock.columns) FROM block WHERE window_id = ?1 AND first_epoch <= ?2 ORDER BY series_id, first_seq"
 
-    init(_ db: Connection, window: Int64, asOf: Int64, series wanted: [Int64]) throws {
-        let wanted = Set(wanted)
+    /// One pass over window `window`'s rows as of `asOf` for the series in `wanted`: `found`
+    /// with each of them created by then (its id and creation epoch); then, if there were any,
+    /// `block` with each of their sealed blocks (each series' in seq order, before its
+    /// segments), then `segment` with each of their segments from the oldest creation on, in
+    /// (epoch, seq) order: its series, whether it prepends, the series' total after it, and its
+    /// bytes, lent for the call.
+    static func pass(
+        _ db: Connection, window: Int64, asOf: Int64, series wanted: Set<Int64>,
+        found: (_ id: Int64, _ born: Int64) throws -> Void,
+        block: (SealedBlock) throws -> Void,
+        segment: (_ id: Int64, _ prepends: Bool, _ total: Int64, _ data: UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        var read = Set<Int64>()
         var from = Int64.max
-        try db.forEach(
-            "SELECT series_id, epoch FROM series WHERE window_id = ? AND epoch <= ?",
-            [.integer(window), .integer(asOf)]
-        ) {
-            let (id, born) = ($0.int64(0), $0.int64(1))
-            if wanted.contains(id) {
-                series[id] = Series()
-                from = min(from, born)
-            }
+        try db.forEach(seriesSQL, [.integer(window), .integer(asOf)]) { st in
+            var row = st.columns
+            let (id, born) = (row.int64(), row.int64())
+            guard wanted.contains(id) else { return }
+            read.insert(id)
+            from = min(from, born)
+            try found(id, born)
         }
-        guard !series.isEmpty else { return }
-        // Sealed blocks come before a series' segments (and after none of its appends).
-        try db.forEach(Self.blocksSQL, [.integer(window), .integer(asOf)]) { st in
-            let block = SealedBlock(st)
-            guard series[block.seriesID] != nil else { return }
-            try block.values(asOf: asOf, into: &series[block.seriesID]!.appended)
-            series[block.seriesID]!.total = try block.total(asOf: asOf)
+        guard !read.isEmpty else { return }
+        try db.forEach(blocksSQL, [.integer(window), .integer(asOf)]) { st in
+            let sealed = SealedBlock(st)
+            if read.contains(sealed.seriesID) { try block(sealed) }
         }
-        try db.forEach(Self.segmentsSQL, [.integer(window), .integer(from), .integer(asOf)]) { st in
-            let id = st.int64(0)
-            guard series[id] != nil else { return }
-            series[id]!.total = st.int64(2)
-            if st.int64(1) == 1 {
-                series[id]!.prepended.append(st.blob(3))
-            } else {
-                st.withBlob(3) { series[id]!.appended.append(contentsOf: $0) }
-            }
+        try db.forEach(segmentsSQL, [.integer(window), .integer(from), .integer(asOf)]) { st in
+            var row = st.columns
+            let id = row.int64()
+            guard read.contains(id) else { return }
+            let prepends = row.int64() == 1
+            let total = row.int64()
+            try row.withBlob { try segment(id, prepends, total, $0) }
         }
+    }
+
+    init(_ db: Connection, window: Int64, asOf: Int64, series wanted: [Int64]) throws {
+        try Self.pass(
+            db, window: window, asOf: asOf, series: Set(wanted),
+            found: { id, _ in series[id] = Series() },
+            block: { block in
+                try block.values(asOf: asOf, into: &series[block.seriesID]!.appended)
+                series[block.seriesID]!.total = try block.total(asOf: asOf)
+            },
+            segment: { id, prepends, total, data in
+                series[id]!.total = total
+                if prepends {
+                    series[id]!.prepended.append(Array(data))
+                } else {
+                    series[id]!.appended.append(contentsOf: data)
+                }
+            })
     }
 
     /// The series' length, nil for a series not read here.
