@@ -27,41 +27,18 @@ public struct ImportProgress: Sendable, Equatable {
         self.contentHash = contentHash
     }
 
-    func record(in db: Connection, epoch: Int64) throws {
-        try db.run(
-            "INSERT OR REPLACE INTO import_progress(import_id, identity, path, lines, bytes, content_hash, epoch) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                .text(importID), .text(identity), .text(path), .integer(Int64(lines)), .integer(bytes),
-                contentHash.map { .blob($0) } ?? .null, .integer(epoch),
-            ])
-    }
+    func record(in db: Connection, epoch: Int64) throws { try ImportProgressTable.record(self, epoch: epoch, db) }
 }
 
 extension LogStore {
     /// The progress rows of files whose identity is `identity` (see `ImportProgress`), longest
     /// first: every replay log imported that starts with the same first line.
     public func importProgress(identity: String) throws(LogStoreError) -> [ImportProgress] {
-        try importProgress(where: "identity = ?", .text(identity))
+        try read(asOf: nil) { db, _ in try ImportProgressTable.rows(identity: identity, db) }
     }
 
     /// The progress rows of files last imported from `path` (compared byte for byte).
     public func importProgress(path: String) throws(LogStoreError) -> [ImportProgress] {
-        try importProgress(where: "CAST(path AS BLOB) = CAST(? AS BLOB)", .text(path))
-    }
-
-    private func importProgress(where condition: String, _ value: SQLValue) throws(LogStoreError) -> [ImportProgress] {
-        try read(asOf: nil) { db, _ in
-            var rows: [ImportProgress] = []
-            try db.forEach(
-                "SELECT import_id, identity, path, lines, bytes, content_hash FROM import_progress WHERE \(condition) ORDER BY bytes DESC, import_id",
-                [value]
-            ) {
-                rows.append(
-                    ImportProgress(
-                        importID: $0.text(0), identity: $0.text(1), path: $0.text(2), lines: Int($0.int64(3)),
-                        bytes: $0.int64(4), contentHash: $0.isNull(5) ? nil : $0.blob(5)))
-            }
-            return rows
-        }
+        try read(asOf: nil) { db, _ in try ImportProgressTable.rows(path: path, db) }
     }
 }

@@ -32,13 +32,7 @@ extension LogStore {
     /// The pages' saved layouts (`layout_update`'s data) as of `asOf`: "" before any was saved.
     public func pageLayouts(asOf: Int64? = nil) throws(LogStoreError) -> JSONValue {
         try read(asOf: asOf) { db, bound in
-            guard try db.userVersion >= 5 else { return .string("") }  // a read-only store older than version 5
-            let doc = try db.one(
-                "SELECT doc FROM page_layout WHERE epoch <= ? ORDER BY epoch DESC LIMIT 1", [.integer(bound)]
-            ) {
-                try $0.withBlob(0) { try ValueCodec.decodeFirst($0) }
-            }
-            return (doc ?? nil) ?? .string("")
+            try Catalog(db: db, asOf: bound).pageLayouts() ?? .string("")
         }
     }
 

@@ -36,24 +36,10 @@ extension LogStore {
     /// the order in which they were created (visdom itself lists its env files' directory).
     public func envState(asOf: Int64? = nil) throws(LogStoreError) -> [String] {
         try read(asOf: asOf) { db, bound in
-            struct Incarnation {
-                let id: Int64
-                let name: String
-                let begin: Int64
-                let end: Int64?
-            }
             // Keyed by the name's bytes: a `String` key would merge canonically equivalent
             // names (NFC "é" and NFD "e\u{301}"), which are two envs to visdom.
-            var byName: [ExactKey: [Incarnation]] = [:]
-            try db.forEach(
-                """
-                SELECT env.env_id, env.name, env.epoch, env_end.epoch FROM env
-                  LEFT JOIN env_end ON env_end.env_id = env.env_id AND env_end.epoch <= ?1
-                WHERE env.epoch <= ?1 ORDER BY env.env_id
-                """, [.integer(bound)]
-            ) {
-                let row = Incarnation(
-                    id: $0.int64(0), name: $0.text(1), begin: $0.int64(2), end: $0.isNull(3) ? nil : $0.int64(3))
+            var byName: [ExactKey: [Catalog.EnvIncarnation]] = [:]
+            for row in try Catalog(db: db, asOf: bound).envIncarnations() {
                 byName[ExactKey(row.name), default: []].append(row)
             }
             var placed: [(place: Int64, name: String)] = []

@@ -122,4 +122,41 @@ struct Catalog {
             return try row.withBlob { try ValueCodec.decodeFirst($0) }
         } ?? nil) ?? .object(JSONObject())
     }
+
+    /// The pages' saved layouts (`layout_update`'s data) as of `asOf`; nil before any was
+    /// saved, and in a store older than version 5 (read-only), which has no `page_layout`.
+    func pageLayouts() throws -> JSONValue? {
+        guard try db.userVersion >= 5 else { return nil }
+        return try db.one(
+            "SELECT doc FROM page_layout WHERE epoch <= ? ORDER BY epoch DESC LIMIT 1", [.integer(asOf)]
+        ) { st in
+            var row = st.columns
+            return try row.withBlob { try ValueCodec.decodeFirst($0) }
+        } ?? nil
+    }
+
+    /// An env incarnation born by `asOf`: its id, name, birth and tombstone (nil: none by then).
+    struct EnvIncarnation {
+        let id: Int64
+        let name: String
+        let begin: Int64
+        let end: Int64?
+    }
+
+    /// Every env incarnation born by `asOf`, by id: the alive ones and the deleted ones with
+    /// when they were deleted.
+    func envIncarnations() throws -> [EnvIncarnation] {
+        var out: [EnvIncarnation] = []
+        try db.forEach(
+            """
+            SELECT env.env_id, env.name, env.epoch, env_end.epoch FROM env
+              LEFT JOIN env_end ON env_end.env_id = env.env_id AND env_end.epoch <= ?1
+            WHERE env.epoch <= ?1 ORDER BY env.env_id
+            """, [.integer(asOf)]
+        ) { st in
+            var row = st.columns
+            out.append(EnvIncarnation(id: row.int64(), name: row.text(), begin: row.int64(), end: row.optionalInt64()))
+        }
+        return out
+    }
 }
