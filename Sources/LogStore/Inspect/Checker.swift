@@ -55,14 +55,13 @@ struct Checker {
 
     private mutating func sqliteChecks() throws {
         var found: [String] = []
-        try db.forEach("PRAGMA integrity_check(\(Self.limit))", []) { st in
-            let line = st.text(0)
-            if line != "ok" { found.append("integrity_check: \(line)") }
+        for line in try db.integrityCheck(limit: Self.limit) where line != "ok" {
+            found.append("integrity_check: \(line)")
         }
         var missing: [String: Int] = [:]
         var order: [String] = []
-        try db.forEach("PRAGMA foreign_key_check", []) { st in
-            let key = "\(st.text(0)) → \(st.text(2))"
+        for violation in try db.foreignKeyViolations() {
+            let key = "\(violation.table) → \(violation.parent)"
             if missing[key] == nil { order.append(key) }
             missing[key, default: 0] += 1
         }
@@ -99,43 +98,15 @@ struct Checker {
 
     // MARK: 3. row epochs
 
-    /// For each table with an epoch column: how to name one of its rows.
-    private static let epochColumns: [(table: String, row: String)] = [
-        ("env", "'env ' || env_id || ' ''' || name || ''''"),
-        ("env_end", "'tombstone of env ' || env_id"),
-        ("env_reload", "'reload of env ' || env_id"),
-        ("window", "'window ' || window_id || ' ''' || wid || ''''"),
-        ("window_end", "'tombstone of window ' || window_id"),
-        ("head", "'head of window ' || window_id"),
-        ("series", "'series ' || series_id"),
-        ("segment", "'segment ' || seq || ' of series ' || series_id"),
-        ("window_change", "'change of window ' || window_id"),
-        ("import_progress", "'import progress of ' || path"),
-        ("page_layout", "'page layouts of epoch ' || epoch"),
-    ]
-
     private mutating func rowEpochs() throws {
         let high = try EpochTable.latest(db) ?? -1
+        let audit = StoreAudit(db: db)
         var found: [String] = []
-        for (table, row) in Self.epochColumns {
-            // a read-only handle on an older store lacks the tables later versions added
-            guard
-                try db.int("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(table)]) == 1
-            else { continue }
-            try db.forEach(
-                "SELECT \(row), epoch FROM \(table) t WHERE NOT EXISTS (SELECT 1 FROM epoch e WHERE e.epoch = t.epoch)",
-                []
-            ) { st in
-                found.append("\(st.text(0)): epoch \(st.int64(1)) is not in the epoch table (newest: \(high))")
-            }
+        for (row, epoch) in try audit.rowsOfUnknownEpochs() {
+            found.append("\(row): epoch \(epoch) is not in the epoch table (newest: \(high))")
         }
-        if try Schema.epochRowsNameTheirWindow(db) {
-            try db.forEach(
-                "SELECT e.epoch, w.window_id, w.epoch FROM epoch e JOIN window w USING (window_id) WHERE w.epoch > e.epoch",
-                []
-            ) { st in
-                found.append("epoch \(st.int64(0)): changed window \(st.int64(1)), born later (epoch \(st.int64(2)))")
-            }
+        for (epoch, window, born) in try audit.epochsChangingUnbornWindows() {
+            found.append("epoch \(epoch): changed window \(window), born later (epoch \(born))")
         }
         report(found)
     }
@@ -143,31 +114,14 @@ struct Checker {
     // MARK: 4. incarnations
 
     private mutating func incarnations() throws {
+        let audit = StoreAudit(db: db)
         var found: [String] = []
-        try db.forEach(
-            """
-            SELECT a.name, a.env_id, b.env_id, max(a.epoch, b.epoch) FROM env a
-            JOIN env b ON b.name = a.name AND b.env_id > a.env_id
-            WHERE a.epoch < coalesce((SELECT epoch FROM env_end x WHERE x.env_id = b.env_id), 9223372036854775807)
-              AND b.epoch < coalesce((SELECT epoch FROM env_end x WHERE x.env_id = a.env_id), 9223372036854775807)
-            ORDER BY a.env_id, b.env_id
-            """, []
-        ) { st in
-            found.append(
-                "env '\(st.text(0))': incarnations \(st.int64(1)) and \(st.int64(2)) are both alive at epoch \(st.int64(3))"
-            )
+        for o in try audit.overlappingEnvs() {
+            found.append("env '\(o.name)': incarnations \(o.first) and \(o.second) are both alive at epoch \(o.epoch)")
         }
-        try db.forEach(
-            """
-            SELECT a.env_id, a.wid, a.window_id, b.window_id, max(a.epoch, b.epoch) FROM window a
-            JOIN window b ON b.env_id = a.env_id AND b.wid = a.wid AND b.window_id > a.window_id
-            WHERE a.epoch < coalesce((SELECT epoch FROM window_end x WHERE x.window_id = b.window_id), 9223372036854775807)
-              AND b.epoch < coalesce((SELECT epoch FROM window_end x WHERE x.window_id = a.window_id), 9223372036854775807)
-            ORDER BY a.window_id, b.window_id
-            """, []
-        ) { st in
+        for o in try audit.overlappingWindows() {
             found.append(
-                "window '\(st.text(1))' of env \(st.int64(0)): incarnations \(st.int64(2)) and \(st.int64(3)) are both alive at epoch \(st.int64(4))"
+                "window '\(o.name)' of env \(o.env ?? 0): incarnations \(o.first) and \(o.second) are both alive at epoch \(o.epoch)"
             )
         }
         report(found)
@@ -176,22 +130,14 @@ struct Checker {
     // MARK: 5. tombstones
 
     private mutating func tombstones() throws {
+        let audit = StoreAudit(db: db)
         var found: [String] = []
-        try db.forEach(
-            "SELECT e.env_id, e.name, x.epoch, e.epoch FROM env_end x JOIN env e USING (env_id) WHERE x.epoch < e.epoch ORDER BY e.env_id",
-            []
-        ) { st in
-            found.append(
-                "env \(st.int64(0)) '\(st.text(1))': tombstone at epoch \(st.int64(2)) is before its birth at epoch \(st.int64(3))"
-            )
+        for t in try audit.earlyEnvTombstones() {
+            found.append("env \(t.id) '\(t.name)': tombstone at epoch \(t.end) is before its birth at epoch \(t.born)")
         }
-        try db.forEach(
-            "SELECT w.window_id, w.wid, x.epoch, w.epoch FROM window_end x JOIN window w USING (window_id) WHERE x.epoch < w.epoch ORDER BY w.window_id",
-            []
-        ) { st in
+        for t in try audit.earlyWindowTombstones() {
             found.append(
-                "window \(st.int64(0)) '\(st.text(1))': tombstone at epoch \(st.int64(2)) is before its birth at epoch \(st.int64(3))"
-            )
+                "window \(t.id) '\(t.name)': tombstone at epoch \(t.end) is before its birth at epoch \(t.born)")
         }
         report(found)
     }
@@ -200,18 +146,16 @@ struct Checker {
 
     private mutating func headVersions() throws {
         var found: [String] = []
-        try db.forEach(
-            "SELECT window_id, wid, epoch, (SELECT min(h.epoch) FROM head h WHERE h.window_id = w.window_id) FROM window w ORDER BY window_id",
-            []
-        ) { st in
-            let name = "window \(st.int64(0)) '\(st.text(1))'"
-            let birth = st.int64(2)
-            if st.isNull(3) {
+        for (window, wid, birth, first) in try StoreAudit(db: db).firstHeads() {
+            let name = "window \(window) '\(wid)'"
+            guard let first else {
                 found.append("\(name) has no head")
-            } else if st.int64(3) < birth {
-                found.append("\(name) has a head at epoch \(st.int64(3)), before its birth at epoch \(birth)")
-            } else if st.int64(3) > birth {
-                found.append("\(name) has no head at its birth epoch \(birth) (the first is at epoch \(st.int64(3)))")
+                continue
+            }
+            if first < birth {
+                found.append("\(name) has a head at epoch \(first), before its birth at epoch \(birth)")
+            } else if first > birth {
+                found.append("\(name) has no head at its birth epoch \(birth) (the first is at epoch \(first))")
             }
         }
         report(found)
@@ -220,23 +164,16 @@ struct Checker {
     // MARK: 7. series references in heads
 
     private mutating func seriesReferences() throws {
-        var series: [Int64: (window: Int64, kind: Int64, epoch: Int64)] = [:]
-        try db.forEach("SELECT series_id, window_id, kind, epoch FROM series", []) {
-            series[$0.int64(0)] = ($0.int64(1), $0.int64(2), $0.int64(3))
-        }
+        let audit = StoreAudit(db: db)
+        let series = try audit.series()
         var found: [String] = []
-        try db.forEach("SELECT window_id, epoch, doc FROM head ORDER BY window_id, epoch", []) { st in
-            let window = st.int64(0)
-            let epoch = st.int64(1)
+        try audit.forEachHead { window, epoch, bytes in
             let name = "head of window \(window) at epoch \(epoch)"
             let head: PaneValue
             do {
-                head = try st.withBlob(2) { bytes in
-                    var reader = ValueCodec.Reader(bytes)
-                    let pane = try reader.pane()
-                    if !reader.atEnd { throw ValueCodec.DecodeError(offset: reader.offset) }
-                    return pane
-                }
+                var reader = ValueCodec.Reader(bytes)
+                head = try reader.pane()
+                if !reader.atEnd { throw ValueCodec.DecodeError(offset: reader.offset) }
             } catch {
                 found.append("\(name) does not decode: \(error)")
                 return
@@ -321,31 +258,18 @@ struct Checker {
         var lastEpoch: Int64 = .min
         var totalReported = false
         var segmentSeen = false  // of the current series: its blocks must all come before its segments
-        try db.forEach(
-            """
-            SELECT s.series_id, s.seq, s.epoch, s.count, s.total, s.data, r.epoch, s.window_id, r.window_id,
-                   NULL, NULL, NULL FROM segment s LEFT JOIN series r USING (series_id)
-            UNION ALL
-            SELECT b.series_id, b.first_seq, b.first_epoch, b.count, b.total, b.data, r.epoch, b.window_id, r.window_id,
-                   b.last_seq, b.last_epoch, b.epochs FROM block b LEFT JOIN series r USING (series_id)
-            ORDER BY 1, 2
-            """, []
-        ) { st in
-            let id = st.int64(0)
-            let seq = st.int64(1)
-            let epoch = st.int64(2)
-            let count = st.int64(3)
-            let total = st.int64(4)
+        try StoreAudit(db: db).forEachSeriesRun { run, data in
+            let (id, seq, epoch, count, total) = (run.seriesID, run.seq, run.epoch, run.count, run.total)
             if id != current {
                 current = id
                 (nextSeq, runningTotal, lastEpoch, totalReported, segmentSeen) = (0, 0, .min, false, false)
             }
-            let isBlock = !st.isNull(9)
-            if isBlock && segmentSeen {
-                found.append("series \(id) block \(seq)…\(st.int64(9)): comes after a segment of its series")
+            let isBlock = run.block != nil
+            if let block = run.block, segmentSeen {
+                found.append("series \(id) block \(seq)…\(block.lastSeq): comes after a segment of its series")
             }
             segmentSeen = segmentSeen || !isBlock
-            let name = isBlock ? "series \(id) block \(seq)…\(st.int64(9))" : "series \(id) segment \(seq)"
+            let name = run.block.map { "series \(id) block \(seq)…\($0.lastSeq)" } ?? "series \(id) segment \(seq)"
             if seq != nextSeq {
                 found.append(
                     "series \(id): segment \(seq) found where segment \(nextSeq) was expected (seq must run 0…n-1)")
@@ -353,36 +277,32 @@ struct Checker {
             if epoch < lastEpoch {
                 found.append("\(name): epoch \(epoch) is before the previous segment's epoch \(lastEpoch)")
             }
-            if !st.isNull(6), epoch < st.int64(6) {
-                found.append("\(name): epoch \(epoch) is before the series' creation at epoch \(st.int64(6))")
+            if let created = run.seriesEpoch, epoch < created {
+                found.append("\(name): epoch \(epoch) is before the series' creation at epoch \(created)")
             }
-            if !st.isNull(8), st.int64(7) != st.int64(8) {
-                found.append(
-                    "\(name): its window_id is \(st.int64(7)), but the series belongs to window \(st.int64(8))")
+            if let owner = run.seriesWindow, run.windowID != owner {
+                found.append("\(name): its window_id is \(run.windowID), but the series belongs to window \(owner)")
             }
             runningTotal += count
             if total != runningTotal && !totalReported {
                 found.append("\(name): total is \(total), but the counts up to it add up to \(runningTotal)")
                 totalReported = true  // later totals of this series are off by the same cause
             }
-            if isBlock {
+            if let sealed = run.block {
                 let block = SealedBlock(
-                    seriesID: id, firstSeq: seq, lastSeq: st.int64(9), firstEpoch: epoch, lastEpoch: st.int64(10),
-                    count: count, total: total, epochs: st.blob(11), data: st.blob(5))
+                    seriesID: id, firstSeq: seq, lastSeq: sealed.lastSeq, firstEpoch: epoch, lastEpoch: sealed.lastEpoch,
+                    count: count, total: total, epochs: sealed.epochs, data: Array(data))
                 found.append(contentsOf: Self.problems(of: block, name: name, newestEpoch: high))
                 nextSeq = block.lastSeq + 1
                 lastEpoch = block.lastEpoch
                 return
             }
             do {
-                let values = try st.withBlob(5) { bytes in
-                    var reader = ValueCodec.Reader(bytes)
-                    var n: Int64 = 0
-                    while !reader.atEnd {
-                        _ = try reader.json()
-                        n += 1
-                    }
-                    return n
+                var reader = ValueCodec.Reader(data)
+                var values: Int64 = 0
+                while !reader.atEnd {
+                    _ = try reader.json()
+                    values += 1
                 }
                 if values != count { found.append("\(name): count is \(count), but its data holds \(values) values") }
             } catch {

@@ -1,0 +1,204 @@
+/// The rows that break an invariant of the schema (schema.sql, docs/FORMAT.md), found by SQL
+/// and decoded here; `Checker` (Inspect/) words them. Each query reads the whole store.
+struct StoreAudit {
+    let db: Connection
+
+    /// For each table with an epoch column: an SQL expression naming one of its rows.
+    private static let epochColumns: [(table: String, row: String)] = [
+        ("env", "'env ' || env_id || ' ''' || name || ''''"),
+        ("env_end", "'tombstone of env ' || env_id"),
+        ("env_reload", "'reload of env ' || env_id"),
+        ("window", "'window ' || window_id || ' ''' || wid || ''''"),
+        ("window_end", "'tombstone of window ' || window_id"),
+        ("head", "'head of window ' || window_id"),
+        ("series", "'series ' || series_id"),
+        ("segment", "'segment ' || seq || ' of series ' || series_id"),
+        ("window_change", "'change of window ' || window_id"),
+        ("import_progress", "'import progress of ' || path"),
+        ("page_layout", "'page layouts of epoch ' || epoch"),
+    ]
+
+    /// Rows of any table whose epoch is not in the epoch table: the row, named, and its epoch.
+    /// Tables a read-only handle on an older store lacks are skipped.
+    func rowsOfUnknownEpochs() throws -> [(row: String, epoch: Int64)] {
+        var out: [(row: String, epoch: Int64)] = []
+        for (table, row) in Self.epochColumns {
+            guard
+                try db.int("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(table)]) == 1
+            else { continue }
+            try db.forEach(
+                "SELECT \(row), epoch FROM \(table) t WHERE NOT EXISTS (SELECT 1 FROM epoch e WHERE e.epoch = t.epoch)",
+                []
+            ) { st in
+                var columns = st.columns
+                out.append((columns.text(), columns.int64()))
+            }
+        }
+        return out
+    }
+
+    /// Epoch rows naming as the window they changed one born after them (none in a store
+    /// whose epoch rows do not name their window).
+    func epochsChangingUnbornWindows() throws -> [(epoch: Int64, window: Int64, born: Int64)] {
+        guard try Schema.epochRowsNameTheirWindow(db) else { return [] }
+        var out: [(epoch: Int64, window: Int64, born: Int64)] = []
+        try db.forEach(
+            "SELECT e.epoch, w.window_id, w.epoch FROM epoch e JOIN window w USING (window_id) WHERE w.epoch > e.epoch",
+            []
+        ) { st in
+            var row = st.columns
+            out.append((row.int64(), row.int64(), row.int64()))
+        }
+        return out
+    }
+
+    /// Two incarnations of one name alive at once (alive over [birth, tombstone)): the env
+    /// (for windows, the env id), the name, both incarnations and when both are alive.
+    struct Overlap {
+        let env: Int64?
+        let name: String
+        let first, second, epoch: Int64
+    }
+
+    func overlappingEnvs() throws -> [Overlap] {
+        var out: [Overlap] = []
+        try db.forEach(
+            """
+            SELECT a.name, a.env_id, b.env_id, max(a.epoch, b.epoch) FROM env a
+            JOIN env b ON b.name = a.name AND b.env_id > a.env_id
+            WHERE a.epoch < coalesce((SELECT epoch FROM env_end x WHERE x.env_id = b.env_id), 9223372036854775807)
+              AND b.epoch < coalesce((SELECT epoch FROM env_end x WHERE x.env_id = a.env_id), 9223372036854775807)
+            ORDER BY a.env_id, b.env_id
+            """, []
+        ) { st in
+            var row = st.columns
+            out.append(Overlap(env: nil, name: row.text(), first: row.int64(), second: row.int64(), epoch: row.int64()))
+        }
+        return out
+    }
+
+    func overlappingWindows() throws -> [Overlap] {
+        var out: [Overlap] = []
+        try db.forEach(
+            """
+            SELECT a.env_id, a.wid, a.window_id, b.window_id, max(a.epoch, b.epoch) FROM window a
+            JOIN window b ON b.env_id = a.env_id AND b.wid = a.wid AND b.window_id > a.window_id
+            WHERE a.epoch < coalesce((SELECT epoch FROM window_end x WHERE x.window_id = b.window_id), 9223372036854775807)
+              AND b.epoch < coalesce((SELECT epoch FROM window_end x WHERE x.window_id = a.window_id), 9223372036854775807)
+            ORDER BY a.window_id, b.window_id
+            """, []
+        ) { st in
+            var row = st.columns
+            out.append(
+                Overlap(env: row.int64(), name: row.text(), first: row.int64(), second: row.int64(), epoch: row.int64()))
+        }
+        return out
+    }
+
+    /// An incarnation whose tombstone is before its birth: its id, name, tombstone and birth.
+    struct EarlyTombstone {
+        let id: Int64
+        let name: String
+        let end, born: Int64
+
+        init(_ st: Statement) {
+            var row = st.columns
+            (id, name, end, born) = (row.int64(), row.text(), row.int64(), row.int64())
+        }
+    }
+
+    func earlyEnvTombstones() throws -> [EarlyTombstone] {
+        var out: [EarlyTombstone] = []
+        try db.forEach(
+            "SELECT e.env_id, e.name, x.epoch, e.epoch FROM env_end x JOIN env e USING (env_id) WHERE x.epoch < e.epoch ORDER BY e.env_id",
+            []
+        ) { out.append(EarlyTombstone($0)) }
+        return out
+    }
+
+    func earlyWindowTombstones() throws -> [EarlyTombstone] {
+        var out: [EarlyTombstone] = []
+        try db.forEach(
+            "SELECT w.window_id, w.wid, x.epoch, w.epoch FROM window_end x JOIN window w USING (window_id) WHERE x.epoch < w.epoch ORDER BY w.window_id",
+            []
+        ) { out.append(EarlyTombstone($0)) }
+        return out
+    }
+
+    /// Every window incarnation with its birth and its first head's epoch (nil: no head).
+    func firstHeads() throws -> [(window: Int64, wid: String, born: Int64, firstHead: Int64?)] {
+        var out: [(window: Int64, wid: String, born: Int64, firstHead: Int64?)] = []
+        try db.forEach(
+            "SELECT window_id, wid, epoch, (SELECT min(h.epoch) FROM head h WHERE h.window_id = w.window_id) FROM window w ORDER BY window_id",
+            []
+        ) { st in
+            var row = st.columns
+            out.append((row.int64(), row.text(), row.int64(), row.optionalInt64()))
+        }
+        return out
+    }
+
+    /// Every series: its window, kind and creation epoch, by id.
+    func series() throws -> [Int64: (window: Int64, kind: Int64, epoch: Int64)] {
+        var out: [Int64: (window: Int64, kind: Int64, epoch: Int64)] = [:]
+        try db.forEach("SELECT series_id, window_id, kind, epoch FROM series", []) { st in
+            var row = st.columns
+            out[row.int64()] = (row.int64(), row.int64(), row.int64())
+        }
+        return out
+    }
+
+    /// Calls `body` with every head version, by window then epoch, its bytes lent for the call.
+    func forEachHead(_ body: (_ window: Int64, _ epoch: Int64, _ doc: UnsafeRawBufferPointer) throws -> Void) throws {
+        try db.forEach("SELECT window_id, epoch, doc FROM head ORDER BY window_id, epoch", []) { st in
+            var row = st.columns
+            let (window, epoch) = (row.int64(), row.int64())
+            try row.withBlob { try body(window, epoch, $0) }
+        }
+    }
+
+    /// A segment or a sealed block, with what its series row says: one row of a series' runs.
+    struct SeriesRun {
+        let seriesID, seq, epoch, count, total: Int64
+        /// The series' creation epoch and window; nil when no series row has its id.
+        let seriesEpoch: Int64?
+        let windowID: Int64
+        let seriesWindow: Int64?
+        /// For a block: its last seq, last epoch and epochs.
+        let block: (lastSeq: Int64, lastEpoch: Int64, epochs: [UInt8])?
+
+        /// Reads every column but the last, `data`.
+        init(_ row: inout ColumnReader) {
+            (seriesID, seq, epoch, count, total) = (row.int64(), row.int64(), row.int64(), row.int64(), row.int64())
+            seriesEpoch = row.optionalInt64()
+            windowID = row.int64()
+            seriesWindow = row.optionalInt64()
+            if let lastSeq = row.optionalInt64() {
+                block = (lastSeq, row.int64(), row.blob())
+            } else {
+                _ = row.optionalInt64()
+                _ = row.optionalBlob()
+                block = nil
+            }
+        }
+    }
+
+    /// Calls `body` with every segment and sealed block, by series then seq, and its data,
+    /// lent for the call.
+    func forEachSeriesRun(_ body: (SeriesRun, _ data: UnsafeRawBufferPointer) throws -> Void) throws {
+        try db.forEach(
+            """
+            SELECT s.series_id, s.seq, s.epoch, s.count, s.total, r.epoch, s.window_id, r.window_id,
+                   NULL, NULL, NULL, s.data FROM segment s LEFT JOIN series r USING (series_id)
+            UNION ALL
+            SELECT b.series_id, b.first_seq, b.first_epoch, b.count, b.total, r.epoch, b.window_id, r.window_id,
+                   b.last_seq, b.last_epoch, b.epochs, b.data FROM block b LEFT JOIN series r USING (series_id)
+            ORDER BY 1, 2
+            """, []
+        ) { st in
+            var row = st.columns
+            let run = SeriesRun(&row)
+            try row.withBlob { try body(run, $0) }
+        }
+    }
+}
