@@ -104,15 +104,9 @@ public final class LogStore: Sendable {
     static let walSizeLimit: Int64 = 16 << 20
 
     private static func prepare(_ db: Connection, path: String, options: Options) throws {
-        // Read in one transaction: another process may be creating the store meanwhile, and
-        // these three must describe one state of the file.
-        let (appID, version, tables) = try db.transaction(.deferred) {
-            (
-                try db.int("PRAGMA application_id", []) ?? 0, Int64(try db.userVersion),
-                try db.int("SELECT count(*) FROM sqlite_schema", []) ?? 0
-            )
-        }
-        if appID == 0 && version == 0 && tables == 0 {
+        let file = try FileIdentity.read(db)
+        let (appID, version) = (file.applicationID, file.version)
+        if file.isEmpty {
             if options.readOnly { throw LogStoreError.notAStore(path: path, reason: "empty database") }
             // Another process may create it at the same moment: then check what it created.
             if try !Schema.create(on: db, time: nowMS()) { return try prepare(db, path: path, options: options) }

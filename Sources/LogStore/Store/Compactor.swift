@@ -28,8 +28,9 @@ struct Compactor {
             SELECT epoch, env, win, detail FROM epoch WHERE epoch <= ?1 AND status <> 'ok'
               AND (length(CAST(env AS BLOB)) > ?2 OR length(CAST(win AS BLOB)) > ?2 OR length(CAST(detail AS BLOB)) > ?2)
             """, [.integer(before), limit]
-        ) {
-            long.append(($0.int64(0), $0.isNull(1) ? nil : $0.text(1), $0.isNull(2) ? nil : $0.text(2), $0.text(3)))
+        ) { st in
+            var row = st.columns
+            long.append((row.int64(), row.optionalText(), row.optionalText(), row.text()))
         }
         for row in long {
             let cut = EpochWriter.EpochRow.cut
@@ -97,15 +98,18 @@ struct Compactor {
         // 3. Series that no remaining head references.
         var referenced = Set<Int64>()
         try db.forEach("SELECT doc FROM head", []) { st in
-            let pane = try st.withBlob(0) { try ValueCodec.decodePane($0) }
+            var row = st.columns
+            let pane = try row.withBlob { try ValueCodec.decodePane($0) }
             pane.forEachSeries { _, slot in
                 referenced.insert(slot.id)
                 return true
             }
         }
         var unreferenced: [(series: Int64, window: Int64)] = []
-        try db.forEach("SELECT series_id, window_id FROM series", []) {
-            if !referenced.contains($0.int64(0)) { unreferenced.append(($0.int64(0), $0.int64(1))) }
+        try db.forEach("SELECT series_id, window_id FROM series", []) { st in
+            var row = st.columns
+            let (id, window) = (row.int64(), row.int64())
+            if !referenced.contains(id) { unreferenced.append((id, window)) }
         }
         for (id, window) in unreferenced {
             try exec("DELETE FROM segment WHERE window_id = ? AND series_id = ?", [.integer(window), .integer(id)])
@@ -152,7 +156,10 @@ struct Compactor {
             try db.forEach(
                 "SELECT epoch, op, count, data FROM segment WHERE window_id = ? AND series_id = ? AND epoch > ? ORDER BY epoch, seq",
                 [w, s, n]
-            ) { later.append(($0.int64(0), $0.int64(1), $0.int64(2), $0.blob(3))) }
+            ) { st in
+                var row = st.columns
+                later.append((row.int64(), row.int64(), row.int64(), row.blob()))
+            }
             try db.run("DELETE FROM segment WHERE window_id = ? AND series_id = ?", [w, s])
             try db.run("DELETE FROM block WHERE window_id = ? AND series_id = ?", [w, s])
             var total = Int64(values.count)

@@ -114,12 +114,13 @@ final class SeriesStore: SeriesSource {
             Self.elementsSQL,
             [.integer(id), .integer(asOf)]
         ) { st in
-            if st.int64(0) == 1 {
+            var row = st.columns
+            if row.int64() == 1 {
                 var p: [JSONValue] = []
-                try st.withBlob(1) { try ValueCodec.decodeValues($0, into: &p) }
+                try row.withBlob { try ValueCodec.decodeValues($0, into: &p) }
                 prepends.append(p)
             } else {
-                try st.withBlob(1) { try ValueCodec.decodeValues($0, into: &items) }
+                try row.withBlob { try ValueCodec.decodeValues($0, into: &items) }
             }
         }
         if prepends.isEmpty { return items }
@@ -204,8 +205,12 @@ final class SeriesStore: SeriesSource {
     /// Where series `id` of `window` ends: after its last segment, else after its last block.
     private func tail(of id: Int64, window: Int64) throws -> SeriesTails.Tail {
         let args: [SQLValue] = [.integer(id), .integer(window)]
-        return try db.one(Self.tailSQL, args) { SeriesTails.Tail(nextSeq: $0.int64(0) + 1, total: $0.int64(1)) }
-            ?? db.one(Self.blockTailSQL, args) { SeriesTails.Tail(nextSeq: $0.int64(0) + 1, total: $0.int64(1)) }
+        // Both queries' rows start with the last seq and the total after it.
+        func tail(_ st: Statement) -> SeriesTails.Tail {
+            var row = st.columns
+            return SeriesTails.Tail(nextSeq: row.int64() + 1, total: row.int64())
+        }
+        return try db.one(Self.tailSQL, args, tail) ?? db.one(Self.blockTailSQL, args, tail)
             ?? SeriesTails.Tail(nextSeq: 0, total: 0)
     }
 
