@@ -18,15 +18,16 @@ struct SealedBlock {
     static let columns = "series_id, first_seq, last_seq, first_epoch, last_epoch, count, total, epochs, data"
 
     init(_ st: Statement) {
-        seriesID = st.int64(0)
-        firstSeq = st.int64(1)
-        lastSeq = st.int64(2)
-        firstEpoch = st.int64(3)
-        lastEpoch = st.int64(4)
-        count = st.int64(5)
-        total = st.int64(6)
-        epochs = st.blob(7)
-        data = st.blob(8)
+        var row = st.columns
+        seriesID = row.int64()
+        firstSeq = row.int64()
+        lastSeq = row.int64()
+        firstEpoch = row.int64()
+        lastEpoch = row.int64()
+        count = row.int64()
+        total = row.int64()
+        epochs = row.blob()
+        data = row.blob()
     }
 
     init(

@@ -112,7 +112,7 @@ final class Writer: @unchecked Sendable {
             let db: Connection
             do {
                 db = try open()
-                self.committedEpoch = try db.int("SELECT max(epoch) FROM epoch", []) ?? 0
+                self.committedEpoch = try EpochTable.latest(db) ?? 0
                 self.connection = db
             } catch {
                 failure = error
@@ -231,7 +231,7 @@ final class Writer: @unchecked Sendable {
             defer { forgetRows() }
             let ctx = Context(db: db, heads: heads, tails: tails, lookups: lookups, lastEpoch: base)
             batch[0].run(ctx)
-            return (try? db.int("SELECT max(epoch) FROM epoch", [])) ?? base
+            return (try? EpochTable.latest(db)) ?? base
         }
         return commit(batch, on: db, after: base)
     }
@@ -256,7 +256,7 @@ final class Writer: @unchecked Sendable {
                 // Another connection (another process's writer) committed since this one last
                 // looked: its rows are behind the caches, and its epochs come before this batch's.
                 lookups.removeAll()
-                base = try db.int("SELECT max(epoch) FROM epoch", []) ?? base
+                base = try EpochTable.latest(db) ?? base
             }
         } catch {
             forgetRows()
