@@ -308,8 +308,8 @@ struct Lister {
         let (lowest, highest) = try scans.seriesIDRange()
         guard lowest >= 0 else { throw StoreInvariantError("segment of series \(lowest)") }
         var stats = [SeriesStats](repeating: SeriesStats(), count: Int(highest) + 1)
-        // Sealed blocks: a series' blocks come before its segments (a lower seq); a block only
-        // part of which is visible is the series' last visible row.
+        // Segments, then sealed blocks: a series' blocks come before its segments (a lower
+        // seq); a block only part of which is visible is the series' last visible row.
         try scans.forEachSeriesRun { run in
             let id = Int(run.seriesID)
             if run.seq > stats[id].seq {

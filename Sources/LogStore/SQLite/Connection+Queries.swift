@@ -32,23 +32,20 @@ extension Connection {
 }
 
 extension Connection {
+    /// Every row, decoded by `decode`, in order.
+    func all<T>(_ sql: String, _ args: [SQLValue], _ decode: (Statement) throws -> T) throws -> [T] {
+        var out: [T] = []
+        try forEach(sql, args) { out.append(try decode($0)) }
+        return out
+    }
+
     /// Column 0 of every row, as text.
     func texts(_ sql: String, _ args: [SQLValue]) throws -> [String] {
-        var out: [String] = []
-        try forEach(sql, args) { st in
-            var row = st.columns
-            out.append(row.text())
-        }
-        return out
+        try all(sql, args) { $0.firstText }
     }
 
     /// Column 0 of every row, as an integer.
     func ints(_ sql: String, _ args: [SQLValue]) throws -> [Int64] {
-        var out: [Int64] = []
-        try forEach(sql, args) { st in
-            var row = st.columns
-            out.append(row.int64())
-        }
-        return out
+        try all(sql, args) { $0.firstInt64 }
     }
 }

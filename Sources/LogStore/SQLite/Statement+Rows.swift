@@ -221,4 +221,10 @@ struct ColumnReader {
 extension Statement {
     /// The current row, to be read in column order.
     var columns: ColumnReader { ColumnReader(self) }
+
+    /// The first column of a one-column row, as text.
+    var firstText: String { text(0) }
+
+    /// The first column of a one-column row, as an integer.
+    var firstInt64: Int64 { int64(0) }
 }

@@ -47,9 +47,7 @@ struct Catalog {
 
     /// The env's windows in visdom's dict order.
     func windows(ofEnv env: Int64) throws -> [WindowRow] {
-        var rows: [WindowRow] = []
-        try db.forEach(Self.windowsSQL, [.integer(env), .integer(asOf)]) { rows.append(WindowRow($0)) }
-        return rows
+        try db.all(Self.windowsSQL, [.integer(env), .integer(asOf)], WindowRow.init)
     }
 
     private static let windowSQL = """
@@ -146,8 +144,7 @@ struct Catalog {
     /// Every env incarnation born by `asOf`, by id: the alive ones and the deleted ones with
     /// when they were deleted.
     func envIncarnations() throws -> [EnvIncarnation] {
-        var out: [EnvIncarnation] = []
-        try db.forEach(
+        try db.all(
             """
             SELECT env.env_id, env.name, env.epoch, env_end.epoch FROM env
               LEFT JOIN env_end ON env_end.env_id = env.env_id AND env_end.epoch <= ?1
@@ -155,8 +152,7 @@ struct Catalog {
             """, [.integer(asOf)]
         ) { st in
             var row = st.columns
-            out.append(EnvIncarnation(id: row.int64(), name: row.text(), begin: row.int64(), end: row.optionalInt64()))
+            return EnvIncarnation(id: row.int64(), name: row.text(), begin: row.int64(), end: row.optionalInt64())
         }
-        return out
     }
 }

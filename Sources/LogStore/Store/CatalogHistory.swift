@@ -12,12 +12,10 @@ struct CatalogHistory {
     }
 
     func windows() throws -> [Window] {
-        var out: [Window] = []
-        try db.forEach("SELECT window_id, env_id, wid, epoch FROM window", []) { st in
+        try db.all("SELECT window_id, env_id, wid, epoch FROM window", []) { st in
             var row = st.columns
-            out.append(Window(id: row.int64(), env: row.int64(), wid: row.text(), born: row.int64()))
+            return Window(id: row.int64(), env: row.int64(), wid: row.text(), born: row.int64())
         }
-        return out
     }
 
     /// An env incarnation: its id, name and birth epoch.
@@ -28,12 +26,10 @@ struct CatalogHistory {
     }
 
     func envs() throws -> [Env] {
-        var out: [Env] = []
-        try db.forEach("SELECT env_id, name, epoch FROM env", []) { st in
+        try db.all("SELECT env_id, name, epoch FROM env", []) { st in
             var row = st.columns
-            out.append(Env(id: row.int64(), name: row.text(), born: row.int64()))
+            return Env(id: row.int64(), name: row.text(), born: row.int64())
         }
-        return out
     }
 
     /// A row naming an incarnation and an epoch: a tombstone or a window change.
@@ -46,11 +42,9 @@ struct CatalogHistory {
     func envEnds() throws -> [Mark] { try marks("SELECT env_id, epoch FROM env_end") }
 
     private func marks(_ sql: String) throws -> [Mark] {
-        var out: [Mark] = []
-        try db.forEach(sql, []) { st in
+        try db.all(sql, []) { st in
             var row = st.columns
-            out.append(Mark(id: row.int64(), epoch: row.int64()))
+            return Mark(id: row.int64(), epoch: row.int64())
         }
-        return out
     }
 }

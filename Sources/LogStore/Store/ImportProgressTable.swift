@@ -24,16 +24,13 @@ enum ImportProgressTable {
     }
 
     private static func rows(where condition: String, _ value: SQLValue, _ db: Connection) throws -> [ImportProgress] {
-        var rows: [ImportProgress] = []
-        try db.forEach(
+        try db.all(
             "SELECT \(columns) FROM import_progress WHERE \(condition) ORDER BY bytes DESC, import_id", [value]
         ) { st in
             var row = st.columns
-            rows.append(
-                ImportProgress(
-                    importID: row.text(), identity: row.text(), path: row.text(), lines: Int(row.int64()),
-                    bytes: row.int64(), contentHash: row.optionalBlob()))
+            return ImportProgress(
+                importID: row.text(), identity: row.text(), path: row.text(), lines: Int(row.int64()),
+                bytes: row.int64(), contentHash: row.optionalBlob())
         }
-        return rows
     }
 }

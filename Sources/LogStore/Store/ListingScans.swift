@@ -39,12 +39,10 @@ struct ListingScans {
 
     /// The alive windows of every alive env, by id.
     func aliveWindows() throws -> [AliveWindow] {
-        var out: [AliveWindow] = []
-        try db.forEach(Self.aliveWindowsSQL, [.integer(asOf)]) { st in
+        try db.all(Self.aliveWindowsSQL, [.integer(asOf)]) { st in
             var row = st.columns
-            out.append(AliveWindow(id: row.int64(), env: row.int64(), slot: row.int64(), wid: row.text()))
+            return AliveWindow(id: row.int64(), env: row.int64(), slot: row.int64(), wid: row.text())
         }
-        return out
     }
 
     /// Calls `body` with each window's newest `window_change` epoch, by window id.
@@ -86,12 +84,10 @@ struct ListingScans {
 
     /// The alive envs, by name.
     func aliveEnvs() throws -> [AliveEnv] {
-        var out: [AliveEnv] = []
-        try db.forEach(Self.aliveEnvsSQL, [.integer(asOf)]) { st in
+        try db.all(Self.aliveEnvsSQL, [.integer(asOf)]) { st in
             var row = st.columns
-            out.append(AliveEnv(name: row.text(), id: row.int64(), born: row.int64()))
+            return AliveEnv(name: row.text(), id: row.int64(), born: row.int64())
         }
-        return out
     }
 
     /// The lowest and highest series id of any segment or block (0, 0 with none).

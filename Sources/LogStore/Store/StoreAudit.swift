@@ -41,15 +41,13 @@ struct StoreAudit {
     /// whose epoch rows do not name their window).
     func epochsChangingUnbornWindows() throws -> [(epoch: Int64, window: Int64, born: Int64)] {
         guard try Schema.epochRowsNameTheirWindow(db) else { return [] }
-        var out: [(epoch: Int64, window: Int64, born: Int64)] = []
-        try db.forEach(
+        return try db.all(
             "SELECT e.epoch, w.window_id, w.epoch FROM epoch e JOIN window w USING (window_id) WHERE w.epoch > e.epoch",
             []
         ) { st in
             var row = st.columns
-            out.append((row.int64(), row.int64(), row.int64()))
+            return (row.int64(), row.int64(), row.int64())
         }
-        return out
     }
 
     /// Two incarnations of one name alive at once (alive over [birth, tombstone)): the env
@@ -61,8 +59,7 @@ struct StoreAudit {
     }
 
     func overlappingEnvs() throws -> [Overlap] {
-        var out: [Overlap] = []
-        try db.forEach(
+        try db.all(
             """
             SELECT a.name, a.env_id, b.env_id, max(a.epoch, b.epoch) FROM env a
             JOIN env b ON b.name = a.name AND b.env_id > a.env_id
@@ -72,14 +69,12 @@ struct StoreAudit {
             """, []
         ) { st in
             var row = st.columns
-            out.append(Overlap(env: nil, name: row.text(), first: row.int64(), second: row.int64(), epoch: row.int64()))
+            return Overlap(env: nil, name: row.text(), first: row.int64(), second: row.int64(), epoch: row.int64())
         }
-        return out
     }
 
     func overlappingWindows() throws -> [Overlap] {
-        var out: [Overlap] = []
-        try db.forEach(
+        try db.all(
             """
             SELECT a.env_id, a.wid, a.window_id, b.window_id, max(a.epoch, b.epoch) FROM window a
             JOIN window b ON b.env_id = a.env_id AND b.wid = a.wid AND b.window_id > a.window_id
@@ -89,10 +84,8 @@ struct StoreAudit {
             """, []
         ) { st in
             var row = st.columns
-            out.append(
-                Overlap(env: row.int64(), name: row.text(), first: row.int64(), second: row.int64(), epoch: row.int64()))
+            return Overlap(env: row.int64(), name: row.text(), first: row.int64(), second: row.int64(), epoch: row.int64())
         }
-        return out
     }
 
     /// An incarnation whose tombstone is before its birth: its id, name, tombstone and birth.
@@ -108,34 +101,26 @@ struct StoreAudit {
     }
 
     func earlyEnvTombstones() throws -> [EarlyTombstone] {
-        var out: [EarlyTombstone] = []
-        try db.forEach(
+        try db.all(
             "SELECT e.env_id, e.name, x.epoch, e.epoch FROM env_end x JOIN env e USING (env_id) WHERE x.epoch < e.epoch ORDER BY e.env_id",
-            []
-        ) { out.append(EarlyTombstone($0)) }
-        return out
+            [], EarlyTombstone.init)
     }
 
     func earlyWindowTombstones() throws -> [EarlyTombstone] {
-        var out: [EarlyTombstone] = []
-        try db.forEach(
+        try db.all(
             "SELECT w.window_id, w.wid, x.epoch, w.epoch FROM window_end x JOIN window w USING (window_id) WHERE x.epoch < w.epoch ORDER BY w.window_id",
-            []
-        ) { out.append(EarlyTombstone($0)) }
-        return out
+            [], EarlyTombstone.init)
     }
 
     /// Every window incarnation with its birth and its first head's epoch (nil: no head).
     func firstHeads() throws -> [(window: Int64, wid: String, born: Int64, firstHead: Int64?)] {
-        var out: [(window: Int64, wid: String, born: Int64, firstHead: Int64?)] = []
-        try db.forEach(
+        try db.all(
             "SELECT window_id, wid, epoch, (SELECT min(h.epoch) FROM head h WHERE h.window_id = w.window_id) FROM window w ORDER BY window_id",
             []
         ) { st in
             var row = st.columns
-            out.append((row.int64(), row.text(), row.int64(), row.optionalInt64()))
+            return (row.int64(), row.text(), row.int64(), row.optionalInt64())
         }
-        return out
     }
 
     /// Every series: its window, kind and creation epoch, by id.

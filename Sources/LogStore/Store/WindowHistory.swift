@@ -40,11 +40,7 @@ struct WindowHistory {
 
     /// The window's segments written in epochs `from ... through`.
     func segments(from: Int64, through: Int64) throws -> [SegmentCount] {
-        var out: [SegmentCount] = []
-        try db.forEach(Self.segmentsSQL, [.integer(window), .integer(from), .integer(through)]) {
-            out.append(SegmentCount($0))
-        }
-        return out
+        try db.all(Self.segmentsSQL, [.integer(window), .integer(from), .integer(through)], SegmentCount.init)
     }
 
     private static let blocksSQL =
@@ -52,11 +48,7 @@ struct WindowHistory {
 
     /// The window's sealed blocks holding a segment of epochs `from ... through`.
     func blocks(from: Int64, through: Int64) throws -> [SealedBlock] {
-        var out: [SealedBlock] = []
-        try db.forEach(Self.blocksSQL, [.integer(window), .integer(from), .integer(through)]) {
-            out.append(SealedBlock($0))
-        }
-        return out
+        try db.all(Self.blocksSQL, [.integer(window), .integer(from), .integer(through)], SealedBlock.init)
     }
 
     private static let blockCountsSQL = """
@@ -67,11 +59,9 @@ struct WindowHistory {
     /// Per sealed block holding a segment of epochs `from ... through`: its series and the
     /// values those segments hold (counted in SQL, the block's bytes staying in SQLite).
     func blockCounts(from: Int64, through: Int64) throws -> [(seriesID: Int64, count: Int64)] {
-        var out: [(seriesID: Int64, count: Int64)] = []
-        try db.forEach(Self.blockCountsSQL, [.integer(window), .integer(from), .integer(through)]) { st in
+        try db.all(Self.blockCountsSQL, [.integer(window), .integer(from), .integer(through)]) { st in
             var row = st.columns
-            out.append((row.int64(), row.int64()))
+            return (row.int64(), row.int64())
         }
-        return out
     }
 }
