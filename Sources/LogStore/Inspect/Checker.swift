@@ -290,7 +290,8 @@ struct Checker {
             }
             if let sealed = run.block {
                 let block = SealedBlock(
-                    seriesID: id, firstSeq: seq, lastSeq: sealed.lastSeq, firstEpoch: epoch, lastEpoch: sealed.lastEpoch,
+                    seriesID: id, firstSeq: seq, lastSeq: sealed.lastSeq, firstEpoch: epoch,
+                    lastEpoch: sealed.lastEpoch,
                     count: count, total: total, epochs: sealed.epochs, data: Array(data))
                 found.append(contentsOf: Self.problems(of: block, name: name, newestEpoch: high))
                 nextSeq = block.lastSeq + 1

@@ -124,4 +124,3 @@ struct ChangeReader {
         return out
     }
 }
-

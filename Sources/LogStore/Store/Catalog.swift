@@ -1,6 +1,7 @@
 /// Which env and window incarnations are alive as of an epoch, and their heads.
 ///
-/// Alive: `AliveAsOf`'s rule. Heads: the version with the greatest epoch <= N.
+/// Alive: `AliveAsOf`'s rule (a window is looked up in an env the caller found alive). Heads:
+/// the version with the greatest epoch <= N.
 struct Catalog {
     let db: Connection
     let asOf: Int64

@@ -8,7 +8,8 @@ enum ImportProgressTable {
             "INSERT OR REPLACE INTO import_progress(\(columns), epoch) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 .text(progress.importID), .text(progress.identity), .text(progress.path),
-                .integer(Int64(progress.lines)), .integer(progress.bytes), progress.contentHash.map { .blob($0) } ?? .null,
+                .integer(Int64(progress.lines)), .integer(progress.bytes),
+                progress.contentHash.map { .blob($0) } ?? .null,
                 .integer(epoch),
             ])
     }

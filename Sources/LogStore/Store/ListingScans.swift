@@ -112,7 +112,8 @@ struct ListingScans {
         }
     }
 
-    private static let segmentRunsSQL = "SELECT series_id, seq, total, length(data), epoch FROM segment WHERE epoch <= ?"
+    private static let segmentRunsSQL =
+        "SELECT series_id, seq, total, length(data), epoch FROM segment WHERE epoch <= ?"
     private static let blockRunsSQL = """
         SELECT series_id, last_seq, total - count + logstore_block_count(epochs, first_epoch, first_epoch, ?1),
           length(data) + length(epochs), CASE WHEN last_epoch <= ?1 THEN last_epoch ELSE logstore_block_last(epochs, first_epoch, ?1) END

@@ -27,9 +27,8 @@ package enum RawInsertFloor {
         do {
             let db = try Connection(path: path, mode: .readOnly)
             defer { try? db.close() }
-            var rows: [SegmentRow] = []
-            try db.forEach("SELECT \(SegmentRow.columns) FROM segment ORDER BY rowid", []) { rows.append(SegmentRow($0)) }
-            return Segments(rows: rows)
+            return Segments(
+                rows: try db.all("SELECT \(SegmentRow.columns) FROM segment ORDER BY rowid", [], SegmentRow.init))
         } catch {
             throw LogStore.classify(error, path: path)
         }
@@ -93,7 +92,7 @@ package enum RawInsertFloor {
     /// The version of the SQLite library the store runs on (`sqlite_version()`).
     package static var sqliteVersion: String {
         guard let db = try? Connection(path: ":memory:", mode: .readWriteCreate),
-            let v = try? db.one("SELECT sqlite_version()", [], { $0.text(0) })
+            let v = try? db.one("SELECT sqlite_version()", [], { $0.firstText })
         else { return "?" }
         return v
     }

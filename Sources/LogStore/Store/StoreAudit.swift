@@ -84,7 +84,8 @@ struct StoreAudit {
             """, []
         ) { st in
             var row = st.columns
-            return Overlap(env: row.int64(), name: row.text(), first: row.int64(), second: row.int64(), epoch: row.int64())
+            return Overlap(
+                env: row.int64(), name: row.text(), first: row.int64(), second: row.int64(), epoch: row.int64())
         }
     }
 
