@@ -30,8 +30,9 @@ struct Sealer {
               AND series_id NOT IN (SELECT series_id FROM segment WHERE op = 1)
             ORDER BY 1, 2
             """, [.integer(capacity)]
-        ) {
-            candidates.append(($0.int64(0), $0.int64(1)))
+        ) { st in
+            var row = st.columns
+            candidates.append((row.int64(), row.int64()))
         }
         var report = Report()
         for (window, series) in candidates {
@@ -76,8 +77,11 @@ struct Sealer {
         // that block's last epoch, so the walk of the window's index starts there).
         var nextSeq: Int64 = 0
         var from: Int64 = 0
-        try db.one(SeriesStore.blockTailSQL, [s, w]) {
-            (nextSeq, from) = ($0.int64(0) + 1, $0.int64(2))
+        try db.one(SeriesStore.blockTailSQL, [s, w]) { st in
+            var row = st.columns  // last_seq, total, last_epoch
+            nextSeq = row.int64() + 1
+            _ = row.int64()
+            from = row.int64()
         }
         var blocks: [SealedBlock] = []
         if refill {  // `compact`: the blocks themselves, to merge the small ones
@@ -107,20 +111,20 @@ struct Sealer {
         }
         var sealed: [Int64] = []  // rowids
         try db.forEach(
-            "SELECT seq, epoch, count, total, data, op, rowid FROM segment WHERE window_id = ?1 AND epoch >= ?3 AND series_id = ?2 ORDER BY seq",
+            "SELECT seq, op, epoch, count, total, rowid, data FROM segment WHERE window_id = ?1 AND epoch >= ?3 AND series_id = ?2 ORDER BY seq",
             [w, s, .integer(from)]
         ) { st in
-            let seq = st.int64(0)
+            var row = st.columns
+            let seq = row.int64()
             // Only the contiguous run after the blocks (`check` reports any gap).
-            guard st.int64(5) == 0, seq == nextSeq else { return }
+            guard row.int64() == 0, seq == nextSeq else { return }
             nextSeq += 1
-            try st.withBlob(4) { data in
-                try add(
-                    &run, seq: seq, BlockEpochs.Segment(epoch: st.int64(1), count: st.int64(2)), data[...],
-                    total: st.int64(3),
-                    series: id, window: window, report: &report)
+            let segment = BlockEpochs.Segment(epoch: row.int64(), count: row.int64())
+            let total = row.int64()
+            sealed.append(row.int64())
+            try row.withBlob { data in
+                try add(&run, seq: seq, segment, data[...], total: total, series: id, window: window, report: &report)
             }
-            sealed.append(st.int64(6))
         }
         if let run, !run.segments.isEmpty {
             try write(run, series: id, window: window)
