@@ -98,7 +98,8 @@ final class SeriesStore: SeriesSource {
 
     private func firstValue(_ sql: String, _ id: Int64) throws -> JSONValue? {
         try db.one(sql, [.integer(id), .integer(asOf)]) { st in
-            try st.withBlob(0) { try ValueCodec.decodeFirst($0) }
+            var row = st.columns
+            return try row.withBlob { try ValueCodec.decodeFirst($0) }
         } ?? nil
     }
 
@@ -156,7 +157,8 @@ final class SeriesStore: SeriesSource {
             "SELECT data FROM \(Self.segmentsOfSeries) ORDER BY epoch, seq",
             [.integer(id), .integer(asOf)]
         ) { st in
-            try st.withBlob(0) { blob in
+            var row = st.columns
+            try row.withBlob { blob in
                 var r = ValueCodec.Reader(blob)
                 while !r.atEnd { try body(&r) }
             }
