@@ -105,31 +105,40 @@ struct Sealer {
                 }
             }
         }
-        var sealed: [Int64] = []  // rowids
+        // The run sealed here: seqs `firstSealed ..< nextSeq`, epochs `from ... lastEpoch`. In
+        // (epoch, seq) order, which is the series' seq order and the index's: no sort.
+        let firstSealed = nextSeq
+        var lastEpoch = from
         try db.forEach(
-            "SELECT seq, epoch, count, total, data, op, rowid FROM segment WHERE window_id = ?1 AND epoch >= ?3 AND series_id = ?2 ORDER BY seq",
+            "SELECT seq, epoch, count, total, data, op FROM segment WHERE window_id = ?1 AND epoch >= ?3 AND series_id = ?2 ORDER BY epoch, seq",
             [w, s, .integer(from)]
         ) { st in
             let seq = st.int64(0)
             // Only the contiguous run after the blocks (`check` reports any gap).
             guard st.int64(5) == 0, seq == nextSeq else { return }
             nextSeq += 1
+            lastEpoch = st.int64(1)
             try st.withBlob(4) { data in
                 try add(
-                    &run, seq: seq, BlockEpochs.Segment(epoch: st.int64(1), count: st.int64(2)), data[...],
+                    &run, seq: seq, BlockEpochs.Segment(epoch: lastEpoch, count: st.int64(2)), data[...],
                     total: st.int64(3),
                     series: id, window: window, report: &report)
             }
-            sealed.append(st.int64(6))
         }
         if let run, !run.segments.isEmpty {
             try write(run, series: id, window: window)
             report.blocksWritten += 1
         }
-        for rowid in sealed {
-            try db.run("DELETE FROM segment WHERE rowid = ?", [.integer(rowid)])
+        // One statement for the run, not one per segment: (series_id, seq) is unique, so these
+        // are exactly the rows read above (a DELETE per row cost ~9k instructions per segment).
+        if nextSeq > firstSealed {
+            try db.run(
+                """
+                DELETE FROM segment WHERE window_id = ?1 AND epoch BETWEEN ?3 AND ?4 AND series_id = ?2
+                  AND seq BETWEEN ?5 AND ?6
+                """, [w, s, .integer(from), .integer(lastEpoch), .integer(firstSealed), .integer(nextSeq - 1)])
         }
-        report.segmentsSealed = sealed.count
+        report.segmentsSealed = Int(nextSeq - firstSealed)
         return report
     }
 
