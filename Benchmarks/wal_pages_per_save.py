@@ -6,7 +6,10 @@ row, in one transaction) on the store's own schema (schema.sql), eight windows i
 after each of the last SAMPLE saves maps the page numbers of the WAL's frames to the B-trees
 that own them (SQLite's dbstat). Prints frames and WAL bytes per save, per B-tree.
 
-    python3 Benchmarks/wal_pages_per_save.py [PAGE_SIZE ...]     (default: 4096 2048 1024)
+    python3 Benchmarks/wal_pages_per_save.py [--clustered] [PAGE_SIZE ...]   (default: 4096 2048 1024)
+
+--clustered: the segment table as a WITHOUT ROWID table keyed like segment_by_window, in
+place of the rowid table and that index (an option measured for Benchmarks/README.md).
 """
 import collections, os, random, sqlite3, struct, sys, tempfile
 
@@ -14,7 +17,23 @@ SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "schema.
 WINDOWS, SAVES, SAMPLE = 8, 6000, 2000
 
 
-def run(page_size, directory):
+CLUSTERED_SEGMENT = """CREATE TABLE segment (
+    window_id INTEGER NOT NULL, series_id INTEGER NOT NULL, seq INTEGER NOT NULL, epoch INTEGER NOT NULL,
+    op INTEGER NOT NULL, count INTEGER NOT NULL, total INTEGER NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (window_id, epoch, seq, series_id)
+) STRICT, WITHOUT ROWID;
+"""
+
+
+def schema(clustered):
+    text = open(SCHEMA).read()
+    if not clustered:
+        return text
+    start, end = text.index("CREATE TABLE segment ("), text.index("CREATE INDEX segment_prepends")
+    return text[:start] + CLUSTERED_SEGMENT + text[end:]
+
+
+def run(page_size, directory, clustered):
     path = os.path.join(directory, f"pages-{page_size}.db")
     db = sqlite3.connect(path, isolation_level=None)
     # As Schema.create: the page size before auto_vacuum, both before WAL.
@@ -23,7 +42,7 @@ def run(page_size, directory):
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA wal_autocheckpoint=0")
-    db.executescript(open(SCHEMA).read())
+    db.executescript(schema(clustered))
     db.execute("INSERT INTO epoch(epoch,time_ms,source,endpoint,env,status) VALUES (0,0,'init','create','main','ok')")
     db.execute("INSERT INTO env(name,epoch) VALUES('main',0)")
     for w in range(WINDOWS):
@@ -63,6 +82,8 @@ def run(page_size, directory):
 
 
 if __name__ == "__main__":
+    clustered = "--clustered" in sys.argv[1:]
+    sizes = [int(a) for a in sys.argv[1:] if a != "--clustered"] or [4096, 2048, 1024]
     with tempfile.TemporaryDirectory() as d:
-        for size in [int(a) for a in sys.argv[1:]] or [4096, 2048, 1024]:
-            run(size, d)
+        for size in sizes:
+            run(size, d, clustered)
