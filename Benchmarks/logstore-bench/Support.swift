@@ -67,12 +67,21 @@ func bytesWritten() -> Int64? {
 }
 
 /// SQLite's automatic checkpoint runs when the WAL reaches 1,000 frames (its default), after
-/// which the next commit starts the log over at the head of the file.
-let walWrapBytes = fileSizeOfWAL(frames: 1000)
+/// which the next commit starts the log over at the head of the file: the WAL's size then, for
+/// the store at `path` (its page size is in its header, bytes 16-17 big-endian, 1 for 64 KiB).
+func walWrapBytes(of path: String) -> Int64 {
+    var pageSize: Int64 = 4096
+    if let h = FileHandle(forReadingAtPath: path), let head = try? h.read(upToCount: 18), head.count == 18 {
+        let v = Int64(head[16]) << 8 | Int64(head[17])
+        pageSize = v == 1 ? 65536 : v
+        try? h.close()
+    }
+    return fileSizeOfWAL(frames: 1000, pageSize: pageSize)
+}
 
-/// A WAL file of `frames` frames of 4 KiB pages: the 32-byte header, and per frame a 24-byte
-/// header and the page (https://sqlite.org/fileformat.html#the_write_ahead_log).
-func fileSizeOfWAL(frames: Int64) -> Int64 { 32 + frames * (24 + 4096) }
+/// A WAL file of `frames` frames of `pageSize`-byte pages: the 32-byte header, and per frame a
+/// 24-byte header and the page (https://sqlite.org/fileformat.html#the_write_ahead_log).
+func fileSizeOfWAL(frames: Int64, pageSize: Int64) -> Int64 { 32 + frames * (24 + pageSize) }
 
 /// Runs `commit` until the WAL of the store at `path` has reached the size at which SQLite
 /// starts it over, then `extra` more times: from then on commits overwrite the file's blocks,
@@ -81,7 +90,8 @@ func fileSizeOfWAL(frames: Int64) -> Int64 { 32 + frames * (24 + 4096) }
 /// two stores compared must be in the same state.
 func warmWAL(of path: String, extra: Int = 10, _ commit: () throws -> Void) rethrows {
     var n = 0
-    while fileSize(path + "-wal") < walWrapBytes && n < 100_000 {
+    let wrap = walWrapBytes(of: path)
+    while fileSize(path + "-wal") < wrap && n < 100_000 {
         try commit()
         n += 1
     }

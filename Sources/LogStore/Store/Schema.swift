@@ -112,6 +112,16 @@ enum Schema {
         if version < 3 { try db.execute(segmentsBeforeVersion3) }
         if version < 6 { try db.execute(noBlocksBeforeVersion6) }
     }
+    /// The page size of the stores this build creates (`PRAGMA page_size`). A commit writes
+    /// every page it changed to the WAL whole, and a one-point append changes three (the epoch
+    /// row's, the segment table's last and one index page: docs/FORMAT.md): 3 × 1 KiB of WAL
+    /// per append, where SQLite's default made it 3 × 4 KiB. 1 KiB, not 2: a 2 KiB page holds
+    /// one segment of a 128-point message (~1.2 KB) and wastes the rest, while 1 KiB pages
+    /// hold its head in the row and its tail in a full overflow page (Benchmarks/README.md has
+    /// the three measured side by side). A store keeps the page size it was created with
+    /// (SQLite cannot change it in WAL mode), so older stores keep 4 KiB.
+    static let pageSize: Int64 = 1024
+
     /// `PRAGMA application_id` that marks a file as a LogStore store ("LOGS").
     static let applicationID: Int64 = 0x4C4F_4753
 
@@ -153,6 +163,9 @@ enum Schema {
         // from "none" to "full" or "incremental" can only occur when the database is new" (no
         // first page yet: https://sqlite.org/pragma.html#pragma_auto_vacuum). Set after it,
         // SQLite ignored the pragma without an error, and stores never gave pages back.
+        // The page size first: on an empty database, setting auto_vacuum fixes the page size, and
+        // a page_size set after it is ignored without an error (SQLite 3.40).
+        try db.execute("PRAGMA page_size = \(pageSize)")
         try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
         // WAL before the schema transaction: a process killed inside it leaves frames that
         // were never committed, which every reader ignores, not a hot rollback journal, which

@@ -109,9 +109,12 @@ struct Sealer {
                 }
             }
         }
-        var sealed: [Int64] = []  // rowids
+        // The run sealed here: seqs `firstSealed ..< nextSeq`, epochs `from ... lastEpoch`. In
+        // (epoch, seq) order, which is the series' seq order and the index's: no sort.
+        let firstSealed = nextSeq
+        var lastEpoch = from
         try db.forEach(
-            "SELECT seq, op, epoch, count, total, rowid, data FROM segment WHERE window_id = ?1 AND epoch >= ?3 AND series_id = ?2 ORDER BY seq",
+            "SELECT seq, op, epoch, count, total, data FROM segment WHERE window_id = ?1 AND epoch >= ?3 AND series_id = ?2 ORDER BY epoch, seq",
             [w, s, .integer(from)]
         ) { st in
             var row = st.columns
@@ -119,9 +122,9 @@ struct Sealer {
             // Only the contiguous run after the blocks (`check` reports any gap).
             guard row.int64() == 0, seq == nextSeq else { return }
             nextSeq += 1
-            let segment = BlockEpochs.Segment(epoch: row.int64(), count: row.int64())
+            lastEpoch = row.int64()
+            let segment = BlockEpochs.Segment(epoch: lastEpoch, count: row.int64())
             let total = row.int64()
-            sealed.append(row.int64())
             try row.withBlob { data in
                 try add(&run, seq: seq, segment, data[...], total: total, series: id, window: window, report: &report)
             }
@@ -130,10 +133,16 @@ struct Sealer {
             try write(run, series: id, window: window)
             report.blocksWritten += 1
         }
-        for rowid in sealed {
-            try db.run("DELETE FROM segment WHERE rowid = ?", [.integer(rowid)])
+        // One statement for the run, not one per segment: (series_id, seq) is unique, so these
+        // are exactly the rows read above (a DELETE per row cost ~9k instructions per segment).
+        if nextSeq > firstSealed {
+            try db.run(
+                """
+                DELETE FROM segment WHERE window_id = ?1 AND epoch BETWEEN ?3 AND ?4 AND series_id = ?2
+                  AND seq BETWEEN ?5 AND ?6
+                """, [w, s, .integer(from), .integer(lastEpoch), .integer(firstSealed), .integer(nextSeq - 1)])
         }
-        report.segmentsSealed = sealed.count
+        report.segmentsSealed = Int(nextSeq - firstSealed)
         return report
     }
 

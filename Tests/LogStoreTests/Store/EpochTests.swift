@@ -81,8 +81,10 @@ final class EpochTests: XCTestCase {
     /// What an append costs on disk: the WAL frames (B-tree pages) its commit writes. Format
     /// version 3 finds segments by window, so the x and the y segment of a trace land in one
     /// index page: the epoch row's page, the segment table's last page and that index page.
-    /// (Indexed by series, the two segments needed an index page each: 4 frames.)
-    func testAnAppendToATraceCommitsThreePages() throws {
+    /// (Indexed by series, the two segments needed an index page each: 4 frames.) And since
+    /// stores are created with 1 KiB pages (`Schema.pageSize`), those frames are at most 8 KiB
+    /// of WAL in all (with SQLite's default 4 KiB pages, three frames were 12.1 KiB).
+    func testAnAppendToATraceCommitsThreePagesOfAtMostEightKiB() throws {
         let path = try temporaryDirectory(self).appendingPathComponent("frames.db").path
         let store = try LogStore(path: path)
         try store.apply(
@@ -98,16 +100,22 @@ final class EpochTests: XCTestCase {
         }
         let checkpointer = try Connection(path: path, mode: .readWrite)
         defer { try? checkpointer.close() }
+        let pageSize = try XCTUnwrap(try checkpointer.int("PRAGMA page_size", []))
+        XCTAssertEqual(pageSize, Schema.pageSize)
         var frames: [Int64] = []
+        var bytes: [Int64] = []
         for i in 1...5 {
             try checkpointer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             XCTAssertEqual(fileSize(atPath: path + "-wal"), 0)
             try store.apply(
                 .update, #"{"data": [{"x": [\#(2000 + i)], "y": [\#(i)]}], "win": "w", "name": "a", "append": true}"#)
-            frames.append(((fileSize(atPath: path + "-wal") ?? 0) - 32) / (24 + 4096))
+            let wal = fileSize(atPath: path + "-wal") ?? 0
+            bytes.append(wal)
+            frames.append((wal - 32) / (24 + pageSize))
         }
         // A page split adds frames now and then; the usual append writes the fewest.
         XCTAssertEqual(frames.min(), 3, "frames per append: \(frames)")
+        XCTAssertLessThanOrEqual(bytes.min() ?? .max, 8 << 10, "WAL bytes per append: \(bytes)")
     }
 
     func testAnEpochLeavesEarlierRowsUntouched() throws {
