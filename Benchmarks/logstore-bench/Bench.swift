@@ -77,7 +77,8 @@ enum Bench {
             progress("open + list of \(config.envs) envs")
             r.openList = try m.openList()
         }
-        if config.runs("rss"), let rssPoints = config.rssPoints ?? config.sizes.filter({ $0 < config.scaleFrom }).max() {
+        if config.runs("rss"), let rssPoints = config.rssPoints ?? config.sizes.filter({ $0 < config.scaleFrom }).max()
+        {
             progress("peak RSS of a \(sizeLabel(rssPoints))-point ingest (child process)")
             r.rss = try m.peakRSS(points: rssPoints)
         }

@@ -370,12 +370,15 @@ struct Report {
         for (label, r) in [("", sc.reads), (", sealed", sc.sealedReads)] {
             s += "| open + listEnvs\(label) (\(r.listedPoints) points listed) | p50 \(formatNS(r.openList.p50)), "
             s += "p99 \(formatNS(r.openList.p99)), \(r.openList.count) samples | \(hwm(r.listHWMKiB)) |\n"
-            s += "| export of window `\(Measures.scaleWindow)`\(label) (\(formatBytes(Double(r.windowJSONBytes))) JSON) | "
+            s +=
+                "| export of window `\(Measures.scaleWindow)`\(label) (\(formatBytes(Double(r.windowJSONBytes))) JSON) | "
             s += "p50 \(formatNS(r.export.p50)), \(r.export.count) samples; downsampled to 1,000 points: "
             s += "p50 \(formatNS(r.downsampled.p50)) | \(hwm(r.exportHWMKiB)) |\n"
         }
         s += "| live-logged tail (\(sc.tail.points) points, \(sc.tail.messages) messages, 1 step/msg) | "
-        s += String(format: "%.1f s, ", sc.tail.seconds) + "\(formatRate(Double(sc.tail.points) / sc.tail.seconds)) points/s, "
+        s +=
+            String(format: "%.1f s, ", sc.tail.seconds)
+            + "\(formatRate(Double(sc.tail.points) / sc.tail.seconds)) points/s, "
         s += "store \(formatBytes(Double(sc.liveBytes))) = \(perPoint(sc.liveBytes, all)) B/point | "
         s += "\(hwm(sc.tail.hwmKiB)) |\n"
         s += "| compact (seal, all history kept: \(sc.segmentsSealed) segments into \(sc.blocksWritten) blocks) | "

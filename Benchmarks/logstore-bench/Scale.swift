@@ -77,7 +77,8 @@ extension Measures {
         let result = Results.Scale(
             size: points, points: w.points, messages: written.messages, logBytes: written.bytes,
             ingestSeconds: child.seconds, ingestHWMKiB: child.hwmKiB, ingestBaselineKiB: child.baselineKiB,
-            bulkBytes: bulkBytes, reads: reads, tail: tail, liveBytes: liveBytes, freeBytes: [bulkFree, liveFree, sealedFree], sealSeconds: sealSeconds,
+            bulkBytes: bulkBytes, reads: reads, tail: tail, liveBytes: liveBytes,
+            freeBytes: [bulkFree, liveFree, sealedFree], sealSeconds: sealSeconds,
             sealHWMKiB: sealKiB, segmentsSealed: sealed?.segmentsSealed ?? 0, blocksWritten: sealed?.blocksWritten ?? 0,
             sealedBytes: sealedBytes, sealedReads: sealedReads, parentMaxRSSKiB: Int(usage.ru_maxrss))
         return (result, saves, raws)
@@ -88,7 +89,8 @@ extension Measures {
 
     /// Open + `listEnvs` (checking the points it counts) and the export of `scaleWindow`, full
     /// and downsampled to 1,000 points, each on a fresh handle.
-    private func scaleReads(db: String, workload w: TrainingWorkload, extraPoints: Int = 0) throws -> Results.ScaleReads {
+    private func scaleReads(db: String, workload w: TrainingWorkload, extraPoints: Int = 0) throws -> Results.ScaleReads
+    {
         PeakRSS.reset()
         var listed = 0
         let openList = try sample(minimum: 3, maximum: 20, budget: 3) {
@@ -147,8 +149,9 @@ extension Measures {
 
     /// Imports `log` into a new store at `db` in a child process (this binary, hidden
     /// subcommand), so that its VmHWM is the import's alone.
-    func ingestInChild(log: String, db: String, messages: Int) throws -> (seconds: Double, hwmKiB: Int, baselineKiB: Int)
-    {
+    func ingestInChild(log: String, db: String, messages: Int) throws -> (
+        seconds: Double, hwmKiB: Int, baselineKiB: Int
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = [Bench.ingestSubcommand, log, db]
