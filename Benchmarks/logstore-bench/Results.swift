@@ -126,6 +126,8 @@ struct Results {
         let messages: Int
         let seconds: Double
         let hwmKiB: Int
+        /// The store's bytes in use after it.
+        let usedBytes: Int64
     }
 
     /// One scale run (`--sizes 100M`). VmHWM figures are KiB, each phase's own peak.
@@ -151,8 +153,10 @@ struct Results {
         let blocksWritten: Int
         let sealedBytes: Int64
         let sealedReads: ScaleReads
-        /// getrusage's ru_maxrss of the benchmark process at the end of the scale run.
-        let parentMaxRSSKiB: Int
+        /// The tail's two parts (`tail` sums them).
+        let tails: [LiveTail]
+        /// The benchmark process's peak over the in-process phases (the largest phase VmHWM).
+        let processPeakKiB: Int
         var ingestPointsPerSecond: Double { Double(points) / ingestSeconds }
     }
 

@@ -40,8 +40,19 @@ extension Measures {
         progress("\(label) scale: open + listEnvs, export of one window")
         let reads = try scaleReads(db: db, workload: w)
 
-        progress("\(label) scale: live-logged tail of \(sizeLabel(config.liveTail)) points, one step per message")
-        let tail = try liveTail(db: db, after: w)
+        // In two halves: the writer's first seals of the bulk-written series fall in the first.
+        let tailSteps = TrainingWorkload(env: Self.env, points: config.liveTail, stepsPerMessage: 1).steps
+        var tails: [Results.LiveTail] = []
+        for (i, range) in [w.steps..<(w.steps + tailSteps / 2), (w.steps + tailSteps / 2)..<(w.steps + tailSteps)]
+            .enumerated()
+        {
+            progress("\(label) scale: live-logged tail, part \(i + 1) of 2: \(range.count) steps, one per message")
+            tails.append(try liveTail(db: db, workload: w, steps: range))
+        }
+        let tail = Results.LiveTail(
+            points: tails.reduce(0) { $0 + $1.points }, messages: tails.reduce(0) { $0 + $1.messages },
+            seconds: tails.reduce(0) { $0 + $1.seconds }, hwmKiB: tails.map(\.hwmKiB).max() ?? 0,
+            usedBytes: tails.last?.usedBytes ?? 0)
         let liveBytes = usedBytes(db)
         let liveFree = freeBytes(db)
 
@@ -72,15 +83,18 @@ extension Measures {
         progress("\(label) scale: open + listEnvs, export of one window, sealed")
         let sealedReads = try scaleReads(db: db, workload: w, extraPoints: tail.points)
 
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
+        // clear_refs resets ru_maxrss too: the process's peak is the largest of the phases' peaks.
+        let phasePeaks =
+            [reads.listHWMKiB, reads.exportHWMKiB, tail.hwmKiB, sealKiB] + [
+                sealedReads.listHWMKiB, sealedReads.exportHWMKiB, PeakRSS.current(),
+            ]
         let result = Results.Scale(
             size: points, points: w.points, messages: written.messages, logBytes: written.bytes,
             ingestSeconds: child.seconds, ingestHWMKiB: child.hwmKiB, ingestBaselineKiB: child.baselineKiB,
             bulkBytes: bulkBytes, reads: reads, tail: tail, liveBytes: liveBytes,
             freeBytes: [bulkFree, liveFree, sealedFree], sealSeconds: sealSeconds,
             sealHWMKiB: sealKiB, segmentsSealed: sealed?.segmentsSealed ?? 0, blocksWritten: sealed?.blocksWritten ?? 0,
-            sealedBytes: sealedBytes, sealedReads: sealedReads, parentMaxRSSKiB: Int(usage.ru_maxrss))
+            sealedBytes: sealedBytes, sealedReads: sealedReads, tails: tails, processPeakKiB: phasePeaks.max() ?? 0)
         return (result, saves, raws)
     }
 
@@ -117,14 +131,13 @@ extension Measures {
             export: export, exportHWMKiB: exportKiB, downsampled: downsampled)
     }
 
-    /// The live-logged tail: the run continues for `config.liveTail` points after the bulk
-    /// log's last step, one step per message, imported into the same store.
-    private func liveTail(db: String, after w: TrainingWorkload) throws -> Results.LiveTail {
-        let steps = TrainingWorkload(env: Self.env, points: config.liveTail, stepsPerMessage: 1).steps
+    /// One part of the live-logged tail: `steps` of the run after the bulk log's last step, one
+    /// step per message, imported into the same store.
+    private func liveTail(db: String, workload w: TrainingWorkload, steps: Range<Int>) throws -> Results.LiveTail {
         let log = path("scale-tail.jsonl")
         let writer = try LogFileWriter(path: log)
         var messages = 0
-        for s in w.steps..<(w.steps + steps) {
+        for s in steps {
             for m in w.messages(steps: s..<(s + 1), first: false) {
                 _ = try writer.write(m)
                 messages += 1
@@ -132,8 +145,8 @@ extension Measures {
         }
         try writer.close()
         defer { unlink(log) }
-        let heatmapRows = (w.steps..<(w.steps + steps)).count { $0 % TrainingWorkload.heatmapEvery == 0 }
-        let points = steps * TrainingWorkload.traceCount + heatmapRows * TrainingWorkload.heatmapColumns
+        let heatmapRows = steps.count { $0 % TrainingWorkload.heatmapEvery == 0 }
+        let points = steps.count * TrainingWorkload.traceCount + heatmapRows * TrainingWorkload.heatmapColumns
         PeakRSS.reset()
         var seconds = 0.0
         do {
@@ -144,7 +157,8 @@ extension Measures {
                 throw BenchError("import of the live tail: \(summary)")
             }
         }
-        return Results.LiveTail(points: points, messages: messages, seconds: seconds, hwmKiB: PeakRSS.current())
+        return Results.LiveTail(
+            points: points, messages: messages, seconds: seconds, hwmKiB: PeakRSS.current(), usedBytes: usedBytes(db))
     }
 
     /// Imports `log` into a new store at `db` in a child process (this binary, hidden
