@@ -34,6 +34,15 @@ enum Bench {
 
         var step = 1_000_000_000  // x of the delta saves' points, after every workload step
         for n in config.sizes {
+            if n >= config.scaleFrom {
+                if config.runs("scale") {
+                    let (scale, saves, raws) = try m.scale(points: n, step: &step)
+                    r.scales.append(scale)
+                    r.saves += saves
+                    r.rawCommits += raws
+                }
+                continue
+            }
             // The bulk ingest builds the env that the saves are measured on.
             if config.runs("ingest") || config.runs("snapshot") || config.runs("delta") {
                 progress("\(sizeLabel(n)): bulk ingest + floor")
@@ -68,8 +77,8 @@ enum Bench {
             progress("open + list of \(config.envs) envs")
             r.openList = try m.openList()
         }
-        if config.runs("rss") {
-            let rssPoints = config.rssPoints ?? config.sizes.max()!
+        if config.runs("rss"), let rssPoints = config.rssPoints ?? config.sizes.filter({ $0 < config.scaleFrom }).max()
+        {
             progress("peak RSS of a \(sizeLabel(rssPoints))-point ingest (child process)")
             r.rss = try m.peakRSS(points: rssPoints)
         }

@@ -258,35 +258,20 @@ struct Measures {
             unlink(log)
             removeStore(db)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = [Bench.ingestSubcommand, log, db]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BenchError("the RSS child exited with \(process.terminationStatus)")
-        }
-        var fields: [String: Double] = [:]
-        for pair in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isWhitespace) {
-            let kv = pair.split(separator: "=")
-            if kv.count == 2, let v = Double(kv[1]) { fields[String(kv[0])] = v }
-        }
-        guard let hwm = fields["hwm_kib"], let base = fields["baseline_kib"], let seconds = fields["seconds"] else {
-            throw BenchError("the RSS child printed: \(String(decoding: data, as: UTF8.self))")
-        }
+        let child = try ingestInChild(log: log, db: db, messages: written.messages)
         return Results.PeakRSS(
-            size: points, points: w.points, messages: written.messages, seconds: seconds, hwmKiB: Int(hwm),
-            baselineKiB: Int(base))
+            size: points, points: w.points, messages: written.messages, seconds: child.seconds,
+            hwmKiB: child.hwmKiB, baselineKiB: child.baselineKiB)
     }
 
     /// The child's side of `peakRSS`: import `log` into a new store at `db`, print figures.
     static func ingestChild(log: String, db: String) throws {
         let baseline = memoryStatus().hwm
         let store = try LogStore(path: db)
-        let seconds = Double(try time { _ = try Importer(store: store).importFile(log) }) / 1e9
-        print("hwm_kib=\(memoryStatus().hwm) baseline_kib=\(baseline) seconds=\(seconds)")
+        var s = Importer.Summary()
+        let seconds = Double(try time { s = try Importer(store: store).importFile(log) }) / 1e9
+        print(
+            "hwm_kib=\(memoryStatus().hwm) baseline_kib=\(baseline) seconds=\(seconds) messages=\(s.messages)"
+                + " refused=\(s.refused) failed=\(s.failed)")
     }
 }

@@ -43,9 +43,10 @@ struct Report {
             for (snap, delta) in [
                 (Results.SaveKind.snapshot, Results.SaveKind.deltaNormal), (.snapshotFsync, .deltaFull),
             ] {
-                guard let s = results.save(snap, points: large), let d = results.save(delta, points: large) else {
-                    continue
-                }
+                // The scale run's sizes have no snapshot saves.
+                guard let large = sizes.last(where: { results.save(snap, points: $0) != nil }),
+                    let s = results.save(snap, points: large), let d = results.save(delta, points: large)
+                else { continue }
                 let r = s.latency.p50 / d.latency.p50
                 t.append(
                     Target(
@@ -233,6 +234,8 @@ struct Report {
             s += "\(formatBytes(Double(r.hwmKiB) * 1024)) | \(formatBytes(Double(r.baselineKiB) * 1024)) |\n"
         }
 
+        for sc in results.scales { s += scaleMarkdown(sc) }
+
         s += "\n### Targets\n\n| target | measured | limit | |\n|---|---:|---|---|\n"
         for t in targets {
             s +=
@@ -313,10 +316,84 @@ struct Report {
             row("peak_rss", "ingest", r.size, "baseline_vmhwm", Double(r.baselineKiB) * 1024, "bytes")
             row("peak_rss", "ingest", r.size, "seconds", r.seconds, "s")
         }
+        for sc in results.scales {
+            let n = sc.size
+            row("scale", "bulk", n, "points", Double(sc.points), "count")
+            row("scale", "bulk", n, "messages", Double(sc.messages), "count")
+            row("scale", "bulk", n, "log_bytes", Double(sc.logBytes), "bytes")
+            row("scale", "bulk", n, "seconds", sc.ingestSeconds, "s")
+            row("scale", "bulk", n, "points_per_s", sc.ingestPointsPerSecond, "points/s")
+            row("scale", "bulk", n, "store_bytes", Double(sc.bulkBytes), "bytes")
+            row("scale", "bulk", n, "vmhwm", Double(sc.ingestHWMKiB) * 1024, "bytes")
+            row("scale", "bulk", n, "baseline_vmhwm", Double(sc.ingestBaselineKiB) * 1024, "bytes")
+            for (variant, r) in [("bulk", sc.reads), ("sealed", sc.sealedReads)] {
+                latency("scale_open_list", variant, n, r.openList)
+                row("scale_open_list", variant, n, "vmhwm", Double(r.listHWMKiB) * 1024, "bytes")
+                latency("scale_export", variant, n, r.export)
+                row("scale_export", variant, n, "json_bytes", Double(r.windowJSONBytes), "bytes")
+                row("scale_export", variant, n, "vmhwm", Double(r.exportHWMKiB) * 1024, "bytes")
+                latency("scale_export", variant + "_downsampled_1000", n, r.downsampled)
+            }
+            row("scale", "live_tail", n, "points", Double(sc.tail.points), "count")
+            row("scale", "live_tail", n, "messages", Double(sc.tail.messages), "count")
+            row("scale", "live_tail", n, "seconds", sc.tail.seconds, "s")
+            row("scale", "live_tail", n, "store_bytes", Double(sc.liveBytes), "bytes")
+            row("scale", "live_tail", n, "vmhwm", Double(sc.tail.hwmKiB) * 1024, "bytes")
+            row("scale", "sealed", n, "store_bytes", Double(sc.sealedBytes), "bytes")
+            for (variant, free) in zip(["bulk", "live_tail", "sealed"], sc.freeBytes) {
+                row("scale", variant, n, "free_bytes", Double(free), "bytes")
+            }
+            row("scale", "sealed", n, "seconds", sc.sealSeconds, "s")
+            row("scale", "sealed", n, "vmhwm", Double(sc.sealHWMKiB) * 1024, "bytes")
+            row("scale", "process", n, "max_rss", Double(sc.processPeakKiB) * 1024, "bytes")
+            for (i, t) in sc.tails.enumerated() {
+                row("scale", "live_tail_part\(i + 1)", n, "points", Double(t.points), "count")
+                row("scale", "live_tail_part\(i + 1)", n, "seconds", t.seconds, "s")
+                row("scale", "live_tail_part\(i + 1)", n, "store_bytes", Double(t.usedBytes), "bytes")
+            }
+        }
         for (i, t) in targets.enumerated() {
             let name = "t\(i + 1): " + t.name.replacingOccurrences(of: ",", with: ";")
             row("target", name, 0, t.met == nil ? "not_measured" : "met", t.met.map { $0 ? 1 : 0 } ?? -1, "bool")
         }
         return rows.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: scale run
+
+    func scaleMarkdown(_ sc: Results.Scale) -> String {
+        let n = sizeLabel(sc.size)
+        let hwm = { (kib: Int) in formatBytes(Double(kib) * 1024) }
+        let perPoint = { (bytes: Int64, points: Int) in String(format: "%.1f", Double(bytes) / Double(points)) }
+        let all = sc.points + sc.tail.points
+        var s = "\n### Scale run: \(n) points (\(sc.points)), bulk then live\n\n"
+        s += "| phase | figures | peak RSS (VmHWM of the phase) |\n|---|---|---:|\n"
+        s += "| bulk ingest (\(sc.messages) messages, \(formatBytes(Double(sc.logBytes))) log, child process) | "
+        s += String(format: "%.1f s, ", sc.ingestSeconds) + "\(formatRate(sc.ingestPointsPerSecond)) points/s, "
+        s += "store \(formatBytes(Double(sc.bulkBytes))) = \(perPoint(sc.bulkBytes, sc.points)) B/point | "
+        s += "\(hwm(sc.ingestHWMKiB)) (\(hwm(sc.ingestBaselineKiB)) before) |\n"
+        for (label, r) in [("", sc.reads), (", sealed", sc.sealedReads)] {
+            s += "| open + listEnvs\(label) (\(r.listedPoints) points listed) | p50 \(formatNS(r.openList.p50)), "
+            s += "p99 \(formatNS(r.openList.p99)), \(r.openList.count) samples | \(hwm(r.listHWMKiB)) |\n"
+            s +=
+                "| export of window `\(Measures.scaleWindow)`\(label) (\(formatBytes(Double(r.windowJSONBytes))) JSON) | "
+            s += "p50 \(formatNS(r.export.p50)), \(r.export.count) samples; downsampled to 1,000 points: "
+            s += "p50 \(formatNS(r.downsampled.p50)) | \(hwm(r.exportHWMKiB)) |\n"
+        }
+        for (i, t) in sc.tails.enumerated() {
+            s += "| live-logged tail, part \(i + 1) (\(t.points) points, \(t.messages) messages, 1 step/msg) | "
+            s += String(format: "%.1f s, ", t.seconds) + "\(formatRate(Double(t.points) / t.seconds)) points/s, "
+            s += "store \(formatBytes(Double(t.usedBytes))) in use | \(hwm(t.hwmKiB)) |\n"
+        }
+        s += "| live-logged tail, both parts | store \(formatBytes(Double(sc.liveBytes))) = "
+        s += "\(perPoint(sc.liveBytes, all)) B/point | |\n"
+        s += "| compact (seal, all history kept: \(sc.segmentsSealed) segments into \(sc.blocksWritten) blocks) | "
+        s += String(format: "%.1f s, ", sc.sealSeconds) + "store \(formatBytes(Double(sc.sealedBytes))) = "
+        s += "\(perPoint(sc.sealedBytes, all)) B/point | \(hwm(sc.sealHWMKiB)) |\n"
+        s += "| the benchmark process (largest phase peak above) | | \(hwm(sc.processPeakKiB)) |\n"
+        s += "\nStore bytes are the file's pages in use; free pages in the file after the bulk import, the tail "
+        s += "and compact: \(sc.freeBytes.map { formatBytes(Double($0)) }.joined(separator: ", ")).\n"
+        s += "\nOne-point saves against this store: the save tables above, at \(n).\n"
+        return s
     }
 }

@@ -106,6 +106,60 @@ struct Results {
         let baselineKiB: Int
     }
 
+    /// Open + list and the export of one window of a scale-run store (`Measures.scale`).
+    struct ScaleReads {
+        let listedPoints: Int
+        /// Open + `listEnvs`.
+        let openList: Samples
+        let listHWMKiB: Int
+        let windowJSONBytes: Int
+        /// Open + exportWindow + JSON bytes of `Measures.scaleWindow`.
+        let export: Samples
+        let exportHWMKiB: Int
+        /// The same, downsampled to 1,000 points.
+        let downsampled: Samples
+    }
+
+    /// The live-logged tail of a scale run: one step per message, imported into the big store.
+    struct LiveTail {
+        let points: Int
+        let messages: Int
+        let seconds: Double
+        let hwmKiB: Int
+        /// The store's bytes in use after it.
+        let usedBytes: Int64
+    }
+
+    /// One scale run (`--sizes 100M`). VmHWM figures are KiB, each phase's own peak.
+    struct Scale {
+        let size: Int
+        let points: Int
+        let messages: Int
+        let logBytes: Int
+        let ingestSeconds: Double
+        let ingestHWMKiB: Int
+        let ingestBaselineKiB: Int
+        /// The store's bytes in use (file less free pages) after the bulk import, after the live
+        /// tail (before the saves), and after `seal`.
+        let bulkBytes: Int64
+        let reads: ScaleReads
+        let tail: LiveTail
+        let liveBytes: Int64
+        /// The free pages' bytes in the file at those three points.
+        let freeBytes: [Int64]
+        let sealSeconds: Double
+        let sealHWMKiB: Int
+        let segmentsSealed: Int
+        let blocksWritten: Int
+        let sealedBytes: Int64
+        let sealedReads: ScaleReads
+        /// The tail's two parts (`tail` sums them).
+        let tails: [LiveTail]
+        /// The benchmark process's peak over the in-process phases (the largest phase VmHWM).
+        let processPeakKiB: Int
+        var ingestPointsPerSecond: Double { Double(points) / ingestSeconds }
+    }
+
     var saves: [Save] = []
     var rawCommits: [RawCommit] = []
     var ingests: [Ingest] = []
@@ -113,6 +167,7 @@ struct Results {
     var storages: [Storage] = []
     var openList: OpenList?
     var rss: PeakRSS?
+    var scales: [Scale] = []
 
     func save(_ kind: SaveKind, points: Int) -> Save? {
         saves.first { $0.kind == kind && $0.points == points }

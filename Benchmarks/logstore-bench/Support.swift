@@ -212,3 +212,21 @@ func formatRatio(_ r: Double) -> String {
 func progress(_ s: String) {
     FileHandle.standardError.write((s + "\n").data(using: .utf8)!)
 }
+
+/// Bytes of the free pages in the closed store at `path`: the freelist page count (big-endian
+/// at offset 36 of the database header) times the page size (offset 16; 1 means 65536), see
+/// https://sqlite.org/fileformat.html#the_database_header. A closed store's WAL is
+/// checkpointed, so its header is current.
+func freeBytes(_ path: String) -> Int64 {
+    guard let h = FileHandle(forReadingAtPath: path) else { return 0 }
+    defer { try? h.close() }
+    guard let d = try? h.read(upToCount: 40), d.count == 40 else { return 0 }
+    let b = [UInt8](d)
+    let size = Int64(b[16]) << 8 | Int64(b[17])
+    let pageSize = size == 1 ? 65536 : size
+    let free = b[36..<40].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+    return free * pageSize
+}
+
+/// The store file's bytes in use: its size less its free pages.
+func usedBytes(_ path: String) -> Int64 { storeBytes(path) - freeBytes(path) }

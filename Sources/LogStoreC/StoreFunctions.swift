@@ -1,3 +1,4 @@
+import Foundation
 import LogStore
 
 // Opening, closing and writing: `logstore.h`'s logstore_open … logstore_check.
@@ -73,10 +74,23 @@ import LogStore
 }
 
 @c public func logstore_compact(
-    _ store: OpaquePointer?, _ before: Int64, _ out: OutBuffer?, _ outLength: OutLength?
+    _ store: OpaquePointer?, _ before: Int64, _ keepLast: Int64, _ olderThanMS: Int64, _ out: OutBuffer?,
+    _ outLength: OutLength?
 ) -> Int32 {
     guardedStatus {
-        let r = try Handle.store(store).compact(before: CBuffers.epoch(before))
+        let store = try Handle.store(store)
+        let given = [("before", before), ("keep_last", keepLast), ("older_than_ms", olderThanMS)].filter { $0.1 >= 0 }
+        guard given.count <= 1 else {
+            throw ArgumentError("\(given.map(\.0).joined(separator: " and ")): give at most one of them")
+        }
+        // As `logstore compact` resolves --keep-last and --older-than.
+        var epoch = CBuffers.epoch(before)
+        if keepLast >= 0 { epoch = max(0, try store.lastEpoch - keepLast + 1) }
+        if olderThanMS >= 0 {
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            epoch = try store.firstEpoch(writtenSince: now - olderThanMS) ?? (try store.lastEpoch)
+        }
+        let r = try epoch.map { try store.compact(before: $0) } ?? store.seal()
         try CBuffers.give(
             .object(
                 JSONObject([

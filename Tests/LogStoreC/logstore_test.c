@@ -231,8 +231,26 @@ static void test_fork_compact_check(logstore *s) {
     CHECK(logstore_list_windows(s, "copy", 4, -1, &out, &len) == LOGSTORE_OK);
     CHECK(out && strstr(out, "\"id\": \"loss\"") != NULL && strstr(out, "\"grow\"") == NULL);
     logstore_free(out);
-    CHECK(logstore_compact(s, -1, &out, &len) == LOGSTORE_OK);
-    CHECK(out && strstr(out, "\"rows_deleted\": ") != NULL);
+    /* No epoch: seals, keeping all history. */
+    CHECK(logstore_compact(s, -1, -1, -1, &out, &len) == LOGSTORE_OK);
+    CHECK(out && strstr(out, "{\"before\": null, \"rows_deleted\": 0, \"segments_merged\": 0, ") == out);
+    logstore_free(out);
+    CHECK(logstore_export_window(s, "main", 4, "loss", 4, 1, 0, &out, NULL) == LOGSTORE_OK);
+    logstore_free(out);
+    /* Epochs written in the last 1e12 ms: all of them (the store's creation, epoch 0, too), so
+       no history goes. */
+    CHECK(logstore_compact(s, -1, -1, 1000000000000, &out, &len) == LOGSTORE_OK);
+    CHECK(out && strstr(out, "{\"before\": 0, \"rows_deleted\": 0, ") == out);
+    logstore_free(out);
+    CHECK(logstore_export_window(s, "main", 4, "loss", 4, 1, 0, &out, NULL) == LOGSTORE_OK);
+    logstore_free(out);
+    CHECK(logstore_compact(s, 1, 1, -1, &out, &len) == LOGSTORE_E_ARGUMENT);
+    CHECK(strstr(logstore_last_error_message(), "before and keep_last") != NULL);
+    /* The last epoch alone keeps its history. */
+    char expected[64];
+    snprintf(expected, sizeof expected, "{\"before\": %lld, \"rows_deleted\": ", (long long)logstore_last_epoch(s));
+    CHECK(logstore_compact(s, -1, 1, -1, &out, &len) == LOGSTORE_OK);
+    CHECK(out && strstr(out, expected) == out);
     logstore_free(out);
     CHECK(logstore_export_window(s, "main", 4, "loss", 4, 1, 0, &out, NULL) == LOGSTORE_E_COMPACTED);
     CHECK(logstore_check(s, &out, &len) == LOGSTORE_OK);

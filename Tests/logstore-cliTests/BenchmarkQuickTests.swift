@@ -73,4 +73,53 @@ final class BenchmarkQuickTests: XCTestCase {
         XCTAssertEqual(
             chart.components(separatedBy: "<polyline").count - 1, 6, "four save lines and two raw-commit lines")
     }
+
+    /// The scale run's path (`--sizes 100M` in earnest), cut to 2k points: every phase reports.
+    func testScaleRunReportsEveryPhase() throws {
+        let dir = try temporaryDirectory(self)
+        let csv = dir.appendingPathComponent("scale.csv")
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("logstore-bench")
+        process.arguments = [
+            "--quick", "--sizes", "2k", "--scale-from", "2k", "--live-tail", "1k", "--only", "scale",
+            "--csv", csv.path, "--scratch", dir.appendingPathComponent("scratch").path,
+        ]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let report = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let progress = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, progress)
+        XCTAssertTrue(report.contains("### Scale run: 2k points"), report)
+
+        var metrics: [String: Set<String>] = [:]
+        for line in try String(contentsOf: csv, encoding: .utf8).split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 6, f[2] == "2000" else { continue }
+            XCTAssertNotNil(Double(f[4]), String(line))
+            metrics[f[0] + "/" + f[1], default: []].insert(f[3])
+        }
+        let expected: [String: Set<String>] = [
+            "scale/bulk": ["points", "seconds", "store_bytes", "vmhwm", "free_bytes"],
+            "scale/live_tail": ["points", "messages", "seconds", "store_bytes", "vmhwm"],
+            "scale/sealed": ["store_bytes", "seconds", "vmhwm"],
+            "scale/process": ["max_rss"],
+            "scale_open_list/bulk": ["p50", "vmhwm"],
+            "scale_open_list/sealed": ["p50", "vmhwm"],
+            "scale_export/bulk": ["p50", "json_bytes", "vmhwm"],
+            "scale_export/sealed": ["p50", "json_bytes"],
+            "scale_export/bulk_downsampled_1000": ["p50"],
+            "save/delta_normal": ["p50", "bytes_per_save"],
+            "save/delta_full": ["p50"],
+            "raw_commit/normal": ["p50"],
+        ]
+        for (measure, wanted) in expected {
+            XCTAssertTrue(wanted.isSubset(of: metrics[measure] ?? []), "\(measure): \(metrics[measure] ?? [])")
+        }
+        XCTAssertNil(metrics["save/snapshot"], "no snapshot saves at a scale size")
+        XCTAssertNil(metrics["ingest/batched"], "the scale run replaces the per-size ingest")
+    }
 }

@@ -50,7 +50,7 @@ _PROTOTYPES: dict[str, tuple[object, list[object]]] = {
     "logstore_list_windows": (c_int, [_P, c_char_p, c_size_t, c_int64, _OUT, _LEN]),
     "logstore_log": (c_int, [_P, c_char_p, c_size_t, c_int64, c_int64, _OUT, _LEN]),
     "logstore_fork": (c_int64, [_P, c_char_p, c_size_t, c_char_p, c_size_t, c_int64]),
-    "logstore_compact": (c_int, [_P, c_int64, _OUT, _LEN]),
+    "logstore_compact": (c_int, [_P, c_int64, c_int64, c_int64, _OUT, _LEN]),
     "logstore_check": (c_int, [_P, _OUT, _LEN]),
     "logstore_traces_read": (_P, [_P, c_char_p, c_size_t, c_char_p, c_size_t, c_int64]),
     "logstore_traces_count": (c_size_t, [_P]),

@@ -9,7 +9,7 @@ import re
 import threading
 from ctypes import POINTER, c_double, c_int, c_size_t, c_uint8, c_void_p
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple, Optional, Union
 
 import numpy as np
@@ -344,13 +344,37 @@ class Store:
             raise_last_error()
         return int(epoch)
 
-    def compact(self, before: Optional[int] = None) -> dict[str, int]:
-        """Drops history before epoch ``before`` (default: the newest) that no later state
-        needs, then seals what remains into blocks; reads as of earlier epochs raise
-        ``CompactedError`` afterwards. Returns before, rows_deleted, segments_merged,
-        segments_sealed, blocks_written, bytes_before, bytes_after."""
+    def compact(
+        self,
+        before: Optional[int] = None,
+        *,
+        keep_last: Optional[int] = None,
+        older_than: Union[timedelta, float, None] = None,
+    ) -> dict[str, Optional[int]]:
+        """``logstore compact``: seals series into blocks and reclaims space. With no argument
+        all history is kept: every read, as of every epoch, returns what it did before.
+        Given one of ``before`` (an epoch), ``keep_last`` (the last N epochs keep their
+        history) or ``older_than`` (a ``timedelta`` or seconds: the history of epochs written
+        earlier than that goes), it first drops the history before that epoch; reads as of
+        earlier epochs raise ``CompactedError`` afterwards. Returns before (None when all
+        history was kept), rows_deleted, segments_merged, segments_sealed, blocks_written,
+        bytes_before, bytes_after."""
+        if keep_last is not None and (
+            isinstance(keep_last, bool) or not isinstance(keep_last, (int, np.integer)) or keep_last < 1
+        ):
+            raise ArgumentError(f"keep_last must be an int >= 1, not {keep_last!r}")
+        older_ms = -1
+        if older_than is not None:
+            seconds = older_than.total_seconds() if isinstance(older_than, timedelta) else older_than
+            if isinstance(seconds, bool) or not isinstance(seconds, (int, float, np.integer, np.floating)) or not (
+                0 <= seconds < 2**53 / 1000
+            ):
+                raise ArgumentError(f"older_than must be a timedelta or seconds >= 0, not {older_than!r}")
+            older_ms = int(seconds * 1000)
         with self._call() as h:
-            return _loads(take_buffer(lib.logstore_compact, h, _epoch(before, "before")))
+            return _loads(take_buffer(
+                lib.logstore_compact, h, _epoch(before, "before"),
+                -1 if keep_last is None else int(keep_last), older_ms))
 
 
 class _TracesBuffer:

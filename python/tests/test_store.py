@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime, timezone
+import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import logstore
 from conftest import optional, run_cli, same_json
@@ -60,7 +62,11 @@ def test_changes_fork_compact_check(tmp_path: Path, cli: Path) -> None:
         epoch = s.fork("main", "before", as_of=1)
         assert epoch == 3
         assert s.traces("before", "loss")[0].y.tolist() == [1.0]
-        report = s.compact()
+        # No argument: sealed, all history kept, as `logstore compact` does.
+        sealed = s.compact()
+        assert sealed["before"] is None and sealed["rows_deleted"] == 0 and sealed["segments_merged"] == 0
+        assert s.window("main", "loss", as_of=1)["content"]["data"][0]["y"] == [1.0]
+        report = s.compact(before=3)
         assert report["before"] == 3 and set(report) == {"before", "rows_deleted", "segments_merged", "segments_sealed",
                                                 "blocks_written", "bytes_before", "bytes_after"}
         try:
@@ -86,3 +92,30 @@ def test_to_pandas(tmp_path: Path) -> None:
     assert df["trace"].tolist() == [0, 0, 0, 1, 1] and df["index"].tolist() == [0, 1, 2, 0, 1]
     assert df["y_null"].tolist() == [False, True, False, False, False]
     assert np.isnan(df["y"][1]) and np.isnan(df["y"][2]) and df["y"][4] == 6.0
+
+
+def test_compact_drops_history_only_when_told(tmp_path: Path, cli: Path) -> None:
+    db = tmp_path / "s.db"
+    with logstore.Store(db) as s:
+        s.apply("events", line("loss", [0], [1.0]))
+        for i in range(1, 5):
+            s.apply("update", append("loss", [i], [float(i)]))
+        with pytest.raises(logstore.ArgumentError, match="before and keep_last"):
+            s.compact(2, keep_last=1)
+        for bad in ({"keep_last": 0}, {"keep_last": True}, {"older_than": -1}, {"older_than": "30d"}):
+            with pytest.raises(logstore.ArgumentError):
+                s.compact(**bad)  # type: ignore[arg-type]
+        assert s.compact()["before"] is None
+        # Every epoch, the store's creation (epoch 0) included, is younger than a year.
+        assert s.compact(older_than=timedelta(days=365))["before"] == 0
+        assert s.window("main", "loss", as_of=1)["content"]["data"][0]["y"] == [1.0]
+        for i in range(5, 10):
+            s.apply("update", append("loss", [i], [float(i)]))
+        report = s.compact(keep_last=2)
+        assert report["before"] == 9 and report["segments_merged"] > 0, report
+        assert s.window("main", "loss", as_of=9)["content"]["data"][0]["y"] == [1.0, *map(float, range(1, 9))]
+        with pytest.raises(logstore.CompactedError):
+            s.window("main", "loss", as_of=8)
+        time.sleep(0.01)
+        assert s.compact(older_than=0)["before"] == 10, "no epoch is younger than 0 s: all but the newest go"
+    assert run_cli(cli, db, "check") == b"ok\n"

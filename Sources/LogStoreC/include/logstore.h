@@ -124,10 +124,17 @@ int logstore_log(logstore *store, const char *env, size_t env_len, int64_t since
 /* visdom's fork_env, as one epoch (as of as_of when >= 0). Returns the epoch or -1. */
 int64_t logstore_fork(logstore *store, const char *env, size_t env_len, const char *to, size_t to_len,
                       int64_t as_of);
-/* Drops history before epoch before (< 0: the newest), then seals what remains into blocks.
-   *out: {"before", "rows_deleted", "segments_merged", "segments_sealed", "blocks_written",
-   "bytes_before", "bytes_after"}. */
-int logstore_compact(logstore *store, int64_t before, char **out, size_t *out_len);
+/* `logstore compact`: seals every series' runs of small segments into blocks and gives freed
+   pages back to the file system. With before, keep_last and older_than_ms all < 0, all history
+   is kept: every export, as of every epoch, stays the same. Otherwise (give at most one of them,
+   the others < 0) it first drops the history before an epoch, which reads as of earlier epochs
+   are then refused with LOGSTORE_E_COMPACTED: before itself; or keep_last >= 1: the newest epoch
+   - keep_last + 1 (the last keep_last epochs keep their history); or older_than_ms: the first
+   epoch written in the last older_than_ms milliseconds (the newest if none was).
+   *out: {"before" (null when all history was kept), "rows_deleted", "segments_merged",
+   "segments_sealed", "blocks_written", "bytes_before", "bytes_after"}. */
+int logstore_compact(logstore *store, int64_t before, int64_t keep_last, int64_t older_than_ms,
+                     char **out, size_t *out_len);
 /* Verifies the store; *out is a JSON array of problems, [] when it is sound. */
 int logstore_check(logstore *store, char **out, size_t *out_len);
 
