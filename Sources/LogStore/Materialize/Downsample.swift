@@ -9,21 +9,39 @@
 /// Points are kept in their original order, and every per-point array of the trace (x, y, z,
 /// text, marker colours and sizes, …) keeps the same indices. Windows that are not point
 /// series (text, images, heatmaps, …) and traces already small enough are returned unchanged.
+///
+/// That is the rule of `--max-points` (exports); web pages are sent traces thinned by
+/// `DisplayBuckets` (`Rule.display`), which keeps the same kinds of points in buckets that an
+/// append does not move.
 enum Downsample {
+    enum Rule: Sendable {
+        /// `indices(n:maxPoints:value:special:)`: equal-width buckets over the whole trace.
+        case export
+        /// `DisplayBuckets`: power-of-two buckets from index 0, stable under appends.
+        case display
+
+        func indices(n: Int, maxPoints: Int, value: (Int) -> Double?, kind: (Int) -> UInt8) -> [Int] {
+            switch self {
+            case .export: return Downsample.indices(n: n, maxPoints: maxPoints, value: value, special: { kind($0) != 0 })
+            case .display: return DisplayBuckets.indices(n: n, maxPoints: maxPoints, value: value, kind: kind)
+            }
+        }
+    }
+
     static let perPointKeys = ["x", "y", "z", "text", "hovertext", "customdata"]
     static let perPointMarkerKeys = ["color", "size", "symbol"]
 
-    static func window(_ w: JSONValue, maxPoints: Int) -> JSONValue {
+    static func window(_ w: JSONValue, maxPoints: Int, rule: Rule = .export) -> JSONValue {
         guard maxPoints > 0, case .object(var o) = w, o["type"] == "plot", case .object(var content)? = o["content"],
             case .array(var traces)? = content["data"]
         else { return w }
-        for i in traces.indices { traces[i] = trace(traces[i], maxPoints: maxPoints) }
+        for i in traces.indices { traces[i] = trace(traces[i], maxPoints: maxPoints, rule: rule) }
         content["data"] = .array(traces)
         o["content"] = .object(content)
         return .object(o)
     }
 
-    static func trace(_ t: JSONValue, maxPoints: Int) -> JSONValue {
+    static func trace(_ t: JSONValue, maxPoints: Int, rule: Rule = .export) -> JSONValue {
         guard case .object(var o) = t, o["type"] != "heatmap" else { return t }
         let y = o["y"]?.arrayValue
         let x = o["x"]?.arrayValue
@@ -31,11 +49,12 @@ enum Downsample {
         let xs = x?.count == n ? x : nil
         let ys = y?.count == n ? y : nil
         let values = ys ?? xs ?? []
-        let keep = indices(
+        let keep = rule.indices(
             n: n, maxPoints: maxPoints, value: { finite(values[$0]) },
-            special: { i in
-                (ys.map { finite($0[i]) == nil } ?? false)
-                    || (xs.map { finite($0[i]) == nil && !isLabel($0[i]) } ?? false)
+            kind: { i in
+                if let ys, case let k = kind(ys[i]), k != 0 { return k }
+                if let xs, !isLabel(xs[i]), case let k = kind(xs[i]), k != 0 { return k + 4 }
+                return 0
             })
         func pick(_ v: JSONValue?) -> JSONValue? {
             guard case .array(let a)? = v, a.count == n else { return v }
@@ -56,6 +75,18 @@ enum Downsample {
         default: return nil
         }
     }
+
+    /// A value's spike kind: 0 a finite number, 1 NaN, 2 +Infinity, 3 -Infinity, 4 anything
+    /// else (null, a string, …); x's kinds are these plus 4 (`DisplayBuckets.kinds`).
+    static func kind(_ v: JSONValue) -> UInt8 {
+        switch v {
+        case .int: return 0
+        case .double(let d): return kind(d)
+        default: return 4
+        }
+    }
+
+    static func kind(_ d: Double) -> UInt8 { d.isFinite ? 0 : d.isNaN ? 1 : d > 0 ? 2 : 3 }
 
     /// Sorted indices into 0..<n, at most `maxPoints` of them. `value(i)` is the finite y (or
     /// x) of point i, if it has one; `special(i)` says whether point i is a spike to keep.
@@ -109,17 +140,17 @@ extension Downsample {
     /// values of each per-point series are decoded. Gives what `window(_:maxPoints:)` gives on
     /// the whole JSON; traces it cannot handle (prepended series, unequal lengths, per-point
     /// arrays not stored as series) are left for that.
-    static func thin(_ head: inout PaneValue, maxPoints: Int, series: SeriesStore) throws {
+    static func thin(_ head: inout PaneValue, maxPoints: Int, rule: Rule = .export, series: SeriesStore) throws {
         guard maxPoints > 0, case .object(var p) = head, case .string("plot")? = p["type"],
             case .object(var content)? = p["content"], case .array(var traces)? = content["data"]
         else { return }
-        for i in traces.indices { try thinTrace(&traces[i], maxPoints: maxPoints, series: series) }
+        for i in traces.indices { try thinTrace(&traces[i], maxPoints: maxPoints, rule: rule, series: series) }
         content["data"] = .array(traces)
         p["content"] = .object(content)
         head = .object(p)
     }
 
-    private static func thinTrace(_ trace: inout PaneValue, maxPoints: Int, series: SeriesStore) throws {
+    private static func thinTrace(_ trace: inout PaneValue, maxPoints: Int, rule: Rule, series: SeriesStore) throws {
         guard case .object(var t) = trace, t["type"]?.stringValueIfString != "heatmap" else { return }
         var ySlot: SeriesSlot?
         var xSlot: SeriesSlot?
@@ -132,7 +163,7 @@ extension Downsample {
         if xSlot == nil, case .array(let a)? = t["x"], a.count == n { return }  // its spikes count too
         // y's finite values (NaN where none) and the spikes of y and x.
         var values = [Double](repeating: .nan, count: n)
-        var special = [Bool](repeating: false, count: n)
+        var kinds = [UInt8](repeating: 0, count: n)
         var i = 0
         let yIsMain = ySlot != nil
         guard
@@ -140,7 +171,11 @@ extension Downsample {
                 main.id,
                 { r in
                     let (v, isString) = try r.number()
-                    if let v, v.isFinite { values[i] = v } else if yIsMain || !isString { special[i] = true }
+                    if let v, v.isFinite {
+                        values[i] = v
+                    } else if yIsMain || !isString {
+                        kinds[i] = (v.map(kind) ?? 4) + (yIsMain ? 0 : 4)
+                    }
                     i += 1
                 }), i == n
         else { return }
@@ -151,13 +186,13 @@ extension Downsample {
                     xSlot.id,
                     { r in
                         let (v, isString) = try r.number()
-                        if !(v?.isFinite ?? isString) { special[i] = true }
+                        if kinds[i] == 0 && !(v?.isFinite ?? isString) { kinds[i] = (v.map(kind) ?? 4) + 4 }
                         i += 1
                     }), i == n
             else { return }
         }
-        let keep = indices(
-            n: n, maxPoints: maxPoints, value: { values[$0].isNaN ? nil : values[$0] }, special: { special[$0] })
+        let keep = rule.indices(
+            n: n, maxPoints: maxPoints, value: { values[$0].isNaN ? nil : values[$0] }, kind: { kinds[$0] })
 
         func pick(_ v: PaneValue?) throws -> PaneValue? {
             switch v {
