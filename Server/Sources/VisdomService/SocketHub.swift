@@ -250,7 +250,9 @@ public actor SocketHub {
         connections[sid]?.view = view
         connections[sid]?.shown = []
         let pages = connections.values.filter { $0.kind == .page }
-        displayed = displayed.filter { key, _ in pages.contains { $0.view.shows(String(decoding: key.env, as: UTF8.self)) } }
+        displayed = displayed.filter { key, _ in
+            pages.contains { $0.view.shows(String(decoding: key.env, as: UTF8.self)) }
+        }
     }
 
     /// `/env/ENV` with the page's `sid` (visdom's `load_env`): the page shows ENV (as of

@@ -31,7 +31,9 @@ enum Downsample {
         ) {
             switch self {
             case .export:
-                return (Downsample.indices(n: n, maxPoints: maxPoints, value: value, special: { kind($0) != 0 }), 0, false)
+                return (
+                    Downsample.indices(n: n, maxPoints: maxPoints, value: value, special: { kind($0) != 0 }), 0, false
+                )
             case .display: return DisplayBuckets.choose(n: n, maxPoints: maxPoints, value: value, kind: kind)
             }
         }

@@ -26,7 +26,9 @@ extension LogStore {
             return (windows, try m.catalog.reload(env))
         }
         guard let read else { return nil }
-        let thinned = maxPoints > 0 ? read.windows.map { Downsample.window($0, maxPoints: maxPoints, rule: .display) } : read.windows
+        let thinned =
+            maxPoints > 0
+            ? read.windows.map { Downsample.window($0, maxPoints: maxPoints, rule: .display) } : read.windows
         return (PageOrder.sorted(thinned), read.reload)
     }
 

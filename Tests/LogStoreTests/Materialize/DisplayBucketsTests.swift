@@ -15,9 +15,11 @@ final class DisplayBucketsTests: XCTestCase {
         }
     }
 
-    func choose(_ y: [JSONValue], n: Int? = nil, maxPoints: Int) -> (indices: [Int], width: Int, spikesPerBucket: Bool) {
+    func choose(_ y: [JSONValue], n: Int? = nil, maxPoints: Int) -> (indices: [Int], width: Int, spikesPerBucket: Bool)
+    {
         DisplayBuckets.choose(
-            n: n ?? y.count, maxPoints: maxPoints, value: { Downsample.finite(y[$0]) }, kind: { Downsample.kind(y[$0]) })
+            n: n ?? y.count, maxPoints: maxPoints, value: { Downsample.finite(y[$0]) }, kind: { Downsample.kind(y[$0]) }
+        )
     }
 
     /// Appending a point leaves every chosen point before the bucket that held the old last

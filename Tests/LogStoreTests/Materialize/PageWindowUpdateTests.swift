@@ -46,7 +46,8 @@ final class PageWindowUpdateTests: XCTestCase {
             )
             if step % 10 == 3 {
                 try store.apply(
-                    .update, #"{"data": [{"x": [\#(step)], "y": [\#(step)]}], "win": "w", "name": "b", "append": true}"#)
+                    .update, #"{"data": [{"x": [\#(step)], "y": [\#(step)]}], "win": "w", "name": "b", "append": true}"#
+                )
             }
             n += k
             let changes = try store.changes(env: "main", since: state.epoch)
@@ -72,7 +73,8 @@ final class PageWindowUpdateTests: XCTestCase {
             state = try XCTUnwrap(try store.pageWindowUpdate(env: "main", window: "w", previous: state, maxPoints: cap))
             XCTAssertEqual(state.window, try store.pageWindow(env: "main", window: "w", maxPoints: cap))
         }
-        try store.apply(.events, #"{"data": [{"x": [1], "y": [2], "type": "scatter"}], "win": "w", "layout": {"title": "u"}}"#)
+        try store.apply(
+            .events, #"{"data": [{"x": [1], "y": [2], "type": "scatter"}], "win": "w", "layout": {"title": "u"}}"#)
         state = try XCTUnwrap(try store.pageWindowUpdate(env: "main", window: "w", previous: state, maxPoints: cap))
         XCTAssertEqual(state.window, try store.pageWindow(env: "main", window: "w", maxPoints: cap))
         XCTAssertNil(try store.pageWindowUpdate(env: "main", window: "gone", previous: state, maxPoints: cap))
@@ -81,7 +83,8 @@ final class PageWindowUpdateTests: XCTestCase {
     /// Every point of a window (`--display-max-points 0`) is never kept for updates.
     func testEveryPointIsNotKept() throws {
         let store = try temporaryStore(self)
-        try store.apply(.events, #"{"data": [{"x": [1, 2], "y": [3, 4], "type": "scatter"}], "win": "w", "layout": {}}"#)
+        try store.apply(
+            .events, #"{"data": [{"x": [1, 2], "y": [3, 4], "type": "scatter"}], "win": "w", "layout": {}}"#)
         let state = try XCTUnwrap(try store.pageWindowUpdate(env: "main", window: "w", previous: nil, maxPoints: 0))
         XCTAssertFalse(state.isUpdatable)
         XCTAssertEqual(state.window, try store.exportWindow(env: "main", window: "w"))
