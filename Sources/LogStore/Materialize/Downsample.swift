@@ -151,6 +151,7 @@ extension Downsample {
     /// values of each per-point series are decoded. Gives what `window(_:maxPoints:)` gives on
     /// the whole JSON; traces it cannot handle (prepended series, unequal lengths, per-point
     /// arrays not stored as series) are left for that.
+    ///
     /// `tails`, when given, gets per trace what a page update needs (`DisplayTail`), nil for a
     /// trace it cannot update.
     static func thin(
@@ -162,7 +163,8 @@ extension Downsample {
         else { return }
         tails?.traces = Array(repeating: nil, count: traces.count)
         for i in traces.indices {
-            let tail = try thinTrace(&traces[i], maxPoints: maxPoints, rule: rule, series: series)
+            let tail = try thinTrace(
+                &traces[i], maxPoints: maxPoints, rule: rule, series: series, wantTail: tails != nil)
             tails?.traces[i] = tail
         }
         content["data"] = .array(traces)
@@ -172,9 +174,9 @@ extension Downsample {
 
     /// Thins one trace; returns its `DisplayTail` when every per-point array of it is a stored
     /// series of its length (the display rule's buckets or every point kept).
-    private static func thinTrace(_ trace: inout PaneValue, maxPoints: Int, rule: Rule, series: SeriesStore) throws
-        -> DisplayTail?
-    {
+    private static func thinTrace(
+        _ trace: inout PaneValue, maxPoints: Int, rule: Rule, series: SeriesStore, wantTail: Bool
+    ) throws -> DisplayTail? {
         guard case .object(var t) = trace, t["type"]?.stringValueIfString != "heatmap" else { return nil }
         var ySlot: SeriesSlot?
         var xSlot: SeriesSlot?
@@ -196,7 +198,7 @@ extension Downsample {
             }
         }
         guard n > maxPoints else {
-            return allSeries && rule == .display ? DisplayTail(keys: keys, n: n) : nil
+            return wantTail && allSeries && rule == .display ? DisplayTail(keys: keys, n: n) : nil
         }
         if let xSlot, try series.count(of: xSlot.id) != n { return nil }
         if xSlot == nil, case .array(let a)? = t["x"], a.count == n { return nil }  // its spikes count too
@@ -235,7 +237,7 @@ extension Downsample {
             n: n, maxPoints: maxPoints, value: value, kind: { kinds[$0] })
         // a tail is kept for the display rule's buckets with every spike kept (rule 2)
         var tail: DisplayTail?
-        if allSeries && width > 0 && !spikesPerBucket {
+        if wantTail && allSeries && width > 0 && !spikesPerBucket {
             tail = DisplayTail(
                 keys: keys, n: n, width: width, keep: keep, spikes: kinds.count(where: { $0 != 0 }),
                 value: value)
