@@ -142,7 +142,8 @@ def switch(browser, server, count, runs):
 
 def append_frames(server, env, points, appends=5):
     """The window frame a page's socket gets when it loads env `env` (its bytes, and the time
-    from the page's post to it: the server's part), then per one-point append to the window."""
+    from the page's post to it: the server's part), then per one-point append to the window
+    (its bytes and the time from the append's post to it)."""
     import websocket
     ws = websocket.create_connection("ws://127.0.0.1:%d/socket" % server.port, timeout=60, suppress_origin=True)
     try:
@@ -157,13 +158,14 @@ def append_frames(server, env, points, appends=5):
             if json.loads(f).get("command") == "layout":
                 break
         for i in range(appends):
+            t0 = time.time()
             requests.post("http://127.0.0.1:%d/update" % server.port, timeout=60, data=json.dumps(
                 {"data": [{"x": [points + i], "y": [0.5], "type": "scatter"}], "win": env, "eid": env, "append": True,
                  "layout": {}, "opts": {}})).raise_for_status()
             while True:
                 f = ws.recv()
                 if '"window' in f[:40]:
-                    sizes.append((len(f.encode()), json.loads(f)["command"]))
+                    sizes.append((len(f.encode()), "%s (%.0f ms after the post)" % (json.loads(f)["command"], (time.time() - t0) * 1000)))
                     break
         return sizes
     finally:

@@ -83,6 +83,19 @@ public actor SocketHub {
     /// from the store when the first page opens.
     private var layouts: JSONValue?
     private var lastEnvList: [String]?
+    /// The last page read of each window of a shown env that changed (`pageWindowUpdate`):
+    /// an append to it then costs the appended points.
+    private var displayed: [WindowKey: PageWindowState] = [:]
+
+    /// An env and window name, compared byte for byte.
+    struct WindowKey: Hashable {
+        let env: [UInt8]
+        let window: [UInt8]
+        init(_ env: String, _ window: String) {
+            self.env = Array(env.utf8)
+            self.window = Array(window.utf8)
+        }
+    }
 
     init(store: LogStore, display: PageDisplay, limits: Limits = Limits(), log: @escaping @Sendable (String) -> Void) {
         self.store = store
@@ -236,6 +249,10 @@ public actor SocketHub {
     private func setView(_ view: View, of sid: String) {
         connections[sid]?.view = view
         connections[sid]?.shown = []
+        let pages = connections.values.filter { $0.kind == .page }
+        displayed = displayed.filter { key, _ in
+            pages.contains { $0.view.shows(String(decoding: key.env, as: UTF8.self)) }
+        }
     }
 
     /// `/env/ENV` with the page's `sid` (visdom's `load_env`): the page shows ENV (as of
@@ -338,13 +355,22 @@ public actor SocketHub {
                     for (_, c) in viewers { all += c.shown.map(\.id) }
                     wanted = all
                 }
-                let windows =
-                    (try? await display.reads.run { () throws -> [(String, JSONValue?)] in
-                        let asOf = try store.lastEpoch
-                        return try wanted.map {
-                            ($0, try store.pageWindow(env: env, window: $0, asOf: asOf, maxPoints: maxPoints))
+                let previous = wanted.map { displayed[WindowKey(env, $0)] }
+                let states =
+                    (try? await display.reads.run { () throws -> [(String, PageWindowState?)] in
+                        try zip(wanted, previous).map { wid, previous in
+                            (
+                                wid,
+                                try store.pageWindowUpdate(
+                                    env: env, window: wid, previous: previous, maxPoints: maxPoints)
+                            )
                         }
                     }) ?? []
+                for (wid, state) in states {
+                    // kept only when it can be updated (not every point of a big window)
+                    displayed[WindowKey(env, wid)] = state?.isUpdatable == true ? state : nil
+                }
+                let windows = states.map { ($0.0, $0.1?.window) }
                 for (sid, c) in viewers {
                     if case .compare(let es) = c.view {
                         // visdom's page reloads its comparison when a window of it changes.

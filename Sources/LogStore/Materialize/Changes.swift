@@ -95,7 +95,7 @@ struct ChangeReader {
     }
 
     /// The values appended since `since`, if that is all that happened to the window.
-    private func appendsOnly(_ window: Int64, then: Catalog, now: Catalog) throws -> [SeriesAppend]? {
+    func appendsOnly(_ window: Int64, then: Catalog, now: Catalog) throws -> [SeriesAppend]? {
         guard let headThen = try then.headBytes(window), let headNow = try now.headBytes(window), headThen == headNow,
             let head = try now.head(window)
         else { return nil }

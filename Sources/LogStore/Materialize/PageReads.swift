@@ -1,5 +1,6 @@
 /// What visdom's web page is sent: the windows of an env as `load_env` sends them, each plot
-/// trace thinned for drawing (`Downsample`), while every other read keeps every point.
+/// trace thinned for drawing (`Downsample` with the `DisplayBuckets` rule, so an append changes
+/// only the tail of what a page holds), while every other read keeps every point.
 extension LogStore {
     /// Env `name`'s windows in visdom's `load_env` order (by their `i`, windows without one
     /// last), each trace thinned to `maxPoints` points (0: every point), and its `reload`;
@@ -16,7 +17,7 @@ extension LogStore {
                 if maxPoints > 0 {
                     windows.append(
                         try m.window(row) { head, series in
-                            try Downsample.thin(&head, maxPoints: maxPoints, series: series)
+                            try Downsample.thin(&head, maxPoints: maxPoints, rule: .display, series: series)
                         })
                 } else {
                     windows.append(try m.window(row))
@@ -25,7 +26,9 @@ extension LogStore {
             return (windows, try m.catalog.reload(env))
         }
         guard let read else { return nil }
-        let thinned = maxPoints > 0 ? read.windows.map { Downsample.window($0, maxPoints: maxPoints) } : read.windows
+        let thinned =
+            maxPoints > 0
+            ? read.windows.map { Downsample.window($0, maxPoints: maxPoints, rule: .display) } : read.windows
         return (PageOrder.sorted(thinned), read.reload)
     }
 
@@ -41,9 +44,14 @@ extension LogStore {
         -> JSONValue?
     {
         do {
-            return maxPoints > 0
-                ? try exportWindow(env: env, window: window, asOf: asOf, maxPoints: maxPoints)
-                : try exportWindow(env: env, window: window, asOf: asOf)
+            guard maxPoints > 0 else { return try exportWindow(env: env, window: window, asOf: asOf) }
+            let json = try read(asOf: asOf) { db, bound in
+                let m = Materializer(db: db, asOf: bound)
+                return try m.window(try m.catalog.existingWindow(window, env: env)) { head, series in
+                    try Downsample.thin(&head, maxPoints: maxPoints, rule: .display, series: series)
+                }
+            }
+            return Downsample.window(json, maxPoints: maxPoints, rule: .display)
         } catch .noSuchEnv {
             return nil
         } catch .noSuchWindow {

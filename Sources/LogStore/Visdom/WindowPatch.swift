@@ -14,10 +14,12 @@
 /// `line` dropped, `textposition` "right" made "middle right", `opacity` added), so a second
 /// patch made against the window as sent misses the hash (visdom's own server has the page
 /// reload the env on every other append to a line). A patch to a plot therefore rebuilds the
-/// window's `content` and keeps only the trace arrays the page already has: each array the
-/// new trace extends (the old one is its prefix) is moved aside, extended with `add`s, the
-/// `content` is replaced by the new one with those arrays empty, and they are moved back. That
-/// is one `add` per new point plus the size of the layout and the traces' other keys. Other
+/// window's `content` and keeps only the trace arrays the page already has: each array that
+/// shares a prefix with the new one and differs in few elements after it (an append; the tail
+/// buckets of a thinned trace, `DisplayBuckets`) is moved aside, its old tail removed and the
+/// new tail added, the `content` is replaced by the new one with those arrays empty, and they
+/// are moved back. That is one operation per changed point plus the size of the layout and
+/// the traces' other keys. Other
 /// windows (text), which the page keeps as sent, get a plain key-by-key patch (what
 /// `jsonpatch.make_patch` finds).
 public enum WindowPatch {
@@ -38,9 +40,9 @@ public enum WindowPatch {
         return full.count <= patch.count ? new : update
     }
 
-    /// The patch for a plot (see above), carrying the trace arrays that grew; false when the
-    /// windows are not both plots with traces. With no array carried (a re-bucketed thinned
-    /// trace) it replaces the whole content, and the window is sent whole instead.
+    /// The patch for a plot (see above), carrying the trace arrays whose prefix the page has;
+    /// false when the windows are not both plots with traces. With no array carried (a
+    /// re-bucketed thinned trace) it replaces the whole content, and the window is sent whole.
     static func rebuildPlot(_ old: JSONValue, _ new: JSONValue, into ops: inout [JSONValue]) -> Bool {
         guard case .object(let oldWindow) = old, case .object(let newWindow) = new,
             case .object(var content)? = newWindow["content"], case .array(var traces)? = content["data"],
@@ -50,13 +52,18 @@ public enum WindowPatch {
         for i in 0..<min(traces.count, oldTraces.count) {
             guard case .object(var trace) = traces[i], case .object(let oldTrace) = oldTraces[i] else { continue }
             for (key, value) in trace.pairs {
-                guard case .array(let now) = value, case .array(let before)? = oldTrace[key], !before.isEmpty,
-                    now.count >= before.count, now[..<before.count].elementsEqual(before)
-                else { continue }
+                guard case .array(let now) = value, case .array(let before)? = oldTrace[key] else { continue }
+                var common = 0
+                while common < min(now.count, before.count) && now[common] == before[common] { common += 1 }
+                // an operation costs about what three elements sent in `content` do
+                guard common > 0, 3 * (before.count - common + now.count - common) < now.count else { continue }
                 let home = "/content/data/\(i)/" + escape(key)
                 let aside = "/__logstore_carry_\(carried.count)"
                 ops.append(["op": "move", "from": .string(home), "path": .string(aside)])
-                for j in before.count..<now.count {
+                for j in (common..<before.count).reversed() {
+                    ops.append(["op": "remove", "path": .string(aside + "/\(j)")])
+                }
+                for j in common..<now.count {
                     ops.append(["op": "add", "path": .string(aside + "/\(j)"), "value": now[j]])
                 }
                 carried.append((aside, home))

@@ -58,7 +58,7 @@ final class DownsampleTests: XCTestCase {
     }
 
     /// Thinning stored series before materializing gives exactly what downsampling the whole
-    /// materialized window gives.
+    /// materialized window gives, by either rule.
     func testThinningStoredSeriesEqualsDownsamplingTheWholeWindow() throws {
         let store = try temporaryStore(self)
         var rng = SystemRandomNumberGenerator()
@@ -96,10 +96,14 @@ final class DownsampleTests: XCTestCase {
                 .update, #"{"data": [{"x": [1], "y": [\#(ys)]}], "win": "yonly", "name": "c", "append": true}"#)
         }
         for wid in ["w", "yonly"] {
-            for maxPoints in [1, 2, 3, 10, 77, 500, 100_000] {
+            for maxPoints in [1, 2, 3, 10, 12, 13, 77, 500, 100_000] {
                 let slow = Downsample.window(try store.exportWindow(env: "main", window: wid), maxPoints: maxPoints)
                 let fast = try store.exportWindow(env: "main", window: wid, maxPoints: maxPoints)
                 XCTAssertEqual(fast, slow, "\(wid), maxPoints \(maxPoints)")
+                let page = try store.pageWindow(env: "main", window: wid, maxPoints: maxPoints)
+                let whole = Downsample.window(
+                    try store.exportWindow(env: "main", window: wid), maxPoints: maxPoints, rule: .display)
+                XCTAssertEqual(page, whole, "display rule: \(wid), maxPoints \(maxPoints)")
             }
         }
     }

@@ -163,3 +163,31 @@ final class WindowPatchTests: XCTestCase {
         }
     }
 }
+
+extension WindowPatchTests {
+    /// A thinned trace whose last buckets changed (`DisplayBuckets`): the arrays are carried,
+    /// their changed tail removed and the new one added, a patch far smaller than the window.
+    func testAChangedTailIsRemovedAndAddedAgain() throws {
+        let old = window(x: Array(0..<1000).map(Double.init), y: (0..<1000).map { .double(Double($0 % 10)) })
+        var x = Array(0..<998).map(Double.init) + [998.5, 1001]
+        x[997] = 997.5
+        let new = window(x: x, y: (0..<1000).map { .double(Double($0 % 10)) } + [.double(.nan)], contentID: "c2")
+        let m = WindowPatch.message(old: old, new: new, env: "e", window: "w")
+        XCTAssertEqual(m["command"], "window_update")
+        let ops = try XCTUnwrap(m["content"]?.arrayValue)
+        XCTAssertEqual(
+            Array(ops.prefix(7)),
+            [
+                ["op": "move", "from": "/content/data/0/x", "path": "/__logstore_carry_0"],
+                ["op": "remove", "path": "/__logstore_carry_0/999"],
+                ["op": "remove", "path": "/__logstore_carry_0/998"],
+                ["op": "remove", "path": "/__logstore_carry_0/997"],
+                ["op": "add", "path": "/__logstore_carry_0/997", "value": 997.5],
+                ["op": "add", "path": "/__logstore_carry_0/998", "value": 998.5],
+                ["op": "add", "path": "/__logstore_carry_0/999", "value": 1001.0],
+            ])
+        XCTAssertLessThan(JSONWriter.string(m).utf8.count, JSONWriter.string(new).utf8.count / 10)
+        let drawn = Self.apply([["op": "add", "path": "/content/data/0/opacity", "value": 1]], to: old)
+        XCTAssertEqual(Self.apply(ops, to: drawn), new)
+    }
+}
