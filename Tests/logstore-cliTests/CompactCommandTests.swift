@@ -46,7 +46,8 @@ final class CompactCommandTests: XCTestCase {
         let c = try Connection(path: db, mode: .readOnly)
         defer { try? c.close() }
         let epochs = try c.int("SELECT count(*) FROM epoch WHERE epoch < ?", [.integer(epoch)]) ?? -1
-        let blocks = try c.all("SELECT epochs, first_epoch FROM block WHERE first_epoch <= ?", [.integer(epoch)]) { st in
+        let sql = "SELECT epochs, first_epoch FROM block WHERE first_epoch <= ?"
+        let blocks = try c.all(sql, [.integer(epoch)]) { st in
             var row = st.columns
             let bytes = row.blob()
             let first = row.int64()

@@ -54,7 +54,8 @@ struct Compactor {
         var report = Report()
         let previous = try EpochTable.compactedBefore(db) ?? 0
         report.epochsCompacted = Int(
-            try db.int("SELECT count(*) FROM epoch WHERE epoch < ?1 AND epoch >= ?2", [.integer(before), .integer(previous)])
+            try db.int(
+                "SELECT count(*) FROM epoch WHERE epoch < ?1 AND epoch >= ?2", [.integer(before), .integer(previous)])
                 ?? 0)
         func exec(_ sql: String, _ args: [SQLValue] = []) throws {
             try db.run(sql, args)
