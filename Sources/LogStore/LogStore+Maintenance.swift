@@ -4,8 +4,16 @@ extension LogStore {
     public struct CompactionReport: Sendable, Equatable {
         /// The epoch before which history was merged; nil when all history was kept (`seal`).
         public let before: Int64?
+        /// Rows deleted outright: dead env and window incarnations with their rows, superseded
+        /// head, reload and change versions, and series no head references.
         public let rowsDeleted: Int
+        /// Per-epoch segments up to `before` merged into one per series, counting the segments
+        /// a sealed block records as well as segment rows.
         public let segmentsMerged: Int
+        /// Sealed blocks rewritten because they held more than one segment up to `before`.
+        public let blocksRewritten: Int
+        /// Epochs whose history became unreadable: before `before` and not compacted already.
+        public let epochsCompacted: Int
         /// Segments rewritten as sealed blocks, and the blocks written.
         public let segmentsSealed: Int
         public let blocksWritten: Int
@@ -69,6 +77,7 @@ extension LogStore {
             try ctx.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             return CompactionReport(
                 before: r.before, rowsDeleted: r.dropped.rowsDeleted, segmentsMerged: r.dropped.segmentsMerged,
+                blocksRewritten: r.dropped.blocksRewritten, epochsCompacted: r.dropped.epochsCompacted,
                 segmentsSealed: r.sealed.segmentsSealed, blocksWritten: r.sealed.blocksWritten,
                 bytesBefore: sizeBefore, bytesAfter: size())
         }

@@ -96,6 +96,8 @@ import LogStore
                 JSONObject([
                     ("before", r.before.map(JSONValue.int) ?? .null), ("rows_deleted", .int(Int64(r.rowsDeleted))),
                     ("segments_merged", .int(Int64(r.segmentsMerged))),
+                    ("blocks_rewritten", .int(Int64(r.blocksRewritten))),
+                    ("epochs_compacted", .int(Int64(r.epochsCompacted))),
                     ("segments_sealed", .int(Int64(r.segmentsSealed))),
                     ("blocks_written", .int(Int64(r.blocksWritten))),
                     ("bytes_before", .int(r.bytesBefore)), ("bytes_after", .int(r.bytesAfter)),

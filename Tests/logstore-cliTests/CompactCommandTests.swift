@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
 
+@testable import LogStore
+
 /// `logstore compact`: sealing keeps every epoch readable; --before, --keep-last and
 /// --older-than drop history and say how much.
 final class CompactCommandTests: XCTestCase {
@@ -36,6 +38,45 @@ final class CompactCommandTests: XCTestCase {
         XCTAssertEqual(try export(asOf: 297).stdout, kept)
         XCTAssertEqual(
             try export(asOf: 296).stderr, "Error: history before epoch 297 was compacted; it can no longer be read\n")
+    }
+
+    /// Counts read from the store itself: epoch rows before `epoch`, block rows that start at or
+    /// before it, and the per-epoch segments those blocks record up to it.
+    func sealedHistory(upTo epoch: Int64) throws -> (epochs: Int64, blocks: Int, segments: Int) {
+        let c = try Connection(path: db, mode: .readOnly)
+        defer { try? c.close() }
+        let epochs = try c.int("SELECT count(*) FROM epoch WHERE epoch < ?", [.integer(epoch)]) ?? -1
+        let sql = "SELECT epochs, first_epoch FROM block WHERE first_epoch <= ?"
+        let blocks = try c.all(sql, [.integer(epoch)]) { st in
+            var row = st.columns
+            let bytes = row.blob()
+            let first = row.int64()
+            return try bytes.withUnsafeBytes { try BlockEpochs.decode($0, firstEpoch: first) }
+        }
+        return (epochs, blocks.count, blocks.reduce(0) { $0 + $1.filter { $0.epoch <= epoch }.count })
+    }
+
+    func testCompactingASealedStoreSaysHowMuchHistoryItDropped() throws {
+        XCTAssertEqual(try logstore(["--db", db, "compact"]).status, 0)
+        let kept = try export(asOf: 297).stdout
+        let before = try sealedHistory(upTo: 297)
+        XCTAssertGreaterThan(before.segments, before.blocks)
+        let r = try logstore(["--db", db, "compact", "--keep-last", "5"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // The x and the y series each keep one merged segment up to 297, in one rewritten block.
+        let after = try sealedHistory(upTo: 297)
+        XCTAssertEqual(after.segments, 2)
+        XCTAssertTrue(
+            r.stdout.hasPrefix(
+                "compacted history before epoch 297: \(before.epochs) epochs compacted, 0 rows deleted, "
+                    + "\(before.segments) segments merged (\(before.blocks) blocks rewritten), "), r.stdout)
+        XCTAssertEqual(try export(asOf: 297).stdout, kept)
+        XCTAssertEqual(try export(asOf: 296).status, 1)
+        let again = try logstore(["--db", db, "compact", "--keep-last", "5"])
+        XCTAssertTrue(
+            again.stdout.hasPrefix(
+                "compacted history before epoch 297: 0 epochs compacted, 0 rows deleted, 0 segments merged (0 blocks rewritten), "
+            ), again.stdout)
     }
 
     func testOlderThanDropsTheHistoryWrittenBeforeThatAge() throws {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -67,8 +68,9 @@ def test_changes_fork_compact_check(tmp_path: Path, cli: Path) -> None:
         assert sealed["before"] is None and sealed["rows_deleted"] == 0 and sealed["segments_merged"] == 0
         assert s.window("main", "loss", as_of=1)["content"]["data"][0]["y"] == [1.0]
         report = s.compact(before=3)
-        assert report["before"] == 3 and set(report) == {"before", "rows_deleted", "segments_merged", "segments_sealed",
-                                                "blocks_written", "bytes_before", "bytes_after"}
+        assert report["before"] == 3 and set(report) == {"before", "rows_deleted", "segments_merged", "blocks_rewritten",
+                                                "epochs_compacted", "segments_sealed", "blocks_written",
+                                                "bytes_before", "bytes_after"}
         try:
             s.window("main", "loss", as_of=1)
         except logstore.CompactedError as e:
@@ -119,3 +121,25 @@ def test_compact_drops_history_only_when_told(tmp_path: Path, cli: Path) -> None
         time.sleep(0.01)
         assert s.compact(older_than=0)["before"] == 10, "no epoch is younger than 0 s: all but the newest go"
     assert run_cli(cli, db, "check") == b"ok\n"
+
+
+def test_compacting_a_sealed_store_says_how_much_history_it_dropped(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    with logstore.Store(db) as s:
+        s.apply("events", line("loss", [0], [1.0]))
+        for i in range(1, 20):
+            s.apply("update", append("loss", [i], [float(i)]))
+        s.compact()  # sealed: the blocks keep every epoch's segment
+        with sqlite3.connect(db) as c:
+            epochs, = c.execute("SELECT count(*) FROM epoch WHERE epoch < 20").fetchone()
+            blocks, segments = c.execute("SELECT count(*), sum(last_seq - first_seq + 1) FROM block").fetchone()
+        report = s.compact(keep_last=1)
+        with sqlite3.connect(db) as c:
+            after = c.execute("SELECT last_seq - first_seq + 1 FROM block").fetchall()
+        assert report["before"] == 20 and report["rows_deleted"] == 0, report
+        # All history up to epoch 20 goes: each block (x and y) now records one merged segment.
+        assert blocks == 2 and segments == 40 and epochs == 20
+        assert (report["epochs_compacted"], report["segments_merged"], report["blocks_rewritten"]) == (20, 40, 2)
+        assert after == [(1,), (1,)]
+        again = s.compact(keep_last=1)
+        assert (again["epochs_compacted"], again["segments_merged"], again["blocks_rewritten"]) == (0, 0, 0)

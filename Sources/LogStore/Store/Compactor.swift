@@ -14,8 +14,15 @@ struct Compactor {
     let before: Int64
 
     struct Report: Sendable, Equatable {
-        public var rowsDeleted = 0
-        public var segmentsMerged = 0
+        /// Rows deleted outright: dead incarnations, superseded versions, unreferenced series.
+        var rowsDeleted = 0
+        /// Per-epoch segments up to N merged into one, whether segment rows or the segments a
+        /// sealed block records (`block.epochs`).
+        var segmentsMerged = 0
+        /// Sealed block rows rewritten because they held more than one segment up to N.
+        var blocksRewritten = 0
+        /// Epoch rows that became unreadable: before N, and at or after the previous `compacted_before`.
+        var epochsCompacted = 0
     }
 
     /// Refused and failed epochs up to N written before their texts were bounded keep, like
@@ -45,6 +52,11 @@ struct Compactor {
 
     func run() throws -> Report {
         var report = Report()
+        let previous = try EpochTable.compactedBefore(db) ?? 0
+        report.epochsCompacted = Int(
+            try db.int(
+                "SELECT count(*) FROM epoch WHERE epoch < ?1 AND epoch >= ?2", [.integer(before), .integer(previous)])
+                ?? 0)
         func exec(_ sql: String, _ args: [SQLValue] = []) throws {
             try db.run(sql, args)
             report.rowsDeleted += db.changes
@@ -125,11 +137,13 @@ struct Compactor {
             }
             let (w, s) = (SQLValue.integer(window), SQLValue.integer(id))
             let blocks = try SealedBlock.of(series: id, window: window, asOf: .max, db)
+            let blockSegments = try blocks.map { try $0.segments() }
+            // A sealed block keeps every epoch's segment: those up to N are history to merge.
             let old =
                 try
                 (db.int("SELECT count(*) FROM segment WHERE window_id = ? AND series_id = ? AND epoch <= ?", [w, s, n])
                 ?? 0)
-                + Int64(blocks.filter { $0.firstEpoch <= before }.count)
+                + Int64(blockSegments.reduce(0) { $0 + $1.filter { $0.epoch <= before }.count })
             guard old > 1 else { continue }
             let values = try store.elements(of: id)
             var last =
@@ -137,13 +151,13 @@ struct Compactor {
                     "SELECT max(epoch) FROM segment WHERE window_id = ? AND series_id = ? AND epoch <= ?", [w, s, n])
                 ?? 0
             var later: [(epoch: Int64, op: Int64, count: Int64, data: [UInt8])] = []
-            for block in blocks {
+            for (block, segments) in zip(blocks, blockSegments) {
                 var bytes: [UInt8] = []
                 try block.values(into: &bytes)
                 var all: [JSONValue] = []
                 try bytes.withUnsafeBytes { try ValueCodec.decodeValues($0, into: &all) }
                 var at = 0
-                for segment in try block.segments() {
+                for segment in segments {
                     let part = Array(all[at..<at + Int(segment.count)])
                     at += Int(segment.count)
                     if segment.epoch <= before {
@@ -175,6 +189,7 @@ struct Compactor {
                 ).insert(db)
             }
             report.segmentsMerged += Int(old)
+            report.blocksRewritten += blocks.count
         }
         try db.run("INSERT OR REPLACE INTO meta(key, value) VALUES ('compacted_before', ?)", [n])
         return report

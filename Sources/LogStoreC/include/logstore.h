@@ -132,7 +132,8 @@ int64_t logstore_fork(logstore *store, const char *env, size_t env_len, const ch
    - keep_last + 1 (the last keep_last epochs keep their history); or older_than_ms: the first
    epoch written in the last older_than_ms milliseconds (the newest if none was).
    *out: {"before" (null when all history was kept), "rows_deleted", "segments_merged",
-   "segments_sealed", "blocks_written", "bytes_before", "bytes_after"}. */
+   "blocks_rewritten", "epochs_compacted", "segments_sealed", "blocks_written", "bytes_before",
+   "bytes_after"} (docs/FORMAT.md, "Compaction and sealing", says what each counts). */
 int logstore_compact(logstore *store, int64_t before, int64_t keep_last, int64_t older_than_ms,
                      char **out, size_t *out_len);
 /* Verifies the store; *out is a JSON array of problems, [] when it is sound. */

@@ -54,7 +54,8 @@ enum CompactCommand: Command {
         let r = try before.map { try store.compact(before: $0) } ?? store.seal()
         let dropped =
             r.before.map {
-                "compacted history before epoch \($0): \(r.rowsDeleted) rows deleted, \(r.segmentsMerged) segments merged, "
+                "compacted history before epoch \($0): \(r.epochsCompacted) epochs compacted, \(r.rowsDeleted) rows deleted, "
+                    + "\(r.segmentsMerged) segments merged (\(r.blocksRewritten) blocks rewritten), "
             }
             ?? "kept all history: "
         context.stdout.write(
