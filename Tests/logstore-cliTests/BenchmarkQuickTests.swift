@@ -10,21 +10,10 @@ final class BenchmarkQuickTests: XCTestCase {
         let csv = dir.appendingPathComponent("bench.csv")
         let svg = dir.appendingPathComponent("bench.svg")
         let scratch = dir.appendingPathComponent("scratch")
-        let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("logstore-bench")
-        process.arguments = [
+        let report = try runBenchmark([
             "--quick", "--sizes", "1k", "--envs", "20", "--rss-size", "1k",
             "--csv", csv.path, "--svg", svg.path, "--scratch", scratch.path,
-        ]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let report = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let progress = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, progress)
+        ])
         XCTAssertTrue(report.contains("### Targets"), report)
 
         let lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
@@ -78,21 +67,10 @@ final class BenchmarkQuickTests: XCTestCase {
     func testScaleRunReportsEveryPhase() throws {
         let dir = try temporaryDirectory(self)
         let csv = dir.appendingPathComponent("scale.csv")
-        let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("logstore-bench")
-        process.arguments = [
+        let report = try runBenchmark([
             "--quick", "--sizes", "2k", "--scale-from", "2k", "--live-tail", "1k", "--only", "scale",
             "--csv", csv.path, "--scratch", dir.appendingPathComponent("scratch").path,
-        ]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let report = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let progress = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, progress)
+        ])
         XCTAssertTrue(report.contains("### Scale run: 2k points"), report)
 
         var metrics: [String: Set<String>] = [:]
@@ -121,5 +99,24 @@ final class BenchmarkQuickTests: XCTestCase {
         }
         XCTAssertNil(metrics["save/snapshot"], "no snapshot saves at a scale size")
         XCTAssertNil(metrics["ingest/batched"], "the scale run replaces the per-size ingest")
+    }
+
+    /// Runs the built `logstore-bench` with `arguments`, asserts it exits 0 (its progress on
+    /// stderr is the failure message) and returns its report (stdout).
+    private func runBenchmark(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("logstore-bench")
+        process.arguments = arguments
+        let progressFile = try temporaryDirectory(self).appendingPathComponent("progress.txt")
+        FileManager.default.createFile(atPath: progressFile.path, contents: nil)
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = try FileHandle(forWritingTo: progressFile)
+        try process.run()
+        let report = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let progress = (try? String(contentsOf: progressFile, encoding: .utf8)) ?? ""
+        XCTAssertEqual(process.terminationStatus, 0, progress)
+        return report
     }
 }
