@@ -5,8 +5,8 @@
 /// A series is sealed from its first segment on, after its existing blocks, so its blocks
 /// cover seqs 0 ... k and its segments the rest. `compact` (`sealAll`) also rewrites the
 /// series' blocks from its first one that is not full, so blocks the writer sealed small end up
-/// full; the writer (`sealRecent`) only adds a block, of small segments only. A series with a prepend segment (heatmap
-/// prependRow) is left as it is by both.
+/// full; the writer (`sealRecent`) only adds a block, of small segments only. A series with a
+/// prepend segment (heatmap prependRow) is left as it is by both.
 struct Sealer {
     let db: Connection
     /// The most values one block holds: a read decodes whole blocks, so a block is a
@@ -147,12 +147,15 @@ struct Sealer {
                 guard row.int64() == 0, seq == nextSeq else { return }
                 let epoch = row.int64()
                 let segment = BlockEpochs.Segment(epoch: epoch, count: row.int64())
-                if let limit, segment.count > limit.values || nextSeq - firstSealed >= limit.segments { throw Stop() }
+                if let limit, segment.count > limit.values || nextSeq - firstSealed >= limit.segments {
+                    throw Stop()  // the writer's seal ends before a bulk-written segment
+                }
                 nextSeq += 1
                 lastEpoch = epoch
                 let total = row.int64()
                 try row.withBlob { data in
-                    try add(&run, seq: seq, segment, data[...], total: total, series: id, window: window, report: &report)
+                    try add(
+                        &run, seq: seq, segment, data[...], total: total, series: id, window: window, report: &report)
                 }
             }
         } catch is Stop {}

@@ -185,8 +185,9 @@ final class SealerTests: XCTestCase {
         func bigRows() throws -> [String] {
             try store.read(asOf: nil) { db, _ in
                 var out: [String] = []
-                try db.forEach("SELECT rowid, series_id, seq, count, hex(data) FROM segment WHERE count > 8 ORDER BY rowid", [])
-                { st in
+                try db.forEach(
+                    "SELECT rowid, series_id, seq, count, hex(data) FROM segment WHERE count > 8 ORDER BY rowid", []
+                ) { st in
                     var row = st.columns
                     out.append("\(row.int64()) \(row.int64()) \(row.int64()) \(row.int64()) \(row.text())")
                 }
