@@ -5,8 +5,8 @@
 /// A series is sealed from its first segment on, after its existing blocks, so its blocks
 /// cover seqs 0 ... k and its segments the rest. `compact` (`sealAll`) also rewrites the
 /// series' blocks from its first one that is not full, so blocks the writer sealed small end up
-/// full; the writer (`sealRecent`) only adds a block. A series with a prepend segment (heatmap
-/// prependRow) is left as it is by both.
+/// full; the writer (`sealRecent`) only adds a block, of small segments only. A series with a
+/// prepend segment (heatmap prependRow) is left as it is by both.
 struct Sealer {
     let db: Connection
     /// The most values one block holds: a read decodes whole blocks, so a block is a
@@ -57,18 +57,39 @@ struct Sealer {
     /// bytes; sealed, a point costs its encoded bytes plus 1/128 of a block row.
     static let writerRun: Int64 = 128
 
-    /// Seals the run of append segments after the blocks of series `id` of `window` into a new
-    /// block, unless the series has a prepend segment. The writer's seal: O(the run).
+    /// The most values a segment the writer seals may hold: the writer seals one-point appends
+    /// (`SeriesStore.write` calls it only after appends of at most this many values).
+    static let writerSegmentValues: Int64 = 8
+
+    /// What one writer's seal may take: at most `segments` segments of at most `values` values
+    /// each, from the first segment after the series' blocks on.
+    struct Limit {
+        var segments: Int64
+        var values: Int64
+    }
+
+    /// The writer's limit: twice its run, so a backlog of small segments (a bulk import of
+    /// one-point appends) is sealed a run per call, and never a bulk-written segment.
+    static let writerLimit = Limit(segments: 2 * writerRun, values: writerSegmentValues)
+
+    /// Seals the run of small append segments after the blocks of series `id` of `window` into
+    /// a new block, unless the series has a prepend segment. The writer's seal: at most
+    /// `writerLimit` segments, so O(1) per call whatever the series holds. The run stops at the
+    /// first segment of more than `writerLimit.values` values: blocks cover a series' first
+    /// seqs (docs/FORMAT.md), so the small segments after a bulk-written segment stay segments
+    /// until `compact` seals the series whole; the writer never rewrites what a bulk import
+    /// wrote compactly.
     func sealRecent(_ id: Int64, window: Int64) throws {
         guard try db.int("SELECT 1 FROM segment WHERE series_id = ? AND op = 1 LIMIT 1", [.integer(id)]) == nil else {
             return
         }
-        _ = try seal(id, window: window, refill: false)
+        _ = try seal(id, window: window, refill: false, limit: Self.writerLimit)
     }
 
     /// Seals the segments of series `id` of `window` (all of them append segments); with
-    /// `refill`, rewrites its blocks from the first that holds fewer than `capacity` values.
-    func seal(_ id: Int64, window: Int64, refill: Bool) throws -> Report {
+    /// `refill`, rewrites its blocks from the first that holds fewer than `capacity` values;
+    /// with `limit`, seals only the segments it allows (see `Limit`).
+    func seal(_ id: Int64, window: Int64, refill: Bool, limit: Limit? = nil) throws -> Report {
         var report = Report()
         var run: Run?
         let w = SQLValue.integer(window)
@@ -76,7 +97,8 @@ struct Sealer {
         // Where the run starts: after the series' last block (its segments are no older than
         // that block's last epoch, so the walk of the window's index starts there).
         var nextSeq: Int64 = 0
-        var from: Int64 = 0
+        // No segment of a series is older than the series (`SeriesStore.birthOfSeries`).
+        var from = try db.int("SELECT epoch FROM series WHERE series_id = ?", [s]) ?? 0
         try db.one(SeriesStore.blockTailSQL, [s, w]) { st in
             var row = st.columns  // last_seq, total, last_epoch
             nextSeq = row.int64() + 1
@@ -113,22 +135,30 @@ struct Sealer {
         // (epoch, seq) order, which is the series' seq order and the index's: no sort.
         let firstSealed = nextSeq
         var lastEpoch = from
-        try db.forEach(
-            "SELECT seq, op, epoch, count, total, data FROM segment WHERE window_id = ?1 AND epoch >= ?3 AND series_id = ?2 ORDER BY epoch, seq",
-            [w, s, .integer(from)]
-        ) { st in
-            var row = st.columns
-            let seq = row.int64()
-            // Only the contiguous run after the blocks (`check` reports any gap).
-            guard row.int64() == 0, seq == nextSeq else { return }
-            nextSeq += 1
-            lastEpoch = row.int64()
-            let segment = BlockEpochs.Segment(epoch: lastEpoch, count: row.int64())
-            let total = row.int64()
-            try row.withBlob { data in
-                try add(&run, seq: seq, segment, data[...], total: total, series: id, window: window, report: &report)
+        struct Stop: Error {}
+        do {
+            try db.forEach(
+                "SELECT seq, op, epoch, count, total, data FROM segment WHERE window_id = ?1 AND epoch >= ?3 AND series_id = ?2 ORDER BY epoch, seq",
+                [w, s, .integer(from)]
+            ) { st in
+                var row = st.columns
+                let seq = row.int64()
+                // Only the contiguous run after the blocks (`check` reports any gap).
+                guard row.int64() == 0, seq == nextSeq else { return }
+                let epoch = row.int64()
+                let segment = BlockEpochs.Segment(epoch: epoch, count: row.int64())
+                if let limit, segment.count > limit.values || nextSeq - firstSealed >= limit.segments {
+                    throw Stop()  // the writer's seal ends before a bulk-written segment
+                }
+                nextSeq += 1
+                lastEpoch = epoch
+                let total = row.int64()
+                try row.withBlob { data in
+                    try add(
+                        &run, seq: seq, segment, data[...], total: total, series: id, window: window, report: &report)
+                }
             }
-        }
+        } catch is Stop {}
         if let run, !run.segments.isEmpty {
             try write(run, series: id, window: window)
             report.blocksWritten += 1

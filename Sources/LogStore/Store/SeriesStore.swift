@@ -193,7 +193,7 @@ final class SeriesStore: SeriesSource {
             }
             // A live run's one-point appends: every `Sealer.writerRun` segments, one block.
             if tails != nil, tail.nextSeq % Sealer.writerRun == 0,
-                ops.allSatisfy({ !$0.prepend && $0.values.count <= 8 })
+                ops.allSatisfy({ !$0.prepend && Int64($0.values.count) <= Sealer.writerSegmentValues })
             {
                 try Sealer(db: db).sealRecent(id, window: window)
             }

@@ -151,6 +151,93 @@ final class SealerTests: XCTestCase {
         XCTAssertEqual(try Self.snapshot(full), before)
     }
 
+    /// The writer seals only small segments: after a bulk import (segments of many values) its
+    /// seals leave the bulk-written rows as they are (same rowids and bytes), seal the small
+    /// segments before a big one, and every epoch reads as before; `compact` seals the rest.
+    func testTheWriterNeverRewritesBulkWrittenSegments() throws {
+        func points(_ from: Int, _ n: Int) -> String {
+            let xs = (from..<from + n).map(String.init).joined(separator: ",")
+            let ys = (from..<from + n).map { PythonFloat.repr(Double($0) / 7) }.joined(separator: ",")
+            return #"{"x": [\#(xs)], "y": [\#(ys)]}"#
+        }
+        func update(_ win: String, _ from: Int, _ n: Int) -> String {
+            #"["update", {"data": [\#(points(from, n))], "win": "\#(win)", "eid": "main", "append": true}]"#
+        }
+        func trace(_ name: String, _ n: Int) -> String {
+            String(points(0, n).dropLast()) + #", "name": "\#(name)", "type": "scatter", "mode": "lines"}"#
+        }
+        let run = Int(Sealer.writerRun)
+        // "bulk": 100 points, then 64 (big segments), then one-point appends past a seal.
+        // "mixed": one-point appends (sealed by the writer), one big append, one-point appends.
+        var lines = [
+            #"["events", {"data": [\#(trace("bulk", 100))], "win": "bulk", "eid": "main", "layout": {}, "opts": {}}]"#,
+            update("bulk", 100, 64),
+            #"["events", {"data": [\#(trace("mixed", 1))], "win": "mixed", "eid": "main", "layout": {}, "opts": {}}]"#,
+        ]
+        for i in 0..<(run + 60) { lines.append(update("mixed", 1 + i, 1)) }
+        lines.append(update("mixed", 1000, 50))
+        for i in 0..<(run + 10) {
+            lines.append(update("bulk", 164 + i, 1))
+            lines.append(update("mixed", 1050 + i, 1))
+        }
+        let all = try parsed(lines)
+        let store = try temporaryStore(self)
+        func bigRows() throws -> [String] {
+            try store.read(asOf: nil) { db, _ in
+                var out: [String] = []
+                try db.forEach(
+                    "SELECT rowid, series_id, seq, count, hex(data) FROM segment WHERE count > 8 ORDER BY rowid", []
+                ) { st in
+                    var row = st.columns
+                    out.append("\(row.int64()) \(row.int64()) \(row.int64()) \(row.int64()) \(row.text())")
+                }
+                return out
+            }
+        }
+        XCTAssertEqual(try store.apply(Array(all[..<3])).map { $0.outcome.isOK }, [true, true, true])
+        let bulkRows = try bigRows()
+        XCTAssertEqual(bulkRows.count, 4, "x and y of bulk: 100 and 64 values; mixed's first point is small")
+        _ = try store.apply(Array(all[3...]))
+        let after = try bigRows()
+        XCTAssertEqual(Array(after.prefix(bulkRows.count)), bulkRows, "the bulk-written rows are untouched")
+        XCTAssertEqual(after.count, bulkRows.count + 2, "mixed's 50-point append (x and y) stays a segment too")
+        let (bulkBlocks, mixedBlocks) = try store.read(asOf: nil) { db, _ in
+            func blocks(_ win: String) throws -> [String] {
+                var out: [String] = []
+                try db.forEach(
+                    """
+                    SELECT b.first_seq, b.last_seq FROM block b JOIN window w ON w.window_id = b.window_id
+                    WHERE w.wid = ? ORDER BY b.series_id, b.first_seq
+                    """, [.text(win)]
+                ) { st in
+                    var row = st.columns
+                    out.append("\(row.int64())-\(row.int64())")
+                }
+                return out
+            }
+            return (try blocks("bulk"), try blocks("mixed"))
+        }
+        XCTAssertEqual(bulkBlocks, [], "a series that starts with a bulk segment is left to compact")
+        // mixed: seqs 0...127 sealed at seq 128; then 128...(big - 1) at seq 256; the big
+        // segment (seq 1 + run + 60) and what follows it stay segments.
+        let big = 1 + run + 60
+        XCTAssertEqual(mixedBlocks, ["0-\(run - 1)", "\(run)-\(big - 1)", "0-\(run - 1)", "\(run)-\(big - 1)"])
+        XCTAssertEqual(try store.check(), [])
+        let prefix = try temporaryStore(self)
+        for (n, m) in all.enumerated() {
+            try prefix.apply(m)
+            XCTAssertEqual(
+                JSONWriter.string(try store.exportEnv("main", asOf: Int64(n + 1))),
+                JSONWriter.string(try prefix.exportEnv("main")),
+                "after epoch \(n + 1)")
+        }
+        let before = try Self.snapshot(store)
+        _ = try store.seal()
+        XCTAssertEqual(try store.read(asOf: nil) { db, _ in try db.int("SELECT count(*) FROM segment", []) }, 0)
+        XCTAssertEqual(try Self.snapshot(store), before)
+        XCTAssertEqual(try store.check(), [])
+    }
+
     func testBlocksHoldAtMostTheirCapacityAndRefillTheLastOne() throws {
         let store = try temporaryStore(self)
         _ = try store.apply(try parsed(Self.trainingLog(steps: 50)))
