@@ -486,7 +486,7 @@ final class SerialJobs: Sendable {
     deinit { jobs.finish() }
 }
 
-/// How windows are drawn on pages: traces thinned to `maxPoints` (0: every point).
+/// How windows are drawn on pages: traces thinned to at most `maxPoints` points (0: every point).
 public struct PageDisplay: Sendable {
     public var maxPoints: Int
     let reads: BlockingReads

@@ -69,7 +69,7 @@ struct ServeArguments: ParsableCommand {
     var staticDir: String?
     @Option(
         help: .init(
-            "The page draws each trace thinned to N points (0: every point); /win_data and exports keep every point.",
+            "The page draws each trace thinned to at most N points (0: every point), chosen in buckets a power of two points wide so appends change only the tail; /win_data and exports keep every point.",
             valueName: "n"))
     var displayMaxPoints = 10_000
     @Flag(help: "The page polls /socket_wrap (visdom's -use_frontend_client_polling).")

@@ -3,7 +3,7 @@
 /// only the tail of what a page holds), while every other read keeps every point.
 extension LogStore {
     /// Env `name`'s windows in visdom's `load_env` order (by their `i`, windows without one
-    /// last), each trace thinned to `maxPoints` points (0: every point), and its `reload`;
+    /// last), each trace thinned to at most `maxPoints` points (0: every point), and its `reload`;
     /// nil when the env does not exist (as of `asOf`). One read transaction, so the windows
     /// are of one epoch. Only this env's point data is read.
     public func pageEnv(_ name: String, asOf: Int64? = nil, maxPoints: Int) throws(LogStoreError) -> (
