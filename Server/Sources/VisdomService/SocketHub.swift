@@ -351,9 +351,11 @@ public actor SocketHub {
                 if let ids {
                     wanted = ids
                 } else {
-                    var all: [String] = []
-                    for (_, c) in viewers { all += c.shown.map(\.id) }
-                    wanted = all
+                    // each window once, however many pages show it (names byte for byte)
+                    var seen = Set<[UInt8]>()
+                    wanted = viewers.values.flatMap { $0.shown.map(\.id) }.filter {
+                        seen.insert(Array($0.utf8)).inserted
+                    }
                 }
                 let previous = wanted.map { displayed[WindowKey(env, $0)] }
                 let states =
