@@ -143,7 +143,6 @@ struct Results {
         /// tail (before the saves), and after `seal`.
         let bulkBytes: Int64
         let reads: ScaleReads
-        let tail: LiveTail
         let liveBytes: Int64
         /// The free pages' bytes in the file at those three points.
         let freeBytes: [Int64]
@@ -153,8 +152,15 @@ struct Results {
         let blocksWritten: Int
         let sealedBytes: Int64
         let sealedReads: ScaleReads
-        /// The tail's two parts (`tail` sums them).
+        /// The tail's two parts.
         let tails: [LiveTail]
+        /// The whole tail: the parts summed, its peak the larger, its bytes the last part's.
+        var tail: LiveTail {
+            LiveTail(
+                points: tails.reduce(0) { $0 + $1.points }, messages: tails.reduce(0) { $0 + $1.messages },
+                seconds: tails.reduce(0) { $0 + $1.seconds }, hwmKiB: tails.map(\.hwmKiB).max() ?? 0,
+                usedBytes: tails.last?.usedBytes ?? 0)
+        }
         /// The benchmark process's peak over the in-process phases (the largest phase VmHWM).
         let processPeakKiB: Int
         var ingestPointsPerSecond: Double { Double(points) / ingestSeconds }

@@ -49,10 +49,6 @@ extension Measures {
             progress("\(label) scale: live-logged tail, part \(i + 1) of 2: \(range.count) steps, one per message")
             tails.append(try liveTail(db: db, workload: w, steps: range))
         }
-        let tail = Results.LiveTail(
-            points: tails.reduce(0) { $0 + $1.points }, messages: tails.reduce(0) { $0 + $1.messages },
-            seconds: tails.reduce(0) { $0 + $1.seconds }, hwmKiB: tails.map(\.hwmKiB).max() ?? 0,
-            usedBytes: tails.last?.usedBytes ?? 0)
         let liveBytes = usedBytes(db)
         let liveFree = freeBytes(db)
 
@@ -81,17 +77,17 @@ extension Measures {
             }
         }
         progress("\(label) scale: open + listEnvs, export of one window, sealed")
-        let sealedReads = try scaleReads(db: db, workload: w, extraPoints: tail.points)
+        let sealedReads = try scaleReads(db: db, workload: w, extraPoints: tails.reduce(0) { $0 + $1.points })
 
         // clear_refs resets ru_maxrss too: the process's peak is the largest of the phases' peaks.
         let phasePeaks =
-            [reads.listHWMKiB, reads.exportHWMKiB, tail.hwmKiB, sealKiB] + [
+            [reads.listHWMKiB, reads.exportHWMKiB, sealKiB] + tails.map(\.hwmKiB) + [
                 sealedReads.listHWMKiB, sealedReads.exportHWMKiB, PeakRSS.current(),
             ]
         let result = Results.Scale(
             size: points, points: w.points, messages: written.messages, logBytes: written.bytes,
             ingestSeconds: child.seconds, ingestHWMKiB: child.hwmKiB, ingestBaselineKiB: child.baselineKiB,
-            bulkBytes: bulkBytes, reads: reads, tail: tail, liveBytes: liveBytes,
+            bulkBytes: bulkBytes, reads: reads, liveBytes: liveBytes,
             freeBytes: [bulkFree, liveFree, sealedFree], sealSeconds: sealSeconds,
             sealHWMKiB: sealKiB, segmentsSealed: sealed?.segmentsSealed ?? 0, blocksWritten: sealed?.blocksWritten ?? 0,
             sealedBytes: sealedBytes, sealedReads: sealedReads, tails: tails, processPeakKiB: phasePeaks.max() ?? 0)
