@@ -74,11 +74,9 @@ extension Connection {
     /// no longer checkpoint.
     func replaceAutoCheckpoint(with hook: WALCommitHook) throws(SQLiteError) {
         let db = try openHandle()
-        sqlite3_wal_hook(
-            db,
-            { context, _, _, frames in
-                Unmanaged<WALCommitHook>.fromOpaque(context!).takeUnretainedValue().onCommit(Int(frames))
-                return SQLITE_OK
-            }, Unmanaged.passUnretained(hook).toOpaque())
+        sqlite3_wal_hook(db, { context, _, _, frames in
+            Unmanaged<WALCommitHook>.fromOpaque(context!).takeUnretainedValue().onCommit(Int(frames))
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(hook).toOpaque())
     }
 }

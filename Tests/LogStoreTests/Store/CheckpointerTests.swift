@@ -22,8 +22,7 @@ final class CheckpointerTests: SQLiteTestCase {
             try writer.cachedStatement("INSERT INTO t VALUES (zeroblob(3000))").run()
             commits += 1
         }
-        XCTAssertGreaterThan(
-            frames(), Checkpointer.defaultThreshold, "an automatic checkpoint would have reset the WAL")
+        XCTAssertGreaterThan(frames(), Checkpointer.defaultThreshold, "an automatic checkpoint would have reset the WAL")
         XCTAssertEqual(checkpointer.completed, 0)
 
         checkpointer.start()
