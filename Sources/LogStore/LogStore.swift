@@ -61,28 +61,22 @@ public final class LogStore: Sendable {
                 try check.close()
             } else {
                 let checkpointer = Checkpointer(path: path)
-                // A writer that fails after `open` never calls `beforeClose`: stop the thread here.
-                do {
-                    writer = try Writer(
-                        open: { [options] in
-                            let db = try Connection(path: path, mode: .readWriteCreate)
-                            try db.keepWALFile()
-                            try db.busyTimeout(ms: 10_000)
-                            try Self.prepare(db, path: path, options: options)
-                            try db.execute("PRAGMA journal_size_limit = \(Self.walSizeLimit)")
-                            try db.replaceAutoCheckpoint(with: checkpointer.hook)
-                            checkpointer.start()
-                            return db
-                        },
-                        beforeClose: { db in
-                            checkpointer.stop()
-                            db.rewindWALForNextSession(
-                                maxBytes: Self.walSizeLimit, fileSize: fileSize(atPath: path + "-wal") ?? 0)
-                        })
-                } catch {
-                    checkpointer.stop()
-                    throw error
-                }
+                writer = try Writer(
+                    open: { [options] in
+                        let db = try Connection(path: path, mode: .readWriteCreate)
+                        try db.keepWALFile()
+                        try db.busyTimeout(ms: 10_000)
+                        try Self.prepare(db, path: path, options: options)
+                        try db.execute("PRAGMA journal_size_limit = \(Self.walSizeLimit)")
+                        try db.replaceAutoCheckpoint(with: checkpointer.hook)
+                        checkpointer.start()
+                        return db
+                    },
+                    beforeClose: { db in
+                        checkpointer.stop()
+                        db.rewindWALForNextSession(
+                            maxBytes: Self.walSizeLimit, fileSize: fileSize(atPath: path + "-wal") ?? 0)
+                    })
             }
         } catch let error as SQLiteError
             where !options.readOnly && (error.isCantOpen || error.isReadOnly)
