@@ -60,7 +60,6 @@ public final class LogStore: Sendable {
                 try Self.prepare(check, path: path, options: options)
                 try check.close()
             } else {
-                let checkpointer = Checkpointer(path: path)
                 writer = try Writer(
                     open: { [options] in
                         let db = try Connection(path: path, mode: .readWriteCreate)
@@ -68,12 +67,9 @@ public final class LogStore: Sendable {
                         try db.busyTimeout(ms: 10_000)
                         try Self.prepare(db, path: path, options: options)
                         try db.execute("PRAGMA journal_size_limit = \(Self.walSizeLimit)")
-                        try db.replaceAutoCheckpoint(with: checkpointer.hook)
-                        checkpointer.start()
                         return db
                     },
                     beforeClose: { db in
-                        checkpointer.stop()
                         db.rewindWALForNextSession(
                             maxBytes: Self.walSizeLimit, fileSize: fileSize(atPath: path + "-wal") ?? 0)
                     })
@@ -102,9 +98,9 @@ public final class LogStore: Sendable {
     }
 
     /// The size a store's WAL file is brought back to when SQLite starts it over, and the
-    /// largest it is kept at between sessions (see `Connection+WAL.swift`): many times what the
-    /// checkpointer lets it reach (`Checkpointer`: 1,000 pages and what commits meanwhile), so
-    /// that only transactions larger than that (bulk imports) make it shrink.
+    /// largest it is kept at between sessions (see `Connection+WAL.swift`): four times what
+    /// SQLite's automatic checkpoint lets it reach (1,000 pages), so that only transactions
+    /// larger than that (bulk imports) make it shrink.
     static let walSizeLimit: Int64 = 16 << 20
 
     private static func prepare(_ db: Connection, path: String, options: Options) throws {

@@ -58,25 +58,3 @@ extension Connection {
         }
     }
 }
-
-/// What a connection calls after each of its commits, with the number of frames then in the
-/// WAL (`sqlite3_wal_hook`). The connection holds it unretained: its owner keeps it alive for
-/// as long as the connection is open.
-final class WALCommitHook: Sendable {
-    let onCommit: @Sendable (Int) -> Void
-    init(_ onCommit: @escaping @Sendable (Int) -> Void) { self.onCommit = onCommit }
-}
-
-extension Connection {
-    /// Calls `hook` after every commit instead of running SQLite's automatic checkpoint: "the
-    /// sqlite3_wal_autocheckpoint() and sqlite3_wal_hook() interfaces [...] will overwrite each
-    /// other's settings" (https://sqlite.org/c3ref/wal_hook.html), so this connection's commits
-    /// no longer checkpoint.
-    func replaceAutoCheckpoint(with hook: WALCommitHook) throws(SQLiteError) {
-        let db = try openHandle()
-        sqlite3_wal_hook(db, { context, _, _, frames in
-            Unmanaged<WALCommitHook>.fromOpaque(context!).takeUnretainedValue().onCommit(Int(frames))
-            return SQLITE_OK
-        }, Unmanaged.passUnretained(hook).toOpaque())
-    }
-}
