@@ -108,7 +108,7 @@ final class BenchmarkQuickTests: XCTestCase {
         process.executableURL = productsDirectory.appendingPathComponent("logstore-bench")
         process.arguments = arguments
         let progressFile = try temporaryDirectory(self).appendingPathComponent("progress.txt")
-        FileManager.default.createFile(atPath: progressFile.path, contents: nil)
+        try Data().write(to: progressFile)
         let out = Pipe()
         process.standardOutput = out
         process.standardError = try FileHandle(forWritingTo: progressFile)
