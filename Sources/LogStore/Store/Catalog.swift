@@ -32,6 +32,17 @@ struct Catalog {
         try db.int(Self.envSQL, [.text(name), .integer(asOf)])
     }
 
+    private static let windowInEnvSQL = """
+        SELECT EXISTS (SELECT 1 FROM window WHERE env_id = (\(envSQL)) AND wid = ?3
+            AND \(AliveAsOf.window("window", asOf: "?2")))
+        """
+
+    /// Whether env `name` is alive and holds an alive window `wid`: `env` then `window`, as
+    /// one statement (so that, outside a transaction, one snapshot answers both).
+    func windowExists(_ wid: String, envNamed name: String) throws -> Bool {
+        try db.int(Self.windowInEnvSQL, [.text(name), .integer(asOf), .text(wid)]) == 1
+    }
+
     private static let envNamesSQL = """
         SELECT name FROM env WHERE \(AliveAsOf.env("env", asOf: "?1")) ORDER BY name
         """

@@ -60,6 +60,36 @@ final class VisdomReadsTests: XCTestCase {
         XCTAssertEqual(try store.windowData(env: "main").objectValue?.keys, ["t"])
     }
 
+    /// `/win_exists` (one statement: the env, then the window in it) follows each way a window
+    /// or an env stops or starts existing, and compares names byte for byte.
+    func testWinExistsFollowsClosesDeletesAndForks() throws {
+        let store = try temporaryStore(self)
+        func create(_ env: String, _ win: String) throws {
+            try store.apply(.events, #"{"data": [{"content": "hi", "type": "text"}], "win": "\#(win)", "eid": "\#(env)"}"#)
+        }
+        try create("a", "t")
+        try create("b", "u")
+        XCTAssertTrue(try store.windowExists(env: "a", window: "t"))
+        XCTAssertFalse(try store.windowExists(env: "a", window: "u"), "a window of another env")
+        try store.apply(.close, #"{"win": "t", "eid": "a"}"#)
+        XCTAssertFalse(try store.windowExists(env: "a", window: "t"), "closed")
+        try create("a", "t")
+        XCTAssertTrue(try store.windowExists(env: "a", window: "t"), "created again")
+        try store.apply(.deleteEnv, #"{"eid": "a"}"#)
+        XCTAssertFalse(try store.windowExists(env: "a", window: "t"), "its env deleted")
+        XCTAssertFalse(try store.envExists("a"))
+        try create("a", "v")
+        XCTAssertTrue(try store.envExists("a"))
+        XCTAssertFalse(try store.windowExists(env: "a", window: "t"), "the env is back, without the window")
+        try store.apply(.forkEnv, #"{"prev_eid": "b", "eid": "a"}"#)
+        XCTAssertTrue(try store.windowExists(env: "a", window: "u"), "forked in")
+        XCTAssertFalse(try store.windowExists(env: "a", window: "v"), "replaced by the fork")
+        try create(#"caf\u00e9"#, #"t\u00e9"#)
+        XCTAssertTrue(try store.windowExists(env: "caf\u{e9}", window: "t\u{e9}"))
+        XCTAssertFalse(try store.windowExists(env: "cafe\u{301}", window: "t\u{e9}"), "an NFD twin of the env")
+        XCTAssertFalse(try store.windowExists(env: "caf\u{e9}", window: "te\u{301}"), "an NFD twin of the window")
+    }
+
     /// visdom's `state` dict: insertion order, a replaced env keeps its place, a re-created one
     /// goes to the end.
     func testEnvStateIsVisdomsDictOrder() throws {
