@@ -80,6 +80,8 @@ struct HTTPAdapter: Sendable {
                 fields.append(HTTPField(name: name, value: h.value))
             }
         }
+        // Where Response.init would put it, without its look-up and setter.
+        fields.append(HTTPField(name: .contentLength, value: String(answer.body.count)))
         return Response(
             status: HTTPResponse.Status(code: answer.status), headers: fields,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
