@@ -23,11 +23,6 @@ final class ReaderPool: @unchecked Sendable {
 
     private enum Kind { case mapped, unmapped }
 
-    /// The idle connections of `kind`; `lock` held.
-    private func idle(_ kind: Kind) -> ReferenceWritableKeyPath<ReaderPool, [Connection]> {
-        kind == .mapped ? \.idleMapped : \.idleUnmapped
-    }
-
     /// How much of the file a reader maps instead of reading it page by page
     /// (`PRAGMA mmap_size`; address space, not memory). A read of a large window goes through
     /// SQLite's overflow pages: with mmap they are not copied out of the kernel page by page
@@ -84,11 +79,9 @@ final class ReaderPool: @unchecked Sendable {
 
     private func checkout(_ kind: Kind) throws -> Connection {
         lock.lock()
-        if let db = self[keyPath: idle(kind)].popLast() {
-            lock.unlock()
-            return db
-        }
+        let kept = kind == .mapped ? idleMapped.popLast() : idleUnmapped.popLast()
         lock.unlock()
+        if let db = kept { return db }
         let db = try Connection.forReading(path: path)
         try db.keepWALFile()  // a reader that closes last must not delete it either
         try db.busyTimeout(ms: 10_000)
@@ -100,6 +93,10 @@ final class ReaderPool: @unchecked Sendable {
     private func checkin(_ db: Connection, _ kind: Kind, healthy: Bool) {
         lock.lock()
         defer { lock.unlock() }
-        if healthy && self[keyPath: idle(kind)].count < keep { self[keyPath: idle(kind)].append(db) }
+        guard healthy else { return }
+        switch kind {
+        case .mapped: if idleMapped.count < keep { idleMapped.append(db) }
+        case .unmapped: if idleUnmapped.count < keep { idleUnmapped.append(db) }
+        }
     }
 }
