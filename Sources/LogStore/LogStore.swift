@@ -161,6 +161,12 @@ public final class LogStore: Sendable {
         do { return try writer.perform(alone: alone, body) } catch { throw Self.classify(error, path: path) }
     }
 
+    /// Runs a lookup of the present state that is one SQL statement (`ReaderPool.lookup`): the
+    /// statement's own read transaction is its snapshot.
+    func lookup<R>(_ body: (Connection) throws -> R) throws(LogStoreError) -> R {
+        do { return try readers.lookup(body) } catch { throw Self.classify(error, path: path) }
+    }
+
     /// Runs a read in one read transaction on a reader connection, with `asOf` (nil: now)
     /// checked against the epochs that exist in that snapshot.
     func read<R>(asOf: Int64?, _ body: (Connection, Int64) throws -> R) throws(LogStoreError) -> R {

@@ -1,4 +1,5 @@
 import LogStore
+import Synchronization
 
 #if canImport(Glibc)
     /// glibc's `malloc_trim`, which the Glibc module does not export.
@@ -82,7 +83,14 @@ public actor SocketHub {
     /// visdom's `app.layouts`: the pages' saved layouts, a JSON text ("" before any); read
     /// from the store when the first page opens.
     private var layouts: JSONValue?
-    private var lastEnvList: [String]?
+    private var lastEnvList: [String]? {
+        didSet { keepsEnvList.store(lastEnvList != nil, ordering: .sequentiallyConsistent) }
+    }
+    /// Pages open (`open` counts them before their first read) and whether `lastEnvList` is
+    /// set: readable off the actor, so that a write that no page can hear of skips the hop
+    /// onto it (`hearsChanges`).
+    private nonisolated let pages = Atomic<Int>(0)
+    private nonisolated let keepsEnvList = Atomic<Bool>(false)
     /// The last page read of each window of a shown env that changed (`pageWindowUpdate`):
     /// an append to it then costs the appended points.
     private var displayed: [WindowKey: PageWindowState] = [:]
@@ -110,6 +118,7 @@ public actor SocketHub {
         let (stream, out) = AsyncStream<Frame>.makeStream()
         let sid = String(rng.next() as UInt64, radix: 16)
         connections[sid] = Connection(kind: kind, out: out, polled: polling ? [] : nil)
+        if kind == .page { pages.add(1, ordering: .sequentiallyConsistent) }
         switch kind {
         case .source:
             send(#"{"command": "alive", "data": "vis_alive"}"#, to: sid)
@@ -128,6 +137,7 @@ public actor SocketHub {
 
     public func close(_ kind: Kind, sid: String) {
         guard let c = connections.removeValue(forKey: sid) else { return }
+        if c.kind == .page { pages.subtract(1, ordering: .sequentiallyConsistent) }
         c.out.finish()
         if c.queued > 1 << 20 { Self.giveMemoryBack() }
     }
@@ -302,6 +312,13 @@ public actor SocketHub {
                 }) ?? []
             await self.deliver(CompareView.messages(requested: requested, envs: envs), to: sid, ifShowing: view)
         }
+    }
+
+    /// Whether `changed` could do anything now: false while no page is open and none was sent
+    /// an env list, when `changed` would do nothing. A page that opens after this answered
+    /// false reads the store after the write that asked, so it misses nothing.
+    public nonisolated var hearsChanges: Bool {
+        pages.load(ordering: .sequentiallyConsistent) > 0 || keepsEnvList.load(ordering: .sequentiallyConsistent)
     }
 
     /// A client changed the store: pages showing what changed hear of it (in feed order).

@@ -97,7 +97,8 @@ public final class VisdomService: Sendable {
     func apply(_ message: LogStore.Message) async -> VisdomResponse {
         do {
             let applied = try await store.apply(message)
-            await sockets.changed(message.pageChanges(after: applied.outcome))
+            // Not even a hop onto the socket actor when no page can hear of it.
+            if sockets.hearsChanges { await sockets.changed(message.pageChanges(after: applied.outcome)) }
             return response(applied.outcome, epoch: applied.epoch, "/\(message.endpoint.rawValue)")
         } catch {
             log("/\(message.endpoint.rawValue) not applied: \(error)")

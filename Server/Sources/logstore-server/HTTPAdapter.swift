@@ -17,7 +17,9 @@ struct HTTPAdapter: Sendable {
     /// The request path below the base URL, nil when outside it.
     func route(_ path: String) -> String? {
         let path =
-            path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
+            !path.utf8.contains(UInt8(ascii: "?"))
+            ? path
+            : path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
         guard !options.baseURL.isEmpty else { return path }
         guard path.utf8.starts(with: options.baseURL.utf8) else { return nil }
         let rest = String(path.dropFirst(options.baseURL.count))
@@ -30,7 +32,7 @@ struct HTTPAdapter: Sendable {
             return response(refusal)
         }
         guard let path = route(request.uri.path) else { return Response(status: .notFound) }
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > options.maxBodyBytes {
+        if let length = Self.contentLength(request.head), length > options.maxBodyBytes {
             return tooLarge()
         }
         let body: [UInt8]
@@ -57,9 +59,19 @@ struct HTTPAdapter: Sendable {
         return fields
     }
 
+    /// The request's `Content-Length` as a number (its first field: HTTP types' subscript
+    /// joins every field of a name into a new string first).
+    static func contentLength(_ head: HTTPRequest) -> Int? {
+        head.headerFields.first { $0.name == .contentLength }.flatMap { Int($0.value) }
+    }
+
+    /// The fields every answer starts from, built once.
+    static let htmlFields: HTTPFields = [.contentType: "text/html; charset=UTF-8"]
+    static let epochField = HTTPField.Name("X-LogStore-Epoch")!
+
     func response(_ answer: VisdomResponse) -> Response {
-        var fields: HTTPFields = [.contentType: "text/html; charset=UTF-8"]
-        if let epoch = answer.epoch { fields[HTTPField.Name("X-LogStore-Epoch")!] = String(epoch) }
+        var fields = Self.htmlFields
+        if let epoch = answer.epoch { fields.append(HTTPField(name: Self.epochField, value: String(epoch))) }
         for h in answer.headers {
             guard let name = HTTPField.Name(h.name) else { continue }
             if name == .contentType {
@@ -68,6 +80,8 @@ struct HTTPAdapter: Sendable {
                 fields.append(HTTPField(name: name, value: h.value))
             }
         }
+        // Where Response.init would put it, without its look-up and setter.
+        fields.append(HTTPField(name: .contentLength, value: String(answer.body.count)))
         return Response(
             status: HTTPResponse.Status(code: answer.status), headers: fields,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))

@@ -143,6 +143,32 @@ final class PageSocketTests: XCTestCase {
         XCTAssertEqual(envs, ["command": "env_update", "data": ["main", "e"]])
     }
 
+    /// A write skips the socket actor while no page is open and none was sent an env list
+    /// (`hearsChanges`); the env list pages were last sent is forgotten once no page is open
+    /// to hear a change, so a page opened later hears an env come back.
+    func testWritesNoPageCanHearSkipTheHub() async throws {
+        continueAfterFailure = false  // a page that missed its env_update would wait for it forever
+        let s = VisdomService(store: try LogStore(path: try temporaryStorePath(self)))
+        let text = #"{"data": [{"content": "hi", "type": "text"}], "win": "t", "eid": "x"}"#
+        XCTAssertFalse(s.sockets.hearsChanges)
+        _ = await s.post("/events", text)
+        XCTAssertFalse(s.sockets.hearsChanges)
+        var (sid, page) = try await openPage(s)
+        XCTAssertTrue(s.sockets.hearsChanges)
+        _ = await s.post("/events", text.replacingOccurrences(of: #""x""#, with: #""y""#))
+        let listed = try await next(&page)
+        XCTAssertEqual(listed, ["command": "env_update", "data": ["main", "x", "y"]])
+        await s.sockets.close(.page, sid: sid)
+        XCTAssertTrue(s.sockets.hearsChanges, "the env list last sent is still kept")
+        _ = await s.post("/delete_env", #"{"eid": "y"}"#)
+        XCTAssertFalse(s.sockets.hearsChanges, "no page heard that change: the list is forgotten")
+        (sid, page) = try await openPage(s)
+        _ = await s.post("/events", text.replacingOccurrences(of: #""x""#, with: #""y""#))
+        let back = try await next(&page)
+        XCTAssertEqual(back, ["command": "env_update", "data": ["main", "x", "y"]])
+        await s.sockets.close(.page, sid: sid)
+    }
+
     /// Appends to a trace thinned for drawing reach an open page as small `window_update`
     /// patches: the display buckets an append leaves alone are not sent again, and the new
     /// point (a spike, then ordinary ones, each a new value) is added to what the page holds.

@@ -3,11 +3,7 @@
 extension LogStore {
     /// `/win_exists`: whether env `env` exists and holds window `window`.
     public func windowExists(env: String, window: String) throws(LogStoreError) -> Bool {
-        try read(asOf: nil) { db, bound in
-            let catalog = Catalog(db: db, asOf: bound)
-            guard let e = try catalog.env(env) else { return false }
-            return try catalog.window(window, env: e) != nil
-        }
+        try lookup { db in try Catalog(db: db, asOf: .max).windowExists(window, envNamed: env) }
     }
 
     /// `/win_hash`: the md5 visdom computes for the window (`hash_md_window`), nil when the
@@ -56,7 +52,7 @@ extension LogStore {
 extension LogStore {
     /// Whether env `name` exists now (`eid in state`).
     public func envExists(_ name: String) throws(LogStoreError) -> Bool {
-        try read(asOf: nil) { db, bound in try Catalog(db: db, asOf: bound).env(name) != nil }
+        try lookup { db in try Catalog(db: db, asOf: .max).env(name) != nil }
     }
 }
 

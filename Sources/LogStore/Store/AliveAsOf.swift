@@ -16,4 +16,15 @@ enum AliveAsOf {
     static func envNotEnded(_ envID: String, asOf: String) -> String {
         "NOT EXISTS (SELECT 1 FROM env_end x WHERE x.env_id = \(envID) AND x.epoch <= \(asOf))"
     }
+
+    /// The conditions for the present (`asOf` the last epoch): every row a reader sees was
+    /// born at or before it, and so was every tombstone, so only "no tombstone" is left; a
+    /// look-up by name then needs no table row beside its covering index.
+    static func envNotEnded(_ envID: String) -> String {
+        "NOT EXISTS (SELECT 1 FROM env_end x WHERE x.env_id = \(envID))"
+    }
+
+    static func windowNotEnded(_ windowID: String) -> String {
+        "NOT EXISTS (SELECT 1 FROM window_end x WHERE x.window_id = \(windowID))"
+    }
 }

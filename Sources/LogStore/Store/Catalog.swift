@@ -28,8 +28,32 @@ struct Catalog {
         ORDER BY env_id DESC LIMIT 1
         """
 
+    /// `envSQL` as of now (`AliveAsOf.envNotEnded(_:)`): from the index `env_by_name` alone.
+    private static let envNowSQL = """
+        SELECT env_id FROM env WHERE name = ?1 AND \(AliveAsOf.envNotEnded("env.env_id"))
+        ORDER BY env_id DESC LIMIT 1
+        """
+
     func env(_ name: String) throws -> Int64? {
-        try db.int(Self.envSQL, [.text(name), .integer(asOf)])
+        asOf == .max ? try db.int(Self.envNowSQL, [.text(name)]) : try db.int(Self.envSQL, [.text(name), .integer(asOf)])
+    }
+
+    private static let windowInEnvSQL = """
+        SELECT EXISTS (SELECT 1 FROM window WHERE env_id = (\(envSQL)) AND wid = ?3
+            AND \(AliveAsOf.window("window", asOf: "?2")))
+        """
+
+    /// `windowInEnvSQL` as of now: from the indexes `env_by_name` and `window_by_env` alone.
+    private static let windowInEnvNowSQL = """
+        SELECT EXISTS (SELECT 1 FROM window WHERE env_id = (\(envNowSQL)) AND wid = ?2
+            AND \(AliveAsOf.windowNotEnded("window.window_id")))
+        """
+
+    /// Whether env `name` is alive and holds an alive window `wid`: `env` then `window`, as
+    /// one statement (so that, outside a transaction, one snapshot answers both).
+    func windowExists(_ wid: String, envNamed name: String) throws -> Bool {
+        guard asOf != .max else { return try db.int(Self.windowInEnvNowSQL, [.text(name), .text(wid)]) == 1 }
+        return try db.int(Self.windowInEnvSQL, [.text(name), .integer(asOf), .text(wid)]) == 1
     }
 
     private static let envNamesSQL = """

@@ -60,6 +60,52 @@ final class VisdomReadsTests: XCTestCase {
         XCTAssertEqual(try store.windowData(env: "main").objectValue?.keys, ["t"])
     }
 
+    /// `/win_exists` (one statement: the env, then the window in it) follows each way a window
+    /// or an env stops or starts existing, and compares names byte for byte; the same look-up
+    /// as of each past epoch (its other SQL) gives what the present one gave then.
+    func testWinExistsFollowsClosesDeletesAndForks() throws {
+        let store = try temporaryStore(self)
+        func create(_ env: String, _ win: String) throws {
+            try store.apply(.events, #"{"data": [{"content": "hi", "type": "text"}], "win": "\#(win)", "eid": "\#(env)"}"#)
+        }
+        var then: [(epoch: Int64, env: String, window: String, exists: Bool)] = []
+        defer {
+            for past in then {
+                let exists = try? store.read(asOf: past.epoch) { db, bound in
+                    try Catalog(db: db, asOf: bound).windowExists(past.window, envNamed: past.env)
+                }
+                XCTAssertEqual(exists, past.exists, "\(past)")
+            }
+            XCTAssertEqual(then.count, 11)
+        }
+        func exists(_ env: String, _ window: String) throws -> Bool {
+            let answer = try store.windowExists(env: env, window: window)
+            then.append((try store.lastEpoch, env, window, answer))
+            return answer
+        }
+        try create("a", "t")
+        try create("b", "u")
+        XCTAssertTrue(try exists("a", "t"))
+        XCTAssertFalse(try exists("a", "u"), "a window of another env")
+        try store.apply(.close, #"{"win": "t", "eid": "a"}"#)
+        XCTAssertFalse(try exists("a", "t"), "closed")
+        try create("a", "t")
+        XCTAssertTrue(try exists("a", "t"), "created again")
+        try store.apply(.deleteEnv, #"{"eid": "a"}"#)
+        XCTAssertFalse(try exists("a", "t"), "its env deleted")
+        XCTAssertFalse(try store.envExists("a"))
+        try create("a", "v")
+        XCTAssertTrue(try store.envExists("a"))
+        XCTAssertFalse(try exists("a", "t"), "the env is back, without the window")
+        try store.apply(.forkEnv, #"{"prev_eid": "b", "eid": "a"}"#)
+        XCTAssertTrue(try exists("a", "u"), "forked in")
+        XCTAssertFalse(try exists("a", "v"), "replaced by the fork")
+        try create(#"caf\u00e9"#, #"t\u00e9"#)
+        XCTAssertTrue(try exists("caf\u{e9}", "t\u{e9}"))
+        XCTAssertFalse(try exists("cafe\u{301}", "t\u{e9}"), "an NFD twin of the env")
+        XCTAssertFalse(try exists("caf\u{e9}", "te\u{301}"), "an NFD twin of the window")
+    }
+
     /// visdom's `state` dict: insertion order, a replaced env keeps its place, a re-created one
     /// goes to the end.
     func testEnvStateIsVisdomsDictOrder() throws {
