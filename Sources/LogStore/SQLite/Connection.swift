@@ -69,6 +69,7 @@ final class Connection {
         // addition to setting the extended result code mode, this flag also causes
         // sqlite3_open_v2() to return an extended result code."
         let flags = mode.flags | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX
+        _ = SQLiteLibrary.configured
         var handle: OpaquePointer?
         let code = sqlite3_open_v2(mode == .immutable ? Self.immutableURI(path) : path, &handle, flags, nil)
         if code != SQLITE_OK || handle == nil {
