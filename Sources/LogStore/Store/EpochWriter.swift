@@ -318,12 +318,13 @@ final class EpochWriter: VisdomState {
         defer { st.reset() }
         try st.bind(epoch, at: 1)
         try st.bind(row.time, at: 2)
-        try st.bind(row.source, at: 3)
-        try st.bind(row.endpoint, at: 4)
-        if let env = row.env { try st.bind(env, at: 5) } else { try st.bindNull(at: 5) }
-        if let win = row.win { try st.bind(win, at: 6) } else { try st.bindNull(at: 6) }
-        try st.bind(row.status, at: 7)
-        try st.bind(row.detail, at: 8)
+        // Texts are mostly those of the previous epoch: bound again only when they differ.
+        try st.bind(keeping: row.source, at: 3)
+        try st.bind(keeping: row.endpoint, at: 4)
+        if let env = row.env { try st.bind(keeping: env, at: 5) } else { try st.bindNull(at: 5) }
+        if let win = row.win { try st.bind(keeping: win, at: 6) } else { try st.bindNull(at: 6) }
+        try st.bind(keeping: row.status, at: 7)
+        try st.bind(keeping: row.detail, at: 8)
         if changedWindows.count == 1 { try st.bind(changedWindows[0], at: 9) } else { try st.bindNull(at: 9) }
         while try st.step() {}
         if changedWindows.count > 1 {
