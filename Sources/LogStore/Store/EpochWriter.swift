@@ -129,6 +129,16 @@ final class EpochWriter: VisdomState {
         try writeHead(consume pane, window: windowID)
     }
 
+    func storeAppends(_ appends: [PendingAppend], id wid: String, in eid: String) throws {
+        guard let env = try liveEnv(eid), let window = try liveWindow(wid, env: env)?.windowID else {
+            throw StoreInvariantError("window \(wid) of env \(eid) vanished mid-epoch")
+        }
+        // As `writeHead` writes a pane's pending appends (`PanePersister`), in the same order.
+        let rowsBefore = db.totalChanges
+        for a in appends { try seriesStore.write([a.operation], to: a.series, window: window, epoch: epoch) }
+        if db.totalChanges != rowsBefore { noteChanged(window) }
+    }
+
     func removeWindow(_ wid: String, in eid: String) throws {
         guard let env = try liveEnv(eid), let w = try liveWindow(wid, env: env) else { return }
         try endWindow(w.windowID)
