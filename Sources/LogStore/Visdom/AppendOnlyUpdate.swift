@@ -54,16 +54,15 @@ enum AppendOnlyUpdate {
         if idxs.count == 1, case .string("heatmap") = try pyGet(traces[idxs[0]], "type") { return nil }
 
         var appends: [PendingAppend] = []
+        appends.reserveCapacity(2 * idxs.count)
         for (n, idx) in idxs.enumerated() {
             let new = newData[n]
             if try UpdateRules.allNaNOrNone(try pyGet(new, "x"), src) { continue }
-            guard case .object(let trace) = traces[idx] else { return nil }
-            for axis in ["x", "y"] {
-                guard case .series(let slot)? = trace[axis], slot.kind == .list, slot.pending.isEmpty,
-                    case .array(let items) = try pyGet(new, axis)
-                else { return nil }
-                appends.append(PendingAppend(series: slot.id, operation: .init(prepend: false, args: items)))
-            }
+            guard case .object(let trace) = traces[idx],
+                let x = try append(to: trace, "x", from: new), let y = try append(to: trace, "y", from: new)
+            else { return nil }
+            appends.append(x)
+            appends.append(y)
             // The marker: left as it is only when the trace has one and no color comes.
             if try pyContains(new, .string("marker"), src) {
                 guard trace["marker"] != nil, try !pyContains(try pyGet(new, "marker"), .string("color"), src) else {
@@ -71,8 +70,20 @@ enum AppendOnlyUpdate {
                 }
             }
         }
-        let ids = appends.map { $0.series }
-        guard Set(ids).count == ids.count else { return nil }
+        // Distinct series (a handful: compared pairwise).
+        for i in appends.indices {
+            for j in appends.indices where j > i && appends[i].series == appends[j].series { return nil }
+        }
         return appends
+    }
+
+    /// `trace[axis] + new[axis]` when it is a list series plus a list: the append it records.
+    private static func append(to trace: PyDict<PaneValue>, _ axis: String, from new: PaneValue) throws
+        -> PendingAppend?
+    {
+        guard case .series(let slot)? = trace[axis], slot.kind == .list, slot.pending.isEmpty,
+            case .array(let items) = try pyGet(new, axis)
+        else { return nil }
+        return PendingAppend(series: slot.id, operation: .init(prepend: false, args: items))
     }
 }
