@@ -15,7 +15,9 @@ final class StringBitsTests: XCTestCase {
 
     func testInlineStringsOfTheSameBytesHaveTheSameWords() {
         // Built different ways: a literal, a slice, decoded bytes, concatenation.
-        let ways: [String] = ["ab", String("xab".dropFirst()), String(decoding: Array("ab".utf8), as: UTF8.self), "a" + "b"]
+        let ways: [String] = [
+            "ab", String("xab".dropFirst()), String(decoding: Array("ab".utf8), as: UTF8.self), "a" + "b",
+        ]
         for w in ways {
             XCTAssertTrue(StringBits.isInline(w))
             XCTAssertEqual(StringBits.compare(w, "ab"), .same)
@@ -52,7 +54,8 @@ final class StringBitsTests: XCTestCase {
         let forms = texts.flatMap { [$0, stored($0), String(decoding: Array($0.utf8), as: UTF8.self)] }
         for a in forms {
             for b in forms {
-                XCTAssertEqual(ExactKey.equal(a, b), Array(a.utf8) == Array(b.utf8), "\(Array(a.utf8)) vs \(Array(b.utf8))")
+                XCTAssertEqual(
+                    ExactKey.equal(a, b), Array(a.utf8) == Array(b.utf8), "\(Array(a.utf8)) vs \(Array(b.utf8))")
             }
         }
     }

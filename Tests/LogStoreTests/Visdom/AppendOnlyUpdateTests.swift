@@ -56,7 +56,9 @@ final class AppendOnlyUpdateTests: XCTestCase {
             #"{"eid": "main", "win": "two", "data": [{"x": [1], "y": [2], "name": "a", "type": "scatter", \#(marker)}, {"x": [1], "y": [3], "name": "b", "type": "scatter"}], "layout": {}, "opts": {}}"#
         )
         let noName = try make(
-            "noname", #"{"eid": "main", "win": "noname", "data": [{"x": [1], "y": [2], "type": "scattergl"}], "layout": {}, "opts": {}}"#)
+            "noname",
+            #"{"eid": "main", "win": "noname", "data": [{"x": [1], "y": [2], "type": "scattergl"}], "layout": {}, "opts": {}}"#
+        )
         let colored = try make(
             "colored",
             #"{"eid": "main", "win": "colored", "data": [{"x": [1], "y": [2], "name": "c", "type": "custom", "marker": {"color": ["red"]}}], "layout": {}, "opts": {}}"#
@@ -84,12 +86,30 @@ final class AppendOnlyUpdateTests: XCTestCase {
         }
         out.append(edit(line) { $0["contentID"] = "kept" })
         out.append(edit(line) { $0["contentID"] = nil })
-        out.append(editTraces(two) { d in if case .object(var t) = d[1] { t["x"] = nil; d[1] = .object(t) } })
+        out.append(
+            editTraces(two) { d in
+                if case .object(var t) = d[1] {
+                    t["x"] = nil
+                    d[1] = .object(t)
+                }
+            })
         out.append(editTraces(two) { d in d.append(heat["content"]!["data"]!.arrayValue![0]) })
         out.append(editTraces(line) { d in d = [] })
-        out.append(editTraces(line) { d in if case .object(var t) = d[0] { t["type"] = "bar"; d[0] = .object(t) } })
+        out.append(
+            editTraces(line) { d in
+                if case .object(var t) = d[0] {
+                    t["type"] = "bar"
+                    d[0] = .object(t)
+                }
+            })
         out.append(editTraces(two) { d in d[1] = 7 })
-        out.append(editTraces(line) { d in if case .object(var t) = d[0] { t["type"] = nil; d[0] = .object(t) } })
+        out.append(
+            editTraces(line) { d in
+                if case .object(var t) = d[0] {
+                    t["type"] = nil
+                    d[0] = .object(t)
+                }
+            })
         out.append(edit(line) { $0["type"] = "image_history" })
         return out
     }
@@ -208,7 +228,8 @@ final class AppendOnlyUpdateTests: XCTestCase {
         let create =
             #"{"eid": "main", "win": "w", "data": [{"x": [0], "y": [0.5], "name": "a", "type": "scatter", "marker": {"size": 1}}, {"x": [0], "y": [1], "name": "b", "type": "scatter"}], "layout": {"title": "t"}, "opts": {"mode": "lines"}}"#
         // The first update adds the opt to the window, through the rules in both stores.
-        let first = #"{"eid": "main", "win": "w", "data": [{"x": [0], "y": [0]}, {"x": [0], "y": [0]}], "opts": {"mode": "lines"}, "append": true}"#
+        let first =
+            #"{"eid": "main", "win": "w", "data": [{"x": [0], "y": [0]}, {"x": [0], "y": [0]}], "opts": {"mode": "lines"}, "append": true}"#
         for s in [fast, rules] {
             XCTAssertEqual(try s.apply(.events, create), .ok("w"))
             XCTAssertEqual(try s.apply(.update, first), .ok("w"))
@@ -220,11 +241,14 @@ final class AppendOnlyUpdateTests: XCTestCase {
                     name.isEmpty
                     ? #"[{"x": [\#(i + 1)], "y": [\#(v)]}, {"x": [\#(i + 1)], "y": [\#(v), 2]}]"#
                     : #"[{"x": [\#(i + 1), \#(i + 2)], "y": [\#(v), null]}]"#
-                let plain = #"{"eid": "main", "win": "w", \#(name) "data": \#(data), "opts": {"mode": "lines"}, "append": true}"#
+                let plain =
+                    #"{"eid": "main", "win": "w", \#(name) "data": \#(data), "opts": {"mode": "lines"}, "append": true}"#
                 let viaRules =
                     #"{"eid": "main", "win": "w", \#(name) "data": \#(data), "opts": {"mode": "lines"}, "layout": {"title": "t"}, "append": true}"#
-                XCTAssertNotNil(AppendOnlyUpdate.appends(to: try storedHead(fast), PaneValue(try json(plain)), NoSeries()))
-                XCTAssertNil(AppendOnlyUpdate.appends(to: try storedHead(rules), PaneValue(try json(viaRules)), NoSeries()))
+                XCTAssertNotNil(
+                    AppendOnlyUpdate.appends(to: try storedHead(fast), PaneValue(try json(plain)), NoSeries()))
+                XCTAssertNil(
+                    AppendOnlyUpdate.appends(to: try storedHead(rules), PaneValue(try json(viaRules)), NoSeries()))
                 XCTAssertEqual(try fast.apply(.update, plain), .ok("w"))
                 XCTAssertEqual(try rules.apply(.update, viaRules), .ok("w"))
             }
@@ -257,7 +281,8 @@ final class AppendOnlyUpdateTests: XCTestCase {
         defer { try? db.close() }
         var out: [[SQLValue]] = []
         for sql in [
-            "SELECT * FROM segment ORDER BY rowid", "SELECT * FROM block ORDER BY rowid", "SELECT * FROM head ORDER BY window_id, epoch",
+            "SELECT * FROM segment ORDER BY rowid", "SELECT * FROM block ORDER BY rowid",
+            "SELECT * FROM head ORDER BY window_id, epoch",
             "SELECT * FROM series ORDER BY rowid",
             "SELECT epoch, source, endpoint, env, win, status, detail, window_id FROM epoch ORDER BY epoch",
         ] {
