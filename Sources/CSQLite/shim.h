@@ -16,4 +16,11 @@ static inline int logstore_db_config_int(sqlite3 *db, int op, int value, int *ou
     return sqlite3_db_config(db, op, value, out);
 }
 
+// sqlite3_config is variadic too. SQLITE_CONFIG_MEMSTATUS takes one int, "interpreted as a
+// boolean, which enables or disables the collection of memory allocation statistics"; it
+// returns SQLITE_MISUSE once the library is initialized (https://sqlite.org/c3ref/config.html).
+static inline int logstore_sqlite_config_memstatus(int on) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, on);
+}
+
 #endif

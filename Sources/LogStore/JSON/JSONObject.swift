@@ -131,8 +131,22 @@ struct ExactKey: Hashable, Sendable {
     static func == (a: ExactKey, b: ExactKey) -> Bool { equal(a.string, b.string) }
 
     /// Same Unicode scalars, i.e. the same UTF-8 bytes (not Swift's canonical equivalence).
+    ///
+    /// First by the strings' two machine words (`StringBits`): equal words are the same
+    /// text, and two inline strings whose words differ are different texts. Keys are
+    /// short, so most comparisons end there, without reaching the bytes.
     @inline(__always)
     static func equal(_ a: String, _ b: String) -> Bool {
+        switch StringBits.compare(a, b) {
+        case .same: return true
+        case .different: return false
+        case .unknown: return bytesEqual(a, b)
+        }
+    }
+
+    /// The UTF-8 bytes compared.
+    @inline(never)
+    static func bytesEqual(_ a: String, _ b: String) -> Bool {
         let x = a.utf8
         let y = b.utf8
         guard x.count == y.count else { return false }

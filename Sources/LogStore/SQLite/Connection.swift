@@ -69,6 +69,7 @@ final class Connection {
         // addition to setting the extended result code mode, this flag also causes
         // sqlite3_open_v2() to return an extended result code."
         let flags = mode.flags | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX
+        _ = SQLiteLibrary.configured
         var handle: OpaquePointer?
         let code = sqlite3_open_v2(mode == .immutable ? Self.immutableURI(path) : path, &handle, flags, nil)
         if code != SQLITE_OK || handle == nil {
@@ -303,17 +304,34 @@ struct StatementFront {
         }
     }
 
-    static let bits = 6
+    static let bits = 8
+    /// Slots a key may take: its own and the next ones. Where the dozen statements of a
+    /// message land depends on where the linker put their SQL; with one slot each, two of
+    /// them often shared one and went back and forth through the hashed cache every message.
+    static let ways = 4
     private var slots: [(key: Key, statement: Statement)?] = Array(repeating: nil, count: 1 << bits)
 
     func statement(for key: Key) -> Statement? {
-        guard let entry = slots[key.slot], entry.key == key else { return nil }
-        return entry.statement
+        var i = key.slot
+        for _ in 0..<Self.ways {
+            if let entry = slots[i], entry.key == key { return entry.statement }
+            i = (i + 1) & (slots.count - 1)
+        }
+        return nil
     }
 
-    /// Puts `statement` in its slot, keyed by its own SQL (replacing whatever was there).
+    /// Puts `statement` in the first of its key's slots that is free or holds the same key,
+    /// else in the key's own slot (replacing what was there); keyed by its own SQL.
     mutating func insert(_ statement: Statement) {
         guard let key = Key(statement.sql) else { return }
+        var i = key.slot
+        for _ in 0..<Self.ways {
+            if slots[i] == nil || slots[i]?.key == key {
+                slots[i] = (key, statement)
+                return
+            }
+            i = (i + 1) & (slots.count - 1)
+        }
         slots[key.slot] = (key, statement)
     }
 }

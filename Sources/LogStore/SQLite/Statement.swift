@@ -21,6 +21,11 @@ final class Statement {
     private let db: OpaquePointer?
     /// True once any `step()` failed; the statement cache evicts such statements.
     private(set) var stepFailed = false
+    /// By parameter index: the text `bind(keeping:at:)` bound there, while that binding is
+    /// still the parameter's (any other bind at the index, and `clearBindings()`, forget it).
+    /// Unchecked exclusivity: every bind looks at it, and a dynamic access check cost more
+    /// than the look; only this class's short, non-reentrant methods touch it.
+    @exclusivity(unchecked) private var keptTexts: [String?] = []
 
     /// Takes ownership of `handle`, which must come from `sqlite3_prepare_v3` and must not be
     /// finalized by anyone else.
@@ -74,6 +79,7 @@ final class Statement {
     /// Sets every parameter back to NULL. "Contrary to the intuition of many, sqlite3_reset()
     /// does not reset the bindings on a prepared statement." (https://sqlite.org/c3ref/clear_bindings.html)
     func clearBindings() throws(SQLiteError) {
+        keptTexts.removeAll()
         try SQLiteError.check(sqlite3_clear_bindings(handle), db: db, sql: sql)
     }
 
@@ -122,10 +128,12 @@ final class Statement {
     }
 
     func bindNull(at index: Int32) throws(SQLiteError) {
+        forgetKept(index)
         try SQLiteError.check(sqlite3_bind_null(handle, index), db: db, sql: sql)
     }
 
     func bind(_ value: Int64, at index: Int32) throws(SQLiteError) {
+        forgetKept(index)
         try SQLiteError.check(sqlite3_bind_int64(handle, index, value), db: db, sql: sql)
     }
 
@@ -138,6 +146,7 @@ final class Statement {
     /// results into NULL. A caller that must round-trip NaN encodes it itself (as text or
     /// as the bit pattern in an INTEGER). Infinities and `-0.0` are stored as REAL.
     func bind(_ value: Double, at index: Int32) throws(SQLiteError) {
+        forgetKept(index)
         try SQLiteError.check(sqlite3_bind_double(handle, index, value), db: db, sql: sql)
     }
 
@@ -147,6 +156,7 @@ final class Statement {
     /// value will contain embedded NULs." `SQLITE_TRANSIENT` makes SQLite "copy [the object]
     /// prior to the return from sqlite3_bind_*()", so the Swift buffer need not outlive the call.
     func bind(_ value: String, at index: Int32) throws(SQLiteError) {
+        forgetKept(index)
         var value = value
         let code = value.withUTF8 { utf8 -> Int32 in
             // "If the third parameter to sqlite3_bind_text() [...] is a NULL pointer then the
@@ -165,7 +175,27 @@ final class Statement {
         try SQLiteError.check(code, db: db, sql: sql)
     }
 
+    /// Binds `value` as TEXT, unless the parameter still holds the same bytes from this
+    /// method's last call at `index`: "Bindings are not cleared by the sqlite3_reset()
+    /// routine" (https://sqlite.org/c3ref/reset.html), so a statement run again and again
+    /// with mostly the same texts (the epoch row's source, endpoint, env, window, status)
+    /// skips SQLite's copy of each. The parameter's value is the same either way.
+    func bind(keeping value: String, at index: Int32) throws(SQLiteError) {
+        let i = Int(index)
+        if i < keptTexts.count, let kept = keptTexts[i], ExactKey.equal(kept, value) { return }
+        try bind(value, at: index)
+        guard i >= 0 else { return }
+        if keptTexts.count <= i { keptTexts.append(contentsOf: repeatElement(nil, count: i + 1 - keptTexts.count)) }
+        keptTexts[i] = value
+    }
+
+    @inline(__always)
+    private func forgetKept(_ index: Int32) {
+        if Int(index) < keptTexts.count, Int(index) >= 0 { keptTexts[Int(index)] = nil }
+    }
+
     func bind(_ bytes: [UInt8], at index: Int32) throws(SQLiteError) {
+        forgetKept(index)
         let code = bytes.withUnsafeBytes { Self.bindBlob(handle, index, $0) }
         try SQLiteError.check(code, db: db, sql: sql)
     }
@@ -173,6 +203,7 @@ final class Statement {
     /// Binds a BLOB copied out of `bytes` (`SQLITE_TRANSIENT`), so the buffer need only be
     /// valid during the call. A 0-byte buffer binds an empty BLOB, never NULL.
     func bind(blob bytes: UnsafeRawBufferPointer, at index: Int32) throws(SQLiteError) {
+        forgetKept(index)
         try SQLiteError.check(Self.bindBlob(handle, index, bytes), db: db, sql: sql)
     }
 

@@ -60,18 +60,36 @@ final class EpochWriter: VisdomState {
 
     var series: SeriesSource { seriesStore }
 
+    /// The env and the window `liveEnv` and `liveWindow` answered last in this epoch, as
+    /// `lookups` holds them: a handler asks for the same ones several times per message, and
+    /// comparing a name costs less than hashing it. Forgotten with `lookups`.
+    @exclusivity(unchecked) private var lastEnv: (eid: String, id: Int64?)?
+    @exclusivity(unchecked) private var lastWindow: (env: Int64, wid: String, row: Catalog.WindowRow?)?
+
     private func liveEnv(_ eid: String) throws -> Int64? {
-        if let known = lookups.envs[ExactKey(eid)] { return known }
-        let id = try catalog.env(eid)
-        lookups.envs[ExactKey(eid)] = id
+        if let last = lastEnv, ExactKey.equal(last.eid, eid) { return last.id }
+        let id: Int64?
+        if let known = lookups.envs[ExactKey(eid)] {
+            id = known
+        } else {
+            id = try catalog.env(eid)
+            lookups.envs[ExactKey(eid)] = id
+        }
+        lastEnv = (eid, id)
         return id
     }
 
     private func liveWindow(_ wid: String, env: Int64) throws -> Catalog.WindowRow? {
+        if let last = lastWindow, last.env == env, ExactKey.equal(last.wid, wid) { return last.row }
         let key = CatalogLookups.WindowKey(env: env, wid: ExactKey(wid))
-        if let known = lookups.windows[key] { return known }
-        let row = try catalog.window(wid, env: env)
-        lookups.windows[key] = row
+        let row: Catalog.WindowRow?
+        if let known = lookups.windows[key] {
+            row = known
+        } else {
+            row = try catalog.window(wid, env: env)
+            lookups.windows[key] = row
+        }
+        lastWindow = (env, wid, row)
         return row
     }
 
@@ -127,6 +145,16 @@ final class EpochWriter: VisdomState {
             windowID = try insertWindow(env: env, wid: wid, slot: slot)
         }
         try writeHead(consume pane, window: windowID)
+    }
+
+    func storeAppends(_ appends: [PendingAppend], id wid: String, in eid: String) throws {
+        guard let env = try liveEnv(eid), let window = try liveWindow(wid, env: env)?.windowID else {
+            throw StoreInvariantError("window \(wid) of env \(eid) vanished mid-epoch")
+        }
+        // As `writeHead` writes a pane's pending appends (`PanePersister`), in the same order.
+        let rowsBefore = db.totalChanges
+        for a in appends { try seriesStore.write([a.operation], to: a.series, window: window, epoch: epoch) }
+        if db.totalChanges != rowsBefore { noteChanged(window) }
     }
 
     func removeWindow(_ wid: String, in eid: String) throws {
@@ -219,7 +247,11 @@ final class EpochWriter: VisdomState {
         forgetLookups()
     }
 
-    private func forgetLookups() { lookups.removeAll() }
+    private func forgetLookups() {
+        lookups.removeAll()
+        lastEnv = nil
+        lastWindow = nil
+    }
 
     private func setReload(_ reload: JSONValue, env: Int64) throws {
         if case .object(let o) = reload, o.isEmpty { return }
@@ -318,12 +350,13 @@ final class EpochWriter: VisdomState {
         defer { st.reset() }
         try st.bind(epoch, at: 1)
         try st.bind(row.time, at: 2)
-        try st.bind(row.source, at: 3)
-        try st.bind(row.endpoint, at: 4)
-        if let env = row.env { try st.bind(env, at: 5) } else { try st.bindNull(at: 5) }
-        if let win = row.win { try st.bind(win, at: 6) } else { try st.bindNull(at: 6) }
-        try st.bind(row.status, at: 7)
-        try st.bind(row.detail, at: 8)
+        // Texts are mostly those of the previous epoch: bound again only when they differ.
+        try st.bind(keeping: row.source, at: 3)
+        try st.bind(keeping: row.endpoint, at: 4)
+        if let env = row.env { try st.bind(keeping: env, at: 5) } else { try st.bindNull(at: 5) }
+        if let win = row.win { try st.bind(keeping: win, at: 6) } else { try st.bindNull(at: 6) }
+        try st.bind(keeping: row.status, at: 7)
+        try st.bind(keeping: row.detail, at: 8)
         if changedWindows.count == 1 { try st.bind(changedWindows[0], at: 9) } else { try st.bindNull(at: 9) }
         while try st.step() {}
         if changedWindows.count > 1 {

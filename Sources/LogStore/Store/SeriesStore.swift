@@ -250,11 +250,11 @@ final class SeriesStore: SeriesSource {
 
     /// One segment row, bound value by value: the statement is the connection's cached one,
     /// and no array of `SQLValue`s is built for it (a segment is written per series per
-    /// message).
+    /// message). Every parameter is bound here, so the old bindings need no clearing first.
     private func insertSegment(
         _ id: Int64, window: Int64, seq: Int64, epoch: Int64, _ op: SeriesSlot.Operation, total: Int64
     ) throws {
-        let st = try db.cachedStatement(SegmentRow.insertSQL)
+        let st = try db.cachedStatement(SegmentRow.insertSQL, keepingBindings: true)
         defer { st.reset() }
         try st.bind(window, at: 1)
         try st.bind(id, at: 2)

@@ -16,6 +16,9 @@ protocol VisdomState: AnyObject {
     /// the same window after an update. `consuming`: a caller done with its pane hands it over,
     /// so the store can take it apart in place instead of copying what the rules just built.
     func storePane(_ pane: consuming PaneValue, id wid: String, in eid: String, replacing: Bool) throws
+    /// What `storePane` does for the same window after an update that only appended `appends`
+    /// to its series (`AppendOnlyUpdate`): the appends, in this order; the head stays.
+    func storeAppends(_ appends: [PendingAppend], id wid: String, in eid: String) throws
     func removeWindow(_ wid: String, in eid: String) throws
     func deleteEnv(_ eid: String) throws
     func forkEnv(_ from: String, to: String) throws
@@ -146,6 +149,12 @@ enum Handlers {
             return .refused("win is not scatter, heatmap, custom, image_history, embeddings, or text; was \(was)")
         }
 
+        // A plain append (a training loop's one-point `line(update="append")`): the rows the
+        // rules below would lead to, without building and walking the changed pane.
+        if let appends = AppendOnlyUpdate.appends(to: p, args, src) {
+            try state.storeAppends(appends, id: wid, in: eid)
+            return .ok(wid)
+        }
         do {
             try UpdateRules.update(&p, args, src)
         } catch {

@@ -74,4 +74,40 @@ extension PaneValue {
             throw PyError.attributeError(self, "append")
         }
     }
+
+    /// Whether `self` and `other` are the same value, so that setting one where the other is
+    /// changes nothing (`AppendOnlyUpdate`): the same cases with the same payloads, floats by bit pattern (NaN is NaN, -0.0
+    /// is not 0.0), strings and keys by their UTF-8 bytes, dicts with the same keys in the
+    /// same order. A series is the same only as itself in shared storage: its pending
+    /// operations are not compared, so a series found anywhere else answers false.
+    func isSameValue(as other: PaneValue) -> Bool {
+        switch self {
+        case .null: if case .null = other { return true }
+        case .bool(let x): if case .bool(let y) = other { return x == y }
+        case .int(let x): if case .int(let y) = other { return x == y }
+        case .bigInt(let x): if case .bigInt(let y) = other { return ExactKey.equal(x, y) }
+        case .string(let x): if case .string(let y) = other { return ExactKey.equal(x, y) }
+        case .double(let x): if case .double(let y) = other { return x.bitPattern == y.bitPattern }
+        case .array(let x): if case .array(let y) = other { return Self.sameValues(x, y) }
+        case .object(let x):
+            if case .object(let y) = other {
+                return x.count == y.count && zip(x.keys, y.keys).allSatisfy { ExactKey.equal($0, $1) }
+                    && Self.sameValues(x.values, y.values)
+            }
+        case .series: return false
+        }
+        return false
+    }
+
+    /// Element by element; one shared buffer (series included) without a walk.
+    private static func sameValues(_ a: [PaneValue], _ b: [PaneValue]) -> Bool {
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                guard x.count == y.count else { return false }
+                if x.baseAddress == y.baseAddress { return true }
+                for i in 0..<x.count where !x[i].isSameValue(as: y[i]) { return false }
+                return true
+            }
+        }
+    }
 }

@@ -80,7 +80,7 @@ final class StatementCacheTests: SQLiteTestCase {
             "SELECT 1", "SELECT 2", "SELECT 'a fairly long literal text number one'",
             "SELECT 'a fairly long literal text number two'", "",
         ]
-        let built = (0..<150).map {
+        let built = (0..<600).map {
             String(decoding: Array("SELECT \($0) + 0 AS the_value_of_this_statement".utf8), as: UTF8.self)
         }
         var first: [String: Statement] = [:]
@@ -99,6 +99,34 @@ final class StatementCacheTests: SQLiteTestCase {
         }
         XCTAssertEqual(try connection.cachedStatement("SELECT 2").scalarInt64(), 2)
         XCTAssertEqual(
-            try connection.cachedStatement("SELECT 149 + 0 AS the_value_of_this_statement").scalarInt64(), 149)
+            try connection.cachedStatement("SELECT 599 + 0 AS the_value_of_this_statement").scalarInt64(), 599)
+    }
+
+    /// Texts whose keys fall on the same slot are all found again in the front, up to its
+    /// number of ways; one more replaces one of them.
+    func testTextsOfOneSlotShareItsWays() throws {
+        let connection = try makeConnection()
+        var bySlot: [Int: [String]] = [:]
+        var same: [String] = []
+        for i in 0..<100_000 {
+            let sql = "SELECT \(i)"  // short: keyed by its bytes, so its slot is fixed
+            let slot = try XCTUnwrap(StatementFront.Key(sql)).slot
+            bySlot[slot, default: []].append(sql)
+            if bySlot[slot]!.count == StatementFront.ways + 1 {
+                same = bySlot[slot]!
+                break
+            }
+        }
+        XCTAssertEqual(same.count, StatementFront.ways + 1)
+        var front = StatementFront()
+        let statements = try same.map { try connection.prepare($0) }
+        for st in statements.prefix(StatementFront.ways) { front.insert(st) }
+        for (sql, st) in zip(same, statements).prefix(StatementFront.ways) {
+            XCTAssertTrue(front.statement(for: try XCTUnwrap(StatementFront.Key(sql))) === st, sql)
+        }
+        front.insert(statements[StatementFront.ways])
+        let found = same.filter { front.statement(for: StatementFront.Key($0)!) != nil }
+        XCTAssertEqual(found.count, StatementFront.ways)
+        XCTAssertTrue(found.contains(same[StatementFront.ways]))
     }
 }

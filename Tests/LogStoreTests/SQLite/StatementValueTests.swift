@@ -18,6 +18,48 @@ final class StatementValueTests: SQLiteTestCase {
         XCTAssertEqual(row?.3, .text(text))
     }
 
+    /// `bind(keeping:at:)` skips a bind only while the parameter still holds its last text:
+    /// any other bind at the index, or cleared bindings, make it bind again.
+    func testKeptTextBindingsAlwaysStoreTheTextGiven() throws {
+        let connection = try makeConnection()
+        try connection.execute("CREATE TABLE t(k INTEGER PRIMARY KEY, a, b)")
+        let sql = "INSERT INTO t(k, a, b) VALUES (?, ?, ?)"
+        var expected: [SQLValue] = []
+        func insert(_ a: SQLValue, _ b: String, clear: Bool = false) throws {
+            let st = try connection.cachedStatement(sql, keepingBindings: !clear)
+            let k = Int64(expected.count / 2)
+            try st.bind(k, at: 1)
+            switch a {
+            case .text(let text): try st.bind(keeping: text, at: 2)
+            case .null: try st.bindNull(at: 2)
+            case .integer(let i): try st.bind(i, at: 2)
+            case .real(let d): try st.bind(d, at: 2)
+            case .blob(let bytes): try st.bind(bytes, at: 2)
+            }
+            try st.bind(keeping: b, at: 3)
+            while try st.step() {}
+            st.reset()
+            expected += [a, .text(b)]
+        }
+        let long = String(repeating: "long text ", count: 4)
+        try insert(.text("x"), "same")
+        try insert(.text("x"), "same")
+        try insert(.null, "same")
+        try insert(.text("x"), "same")
+        try insert(.integer(7), "same")
+        try insert(.text("x"), "same", clear: true)
+        try insert(.text("\u{E9}"), "same")
+        try insert(.text("e\u{301}"), "same")
+        try insert(.real(0.5), long)
+        try insert(.text(long), String(long.dropFirst(0)))
+        try insert(.blob([1, 2]), "")
+        try insert(.text(""), "")
+        try insert(.text("x"), "same")
+        var got: [SQLValue] = []
+        try connection.prepare("SELECT a, b FROM t ORDER BY k").forEachRow { st in got += [st.value(0), st.value(1)] }
+        XCTAssertEqual(got, expected)
+    }
+
     func testEmptyBlobAndEmptyTextAreNotNull() throws {
         let connection = try makeConnection()
         try connection.execute("CREATE TABLE t(k INTEGER PRIMARY KEY, v)")

@@ -69,6 +69,19 @@ final class EnvOperationsTests: XCTestCase {
             try store.exportWindow(env: "copy", window: "a")["content"]?["data"]?.arrayValue?[0]["x"], [0, 1])
     }
 
+    /// A fork onto an existing env deletes it and creates it again in one epoch: what the
+    /// epoch looks up after that is the new env, whose windows are the source's.
+    func testForkOntoAnExistingEnvReplacesItsWindows() throws {
+        try line("a", env: "main")
+        try line("old", env: "copy")
+        XCTAssertEqual(try store.apply(.forkEnv, #"{"prev_eid": "main", "eid": "copy"}"#), .ok("copy"))
+        XCTAssertEqual(try store.exportEnv("copy")["jsons"]?.objectValue?.keys, ["a"])
+        try store.apply(.update, #"{"data": [{"x": [1], "y": [2]}], "win": "a", "eid": "copy", "append": true}"#)
+        XCTAssertEqual(
+            try store.exportWindow(env: "copy", window: "a")["content"]?["data"]?.arrayValue?[0]["x"], [0, 1])
+        XCTAssertEqual(try store.exportWindow(env: "main", window: "a")["content"]?["data"]?.arrayValue?[0]["x"], [0])
+    }
+
     func testForkOfAMissingEnvFails() throws {
         guard case .failed(let e) = try store.apply(.forkEnv, #"{"prev_eid": "nope", "eid": "x"}"#) else {
             return XCTFail()

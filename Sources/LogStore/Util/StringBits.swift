@@ -1,0 +1,46 @@
+/// Compares two strings by the two machine words a Swift `String` is made of, without reading
+/// their bytes: the first step of comparing keys (`ExactKey.equal`), which visdom's dict
+/// lookups do dozens of times per message.
+///
+/// What it relies on (the standard library's `_StringObject` on 64-bit platforms): a string is
+/// two words. A string of at most 15 UTF-8 bytes may be stored inline ("small"): then the words
+/// hold its bytes, zero-filled, its count and flags derived from the bytes, and bit 61 of the
+/// second word is set. Otherwise the words hold a count, flags and a reference to storage. So
+/// - equal words are the same text (inline: the same bytes; otherwise: the same storage
+///   and count);
+/// - two inline strings whose words differ are different texts.
+/// Anything else (an inline string next to a stored one of the same few bytes, two stored
+/// strings) is `.unknown`: the caller compares the bytes. `StringBitsTests` checks these
+/// facts on the toolchain that builds the project.
+enum StringBits {
+    enum Answer: Equatable {
+        case same
+        case different
+        case unknown
+    }
+
+    @inline(__always)
+    static func compare(_ a: String, _ b: String) -> Answer {
+        #if (arch(x86_64) || arch(arm64)) && _endian(little)
+            let x = unsafeBitCast(a, to: (UInt64, UInt64).self)
+            let y = unsafeBitCast(b, to: (UInt64, UInt64).self)
+            if x.0 == y.0 && x.1 == y.1 { return .same }
+            if x.1 & y.1 & inlineFlag != 0 { return .different }
+            return .unknown
+        #else
+            return .unknown
+        #endif
+    }
+
+    /// Whether `s` is stored inline (its words are its bytes).
+    static func isInline(_ s: String) -> Bool {
+        #if (arch(x86_64) || arch(arm64)) && _endian(little)
+            return unsafeBitCast(s, to: (UInt64, UInt64).self).1 & inlineFlag != 0
+        #else
+            return false
+        #endif
+    }
+
+    /// Bit 61 of the second word: the string is stored inline.
+    private static var inlineFlag: UInt64 { 1 << 61 }
+}
