@@ -8,17 +8,24 @@ import Foundation
 ///
 /// Invariants:
 /// - the writer's connection calls `hook` after each commit (`replaceAutoCheckpoint`); once the
-///   WAL holds `threshold` frames or more, the thread runs `PRAGMA wal_checkpoint(PASSIVE)`,
-///   again after any later commit while it still does, so the WAL starts over at the writer's
-///   next transaction once every frame was copied and no reader needs them;
+///   WAL holds `threshold` frames or more and no checkpoint runs, the thread runs
+///   `PRAGMA wal_checkpoint(PASSIVE)`: it copies the frames committed before it started and
+///   syncs the store file, while the writer goes on committing;
+/// - the writer's first commit after that checkpoint ended checkpoints too, inline (PASSIVE),
+///   if the WAL still holds `threshold` frames: it copies only what was committed while the
+///   thread copied (a few commits' pages), and as nothing commits during it, the WAL then
+///   starts over at the writer's next transaction unless a reader still needs its frames.
+///   Under a steady stream of commits the thread alone would never copy every frame, and the
+///   WAL would only grow;
 /// - should the thread fall behind, the writer's commit that takes the WAL to `inlineLimit`
-///   frames checkpoints itself, as SQLite's automatic checkpoint does: the WAL stays bounded;
+///   frames checkpoints inline too, as SQLite's automatic checkpoint does: the WAL stays
+///   bounded;
 /// - a checkpoint only copies committed frames into the store file and syncs it: a commit is
 ///   as durable as the store's synchronous setting makes it whether or when a checkpoint ran;
-/// - no checkpoint runs while `holdingOff` runs its body (compaction's own TRUNCATE
-///   checkpoint, which another checkpoint would make fail), nor after `stop()` returned; the
-///   writer calls `stop()` before its own last checkpoint and close, so this connection is
-///   never the last one to close.
+/// - no checkpoint of the thread runs while `holdingOff` runs its body (compaction's own
+///   TRUNCATE checkpoint, which another checkpoint would make fail), nor after `stop()`
+///   returned; the writer calls `stop()` before its own last checkpoint and close, so the
+///   thread's connection is never the last one to close.
 final class Checkpointer: @unchecked Sendable {
     /// SQLite's default automatic-checkpoint threshold, in WAL frames.
     static let defaultThreshold = 1000
@@ -28,20 +35,22 @@ final class Checkpointer: @unchecked Sendable {
     /// The frames at which the writer's own commit checkpoints (four times `threshold`).
     var inlineLimit: Int { 4 * threshold }
     /// What the writer's connection gets (`Connection.replaceAutoCheckpoint(with:)`).
-    private(set) lazy var hook = WALCommitHook(inlineLimit: inlineLimit) { [unowned self] frames in
-        self.committed(frames: frames)
-    }
+    private(set) lazy var hook = WALCommitHook { [unowned self] frames in self.committed(frames: frames) }
 
     // `cond` guards everything below.
     private let cond = NSCondition()
     private var requested = false
     private var started = false
     private var running = false
+    /// A checkpoint of the thread ended since the writer's last commit.
+    private var caughtUp = false
     private var heldOff = 0
     private var stopping = false
     private var finished = false
     /// Checkpoints this thread ran so far (whatever they copied); read by tests.
     private(set) var completed = 0
+    /// Commits of the writer that checkpointed inline; read by tests.
+    private(set) var inlineCheckpoints = 0
     /// The WAL's frames after the writer's latest commit; read by tests.
     private(set) var framesAfterLastCommit = 0
 
@@ -65,14 +74,22 @@ final class Checkpointer: @unchecked Sendable {
         thread.start()
     }
 
-    private func committed(frames: Int) {
+    /// After each of the writer's commits: whether that commit checkpoints inline.
+    private func committed(frames: Int) -> Bool {
         cond.lock()
+        defer { cond.unlock() }
         framesAfterLastCommit = frames
-        if frames >= threshold && !requested {
+        let finishing = caughtUp
+        caughtUp = false
+        if frames >= threshold && (finishing || frames >= inlineLimit) {
+            inlineCheckpoints += 1
+            return true
+        }
+        if frames >= threshold && !requested && !running {
             requested = true
             cond.broadcast()
         }
-        cond.unlock()
+        return false
     }
 
     /// Waits until this thread has run `count` checkpoints in all (tests).
@@ -135,6 +152,7 @@ final class Checkpointer: @unchecked Sendable {
             }
             cond.lock()
             running = false
+            caughtUp = true
             completed += 1
             cond.broadcast()
             cond.unlock()

@@ -43,6 +43,33 @@ final class CheckpointerTests: SQLiteTestCase {
         XCTAssertEqual(try writer.one("SELECT count(*) FROM t", []) { $0.int64(0) }, Int64(commits + 1))
     }
 
+    /// The thread cannot copy what is committed while it copies (here: what a reader's open
+    /// snapshot keeps it from copying); the writer's first commit after the thread's checkpoint
+    /// copies that inline, and the next one starts the WAL over.
+    func testTheFirstCommitAfterTheThreadsCheckpointCopiesTheRestSoTheWALStartsOver() throws {
+        let writer = try walConnection()
+        let checkpointer = Checkpointer(path: path("test.db"), threshold: 100)
+        try writer.replaceAutoCheckpoint(with: checkpointer.hook)
+        defer { checkpointer.stop() }
+        while checkpointer.framesAfterLastCommit < checkpointer.threshold { try insert(writer) }
+        let reader = try makeConnection()
+        try reader.execute("BEGIN")
+        XCTAssertNotNil(try reader.int("SELECT count(*) FROM t", []))  // its snapshot: the frames so far
+        for _ in 0..<5 { try insert(writer) }
+        let before = checkpointer.framesAfterLastCommit
+
+        checkpointer.start()
+        checkpointer.waitForCheckpoints(1)
+        try reader.execute("COMMIT")
+        XCTAssertEqual(checkpointer.inlineCheckpoints, 0)
+        try insert(writer)
+        XCTAssertGreaterThan(checkpointer.framesAfterLastCommit, before, "the WAL did not start over yet")
+        XCTAssertEqual(checkpointer.inlineCheckpoints, 1, "that commit checkpointed")
+        try insert(writer)
+        XCTAssertLessThan(checkpointer.framesAfterLastCommit, 10, "the WAL started over")
+        XCTAssertEqual(checkpointer.completed, 1)
+    }
+
     /// Should the thread not keep up (here: never started), the commit that takes the WAL to
     /// the inline limit checkpoints, so the WAL stays bounded.
     func testACommitAtTheInlineLimitCheckpointsItself() throws {
