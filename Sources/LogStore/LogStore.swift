@@ -26,9 +26,11 @@ public final class LogStore: Sendable {
         /// pages: the writes waiting for that commit wait for the copy too. Once a write
         /// returns, the WAL is as SQLite's checkpoint left it.
         case inCommit = "in-commit"
-        /// A thread and connection of the store's own, woken at 1,000 pages (`Checkpointer`),
-        /// so no write waits for a checkpoint unless that thread falls 4,000 pages behind. For
-        /// servers: when the WAL starts over depends on that thread's timing.
+        /// A thread and connection of the store's own, woken every 1,000 pages
+        /// (`Checkpointer`): once per 4,000 pages a commit copies what was committed while
+        /// that thread copied, so the WAL starts over; a whole checkpoint only if the thread
+        /// falls 8,000 pages behind. For servers: when the WAL starts over depends on that
+        /// thread's timing.
         case background
     }
 
@@ -132,7 +134,7 @@ public final class LogStore: Sendable {
     /// The size a store's WAL file is brought back to when SQLite starts it over, and the
     /// largest it is kept at between sessions (see `Connection+WAL.swift`): four times what
     /// SQLite's automatic checkpoint lets it reach (1,000 pages; `Checkpointer` lets it reach
-    /// at most 4,000 and a commit), so that only transactions larger than that (bulk imports)
+    /// at most 8,000 and a commit), so that only transactions larger than that (bulk imports)
     /// make it shrink.
     static let walSizeLimit: Int64 = 16 << 20
 

@@ -7,16 +7,18 @@ import Foundation
 /// store file and syncing it (Benchmarks/README.md, issue 17).
 ///
 /// Invariants:
-/// - the writer's connection calls `hook` after each commit (`replaceAutoCheckpoint`); once the
-///   WAL holds `threshold` frames or more and no checkpoint runs, the thread runs
-///   `PRAGMA wal_checkpoint(PASSIVE)`: it copies the frames committed before it started and
-///   syncs the store file, while the writer goes on committing;
-/// - the writer's first commit after that checkpoint ended checkpoints too, inline (PASSIVE),
-///   if the WAL still holds `threshold` frames: it copies only what was committed while the
-///   thread copied (a few commits' pages), and as nothing commits during it, the WAL then
-///   starts over at the writer's next transaction unless a reader still needs its frames.
-///   Under a steady stream of commits the thread alone would never copy every frame, and the
-///   WAL would only grow;
+/// - the writer's connection calls `hook` after each commit (`replaceAutoCheckpoint`); each
+///   time the WAL has grown by `threshold` frames since the thread's last checkpoint began,
+///   and none runs, the thread runs `PRAGMA wal_checkpoint(PASSIVE)`: it copies the frames
+///   committed before it began and syncs the store file, while the writer goes on committing;
+/// - under a steady stream of commits the thread alone never copies every frame (some are
+///   always committed while it copies), and the WAL starts over only once all are copied. So
+///   the writer's first commit after a checkpoint of the thread ended, if the WAL then holds
+///   `finishAt` frames or more, checkpoints inline (PASSIVE): it copies only what was
+///   committed while the thread copied (a few commits' pages), and since nothing commits
+///   meanwhile, the WAL starts over at the writer's next transaction unless a reader still
+///   needs its frames. Once per `finishAt` frames, where SQLite's automatic checkpoint copies
+///   every 1,000 frames inside a commit;
 /// - should the thread fall behind, the writer's commit that takes the WAL to `inlineLimit`
 ///   frames checkpoints inline too, as SQLite's automatic checkpoint does: the WAL stays
 ///   bounded;
@@ -32,8 +34,11 @@ final class Checkpointer: @unchecked Sendable {
 
     let path: String
     let threshold: Int
-    /// The frames at which the writer's own commit checkpoints (four times `threshold`).
-    var inlineLimit: Int { 4 * threshold }
+    /// The frames from which the writer's first commit after the thread's checkpoint copies
+    /// the rest, so the WAL starts over.
+    var finishAt: Int { 4 * threshold }
+    /// The frames at which any commit of the writer checkpoints.
+    var inlineLimit: Int { 8 * threshold }
     /// What the writer's connection gets (`Connection.replaceAutoCheckpoint(with:)`).
     private(set) lazy var hook = WALCommitHook { [unowned self] frames in self.committed(frames: frames) }
 
@@ -44,6 +49,9 @@ final class Checkpointer: @unchecked Sendable {
     private var running = false
     /// A checkpoint of the thread ended since the writer's last commit.
     private var caughtUp = false
+    /// The WAL's frames when the thread's latest checkpoint was asked for (0 once the WAL
+    /// started over).
+    private var askedAt = 0
     private var heldOff = 0
     private var stopping = false
     private var finished = false
@@ -79,14 +87,16 @@ final class Checkpointer: @unchecked Sendable {
         cond.lock()
         defer { cond.unlock() }
         framesAfterLastCommit = frames
+        if frames < askedAt { askedAt = 0 }  // the WAL started over
         let finishing = caughtUp
         caughtUp = false
-        if frames >= threshold && (finishing || frames >= inlineLimit) {
+        if frames >= inlineLimit || (finishing && frames >= finishAt) {
             inlineCheckpoints += 1
             return true
         }
-        if frames >= threshold && !requested && !running {
+        if frames >= askedAt + threshold && !requested && !running {
             requested = true
+            askedAt = frames
             cond.broadcast()
         }
         return false

@@ -51,7 +51,7 @@ final class CheckpointerTests: SQLiteTestCase {
         let checkpointer = Checkpointer(path: path("test.db"), threshold: 100)
         try writer.replaceAutoCheckpoint(with: checkpointer.hook)
         defer { checkpointer.stop() }
-        while checkpointer.framesAfterLastCommit < checkpointer.threshold { try insert(writer) }
+        while checkpointer.framesAfterLastCommit < checkpointer.finishAt { try insert(writer) }
         let reader = try makeConnection()
         try reader.execute("BEGIN")
         XCTAssertNotNil(try reader.int("SELECT count(*) FROM t", []))  // its snapshot: the frames so far
@@ -74,7 +74,7 @@ final class CheckpointerTests: SQLiteTestCase {
     /// the inline limit checkpoints, so the WAL stays bounded.
     func testACommitAtTheInlineLimitCheckpointsItself() throws {
         let writer = try walConnection()
-        let checkpointer = Checkpointer(path: path("test.db"), threshold: 100)
+        let checkpointer = Checkpointer(path: path("test.db"), threshold: 50)
         try writer.replaceAutoCheckpoint(with: checkpointer.hook)
         var most = 0
         var restarts = 0
