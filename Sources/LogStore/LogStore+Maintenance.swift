@@ -61,6 +61,7 @@ extension LogStore {
         _ body: @escaping (Connection) throws -> (before: Int64?, dropped: Compactor.Report, sealed: Sealer.Report)
     ) throws(LogStoreError) -> CompactionReport {
         let path = self.path
+        let checkpointer = self.checkpointer
         func size() -> Int64 { (fileSize(atPath: path) ?? 0) + (fileSize(atPath: path + "-wal") ?? 0) }
         return try write(alone: true) { ctx in
             let sizeBefore = size()
@@ -74,7 +75,9 @@ extension LogStore {
                 try ctx.db.execute("PRAGMA auto_vacuum = INCREMENTAL")
                 try ctx.db.execute("VACUUM")
             }
-            try ctx.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            // Would fail (busy) while another checkpoint runs: the store's own thread waits.
+            let truncate = { try ctx.db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+            if let checkpointer { try checkpointer.holdingOff(truncate) } else { try truncate() }
             return CompactionReport(
                 before: r.before, rowsDeleted: r.dropped.rowsDeleted, segmentsMerged: r.dropped.segmentsMerged,
                 blocksRewritten: r.dropped.blocksRewritten, epochsCompacted: r.dropped.epochsCompacted,

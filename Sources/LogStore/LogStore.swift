@@ -20,16 +20,35 @@ public final class LogStore: Sendable {
         case full
     }
 
+    /// Who copies the write-ahead log into the store file (a checkpoint).
+    public enum Checkpoints: String, Sendable, CaseIterable {
+        /// SQLite's automatic checkpoint, inside the commit that takes the WAL past 1,000
+        /// pages: the writes waiting for that commit wait for the copy too. Once a write
+        /// returns, the WAL is as SQLite's checkpoint left it.
+        case inCommit = "in-commit"
+        /// A thread and connection of the store's own, woken every 1,000 pages
+        /// (`Checkpointer`): once per 4,000 pages a commit copies what was committed while
+        /// that thread copied, so the WAL starts over; a whole checkpoint only if the thread
+        /// falls 8,000 pages behind. For servers: when the WAL starts over depends on that
+        /// thread's timing.
+        case background
+    }
+
     public struct Options: Sendable {
         public var readOnly: Bool
         public var durability: Durability
         /// A quota: the database may not grow past this many pages (`PRAGMA max_page_count`).
         /// A write that would is refused as if the disk were full.
         public var maxPageCount: Int64?
-        public init(readOnly: Bool = false, durability: Durability = .normal, maxPageCount: Int64? = nil) {
+        public var checkpoints: Checkpoints
+        public init(
+            readOnly: Bool = false, durability: Durability = .normal, maxPageCount: Int64? = nil,
+            checkpoints: Checkpoints = .inCommit
+        ) {
             self.readOnly = readOnly
             self.durability = durability
             self.maxPageCount = maxPageCount
+            self.checkpoints = checkpoints
         }
     }
 
@@ -37,6 +56,8 @@ public final class LogStore: Sendable {
     public let options: Options
     /// nil for a read-only store.
     let writer: Writer?
+    /// The writer's checkpoint thread, with `Checkpoints.background`.
+    let checkpointer: Checkpointer?
     private let readers: ReaderPool
     /// Window JSON this handle materialized, kept while the window is unchanged (`windowJSON`).
     let windowCache = WindowCache(capacity: 64 << 20)
@@ -54,25 +75,38 @@ public final class LogStore: Sendable {
         do {
             if options.readOnly {
                 writer = nil
+                checkpointer = nil
                 let check = try Connection.forReading(path: path)
                 try check.keepWALFile()
                 try check.busyTimeout(ms: 10_000)  // as the pool's readers: a writer may be checkpointing
                 try Self.prepare(check, path: path, options: options)
                 try check.close()
             } else {
-                writer = try Writer(
-                    open: { [options] in
-                        let db = try Connection(path: path, mode: .readWriteCreate)
-                        try db.keepWALFile()
-                        try db.busyTimeout(ms: 10_000)
-                        try Self.prepare(db, path: path, options: options)
-                        try db.execute("PRAGMA journal_size_limit = \(Self.walSizeLimit)")
-                        return db
-                    },
-                    beforeClose: { db in
-                        db.rewindWALForNextSession(
-                            maxBytes: Self.walSizeLimit, fileSize: fileSize(atPath: path + "-wal") ?? 0)
-                    })
+                let checkpointer = options.checkpoints == .background ? Checkpointer(path: path) : nil
+                self.checkpointer = checkpointer
+                do {
+                    writer = try Writer(
+                        open: { [options] in
+                            let db = try Connection(path: path, mode: .readWriteCreate)
+                            try db.keepWALFile()
+                            try db.busyTimeout(ms: 10_000)
+                            try Self.prepare(db, path: path, options: options)
+                            try db.execute("PRAGMA journal_size_limit = \(Self.walSizeLimit)")
+                            if let checkpointer {
+                                try db.replaceAutoCheckpoint(with: checkpointer.hook)
+                                checkpointer.start()
+                            }
+                            return db
+                        },
+                        beforeClose: { db in
+                            checkpointer?.stop()
+                            db.rewindWALForNextSession(
+                                maxBytes: Self.walSizeLimit, fileSize: fileSize(atPath: path + "-wal") ?? 0)
+                        })
+                } catch {
+                    checkpointer?.stop()  // a writer that failed after `open` never calls `beforeClose`
+                    throw error
+                }
             }
         } catch let error as SQLiteError
             where !options.readOnly && (error.isCantOpen || error.isReadOnly)
@@ -99,8 +133,9 @@ public final class LogStore: Sendable {
 
     /// The size a store's WAL file is brought back to when SQLite starts it over, and the
     /// largest it is kept at between sessions (see `Connection+WAL.swift`): four times what
-    /// SQLite's automatic checkpoint lets it reach (1,000 pages), so that only transactions
-    /// larger than that (bulk imports) make it shrink.
+    /// SQLite's automatic checkpoint lets it reach (1,000 pages; `Checkpointer` lets it reach
+    /// at most 8,000 and a commit), so that only transactions larger than that (bulk imports)
+    /// make it shrink.
     static let walSizeLimit: Int64 = 16 << 20
 
     private static func prepare(_ db: Connection, path: String, options: Options) throws {

@@ -3,7 +3,7 @@
 (issue 15), through the built binary with raw sockets, http.client and the real visdom server.
 
     hardening_tests.py --server Server/.build/debug/logstore-server --logstore .build/debug/logstore
-                       [--only origin,names,timeouts,websocket,sizes,refused,compat,shutdown,logging,port]
+                       [--only origin,names,timeouts,websocket,sizes,refused,compat,shutdown,logging,port,checkpoints]
 
 Each test prints one line saying what it showed; run by scripts/server-tests/run.sh.
 """
@@ -551,6 +551,52 @@ def test_shutdown(binary, logstore, tmp):
           "a copy of the main .db file alone exports the last of 50 windows")
 
 
+def thread_names(pid):
+    names = []
+    for task in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/comm" % (pid, task)) as f:
+                names.append(f.read().strip())
+        except OSError:
+            pass
+    return names
+
+
+def test_checkpoints(binary, logstore, tmp):
+    """The store's WAL is checkpointed by a thread of its own (`LogStore ckpt`), not inside
+    the writer's commits, and stays bounded: 3,000 one-point appends (12,000-15,000 WAL pages
+    of 1 KiB written) leave a WAL of at most the 8,000 pages past which the writer's own commit
+    checkpoints; a copy of the main file alone after SIGTERM holds the last point."""
+    db = os.path.join(tmp, "checkpoints.db")
+    server = ServerProcess(binary, db, "--durability", "normal")
+    try:
+        names = thread_names(server.proc.pid)
+        if "LogStore ckpt" not in names or "LogStore writer" not in names:
+            raise Failure("threads of the server: %s" % sorted(set(names)))
+        trace = {"x": [0], "y": [0.0], "name": "1", "type": "scatter", "mode": "lines"}
+        expect("/events", post(server, "/events", {"eid": "main", "win": "w", "data": [trace], "layout": {}, "opts": {}})[0], 200)
+        for k in range(1, 3001):
+            # what the visdom client sends for vis.line(X=[k], Y=[k / 4], win="w", update="append")
+            trace.update(x=[k], y=[k / 4])
+            status, _ = post(server, "/update", {"eid": "main", "win": "w", "data": [trace], "layout": {}, "opts": {},
+                                                 "name": None, "append": True})
+            expect("/update", status, 200)
+        wal = os.path.getsize(db + "-wal")
+        if wal > 8100 * (1024 + 24):
+            raise Failure("a WAL of %d bytes after 3000 appends" % wal)
+        server.proc.send_signal(signal.SIGTERM)
+        server.proc.wait(timeout=30)
+    finally:
+        server.stop()
+    copy = os.path.join(tmp, "checkpoints-copy.db")
+    shutil.copyfile(db, copy)
+    run = subprocess.run([logstore, "--db", copy, "export", "--env", "main", "--window", "w"], capture_output=True, text=True)
+    if run.returncode != 0 or "3000" not in run.stdout:
+        raise Failure("the main file alone after SIGTERM: %s %s" % (run.returncode, run.stderr))
+    print("checkpoints: a thread of their own (LogStore ckpt); after 3,000 appends the WAL is %d KiB, and the main "
+          "file alone after SIGTERM holds the last point" % (wal // 1024))
+
+
 def startup_log_lines(binary, tmp):
     """How many lines the server logs when it starts (e.g. what its web page lacks)."""
     proc = subprocess.Popen([binary, "--db", os.path.join(tmp, "startup.db"), "--port", "0"],
@@ -622,7 +668,7 @@ def test_port(binary, logstore, tmp):
 
 TESTS = {"origin": test_origin, "names": test_names, "timeouts": test_timeouts, "websocket": test_websocket,
          "sizes": test_socket_sizes, "refused": test_refused, "compat": test_compat, "shutdown": test_shutdown, "logging": test_logging,
-         "port": test_port}
+         "port": test_port, "checkpoints": test_checkpoints}
 
 
 def main():

@@ -58,3 +58,33 @@ extension Connection {
         }
     }
 }
+
+/// What a connection calls after each of its commits, with the number of frames then in the
+/// WAL (`sqlite3_wal_hook`); it answers whether that commit checkpoints (PASSIVE) before it
+/// returns. The connection holds it unretained: its owner keeps it alive for as long as the
+/// connection is open.
+final class WALCommitHook: Sendable {
+    let onCommit: @Sendable (Int) -> Bool
+    init(_ onCommit: @escaping @Sendable (Int) -> Bool) { self.onCommit = onCommit }
+}
+
+extension Connection {
+    /// Calls `hook` after every commit instead of running SQLite's automatic checkpoint at
+    /// 1,000 frames: "the sqlite3_wal_autocheckpoint() and sqlite3_wal_hook() interfaces [...]
+    /// will overwrite each other's settings" (https://sqlite.org/c3ref/wal_hook.html). The
+    /// commit checkpoints when the hook says so, as SQLite's own hook does (PASSIVE).
+    func replaceAutoCheckpoint(with hook: WALCommitHook) throws(SQLiteError) {
+        let db = try openHandle()
+        sqlite3_wal_hook(
+            db,
+            { context, db, name, frames in
+                let hook = Unmanaged<WALCommitHook>.fromOpaque(context!).takeUnretainedValue()
+                if hook.onCommit(Int(frames)) {
+                    // PASSIVE never waits: with another checkpoint running, it returns
+                    // SQLITE_BUSY at once (https://sqlite.org/c3ref/wal_checkpoint_v2.html).
+                    _ = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+                }
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(hook).toOpaque())
+    }
+}

@@ -57,6 +57,16 @@ struct Sealer {
     /// bytes; sealed, a point costs its encoded bytes plus 1/128 of a block row.
     static let writerRun: Int64 = 128
 
+    /// Whether the writer seals series `id` once its segment `nextSeq - 1` is written: every
+    /// `writerRun`-th segment, counted from a point of the run that depends on the series
+    /// (`id` modulo `writerRun`), so the series' first block holds `writerRun - id % writerRun`
+    /// segments and the later ones `writerRun`. Series appended to in turn (a script's many
+    /// windows, or a window's traces) reach their seals in different messages, so a group
+    /// commit holds a seal or two, not one per series (Benchmarks/README.md, issue 17).
+    static func writerSeals(series id: Int64, nextSeq: Int64) -> Bool {
+        (nextSeq + id % writerRun) % writerRun == 0
+    }
+
     /// The most values a segment the writer seals may hold: the writer seals one-point appends
     /// (`SeriesStore.write` calls it only after appends of at most this many values).
     static let writerSegmentValues: Int64 = 8

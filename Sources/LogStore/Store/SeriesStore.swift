@@ -180,8 +180,9 @@ final class SeriesStore: SeriesSource {
     /// operations) plus, unless `tails` knows where the series ends, a backward walk of the
     /// window's index to the series' last segment (usually among the window's last few; for a
     /// new series, to its creation epoch). On the writer (`tails`), every `Sealer.writerRun`-th
-    /// segment of a series of small appends seals the run before it into a block: O(the run),
-    /// once per run, so appends stay O(1) amortized and a live store stays small.
+    /// segment of a series of small appends (`Sealer.writerSeals`) seals the run before it into
+    /// a block: O(the run), once per run, so appends stay O(1) amortized and a live store stays
+    /// small.
     func write(_ ops: [SeriesSlot.Operation], to id: Int64, window: Int64, epoch: Int64) throws {
         guard ops.contains(where: { !$0.values.isEmpty }) else { return }
         var tail = try tails?[id] ?? tail(of: id, window: window)
@@ -192,7 +193,7 @@ final class SeriesStore: SeriesSource {
                 tail.nextSeq += 1
             }
             // A live run's one-point appends: every `Sealer.writerRun` segments, one block.
-            if tails != nil, tail.nextSeq % Sealer.writerRun == 0,
+            if tails != nil, Sealer.writerSeals(series: id, nextSeq: tail.nextSeq),
                 ops.allSatisfy({ !$0.prepend && Int64($0.values.count) <= Sealer.writerSegmentValues })
             {
                 try Sealer(db: db).sealRecent(id, window: window)

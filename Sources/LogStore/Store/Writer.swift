@@ -120,6 +120,7 @@ final class Writer: @unchecked Sendable {
         let ready = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var failure: Error?
         let thread = Thread { [unowned self] in
+            Thread.current.name = "LogStore writer"  // as `Checkpointer` names its thread
             let db: Connection
             do {
                 db = try open()
@@ -133,7 +134,6 @@ final class Writer: @unchecked Sendable {
             ready.signal()
             self.run(db)
         }
-        thread.name = "LogStore writer"
         thread.start()
         ready.wait()
         if let failure { throw failure }

@@ -151,6 +151,43 @@ final class SealerTests: XCTestCase {
         XCTAssertEqual(try Self.snapshot(full), before)
     }
 
+    /// Series appended to in turn (here 32 windows, as a script's plots) reach their seals in
+    /// different messages (`Sealer.writerSeals`): no epoch seals two series, not even the x
+    /// and y of one trace, so no group commit holds many seals; every series is sealed within a
+    /// run and a bit of appends, and `compact` after changes no read.
+    func testSeriesAppendedInTurnAreSealedInDifferentMessages() throws {
+        let windows = 32
+        let rounds = Int(Sealer.writerRun) + 2
+        var lines: [String] = []
+        for w in 0..<windows {
+            lines.append(
+                #"["events", {"data": [{"x": [0], "y": [0.5], "name": "t", "type": "scatter", "mode": "lines"}], "win": "w\#(w)", "eid": "main", "layout": {}, "opts": {}}]"#
+            )
+        }
+        for step in 1...rounds {
+            for w in 0..<windows {
+                lines.append(
+                    #"["update", {"data": [{"x": [\#(step)], "y": [\#(Double(step) / 8)]}], "win": "w\#(w)", "eid": "main", "append": true}]"#
+                )
+            }
+        }
+        let store = try temporaryStore(self)
+        _ = try store.apply(try parsed(lines))
+        func count(_ what: String) throws -> Int64 {
+            try store.read(asOf: nil) { db, _ in try db.int("SELECT count(\(what)) FROM block", []) ?? 0 }
+        }
+        let (blockCount, sealingEpochs, sealedSeries) = (
+            try count("*"), try count("DISTINCT last_epoch"), try count("DISTINCT series_id")
+        )
+        XCTAssertEqual(sealedSeries, Int64(2 * windows), "every x and y series sealed")
+        XCTAssertGreaterThanOrEqual(blockCount, Int64(2 * windows))
+        XCTAssertEqual(sealingEpochs, blockCount, "each in an epoch of its own")
+        XCTAssertEqual(try store.check(), [])
+        let before = try store.exportEnv("main")
+        _ = try store.seal()
+        XCTAssertEqual(JSONWriter.string(try store.exportEnv("main")), JSONWriter.string(before))
+    }
+
     /// The writer seals only small segments: after a bulk import (segments of many values) its
     /// seals leave the bulk-written rows as they are (same rowids and bytes), seal the small
     /// segments before a big one, and every epoch reads as before; `compact` seals the rest.
@@ -206,22 +243,38 @@ final class SealerTests: XCTestCase {
                 var out: [String] = []
                 try db.forEach(
                     """
-                    SELECT b.first_seq, b.last_seq FROM block b JOIN window w ON w.window_id = b.window_id
+                    SELECT b.series_id, b.first_seq, b.last_seq FROM block b JOIN window w ON w.window_id = b.window_id
                     WHERE w.wid = ? ORDER BY b.series_id, b.first_seq
                     """, [.text(win)]
                 ) { st in
                     var row = st.columns
-                    out.append("\(row.int64())-\(row.int64())")
+                    out.append("\(row.int64()): \(row.int64())-\(row.int64())")
                 }
                 return out
             }
             return (try blocks("bulk"), try blocks("mixed"))
         }
         XCTAssertEqual(bulkBlocks, [], "a series that starts with a bulk segment is left to compact")
-        // mixed: seqs 0...127 sealed at seq 128; then 128...(big - 1) at seq 256; the big
-        // segment (seq 1 + run + 60) and what follows it stay segments.
+        // mixed, a series s of which starts its count at s % run (`Sealer.writerSeals`): seqs
+        // 0...(run - s % run - 1) sealed then, the rest up to the big segment one run later;
+        // the big segment (seq 1 + run + 60) and what follows it stay segments.
         let big = 1 + run + 60
-        XCTAssertEqual(mixedBlocks, ["0-\(run - 1)", "\(run)-\(big - 1)", "0-\(run - 1)", "\(run)-\(big - 1)"])
+        let mixedSeries = try store.read(asOf: nil) { db, _ in
+            var ids: [Int64] = []
+            try db.forEach(
+                "SELECT s.series_id FROM series s JOIN window w ON w.window_id = s.window_id WHERE w.wid = 'mixed' ORDER BY 1",
+                []
+            ) { st in ids.append(st.int64(0)) }
+            return ids
+        }
+        XCTAssertEqual(mixedSeries.count, 2)
+        XCTAssertNotEqual(mixedSeries[0] % Int64(run), 0, "the first block ends early (else this test shows less)")
+        XCTAssertEqual(
+            mixedBlocks,
+            mixedSeries.flatMap { s -> [String] in
+                let first = run - Int(s % Int64(run))
+                return ["\(s): 0-\(first - 1)", "\(s): \(first)-\(big - 1)"]
+            })
         XCTAssertEqual(try store.check(), [])
         let prefix = try temporaryStore(self)
         for (n, m) in all.enumerated() {
