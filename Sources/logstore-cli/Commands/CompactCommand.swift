@@ -60,7 +60,8 @@ enum CompactCommand: Command {
             ?? "kept all history: "
         context.stdout.write(
             dropped
-                + "\(r.segmentsSealed) segments sealed into \(r.blocksWritten) blocks, \(Format.bytes(r.bytesReclaimed)) reclaimed (\(Format.bytes(r.bytesBefore)) -> \(Format.bytes(r.bytesAfter)))\n"
+                + "\(r.segmentsSealed) segments sealed into \(r.blocksWritten) blocks, "
+                + "\(r.epochsSealed) epochs sealed into \(r.epochRunsWritten) runs, \(Format.bytes(r.bytesReclaimed)) reclaimed (\(Format.bytes(r.bytesBefore)) -> \(Format.bytes(r.bytesAfter)))\n"
         )
         return 0
     }

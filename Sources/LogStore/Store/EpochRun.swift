@@ -1,0 +1,250 @@
+/// One row of the `epoch_run` table: the epoch rows of epochs `first_epoch ... last_epoch`
+/// (consecutive, every one of them) sealed into one record by `compact` (`EpochSealer`;
+/// schema.sql, epoch_run; docs/FORMAT.md, "Sealed epoch runs"). Readers see through it: each
+/// of its epochs reads back as exactly the row it replaced (`EpochTable`).
+///
+/// `kinds` lists the distinct (source, endpoint, env, win, status, detail, window_id) of its
+/// epochs, a `FILE:LINE` source kept as its `FILE:` part with the line moved to `data`:
+///
+///     kinds = varint K, then K times:
+///             flags (1 byte: 1 line-numbered source, 2 env, 4 win, 8 window_id)
+///             text source (or its part up to and including the last ':'), text endpoint,
+///             [text env], [text win], text status, text detail, [zigzag varint window_id]
+///     text  = varint byte length, UTF-8 bytes
+///
+/// `data` holds, per epoch in order, `varint kind`, `zigzag varint time_ms − previous
+/// time_ms` (the first epoch's previous is `min_time_ms`) and, for a line-numbered kind,
+/// `zigzag varint line − previous line − 1` (the previous line of the run's last numbered
+/// epoch, 0 before the first): a replayed log's next epoch is its next line, one byte 0.
+///
+/// Invariants (`check` verifies them): `data` decodes to exactly `last_epoch − first_epoch +
+/// 1` epochs, each naming one of the kinds, every kind named; their times lie within
+/// `min_time_ms ... max_time_ms`, both reached; runs overlap neither each other nor an epoch
+/// row; the newest epoch is always an epoch row (so `max(epoch) FROM epoch` is the newest).
+struct EpochRun {
+    /// What a run's epochs may share: all of an epoch row but its number, time and line.
+    struct Kind: Equatable {
+        /// The source, or, when `numbered`, its part up to and including its last ':'.
+        var source: [UInt8]
+        var numbered: Bool
+        var endpoint: [UInt8]
+        var env: [UInt8]?
+        var win: [UInt8]?
+        var status: [UInt8]
+        var detail: [UInt8]
+        var windowID: Int64?
+    }
+
+    /// One epoch of a run, decoded.
+    struct Epoch: Equatable {
+        var epoch: Int64
+        var timeMS: Int64
+        var kind: Int
+        /// The source's line, for a line-numbered kind.
+        var line: Int64?
+    }
+
+    struct DecodeError: Error, CustomStringConvertible {
+        let what: String
+        var description: String { "corrupt epoch run: \(what)" }
+    }
+
+    let firstEpoch, lastEpoch: Int64
+    let minTimeMS, maxTimeMS: Int64
+    var kinds: [Kind]
+    let data: [UInt8]
+
+    var count: Int64 { lastEpoch - firstEpoch + 1 }
+
+    /// The columns `init(_:)` reads, in its order.
+    static let columns = "first_epoch, last_epoch, min_time_ms, max_time_ms, kinds, data"
+
+    init(_ st: Statement) throws {
+        var row = st.columns
+        firstEpoch = row.int64()
+        lastEpoch = row.int64()
+        minTimeMS = row.int64()
+        maxTimeMS = row.int64()
+        kinds = try row.withBlob { try Self.decodeKinds($0) }
+        data = row.blob()
+    }
+
+    /// The run of `epochs` (consecutive numbers, each naming one of `kinds`), encoded.
+    init(kinds: [Kind], epochs: [Epoch]) {
+        precondition(!epochs.isEmpty)
+        firstEpoch = epochs[0].epoch
+        lastEpoch = epochs[epochs.count - 1].epoch
+        minTimeMS = epochs.lazy.map(\.timeMS).min()!
+        maxTimeMS = epochs.lazy.map(\.timeMS).max()!
+        self.kinds = kinds
+        var out: [UInt8] = []
+        out.reserveCapacity(epochs.count * 3)
+        var time = minTimeMS
+        var line: Int64 = 0
+        for e in epochs {
+            ValueCodec.putVarint(UInt64(e.kind), &out)
+            Self.putZigzag(e.timeMS &- time, &out)
+            time = e.timeMS
+            if let l = e.line {
+                Self.putZigzag(l &- line &- 1, &out)
+                line = l
+            }
+        }
+        data = out
+    }
+
+    func insert(_ db: Connection) throws {
+        try db.run(
+            "INSERT INTO epoch_run(\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                .integer(firstEpoch), .integer(lastEpoch), .integer(minTimeMS), .integer(maxTimeMS),
+                .blob(Self.encodeKinds(kinds)), .blob(data),
+            ])
+    }
+
+    /// Its epochs, in ascending order.
+    func epochs() throws -> [Epoch] {
+        var out: [Epoch] = []
+        out.reserveCapacity(Int(clamping: count))
+        try data.withUnsafeBytes { bytes in
+            var r = Reader(bytes: bytes)
+            var time = minTimeMS
+            var line: Int64 = 0
+            var epoch = firstEpoch
+            while !r.atEnd {
+                guard epoch <= lastEpoch else { throw DecodeError(what: "more epochs than \(count)") }
+                let kind = try r.varint()
+                guard kind < UInt64(kinds.count) else { throw DecodeError(what: "kind \(kind) of \(kinds.count)") }
+                time = time &+ (try r.zigzag())
+                var l: Int64?
+                if kinds[Int(kind)].numbered {
+                    line = line &+ (try r.zigzag()) &+ 1
+                    l = line
+                }
+                out.append(Epoch(epoch: epoch, timeMS: time, kind: Int(kind), line: l))
+                epoch += 1
+            }
+        }
+        guard out.count == count else { throw DecodeError(what: "\(out.count) epochs, not \(count)") }
+        return out
+    }
+
+    /// The epoch row `e` replaced, as `EpochTable` reads rows, and the window it names.
+    func record(_ e: Epoch) -> (EpochRecord, window: Int64?) {
+        let k = kinds[e.kind]
+        func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+        let source = e.line.map { text(k.source) + String($0) } ?? text(k.source)
+        return (
+            EpochRecord(
+                epoch: e.epoch, timeMS: e.timeMS, source: source, endpoint: text(k.endpoint),
+                env: k.env.map(text), window: k.win.map(text), status: text(k.status), detail: text(k.detail)),
+            k.windowID
+        )
+    }
+
+    // MARK: sources
+
+    /// `source` split into its `FILE:` part and its line when it ends in ':' and a line number
+    /// written as `String(line)` writes it (so the split is undone exactly); nil otherwise.
+    static func splitLine(_ source: [UInt8]) -> (prefix: [UInt8], line: Int64)? {
+        guard let colon = source.lastIndex(of: UInt8(ascii: ":")) else { return nil }
+        let digits = source[(colon + 1)...]
+        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            digits.first != 0x30 || digits.count == 1
+        else { return nil }
+        let line = digits.reduce(Int64(0)) { $0 * 10 + Int64($1 - 0x30) }
+        return (Array(source[...colon]), line)
+    }
+
+    // MARK: kinds encoding
+
+    static func encodeKinds(_ kinds: [Kind]) -> [UInt8] {
+        var out: [UInt8] = []
+        ValueCodec.putVarint(UInt64(kinds.count), &out)
+        func text(_ bytes: [UInt8]) {
+            ValueCodec.putVarint(UInt64(bytes.count), &out)
+            out.append(contentsOf: bytes)
+        }
+        for k in kinds {
+            var flags: UInt8 = k.numbered ? 1 : 0
+            if k.env != nil { flags |= 2 }
+            if k.win != nil { flags |= 4 }
+            if k.windowID != nil { flags |= 8 }
+            out.append(flags)
+            text(k.source)
+            text(k.endpoint)
+            if let env = k.env { text(env) }
+            if let win = k.win { text(win) }
+            text(k.status)
+            text(k.detail)
+            if let w = k.windowID { putZigzag(w, &out) }
+        }
+        return out
+    }
+
+    static func decodeKinds(_ bytes: UnsafeRawBufferPointer) throws -> [Kind] {
+        var r = Reader(bytes: bytes)
+        let n = try r.varint()
+        guard n <= UInt64(bytes.count) else { throw DecodeError(what: "\(n) kinds in \(bytes.count) bytes") }
+        var kinds: [Kind] = []
+        for _ in 0..<n {
+            let flags = try r.byte()
+            guard flags < 16 else { throw DecodeError(what: "kind flags \(flags)") }
+            let source = try r.text()
+            let endpoint = try r.text()
+            let env = flags & 2 != 0 ? try r.text() : nil
+            let win = flags & 4 != 0 ? try r.text() : nil
+            let status = try r.text()
+            let detail = try r.text()
+            let window = flags & 8 != 0 ? try r.zigzag() : nil
+            kinds.append(
+                Kind(
+                    source: source, numbered: flags & 1 != 0, endpoint: endpoint, env: env, win: win, status: status,
+                    detail: detail, windowID: window))
+        }
+        guard r.atEnd else { throw DecodeError(what: "bytes after the kinds") }
+        return kinds
+    }
+
+    // MARK: primitives
+
+    static func putZigzag(_ v: Int64, _ out: inout [UInt8]) {
+        ValueCodec.putVarint(UInt64(bitPattern: (v << 1) ^ (v >> 63)), &out)
+    }
+
+    private struct Reader {
+        let bytes: UnsafeRawBufferPointer
+        var offset = 0
+        var atEnd: Bool { offset >= bytes.count }
+
+        mutating func byte() throws -> UInt8 {
+            guard offset < bytes.count else { throw DecodeError(what: "truncated") }
+            offset += 1
+            return bytes[offset - 1]
+        }
+
+        mutating func varint() throws -> UInt64 {
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard shift < 64 else { throw DecodeError(what: "varint too long") }
+                let b = try byte()
+                result |= UInt64(b & 0x7f) << shift
+                if b & 0x80 == 0 { return result }
+                shift += 7
+            }
+        }
+
+        mutating func zigzag() throws -> Int64 {
+            let u = try varint()
+            return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))
+        }
+
+        mutating func text() throws -> [UInt8] {
+            let n = try varint()
+            guard n <= UInt64(bytes.count - offset) else { throw DecodeError(what: "truncated text") }
+            defer { offset += Int(n) }
+            return Array(bytes[offset..<offset + Int(n)])
+        }
+    }
+}
