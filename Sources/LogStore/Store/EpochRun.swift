@@ -12,10 +12,12 @@
 ///             [text env], [text win], text status, text detail, [zigzag varint window_id]
 ///     text  = varint byte length, UTF-8 bytes
 ///
-/// `data` holds, per epoch in order, `varint kind`, `zigzag varint time_ms − previous
-/// time_ms` (the first epoch's previous is `min_time_ms`) and, for a line-numbered kind,
-/// `zigzag varint line − previous line − 1` (the previous line of the run's last numbered
-/// epoch, 0 before the first): a replayed log's next epoch is its next line, one byte 0.
+/// `data` holds, per epoch in order, `varint (kind << 2 | l << 1 | t)`, then when `t` is 1
+/// `zigzag varint time_ms − previous time_ms` (the first epoch's previous is `min_time_ms`;
+/// `t` is 0 when they are equal), then when `l` is 1 (a line-numbered kind only) `zigzag
+/// varint line − previous line − 1` (the previous line: the run's last numbered epoch's, 0
+/// before the first; `l` is 0 when it is 0). A replayed log's next epoch is its next line, and
+/// a live run's next message comes a few milliseconds later: one or two bytes per epoch.
 ///
 /// Invariants (`check` verifies them): `data` decodes to exactly `last_epoch − first_epoch +
 /// 1` epochs, each naming one of the kinds, every kind named; their times lie within
@@ -82,13 +84,13 @@ struct EpochRun {
         var time = minTimeMS
         var line: Int64 = 0
         for e in epochs {
-            ValueCodec.putVarint(UInt64(e.kind), &out)
-            Self.putZigzag(e.timeMS &- time, &out)
+            let dt = e.timeMS &- time
+            let dl = e.line.map { $0 &- line &- 1 } ?? 0
+            ValueCodec.putVarint(UInt64(e.kind) << 2 | (dl != 0 ? 2 : 0) | (dt != 0 ? 1 : 0), &out)
+            if dt != 0 { Self.putZigzag(dt, &out) }
+            if dl != 0 { Self.putZigzag(dl, &out) }
             time = e.timeMS
-            if let l = e.line {
-                Self.putZigzag(l &- line &- 1, &out)
-                line = l
-            }
+            if let l = e.line { line = l }
         }
         data = out
     }
@@ -113,13 +115,16 @@ struct EpochRun {
             var epoch = firstEpoch
             while !r.atEnd {
                 guard epoch <= lastEpoch else { throw DecodeError(what: "more epochs than \(count)") }
-                let kind = try r.varint()
+                let code = try r.varint()
+                let kind = code >> 2
                 guard kind < UInt64(kinds.count) else { throw DecodeError(what: "kind \(kind) of \(kinds.count)") }
-                time = time &+ (try r.zigzag())
+                if code & 1 != 0 { time = time &+ (try r.zigzag()) }
                 var l: Int64?
                 if kinds[Int(kind)].numbered {
-                    line = line &+ (try r.zigzag()) &+ 1
+                    line = line &+ (code & 2 != 0 ? try r.zigzag() : 0) &+ 1
                     l = line
+                } else if code & 2 != 0 {
+                    throw DecodeError(what: "a line delta for a source without lines")
                 }
                 out.append(Epoch(epoch: epoch, timeMS: time, kind: Int(kind), line: l))
                 epoch += 1

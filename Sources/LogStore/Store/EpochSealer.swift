@@ -73,14 +73,15 @@ struct EpochSealer {
             var row = st.columns
             let epoch = row.int64()
             let timeMS = row.int64()
-            let source = Array(row.text().utf8)
-            let endpoint = Array(row.text().utf8)
-            let env = row.optionalText().map { Array($0.utf8) }
-            let win = row.optionalText().map { Array($0.utf8) }
-            let status = Array(row.text().utf8)
-            let detail = Array(row.text().utf8)
+            // The texts' bytes as stored (UTF-8), not through String: byte for byte.
+            let source = row.blob()
+            let endpoint = row.blob()
+            let env = row.optionalBlob()
+            let win = row.optionalBlob()
+            let status = row.blob()
+            let detail = row.blob()
             let windowID = row.optionalInt64()
-            guard status == Array("ok".utf8) else { return try flush() }
+            guard status.elementsEqual("ok".utf8) else { return try flush() }
             if let previous = builder.epochs.last?.epoch, previous + 1 != epoch || builder.epochs.count >= capacity {
                 try flush()
             }

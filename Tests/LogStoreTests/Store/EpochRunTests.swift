@@ -84,20 +84,47 @@ final class EpochRunTests: XCTestCase {
         XCTAssertEqual(try run(data: good.data).epochs().count, 4)
         XCTAssertThrowsError(try run(lastEpoch: 4, data: good.data).epochs())  // one epoch short
         XCTAssertThrowsError(try run(lastEpoch: 2, data: good.data).epochs())  // one too many
-        XCTAssertThrowsError(try run(data: [1, 0, 0, 0, 0, 0, 0, 0]).epochs())  // kind 1 of 1
+        XCTAssertThrowsError(try run(data: [4, 4, 4, 4]).epochs())  // kind 1 of 1
+        XCTAssertThrowsError(try run(data: [2, 2, 2, 2, 2, 2, 2, 2]).epochs())  // a line delta, but "api"
         XCTAssertThrowsError(try run(data: [0, 0x80]).epochs())  // truncated varint
         XCTAssertThrowsError(try [2, 0].withUnsafeBytes { try EpochRun.decodeKinds($0) })
     }
 
-    /// A training loop's epochs (three windows in turn, one log line each, a few ms apart) cost
-    /// three bytes each: kind, time delta, line delta.
-    func testATrainingLoopsEpochsCostThreeBytesEach() throws {
+    /// A training loop's epochs (three windows in turn, one log line each) cost two bytes each
+    /// a few ms apart (kind and flags, time delta), one when replayed within a millisecond.
+    func testATrainingLoopsEpochsCostOneOrTwoBytesEach() throws {
         let kinds = (1...3).map { Self.kind("/runs/train.jsonl:", numbered: true, win: "w\($0)", window: Int64($0)) }
-        let epochs = (0..<4096).map {
-            EpochRun.Epoch(epoch: Int64($0), timeMS: 1_765_000_000_000 + Int64($0) * 7, kind: $0 % 3, line: Int64($0 + 1))
+        for (step, bytes) in [(7, 2), (0, 1)] as [(Int64, Int)] {
+            let epochs = (0..<4096).map {
+                EpochRun.Epoch(
+                    epoch: Int64($0), timeMS: 1_765_000_000_000 + Int64($0) * step, kind: $0 % 3, line: Int64($0 + 1))
+            }
+            let run = EpochRun(kinds: kinds, epochs: epochs)
+            XCTAssertEqual(run.data.count, 1 + bytes * 4095)  // the first epoch is at min_time_ms: one byte
+            XCTAssertEqual(try run.epochs(), epochs)
         }
-        let run = EpochRun(kinds: kinds, epochs: epochs)
-        XCTAssertEqual(run.data.count, 3 * 4096)
-        XCTAssertEqual(try run.epochs(), epochs)
+    }
+
+    /// docs/FORMAT.md, "Sealed epoch runs", worked example: the bytes it shows.
+    func testTheWorkedExampleOfTheFormatDocument() throws {
+        let t: Int64 = 1_765_000_000_000
+        let kinds = [
+            Self.kind("init", endpoint: "create", win: nil, detail: "", window: nil),
+            Self.kind("f:", numbered: true, endpoint: "events"), Self.kind("f:", numbered: true),
+        ]
+        let run = EpochRun(
+            kinds: kinds,
+            epochs: [
+                .init(epoch: 0, timeMS: t, kind: 0), .init(epoch: 1, timeMS: t + 250, kind: 1, line: 1),
+                .init(epoch: 2, timeMS: t + 253, kind: 2, line: 2), .init(epoch: 3, timeMS: t + 260, kind: 2, line: 3),
+            ])
+        XCTAssertEqual(run.data, [0x00, 0x05, 0xf4, 0x03, 0x09, 0x06, 0x09, 0x0e])
+        func text(_ s: String) -> [UInt8] { [UInt8(s.utf8.count)] + Array(s.utf8) }
+        let common = text("main") + text("loss") + text("ok") + text("loss") + [0x02]
+        XCTAssertEqual(
+            EpochRun.encodeKinds(kinds),
+            [0x03] + [0x02] + text("init") + text("create") + text("main") + text("ok") + text("")
+                + [0x0f] + text("f:") + text("events") + common + [0x0f] + text("f:") + text("update") + common)
+        XCTAssertEqual(try run.epochs().map { run.record($0).0.source }, ["init", "f:1", "f:2", "f:3"])
     }
 }
