@@ -76,31 +76,56 @@ struct EpochRun {
         precondition(!epochs.isEmpty)
         firstEpoch = epochs[0].epoch
         lastEpoch = epochs[epochs.count - 1].epoch
-        minTimeMS = epochs.lazy.map(\.timeMS).min()!
-        maxTimeMS = epochs.lazy.map(\.timeMS).max()!
+        (data, minTimeMS, maxTimeMS) = Self.encode(epochs)
         self.kinds = kinds
+    }
+
+    /// `data` for `epochs`, and their least and greatest time.
+    static func encode(_ epochs: [Epoch]) -> (data: [UInt8], min: Int64, max: Int64) {
+        let (low, high) = epochs.reduce((Int64.max, Int64.min)) { (min($0.0, $1.timeMS), max($0.1, $1.timeMS)) }
         var out: [UInt8] = []
-        out.reserveCapacity(epochs.count * 3)
-        var time = minTimeMS
+        out.reserveCapacity(epochs.count * 2)
+        var time = low
         var line: Int64 = 0
         for e in epochs {
             let dt = e.timeMS &- time
             let dl = e.line.map { $0 &- line &- 1 } ?? 0
             ValueCodec.putVarint(UInt64(e.kind) << 2 | (dl != 0 ? 2 : 0) | (dt != 0 ? 1 : 0), &out)
-            if dt != 0 { Self.putZigzag(dt, &out) }
-            if dl != 0 { Self.putZigzag(dl, &out) }
+            if dt != 0 { putZigzag(dt, &out) }
+            if dl != 0 { putZigzag(dl, &out) }
             time = e.timeMS
             if let l = e.line { line = l }
         }
-        data = out
+        return (out, low, high)
     }
 
     func insert(_ db: Connection) throws {
+        try Self.insert(
+            firstEpoch: firstEpoch, lastEpoch: lastEpoch, minTimeMS: minTimeMS, maxTimeMS: maxTimeMS,
+            kinds: Self.encodeKinds(kinds), data: data, db)
+    }
+
+    /// Writes the run of `epochs` (consecutive numbers, at least one), each naming one of
+    /// `kinds`, given as `encode(_:into:)` writes them.
+    static func insert(encodedKinds kinds: [[UInt8]], epochs: [Epoch], _ db: Connection) throws {
+        var blob: [UInt8] = []
+        ValueCodec.putVarint(UInt64(kinds.count), &blob)
+        for k in kinds { blob.append(contentsOf: k) }
+        let (data, low, high) = encode(epochs)
+        try insert(
+            firstEpoch: epochs[0].epoch, lastEpoch: epochs[epochs.count - 1].epoch, minTimeMS: low, maxTimeMS: high,
+            kinds: blob, data: data, db)
+    }
+
+    private static func insert(
+        firstEpoch: Int64, lastEpoch: Int64, minTimeMS: Int64, maxTimeMS: Int64, kinds: [UInt8], data: [UInt8],
+        _ db: Connection
+    ) throws {
         try db.run(
-            "INSERT INTO epoch_run(\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO epoch_run(\(columns)) VALUES (?, ?, ?, ?, ?, ?)",
             [
-                .integer(firstEpoch), .integer(lastEpoch), .integer(minTimeMS), .integer(maxTimeMS),
-                .blob(Self.encodeKinds(kinds)), .blob(data),
+                .integer(firstEpoch), .integer(lastEpoch), .integer(minTimeMS), .integer(maxTimeMS), .blob(kinds),
+                .blob(data),
             ])
     }
 
@@ -152,13 +177,17 @@ struct EpochRun {
     /// `source` split into its `FILE:` part and its line when it ends in ':' and a line number
     /// written as `String(line)` writes it (so the split is undone exactly); nil otherwise.
     static func splitLine(_ source: [UInt8]) -> (prefix: [UInt8], line: Int64)? {
+        source.withUnsafeBytes { bytes in lineSplit(bytes).map { (Array(source[..<$0.prefixCount]), $0.line) } }
+    }
+
+    /// `splitLine` on bytes: how many bytes the `FILE:` part has, and the line.
+    static func lineSplit(_ source: UnsafeRawBufferPointer) -> (prefixCount: Int, line: Int64)? {
         guard let colon = source.lastIndex(of: UInt8(ascii: ":")) else { return nil }
         let digits = source[(colon + 1)...]
         guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
             digits.first != 0x30 || digits.count == 1
         else { return nil }
-        let line = digits.reduce(Int64(0)) { $0 * 10 + Int64($1 - 0x30) }
-        return (Array(source[...colon]), line)
+        return (colon + 1, digits.reduce(Int64(0)) { $0 * 10 + Int64($1 - 0x30) })
     }
 
     // MARK: kinds encoding
@@ -166,25 +195,28 @@ struct EpochRun {
     static func encodeKinds(_ kinds: [Kind]) -> [UInt8] {
         var out: [UInt8] = []
         ValueCodec.putVarint(UInt64(kinds.count), &out)
+        for k in kinds { encode(k, into: &out) }
+        return out
+    }
+
+    /// One kind as `kinds` holds it (flags, texts, window_id).
+    static func encode(_ k: Kind, into out: inout [UInt8]) {
         func text(_ bytes: [UInt8]) {
             ValueCodec.putVarint(UInt64(bytes.count), &out)
             out.append(contentsOf: bytes)
         }
-        for k in kinds {
-            var flags: UInt8 = k.numbered ? 1 : 0
-            if k.env != nil { flags |= 2 }
-            if k.win != nil { flags |= 4 }
-            if k.windowID != nil { flags |= 8 }
-            out.append(flags)
-            text(k.source)
-            text(k.endpoint)
-            if let env = k.env { text(env) }
-            if let win = k.win { text(win) }
-            text(k.status)
-            text(k.detail)
-            if let w = k.windowID { putZigzag(w, &out) }
-        }
-        return out
+        var flags: UInt8 = k.numbered ? 1 : 0
+        if k.env != nil { flags |= 2 }
+        if k.win != nil { flags |= 4 }
+        if k.windowID != nil { flags |= 8 }
+        out.append(flags)
+        text(k.source)
+        text(k.endpoint)
+        if let env = k.env { text(env) }
+        if let win = k.win { text(win) }
+        text(k.status)
+        text(k.detail)
+        if let w = k.windowID { putZigzag(w, &out) }
     }
 
     static func decodeKinds(_ bytes: UnsafeRawBufferPointer) throws -> [Kind] {

@@ -22,20 +22,33 @@ struct EpochSealer {
     }
 
     private struct Builder {
-        var kinds: [EpochRun.Kind] = []
+        /// The run's kinds, each as `EpochRun.encode(_:into:)` writes it.
+        var kinds: [[UInt8]] = []
+        /// `follows[k]`: the kind of the epoch after the last one of kind `k` (a training loop
+        /// addresses its windows in turn, so that is the next epoch's kind, found in one compare).
+        var follows: [Int] = []
+        /// Where each kind is, once there are too many to compare one by one.
+        var index: [[UInt8]: Int] = [:]
         var epochs: [EpochRun.Epoch] = []
         /// Epochs that were already sealed (a reopened run): written again whatever its length.
         var reopened = false
 
-        mutating func add(_ kind: EpochRun.Kind, epoch: Int64, timeMS: Int64, line: Int64?) {
-            let index: Int
-            if let i = kinds.lastIndex(of: kind) {
-                index = i
+        /// Adds an epoch of the kind encoded in `key` (compared as bytes; copied only when new).
+        mutating func add(_ key: [UInt8], epoch: Int64, timeMS: Int64, line: Int64?) {
+            let previous = epochs.last?.kind
+            let kind: Int
+            if let p = previous, follows[p] >= 0, kinds[follows[p]] == key {
+                kind = follows[p]
+            } else if let i = kinds.count <= 16 ? kinds.firstIndex(of: key) : index[key] {
+                kind = i
             } else {
-                kinds.append(kind)
-                index = kinds.count - 1
+                kind = kinds.count
+                kinds.append(key)
+                follows.append(-1)
+                index[key] = kind
             }
-            epochs.append(EpochRun.Epoch(epoch: epoch, timeMS: timeMS, kind: index, line: line))
+            if let p = previous { follows[p] = kind }
+            epochs.append(EpochRun.Epoch(epoch: epoch, timeMS: timeMS, kind: kind, line: line))
         }
     }
 
@@ -43,6 +56,7 @@ struct EpochSealer {
         var report = Report()
         guard let newest = try EpochTable.latest(db) else { return report }
         var builder = Builder()
+        var key: [UInt8] = []
         var written: [ClosedRange<Int64>] = []
 
         // The last run is continued when not full (checked against the first row below).
@@ -59,7 +73,7 @@ struct EpochSealer {
             if builder.reopened {
                 try db.run("DELETE FROM epoch_run WHERE first_epoch = ?", [.integer(first)])
             }
-            try EpochRun(kinds: builder.kinds, epochs: builder.epochs).insert(db)
+            try EpochRun.insert(encodedKinds: builder.kinds, epochs: builder.epochs, db)
             written.append(first...last)
             report.runsWritten += 1
         }
@@ -70,32 +84,53 @@ struct EpochSealer {
             WHERE epoch >= ?1 AND epoch < ?2 ORDER BY epoch
             """, [.integer(from), .integer(newest)]
         ) { st in
+            // The row's kind, encoded as `kinds` holds it, straight from the column bytes (as
+            // stored: byte for byte), into a buffer used again for every row.
+            key.removeAll(keepingCapacity: true)
+            key.append(0)  // flags, set below
+            func text(_ bytes: UnsafeRawBufferPointer) {
+                ValueCodec.putVarint(UInt64(bytes.count), &key)
+                key.append(contentsOf: bytes)
+            }
             var row = st.columns
             let epoch = row.int64()
             let timeMS = row.int64()
-            // The texts' bytes as stored (UTF-8), not through String: byte for byte.
-            let source = row.blob()
-            let endpoint = row.blob()
-            let env = row.optionalBlob()
-            let win = row.optionalBlob()
-            let status = row.blob()
-            let detail = row.blob()
-            let windowID = row.optionalInt64()
-            guard status.elementsEqual("ok".utf8) else { return try flush() }
+            var flags: UInt8 = 0
+            var line: Int64?
+            row.withBlob { source in
+                if let split = EpochRun.lineSplit(source) {
+                    flags |= 1
+                    line = split.line
+                    text(UnsafeRawBufferPointer(rebasing: source[..<split.prefixCount]))
+                } else {
+                    text(source)
+                }
+            }
+            row.withBlob { text($0) }  // endpoint
+            row.withOptionalBlob { if let env = $0 { flags |= 2; text(env) } }
+            row.withOptionalBlob { if let win = $0 { flags |= 4; text(win) } }
+            guard row.withBlob({ $0.elementsEqual("ok".utf8) }) else { return try flush() }
+            ValueCodec.putVarint(2, &key)  // the status, "ok"
+            key.append(contentsOf: "ok".utf8)
+            row.withBlob { text($0) }  // detail
+            if let window = row.optionalInt64() {
+                flags |= 8
+                EpochRun.putZigzag(window, &key)
+            }
+            key[0] = flags
             if let previous = builder.epochs.last?.epoch, previous + 1 != epoch || builder.epochs.count >= capacity {
                 try flush()
             }
             if builder.epochs.isEmpty, let run = open, run.lastEpoch + 1 == epoch, run.count < capacity {
-                for e in try run.epochs() { builder.add(run.kinds[e.kind], epoch: e.epoch, timeMS: e.timeMS, line: e.line) }
+                for e in try run.epochs() {
+                    var k: [UInt8] = []
+                    EpochRun.encode(run.kinds[e.kind], into: &k)
+                    builder.add(k, epoch: e.epoch, timeMS: e.timeMS, line: e.line)
+                }
                 builder.reopened = true
             }
             open = nil  // only the first epoch after it continues it
-            let split = EpochRun.splitLine(source)
-            builder.add(
-                EpochRun.Kind(
-                    source: split?.prefix ?? source, numbered: split != nil, endpoint: endpoint, env: env, win: win,
-                    status: status, detail: detail, windowID: windowID),
-                epoch: epoch, timeMS: timeMS, line: split?.line)
+            builder.add(key, epoch: epoch, timeMS: timeMS, line: line)
         }
         try flush()
         for range in written {

@@ -138,4 +138,29 @@ final class EpochSealerTests: XCTestCase {
         XCTAssertEqual(try records(store), expected)
         XCTAssertEqual(try store.check(), [])
     }
+
+    /// Many kinds in no order (40 windows, appended to at random): each kind is stored once,
+    /// and every epoch reads back as it was.
+    func testManyKindsInNoOrderAreEachStoredOnce() throws {
+        var rng = SplitMix64(seed: 3)
+        var lines = (0..<40).map {
+            #"["events", {"data": [{"x": [0], "y": [0], "name": "a", "type": "scatter"}], "win": "w\#($0)", "eid": "main", "layout": {}, "opts": {}}]"#
+        }
+        for i in 1...400 {
+            lines.append(
+                #"["update", {"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "w\#(rng.next() % 40)", "eid": "main", "append": true}]"#
+            )
+        }
+        let store = try temporaryStore(self)
+        _ = try store.apply(try parsed(lines))
+        XCTAssertEqual(Set(try store.epochs().map(\.status)), ["ok"])
+        let before = try records(store)
+        XCTAssertEqual(try store.seal().epochRunsWritten, 1)
+        XCTAssertEqual(try records(store), before)
+        let kinds = try store.read(asOf: nil) { db, _ in
+            try db.one("SELECT \(EpochRun.columns) FROM epoch_run", []) { try EpochRun($0) }?.kinds.count
+        }
+        XCTAssertEqual(kinds, 1 + 40 + 40, "epoch 0's, and an events and an update kind per window")
+        XCTAssertEqual(try store.check(), [])
+    }
 }
