@@ -120,7 +120,7 @@ enum EpochTable {
         guard left > 0 else { return }
         let window = try Schema.epochRowsNameTheirWindow(db) ? "window_id" : "NULL"
         let (sql, args) = selecting("epoch, time_ms, source, endpoint, env, win, status, detail, \(window)", filter)
-        var sealed = SealedEpochs(filter: filter, runs: try runs(after: filter.after ?? -1, through: filter.through ?? .max, db))
+        var sealed = SealedEpochs(filter: filter, db)
         struct Done: Error {}
         func emit(_ record: EpochRecord, _ window: Int64?) throws {
             try body(record, window)
@@ -141,29 +141,50 @@ enum EpochTable {
         } catch is Done {}
     }
 
-    /// The epochs of sealed runs that `filter` selects, newest first, decoded a run at a time.
+    /// The epochs of sealed runs that `filter` selects, newest first: a run is read (one index
+    /// probe) and decoded only when the merge reaches it, so `log --limit 10` reads one or two.
     private struct SealedEpochs {
+        let db: Connection
         let filter: EpochFilter
         let env: [UInt8]?
-        var runs: [EpochRun]  // newest first
-        var next = 0
+        /// Runs starting before this epoch are still to be read.
+        var below = Int64.max
+        var exhausted = false
+        var upcoming: EpochRun?
         var pending: [(EpochRecord, Int64?)] = []  // the current run's, oldest first
 
-        init(filter: EpochFilter, runs: [EpochRun]) {
+        init(filter: EpochFilter, _ db: Connection) {
+            self.db = db
             self.filter = filter
             self.env = filter.env.map { Array($0.utf8) }
-            self.runs = runs
+        }
+
+        /// The newest run not read yet that may hold an epoch `filter` selects.
+        mutating func fetch() throws -> EpochRun? {
+            guard !exhausted else { return nil }
+            let run = try db.one(
+                """
+                SELECT \(EpochRun.columns) FROM epoch_run
+                WHERE first_epoch < ?1 AND first_epoch <= ?2 AND last_epoch > ?3 AND max_time_ms >= ?4 AND min_time_ms <= ?5
+                ORDER BY first_epoch DESC LIMIT 1
+                """,
+                [
+                    .integer(below), .integer(filter.through ?? .max), .integer(filter.after ?? -1),
+                    .integer(filter.fromTimeMS ?? .min), .integer(filter.toTimeMS ?? .max),
+                ]
+            ) { try EpochRun($0) }
+            if let run { below = run.firstEpoch } else { exhausted = true }
+            return run
         }
 
         /// The next sealed epoch above `epoch`, nil when the next one is not above it.
         mutating func next(above epoch: Int64) throws -> (EpochRecord, Int64?)? {
             while pending.isEmpty {
-                guard next < runs.count, runs[next].lastEpoch > epoch else { return nil }
-                let run = runs[next]
-                next += 1
+                if upcoming == nil { upcoming = try fetch() }
+                guard let run = upcoming, run.lastEpoch > epoch else { return nil }
+                upcoming = nil
                 let (after, through) = (filter.after ?? -1, filter.through ?? .max)
                 let (from, to) = (filter.fromTimeMS ?? .min, filter.toTimeMS ?? .max)
-                guard run.maxTimeMS >= from, run.minTimeMS <= to else { continue }
                 for e in try run.epochs()
                 where e.epoch > after && e.epoch <= through && e.timeMS >= from && e.timeMS <= to
                     && (env == nil || run.kinds[e.kind].env == env)
@@ -203,7 +224,7 @@ enum EpochTable {
                 source: Int(row.int64()), endpoint: Int(row.int64()), env: Int(row.int64()),
                 window: Int(row.int64()), maxEpoch: row.int64())
         }
-        var sealed = SealedEpochs(filter: filter, runs: try runs(after: filter.after ?? -1, through: filter.through ?? .max, db))
+        var sealed = SealedEpochs(filter: filter, db)
         while let (r, _) = try sealed.next(above: .min) { add(r) }
         return lengths
     }
