@@ -61,9 +61,10 @@ extension LogStore {
     /// Runs `body` in one immediate transaction on the writer, alone, then gives freed pages
     /// back and rewinds the WAL.
     private func rewrite(
-        _ body: @escaping (Connection) throws -> (
-            before: Int64?, dropped: Compactor.Report, sealed: Sealer.Report, epochs: EpochSealer.Report
-        )
+        _ body:
+            @escaping (Connection) throws -> (
+                before: Int64?, dropped: Compactor.Report, sealed: Sealer.Report, epochs: EpochSealer.Report
+            )
     ) throws(LogStoreError) -> CompactionReport {
         let path = self.path
         func size() -> Int64 { (fileSize(atPath: path) ?? 0) + (fileSize(atPath: path + "-wal") ?? 0) }

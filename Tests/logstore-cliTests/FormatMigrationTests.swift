@@ -257,11 +257,18 @@ final class FormatVersion6Tests: FormatMigrationTests {
     let logReads: [(arguments: [String], expected: String)] = [
         (["log", "--no-pager"], "log.txt"),
         (["log", "--json"], "log.jsonl"),
-        (["log", "--env", "main", "--since", "300", "--until", "900", "--limit", "40", "--json"], "log-main-300-900.jsonl"),
-        (["log", "--since", "2026-12-07T09:09:40.016Z", "--until", "2026-12-07T09:09:40.018Z", "--json"], "log-time.jsonl"),
+        (
+            ["log", "--env", "main", "--since", "300", "--until", "900", "--limit", "40", "--json"],
+            "log-main-300-900.jsonl"
+        ),
+        (
+            ["log", "--since", "2026-12-07T09:09:40.016Z", "--until", "2026-12-07T09:09:40.018Z", "--json"],
+            "log-time.jsonl"
+        ),
     ]
 
-    func assertLogsPrintWhatVersion6Printed(_ label: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    func assertLogsPrintWhatVersion6Printed(_ label: String, file: StaticString = #filePath, line: UInt = #line) throws
+    {
         for read in logReads {
             let expected = try String(
                 contentsOf: fixture.appendingPathComponent("expected/\(read.expected)"), encoding: .utf8)
@@ -354,6 +361,7 @@ final class FormatVersion6Tests: FormatMigrationTests {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(try userVersion(), 7)
         try assertReadsAsVersion6Did("after a whole compaction")
-        print("killed compactions left versions \(versions.sorted()), epochs sealed: \(sealedRuns.sorted { !$0 && $1 })")
+        print(
+            "killed compactions left versions \(versions.sorted()), epochs sealed: \(sealedRuns.sorted { !$0 && $1 })")
     }
 }

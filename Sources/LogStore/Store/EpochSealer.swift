@@ -107,8 +107,18 @@ struct EpochSealer {
                 }
             }
             row.withBlob { text($0) }  // endpoint
-            row.withOptionalBlob { if let env = $0 { flags |= 2; text(env) } }
-            row.withOptionalBlob { if let win = $0 { flags |= 4; text(win) } }
+            row.withOptionalBlob {
+                if let env = $0 {
+                    flags |= 2
+                    text(env)
+                }
+            }
+            row.withOptionalBlob {
+                if let win = $0 {
+                    flags |= 4
+                    text(win)
+                }
+            }
             guard row.withBlob({ $0.elementsEqual("ok".utf8) }) else { return try flush() }
             ValueCodec.putVarint(2, &key)  // the status, "ok"
             key.append(contentsOf: "ok".utf8)
@@ -134,7 +144,9 @@ struct EpochSealer {
         }
         try flush()
         for range in written {
-            try db.run("DELETE FROM epoch WHERE epoch BETWEEN ? AND ?", [.integer(range.lowerBound), .integer(range.upperBound)])
+            try db.run(
+                "DELETE FROM epoch WHERE epoch BETWEEN ? AND ?",
+                [.integer(range.lowerBound), .integer(range.upperBound)])
             report.epochsSealed += db.changes
         }
         return report

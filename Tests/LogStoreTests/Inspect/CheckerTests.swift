@@ -196,6 +196,7 @@ final class CheckerTests: XCTestCase {
             ])
         let times = try problems(try makeSealedStore(), after: "UPDATE epoch_run SET max_time_ms = max_time_ms + 1")
         XCTAssertEqual(times.count, 1)
-        XCTAssertTrue(times.first?.hasPrefix("sealed run of epochs from 0: its times are not min_time_ms ") ?? false, "\(times)")
+        XCTAssertTrue(
+            times.first?.hasPrefix("sealed run of epochs from 0: its times are not min_time_ms ") ?? false, "\(times)")
     }
 }

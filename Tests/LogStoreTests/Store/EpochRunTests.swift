@@ -13,7 +13,8 @@ final class EpochRunTests: XCTestCase {
         win: String? = "loss", detail: String = "loss", window: Int64? = 1
     ) -> Kind {
         Kind(
-            source: Array(source.utf8), numbered: numbered, endpoint: Array(endpoint.utf8), env: env.map { Array($0.utf8) },
+            source: Array(source.utf8), numbered: numbered, endpoint: Array(endpoint.utf8),
+            env: env.map { Array($0.utf8) },
             win: win.map { Array($0.utf8) }, status: Array("ok".utf8), detail: Array(detail.utf8), windowID: window)
     }
 

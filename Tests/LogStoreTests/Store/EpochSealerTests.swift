@@ -120,7 +120,9 @@ final class EpochSealerTests: XCTestCase {
         _ = try store.apply(try parsed(lines))
         _ = try store.seal()
         XCTAssertGreaterThan(try runs(store).count, 0)
-        let accWindow = try store.read(asOf: nil) { db, _ in try db.int("SELECT window_id FROM window WHERE wid = 'acc'", []) }
+        let accWindow = try store.read(asOf: nil) { db, _ in
+            try db.int("SELECT window_id FROM window WHERE wid = 'acc'", [])
+        }
         let before = try records(store)
         let closed = try XCTUnwrap(try store.epochs().first { $0.endpoint == "close" }?.epoch)
         let r = try store.compact(before: closed + 5)
