@@ -12,12 +12,15 @@
 ///             [text env], [text win], text status, text detail, [zigzag varint window_id]
 ///     text  = varint byte length, UTF-8 bytes
 ///
-/// `data` holds, per epoch in order, `varint (kind << 2 | l << 1 | t)`, then when `t` is 1
-/// `zigzag varint time_ms − previous time_ms` (the first epoch's previous is `min_time_ms`;
-/// `t` is 0 when they are equal), then when `l` is 1 (a line-numbered kind only) `zigzag
-/// varint line − previous line − 1` (the previous line: the run's last numbered epoch's, 0
-/// before the first; `l` is 0 when it is 0). A replayed log's next epoch is its next line, and
-/// a live run's next message comes a few milliseconds later: one or two bytes per epoch.
+/// `data` holds the epochs' steps in order. A step is an epoch's kind, its time minus the
+/// previous epoch's (the first's previous is `min_time_ms`) and, for a line-numbered kind, its
+/// line minus the previous line minus 1 (the previous line: the run's last numbered epoch's, 0
+/// before the first). One epoch is `varint ((kind + 1) << 2 | l << 1 | t)`, then, when `t` is
+/// 1, `zigzag varint` of the time step (`t` is 0 when it is 0), then, when `l` is 1, `zigzag
+/// varint` of the line step (likewise). A copy is `00, varint P, varint N`: the next N epochs
+/// take the steps of the epochs P before each (a training loop addressing its windows in
+/// turn; N may exceed P). A replayed log's next epoch is its next line, and a live run's next
+/// message comes a few milliseconds later: one or two bytes per epoch, less where they repeat.
 ///
 /// Invariants (`check` verifies them): `data` decodes to exactly `last_epoch − first_epoch +
 /// 1` epochs, each naming one of the kinds, every kind named; their times lie within
@@ -83,21 +86,54 @@ struct EpochRun {
     /// `data` for `epochs`, and their least and greatest time.
     static func encode(_ epochs: [Epoch]) -> (data: [UInt8], min: Int64, max: Int64) {
         let (low, high) = epochs.reduce((Int64.max, Int64.min)) { (min($0.0, $1.timeMS), max($0.1, $1.timeMS)) }
-        var out: [UInt8] = []
-        out.reserveCapacity(epochs.count * 2)
+        var steps: [Step] = []
+        steps.reserveCapacity(epochs.count)
         var time = low
         var line: Int64 = 0
         for e in epochs {
-            let dt = e.timeMS &- time
-            let dl = e.line.map { $0 &- line &- 1 } ?? 0
-            ValueCodec.putVarint(UInt64(e.kind) << 2 | (dl != 0 ? 2 : 0) | (dt != 0 ? 1 : 0), &out)
-            if dt != 0 { putZigzag(dt, &out) }
-            if dl != 0 { putZigzag(dl, &out) }
+            steps.append(Step(kind: e.kind, dt: e.timeMS &- time, dl: e.line.map { $0 &- line &- 1 } ?? 0))
             time = e.timeMS
             if let l = e.line { line = l }
         }
+        var out: [UInt8] = []
+        out.reserveCapacity(epochs.count)
+        var i = 0
+        while i < steps.count {
+            // The longest repeat of the steps `period` epochs before, for the periods worth trying.
+            var best = (period: 0, length: 0)
+            for period in stride(from: 1, through: min(maxCopyPeriod, i), by: 1) {
+                var length = 0
+                while i + length < steps.count, steps[i + length] == steps[i + length - period] { length += 1 }
+                if length > best.length { best = (period, length) }
+            }
+            if best.length >= minCopyLength {
+                out.append(0)
+                ValueCodec.putVarint(UInt64(best.period), &out)
+                ValueCodec.putVarint(UInt64(best.length), &out)
+                i += best.length
+                continue
+            }
+            let step = steps[i]
+            ValueCodec.putVarint(UInt64(step.kind + 1) << 2 | (step.dl != 0 ? 2 : 0) | (step.dt != 0 ? 1 : 0), &out)
+            if step.dt != 0 { putZigzag(step.dt, &out) }
+            if step.dl != 0 { putZigzag(step.dl, &out) }
+            i += 1
+        }
         return (out, low, high)
     }
+
+    /// What `data` records of one epoch: its kind, its time minus the previous epoch's, and its
+    /// line minus the previous line minus 1 (0 for a kind without lines).
+    struct Step: Equatable {
+        var kind: Int
+        var dt: Int64
+        var dl: Int64
+    }
+
+    /// A copy repeats at most this far back (a training loop addressing up to 64 windows in turn).
+    static let maxCopyPeriod = 64
+    /// Fewer epochs are written one by one: a copy takes three bytes or more.
+    static let minCopyLength = 4
 
     func insert(_ db: Connection) throws {
         try Self.insert(
@@ -138,21 +174,40 @@ struct EpochRun {
             var time = minTimeMS
             var line: Int64 = 0
             var epoch = firstEpoch
-            while !r.atEnd {
+            var steps: [Step] = []
+            func add(_ step: Step) throws {
                 guard epoch <= lastEpoch else { throw DecodeError(what: "more epochs than \(count)") }
-                let code = try r.varint()
-                let kind = code >> 2
-                guard kind < UInt64(kinds.count) else { throw DecodeError(what: "kind \(kind) of \(kinds.count)") }
-                if code & 1 != 0 { time = time &+ (try r.zigzag()) }
+                time = time &+ step.dt
                 var l: Int64?
-                if kinds[Int(kind)].numbered {
-                    line = line &+ (code & 2 != 0 ? try r.zigzag() : 0) &+ 1
+                if kinds[step.kind].numbered {
+                    line = line &+ step.dl &+ 1
                     l = line
-                } else if code & 2 != 0 {
+                }
+                out.append(Epoch(epoch: epoch, timeMS: time, kind: step.kind, line: l))
+                steps.append(step)
+                epoch += 1
+            }
+            while !r.atEnd {
+                let code = try r.varint()
+                if code == 0 {  // a copy
+                    let period = try r.varint()
+                    let length = try r.varint()
+                    guard period > 0, period <= UInt64(steps.count), length <= UInt64(count) else {
+                        throw DecodeError(what: "a copy of \(length) from \(period) back after \(steps.count)")
+                    }
+                    for _ in 0..<length { try add(steps[steps.count - Int(period)]) }
+                    continue
+                }
+                guard code >= 4, code >> 2 <= UInt64(kinds.count) else {
+                    throw DecodeError(what: "code \(code) with \(kinds.count) kinds")
+                }
+                let kind = Int(code >> 2) - 1
+                let dt = code & 1 != 0 ? try r.zigzag() : 0
+                let dl = code & 2 != 0 ? try r.zigzag() : 0
+                guard dl == 0 || kinds[kind].numbered else {
                     throw DecodeError(what: "a line delta for a source without lines")
                 }
-                out.append(Epoch(epoch: epoch, timeMS: time, kind: Int(kind), line: l))
-                epoch += 1
+                try add(Step(kind: kind, dt: dt, dl: dl))
             }
         }
         guard out.count == count else { throw DecodeError(what: "\(out.count) epochs, not \(count)") }
