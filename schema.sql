@@ -1,4 +1,4 @@
--- LogStore schema, version 6: the one source of truth. The library creates every new store
+-- LogStore schema, version 7: the one source of truth. The library creates every new store
 -- from exactly this text (it is embedded into the binary at build time; a test checks it).
 -- docs/FORMAT.md explains the format with a worked example.
 --
@@ -12,13 +12,15 @@
 -- (docs/FORMAT.md, "Value encoding"), never as SQLite REAL: SQLite turns a bound NaN into
 -- NULL, and LogStore must keep NaN, +Infinity, -Infinity, null, ints and floats apart.
 
-PRAGMA user_version = 6;
+PRAGMA user_version = 7;
 PRAGMA auto_vacuum = INCREMENTAL; -- lets `compact` hand freed pages back to the file system
 PRAGMA application_id = 1280264019; -- 0x4C4F4753, "LOGS"
 
 -- One accepted message. Numbered 1, 2, 3, ... with no gaps; epoch 0 is the store's
 -- creation (the empty env "main" that a fresh visdom server holds). A reader never sees part
 -- of an epoch: all its rows commit in one transaction (several epochs may share one).
+-- `compact` seals runs of them into epoch_run rows (below): an epoch is a row here or an
+-- epoch of exactly one run, and the newest epoch is always a row here.
 CREATE TABLE epoch (
     epoch     INTEGER PRIMARY KEY,
     time_ms   INTEGER NOT NULL,          -- wall time, milliseconds since 1970
@@ -205,3 +207,20 @@ CREATE TABLE block (
 ) STRICT;
 -- A window's blocks, in epoch order (as `segment_by_window` orders its segments).
 CREATE INDEX block_by_window ON block(window_id, first_epoch, series_id, first_seq);
+
+-- A SEALED RUN OF EPOCHS: the epoch rows of epochs first_epoch ... last_epoch (consecutive,
+-- every one of them, all `ok`) rewritten as one row by `compact` (Store/EpochSealer.swift),
+-- so a live run's epochs cost bytes per epoch, not a row each. It keeps every field of every
+-- row (Store/EpochRun.swift): `kinds` the distinct (source, endpoint, env, win, status,
+-- detail, window_id) of its epochs, a FILE:LINE source as its FILE: part; `data` per epoch
+-- its kind, its time_ms as a delta and its line as a delta. Every read of epochs sees a run's
+-- epochs exactly as the rows it replaced. A run replaces its rows in the transaction that
+-- writes it; it never holds the newest epoch. Version 7.
+CREATE TABLE epoch_run (
+    first_epoch INTEGER PRIMARY KEY,
+    last_epoch  INTEGER NOT NULL,
+    min_time_ms INTEGER NOT NULL,  -- the least and greatest time_ms of its epochs
+    max_time_ms INTEGER NOT NULL,
+    kinds       BLOB    NOT NULL,
+    data        BLOB    NOT NULL
+) STRICT;

@@ -17,6 +17,9 @@ extension LogStore {
         /// Segments rewritten as sealed blocks, and the blocks written.
         public let segmentsSealed: Int
         public let blocksWritten: Int
+        /// Epoch rows rewritten as sealed runs (`epoch_run`), and the runs written.
+        public let epochsSealed: Int
+        public let epochRunsWritten: Int
         /// Size of the database file (plus its WAL) before and after.
         public let bytesBefore: Int64
         public let bytesAfter: Int64
@@ -32,7 +35,7 @@ extension LogStore {
             let n = before ?? last
             guard n >= 0, n <= last else { throw LogStoreError.noSuchEpoch(n) }
             let dropped = try Compactor(db: db, before: n).run()
-            return (n, dropped, try Sealer(db: db).sealAll())
+            return (n, dropped, try Sealer(db: db).sealAll(), try EpochSealer(db: db).sealAll())
         }
     }
 
@@ -43,7 +46,7 @@ extension LogStore {
     }
 
     /// Seals every series' runs of append segments into blocks (docs/FORMAT.md, "Sealed
-    /// blocks") and returns the freed space to the file system, keeping all history: every
+    /// blocks") and runs of epoch rows into sealed runs ("Sealed epoch runs"), and returns the freed space to the file system, keeping all history: every
     /// read, as of every epoch, returns the same bytes before and after. Refused and failed
     /// epochs keep at most `EpochWriter.EpochRow.refusedTextLimit` bytes of their texts, as
     /// those written now do.
@@ -51,14 +54,17 @@ extension LogStore {
         try rewrite { db in
             // Refused epochs written before their texts were bounded keep as much as new ones.
             try Compactor(db: db, before: try EpochTable.latest(db) ?? 0).boundRefusedEpochs()
-            return (nil, Compactor.Report(), try Sealer(db: db).sealAll())
+            return (nil, Compactor.Report(), try Sealer(db: db).sealAll(), try EpochSealer(db: db).sealAll())
         }
     }
 
     /// Runs `body` in one immediate transaction on the writer, alone, then gives freed pages
     /// back and rewinds the WAL.
     private func rewrite(
-        _ body: @escaping (Connection) throws -> (before: Int64?, dropped: Compactor.Report, sealed: Sealer.Report)
+        _ body:
+            @escaping (Connection) throws -> (
+                before: Int64?, dropped: Compactor.Report, sealed: Sealer.Report, epochs: EpochSealer.Report
+            )
     ) throws(LogStoreError) -> CompactionReport {
         let path = self.path
         let checkpointer = self.checkpointer
@@ -82,6 +88,7 @@ extension LogStore {
                 before: r.before, rowsDeleted: r.dropped.rowsDeleted, segmentsMerged: r.dropped.segmentsMerged,
                 blocksRewritten: r.dropped.blocksRewritten, epochsCompacted: r.dropped.epochsCompacted,
                 segmentsSealed: r.sealed.segmentsSealed, blocksWritten: r.sealed.blocksWritten,
+                epochsSealed: r.epochs.epochsSealed, epochRunsWritten: r.epochs.runsWritten,
                 bytesBefore: sizeBefore, bytesAfter: size())
         }
     }

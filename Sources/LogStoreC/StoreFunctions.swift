@@ -100,6 +100,8 @@ import LogStore
                     ("epochs_compacted", .int(Int64(r.epochsCompacted))),
                     ("segments_sealed", .int(Int64(r.segmentsSealed))),
                     ("blocks_written", .int(Int64(r.blocksWritten))),
+                    ("epochs_sealed", .int(Int64(r.epochsSealed))),
+                    ("epoch_runs_written", .int(Int64(r.epochRunsWritten))),
                     ("bytes_before", .int(r.bytesBefore)), ("bytes_after", .int(r.bytesAfter)),
                 ])), out, outLength)
     }

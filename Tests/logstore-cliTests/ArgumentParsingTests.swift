@@ -16,7 +16,7 @@ final class ArgumentParsingTests: XCTestCase {
           log         Show the epochs, newest first: when, from where, and what changed.
           export      Print an env, or one of its windows, as visdom JSON.
           fork        Copy an env under a new name, as it is now or as it was after an epoch.
-          compact     Seal series into compact blocks and reclaim space; optionally drop old history.
+          compact     Seal series and epochs into compact blocks and reclaim space; optionally drop old history.
           backup      Write a consistent copy of the store to a new file, while writers go on.
           check       Verify the store: SQLite's integrity and LogStore's invariants.
           serve       Serve visdom's API (the Python client's calls and socket) from the store.

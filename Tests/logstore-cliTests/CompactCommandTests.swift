@@ -40,12 +40,17 @@ final class CompactCommandTests: XCTestCase {
             try export(asOf: 296).stderr, "Error: history before epoch 297 was compacted; it can no longer be read\n")
     }
 
-    /// Counts read from the store itself: epoch rows before `epoch`, block rows that start at or
+    /// Counts read from the store itself: epochs before `epoch` (rows and sealed), block rows that start at or
     /// before it, and the per-epoch segments those blocks record up to it.
     func sealedHistory(upTo epoch: Int64) throws -> (epochs: Int64, blocks: Int, segments: Int) {
         let c = try Connection(path: db, mode: .readOnly)
         defer { try? c.close() }
-        let epochs = try c.int("SELECT count(*) FROM epoch WHERE epoch < ?", [.integer(epoch)]) ?? -1
+        let epochs =
+            try c.int(
+                """
+                SELECT (SELECT count(*) FROM epoch WHERE epoch < ?1)
+                  + (SELECT coalesce(sum(min(last_epoch, ?1 - 1) - first_epoch + 1), 0) FROM epoch_run WHERE first_epoch < ?1)
+                """, [.integer(epoch)]) ?? -1
         let sql = "SELECT epochs, first_epoch FROM block WHERE first_epoch <= ?"
         let blocks = try c.all(sql, [.integer(epoch)]) { st in
             var row = st.columns

@@ -6,7 +6,7 @@ import XCTest
 /// Stores written in older format versions (`Tests/Fixtures/format-vN`, each made by the last
 /// build of version N): read-only commands read them as they are, the first writable open
 /// upgrades them, and both print exactly what the version-N build printed for them. The
-/// tests themselves are in `FormatVersion1Tests` … `FormatVersion4Tests`, one class per version.
+/// tests themselves are in `FormatVersion1Tests` … `FormatVersion6Tests`, one class per version.
 class FormatMigrationTests: XCTestCase {
     /// The format version of the fixture; set by each subclass.
     var version: Int { 0 }
@@ -202,10 +202,10 @@ final class FormatVersion5Tests: FormatMigrationTests {
     }
     func testAppendsAfterUpgradingAVersion5Store() throws { try assertAppendsAfterTheUpgradeShowInChangesAndListings() }
 
-    /// The upgrade to version 6 and the sealing after it, killed (SIGKILL) at random moments:
-    /// each time the store is whole, in version 5 or 6, and prints what version 5 printed; the
-    /// run that is not killed leaves it sealed, and still printing the same.
-    func testKillingAnUpgradingCompactionAtRandomMomentsLeavesVersion5Or6AndTheSameReads() throws {
+    /// The upgrades to versions 6 and 7 and the sealing after them, killed (SIGKILL) at random
+    /// moments: each time the store is whole, in version 5, 6 or 7, and prints what version 5
+    /// printed; the run that is not killed leaves it sealed, and still printing the same.
+    func testKillingAnUpgradingCompactionAtRandomMomentsLeavesVersion5To7AndTheSameReads() throws {
         let exports = reads.filter { $0.arguments[0] == "export" }  // `ls` prints store bytes, which sealing changes
         func assertReadsAsVersion5Did(_ label: String) throws {
             for read in exports {
@@ -231,15 +231,137 @@ final class FormatVersion5Tests: FormatMigrationTests {
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
             let v = try userVersion()
-            XCTAssertTrue(v == 5 || v == 6, "round \(round): version \(v)")
+            XCTAssertTrue((5...7).contains(v), "round \(round): version \(v)")
             versions.insert(v)
             try assertReadsAsVersion5Did("round \(round), killed in version \(v)")
         }
         let r = try logstore(["--db", db, "compact"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.hasPrefix("kept all history: "), r.stdout)
-        XCTAssertEqual(try userVersion(), 6)
+        XCTAssertEqual(try userVersion(), 7)
         try assertReadsAsVersion5Did("after a whole compaction")
         print("killed compactions left versions \(versions.sorted())")
+    }
+}
+
+final class FormatVersion6Tests: FormatMigrationTests {
+    override var version: Int { 6 }
+    func testReadOnlyCommandsReadAVersion6StoreAsItIs() throws { try assertReadOnlyCommandsReadTheStoreAsItIs() }
+    func testAWritableOpenUpgradesAVersion6Store() throws {
+        try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne()
+    }
+    func testAppendsAfterUpgradingAVersion6Store() throws { try assertAppendsAfterTheUpgradeShowInChangesAndListings() }
+
+    /// The epoch log as version 6 printed it: whole, as a table and as JSON, and filtered by
+    /// env, epochs and limit, and by time.
+    let logReads: [(arguments: [String], expected: String)] = [
+        (["log", "--no-pager"], "log.txt"),
+        (["log", "--json"], "log.jsonl"),
+        (
+            ["log", "--env", "main", "--since", "300", "--until", "900", "--limit", "40", "--json"],
+            "log-main-300-900.jsonl"
+        ),
+        (
+            ["log", "--since", "2026-12-07T09:09:40.016Z", "--until", "2026-12-07T09:09:40.018Z", "--json"],
+            "log-time.jsonl"
+        ),
+    ]
+
+    func assertLogsPrintWhatVersion6Printed(_ label: String, file: StaticString = #filePath, line: UInt = #line) throws
+    {
+        for read in logReads {
+            let expected = try String(
+                contentsOf: fixture.appendingPathComponent("expected/\(read.expected)"), encoding: .utf8)
+            let result = try logstore(["--db", db] + read.arguments)
+            XCTAssertEqual(result.status, 0, "\(label): \(read.arguments): \(result.stderr)", file: file, line: line)
+            XCTAssertEqual(result.stdout, expected, "\(label): \(read.arguments)", file: file, line: line)
+        }
+    }
+
+    /// Epochs sealed into runs (`epoch_run`) read back as the rows they replaced: the log, every
+    /// epoch's export as of it and every epoch's changes since it print the same bytes before
+    /// the upgrade, after it and after `compact` sealed the epochs; `check` passes.
+    func testSealedEpochsReadAsTheirRowsDid() throws {
+        try assertLogsPrintWhatVersion6Printed("version 6, read-only")
+        func everyEpoch() throws -> [String] {
+            let store = try LogStore(path: db, options: .init(readOnly: true))
+            var out: [String] = []
+            for epoch in 0...(try store.lastEpoch) {
+                let main = try store.exportEnv("main", asOf: epoch)
+                let changes = try store.changes(env: "main", since: epoch).json
+                out.append(String(decoding: JSONWriter.bytes(main) + JSONWriter.bytes(changes), as: UTF8.self))
+            }
+            return out
+        }
+        let before = try everyEpoch()
+        let sampled = stride(from: 0, through: 1082, by: 97).flatMap { e in
+            [["export", "--env", "main", "--as-of", "\(e)"], ["export", "--env", "main", "--since", "\(e)"]]
+        }
+        let printed = try sampled.map { try logstore(["--db", db] + $0).stdout }
+
+        let r = try logstore(["--db", db, "compact"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains(" epochs sealed into "), r.stdout)
+        XCTAssertEqual(try userVersion(), 7)
+        let c = try Connection(path: db, mode: .readOnly)
+        defer { try? c.close() }
+        let sealed = try c.int("SELECT sum(last_epoch - first_epoch + 1) FROM epoch_run", []) ?? 0
+        let rows = try c.int("SELECT count(*) FROM epoch", []) ?? 0
+        XCTAssertGreaterThan(sealed, 1000, "most epochs are sealed")
+        XCTAssertEqual(sealed + rows, 1083)
+
+        try assertLogsPrintWhatVersion6Printed("sealed")
+        try assertReadsPrintWhatTheOldVersionPrinted()
+        XCTAssertEqual(try everyEpoch(), before)
+        XCTAssertEqual(try sampled.map { try logstore(["--db", db] + $0).stdout }, printed)
+        XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n")
+    }
+
+    /// The upgrade to version 7 and the sealing after it, killed (SIGKILL) at random moments:
+    /// each time the store is whole, in version 6 or 7, and prints what version 6 printed
+    /// (exports and the epoch log); the run that is not killed leaves its epochs sealed.
+    func testKillingAnUpgradingCompactionAtRandomMomentsLeavesVersion6Or7AndTheSameReads() throws {
+        let exports = reads.filter { $0.arguments[0] == "export" }  // `ls` prints store bytes, which sealing changes
+        func assertReadsAsVersion6Did(_ label: String) throws {
+            for read in exports {
+                let expected = try String(
+                    contentsOf: fixture.appendingPathComponent("expected/\(read.expected)"), encoding: .utf8)
+                XCTAssertEqual(
+                    try logstore(["--db", db] + read.arguments).stdout, expected, "\(label): \(read.arguments)")
+            }
+            try assertLogsPrintWhatVersion6Printed(label)
+            XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n", label)
+        }
+        var versions: Set<Int32> = []
+        var sealedRuns: Set<Bool> = []
+        for (round, delay) in [0, 1_000, 3_000, 6_000, 10_000, 20_000, 35_000, 60_000, 100_000].enumerated() {
+            try FileManager.default.removeItem(atPath: db)
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+            try FileManager.default.copyItem(atPath: fixture.appendingPathComponent("v6.db").path, toPath: db)
+            let p = Process()
+            p.executableURL = productsDirectory.appendingPathComponent("logstore")
+            p.arguments = ["--db", db, "compact"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(UInt32(delay))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let v = try userVersion()
+            XCTAssertTrue(v == 6 || v == 7, "round \(round): version \(v)")
+            versions.insert(v)
+            if v == 7 {
+                let c = try Connection(path: db, mode: .readOnly)
+                sealedRuns.insert(try c.int("SELECT count(*) FROM epoch_run", []) ?? 0 > 0)
+                try c.close()
+            }
+            try assertReadsAsVersion6Did("round \(round), killed in version \(v)")
+        }
+        let r = try logstore(["--db", db, "compact"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try userVersion(), 7)
+        try assertReadsAsVersion6Did("after a whole compaction")
+        print(
+            "killed compactions left versions \(versions.sorted()), epochs sealed: \(sealedRuns.sorted { !$0 && $1 })")
     }
 }

@@ -358,7 +358,7 @@ class Store:
         earlier than that goes), it first drops the history before that epoch; reads as of
         earlier epochs raise ``CompactedError`` afterwards. Returns before (None when all
         history was kept), rows_deleted, segments_merged, blocks_rewritten, epochs_compacted,
-        segments_sealed, blocks_written, bytes_before, bytes_after (docs/FORMAT.md, "Compaction
+        segments_sealed, blocks_written, epochs_sealed, epoch_runs_written, bytes_before, bytes_after (docs/FORMAT.md, "Compaction
         and sealing", says what each counts)."""
         if keep_last is not None and (
             isinstance(keep_last, bool) or not isinstance(keep_last, (int, np.integer)) or keep_last < 1

@@ -70,6 +70,7 @@ def test_changes_fork_compact_check(tmp_path: Path, cli: Path) -> None:
         report = s.compact(before=3)
         assert report["before"] == 3 and set(report) == {"before", "rows_deleted", "segments_merged", "blocks_rewritten",
                                                 "epochs_compacted", "segments_sealed", "blocks_written",
+                                                "epochs_sealed", "epoch_runs_written",
                                                 "bytes_before", "bytes_after"}
         try:
             s.window("main", "loss", as_of=1)
@@ -131,7 +132,10 @@ def test_compacting_a_sealed_store_says_how_much_history_it_dropped(tmp_path: Pa
             s.apply("update", append("loss", [i], [float(i)]))
         s.compact()  # sealed: the blocks keep every epoch's segment
         with sqlite3.connect(db) as c:
-            epochs, = c.execute("SELECT count(*) FROM epoch WHERE epoch < 20").fetchone()
+            rows, = c.execute("SELECT count(*) FROM epoch WHERE epoch < 20").fetchone()
+            sealed, = c.execute("SELECT coalesce(sum(min(last_epoch, 19) - first_epoch + 1), 0) FROM epoch_run"
+                                " WHERE first_epoch < 20").fetchone()
+            epochs = rows + sealed
             blocks, segments = c.execute("SELECT count(*), sum(last_seq - first_seq + 1) FROM block").fetchone()
         report = s.compact(keep_last=1)
         with sqlite3.connect(db) as c:

@@ -3,9 +3,10 @@
 ///
 /// The invariants checked, in the order they are reported:
 /// 1. `PRAGMA integrity_check` answers `ok`; `PRAGMA foreign_key_check` finds nothing.
-/// 2. Epochs are exactly 0, 1, …, max: no gap, none missing at the start, none negative.
-/// 3. Every row's epoch is an epoch of the `epoch` table (so it is also <= max), and the
-///    window an epoch row names as the one it changed was born at or before it.
+/// 2. Epochs are exactly 0, 1, …, max: no gap, none missing at the start, none negative;
+///    each is an epoch row or an epoch of one sealed run (`EpochRun`), whose record decodes.
+/// 3. Every row's epoch is an epoch (a row or sealed; so it is also <= max), and the
+///    window an epoch names as the one it changed was born at or before it.
 /// 4. At any epoch at most one incarnation of an env name is alive, and at most one
 ///    incarnation of a window id in an env incarnation. Alive over [birth, tombstone).
 /// 5. A tombstone's epoch is at or after its incarnation's birth.
@@ -60,7 +61,8 @@ struct Checker {
         }
         var missing: [String: Int] = [:]
         var order: [String] = []
-        for violation in try db.foreignKeyViolations() {
+        // A sealed epoch has no epoch row: references to epochs are checked in 3, run-aware.
+        for violation in try db.foreignKeyViolations() where violation.parent != "epoch" {
             let key = "\(violation.table) → \(violation.parent)"
             if missing[key] == nil { order.append(key) }
             missing[key, default: 0] += 1
@@ -87,6 +89,9 @@ struct Checker {
         if low > 0 { found.append(Self.missing(0, low - 1, high: high)) }
         for gap in try EpochTable.gaps(below: high, db) {
             found.append(Self.missing(gap.lowerBound, gap.upperBound, high: high))
+        }
+        for (run, problem) in try StoreAudit(db: db).brokenEpochRuns() {
+            found.append("sealed run of epochs from \(run): \(problem)")
         }
         report(found)
     }

@@ -110,17 +110,27 @@ struct Catalog {
     }
 
     /// The windows whose content epochs `after+1 ... asOf` changed, in ascending id: their
-    /// epoch rows' `window_id` and their `window_change` rows (schema.sql). A version-1 store
-    /// opened read-only has no `window_id` column, and records every change in window_change.
+    /// epoch rows' `window_id`, those of their sealed epochs (`EpochRun`) and their
+    /// `window_change` rows (schema.sql). A version-1 store opened read-only has no `window_id`
+    /// column, and records every change in window_change.
     func windowsChanged(after: Int64) throws -> [Int64] {
         let hasColumn = try Schema.epochRowsNameTheirWindow(db)
-        return try db.ints(
+        var ids = try db.ints(
             "SELECT window_id FROM window_change WHERE epoch > ?1 AND epoch <= ?2"
                 + (hasColumn
                     ? " UNION SELECT window_id FROM epoch WHERE epoch > ?1 AND epoch <= ?2 AND window_id IS NOT NULL"
-                    : "")
-                + " ORDER BY 1",
+                    : ""),
             [.integer(after), .integer(asOf)])
+        for run in try EpochTable.runs(after: after, through: asOf, db) {
+            if run.firstEpoch > after && run.lastEpoch <= asOf {  // every kind is some epoch's
+                ids.append(contentsOf: run.kinds.compactMap(\.windowID))
+            } else {
+                for e in try run.epochs() where e.epoch > after && e.epoch <= asOf {
+                    if let id = run.kinds[e.kind].windowID { ids.append(id) }
+                }
+            }
+        }
+        return Array(Set(ids)).sorted()
     }
 
     /// `lastChange` as an SQL expression of the window id expression `window` and the epoch

@@ -5,10 +5,10 @@
 /// segments); head versions superseded by N; series no remaining head references; and, for the
 /// series that stay, every segment up to N is merged into one. What stays: every row a read
 /// as of N or later uses, byte for byte, so current exports (contentID included) do not change.
-/// Epoch rows stay (they are the log's index; their `window_id` forgets dropped windows), but a
-/// refused or failed epoch keeps at most `EpochRow.refusedTextLimit` bytes of its env, window
-/// and detail, as such rows are written now; reads as of an epoch before N are refused
-/// afterwards (`meta.compacted_before`).
+/// Epoch rows and sealed epochs stay (they are the log's index; their `window_id` forgets
+/// dropped windows), but a refused or failed epoch (never sealed) keeps at most
+/// `EpochRow.refusedTextLimit` bytes of its env, window and detail, as such rows are written
+/// now; reads as of an epoch before N are refused afterwards (`meta.compacted_before`).
 struct Compactor {
     let db: Connection
     let before: Int64
@@ -50,12 +50,30 @@ struct Compactor {
         }
     }
 
+    /// Sealed epochs, like epoch rows, forget the windows in `dead_window`: the kinds that name
+    /// one name none (a run's kinds are rewritten; its epochs are unchanged otherwise).
+    private func forgetDeadWindowsInEpochRuns() throws {
+        let dead = Set(try db.ints("SELECT window_id FROM dead_window", []))
+        guard !dead.isEmpty else { return }
+        for run in try EpochTable.runs(after: .min, through: .max, db) {
+            var kinds = run.kinds
+            for i in kinds.indices where kinds[i].windowID.map(dead.contains) == true { kinds[i].windowID = nil }
+            guard kinds != run.kinds else { continue }
+            try db.run(
+                "UPDATE epoch_run SET kinds = ? WHERE first_epoch = ?",
+                [.blob(EpochRun.encodeKinds(kinds)), .integer(run.firstEpoch)])
+        }
+    }
+
     func run() throws -> Report {
         var report = Report()
         let previous = try EpochTable.compactedBefore(db) ?? 0
         report.epochsCompacted = Int(
             try db.int(
-                "SELECT count(*) FROM epoch WHERE epoch < ?1 AND epoch >= ?2", [.integer(before), .integer(previous)])
+                """
+                SELECT (SELECT count(*) FROM epoch WHERE epoch < ?1 AND epoch >= ?2)
+                  + (SELECT coalesce(sum(max(0, min(last_epoch, ?1 - 1) - max(first_epoch, ?2) + 1)), 0) FROM epoch_run)
+                """, [.integer(before), .integer(previous)])
                 ?? 0)
         func exec(_ sql: String, _ args: [SQLValue] = []) throws {
             try db.run(sql, args)
@@ -74,6 +92,7 @@ struct Compactor {
             """, [n])
         // Epoch rows stay, but no row may name a window that is gone.
         try db.run("UPDATE epoch SET window_id = NULL WHERE window_id IN (SELECT window_id FROM dead_window)", [])
+        try forgetDeadWindowsInEpochRuns()
         try boundRefusedEpochs()
         for table in [
             "segment WHERE window_id IN (SELECT window_id FROM dead_window)",

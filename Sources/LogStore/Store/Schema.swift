@@ -3,7 +3,7 @@
 /// and the stores the library creates cannot drift apart.
 enum Schema {
     /// `PRAGMA user_version` of stores this build creates and writes.
-    static let version: Int64 = 6
+    static let version: Int64 = 7
 
     /// What turns a store of version `v` into version `v + 1`, for every older version this
     /// build still reads. Each step runs in one exclusive transaction with its version bump
@@ -69,7 +69,21 @@ enum Schema {
         DROP TABLE window_cache;
         \(blockTable)
         """,
+        // Version 7: sealed runs of epochs (schema.sql, epoch_run); epoch rows stay as they are.
+        6: epochRunTable,
     ]
+
+    /// The `epoch_run` table as version 7 created it (frozen, like every step).
+    static let epochRunTable = """
+        CREATE TABLE epoch_run (
+            first_epoch INTEGER PRIMARY KEY,
+            last_epoch  INTEGER NOT NULL,
+            min_time_ms INTEGER NOT NULL,
+            max_time_ms INTEGER NOT NULL,
+            kinds       BLOB    NOT NULL,
+            data        BLOB    NOT NULL
+        ) STRICT;
+        """
 
     /// The `block` table and its index as version 6 created them (frozen, like every step).
     static let blockTable = """
@@ -96,6 +110,14 @@ enum Schema {
                  0 AS last_epoch, 0 AS count, 0 AS total, x'' AS epochs, x'' AS data WHERE 0
         """
 
+    /// What a read-only handle puts in place of the epoch_run table of a store older than
+    /// version 7: an empty TEMP view with its columns (no epoch of such a store is sealed).
+    static let noEpochRunsBeforeVersion7 = """
+        CREATE TEMP VIEW IF NOT EXISTS epoch_run AS
+          SELECT 0 AS first_epoch, 0 AS last_epoch, 0 AS min_time_ms, 0 AS max_time_ms, x'' AS kinds,
+                 x'' AS data WHERE 0
+        """
+
     /// What a read-only handle puts in front of the segment table of a store older than
     /// version 3 (a TEMP view is found before the table of the same name): the columns and
     /// the meaning of a version-3 segment table, so reads need no second set of queries.
@@ -111,6 +133,7 @@ enum Schema {
         let version = try db.userVersion
         if version < 3 { try db.execute(segmentsBeforeVersion3) }
         if version < 6 { try db.execute(noBlocksBeforeVersion6) }
+        if version < 7 { try db.execute(noEpochRunsBeforeVersion7) }
     }
     /// The page size of the stores this build creates (`PRAGMA page_size`). A commit writes
     /// every page it changed to the WAL whole, and a one-point append changes three (the epoch

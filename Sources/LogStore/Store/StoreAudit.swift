@@ -3,32 +3,43 @@
 struct StoreAudit {
     let db: Connection
 
-    /// For each table with an epoch column: an SQL expression naming one of its rows.
-    private static let epochColumns: [(table: String, row: String)] = [
-        ("env", "'env ' || env_id || ' ''' || name || ''''"),
-        ("env_end", "'tombstone of env ' || env_id"),
-        ("env_reload", "'reload of env ' || env_id"),
-        ("window", "'window ' || window_id || ' ''' || wid || ''''"),
-        ("window_end", "'tombstone of window ' || window_id"),
-        ("head", "'head of window ' || window_id"),
-        ("series", "'series ' || series_id"),
-        ("segment", "'segment ' || seq || ' of series ' || series_id"),
-        ("window_change", "'change of window ' || window_id"),
-        ("import_progress", "'import progress of ' || path"),
-        ("page_layout", "'page layouts of epoch ' || epoch"),
+    /// For each table with epoch columns: an SQL expression naming one of its rows, and the column.
+    private static let epochColumns: [(table: String, row: String, column: String)] = [
+        ("env", "'env ' || env_id || ' ''' || name || ''''", "epoch"),
+        ("env_end", "'tombstone of env ' || env_id", "epoch"),
+        ("env_reload", "'reload of env ' || env_id", "epoch"),
+        ("window", "'window ' || window_id || ' ''' || wid || ''''", "epoch"),
+        ("window_end", "'tombstone of window ' || window_id", "epoch"),
+        ("head", "'head of window ' || window_id", "epoch"),
+        ("series", "'series ' || series_id", "epoch"),
+        ("segment", "'segment ' || seq || ' of series ' || series_id", "epoch"),
+        ("window_change", "'change of window ' || window_id", "epoch"),
+        ("import_progress", "'import progress of ' || path", "epoch"),
+        ("page_layout", "'page layouts of epoch ' || epoch", "epoch"),
+        ("block", "'block of series ' || series_id || ' from seq ' || first_seq", "first_epoch"),
+        ("block", "'block of series ' || series_id || ' from seq ' || first_seq", "last_epoch"),
     ]
 
-    /// Rows of any table whose epoch is not in the epoch table: the row, named, and its epoch.
-    /// Tables a read-only handle on an older store lacks are skipped.
+    /// Whether epoch `expression` is an epoch row or an epoch of a sealed run, in SQL (one
+    /// index probe each: the run that could hold it is the last one starting at or before it).
+    static func epochExists(_ expression: String) -> String {
+        """
+        (EXISTS (SELECT 1 FROM epoch e WHERE e.epoch = \(expression))
+          OR coalesce((SELECT r.last_epoch FROM epoch_run r WHERE r.first_epoch <= \(expression)
+                       ORDER BY r.first_epoch DESC LIMIT 1) >= \(expression), 0))
+        """
+    }
+
+    /// Rows of any table whose epoch is neither an epoch row nor sealed in a run: the row,
+    /// named, and its epoch. Tables a read-only handle on an older store lacks are skipped.
     func rowsOfUnknownEpochs() throws -> [(row: String, epoch: Int64)] {
         var out: [(row: String, epoch: Int64)] = []
-        for (table, row) in Self.epochColumns {
+        for (table, row, column) in Self.epochColumns {
             guard
                 try db.int("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [.text(table)]) == 1
             else { continue }
             try db.forEach(
-                "SELECT \(row), epoch FROM \(table) t WHERE NOT EXISTS (SELECT 1 FROM epoch e WHERE e.epoch = t.epoch)",
-                []
+                "SELECT \(row), \(column) FROM \(table) t WHERE NOT \(Self.epochExists("t.\(column)"))", []
             ) { st in
                 var columns = st.columns
                 out.append((columns.text(), columns.int64()))
@@ -37,17 +48,63 @@ struct StoreAudit {
         return out
     }
 
-    /// Epoch rows naming as the window they changed one born after them (none in a store
-    /// whose epoch rows do not name their window).
+    /// Epochs naming as the window they changed one born after them (none in a store whose
+    /// epoch rows do not name their window), rows and sealed epochs, by epoch.
     func epochsChangingUnbornWindows() throws -> [(epoch: Int64, window: Int64, born: Int64)] {
         guard try Schema.epochRowsNameTheirWindow(db) else { return [] }
-        return try db.all(
+        var out = try db.all(
             "SELECT e.epoch, w.window_id, w.epoch FROM epoch e JOIN window w USING (window_id) WHERE w.epoch > e.epoch",
             []
         ) { st in
             var row = st.columns
-            return (row.int64(), row.int64(), row.int64())
+            return (epoch: row.int64(), window: row.int64(), born: row.int64())
         }
+        for run in try EpochTable.runs(after: .min, through: .max, db) {
+            guard let epochs = try? run.epochs() else { continue }  // `brokenEpochRuns` reports it
+            var born: [Int64: Int64?] = [:]
+            for e in epochs {
+                guard let id = run.kinds[e.kind].windowID else { continue }
+                if born[id] == nil {
+                    born[id] = .some(try db.int("SELECT epoch FROM window WHERE window_id = ?", [.integer(id)]))
+                }
+                if let b = born[id] ?? nil, b > e.epoch { out.append((e.epoch, id, b)) }
+            }
+        }
+        return out.sorted { $0.epoch < $1.epoch }
+    }
+
+    /// Sealed runs that break `EpochRun`'s invariants: each run's first epoch and the problem.
+    func brokenEpochRuns() throws -> [(run: Int64, problem: String)] {
+        var out: [(run: Int64, problem: String)] = []
+        var previous: EpochRun?
+        // Oldest first, so each run is compared with the one before it.
+        for run in try EpochTable.runs(after: .min, through: .max, db).reversed() {
+            func problem(_ p: String) { out.append((run.firstEpoch, p)) }
+            if let p = previous, p.lastEpoch >= run.firstEpoch {
+                problem("overlaps the run of epochs \(p.firstEpoch)…\(p.lastEpoch)")
+            }
+            previous = run
+            if run.lastEpoch < run.firstEpoch { problem("ends (\(run.lastEpoch)) before it starts") }
+            let rows =
+                try db.int(
+                    "SELECT count(*) FROM epoch WHERE epoch BETWEEN ? AND ?",
+                    [.integer(run.firstEpoch), .integer(run.lastEpoch)]) ?? 0
+            if rows > 0 { problem("\(rows) of its epochs are also epoch rows") }
+            do {
+                let epochs = try run.epochs()
+                let times = epochs.map(\.timeMS)
+                if times.min() != run.minTimeMS || times.max() != run.maxTimeMS {
+                    problem("its times are not min_time_ms \(run.minTimeMS) … max_time_ms \(run.maxTimeMS)")
+                }
+                if Set(epochs.map(\.kind)).count != run.kinds.count { problem("lists a kind no epoch has") }
+            } catch {
+                problem("\(error)")
+            }
+        }
+        if let newest = try EpochTable.latest(db), let last = previous, last.lastEpoch >= newest {
+            out.append((last.firstEpoch, "holds the newest epoch, which must be an epoch row"))
+        }
+        return out
     }
 
     /// Two incarnations of one name alive at once (alive over [birth, tombstone)): the env

@@ -6,11 +6,12 @@ import LogStore
 enum CompactCommand: Command {
     static let spec = CommandSpec(
         name: "compact",
-        abstract: "Seal series into compact blocks and reclaim space; optionally drop old history.",
+        abstract: "Seal series and epochs into compact blocks and reclaim space; optionally drop old history.",
         discussion: """
             Without --before, keeps all history: rewrites each series' runs of small segments
-            as sealed blocks that remember every value's epoch, so every export, as of every
-            epoch, stays byte-identical. With --before EPOCH, first removes closed, replaced
+            as sealed blocks that remember every value's epoch, and each run of epochs as one
+            record that keeps every field of each, so every export, as of every epoch, and the
+            log stay byte-identical. With --before EPOCH, first removes closed, replaced
             and deleted windows and envs that were gone by EPOCH, superseded versions, and
             merges each series' values up to EPOCH into one; exports as of EPOCH or later stay
             byte-identical, exports as of earlier epochs are refused afterwards. --keep-last N
@@ -60,7 +61,8 @@ enum CompactCommand: Command {
             ?? "kept all history: "
         context.stdout.write(
             dropped
-                + "\(r.segmentsSealed) segments sealed into \(r.blocksWritten) blocks, \(Format.bytes(r.bytesReclaimed)) reclaimed (\(Format.bytes(r.bytesBefore)) -> \(Format.bytes(r.bytesAfter)))\n"
+                + "\(r.segmentsSealed) segments sealed into \(r.blocksWritten) blocks, "
+                + "\(r.epochsSealed) epochs sealed into \(r.epochRunsWritten) runs, \(Format.bytes(r.bytesReclaimed)) reclaimed (\(Format.bytes(r.bytesBefore)) -> \(Format.bytes(r.bytesAfter)))\n"
         )
         return 0
     }

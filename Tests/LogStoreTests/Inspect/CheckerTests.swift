@@ -151,7 +151,52 @@ final class CheckerTests: XCTestCase {
         var sql = ""
         for i in 1...60 { sql += "INSERT INTO env(name, epoch) VALUES ('e\(i)', 99);" }
         let found = try problems(try makeStore(), after: sql)
-        XCTAssertEqual(found.count, Checker.limit + 1 + 1)  // + the "more" line + foreign_key_check
+        // + the "more" line (references to epochs are checked by LogStore, not foreign_key_check:
+        // a sealed epoch has no epoch row)
+        XCTAssertEqual(found.count, Checker.limit + 1)
         XCTAssertEqual(found.last, "… and 10 more like the line above")
+    }
+
+    /// A store whose epochs 0 … 21 are sealed into one run (23 epochs; the newest stays a row).
+    func makeSealedStore() throws -> String {
+        let dir = try temporaryDirectory(self)
+        let log = dir.appendingPathComponent("l.jsonl")
+        try (([line1] + (2..<23).map(append)).joined(separator: "\n") + "\n").write(
+            to: log, atomically: true, encoding: .utf8)
+        let path = dir.appendingPathComponent("s.db").path
+        let store = try LogStore(path: path)
+        _ = try Importer(store: store).importFile(log.path)
+        let r = try store.compact()
+        XCTAssertEqual(r.epochRunsWritten, 1)
+        store.close()
+        return path
+    }
+
+    func testASealedStoreIsHealthyAndABrokenRunIsReported() throws {
+        XCTAssertEqual(try LogStore(path: try makeSealedStore(), options: .init(readOnly: true)).check(), [])
+        XCTAssertEqual(
+            try problems(
+                try makeSealedStore(),
+                after: """
+                    INSERT INTO epoch(epoch, time_ms, source, endpoint, status) SELECT 5, 0, 'x', 'update', 'ok'
+                    """),
+            ["sealed run of epochs from 0: 1 of its epochs are also epoch rows"])
+        XCTAssertEqual(
+            try problems(try makeSealedStore(), after: "UPDATE epoch_run SET last_epoch = 19"),
+            [
+                "epochs 20…21 are missing (epochs must run 0…22 without gaps)",
+                "sealed run of epochs from 0: corrupt epoch run: more epochs than 20",
+            ])
+        XCTAssertEqual(
+            try problems(try makeSealedStore(), after: "UPDATE epoch_run SET last_epoch = 22"),
+            [
+                "sealed run of epochs from 0: 1 of its epochs are also epoch rows",
+                "sealed run of epochs from 0: corrupt epoch run: 22 epochs, not 23",
+                "sealed run of epochs from 0: holds the newest epoch, which must be an epoch row",
+            ])
+        let times = try problems(try makeSealedStore(), after: "UPDATE epoch_run SET max_time_ms = max_time_ms + 1")
+        XCTAssertEqual(times.count, 1)
+        XCTAssertTrue(
+            times.first?.hasPrefix("sealed run of epochs from 0: its times are not min_time_ms ") ?? false, "\(times)")
     }
 }

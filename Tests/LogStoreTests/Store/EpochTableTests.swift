@@ -10,6 +10,7 @@ final class EpochTableTests: XCTestCase {
         let db = try Connection(path: path, mode: .readWriteCreate)
         try db.execute("CREATE TABLE epoch(epoch INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL)")
         try db.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value)")
+        try db.execute(Schema.epochRunTable)
         for e in epochs { try db.run("INSERT INTO epoch VALUES (?, ?)", [.integer(e.epoch), .integer(e.timeMS)]) }
         return db
     }
@@ -42,5 +43,28 @@ final class EpochTableTests: XCTestCase {
         XCTAssertNil(try EpochTable.compactedBefore(db))
         try db.run("INSERT INTO meta VALUES ('compacted_before', 7)", [])
         XCTAssertEqual(try EpochTable.compactedBefore(db), 7)
+    }
+
+    /// Sealed runs count as epochs: in the extent, the gaps (a run may start the store, or fill
+    /// the numbers between rows) and the first epoch written since a time.
+    func testSealedRunsAreEpochsLikeRows() throws {
+        let db = try table([(2000, 5), (2001, 6), (2500, 7), (4000, 8)])
+        let kinds = [EpochRunTests.kind("api")]
+        // Times 0, 1, 2, 0, … in the first run, 1, 2, 3, … in the second, 3, 4, 5, … in the third.
+        for (first, last, time) in [(0, 999, 0), (1000, 1099, 1), (3000, 3999, 3)] as [(Int64, Int64, Int64)] {
+            try EpochRun(
+                kinds: kinds, epochs: (first...last).map { .init(epoch: $0, timeMS: time + ($0 - first) % 3, kind: 0) }
+            ).insert(db)
+        }
+        let extent = try XCTUnwrap(try EpochTable.extent(db))
+        XCTAssertEqual([extent.count, extent.low, extent.high], [4 + 1000 + 100 + 1000, 0, 4000])
+        XCTAssertEqual(try EpochTable.gaps(below: 4000, db), [1100...1999, 2002...2499, 2501...2999])
+        XCTAssertEqual(try EpochTable.first(writtenSince: 0, db), 0)
+        XCTAssertEqual(try EpochTable.first(writtenSince: 2, db), 2)
+        XCTAssertEqual(try EpochTable.first(writtenSince: 3, db), 1002)
+        XCTAssertEqual(try EpochTable.first(writtenSince: 5, db), 2000)  // a row before the run's 3002
+        XCTAssertEqual(try EpochTable.first(writtenSince: 8, db), 4000)
+        XCTAssertNil(try EpochTable.first(writtenSince: 9, db))
+        XCTAssertEqual(try EpochTable.latest(db), 4000)
     }
 }

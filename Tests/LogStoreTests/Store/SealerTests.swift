@@ -4,8 +4,9 @@ import XCTest
 @testable import LogStore
 
 /// Sealing (`LogStore.seal`, `Sealer`) rewrites segments as blocks and changes no read, as of
-/// any epoch: exports (contentID included), listings, changes and epoch summaries print the
-/// same before and after, and `check` passes.
+/// any epoch: exports (contentID included), listings, changes and the epoch log (every field
+/// of every epoch, sealed into runs by `EpochSealer` too) print the same before and after,
+/// and `check` passes.
 final class SealerTests: XCTestCase {
     /// Everything a read as of each epoch returns, as text (store bytes aside: sealing is meant
     /// to change them).
@@ -26,7 +27,7 @@ final class SealerTests: XCTestCase {
         }
         var changes: [String] = []
         try store.forEachEpoch(EpochFilter(), changes: true) { record, list in
-            changes.append("\(record.epoch) " + String(describing: list))
+            changes.append(String(describing: record) + " " + String(describing: list))
         }
         return out + changes
     }
