@@ -35,7 +35,8 @@ struct Catalog {
         """
 
     func env(_ name: String) throws -> Int64? {
-        asOf == .max ? try db.int(Self.envNowSQL, [.text(name)]) : try db.int(Self.envSQL, [.text(name), .integer(asOf)])
+        asOf == .max
+            ? try db.int(Self.envNowSQL, [.text(name)]) : try db.int(Self.envSQL, [.text(name), .integer(asOf)])
     }
 
     private static let windowInEnvSQL = """

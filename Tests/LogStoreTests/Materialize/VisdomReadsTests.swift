@@ -66,7 +66,8 @@ final class VisdomReadsTests: XCTestCase {
     func testWinExistsFollowsClosesDeletesAndForks() throws {
         let store = try temporaryStore(self)
         func create(_ env: String, _ win: String) throws {
-            try store.apply(.events, #"{"data": [{"content": "hi", "type": "text"}], "win": "\#(win)", "eid": "\#(env)"}"#)
+            try store.apply(
+                .events, #"{"data": [{"content": "hi", "type": "text"}], "win": "\#(win)", "eid": "\#(env)"}"#)
         }
         var then: [(epoch: Int64, env: String, window: String, exists: Bool)] = []
         defer {
