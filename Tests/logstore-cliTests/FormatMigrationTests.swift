@@ -46,6 +46,31 @@ class FormatMigrationTests: XCTestCase {
 
     /// Column names and types, table by table, and the indexes with their columns, of the
     /// store at `path`.
+    /// Runs `logstore compact` on a fresh copy of this version's fixture store nine times,
+    /// killing it (SIGKILL) after 0 to 100 ms, and hands each round and the version the killed
+    /// run left to `check`. Returns the versions seen.
+    func killCompactionsAtRandomMoments(_ check: (_ round: Int, _ version: Int32) throws -> Void) throws -> Set<Int32> {
+        var versions: Set<Int32> = []
+        for (round, delay) in [0, 1_000, 3_000, 6_000, 10_000, 20_000, 35_000, 60_000, 100_000].enumerated() {
+            try FileManager.default.removeItem(atPath: db)
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+            try FileManager.default.copyItem(atPath: fixture.appendingPathComponent("v\(version).db").path, toPath: db)
+            let p = Process()
+            p.executableURL = productsDirectory.appendingPathComponent("logstore")
+            p.arguments = ["--db", db, "compact"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(UInt32(delay))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let v = try userVersion()
+            versions.insert(v)
+            try check(round, v)
+        }
+        return versions
+    }
+
     func schema(_ path: String) throws -> [String] {
         let c = try Connection(path: path, mode: .readOnly)
         defer { try? c.close() }
@@ -216,23 +241,8 @@ final class FormatVersion5Tests: FormatMigrationTests {
             }
             XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n", label)
         }
-        var versions: Set<Int32> = []
-        for (round, delay) in [0, 1_000, 3_000, 6_000, 10_000, 20_000, 35_000, 60_000, 100_000].enumerated() {
-            try FileManager.default.removeItem(atPath: db)
-            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
-            try FileManager.default.copyItem(atPath: fixture.appendingPathComponent("v5.db").path, toPath: db)
-            let p = Process()
-            p.executableURL = productsDirectory.appendingPathComponent("logstore")
-            p.arguments = ["--db", db, "compact"]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            usleep(UInt32(delay))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
-            let v = try userVersion()
+        let versions = try killCompactionsAtRandomMoments { round, v in
             XCTAssertTrue((5...7).contains(v), "round \(round): version \(v)")
-            versions.insert(v)
             try assertReadsAsVersion5Did("round \(round), killed in version \(v)")
         }
         let r = try logstore(["--db", db, "compact"])
@@ -332,24 +342,9 @@ final class FormatVersion6Tests: FormatMigrationTests {
             try assertLogsPrintWhatVersion6Printed(label)
             XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n", label)
         }
-        var versions: Set<Int32> = []
         var sealedRuns: Set<Bool> = []
-        for (round, delay) in [0, 1_000, 3_000, 6_000, 10_000, 20_000, 35_000, 60_000, 100_000].enumerated() {
-            try FileManager.default.removeItem(atPath: db)
-            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
-            try FileManager.default.copyItem(atPath: fixture.appendingPathComponent("v6.db").path, toPath: db)
-            let p = Process()
-            p.executableURL = productsDirectory.appendingPathComponent("logstore")
-            p.arguments = ["--db", db, "compact"]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            usleep(UInt32(delay))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
-            let v = try userVersion()
+        let versions = try killCompactionsAtRandomMoments { round, v in
             XCTAssertTrue(v == 6 || v == 7, "round \(round): version \(v)")
-            versions.insert(v)
             if v == 7 {
                 let c = try Connection(path: db, mode: .readOnly)
                 sealedRuns.insert(try c.int("SELECT count(*) FROM epoch_run", []) ?? 0 > 0)
