@@ -33,47 +33,5 @@ extension ValueCodec {
     /// the same key order, series by id and kind (pending operations are not encoded). The
     /// encoding is one tag and a length-prefixed or fixed payload per value, so equal
     /// encodings mean exactly this.
-    static func sameEncoding(_ a: PaneValue, _ b: PaneValue) -> Bool {
-        // One case at a time, not a switch over the pair: matching a tuple copies both values
-        // (and retains what they hold) at every node, which cost more than the comparison.
-        switch a {
-        case .null: if case .null = b { return true }
-        case .bool(let x): if case .bool(let y) = b { return x == y }
-        case .int(let x): if case .int(let y) = b { return x == y }
-        case .bigInt(let x): if case .bigInt(let y) = b { return ExactKey.equal(x, y) }
-        case .string(let x): if case .string(let y) = b { return ExactKey.equal(x, y) }
-        case .double(let x): if case .double(let y) = b { return x.bitPattern == y.bitPattern }
-        case .array(let x): if case .array(let y) = b { return sameElements(x, y) }
-        case .object(let x):
-            if case .object(let y) = b { return sameKeys(x.keys, y.keys) && sameElements(x.values, y.values) }
-        case .series(let x): if case .series(let y) = b { return x.id == y.id && x.kind == y.kind }
-        }
-        return false
-    }
-
-    /// Element by element; arrays that are one buffer (so the same elements) without a walk:
-    /// the rules change a copy of the loaded pane, and the parts they did not touch still
-    /// share the loaded pane's storage.
-    private static func sameElements(_ a: [PaneValue], _ b: [PaneValue]) -> Bool {
-        a.withUnsafeBufferPointer { x in
-            b.withUnsafeBufferPointer { y in
-                guard x.count == y.count else { return false }
-                if x.baseAddress == y.baseAddress { return true }
-                for i in 0..<x.count where !sameEncoding(x[i], y[i]) { return false }
-                return true
-            }
-        }
-    }
-
-    /// Keys by their UTF-8 bytes, in order; one buffer without a walk, as above.
-    private static func sameKeys(_ a: [String], _ b: [String]) -> Bool {
-        a.withUnsafeBufferPointer { x in
-            b.withUnsafeBufferPointer { y in
-                guard x.count == y.count else { return false }
-                if x.baseAddress == y.baseAddress { return true }
-                for i in 0..<x.count where !ExactKey.equal(x[i], y[i]) { return false }
-                return true
-            }
-        }
-    }
+    static func sameEncoding(_ a: PaneValue, _ b: PaneValue) -> Bool { PaneValue.same(a, b, seriesByID: true) }
 }

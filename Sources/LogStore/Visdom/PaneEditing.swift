@@ -76,36 +76,58 @@ extension PaneValue {
     }
 
     /// Whether `self` and `other` are the same value, so that setting one where the other is
-    /// changes nothing (`AppendOnlyUpdate`): the same cases with the same payloads, floats by bit pattern (NaN is NaN, -0.0
-    /// is not 0.0), strings and keys by their UTF-8 bytes, dicts with the same keys in the
-    /// same order. A series is the same only as itself in shared storage: its pending
-    /// operations are not compared, so a series found anywhere else answers false.
-    func isSameValue(as other: PaneValue) -> Bool {
-        switch self {
-        case .null: if case .null = other { return true }
-        case .bool(let x): if case .bool(let y) = other { return x == y }
-        case .int(let x): if case .int(let y) = other { return x == y }
-        case .bigInt(let x): if case .bigInt(let y) = other { return ExactKey.equal(x, y) }
-        case .string(let x): if case .string(let y) = other { return ExactKey.equal(x, y) }
-        case .double(let x): if case .double(let y) = other { return x.bitPattern == y.bitPattern }
-        case .array(let x): if case .array(let y) = other { return Self.sameValues(x, y) }
+    /// changes nothing (`AppendOnlyUpdate`): `same(_:_:seriesByID:)` without series, so a
+    /// series is the same only as itself in shared storage and a series found anywhere else
+    /// answers false.
+    func isSameValue(as other: PaneValue) -> Bool { Self.same(self, other, seriesByID: false) }
+
+    /// The same cases with the same payloads: floats by bit pattern (NaN is NaN, -0.0 is not
+    /// 0.0), strings and keys by their UTF-8 bytes (not Swift's canonical equivalence), dicts
+    /// with the same keys in the same order. Series are the same when `seriesByID` and they
+    /// have the same id and kind (pending operations are not compared), else never. One
+    /// walk for both uses: `isSameValue(as:)` and `ValueCodec.sameEncoding`.
+    static func same(_ a: PaneValue, _ b: PaneValue, seriesByID: Bool) -> Bool {
+        // One case at a time, not a switch over the pair: matching a tuple copies both values
+        // (and retains what they hold) at every node, which cost more than the comparison.
+        switch a {
+        case .null: if case .null = b { return true }
+        case .bool(let x): if case .bool(let y) = b { return x == y }
+        case .int(let x): if case .int(let y) = b { return x == y }
+        case .bigInt(let x): if case .bigInt(let y) = b { return ExactKey.equal(x, y) }
+        case .string(let x): if case .string(let y) = b { return ExactKey.equal(x, y) }
+        case .double(let x): if case .double(let y) = b { return x.bitPattern == y.bitPattern }
+        case .array(let x): if case .array(let y) = b { return sameElements(x, y, seriesByID) }
         case .object(let x):
-            if case .object(let y) = other {
-                return x.count == y.count && zip(x.keys, y.keys).allSatisfy { ExactKey.equal($0, $1) }
-                    && Self.sameValues(x.values, y.values)
+            if case .object(let y) = b {
+                return sameKeys(x.keys, y.keys) && sameElements(x.values, y.values, seriesByID)
             }
-        case .series: return false
+        case .series(let x):
+            if seriesByID, case .series(let y) = b { return x.id == y.id && x.kind == y.kind }
         }
         return false
     }
 
-    /// Element by element; one shared buffer (series included) without a walk.
-    private static func sameValues(_ a: [PaneValue], _ b: [PaneValue]) -> Bool {
+    /// Element by element; arrays that are one buffer (so the same elements) without a walk:
+    /// the rules change a copy of the loaded pane, and the parts they did not touch still
+    /// share the loaded pane's storage.
+    private static func sameElements(_ a: [PaneValue], _ b: [PaneValue], _ seriesByID: Bool) -> Bool {
         a.withUnsafeBufferPointer { x in
             b.withUnsafeBufferPointer { y in
                 guard x.count == y.count else { return false }
                 if x.baseAddress == y.baseAddress { return true }
-                for i in 0..<x.count where !x[i].isSameValue(as: y[i]) { return false }
+                for i in 0..<x.count where !same(x[i], y[i], seriesByID: seriesByID) { return false }
+                return true
+            }
+        }
+    }
+
+    /// Keys by their UTF-8 bytes, in order; one buffer without a walk, as above.
+    private static func sameKeys(_ a: [String], _ b: [String]) -> Bool {
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                guard x.count == y.count else { return false }
+                if x.baseAddress == y.baseAddress { return true }
+                for i in 0..<x.count where !ExactKey.equal(x[i], y[i]) { return false }
                 return true
             }
         }
