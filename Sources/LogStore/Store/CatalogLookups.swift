@@ -26,7 +26,46 @@ final class CatalogLookups {
 
     var count: Int { envs.count + windows.count + heads.count }
 
+    /// The env and the window `env(_:load:)` and `window(_:env:load:)` answered last: a
+    /// handler asks for the same ones several times per message, and comparing a name costs
+    /// less than hashing it. Dropped with the tables.
+    @exclusivity(unchecked) private var lastEnv: (eid: String, id: Int64?)?
+    @exclusivity(unchecked) private var lastWindow: (env: Int64, wid: String, row: Catalog.WindowRow?)?
+
+    /// The env alive as `eid`: the last answer, the table's entry, or `load`'s, kept.
+    func env(_ eid: String, load: (String) throws -> Int64?) rethrows -> Int64? {
+        if let last = lastEnv, ExactKey.equal(last.eid, eid) { return last.id }
+        let id: Int64?
+        if let known = envs[ExactKey(eid)] {
+            id = known
+        } else {
+            id = try load(eid)
+            envs[ExactKey(eid)] = id
+        }
+        lastEnv = (eid, id)
+        return id
+    }
+
+    /// The window alive as `wid` in env incarnation `env`: as `env(_:load:)`.
+    func window(_ wid: String, env: Int64, load: (String, Int64) throws -> Catalog.WindowRow?) rethrows
+        -> Catalog.WindowRow?
+    {
+        if let last = lastWindow, last.env == env, ExactKey.equal(last.wid, wid) { return last.row }
+        let key = WindowKey(env: env, wid: ExactKey(wid))
+        let row: Catalog.WindowRow?
+        if let known = windows[key] {
+            row = known
+        } else {
+            row = try load(wid, env)
+            windows[key] = row
+        }
+        lastWindow = (env, wid, row)
+        return row
+    }
+
     func removeAll() {
+        lastEnv = nil
+        lastWindow = nil
         envs.removeAll(keepingCapacity: true)
         windows.removeAll(keepingCapacity: true)
         heads.removeAll(keepingCapacity: true)

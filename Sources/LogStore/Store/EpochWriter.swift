@@ -60,37 +60,12 @@ final class EpochWriter: VisdomState {
 
     var series: SeriesSource { seriesStore }
 
-    /// The env and the window `liveEnv` and `liveWindow` answered last in this epoch, as
-    /// `lookups` holds them: a handler asks for the same ones several times per message, and
-    /// comparing a name costs less than hashing it. Forgotten with `lookups`.
-    @exclusivity(unchecked) private var lastEnv: (eid: String, id: Int64?)?
-    @exclusivity(unchecked) private var lastWindow: (env: Int64, wid: String, row: Catalog.WindowRow?)?
-
     private func liveEnv(_ eid: String) throws -> Int64? {
-        if let last = lastEnv, ExactKey.equal(last.eid, eid) { return last.id }
-        let id: Int64?
-        if let known = lookups.envs[ExactKey(eid)] {
-            id = known
-        } else {
-            id = try catalog.env(eid)
-            lookups.envs[ExactKey(eid)] = id
-        }
-        lastEnv = (eid, id)
-        return id
+        try lookups.env(eid, load: catalog.env)
     }
 
     private func liveWindow(_ wid: String, env: Int64) throws -> Catalog.WindowRow? {
-        if let last = lastWindow, last.env == env, ExactKey.equal(last.wid, wid) { return last.row }
-        let key = CatalogLookups.WindowKey(env: env, wid: ExactKey(wid))
-        let row: Catalog.WindowRow?
-        if let known = lookups.windows[key] {
-            row = known
-        } else {
-            row = try catalog.window(wid, env: env)
-            lookups.windows[key] = row
-        }
-        lastWindow = (env, wid, row)
-        return row
+        try lookups.window(wid, env: env, load: catalog.window)
     }
 
     // MARK: reads
@@ -247,11 +222,7 @@ final class EpochWriter: VisdomState {
         forgetLookups()
     }
 
-    private func forgetLookups() {
-        lookups.removeAll()
-        lastEnv = nil
-        lastWindow = nil
-    }
+    private func forgetLookups() { lookups.removeAll() }
 
     private func setReload(_ reload: JSONValue, env: Int64) throws {
         if case .object(let o) = reload, o.isEmpty { return }
