@@ -8,6 +8,19 @@ import XCTest
 /// of every epoch, sealed into runs by `EpochSealer` too) print the same before and after,
 /// and `check` passes.
 final class SealerTests: XCTestCase {
+    /// `store`, which applied `all`, read as of each epoch n equals a new store that applied
+    /// the first n messages: the sealed history answers as-of reads as the rows did.
+    func assertEveryEpochReadsAsItsPrefix(_ store: LogStore, _ all: [LogStore.Message]) throws {
+        let prefix = try temporaryStore(self)
+        for (n, m) in all.enumerated() {
+            try prefix.apply(m)
+            XCTAssertEqual(
+                JSONWriter.string(try store.exportEnv("main", asOf: Int64(n + 1))),
+                JSONWriter.string(try prefix.exportEnv("main")),
+                "after epoch \(n + 1)")
+        }
+    }
+
     /// Everything a read as of each epoch returns, as text (store bytes aside: sealing is meant
     /// to change them).
     static func snapshot(_ store: LogStore) throws -> [String] {
@@ -138,14 +151,7 @@ final class SealerTests: XCTestCase {
         _ = try full.apply(all)
         XCTAssertEqual(try blocks(full), 4, "x and y of loss, sealed twice")  // acc gets a point every 3 steps
         XCTAssertEqual(try full.check(), [])
-        let prefix = try temporaryStore(self)
-        for (n, m) in all.enumerated() {
-            try prefix.apply(m)
-            XCTAssertEqual(
-                JSONWriter.string(try full.exportEnv("main", asOf: Int64(n + 1))),
-                JSONWriter.string(try prefix.exportEnv("main")),
-                "after epoch \(n + 1)")
-        }
+        try assertEveryEpochReadsAsItsPrefix(full, all)
         let before = try Self.snapshot(full)
         _ = try full.seal()
         XCTAssertEqual(try blocks(full), 4, "compact merges the writer's blocks: one per series")
@@ -277,14 +283,7 @@ final class SealerTests: XCTestCase {
                 return ["\(s): 0-\(first - 1)", "\(s): \(first)-\(big - 1)"]
             })
         XCTAssertEqual(try store.check(), [])
-        let prefix = try temporaryStore(self)
-        for (n, m) in all.enumerated() {
-            try prefix.apply(m)
-            XCTAssertEqual(
-                JSONWriter.string(try store.exportEnv("main", asOf: Int64(n + 1))),
-                JSONWriter.string(try prefix.exportEnv("main")),
-                "after epoch \(n + 1)")
-        }
+        try assertEveryEpochReadsAsItsPrefix(store, all)
         let before = try Self.snapshot(store)
         _ = try store.seal()
         XCTAssertEqual(try store.read(asOf: nil) { db, _ in try db.int("SELECT count(*) FROM segment", []) }, 0)
