@@ -90,7 +90,7 @@ extension LogStore {
         }
     }
 
-    private static func applyAll(_ messages: [Message], progress: [ImportProgress], _ ctx: Writer.Context) throws
+    static func applyAll(_ messages: [Message], progress: [ImportProgress], _ ctx: Writer.Context) throws
         -> [Applied]
     {
         var results: [Applied] = []

@@ -41,6 +41,9 @@ public final class LogStore: Sendable {
         /// A write that would is refused as if the disk were full.
         public var maxPageCount: Int64?
         public var checkpoints: Checkpoints
+        /// The writer seals epoch rows every this many epochs (`EpochSealer.sealRecent`; 0:
+        /// never). Tests set it; `LOGSTORE_WRITER_EPOCH_RUN` sets the default.
+        var writerEpochRun = EpochSealer.defaultWriterRun
         public init(
             readOnly: Bool = false, durability: Durability = .normal, maxPageCount: Int64? = nil,
             checkpoints: Checkpoints = .inCommit
@@ -102,7 +105,7 @@ public final class LogStore: Sendable {
                             checkpointer?.stop()
                             db.rewindWALForNextSession(
                                 maxBytes: Self.walSizeLimit, fileSize: fileSize(atPath: path + "-wal") ?? 0)
-                        })
+                        }, epochRun: options.writerEpochRun)
                 } catch {
                     checkpointer?.stop()  // a writer that failed after `open` never calls `beforeClose`
                     throw error

@@ -1,13 +1,16 @@
+import Foundation
+
 /// Seals epoch rows: rewrites each run of consecutive `ok` epochs as one `epoch_run` row
 /// (`EpochRun`) of at most `capacity` epochs, and deletes the rows it replaces, in the caller's
-/// transaction (docs/FORMAT.md, "Sealed epoch runs"). Run by `compact`, after `Sealer`.
+/// transaction (docs/FORMAT.md, "Sealed epoch runs"). Run by `compact`, after `Sealer`
+/// (`sealAll`), and by the writer as it goes (`sealRecent`).
 ///
 /// What stays a row: the newest epoch (so the newest epoch is `max(epoch) FROM epoch`, the
 /// writer's next number comes from it, and a store's last run ends before it); every refused or
 /// failed epoch (`compact --before` may still shorten their texts in place); and runs shorter
-/// than `minimum`, which a later seal takes up. The last run, when not full and followed by
-/// the next epoch, is reopened and continued, so sealing after every few appends still ends
-/// with full runs.
+/// than `minimum`, which a later seal takes up. `compact` reopens and continues the last run
+/// when it is not full and followed by the next epoch, so sealing after every few appends
+/// still ends with full runs; the writer never rewrites a run.
 struct EpochSealer {
     let db: Connection
     /// The most epochs one run holds: a read of one epoch decodes its whole run (4,096
@@ -52,19 +55,54 @@ struct EpochSealer {
         }
     }
 
+    /// `compact`'s seal: every epoch row but the newest, the last run continued when not full.
     func sealAll() throws -> Report {
-        var report = Report()
-        guard let newest = try EpochTable.latest(db) else { return report }
-        var builder = Builder()
-        var key: [UInt8] = []
-        var written: [ClosedRange<Int64>] = []
-
-        // The last run is continued when not full (checked against the first row below).
+        guard let newest = try EpochTable.latest(db) else { return Report() }
+        // The last run is continued when not full (checked against the first row in `seal`).
         var open: EpochRun?
         try db.one("SELECT \(EpochRun.columns) FROM epoch_run ORDER BY first_epoch DESC LIMIT 1", []) { st in
             open = try EpochRun(st)
         }
-        let from = open.map { $0.lastEpoch + 1 } ?? .min
+        return try seal(from: open.map { $0.lastEpoch + 1 } ?? .min, below: newest, continuing: open)
+    }
+
+    /// How many epochs the writer lets pile up behind its last seal (`sealRecent`): the writer
+    /// seals when it writes epoch e with `writerSeals(epoch: e, every:)`. An epoch row of a
+    /// live run costs ~100 bytes (its `FILE:LINE` source, texts, B-tree entry); sealed, one or
+    /// two bytes plus 1/`writerRun` of a run's kinds (Benchmarks/README.md, "Epochs sealed by
+    /// the writer").
+    static let writerRun: Int64 = 256
+
+    /// `writerRun`, unless `LOGSTORE_WRITER_EPOCH_RUN` sets another (0: the writer seals no
+    /// epochs, as before format 7's writer did; for side-by-side measurements and tests).
+    static let defaultWriterRun: Int64 =
+        ProcessInfo.processInfo.environment["LOGSTORE_WRITER_EPOCH_RUN"].flatMap { Int64($0) }.map { max(0, $0) }
+        ?? writerRun
+
+    /// Whether the writer seals once it has written epoch `epoch` (`every` > 0): every
+    /// `every`-th epoch, so a save costs one remainder, and one in `every` a seal of at most
+    /// `2 * every` rows.
+    static func writerSeals(epoch: Int64, every: Int64) -> Bool { every > 0 && epoch > 0 && epoch % every == 0 }
+
+    /// The writer's seal, in the transaction (or savepoint) of epoch `newest`, which it has just
+    /// written: the ok epochs among the `2 * every` before `newest` and after the last run,
+    /// each run of them as a new `epoch_run` row. Bounded work whatever the store holds: it
+    /// reads at most `2 * every` rows and never rewrites a run (`compact` merges the writer's
+    /// runs). Looking back twice as far as it seals every time lets a short run cut by the
+    /// previous seal's end (after a refused epoch) be taken up with the epochs after it.
+    func sealRecent(newest: Int64, every: Int64) throws -> Report {
+        let lastRun = try db.int("SELECT last_epoch FROM epoch_run ORDER BY first_epoch DESC LIMIT 1", [])
+        return try seal(from: max(newest - 2 * every, (lastRun ?? -1) + 1), below: newest, continuing: nil)
+    }
+
+    /// Seals the ok epoch rows `from ..< below`, continuing `open` (the last run) when it is
+    /// not full and its next epoch is the first of them.
+    private func seal(from: Int64, below newest: Int64, continuing open: EpochRun?) throws -> Report {
+        var open = open
+        var report = Report()
+        var builder = Builder()
+        var key: [UInt8] = []
+        var written: [ClosedRange<Int64>] = []
 
         func flush() throws {
             defer { builder = Builder() }

@@ -36,21 +36,26 @@ final class EpochWriter: VisdomState {
     /// several times per message, and every message for the same ones as the one before.
     /// Every write of an env or window row clears them (see `CatalogLookups`).
     private let lookups: CatalogLookups
+    /// On the writer, how often it seals epoch rows (`Writer.Context.epochRun`); nil elsewhere.
+    private let epochRun: Int64?
 
     /// An epoch of a job on the writer: it uses, and keeps valid, the writer's caches (heads,
     /// series tails, env and window lookups), which every epoch written on the writer's
-    /// connection must do (see `SeriesTails` and `CatalogLookups`).
+    /// connection must do (see `SeriesTails` and `CatalogLookups`), and seals epoch rows as
+    /// the writer does (`insertEpochRow`).
     convenience init(_ ctx: Writer.Context, epoch: Int64) {
-        self.init(ctx.db, epoch: epoch, heads: ctx.heads, tails: ctx.tails, lookups: ctx.lookups)
+        self.init(
+            ctx.db, epoch: epoch, heads: ctx.heads, tails: ctx.tails, lookups: ctx.lookups, epochRun: ctx.epochRun)
     }
 
     /// An epoch with caches of its own: only for a connection that no `Writer` owns.
     init(
         _ db: Connection, epoch: Int64, heads: HeadCache = HeadCache(capacity: 16), tails: SeriesTails? = nil,
-        lookups: CatalogLookups = CatalogLookups()
+        lookups: CatalogLookups = CatalogLookups(), epochRun: Int64? = nil
     ) {
         self.db = db
         self.epoch = epoch
+        self.epochRun = epochRun
         self.heads = heads
         self.lookups = lookups
         lookups.trim()
@@ -312,7 +317,9 @@ final class EpochWriter: VisdomState {
 
     /// Writes this epoch's row, last, once every other row of the epoch is written: the one
     /// window it changed goes in the row's `window_id`, two or more get `window_change` rows
-    /// (schema.sql explains why).
+    /// (schema.sql explains why). On the writer, every `epochRun`-th epoch then seals the
+    /// epoch rows before it (`EpochSealer.sealRecent`), in the same transaction or savepoint:
+    /// the seal commits with this epoch or is rolled back with it.
     func insertEpochRow(_ row: EpochRow) throws {
         let row = row.bounded
         // Bound value by value on the cached statement, as `SeriesStore` binds a segment: one
@@ -335,6 +342,9 @@ final class EpochWriter: VisdomState {
                 try db.run(
                     "INSERT INTO window_change(window_id, epoch) VALUES (?, ?)", [.integer(window), .integer(epoch)])
             }
+        }
+        if let every = epochRun, EpochSealer.writerSeals(epoch: epoch, every: every) {
+            _ = try EpochSealer(db: db).sealRecent(newest: epoch, every: every)
         }
     }
 }

@@ -26,12 +26,18 @@ final class Writer: @unchecked Sendable {
         let tails: SeriesTails
         /// Env and window rows looked up on `db`; valid across jobs as `CatalogLookups` states.
         let lookups: CatalogLookups
+        /// The writer seals epoch rows every this many epochs (`EpochSealer.sealRecent`; 0: never).
+        let epochRun: Int64
         private(set) var lastEpoch: Int64
-        init(db: Connection, heads: HeadCache, tails: SeriesTails, lookups: CatalogLookups, lastEpoch: Int64) {
+        init(
+            db: Connection, heads: HeadCache, tails: SeriesTails, lookups: CatalogLookups, epochRun: Int64,
+            lastEpoch: Int64
+        ) {
             self.db = db
             self.heads = heads
             self.tails = tails
             self.lookups = lookups
+            self.epochRun = epochRun
             self.lastEpoch = lastEpoch
         }
         func nextEpoch() -> Int64 {
@@ -105,6 +111,8 @@ final class Writer: @unchecked Sendable {
     private let lookups = CatalogLookups()
     /// Jobs per transaction at most; bounds the latency a burst adds to its last caller.
     private let maxBatch = 4096
+    /// Every job's `Context.epochRun`.
+    private let epochRun: Int64
 
     /// Runs on the writer thread just before the connection closes, after the last job.
     private let beforeClose: @Sendable (Connection) -> Void
@@ -114,9 +122,11 @@ final class Writer: @unchecked Sendable {
     /// connection once more when the writer stops.
     init(
         open: @escaping @Sendable () throws -> Connection,
-        beforeClose: @escaping @Sendable (Connection) -> Void = { _ in }
+        beforeClose: @escaping @Sendable (Connection) -> Void = { _ in },
+        epochRun: Int64 = EpochSealer.defaultWriterRun
     ) throws {
         self.beforeClose = beforeClose
+        self.epochRun = epochRun
         let ready = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var failure: Error?
         let thread = Thread { [unowned self] in
@@ -240,7 +250,7 @@ final class Writer: @unchecked Sendable {
             // A lone job (compaction) may delete and rewrite segments: no tail survives it.
             forgetRows()
             defer { forgetRows() }
-            let ctx = Context(db: db, heads: heads, tails: tails, lookups: lookups, lastEpoch: base)
+            let ctx = Context(db: db, heads: heads, tails: tails, lookups: lookups, epochRun: epochRun, lastEpoch: base)
             batch[0].run(ctx)
             return (try? EpochTable.latest(db)) ?? base
         }
@@ -275,7 +285,7 @@ final class Writer: @unchecked Sendable {
             for job in batch { job.fail(error) }
             return base
         }
-        let ctx = Context(db: db, heads: heads, tails: tails, lookups: lookups, lastEpoch: base)
+        let ctx = Context(db: db, heads: heads, tails: tails, lookups: lookups, epochRun: epochRun, lastEpoch: base)
         if batch.count == 1 {
             batch[0].run(ctx)
             if batch[0].succeeded == false {

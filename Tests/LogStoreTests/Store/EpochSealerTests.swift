@@ -3,10 +3,12 @@ import XCTest
 
 @testable import LogStore
 
-/// Sealing epoch rows into runs (`EpochSealer`, run by `compact`): every reader of epochs sees
-/// a sealed store as the unsealed one; runs are bounded, continued by the next seal, never
-/// hold the newest epoch or a refused one; `compact --before` on sealed epochs counts them and
-/// makes them forget dropped windows as it does rows.
+/// Sealing epoch rows into runs (`EpochSealer`, run by `compact` and by the writer as it goes):
+/// every reader of epochs sees a sealed store as the unsealed one; runs are bounded, continued
+/// by the next seal, never hold the newest epoch or a refused one; the writer's seals commit
+/// and roll back with the epoch that made them, whatever its siblings in a batch do;
+/// `compact --before` on sealed epochs counts them and makes them forget dropped windows as it
+/// does rows.
 final class EpochSealerTests: XCTestCase {
     func parsed(_ lines: [String]) throws -> [LogStore.Message] {
         try lines.enumerated().map { i, line in
@@ -57,6 +59,31 @@ final class EpochSealerTests: XCTestCase {
         return out
     }
 
+    /// A store whose writer seals epoch rows every `every` epochs (0: never).
+    func store(sealingEvery every: Int64) throws -> LogStore {
+        var options = LogStore.Options()
+        options.writerEpochRun = every
+        return try temporaryStore(self, options: options)
+    }
+
+    /// `records`, their times left out: two stores that applied the same messages differ only there.
+    func timeless(_ records: [String]) -> [String] {
+        records.map {
+            $0.replacingOccurrences(of: #"timeMS: -?[0-9]+"#, with: "timeMS: T", options: .regularExpression)
+        }
+    }
+
+    /// A training log with a failed and a refused message every few dozen lines.
+    func trainingWithFailures(steps: Int) throws -> [LogStore.Message] {
+        var lines: [String] = []
+        for (i, line) in SealerTests.trainingLog(steps: steps).enumerated() {
+            lines.append(line)
+            if i % 37 == 20 { lines.append(#"["events", {"data": 5, "win": "bad", "eid": "main"}]"#) }
+            if i % 53 == 7 { lines.append(#"["update", {"win": "missing", "eid": "main", "data": []}]"#) }
+        }
+        return try parsed(lines)
+    }
+
     func trainingStore(steps: Int) throws -> LogStore {
         let store = try temporaryStore(self)
         _ = try store.apply(try parsed(SealerTests.trainingLog(steps: steps)))
@@ -66,7 +93,7 @@ final class EpochSealerTests: XCTestCase {
     func testSealedThenAppendedThenSealedAgainEveryEpochReadsTheSame() throws {
         let lines = SealerTests.trainingLog(steps: 400)
         let all = try parsed(lines + [#"["events", {"data": 5, "win": "bad", "eid": "main"}]"#] + lines.suffix(60))
-        let store = try temporaryStore(self)
+        let store = try store(sealingEvery: 0)  // `compact`'s seal alone
         _ = try store.apply(Array(all[..<300]))
         let first = try epochReads(store)
         let r = try store.seal()
@@ -164,5 +191,109 @@ final class EpochSealerTests: XCTestCase {
         }
         XCTAssertEqual(kinds, 1 + 40 + 40, "epoch 0's, and an events and an update kind per window")
         XCTAssertEqual(try store.check(), [])
+    }
+
+    /// The writer seals as it goes: every epoch, sealed or not, reads back exactly as the row it
+    /// was while it was the newest (always a row), time included; reads of epochs and as-of
+    /// reads equal those of a store whose writer seals nothing; failed and refused epochs and
+    /// the newest stay rows; `check` passes.
+    func testTheWriterSealsEpochsAsItGoesAndEachReadsAsTheRowItWas() throws {
+        let all = try trainingWithFailures(steps: 240)
+        let store = try store(sealingEvery: 16)
+        var asRows = try records(store)
+        for m in all {
+            try store.apply(m)
+            asRows.insert(try records(store, EpochFilter(limit: 1))[0], at: 0)
+        }
+        XCTAssertEqual(try records(store), asRows)
+        let sealed = try runs(store)
+        XCTAssertGreaterThan(sealed.count, 5)
+        XCTAssertTrue(sealed.allSatisfy { $0.last - $0.first + 1 <= 32 }, "at most twice the writer's run: \(sealed)")
+        let statuses = try store.epochs().map(\.status)
+        let notOK = statuses.filter { $0 != "ok" }.count
+        XCTAssertGreaterThan(notOK, 10)
+        // Rows: the failed and refused epochs, the last few, and runs shorter than 16 that
+        // start a seal's span and end at a failed epoch.
+        XCTAssertLessThan(try rows(store), Int64(statuses.count / 2))
+        XCTAssertEqual(try store.check(), [])
+
+        let unsealed = try self.store(sealingEvery: 0)
+        _ = try unsealed.apply(all)
+        XCTAssertEqual(try runs(unsealed).count, 0)
+        XCTAssertEqual(timeless(try SealerTests.snapshot(store)), timeless(try SealerTests.snapshot(unsealed)))
+        try SealerTests.assertEveryEpochReadsAsItsPrefix(store, all, in: self)
+
+        // `compact` after the writer: the same reads, the rows after the last run sealed.
+        let before = try epochReads(store)
+        let rowsBefore = try rows(store)
+        XCTAssertGreaterThan(try store.seal().epochsSealed, 0)
+        XCTAssertEqual(try epochReads(store), before)
+        XCTAssertLessThan(try rows(store), rowsBefore)
+        XCTAssertEqual(try store.check(), [])
+    }
+
+    /// The server applies many jobs in one transaction, each in a savepoint. A seal made by a
+    /// job stays when a sibling after it fails (its savepoint alone is rolled back); a job that
+    /// fails after its epoch sealed takes its seal with it, and the job that gets its number
+    /// seals instead: the runs are those of the same good jobs applied one by one.
+    func testAWritersSealInABatchStaysWhenASiblingFailsAndGoesWithItsOwnJob() throws {
+        let all = try trainingWithFailures(steps: 150)
+        let every: Int64 = 16
+        let oneByOne = try store(sealingEvery: every)
+        for m in all { try oneByOne.apply(m) }
+
+        let batched = try store(sealingEvery: every)
+        let writer = try XCTUnwrap(batched.writer)
+        let gate = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
+        done.enter()
+        writer.submit({ _ in gate.wait() }, complete: { _ in done.leave() })  // the others queue behind it
+        struct Boom: Error {}
+        nonisolated(unsafe) var failures = 0
+        nonisolated(unsafe) var successes = 0
+        let lock = NSLock()
+        func submit(_ m: LogStore.Message, failing: Bool) {
+            done.enter()
+            writer.submit(
+                { ctx in
+                    _ = try LogStore.applyAll([m], progress: [], ctx)
+                    if failing { throw Boom() }
+                },
+                complete: { result in
+                    lock.lock()
+                    switch result {
+                    case .success: successes += 1
+                    case .failure(let e): if e is Boom { failures += 1 }
+                    }
+                    lock.unlock()
+                    done.leave()
+                })
+        }
+        var failing = 0
+        for (i, m) in all.enumerated() {
+            let epoch = Int64(i + 1)
+            // Before a sealing epoch, a job that gets its number, seals and fails; after it, a
+            // sibling that fails after the seal.
+            if epoch % every == 0 {
+                submit(m, failing: true)
+                failing += 1
+            }
+            submit(m, failing: false)
+            if epoch % every == 0 {
+                submit(all[0], failing: true)
+                failing += 1
+            }
+        }
+        gate.signal()
+        done.wait()
+        XCTAssertEqual(failures, failing)
+        XCTAssertEqual(successes, all.count)
+        XCTAssertEqual(try batched.lastEpoch, Int64(all.count))
+        let expected = try runs(oneByOne).map { [$0.first, $0.last] }
+        XCTAssertGreaterThan(expected.count, 3)
+        XCTAssertEqual(try runs(batched).map { [$0.first, $0.last] }, expected)
+        XCTAssertEqual(timeless(try records(batched)), timeless(try records(oneByOne)))
+        XCTAssertEqual(try batched.check(), [])
+        XCTAssertEqual(try oneByOne.check(), [])
     }
 }

@@ -11,7 +11,13 @@ final class SealerTests: XCTestCase {
     /// `store`, which applied `all`, read as of each epoch n equals a new store that applied
     /// the first n messages: the sealed history answers as-of reads as the rows did.
     func assertEveryEpochReadsAsItsPrefix(_ store: LogStore, _ all: [LogStore.Message]) throws {
-        let prefix = try temporaryStore(self)
+        try Self.assertEveryEpochReadsAsItsPrefix(store, all, in: self)
+    }
+
+    static func assertEveryEpochReadsAsItsPrefix(_ store: LogStore, _ all: [LogStore.Message], in test: XCTestCase)
+        throws
+    {
+        let prefix = try temporaryStore(test)
         for (n, m) in all.enumerated() {
             try prefix.apply(m)
             XCTAssertEqual(
