@@ -1,5 +1,5 @@
 /// One row of the `epoch_run` table: the epoch rows of epochs `first_epoch ... last_epoch`
-/// (consecutive, every one of them) sealed into one record by `compact` (`EpochSealer`;
+/// (consecutive, every one of them) sealed into one record by `compact` or the writer (`EpochSealer`;
 /// schema.sql, epoch_run; docs/FORMAT.md, "Sealed epoch runs"). Readers see through it: each
 /// of its epochs reads back as exactly the row it replaced (`EpochTable`).
 ///

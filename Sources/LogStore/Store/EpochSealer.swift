@@ -55,15 +55,22 @@ struct EpochSealer {
         }
     }
 
-    /// `compact`'s seal: every epoch row but the newest, the last run continued when not full.
+    /// `compact`'s seal: every epoch row but the newest. Runs are reopened, from the first one
+    /// that is not full and is followed at once by another run (the writer's, which it never
+    /// merges) or by the epoch rows this seal takes up (the last run continued), so runs end up
+    /// full whoever wrote them.
     func sealAll() throws -> Report {
         guard let newest = try EpochTable.latest(db) else { return Report() }
-        // The last run is continued when not full (checked against the first row in `seal`).
-        var open: EpochRun?
-        try db.one("SELECT \(EpochRun.columns) FROM epoch_run ORDER BY first_epoch DESC LIMIT 1", []) { st in
-            open = try EpochRun(st)
+        let runs = try db.all("SELECT first_epoch, last_epoch FROM epoch_run ORDER BY first_epoch", []) { st in
+            var row = st.columns
+            return (first: row.int64(), last: row.int64())
         }
-        return try seal(from: open.map { $0.lastEpoch + 1 } ?? .min, below: newest, continuing: open)
+        let open = runs.indices.first { i in
+            runs[i].last - runs[i].first + 1 < capacity
+                && (i + 1 < runs.count ? runs[i + 1].first == runs[i].last + 1 : runs[i].last + 1 < newest)
+        }
+        guard let open else { return try seal(from: runs.last.map { $0.last + 1 } ?? .min, below: newest) }
+        return try seal(from: runs[open].first, below: newest, reopening: runs[open...].map(\.first))
     }
 
     /// How many epochs the writer lets pile up behind its last seal (`sealRecent`): the writer
@@ -92,13 +99,12 @@ struct EpochSealer {
     /// previous seal's end (after a refused epoch) be taken up with the epochs after it.
     func sealRecent(newest: Int64, every: Int64) throws -> Report {
         let lastRun = try db.int("SELECT last_epoch FROM epoch_run ORDER BY first_epoch DESC LIMIT 1", [])
-        return try seal(from: max(newest - 2 * every, (lastRun ?? -1) + 1), below: newest, continuing: nil)
+        return try seal(from: max(newest - 2 * every, (lastRun ?? -1) + 1), below: newest)
     }
 
-    /// Seals the ok epoch rows `from ..< below`, continuing `open` (the last run) when it is
-    /// not full and its next epoch is the first of them.
-    private func seal(from: Int64, below newest: Int64, continuing open: EpochRun?) throws -> Report {
-        var open = open
+    /// Seals the ok epoch rows `from ..< below` with the epochs of the runs that start at
+    /// `reopening` (ascending, none before `from`), which are rewritten.
+    private func seal(from: Int64, below newest: Int64, reopening: [Int64] = []) throws -> Report {
         var report = Report()
         var builder = Builder()
         var key: [UInt8] = []
@@ -109,11 +115,39 @@ struct EpochSealer {
             guard let first = builder.epochs.first?.epoch, let last = builder.epochs.last?.epoch else { return }
             guard builder.reopened || Int64(builder.epochs.count) >= minimum else { return }
             if builder.reopened {
-                try db.run("DELETE FROM epoch_run WHERE first_epoch = ?", [.integer(first)])
+                try db.run(
+                    "DELETE FROM epoch_run WHERE first_epoch BETWEEN ? AND ?", [.integer(first), .integer(last)])
             }
             try EpochRun.insert(encodedKinds: builder.kinds, epochs: builder.epochs, db)
             written.append(first...last)
             report.runsWritten += 1
+        }
+        func add(_ key: [UInt8], epoch: Int64, timeMS: Int64, line: Int64?) throws {
+            if let previous = builder.epochs.last?.epoch, previous + 1 != epoch || builder.epochs.count >= capacity {
+                try flush()
+            }
+            builder.add(key, epoch: epoch, timeMS: timeMS, line: line)
+        }
+        // The reopened runs' epochs, in order, up to (not including) epoch `limit`.
+        var nextRun = 0
+        func addRuns(before limit: Int64) throws {
+            while nextRun < reopening.count, reopening[nextRun] < limit {
+                var run: EpochRun?
+                try db.one(
+                    "SELECT \(EpochRun.columns) FROM epoch_run WHERE first_epoch = ?", [.integer(reopening[nextRun])]
+                ) { run = try EpochRun($0) }
+                nextRun += 1
+                guard let run else { continue }
+                let keys = run.kinds.map { k in
+                    var key: [UInt8] = []
+                    EpochRun.encode(k, into: &key)
+                    return key
+                }
+                for e in try run.epochs() {
+                    try add(keys[e.kind], epoch: e.epoch, timeMS: e.timeMS, line: e.line)
+                    builder.reopened = true
+                }
+            }
         }
 
         try db.forEach(
@@ -132,6 +166,7 @@ struct EpochSealer {
             }
             var row = st.columns
             let epoch = row.int64()
+            try addRuns(before: epoch)
             let timeMS = row.int64()
             var flags: UInt8 = 0
             var line: Int64?
@@ -166,20 +201,9 @@ struct EpochSealer {
                 EpochRun.putZigzag(window, &key)
             }
             key[0] = flags
-            if let previous = builder.epochs.last?.epoch, previous + 1 != epoch || builder.epochs.count >= capacity {
-                try flush()
-            }
-            if builder.epochs.isEmpty, let run = open, run.lastEpoch + 1 == epoch, run.count < capacity {
-                for e in try run.epochs() {
-                    var k: [UInt8] = []
-                    EpochRun.encode(run.kinds[e.kind], into: &k)
-                    builder.add(k, epoch: e.epoch, timeMS: e.timeMS, line: e.line)
-                }
-                builder.reopened = true
-            }
-            open = nil  // only the first epoch after it continues it
-            builder.add(key, epoch: epoch, timeMS: timeMS, line: line)
+            try add(key, epoch: epoch, timeMS: timeMS, line: line)
         }
+        try addRuns(before: .max)
         try flush()
         for range in written {
             try db.run(

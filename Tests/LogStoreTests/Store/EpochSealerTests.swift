@@ -230,6 +230,28 @@ final class EpochSealerTests: XCTestCase {
         XCTAssertEqual(try epochReads(store), before)
         XCTAssertLessThan(try rows(store), rowsBefore)
         XCTAssertEqual(try store.check(), [])
+        let merged = try runs(store)
+        for (a, b) in zip(merged, merged.dropFirst()) {
+            XCTAssertNotEqual(b.first, a.last + 1, "compact merged the writer's runs next to each other: \(merged)")
+        }
+    }
+
+    /// `compact` merges the writer's runs (up to 512 epochs each, never rewritten by the writer)
+    /// into full ones, reopening from the first that is not full and followed by another run.
+    func testCompactMergesTheWritersRunsIntoFullOnes() throws {
+        let store = try store(sealingEvery: 16)
+        _ = try store.apply(try parsed(SealerTests.trainingLog(steps: 300)))
+        let last = try store.lastEpoch
+        XCTAssertGreaterThan(try runs(store).count, 20)
+        let before = try epochReads(store)
+        let report = try store.write(alone: true) { ctx in
+            try ctx.db.transaction(.immediate) { try EpochSealer(db: ctx.db, capacity: 256).sealAll() }
+        }
+        XCTAssertEqual(report.runsWritten, 2)
+        XCTAssertEqual(try runs(store).map { [$0.first, $0.last] }, [[0, 255], [256, last - 1]])
+        XCTAssertEqual(try rows(store), 1)
+        XCTAssertEqual(try epochReads(store), before)
+        XCTAssertEqual(try store.check(), [])
     }
 
     /// The server applies many jobs in one transaction, each in a savepoint. A seal made by a
