@@ -97,6 +97,8 @@ struct EpochSealer {
     /// reads at most `2 * every` rows and never rewrites a run (`compact` merges the writer's
     /// runs). Looking back twice as far as it seals every time lets a short run cut by the
     /// previous seal's end (after a refused epoch) be taken up with the epochs after it.
+    /// Never inlined: a save reaches it once per `every`, and profiles count it apart.
+    @inline(never)
     func sealRecent(newest: Int64, every: Int64) throws -> Report {
         let lastRun = try db.int("SELECT last_epoch FROM epoch_run ORDER BY first_epoch DESC LIMIT 1", [])
         return try seal(from: max(newest - 2 * every, (lastRun ?? -1) + 1), below: newest)
