@@ -8,9 +8,10 @@ import Foundation
 /// What stays a row: the newest epoch (so the newest epoch is `max(epoch) FROM epoch`, the
 /// writer's next number comes from it, and a store's last run ends before it); every refused or
 /// failed epoch (`compact --before` may still shorten their texts in place); and runs shorter
-/// than `minimum`, which a later seal takes up. `compact` reopens and continues the last run
-/// when it is not full and followed by the next epoch, so sealing after every few appends
-/// still ends with full runs; the writer never rewrites a run.
+/// than `minimum`, which a later seal takes up. `compact` reopens the runs from the first that
+/// is not full and is followed by another run or by rows it seals, so sealing after every few
+/// appends, or the writer's many short runs, still end as full runs; the writer never rewrites
+/// a run.
 struct EpochSealer {
     let db: Connection
     /// The most epochs one run holds: a read of one epoch decodes its whole run (4,096
