@@ -88,9 +88,9 @@ extension LogStore {
     public func apply(_ message: Message, done: @escaping @Sendable (Result<Applied, LogStoreError>) -> Void) {
         guard let writer else { return done(.failure(.readOnly(path: path))) }
         let path = self.path
-        writer.submit({ ctx in try Self.applyAll([message], progress: [], ctx)[0] }) { result in
-            done(result.mapError { Self.classify($0, path: path) })
-        }
+        writer.submit(
+            { ctx in try Self.applyAll([message], progress: [], ctx)[0] },
+            complete: { result in done(result.mapError { Self.classify($0, path: path) }) })
     }
 
     private static func applyAll(_ messages: [Message], progress: [ImportProgress], _ ctx: Writer.Context) throws
