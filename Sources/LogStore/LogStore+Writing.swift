@@ -83,8 +83,9 @@ extension LogStore {
     }
 
     /// The callback form, for a caller that must not wait (a server's event loop): returns at
-    /// once; `done` runs on the writer thread once the message's epoch is durable, or with
-    /// the error that kept it from being applied (then nothing of it was).
+    /// once; `done` runs once, on the writer thread when the message's epoch is durable or with
+    /// the error that kept it from being applied (then nothing of it was), or at once on the
+    /// calling thread for a store opened read-only.
     public func apply(_ message: Message, done: @escaping @Sendable (Result<Applied, LogStoreError>) -> Void) {
         guard let writer else { return done(.failure(.readOnly(path: path))) }
         let path = self.path
