@@ -77,17 +77,21 @@ extension LogStore {
 
     /// The async form for servers: suspends until the message's epoch is durable.
     public func apply(_ message: Message) async throws(LogStoreError) -> Applied {
-        guard let writer else { throw .readOnly(path: path) }
+        try await withCheckedContinuation { (k: CheckedContinuation<Result<Applied, LogStoreError>, Never>) in
+            apply(message) { k.resume(returning: $0) }
+        }.get()
+    }
+
+    /// The callback form, for a caller that must not wait (a server's event loop): returns at
+    /// once; `done` runs once, on the writer thread when the message's epoch is durable or with
+    /// the error that kept it from being applied (then nothing of it was), or at once on the
+    /// calling thread for a store opened read-only.
+    public func apply(_ message: Message, done: @escaping @Sendable (Result<Applied, LogStoreError>) -> Void) {
+        guard let writer else { return done(.failure(.readOnly(path: path))) }
         let path = self.path
-        do {
-            return try await withCheckedThrowingContinuation { (k: CheckedContinuation<Applied, Error>) in
-                writer.submit({ ctx in try Self.applyAll([message], progress: [], ctx)[0] }) { result in
-                    k.resume(with: result)
-                }
-            }
-        } catch {
-            throw Self.classify(error, path: path)
-        }
+        writer.submit(
+            { ctx in try Self.applyAll([message], progress: [], ctx)[0] },
+            complete: { result in done(result.mapError { Self.classify($0, path: path) }) })
     }
 
     static func applyAll(_ messages: [Message], progress: [ImportProgress], _ ctx: Writer.Context) throws

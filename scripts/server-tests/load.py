@@ -11,12 +11,13 @@ update="append")` sends, with the bodies captured from the visdom client itself:
 (64 line windows, created beforehand with one point). For each number of
 concurrent clients (keep-alive connections of `wrk`, a C load generator, one thread), each
 server starts fresh and takes `--seconds` of load; reported are requests/s, p50 and p99
-latency, non-200 answers, and the server's resident memory (peak during the load, and 2 s
-after it). logstore-server runs with both durabilities: `full` (its default: every answer is
-fsynced) and `normal`; visdom keeps everything in memory and saves nothing. The floor
-(`load-floor`, in the Server package) is a bare Hummingbird server answering every request
-with a fixed 200: what the HTTP stack alone serves here, so logstore-server's requests/s are
-also given as a fraction of it. With `--runs N` every figure is the median of N runs.
+latency, non-200 answers, the server's resident memory (peak during the load, and 2 s
+after it) and the CPU time it used (all threads, user and system) per request answered.
+logstore-server runs with both durabilities: `full` (its default: every answer is fsynced)
+and `normal`; visdom keeps everything in memory and saves nothing. The floor (`load-floor`,
+in the Server package) is a bare Hummingbird server answering every request with a fixed
+200: what the HTTP stack alone serves here, so logstore-server's requests/s are also given as
+a fraction of it. With `--runs N` every figure is the median of N runs.
 Everything shares this machine's cores with the load generator. So that a tail latency can be
 read against the machine, the run also reports the load average at its start and end and, in
 the directory the stores live in, the latency of `fdatasync` after an 8 KiB write (what each of
@@ -116,6 +117,16 @@ def rss_mb(pid):
     return 0.0
 
 
+def cpu_seconds(pid):
+    """The CPU time (user and system, all threads) process `pid` has used, from /proc."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
+
+
 class RSSSampler:
     """The peak resident memory of a process, sampled every 50 ms while running."""
 
@@ -138,12 +149,15 @@ def run_wrk(port, clients, seconds, script, pid=None):
     cmd = ["wrk", "-t1", "-c%d" % clients, "-d%ds" % seconds, "--timeout", "30s", "-s", script,
            "http://127.0.0.1:%d/update" % port]
     sampler = RSSSampler(pid) if pid else None
+    cpu_before = cpu_seconds(pid) if pid else 0.0
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
+    cpu_used = (cpu_seconds(pid) - cpu_before) if pid else 0.0
     m = re.search(r"^RESULT (\{.*\})$", out.stdout, re.M)
     if not m:
         raise RuntimeError("wrk: %s %s" % (out.stdout, out.stderr))
     r = json.loads(m.group(1))
     r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
+    r["cpu_us"] = cpu_used * 1e6 / max(1, r["requests"])
     r["rss_peak"] = sampler.finish() if sampler else 0.0
     time.sleep(2)
     r["rss_after"] = rss_mb(pid) if pid else 0.0
@@ -234,27 +248,27 @@ def main():
                     r = one_run(args, clients, name, script, tmp)
                     runs.setdefault((clients, name), []).append(r)
                     print("run %d  %-38s clients=%-3d %8.0f req/s  p50 %-9s p99 %-9s non-200 %d  socket errors %d  "
-                          "RSS peak %.0f MB after %.0f MB  points stored %s"
+                          "RSS peak %.0f MB after %.0f MB  CPU %.0f µs/request  points stored %s"
                           % (run + 1, name, clients, r["rps"], fmt_us(r["p50_us"]), fmt_us(r["p99_us"]),
-                             r["status_errors"], r["socket_errors"], r["rss_peak"], r["rss_after"], r["stored"]), flush=True)
+                             r["status_errors"], r["socket_errors"], r["rss_peak"], r["rss_after"], r["cpu_us"], r["stored"]), flush=True)
         machine.append("disk after: " + disk_probe(tmp))
         print(machine[-1], flush=True)
         probe_rows = run_probes(args, tmp) if args.probes else []
     machine.append("load average at the end: %s" % loadavg())
     rows = []
     for (clients, name), rs in runs.items():
-        row = {k: median([r[k] for r in rs]) for k in ("rps", "p50_us", "p99_us", "rss_peak", "rss_after")}
+        row = {k: median([r[k] for r in rs]) for k in ("rps", "p50_us", "p99_us", "rss_peak", "rss_after", "cpu_us")}
         row.update(clients=clients, server=name, errors=sum(r["status_errors"] + r["socket_errors"] for r in rs),
                    stored=None if rs[0]["stored"] is None else median([r["stored"] for r in rs]), n=len(rs))
         rows.append(row)
-    table = ["| clients | server | requests/s | p50 | p99 | non-200 | RSS peak / after | points stored | vs floor | vs visdom |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    table = ["| clients | server | requests/s | p50 | p99 | non-200 | RSS peak / after | CPU per request | points stored | vs floor | vs visdom |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         floor = next(x for x in rows if x["clients"] == r["clients"] and x["server"].startswith("floor"))
         base = next(x for x in rows if x["clients"] == r["clients"] and x["server"].startswith("visdom"))
-        table.append("| %d | %s | %.0f | %s | %s | %d | %.0f / %.0f MB | %s | %.0f%% | %.2f× |" % (
+        table.append("| %d | %s | %.0f | %s | %s | %d | %.0f / %.0f MB | %.0f µs | %s | %.0f%% | %.2f× |" % (
             r["clients"], r["server"], r["rps"], fmt_us(r["p50_us"]), fmt_us(r["p99_us"]), r["errors"],
-            r["rss_peak"], r["rss_after"], "–" if r["stored"] is None else "%d" % r["stored"],
+            r["rss_peak"], r["rss_after"], r["cpu_us"], "–" if r["stored"] is None else "%d" % r["stored"],
             100.0 * r["rps"] / floor["rps"], r["rps"] / base["rps"]))
     text = "Medians of %d run(s), %d s each. %s.\n\n" % (args.runs, args.seconds, "; ".join(machine)) + "\n".join(table) + "\n"
     if probe_rows:

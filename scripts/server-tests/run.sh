@@ -4,7 +4,9 @@
 # live scenarios against visdom's own server, sockets, auth, limits, SIGKILL under load), then
 # hostile clients and the server's lifecycle (hardening_tests.py: Host/Origin, byte-exact names,
 # timeouts, websocket protocol and sizes, refused requests on disk, visdom compatibility, shutdown,
-# logging, port in use). Arguments go to client_tests.py, e.g. `run.sh --only corpus`.
+# logging, port in use), and the answers given from the event loop against Hummingbird's
+# (event_loop_answers_tests.py: the same bytes, pipelined requests in order). Arguments go to
+# client_tests.py, e.g. `run.sh --only corpus`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -19,4 +21,5 @@ status=0
   --server Server/.build/debug/logstore-server --logstore .build/debug/logstore "$@" || status=1
 "$python" scripts/server-tests/hardening_tests.py \
   --server Server/.build/debug/logstore-server --logstore .build/debug/logstore || status=1
+"$python" scripts/server-tests/event_loop_answers_tests.py --server Server/.build/debug/logstore-server || status=1
 exit $status

@@ -39,6 +39,11 @@ public final class VisdomService: Sendable {
     public func respond(
         method: String, path: String, query: String = "", headers: [(name: String, value: String)], body: [UInt8]
     ) async -> VisdomResponse {
+        if Self.answersAtOnce(method: method, path: path) {
+            return await withCheckedContinuation { k in
+                _ = respondAtOnce(method: method, path: path, headers: headers, body: body) { k.resume(returning: $0) }
+            }
+        }
         let route = Route(path: path)
         if case .index = route, method == "POST" {
             return access.tokenRefusal(headers: headers) ?? access.login(body: body)
@@ -95,26 +100,81 @@ public final class VisdomService: Sendable {
     // MARK: writes and reads
 
     func apply(_ message: LogStore.Message) async -> VisdomResponse {
-        do {
-            let applied = try await store.apply(message)
-            // Not even a hop onto the socket actor when no page can hear of it.
-            if sockets.hearsChanges { await sockets.changed(message.pageChanges(after: applied.outcome)) }
-            return response(applied.outcome, epoch: applied.epoch, "/\(message.endpoint.rawValue)")
-        } catch {
-            log("/\(message.endpoint.rawValue) not applied: \(error)")
-            return VisdomResponse(status: 503)
+        await withCheckedContinuation { k in apply(message) { k.resume(returning: $0) } }
+    }
+
+    /// Applies `message` as one epoch; `done` gets the answer once the epoch is durable and the
+    /// pages that can hear of the change were told (on the writer thread, or on Swift's pool
+    /// when a page listens).
+    func apply(_ message: LogStore.Message, done: @escaping @Sendable (VisdomResponse) -> Void) {
+        store.apply(message) { result in
+            switch result {
+            case .success(let applied):
+                let answer = self.response(applied.outcome, epoch: applied.epoch, "/\(message.endpoint.rawValue)")
+                // Not even a hop onto the socket actor when no page can hear of it.
+                guard self.sockets.hearsChanges else { return done(answer) }
+                Task {
+                    await self.sockets.changed(message.pageChanges(after: applied.outcome))
+                    done(answer)
+                }
+            case .failure(let error):
+                self.log("/\(message.endpoint.rawValue) not applied: \(error)")
+                done(VisdomResponse(status: 503))
+            }
         }
+    }
+
+    /// The answer to the two requests a training script sends for each
+    /// `vis.line(…, update="append")`, `POST /win_exists` and `POST /update`, exactly as
+    /// `respond` gives it, without Swift concurrency: `/win_exists` is answered on the calling
+    /// thread (one SQL statement on covering indexes, on a WAL reader connection that does not
+    /// map the file: it never waits for the writer), `/update` once its epoch is durable, on
+    /// the writer thread. `done` runs exactly once. Returns false, without calling `done`, for
+    /// every other request.
+    public func respondAtOnce(
+        method: String, path: String, headers: [(name: String, value: String)], body: [UInt8],
+        done: @escaping @Sendable (VisdomResponse) -> Void
+    ) -> Bool {
+        guard Self.answersAtOnce(method: method, path: path) else { return false }
+        if let refusal = access.refusal(headers: headers) {
+            done(refusal)
+            return true
+        }
+        let args: RequestBody
+        do { args = try RequestBody(json: body) } catch {
+            log("\(path) raised \(error)")
+            done(.raised)
+            return true
+        }
+        if path == "/update" {
+            apply(LogStore.Message(.update, args, source: "serve"), done: done)
+        } else {
+            done(lookup(.windowExists, args))
+        }
+        return true
+    }
+
+    /// Whether `respondAtOnce` answers this request.
+    public static func answersAtOnce(method: String, path: String) -> Bool {
+        method == "POST" && (path == "/win_exists" || path == "/update")
     }
 
     /// A read: catalog lookups take microseconds and run here, without a hop to another thread;
     /// a read that materializes windows, which may be large, runs off the pool.
     func answer(_ read: VisdomRead, _ args: RequestBody) async -> VisdomResponse {
+        guard read.materializesWindows else { return lookup(read, args) }
         let store = self.store
         do {
-            let outcome =
-                read.materializesWindows
-                ? try await reads.run { try store.answer(read, args) } : try store.answer(read, args)
-            return response(outcome, epoch: nil, "/\(read.rawValue)")
+            return response(try await reads.run { try store.answer(read, args) }, epoch: nil, "/\(read.rawValue)")
+        } catch {
+            return storageFailure("/\(read.rawValue)", error)
+        }
+    }
+
+    /// A catalog lookup, answered on the calling thread.
+    func lookup(_ read: VisdomRead, _ args: RequestBody) -> VisdomResponse {
+        do {
+            return response(try store.answer(read, args), epoch: nil, "/\(read.rawValue)")
         } catch {
             return storageFailure("/\(read.rawValue)", error)
         }

@@ -69,7 +69,18 @@ struct HTTPAdapter: Sendable {
     static let htmlFields: HTTPFields = [.contentType: "text/html; charset=UTF-8"]
     static let epochField = HTTPField.Name("X-LogStore-Epoch")!
 
+    /// The `Server` field's value (Hummingbird's `serverName`, which it adds to every answer).
+    static let serverName = "LogStore"
+
     func response(_ answer: VisdomResponse) -> Response {
+        Response(
+            status: HTTPResponse.Status(code: answer.status), headers: Self.answerFields(answer),
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+
+    /// The header fields of `answer`, `Content-Length` last (where `Response.init` would put it,
+    /// without its look-up and setter); Hummingbird adds `Date` and `Server` after them.
+    static func answerFields(_ answer: VisdomResponse) -> HTTPFields {
         var fields = Self.htmlFields
         if let epoch = answer.epoch { fields.append(HTTPField(name: Self.epochField, value: String(epoch))) }
         for h in answer.headers {
@@ -80,11 +91,8 @@ struct HTTPAdapter: Sendable {
                 fields.append(HTTPField(name: name, value: h.value))
             }
         }
-        // Where Response.init would put it, without its look-up and setter.
         fields.append(HTTPField(name: .contentLength, value: String(answer.body.count)))
-        return Response(
-            status: HTTPResponse.Status(code: answer.status), headers: fields,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+        return fields
     }
 
     func tooLarge() -> Response {

@@ -43,7 +43,10 @@ let census = ConnectionCensus(limit: limits.maxConnections)
 raiseOpenFileLimit(to: 2 * limits.maxConnections + 64)
 // A client's frame, and its message however fragmented, may be at most `maxSocketMessageBytes`
 // (tornado's limit, which visdom keeps): past it the socket is closed with 1009.
+// `/win_exists` and `/update` are answered from the event loop (`EventLoopAnswers`), every other
+// request by `adapter` on Swift's pool.
 let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(
+    http1: .init(additionalChannelHandlers: [EventLoopAnswers(adapter: adapter)]),
     ws: .init(maxFrameSize: options.maxSocketMessageBytes, validateUTF8: true))
 let app = Application(
     responder: CallbackResponder<BasicRequestContext> { request, _ in await adapter.respond(request) },
@@ -55,7 +58,7 @@ let app = Application(
             limits: limits, census: census)
     },
     configuration: ApplicationConfiguration(
-        address: .hostname(options.host, port: options.port), serverName: "LogStore",
+        address: .hostname(options.host, port: options.port), serverName: HTTPAdapter.serverName,
         availableConnectionsDelegate: MaximumAvailableConnections(2 * limits.maxConnections)),
     onServerRunning: { channel in
         let port = channel.localAddress?.port ?? options.port

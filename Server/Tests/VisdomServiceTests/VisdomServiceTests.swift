@@ -1,5 +1,6 @@
 import Foundation
 import LogStore
+import Synchronization
 import XCTest
 
 @testable import VisdomService
@@ -60,6 +61,51 @@ final class VisdomServiceTests: XCTestCase {
         let deleted = await s.post("/delete_env", #"{"eid": "copy/1"}"#)
         XCTAssertEqual(deleted.status, 200)
         XCTAssertEqual(try s.store.envState(), ["main"])
+    }
+
+    /// `respondAtOnce` (the event loop's path) answers `/win_exists` and `/update` as `respond`
+    /// does, through `done`, once; it leaves every other request to `respond`.
+    func testRespondAtOnceAnswersTheAppendPairAsRespondDoes() async throws {
+        let s = try service()
+        _ = await s.post("/events", textWindow)
+        func atOnce(_ path: String, _ body: String, method: String = "POST") async -> VisdomResponse? {
+            let calls = Calls()
+            let answer: VisdomResponse? = await withCheckedContinuation { k in
+                let taken = s.respondAtOnce(method: method, path: path, headers: [], body: Array(body.utf8)) {
+                    calls.count.withLock { $0 += 1 }
+                    k.resume(returning: $0)
+                }
+                if !taken { k.resume(returning: nil) }
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+            XCTAssertLessThanOrEqual(calls.count.withLock { $0 }, 1, "done runs at most once")
+            return answer
+        }
+        let update = #"{"data": [{"content": "more", "type": "text"}], "win": "t", "eid": "main"}"#
+        for (path, body) in [
+            ("/win_exists", #"{"win": "t", "eid": "main"}"#), ("/win_exists", #"{"win": "u", "eid": "main"}"#),
+            ("/win_exists", "{x"), ("/update", update), ("/update", #"{"data": [], "win": "t", "eid": "ghost"}"#),
+            ("/update", "[1,"),
+        ] {
+            let now = await atOnce(path, body)
+            let then = await s.post(path, body)
+            XCTAssertEqual(now?.status, then.status, path + " " + body)
+            XCTAssertEqual(now?.body, then.body, path + " " + body)
+            XCTAssertEqual(now?.epoch.map { $0 + 1 }, then.epoch, path + " " + body)
+        }
+        let none = await atOnce("/win_exists", #"{"win": "t", "eid": "main"}"#, method: "GET")
+        XCTAssertNil(none)
+        let events = await atOnce("/events", textWindow)
+        XCTAssertNil(events)
+        let hash = await atOnce("/win_hash", #"{"win": "t", "eid": "main"}"#)
+        XCTAssertNil(hash)
+        let guarded = VisdomService(store: s.store, access: AccessPolicy(bearerToken: "k"))
+        let refused: VisdomResponse? = await withCheckedContinuation { k in
+            _ = guarded.respondAtOnce(method: "POST", path: "/update", headers: [], body: Array(update.utf8)) {
+                k.resume(returning: $0)
+            }
+        }
+        XCTAssertEqual(refused?.status, 401)
     }
 
     func testWrongMethodsAndThePage() async throws {
@@ -162,4 +208,9 @@ final class VisdomServiceTests: XCTestCase {
             .arrayValue
         XCTAssertEqual(x?.count, 65)
     }
+}
+
+/// How often a callback ran, from any thread.
+final class Calls: Sendable {
+    let count = Mutex(0)
 }

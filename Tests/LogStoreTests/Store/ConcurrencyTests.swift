@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 
 @testable import LogStore
@@ -90,6 +91,43 @@ final class ConcurrencyTests: XCTestCase {
         XCTAssertEqual(results.sorted(), Array(1...64))
         XCTAssertEqual(try store.exportEnv("main")["jsons"]?.objectValue?.count, 64)
     }
+
+    /// `apply(_:done:)` (a server's event loop calls it, on the main thread here) does not wait:
+    /// `done` runs once per message, on the writer thread, when its epoch is durable; a store
+    /// that cannot write says so through `done`.
+    func testTheCallbackApplyReturnsAtOnceAndCallsDoneWhenDurable() throws {
+        let store = try temporaryStore(self)
+        let answered = expectation(description: "done")
+        answered.expectedFulfillmentCount = 32
+        let epochs = Epochs()
+        for i in 0..<32 {
+            let m = try JSONReader.parse(
+                #"{"data": [{"content": "line \#(i)", "type": "text"}], "win": "t\#(i)", "eid": "main"}"#)
+            store.apply(LogStore.Message(.events, m)) { result in
+                XCTAssertFalse(Thread.isMainThread, "done runs on the writer thread")
+                if case .success(let applied) = result { epochs.all.withLock { $0.append(applied.epoch) } }
+                answered.fulfill()
+            }
+        }
+        wait(for: [answered], timeout: 60)
+        XCTAssertEqual(epochs.all.withLock { $0.sorted() }, Array(1...32))
+        XCTAssertEqual(try store.lastEpoch, 32)
+
+        let path = store.path
+        store.close()
+        let readOnly = try LogStore(path: path, options: .init(readOnly: true))
+        let refused = expectation(description: "refused")
+        readOnly.apply(LogStore.Message(.events, try JSONReader.parse("{}"))) { result in
+            guard case .failure(.readOnly) = result else { return XCTFail("\(result)") }
+            refused.fulfill()
+        }
+        wait(for: [refused], timeout: 10)
+    }
+}
+
+/// Epochs reported from the writer thread.
+final class Epochs: Sendable {
+    let all = Mutex<[Int64]>([])
 }
 
 final class FailureLog: @unchecked Sendable {
