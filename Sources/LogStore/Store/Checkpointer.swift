@@ -74,9 +74,7 @@ final class Checkpointer: @unchecked Sendable {
         guard !started, !stopping else { return }
         started = true
         let thread = Thread { [self] in
-            // Named from the thread itself: Foundation on Linux names only the current thread
-            // (and at most 15 bytes), seen in `top -H`, `perf` and /proc/PID/task/*/comm.
-            Thread.current.name = "LogStore ckpt"
+            nameCurrentThread("LogStore ckpt")
             run()
         }
         thread.start()

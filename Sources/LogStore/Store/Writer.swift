@@ -130,7 +130,7 @@ final class Writer: @unchecked Sendable {
         let ready = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var failure: Error?
         let thread = Thread { [unowned self] in
-            Thread.current.name = "LogStore writer"  // as `Checkpointer` names its thread
+            nameCurrentThread("LogStore writer")
             let db: Connection
             do {
                 db = try open()
