@@ -128,7 +128,7 @@ final class EpochWriter: VisdomState {
         }
         // As `writeHead` writes a pane's pending appends (`PanePersister`), in the same order.
         let rowsBefore = db.totalChanges
-        try seriesStore.write(appends.map { ($0.series, [$0.operation]) }, window: window, epoch: epoch)
+        try seriesStore.write(appends, window: window, epoch: epoch)
         if db.totalChanges != rowsBefore { noteChanged(window) }
     }
 

@@ -257,49 +257,70 @@ final class SeriesStore: SeriesSource {
     /// writer's seal takes) to two or more distinct series, a line append's x and y; else
     /// `write(_:to:window:epoch:)` per series, so bulk-written segments stay rows of their own.
     func write(_ writes: [(id: Int64, ops: [SeriesSlot.Operation])], window: Int64, epoch: Int64) throws {
-        let packs =
-            writes.count > 1
-            && writes.indices.allSatisfy { i in
-                writes[i].ops.count == 1 && !writes[i].ops[0].prepend && !writes[i].ops[0].values.isEmpty
-                    && writes[i].ops[0].values.count <= Sealer.writerSegmentValues
-                    && !writes[..<i].contains { $0.id == writes[i].id }
-            }
-        guard packs else {
+        let id: (Int) -> Int64 = { writes[$0].id }
+        let op: (Int) -> SeriesSlot.Operation? = { writes[$0].ops.count == 1 ? writes[$0].ops[0] : nil }
+        guard Self.packs(writes.count, id, op) else {
             for w in writes { try write(w.ops, to: w.id, window: window, epoch: epoch) }
             return
         }
-        try writePack(writes.map { ($0.id, $0.ops[0]) }, window: window, epoch: epoch)
+        try writePack(writes.count, id, { op($0)! }, window: window, epoch: epoch)
     }
 
-    /// Appends `appends` (to distinct series of `window`, each small) as one pack row at
-    /// `epoch`: what `write` does for each, in one row and one index entry. The writer's seal
-    /// (`Sealer.writerSeals`) is decided by the pack's first series and seals all of its series
-    /// together (`Sealer.sealRecent(_:window:)`), so their pack rows leave the table whole.
-    private func writePack(_ appends: [(id: Int64, op: SeriesSlot.Operation)], window: Int64, epoch: Int64) throws {
+    /// The writer's appends to `window` (`EpochWriter.storeAppends`), one operation each: as
+    /// `write(_:window:epoch:)`, without building its array.
+    func write(_ appends: [PendingAppend], window: Int64, epoch: Int64) throws {
+        let id: (Int) -> Int64 = { appends[$0].series }
+        let op: (Int) -> SeriesSlot.Operation = { appends[$0].operation }
+        guard Self.packs(appends.count, id, op) else {
+            for a in appends { try write([a.operation], to: a.series, window: window, epoch: epoch) }
+            return
+        }
+        try writePack(appends.count, id, op, window: window, epoch: epoch)
+    }
+
+    /// Whether `n` operations, `op(i)` on series `id(i)` (nil: several on that series), are one
+    /// pack row: two or more, each a small append to a series of its own.
+    private static func packs(_ n: Int, _ id: (Int) -> Int64, _ op: (Int) -> SeriesSlot.Operation?) -> Bool {
+        guard n > 1 else { return false }
+        for i in 0..<n {
+            guard let o = op(i), !o.prepend, !o.values.isEmpty, o.values.count <= Sealer.writerSegmentValues else {
+                return false
+            }
+            for j in 0..<i where id(j) == id(i) { return false }
+        }
+        return true
+    }
+
+    /// Appends `op(i)` to series `id(i)` of `window` for each i < `n` (distinct series, small
+    /// appends) as one pack row at `epoch`: what `write` does for each, in one row and one
+    /// index entry. The writer's seal (`Sealer.writerSeals`) is decided by the pack's first
+    /// series and seals all of its series together (`Sealer.sealRecent(_:window:)`), so their
+    /// pack rows leave the table whole.
+    private func writePack(
+        _ n: Int, _ id: (Int) -> Int64, _ op: (Int) -> SeriesSlot.Operation, window: Int64, epoch: Int64
+    ) throws {
         var pack: [UInt8] = []
+        pack.reserveCapacity(64)
         var count: Int64 = 0
         var sealing = false
-        var written: [(id: Int64, tail: SeriesTails.Tail)] = []
         do {
-            for (i, a) in appends.enumerated() {
-                var tail = try tails?[a.id] ?? tail(of: a.id, window: window)
-                let values = a.op.values
+            for i in 0..<n {
+                let series = id(i)
+                var tail = try tails?[series] ?? tail(of: series, window: window)
+                let values = op(i).values
                 tail.total += Int64(values.count)
-                SegmentPack.append(series: a.id, seq: tail.nextSeq, total: tail.total, values: values, to: &pack)
+                SegmentPack.append(series: series, seq: tail.nextSeq, total: tail.total, values: values, to: &pack)
                 tail.nextSeq += 1
                 count += Int64(values.count)
-                written.append((a.id, tail))
-                if i == 0, tails != nil, Sealer.writerSeals(series: a.id, nextSeq: tail.nextSeq) { sealing = true }
+                tails?[series] = tail
+                if i == 0, tails != nil, Sealer.writerSeals(series: series, nextSeq: tail.nextSeq) { sealing = true }
             }
             try insertRow(series: 0, window: window, seq: 0, epoch: epoch, op: 0, count: count, total: 0, data: pack)
-            if sealing {
-                try Sealer(db: db).sealRecent(appends.map(\.id), window: window)
-            }
+            if sealing { try Sealer(db: db).sealRecent((0..<n).map(id), window: window) }
         } catch {
-            for a in appends { tails?[a.id] = nil }  // the row may still be rolled back
+            for i in 0..<n { tails?[id(i)] = nil }  // the row may still be rolled back
             throw error
         }
-        for (id, tail) in written { tails?[id] = tail }
     }
 
     /// Where series `id` of `window` ends: after its last segment, else after its last block.
