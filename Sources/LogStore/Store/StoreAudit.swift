@@ -12,7 +12,11 @@ struct StoreAudit {
         ("window_end", "'tombstone of window ' || window_id", "epoch"),
         ("head", "'head of window ' || window_id", "epoch"),
         ("series", "'series ' || series_id", "epoch"),
-        ("segment", "'segment ' || seq || ' of series ' || series_id", "epoch"),
+        (
+            "segment",
+            "CASE series_id WHEN 0 THEN 'pack row of window ' || window_id ELSE 'segment ' || seq || ' of series ' || series_id END",
+            "epoch"
+        ),
         ("window_change", "'change of window ' || window_id", "epoch"),
         ("import_progress", "'import progress of ' || path", "epoch"),
         ("page_layout", "'page layouts of epoch ' || epoch", "epoch"),
