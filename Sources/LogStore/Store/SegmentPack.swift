@@ -61,30 +61,20 @@ enum SegmentPack {
 
     /// Calls `body` with each part in order until it returns false.
     static func forEach(_ pack: UnsafeRawBufferPointer, _ body: (Part) throws -> Bool) throws {
-        var offset = 0
+        var reader = ValueCodec.Reader(pack)
         func field() throws -> Int64 {
-            var result: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                guard offset < pack.count, shift < 64 else { throw DecodeError(offset: offset) }
-                let b = pack[offset]
-                offset += 1
-                result |= UInt64(b & 0x7f) << shift
-                if b & 0x80 == 0 { return Int64(bitPattern: result) }
-                shift += 7
-            }
+            do { return Int64(bitPattern: try reader.varint()) } catch { throw DecodeError(offset: reader.offset) }
         }
-        while offset < pack.count {
-            let start = offset
+        while !reader.atEnd {
+            let start = reader.offset
             let (series, seq, total, count, length) = (try field(), try field(), try field(), try field(), try field())
-            guard length >= 0, length <= pack.count - offset else { throw DecodeError(offset: offset) }
-            let values = offset..<offset + Int(length)
-            offset = values.upperBound
-            guard
-                try body(
-                    Part(seriesID: series, seq: seq, total: total, count: count, values: values, stored: start..<offset)
-                )
-            else { return }
+            guard length >= 0, length <= pack.count - reader.offset else { throw DecodeError(offset: reader.offset) }
+            let values = reader.offset..<reader.offset + Int(length)
+            reader.offset = values.upperBound
+            let part = Part(
+                seriesID: series, seq: seq, total: total, count: count, values: values,
+                stored: start..<values.upperBound)
+            guard try body(part) else { return }
         }
     }
 
