@@ -1,4 +1,4 @@
--- LogStore schema, version 7: the one source of truth. The library creates every new store
+-- LogStore schema, version 8: the one source of truth. The library creates every new store
 -- from exactly this text (it is embedded into the binary at build time; a test checks it).
 -- docs/FORMAT.md explains the format with a worked example.
 --
@@ -12,7 +12,7 @@
 -- (docs/FORMAT.md, "Value encoding"), never as SQLite REAL: SQLite turns a bound NaN into
 -- NULL, and LogStore must keep NaN, +Infinity, -Infinity, null, ints and floats apart.
 
-PRAGMA user_version = 7;
+PRAGMA user_version = 8;
 PRAGMA auto_vacuum = INCREMENTAL; -- lets `compact` hand freed pages back to the file system
 PRAGMA application_id = 1280264019; -- 0x4C4F4753, "LOGS"
 
@@ -109,6 +109,15 @@ CREATE INDEX series_by_window ON series(window_id);
 -- segments with epoch <= N: prepends in descending seq, then appends in ascending seq. A
 -- series' seq order is also its epoch order. `window_id` is the series' window (the same as
 -- in its series row): segments are found by window, not by series (see segment_by_window).
+--
+-- A PACK ROW (version 8) holds the append segments one epoch wrote to two or more series of
+-- one window (a line append's x and y) in one row, so a save inserts one row and one index
+-- entry: `series_id` 0 (no series), `seq` 0, `op` 0, `count` the values of all its parts,
+-- `total` 0, and `data` its parts back to back, each five varints (series id, seq, total,
+-- count, byte length) and that many bytes of values (Store/SegmentPack.swift). A part is its
+-- series' segment `seq` in every respect; a pack holds at most one part per series, and an
+-- epoch that writes a pack writes no other segment of the pack's series. A series is read
+-- as its window's entries with its series_id or 0.
 CREATE TABLE segment (
     window_id INTEGER NOT NULL REFERENCES window(window_id),
     series_id INTEGER NOT NULL REFERENCES series(series_id),

@@ -6,7 +6,7 @@ import XCTest
 /// Stores written in older format versions (`Tests/Fixtures/format-vN`, each made by the last
 /// build of version N): read-only commands read them as they are, the first writable open
 /// upgrades them, and both print exactly what the version-N build printed for them. The
-/// tests themselves are in `FormatVersion1Tests` … `FormatVersion6Tests`, one class per version.
+/// tests themselves are in `FormatVersion1Tests` … `FormatVersion7Tests`, one class per version.
 class FormatMigrationTests: XCTestCase {
     /// The format version of the fixture; set by each subclass.
     var version: Int { 0 }
@@ -36,6 +36,59 @@ class FormatMigrationTests: XCTestCase {
             XCTAssertEqual(result.status, 0, "\(read.arguments): \(result.stderr)", file: file, line: line)
             XCTAssertEqual(result.stdout, expected, "\(read.arguments)", file: file, line: line)
         }
+    }
+
+    /// The time range of the fixture's `expected/log-time.jsonl` (fixtures of version 6 on).
+    var logTimes: (since: String, until: String) { ("", "") }
+
+    /// The epoch log as the old version printed it: whole, as a table and as JSON, and filtered
+    /// by env, epochs and limit, and by time (fixtures of version 6 on).
+    var logReads: [(arguments: [String], expected: String)] {
+        [
+            (["log", "--no-pager"], "log.txt"),
+            (["log", "--json"], "log.jsonl"),
+            (
+                ["log", "--env", "main", "--since", "300", "--until", "900", "--limit", "40", "--json"],
+                "log-main-300-900.jsonl"
+            ),
+            (["log", "--since", logTimes.since, "--until", logTimes.until, "--json"], "log-time.jsonl"),
+        ]
+    }
+
+    func assertLogsPrintWhatTheOldVersionPrinted(_ label: String, file: StaticString = #filePath, line: UInt = #line)
+        throws
+    {
+        for read in logReads {
+            let expected = try String(
+                contentsOf: fixture.appendingPathComponent("expected/\(read.expected)"), encoding: .utf8)
+            let result = try logstore(["--db", db] + read.arguments)
+            XCTAssertEqual(result.status, 0, "\(label): \(read.arguments): \(result.stderr)", file: file, line: line)
+            XCTAssertEqual(result.stdout, expected, "\(label): \(read.arguments)", file: file, line: line)
+        }
+    }
+
+    /// The exports (not `ls`, which prints store bytes, which sealing changes) and the epoch log
+    /// print what the old version printed, and `check` passes.
+    func assertExportsAndLogsReadAsTheOldVersionDid(_ label: String) throws {
+        for read in reads where read.arguments[0] == "export" {
+            let expected = try String(
+                contentsOf: fixture.appendingPathComponent("expected/\(read.expected)"), encoding: .utf8)
+            XCTAssertEqual(try logstore(["--db", db] + read.arguments).stdout, expected, "\(label): \(read.arguments)")
+        }
+        try assertLogsPrintWhatTheOldVersionPrinted(label)
+        XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n", label)
+    }
+
+    /// Every epoch's export of `main` as of it and its changes since it, read in process.
+    func everyEpochOfMain() throws -> [String] {
+        let store = try LogStore(path: db, options: .init(readOnly: true))
+        var out: [String] = []
+        for epoch in 0...(try store.lastEpoch) {
+            let main = try store.exportEnv("main", asOf: epoch)
+            let changes = try store.changes(env: "main", since: epoch).json
+            out.append(String(decoding: JSONWriter.bytes(main) + JSONWriter.bytes(changes), as: UTF8.self))
+        }
+        return out
     }
 
     func userVersion() throws -> Int32 {
@@ -227,10 +280,10 @@ final class FormatVersion5Tests: FormatMigrationTests {
     }
     func testAppendsAfterUpgradingAVersion5Store() throws { try assertAppendsAfterTheUpgradeShowInChangesAndListings() }
 
-    /// The upgrades to versions 6 and 7 and the sealing after them, killed (SIGKILL) at random
-    /// moments: each time the store is whole, in version 5, 6 or 7, and prints what version 5
+    /// The upgrades to versions 6 to 8 and the sealing after them, killed (SIGKILL) at random
+    /// moments: each time the store is whole, in version 5 to 8, and prints what version 5
     /// printed; the run that is not killed leaves it sealed, and still printing the same.
-    func testKillingAnUpgradingCompactionAtRandomMomentsLeavesVersion5To7AndTheSameReads() throws {
+    func testKillingAnUpgradingCompactionAtRandomMomentsLeavesVersion5To8AndTheSameReads() throws {
         let exports = reads.filter { $0.arguments[0] == "export" }  // `ls` prints store bytes, which sealing changes
         func assertReadsAsVersion5Did(_ label: String) throws {
             for read in exports {
@@ -242,13 +295,13 @@ final class FormatVersion5Tests: FormatMigrationTests {
             XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n", label)
         }
         let versions = try killCompactionsAtRandomMoments { round, v in
-            XCTAssertTrue((5...7).contains(v), "round \(round): version \(v)")
+            XCTAssertTrue((5...8).contains(v), "round \(round): version \(v)")
             try assertReadsAsVersion5Did("round \(round), killed in version \(v)")
         }
         let r = try logstore(["--db", db, "compact"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.hasPrefix("kept all history: "), r.stdout)
-        XCTAssertEqual(try userVersion(), 7)
+        XCTAssertEqual(try userVersion(), Int32(Schema.version))
         try assertReadsAsVersion5Did("after a whole compaction")
         print("killed compactions left versions \(versions.sorted())")
     }
@@ -262,48 +315,16 @@ final class FormatVersion6Tests: FormatMigrationTests {
     }
     func testAppendsAfterUpgradingAVersion6Store() throws { try assertAppendsAfterTheUpgradeShowInChangesAndListings() }
 
-    /// The epoch log as version 6 printed it: whole, as a table and as JSON, and filtered by
-    /// env, epochs and limit, and by time.
-    let logReads: [(arguments: [String], expected: String)] = [
-        (["log", "--no-pager"], "log.txt"),
-        (["log", "--json"], "log.jsonl"),
-        (
-            ["log", "--env", "main", "--since", "300", "--until", "900", "--limit", "40", "--json"],
-            "log-main-300-900.jsonl"
-        ),
-        (
-            ["log", "--since", "2026-12-07T09:09:40.016Z", "--until", "2026-12-07T09:09:40.018Z", "--json"],
-            "log-time.jsonl"
-        ),
-    ]
-
-    func assertLogsPrintWhatVersion6Printed(_ label: String, file: StaticString = #filePath, line: UInt = #line) throws
-    {
-        for read in logReads {
-            let expected = try String(
-                contentsOf: fixture.appendingPathComponent("expected/\(read.expected)"), encoding: .utf8)
-            let result = try logstore(["--db", db] + read.arguments)
-            XCTAssertEqual(result.status, 0, "\(label): \(read.arguments): \(result.stderr)", file: file, line: line)
-            XCTAssertEqual(result.stdout, expected, "\(label): \(read.arguments)", file: file, line: line)
-        }
+    override var logTimes: (since: String, until: String) {
+        ("2026-12-07T09:09:40.016Z", "2026-12-07T09:09:40.018Z")
     }
 
     /// Epochs sealed into runs (`epoch_run`) read back as the rows they replaced: the log, every
     /// epoch's export as of it and every epoch's changes since it print the same bytes before
     /// the upgrade, after it and after `compact` sealed the epochs; `check` passes.
     func testSealedEpochsReadAsTheirRowsDid() throws {
-        try assertLogsPrintWhatVersion6Printed("version 6, read-only")
-        func everyEpoch() throws -> [String] {
-            let store = try LogStore(path: db, options: .init(readOnly: true))
-            var out: [String] = []
-            for epoch in 0...(try store.lastEpoch) {
-                let main = try store.exportEnv("main", asOf: epoch)
-                let changes = try store.changes(env: "main", since: epoch).json
-                out.append(String(decoding: JSONWriter.bytes(main) + JSONWriter.bytes(changes), as: UTF8.self))
-            }
-            return out
-        }
-        let before = try everyEpoch()
+        try assertLogsPrintWhatTheOldVersionPrinted("version 6, read-only")
+        let before = try everyEpochOfMain()
         let sampled = stride(from: 0, through: 1082, by: 97).flatMap { e in
             [["export", "--env", "main", "--as-of", "\(e)"], ["export", "--env", "main", "--since", "\(e)"]]
         }
@@ -312,7 +333,7 @@ final class FormatVersion6Tests: FormatMigrationTests {
         let r = try logstore(["--db", db, "compact"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains(" epochs sealed into "), r.stdout)
-        XCTAssertEqual(try userVersion(), 7)
+        XCTAssertEqual(try userVersion(), Int32(Schema.version))
         let c = try Connection(path: db, mode: .readOnly)
         defer { try? c.close() }
         let sealed = try c.int("SELECT sum(last_epoch - first_epoch + 1) FROM epoch_run", []) ?? 0
@@ -320,43 +341,116 @@ final class FormatVersion6Tests: FormatMigrationTests {
         XCTAssertGreaterThan(sealed, 1000, "most epochs are sealed")
         XCTAssertEqual(sealed + rows, 1083)
 
-        try assertLogsPrintWhatVersion6Printed("sealed")
+        try assertLogsPrintWhatTheOldVersionPrinted("sealed")
         try assertReadsPrintWhatTheOldVersionPrinted()
-        XCTAssertEqual(try everyEpoch(), before)
+        XCTAssertEqual(try everyEpochOfMain(), before)
         XCTAssertEqual(try sampled.map { try logstore(["--db", db] + $0).stdout }, printed)
         XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n")
     }
 
-    /// The upgrade to version 7 and the sealing after it, killed (SIGKILL) at random moments:
-    /// each time the store is whole, in version 6 or 7, and prints what version 6 printed
-    /// (exports and the epoch log); the run that is not killed leaves its epochs sealed.
-    func testKillingAnUpgradingCompactionAtRandomMomentsLeavesVersion6Or7AndTheSameReads() throws {
-        let exports = reads.filter { $0.arguments[0] == "export" }  // `ls` prints store bytes, which sealing changes
-        func assertReadsAsVersion6Did(_ label: String) throws {
-            for read in exports {
-                let expected = try String(
-                    contentsOf: fixture.appendingPathComponent("expected/\(read.expected)"), encoding: .utf8)
-                XCTAssertEqual(
-                    try logstore(["--db", db] + read.arguments).stdout, expected, "\(label): \(read.arguments)")
-            }
-            try assertLogsPrintWhatVersion6Printed(label)
-            XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n", label)
-        }
+    /// The upgrades to versions 7 and 8 and the sealing after them, killed (SIGKILL) at random
+    /// moments: each time the store is whole, in version 6, 7 or 8, and prints what version 6
+    /// printed (exports and the epoch log); the run that is not killed leaves its epochs sealed.
+    func testKillingAnUpgradingCompactionAtRandomMomentsLeavesVersion6To8AndTheSameReads() throws {
         var sealedRuns: Set<Bool> = []
         let versions = try killCompactionsAtRandomMoments { round, v in
-            XCTAssertTrue(v == 6 || v == 7, "round \(round): version \(v)")
-            if v == 7 {
+            XCTAssertTrue((6...8).contains(v), "round \(round): version \(v)")
+            if v >= 7 {
                 let c = try Connection(path: db, mode: .readOnly)
                 sealedRuns.insert(try c.int("SELECT count(*) FROM epoch_run", []) ?? 0 > 0)
                 try c.close()
             }
-            try assertReadsAsVersion6Did("round \(round), killed in version \(v)")
+            try assertExportsAndLogsReadAsTheOldVersionDid("round \(round), killed in version \(v)")
         }
         let r = try logstore(["--db", db, "compact"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(try userVersion(), 7)
-        try assertReadsAsVersion6Did("after a whole compaction")
+        XCTAssertEqual(try userVersion(), Int32(Schema.version))
+        try assertExportsAndLogsReadAsTheOldVersionDid("after a whole compaction")
         print(
             "killed compactions left versions \(versions.sorted()), epochs sealed: \(sealedRuns.sorted { !$0 && $1 })")
+    }
+}
+
+final class FormatVersion7Tests: FormatMigrationTests {
+    override var version: Int { 7 }
+    func testReadOnlyCommandsReadAVersion7StoreAsItIs() throws {
+        try assertReadOnlyCommandsReadTheStoreAsItIs()
+        try assertLogsPrintWhatTheOldVersionPrinted("version 7, read-only")
+    }
+    func testAWritableOpenUpgradesAVersion7Store() throws {
+        try assertAWritableOpenUpgradesTheStoreToTheSchemaOfANewOne()
+        try assertLogsPrintWhatTheOldVersionPrinted("upgraded")
+    }
+    func testAppendsAfterUpgradingAVersion7Store() throws { try assertAppendsAfterTheUpgradeShowInChangesAndListings() }
+
+    override var logTimes: (since: String, until: String) {
+        ("2026-12-07T13:07:09.071Z", "2026-12-07T13:07:09.073Z")
+    }
+
+    func packRows() throws -> Int64 {
+        let c = try Connection(path: db, mode: .readOnly)
+        defer { try? c.close() }
+        return try c.int("SELECT count(*) FROM segment WHERE series_id = 0", []) ?? 0
+    }
+
+    /// Version 7 wrote a segment row per series per append; after the upgrade, one-point
+    /// appends to the windows it wrote are pack rows (one per append), with the writer's seals
+    /// among them, and every epoch version 7 wrote reads as before: exports as of it, changes
+    /// since it, the epoch log. `compact` then unpacks and seals them, changing no read.
+    func testAppendsAfterTheUpgradeArePackRowsAndEarlierEpochsReadTheSame() throws {
+        /// `main` as of every epoch version 7 wrote (changes since them grow with the appends).
+        func exportsAsOfTheOldEpochs() throws -> [String] {
+            let store = try LogStore(path: db, options: .init(readOnly: true))
+            return try (0...1082).map {
+                String(decoding: JSONWriter.bytes(try store.exportEnv("main", asOf: $0)), as: UTF8.self)
+            }
+        }
+        let before = try exportsAsOfTheOldEpochs()
+        XCTAssertEqual(try packRows(), 0)
+        let log = dir.appendingPathComponent("steps.jsonl")
+        let steps = 2 * 128 + 5
+        let lines = (0..<steps).map { i in
+            #"["update", {"data": [{"x": [\#(1000 + i)], "y": [\#(Double(i) / 8)]}], "win": "loss", "eid": "main", "append": true}]"#
+        }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: log)
+        let r = try logstore(["--db", db, "import", log.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try userVersion(), 8)
+        let packs = try packRows()
+        XCTAssertGreaterThan(packs, 0)
+        XCTAssertLessThan(packs, Int64(steps), "the writer sealed the older ones, x and y together")
+        XCTAssertEqual(try exportsAsOfTheOldEpochs(), before)
+        let after = try everyEpochOfMain()
+        XCTAssertEqual(after.count, before.count + steps)
+        // The whole log now starts with the new epochs; the filtered reads cover old ones only.
+        for read in logReads where read.expected.hasPrefix("log-") {
+            let expected = try String(
+                contentsOf: fixture.appendingPathComponent("expected/\(read.expected)"), encoding: .utf8)
+            XCTAssertEqual(try logstore(["--db", db] + read.arguments).stdout, expected, "\(read.arguments)")
+        }
+        XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n")
+        let main = try logstore(["--db", db, "export", "--env", "main"]).stdout
+        XCTAssertTrue(main.contains("\(1000 + steps - 1)"), "the last step shows")
+        let c = try logstore(["--db", db, "compact"])
+        XCTAssertEqual(c.status, 0, c.stderr)
+        XCTAssertEqual(try packRows(), 0)
+        XCTAssertEqual(try everyEpochOfMain(), after)
+        XCTAssertEqual(try logstore(["--db", db, "export", "--env", "main"]).stdout, main)
+        XCTAssertEqual(try logstore(["--db", db, "check"]).stdout, "ok\n")
+    }
+
+    /// The upgrade to version 8 and the sealing after it, killed (SIGKILL) at random moments:
+    /// each time the store is whole, in version 7 or 8, and prints what version 7 printed
+    /// (exports and the epoch log).
+    func testKillingAnUpgradingCompactionAtRandomMomentsLeavesVersion7Or8AndTheSameReads() throws {
+        let versions = try killCompactionsAtRandomMoments { round, v in
+            XCTAssertTrue(v == 7 || v == 8, "round \(round): version \(v)")
+            try assertExportsAndLogsReadAsTheOldVersionDid("round \(round), killed in version \(v)")
+        }
+        let r = try logstore(["--db", db, "compact"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try userVersion(), 8)
+        try assertExportsAndLogsReadAsTheOldVersionDid("after a whole compaction")
+        print("killed compactions left versions \(versions.sorted())")
     }
 }

@@ -20,13 +20,15 @@ final class ListCommandTests: XCTestCase {
     }
 
     /// A trace counts each point once: 3 + 1 appended for `loss`, 2 heatmap rows, none for text.
+    /// SIZE is the bytes of the stored values: the append's pack row adds its parts' five
+    /// one-byte varints each (docs/FORMAT.md, "Pack rows").
     func testEnvsAreListedWithWindowsPointsSizeAndLastEpoch() throws {
         XCTAssertEqual(
             try logstore(["--db", db, "ls"]),
             CLIResult(
                 stdout: """
                     ENV   WINDOWS  POINTS  SIZE  LAST EPOCH
-                    main        3       6  35 B           4
+                    main        3       6  45 B           4
                     実験        1       3  12 B           5
 
                     """, stderr: "", status: 0))

@@ -58,11 +58,11 @@ final class TraceColumnReader {
     private var prepends: [Int64: [[UInt8]]] = [:]
 
     init(_ db: Connection, window: Int64, asOf: Int64, series wanted: [Int64]) throws {
+        let store = SeriesStore(db, asOf: asOf)
         try WindowSegments.pass(
             db, window: window, asOf: asOf, series: Set(wanted),
             found: { id, _ in
-                let count = try db.int(SeriesStore.countSQL, [.integer(id), .integer(asOf)]) ?? 0
-                columns[id] = Builder(capacity: Int(count))
+                columns[id] = Builder(capacity: try store.count(of: id))
             },
             block: { block in
                 var bytes: [UInt8] = []

@@ -66,6 +66,7 @@ struct Compactor {
     }
 
     func run() throws -> Report {
+        try SegmentPack.unpackAll(db)  // what follows works on segment rows of one series each
         var report = Report()
         let previous = try EpochTable.compactedBefore(db) ?? 0
         report.epochsCompacted = Int(

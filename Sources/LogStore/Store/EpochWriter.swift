@@ -133,7 +133,7 @@ final class EpochWriter: VisdomState {
         }
         // As `writeHead` writes a pane's pending appends (`PanePersister`), in the same order.
         let rowsBefore = db.totalChanges
-        for a in appends { try seriesStore.write([a.operation], to: a.series, window: window, epoch: epoch) }
+        try seriesStore.write(appends, window: window, epoch: epoch)
         if db.totalChanges != rowsBefore { noteChanged(window) }
     }
 

@@ -110,10 +110,14 @@ struct ListingScans {
             var row = st.columns
             (seriesID, seq, total, bytes, epoch) = (row.int64(), row.int64(), row.int64(), row.int64(), row.int64())
         }
+
+        init(seriesID: Int64, seq: Int64, total: Int64, bytes: Int64, epoch: Int64) {
+            (self.seriesID, self.seq, self.total, self.bytes, self.epoch) = (seriesID, seq, total, bytes, epoch)
+        }
     }
 
     private static let segmentRunsSQL =
-        "SELECT series_id, seq, total, length(data), epoch FROM segment WHERE epoch <= ?"
+        "SELECT series_id, seq, total, length(data), epoch, iif(series_id = 0, data, NULL) FROM segment WHERE epoch <= ?"
     private static let blockRunsSQL = """
         SELECT series_id, last_seq, total - count + logstore_block_count(epochs, first_epoch, first_epoch, ?1),
           length(data) + length(epochs), CASE WHEN last_epoch <= ?1 THEN last_epoch ELSE logstore_block_last(epochs, first_epoch, ?1) END
@@ -121,9 +125,22 @@ struct ListingScans {
         """
 
     /// Calls `body` with every segment written as of `asOf` (in rowid order, which `compact`
-    /// may make differ from seq order), then every sealed block begun by then.
+    /// may make differ from seq order; a pack row's parts as segments, each its stored bytes),
+    /// then every sealed block begun by then.
     func forEachSeriesRun(_ body: (SeriesRun) throws -> Void) throws {
-        try db.forEach(Self.segmentRunsSQL, [.integer(asOf)]) { try body(SeriesRun($0)) }
+        try db.forEach(Self.segmentRunsSQL, [.integer(asOf)]) { st in
+            let run = SeriesRun(st)
+            guard run.seriesID == 0 else { return try body(run) }
+            try st.withBlob(5) { pack in
+                try SegmentPack.forEach(pack) { part in
+                    try body(
+                        SeriesRun(
+                            seriesID: part.seriesID, seq: part.seq, total: part.total, bytes: Int64(part.stored.count),
+                            epoch: run.epoch))
+                    return true
+                }
+            }
+        }
         try db.forEach(Self.blockRunsSQL, [.integer(asOf)]) { try body(SeriesRun($0)) }
     }
 

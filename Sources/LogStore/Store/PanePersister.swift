@@ -38,7 +38,7 @@ struct PanePersister {
                 break
             }
         }
-        for w in writes { try series.write(w.ops, to: w.id, window: window, epoch: epoch) }
+        try series.write(writes, window: window, epoch: epoch)
         // contentID is derived on read from the window's last change (see Materializer), so a
         // new random id does not make a new head version.
         if case .object(var o) = head, o.contains("contentID") {

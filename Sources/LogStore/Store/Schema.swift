@@ -3,7 +3,7 @@
 /// and the stores the library creates cannot drift apart.
 enum Schema {
     /// `PRAGMA user_version` of stores this build creates and writes.
-    static let version: Int64 = 7
+    static let version: Int64 = 8
 
     /// What turns a store of version `v` into version `v + 1`, for every older version this
     /// build still reads. Each step runs in one exclusive transaction with its version bump
@@ -71,6 +71,10 @@ enum Schema {
         """,
         // Version 7: sealed runs of epochs (schema.sql, epoch_run); epoch rows stay as they are.
         6: epochRunTable,
+        // Version 8: pack rows (schema.sql, segment; Store/SegmentPack.swift). Every version-7
+        // row means in version 8 what it meant, and no version-7 row is a pack: the step is
+        // the version number alone.
+        7: "-- version 8: segment pack rows",
     ]
 
     /// The `epoch_run` table as version 7 created it (frozen, like every step).

@@ -3,7 +3,9 @@
 /// "Sealed blocks"). Run by `compact`, inside its transaction.
 ///
 /// A series is sealed from its first segment on, after its existing blocks, so its blocks
-/// cover seqs 0 ... k and its segments the rest. `compact` (`sealAll`) also rewrites the
+/// cover seqs 0 ... k and its segments the rest. Its segments in pack rows (`SegmentPack`) are
+/// sealed like its rows: `compact` unpacks every pack first; the writer seals a pack's series
+/// together and deletes the pack rows they emptied in one statement. `compact` (`sealAll`) also rewrites the
 /// series' blocks from its first one that is not full, so blocks the writer sealed small end up
 /// full; the writer (`sealRecent`) only adds a block, of small segments only. A series with a
 /// prepend segment (heatmap prependRow) is left as it is by both.
@@ -21,6 +23,7 @@ struct Sealer {
     /// Seals every series that has at least one append segment and no prepend segment, and
     /// merges the small blocks the writer sealed.
     func sealAll() throws -> Report {
+        try SegmentPack.unpackAll(db)
         var candidates: [(window: Int64, series: Int64)] = []
         try db.forEach(
             """
@@ -35,8 +38,9 @@ struct Sealer {
             candidates.append((row.int64(), row.int64()))
         }
         var report = Report()
+        var packs = SealedParts()  // none: unpacked above
         for (window, series) in candidates {
-            let r = try seal(series, window: window, refill: true)
+            let r = try seal(series, window: window, refill: true, packs: &packs)
             report.segmentsSealed += r.segmentsSealed
             report.blocksWritten += r.blocksWritten
         }
@@ -90,16 +94,79 @@ struct Sealer {
     /// until `compact` seals the series whole; the writer never rewrites what a bulk import
     /// wrote compactly.
     func sealRecent(_ id: Int64, window: Int64) throws {
-        guard try db.int("SELECT 1 FROM segment WHERE series_id = ? AND op = 1 LIMIT 1", [.integer(id)]) == nil else {
-            return
+        try sealRecent([id], window: window)
+    }
+
+    /// `sealRecent` for each of `ids` (series of `window`, a pack's), then their sealed parts
+    /// leave the window's pack rows: the packs they emptied are deleted in one statement, any
+    /// other is rewritten without them (a series sealed apart from the others of its packs).
+    func sealRecent(_ ids: [Int64], window: Int64) throws {
+        var packs = SealedParts()
+        for id in ids {
+            guard try db.int("SELECT 1 FROM segment WHERE series_id = ? AND op = 1 LIMIT 1", [.integer(id)]) == nil
+            else { continue }
+            _ = try seal(id, window: window, refill: false, limit: Self.writerLimit, packs: &packs)
         }
-        _ = try seal(id, window: window, refill: false, limit: Self.writerLimit)
+        try packs.drop(db)
+    }
+
+    /// The pack rows a seal took parts from: per row, its series and those sealed.
+    struct SealedParts {
+        var rows: [Int64: (all: [Int64], sealed: Set<Int64>)] = [:]
+
+        mutating func note(row: Int64, series: Int64, pack: UnsafeRawBufferPointer) throws {
+            if rows[row] == nil {
+                var all: [Int64] = []
+                try SegmentPack.forEach(pack) { part in
+                    all.append(part.seriesID)
+                    return true
+                }
+                rows[row] = (all, [])
+            }
+            rows[row]!.sealed.insert(series)
+        }
+
+        /// Takes the sealed parts out of their pack rows.
+        func drop(_ db: Connection) throws {
+            guard !rows.isEmpty else { return }
+            var emptied: [Int64] = []
+            for (row, parts) in rows.sorted(by: { $0.key < $1.key }) {
+                if parts.all.allSatisfy(parts.sealed.contains) {
+                    emptied.append(row)
+                    continue
+                }
+                let rest = try db.one("SELECT data FROM segment WHERE rowid = ?", [.integer(row)]) { st in
+                    var columns = st.columns
+                    return try columns.withBlob { pack -> (data: [UInt8], count: Int64) in
+                        var count: Int64 = 0
+                        try SegmentPack.forEach(pack) { part in
+                            if !parts.sealed.contains(part.seriesID) { count += part.count }
+                            return true
+                        }
+                        return (try SegmentPack.removing(parts.sealed, from: pack) ?? [], count)
+                    }
+                }
+                if let rest {
+                    try db.run(
+                        "UPDATE segment SET data = ?, count = ? WHERE rowid = ?",
+                        [.blob(rest.data), .integer(rest.count), .integer(row)])
+                }
+            }
+            if !emptied.isEmpty {
+                try db.run(
+                    "DELETE FROM segment WHERE rowid IN (SELECT value FROM json_each(?))",
+                    [.text("[" + emptied.map(String.init).joined(separator: ",") + "]")])
+            }
+        }
     }
 
     /// Seals the segments of series `id` of `window` (all of them append segments); with
     /// `refill`, rewrites its blocks from the first that holds fewer than `capacity` values;
-    /// with `limit`, seals only the segments it allows (see `Limit`).
-    func seal(_ id: Int64, window: Int64, refill: Bool, limit: Limit? = nil) throws -> Report {
+    /// with `limit`, seals only the segments it allows (see `Limit`). Its parts of pack rows are
+    /// noted in `packs`, for the caller to take out (`SealedParts.drop`).
+    func seal(_ id: Int64, window: Int64, refill: Bool, limit: Limit? = nil, packs: inout SealedParts) throws
+        -> Report
+    {
         var report = Report()
         var run: Run?
         let w = SQLValue.integer(window)
@@ -145,27 +212,37 @@ struct Sealer {
         // (epoch, seq) order, which is the series' seq order and the index's: no sort.
         let firstSealed = nextSeq
         var lastEpoch = from
+        var ownRows = 0  // segment rows of the series sealed (not parts of packs)
         struct Stop: Error {}
         do {
             try db.forEach(
-                "SELECT seq, op, epoch, count, total, data FROM segment WHERE window_id = ?1 AND epoch >= ?3 AND series_id = ?2 ORDER BY epoch, seq",
+                "SELECT rowid, series_id, seq, op, epoch, count, total, data FROM segment WHERE window_id = ?1 AND epoch >= ?3 AND series_id IN (0, ?2) ORDER BY epoch, seq",
                 [w, s, .integer(from)]
             ) { st in
                 var row = st.columns
-                let seq = row.int64()
-                // Only the contiguous run after the blocks (`check` reports any gap).
-                guard row.int64() == 0, seq == nextSeq else { return }
-                let epoch = row.int64()
-                let segment = BlockEpochs.Segment(epoch: epoch, count: row.int64())
-                if let limit, segment.count > limit.values || nextSeq - firstSealed >= limit.segments {
-                    throw Stop()  // the writer's seal ends before a bulk-written segment
-                }
-                nextSeq += 1
-                lastEpoch = epoch
-                let total = row.int64()
+                let rowid = row.int64()
+                let inPack = row.int64() == 0
+                var (seq, op, epoch, count, total) = (row.int64(), row.int64(), row.int64(), row.int64(), row.int64())
                 try row.withBlob { data in
-                    try add(
-                        &run, seq: seq, segment, data[...], total: total, series: id, window: window, report: &report)
+                    var bytes = data[...]
+                    if inPack {
+                        guard let part = try SegmentPack.part(of: id, in: data) else { return }
+                        (seq, op, count, total, bytes) = (part.seq, 0, part.count, part.total, data[part.values])
+                    }
+                    // Only the contiguous run after the blocks (`check` reports any gap).
+                    guard op == 0, seq == nextSeq else { return }
+                    let segment = BlockEpochs.Segment(epoch: epoch, count: count)
+                    if let limit, segment.count > limit.values || nextSeq - firstSealed >= limit.segments {
+                        throw Stop()  // the writer's seal ends before a bulk-written segment
+                    }
+                    nextSeq += 1
+                    lastEpoch = epoch
+                    if inPack {
+                        try packs.note(row: rowid, series: id, pack: data)
+                    } else {
+                        ownRows += 1
+                    }
+                    try add(&run, seq: seq, segment, bytes, total: total, series: id, window: window, report: &report)
                 }
             }
         } catch is Stop {}
@@ -175,7 +252,7 @@ struct Sealer {
         }
         // One statement for the run, not one per segment: (series_id, seq) is unique, so these
         // are exactly the rows read above (a DELETE per row cost ~9k instructions per segment).
-        if nextSeq > firstSealed {
+        if ownRows > 0 {
             try db.run(
                 """
                 DELETE FROM segment WHERE window_id = ?1 AND epoch BETWEEN ?3 AND ?4 AND series_id = ?2

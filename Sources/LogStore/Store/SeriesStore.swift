@@ -9,8 +9,9 @@
 /// remaining append segments.
 ///
 /// Segments are found through their window (`segment_by_window`): every query names the
-/// series' window, looked up by `windowOfSeries` unless the caller knows it. A store made to
-/// read one whole window reads its segments in one pass instead (`WindowSegments`).
+/// series' window, looked up by `windowOfSeries` unless the caller knows it. A segment is a row
+/// of its own or a part of a pack row (`SegmentPack`); `forEachSegment` reads both. A store
+/// made to read one whole window reads its segments in one pass instead (`WindowSegments`).
 final class SeriesStore: SeriesSource {
     let db: Connection
     /// Only segments with epoch <= asOf are visible (Int64.max: the current state).
@@ -43,27 +44,76 @@ final class SeriesStore: SeriesSource {
     /// window's index for them starts there, past the segments of the series (live or
     /// replaced) the window had before.
     private static let birthOfSeries = "(SELECT epoch FROM series WHERE series_id = ?1)"
-    /// Segments of series `?1` with epoch <= `?2`, in its window's index.
-    private static let segmentsOfSeries =
-        "segment WHERE window_id = \(windowOfSeries) AND epoch BETWEEN \(birthOfSeries) AND ?2 AND series_id = ?1"
-    /// The last segment of series `?1` of window `?2`, as the writer finds where it ends.
-    static let tailSQL = """
-        SELECT seq, total FROM segment WHERE window_id = ?2 AND epoch >= \(birthOfSeries) AND series_id = ?1
-        ORDER BY epoch DESC, seq DESC LIMIT 1
+    /// The rows that may hold a segment of series `?1` with epoch <= `?2`, in its window `?3`
+    /// (NULL: looked up): its own segment rows and the window's pack rows, in the window's index
+    /// (`series_id` is in it, so the window's other series' rows are skipped unread).
+    private static let rowsOfSeries = """
+        segment WHERE window_id = coalesce(?3, \(windowOfSeries)) AND epoch BETWEEN \(birthOfSeries) AND ?2
+          AND series_id IN (0, ?1)
         """
-    /// The series' length as of `?2`: its last visible segment's total, else its last visible
-    /// block's total less the block's values written after `?2`.
-    static let countSQL = """
-        SELECT coalesce((SELECT total FROM \(segmentsOfSeries) ORDER BY epoch DESC, seq DESC LIMIT 1),
-          (SELECT total - count + logstore_block_count(epochs, first_epoch, first_epoch, ?2) FROM block
-           WHERE window_id = \(windowOfSeries) AND first_epoch <= ?2 AND series_id = ?1
-           ORDER BY first_epoch DESC, first_seq DESC LIMIT 1))
+    static let segmentsSQL =
+        "SELECT series_id, seq, epoch, op, count, total, data FROM \(rowsOfSeries) ORDER BY epoch, seq"
+    static let newestSegmentsSQL =
+        "SELECT series_id, seq, epoch, op, count, total, data FROM \(rowsOfSeries) ORDER BY epoch DESC, seq DESC"
+    /// The series' length as of `?2` when it has no visible segment: its last visible block's
+    /// total less the block's values written after `?2`.
+    static let blockCountSQL = """
+        SELECT total - count + logstore_block_count(epochs, first_epoch, first_epoch, ?2) FROM block
+        WHERE window_id = \(windowOfSeries) AND first_epoch <= ?2 AND series_id = ?1
+        ORDER BY first_epoch DESC, first_seq DESC LIMIT 1
         """
-    static let elementsSQL = "SELECT op, data FROM \(segmentsOfSeries) ORDER BY epoch, seq"
+
+    /// A segment of one series: a segment row of its own or its part of a pack row, its values
+    /// lent for the call.
+    struct Segment {
+        let seq, epoch, op, count, total: Int64
+        let data: UnsafeRawBufferPointer
+    }
+
+    /// Calls `body` with the segments of series `id` (of `window`, when the caller knows it)
+    /// with epoch <= `asOf`, in seq order (newest first: the reverse) until it returns false.
+    func forEachSegment(
+        of id: Int64, window: Int64? = nil, asOf: Int64, newestFirst: Bool = false,
+        _ body: (Segment) throws -> Bool
+    ) throws {
+        struct Stop: Error {}
+        do {
+            try db.forEach(
+                newestFirst ? Self.newestSegmentsSQL : Self.segmentsSQL,
+                [.integer(id), .integer(asOf), window.map { .integer($0) } ?? .null]
+            ) { st in
+                var row = st.columns
+                let series = row.int64()
+                let (seq, epoch, op, count, total) = (row.int64(), row.int64(), row.int64(), row.int64(), row.int64())
+                let goOn = try row.withBlob { data -> Bool in
+                    guard series == 0 else {
+                        return try body(Segment(seq: seq, epoch: epoch, op: op, count: count, total: total, data: data))
+                    }
+                    guard let part = try SegmentPack.part(of: id, in: data) else { return true }
+                    return try body(
+                        Segment(
+                            seq: part.seq, epoch: epoch, op: 0, count: part.count, total: part.total,
+                            data: UnsafeRawBufferPointer(rebasing: data[part.values])))
+                }
+                if !goOn { throw Stop() }
+            }
+        } catch is Stop {}
+    }
+
+    /// The series' length as of `asOf`: its last visible segment's total, else its last visible
+    /// block's total less the block's values written after `asOf`; nil for neither.
+    private func storedCount(of id: Int64) throws -> Int64? {
+        var total: Int64?
+        try forEachSegment(of: id, asOf: asOf, newestFirst: true) { segment in
+            total = segment.total
+            return false
+        }
+        return try total ?? db.int(Self.blockCountSQL, [.integer(id), .integer(asOf)])
+    }
 
     func count(of id: Int64) throws -> Int {
         if let n = window?.count(of: id) { return n }
-        return Int(try db.int(Self.countSQL, [.integer(id), .integer(asOf)]) ?? 0)
+        return Int(try storedCount(of: id) ?? 0)
     }
 
     func first(of id: Int64) throws -> JSONValue? {
@@ -82,8 +132,13 @@ final class SeriesStore: SeriesSource {
             try block.values(asOf: asOf, into: &bytes)
             return try bytes.withUnsafeBytes { try ValueCodec.decodeFirst($0) }
         }
-        return try firstValue(
-            "SELECT data FROM \(Self.segmentsOfSeries) AND op = 0 AND count > 0 ORDER BY epoch, seq LIMIT 1", id)
+        var first: JSONValue?
+        try forEachSegment(of: id, asOf: asOf) { segment in
+            guard segment.op == 0, segment.count > 0 else { return true }
+            first = try ValueCodec.decodeFirst(segment.data)
+            return false
+        }
+        return first
     }
 
     /// The window of series `id` (0 for none).
@@ -107,22 +162,19 @@ final class SeriesStore: SeriesSource {
         if let known = try window?.elements(of: id) { return known }
         var prepends: [[JSONValue]] = []
         var items: [JSONValue] = []
-        if let n = try db.int(Self.countSQL, [.integer(id), .integer(asOf)]) {
+        if let n = try storedCount(of: id) {
             items.reserveCapacity(Int(n))
         }
         try sealedValues(id).withUnsafeBytes { try ValueCodec.decodeValues($0, into: &items) }
-        try db.forEach(
-            Self.elementsSQL,
-            [.integer(id), .integer(asOf)]
-        ) { st in
-            var row = st.columns
-            if row.int64() == 1 {
+        try forEachSegment(of: id, asOf: asOf) { segment in
+            if segment.op == 1 {
                 var p: [JSONValue] = []
-                try row.withBlob { try ValueCodec.decodeValues($0, into: &p) }
+                try ValueCodec.decodeValues(segment.data, into: &p)
                 prepends.append(p)
             } else {
-                try row.withBlob { try ValueCodec.decodeValues($0, into: &items) }
+                try ValueCodec.decodeValues(segment.data, into: &items)
             }
+            return true
         }
         if prepends.isEmpty { return items }
         var out: [JSONValue] = []
@@ -153,15 +205,10 @@ final class SeriesStore: SeriesSource {
             var r = ValueCodec.Reader(blob)
             while !r.atEnd { try body(&r) }
         }
-        try db.forEach(
-            "SELECT data FROM \(Self.segmentsOfSeries) ORDER BY epoch, seq",
-            [.integer(id), .integer(asOf)]
-        ) { st in
-            var row = st.columns
-            try row.withBlob { blob in
-                var r = ValueCodec.Reader(blob)
-                while !r.atEnd { try body(&r) }
-            }
+        try forEachSegment(of: id, asOf: asOf) { segment in
+            var r = ValueCodec.Reader(segment.data)
+            while !r.atEnd { try body(&r) }
+            return true
         }
         return true
     }
@@ -205,21 +252,90 @@ final class SeriesStore: SeriesSource {
         tails?[id] = tail
     }
 
-    /// Where series `id` of `window` ends: after its last segment, else after its last block.
-    private func tail(of id: Int64, window: Int64) throws -> SeriesTails.Tail {
-        let args: [SQLValue] = [.integer(id), .integer(window)]
-        // Both queries' rows start with the last seq and the total after it.
-        func tail(_ st: Statement) -> SeriesTails.Tail {
-            var row = st.columns
-            return SeriesTails.Tail(nextSeq: row.int64() + 1, total: row.int64())
+    /// One epoch's operations on series of `window`, in order: ONE pack row (`SegmentPack`)
+    /// when they are single small appends (1 to `Sealer.writerSegmentValues` values, what the
+    /// writer's seal takes) to two or more distinct series, a line append's x and y; else
+    /// `write(_:to:window:epoch:)` per series, so bulk-written segments stay rows of their own.
+    func write(_ writes: [(id: Int64, ops: [SeriesSlot.Operation])], window: Int64, epoch: Int64) throws {
+        let id: (Int) -> Int64 = { writes[$0].id }
+        let op: (Int) -> SeriesSlot.Operation? = { writes[$0].ops.count == 1 ? writes[$0].ops[0] : nil }
+        guard Self.packs(writes.count, id, op) else {
+            for w in writes { try write(w.ops, to: w.id, window: window, epoch: epoch) }
+            return
         }
-        return try db.one(Self.tailSQL, args, tail) ?? db.one(Self.blockTailSQL, args, tail)
-            ?? SeriesTails.Tail(nextSeq: 0, total: 0)
+        try writePack(writes.count, id, { op($0)! }, window: window, epoch: epoch)
     }
 
-    private static let newestSegmentsSQL = """
-        SELECT op, epoch, data FROM segment WHERE window_id = ? AND series_id = ? ORDER BY epoch DESC, seq DESC
-        """
+    /// The writer's appends to `window` (`EpochWriter.storeAppends`), one operation each: as
+    /// `write(_:window:epoch:)`, without building its array.
+    func write(_ appends: [PendingAppend], window: Int64, epoch: Int64) throws {
+        let id: (Int) -> Int64 = { appends[$0].series }
+        let op: (Int) -> SeriesSlot.Operation = { appends[$0].operation }
+        guard Self.packs(appends.count, id, op) else {
+            for a in appends { try write([a.operation], to: a.series, window: window, epoch: epoch) }
+            return
+        }
+        try writePack(appends.count, id, op, window: window, epoch: epoch)
+    }
+
+    /// Whether `n` operations, `op(i)` on series `id(i)` (nil: several on that series), are one
+    /// pack row: two or more, each a small append to a series of its own.
+    private static func packs(_ n: Int, _ id: (Int) -> Int64, _ op: (Int) -> SeriesSlot.Operation?) -> Bool {
+        guard n > 1 else { return false }
+        for i in 0..<n {
+            guard let o = op(i), !o.prepend, !o.values.isEmpty, o.values.count <= Sealer.writerSegmentValues else {
+                return false
+            }
+            for j in 0..<i where id(j) == id(i) { return false }
+        }
+        return true
+    }
+
+    /// Appends `op(i)` to series `id(i)` of `window` for each i < `n` (distinct series, small
+    /// appends) as one pack row at `epoch`: what `write` does for each, in one row and one
+    /// index entry. The writer's seal (`Sealer.writerSeals`) is decided by the pack's first
+    /// series and seals all of its series together (`Sealer.sealRecent(_:window:)`), so their
+    /// pack rows leave the table whole.
+    private func writePack(
+        _ n: Int, _ id: (Int) -> Int64, _ op: (Int) -> SeriesSlot.Operation, window: Int64, epoch: Int64
+    ) throws {
+        var pack: [UInt8] = []
+        pack.reserveCapacity(64)
+        var count: Int64 = 0
+        var sealing = false
+        do {
+            for i in 0..<n {
+                let series = id(i)
+                var tail = try tails?[series] ?? tail(of: series, window: window)
+                let values = op(i).values
+                tail.total += Int64(values.count)
+                SegmentPack.append(series: series, seq: tail.nextSeq, total: tail.total, values: values, to: &pack)
+                tail.nextSeq += 1
+                count += Int64(values.count)
+                tails?[series] = tail
+                if i == 0, tails != nil, Sealer.writerSeals(series: series, nextSeq: tail.nextSeq) { sealing = true }
+            }
+            try insertRow(series: 0, window: window, seq: 0, epoch: epoch, op: 0, count: count, total: 0, data: pack)
+            if sealing { try Sealer(db: db).sealRecent((0..<n).map(id), window: window) }
+        } catch {
+            for i in 0..<n { tails?[id(i)] = nil }  // the row may still be rolled back
+            throw error
+        }
+    }
+
+    /// Where series `id` of `window` ends: after its last segment, else after its last block.
+    private func tail(of id: Int64, window: Int64) throws -> SeriesTails.Tail {
+        var found: SeriesTails.Tail?
+        try forEachSegment(of: id, window: window, asOf: .max, newestFirst: true) { segment in
+            found = SeriesTails.Tail(nextSeq: segment.seq + 1, total: segment.total)
+            return false
+        }
+        if let found { return found }
+        return try db.one(Self.blockTailSQL, [.integer(id), .integer(window)]) { st in
+            var row = st.columns  // last_seq, total
+            return SeriesTails.Tail(nextSeq: row.int64() + 1, total: row.int64())
+        } ?? SeriesTails.Tail(nextSeq: 0, total: 0)
+    }
 
     /// The segments of series `id` (of window `window`) written after epoch `since`, newest
     /// first (op and data), and whether the series has a segment at or before `since` (then
@@ -228,17 +344,17 @@ final class SeriesStore: SeriesSource {
     func segments(of id: Int64, window: Int64, writtenAfter since: Int64) throws -> (
         newestFirst: [(op: Int64, data: [UInt8])], reachedSince: Bool
     ) {
-        struct Reached: Error {}
         var newest: [(op: Int64, data: [UInt8])] = []
-        do {
-            try db.forEach(Self.newestSegmentsSQL, [.integer(window), .integer(id)]) { st in
-                var row = st.columns
-                let op = row.int64()
-                guard row.int64() > since else { throw Reached() }
-                newest.append((op, row.blob()))
+        var reached = false
+        try forEachSegment(of: id, window: window, asOf: .max, newestFirst: true) { segment in
+            guard segment.epoch > since else {
+                reached = true
+                return false
             }
-        } catch is Reached { return (newest, true) }
-        return (newest, false)
+            newest.append((segment.op, Array(segment.data)))
+            return true
+        }
+        return (newest, reached)
     }
 
     /// The last block of series `?1` of window `?2`: `last_seq`, `total`, `last_epoch`. Found by
@@ -255,16 +371,25 @@ final class SeriesStore: SeriesSource {
     private func insertSegment(
         _ id: Int64, window: Int64, seq: Int64, epoch: Int64, _ op: SeriesSlot.Operation, total: Int64
     ) throws {
+        try insertRow(
+            series: id, window: window, seq: seq, epoch: epoch, op: op.prepend ? 1 : 0, count: Int64(op.values.count),
+            total: total, data: ValueCodec.encodeValues(op.values))
+    }
+
+    /// One segment row (`SegmentRow.insertSQL`'s parameters, in order).
+    private func insertRow(
+        series: Int64, window: Int64, seq: Int64, epoch: Int64, op: Int64, count: Int64, total: Int64, data: [UInt8]
+    ) throws {
         let st = try db.cachedStatement(SegmentRow.insertSQL, keepingBindings: true)
         defer { st.reset() }
         try st.bind(window, at: 1)
-        try st.bind(id, at: 2)
+        try st.bind(series, at: 2)
         try st.bind(seq, at: 3)
         try st.bind(epoch, at: 4)
-        try st.bind(Int64(op.prepend ? 1 : 0), at: 5)
-        try st.bind(Int64(op.values.count), at: 6)
+        try st.bind(op, at: 5)
+        try st.bind(count, at: 6)
         try st.bind(total, at: 7)
-        try st.bind(ValueCodec.encodeValues(op.values), at: 8)
+        try st.bind(data, at: 8)
         while try st.step() {}
     }
 
@@ -285,11 +410,15 @@ final class SeriesStore: SeriesSource {
             }
             return new
         }
-        try db.run(
-            """
-            INSERT INTO segment(\(SegmentRow.columns))
-            SELECT ?3, ?4, seq, ?5, op, count, total, data FROM \(Self.segmentsOfSeries) ORDER BY epoch, seq
-            """, [.integer(id), .integer(asOf), .integer(window), .integer(new), .integer(epoch)])
+        var rows: [SegmentRow] = []
+        try forEachSegment(of: id, asOf: asOf) { g in
+            rows.append(
+                SegmentRow(
+                    windowID: window, seriesID: new, seq: g.seq, epoch: epoch, op: g.op, count: g.count,
+                    total: g.total, data: Array(g.data)))
+            return true
+        }
+        for row in rows { try row.insert(db) }
         return new
     }
 }

@@ -12,7 +12,11 @@ struct StoreAudit {
         ("window_end", "'tombstone of window ' || window_id", "epoch"),
         ("head", "'head of window ' || window_id", "epoch"),
         ("series", "'series ' || series_id", "epoch"),
-        ("segment", "'segment ' || seq || ' of series ' || series_id", "epoch"),
+        (
+            "segment",
+            "CASE series_id WHEN 0 THEN 'pack row of window ' || window_id ELSE 'segment ' || seq || ' of series ' || series_id END",
+            "epoch"
+        ),
         ("window_change", "'change of window ' || window_id", "epoch"),
         ("import_progress", "'import progress of ' || path", "epoch"),
         ("page_layout", "'page layouts of epoch ' || epoch", "epoch"),
@@ -210,6 +214,15 @@ struct StoreAudit {
         /// For a block: its last seq, last epoch and epochs.
         let block: (lastSeq: Int64, lastEpoch: Int64, epochs: [UInt8])?
 
+        /// A segment that is a part of a pack row (`SegmentPack`).
+        init(
+            part: SegmentPack.Part, epoch: Int64, windowID: Int64,
+            series: (window: Int64, kind: Int64, epoch: Int64)?
+        ) {
+            (seriesID, seq, self.epoch, count, total) = (part.seriesID, part.seq, epoch, part.count, part.total)
+            (seriesEpoch, self.windowID, seriesWindow, block) = (series?.epoch, windowID, series?.window, nil)
+        }
+
         /// Reads every column but the last, `data`.
         init(_ row: inout ColumnReader) {
             (seriesID, seq, epoch, count, total) = (row.int64(), row.int64(), row.int64(), row.int64(), row.int64())
@@ -227,12 +240,35 @@ struct StoreAudit {
     }
 
     /// Calls `body` with every segment and sealed block, by series then seq, and its data,
-    /// lent for the call.
+    /// lent for the call. A pack row's parts come as segments, among their series' others.
     func forEachSeriesRun(_ body: (SeriesRun, _ data: UnsafeRawBufferPointer) throws -> Void) throws {
+        let series = try self.series()
+        var parts: [(run: SeriesRun, data: [UInt8])] = []
+        try db.forEach("SELECT window_id, epoch, data FROM segment WHERE series_id = 0", []) { st in
+            var row = st.columns
+            let (window, epoch) = (row.int64(), row.int64())
+            try row.withBlob { pack in
+                try SegmentPack.forEach(pack) { part in
+                    let run = SeriesRun(part: part, epoch: epoch, windowID: window, series: series[part.seriesID])
+                    parts.append((run, Array(pack[part.values])))
+                    return true
+                }
+            }
+        }
+        parts.sort { ($0.run.seriesID, $0.run.seq) < ($1.run.seriesID, $1.run.seq) }
+        var next = 0
+        /// The parts that come before series `id`'s run `seq` (all of them: nil).
+        func partsBefore(_ key: (id: Int64, seq: Int64)?) throws {
+            while next < parts.count, key.map({ (parts[next].run.seriesID, parts[next].run.seq) < $0 }) ?? true {
+                try parts[next].data.withUnsafeBytes { try body(parts[next].run, $0) }
+                next += 1
+            }
+        }
         try db.forEach(
             """
             SELECT s.series_id, s.seq, s.epoch, s.count, s.total, r.epoch, s.window_id, r.window_id,
                    NULL, NULL, NULL, s.data FROM segment s LEFT JOIN series r USING (series_id)
+            WHERE s.series_id <> 0
             UNION ALL
             SELECT b.series_id, b.first_seq, b.first_epoch, b.count, b.total, r.epoch, b.window_id, r.window_id,
                    b.last_seq, b.last_epoch, b.epochs, b.data FROM block b LEFT JOIN series r USING (series_id)
@@ -241,7 +277,9 @@ struct StoreAudit {
         ) { st in
             var row = st.columns
             let run = SeriesRun(&row)
+            try partsBefore((run.seriesID, run.seq))
             try row.withBlob { try body(run, $0) }
         }
+        try partsBefore(nil)
     }
 }

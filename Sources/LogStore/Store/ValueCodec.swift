@@ -255,7 +255,8 @@ enum ValueCodec {
             return t
         }
 
-        private mutating func varint() throws -> UInt64 {
+        /// An unsigned LEB128 varint (lengths and counts here; a pack row's fields, `SegmentPack`).
+        mutating func varint() throws -> UInt64 {
             var result: UInt64 = 0
             var shift: UInt64 = 0
             while true {

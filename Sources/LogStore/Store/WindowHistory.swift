@@ -9,11 +9,10 @@ struct WindowHistory {
     struct SegmentCount {
         let seriesID, epoch, count: Int64
 
-        static let columns = "series_id, epoch, count"
+        static let columns = "series_id, epoch, count, iif(series_id = 0, data, NULL)"
 
-        init(_ st: Statement) {
-            var row = st.columns
-            (seriesID, epoch, count) = (row.int64(), row.int64(), row.int64())
+        init(seriesID: Int64, epoch: Int64, count: Int64) {
+            (self.seriesID, self.epoch, self.count) = (seriesID, epoch, count)
         }
     }
 
@@ -38,9 +37,22 @@ struct WindowHistory {
     private static let segmentsSQL =
         "SELECT \(SegmentCount.columns) FROM segment WHERE window_id = ?1 AND epoch >= ?2 AND epoch <= ?3"
 
-    /// The window's segments written in epochs `from ... through`.
+    /// The window's segments written in epochs `from ... through` (a pack row's parts as
+    /// segments of their own).
     func segments(from: Int64, through: Int64) throws -> [SegmentCount] {
-        try db.all(Self.segmentsSQL, [.integer(window), .integer(from), .integer(through)], SegmentCount.init)
+        var out: [SegmentCount] = []
+        try db.forEach(Self.segmentsSQL, [.integer(window), .integer(from), .integer(through)]) { st in
+            var row = st.columns
+            let (series, epoch, count) = (row.int64(), row.int64(), row.int64())
+            guard series == 0 else { return out.append(SegmentCount(seriesID: series, epoch: epoch, count: count)) }
+            try row.withBlob { pack in
+                try SegmentPack.forEach(pack) { part in
+                    out.append(SegmentCount(seriesID: part.seriesID, epoch: epoch, count: part.count))
+                    return true
+                }
+            }
+        }
+        return out
     }
 
     private static let blocksSQL =

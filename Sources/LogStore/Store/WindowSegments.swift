@@ -37,8 +37,10 @@ final class WindowSegments {
     /// with each of them created by then (its id and creation epoch); then, if there were any,
     /// `block` with each of their sealed blocks (each series' in seq order, before its
     /// segments), then `segment` with each of their segments from the oldest creation on, in
-    /// (epoch, seq) order: its series, whether it prepends, the series' total after it, and its
-    /// bytes, lent for the call.
+    /// (epoch, seq) order, a pack row's parts (`SegmentPack`) as segments of their own: its
+    /// series, whether it prepends, the series' total after it, and its bytes, lent for the call.
+    /// An epoch's segments of one series are all rows or all parts of one pack, so a series'
+    /// segments still come in seq order.
     static func pass(
         _ db: Connection, window: Int64, asOf: Int64, series wanted: Set<Int64>,
         found: (_ id: Int64, _ born: Int64) throws -> Void,
@@ -63,6 +65,19 @@ final class WindowSegments {
         try db.forEach(segmentsSQL, [.integer(window), .integer(from), .integer(asOf)]) { st in
             var row = st.columns
             let id = row.int64()
+            if id == 0 {
+                _ = (row.int64(), row.int64())
+                try row.withBlob { pack in
+                    try SegmentPack.forEach(pack) { part in
+                        if read.contains(part.seriesID) {
+                            try segment(
+                                part.seriesID, false, part.total, UnsafeRawBufferPointer(rebasing: pack[part.values]))
+                        }
+                        return true
+                    }
+                }
+                return
+            }
             guard read.contains(id) else { return }
             let prepends = row.int64() == 1
             let total = row.int64()

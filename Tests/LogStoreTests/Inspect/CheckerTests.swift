@@ -12,7 +12,8 @@ final class CheckerTests: XCTestCase {
         #"["update", {"data": [{"x": [\#(i)], "y": [\#(i)]}], "win": "w", "eid": "main", "append": true}]"#
     }
 
-    /// A store with window `w` in `main` (series 1 = x, 2 = y, 3 segments each), closed.
+    /// A store with window `w` in `main` (series 1 = x, 2 = y, 3 segment rows each: its two
+    /// appends' pack rows unpacked), closed.
     func makeStore() throws -> String {
         let dir = try temporaryDirectory(self)
         let log = dir.appendingPathComponent("l.jsonl")
@@ -21,6 +22,7 @@ final class CheckerTests: XCTestCase {
         let path = dir.appendingPathComponent("s.db").path
         let store = try LogStore(path: path)
         _ = try Importer(store: store).importFile(log.path)
+        try store.write { ctx in try SegmentPack.unpackAll(ctx.db) }
         return path
     }
 
@@ -42,6 +44,31 @@ final class CheckerTests: XCTestCase {
             _ = try Importer(store: store).importFile(log.path)
             XCTAssertEqual(try store.check(), [], name)
         }
+    }
+
+    /// A pack row's parts are checked as segments of their series: a part out of sequence is
+    /// reported, and so is a pack that does not decode; its series_id 0 is not a missing series.
+    func testPackRowsAreCheckedAsTheirSegments() throws {
+        let path = try makeStore()
+        let c = try Connection(path: path, mode: .readWrite)
+        // Pack the y segments of epochs 2 and 3 (series 2, seqs 1 and 2) back as one save wrote them.
+        try c.forEach("SELECT epoch, seq, total, count, data FROM segment WHERE series_id = 2 AND seq > 0", []) { st in
+            var row = st.columns
+            let (epoch, seq, total, count) = (row.int64(), row.int64(), row.int64(), row.int64())
+            var pack: [UInt8] = []
+            SegmentPack.append(
+                series: 2, seq: epoch == 3 ? seq + 5 : seq, total: total, count: count, bytes: row.blob()[...],
+                to: &pack)
+            try SegmentRow(windowID: 1, seriesID: 0, seq: 0, epoch: epoch, op: 0, count: count, total: 0, data: pack)
+                .insert(c)
+        }
+        try c.execute("DELETE FROM segment WHERE series_id = 2 AND seq > 0")
+        try c.close()
+        XCTAssertEqual(
+            try LogStore(path: path, options: .init(readOnly: true)).check(),
+            ["series 2: segment 7 found where segment 2 was expected (seq must run 0…n-1)"])
+        let corrupt = try problems(path, after: "UPDATE segment SET data = x'01ff' WHERE series_id = 0 AND epoch = 3")
+        XCTAssertTrue(corrupt.contains { $0.contains("corrupt segment pack") }, "\(corrupt)")
     }
 
     func testAHealthyStoreHasNoProblems() throws {

@@ -51,7 +51,7 @@ final class EpochTests: XCTestCase {
         XCTAssertEqual(try store.apply(.init(.update, try json(#"{"win": "missing", "eid": "main"}"#))).epoch, 2)
     }
 
-    func testAnAppendWritesOneSegmentPerTouchedSeriesAndNoHead() throws {
+    func testAnAppendWritesOnePackRowForItsTracesXAndYAndNoHead() throws {
         let dir = try temporaryDirectory(self)
         let path = dir.appendingPathComponent("s.db").path
         let store = try LogStore(path: path)
@@ -72,7 +72,7 @@ final class EpochTests: XCTestCase {
         }
         XCTAssertEqual(try db.int("SELECT count(*) FROM head", []), heads, "a plain append must not write a head")
         XCTAssertEqual(
-            try db.int("SELECT count(*) FROM segment", []), segments! + 49 * 2, "one segment for x, one for y")
+            try db.int("SELECT count(*) FROM segment", []), segments! + 49, "one pack row for x and y")
         XCTAssertEqual(
             try store.exportWindow(env: "main", window: "w")["content"]?["data"]?.arrayValue?[0]["x"]?.arrayValue?
                 .count, 51)

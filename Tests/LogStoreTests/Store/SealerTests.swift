@@ -165,9 +165,10 @@ final class SealerTests: XCTestCase {
     }
 
     /// Series appended to in turn (here 32 windows, as a script's plots) reach their seals in
-    /// different messages (`Sealer.writerSeals`): no epoch seals two series, not even the x
-    /// and y of one trace, so no group commit holds many seals; every series is sealed within a
-    /// run and a bit of appends, and `compact` after changes no read.
+    /// different messages (`Sealer.writerSeals`): no epoch seals two windows, so no group
+    /// commit holds many seals; a trace's x and y, appended in one pack row each step, are
+    /// sealed together, in one epoch; every series is sealed within a run and a bit of appends,
+    /// and `compact` after changes no read.
     func testSeriesAppendedInTurnAreSealedInDifferentMessages() throws {
         let windows = 32
         let rounds = Int(Sealer.writerRun) + 2
@@ -194,11 +195,47 @@ final class SealerTests: XCTestCase {
         )
         XCTAssertEqual(sealedSeries, Int64(2 * windows), "every x and y series sealed")
         XCTAssertGreaterThanOrEqual(blockCount, Int64(2 * windows))
-        XCTAssertEqual(sealingEpochs, blockCount, "each in an epoch of its own")
+        XCTAssertEqual(sealingEpochs * 2, blockCount, "each window's x and y in an epoch of its own")
         XCTAssertEqual(try store.check(), [])
         let before = try store.exportEnv("main")
         _ = try store.seal()
         XCTAssertEqual(JSONWriter.string(try store.exportEnv("main")), JSONWriter.string(before))
+    }
+
+    /// The writer seals a pack's series together, so their pack rows leave whole; a series
+    /// sealed apart from its pack's others (`sealRecent` of x alone) leaves packs holding the
+    /// others' parts; either way every epoch reads as its prefix did and `check` passes.
+    func testSealingTakesSealedPartsOutOfPackRows() throws {
+        let all = try parsed(Self.trainingLog(steps: 40))
+        let store = try temporaryStore(self)
+        _ = try store.apply(all)
+        func packParts() throws -> [Int] {
+            try store.read(asOf: nil) { db, _ in
+                try db.all("SELECT data FROM segment WHERE series_id = 0 ORDER BY rowid", []) { st in
+                    var row = st.columns
+                    return try row.withBlob { try SegmentPack.parts($0).count }
+                }
+            }
+        }
+        let before = try packParts()
+        XCTAssertEqual(Set(before), [2], "x and y of one trace per pack")
+        try store.write { ctx in
+            let x = try XCTUnwrap(try ctx.db.int("SELECT min(series_id) FROM series", []))
+            let w = try XCTUnwrap(try ctx.db.int("SELECT window_id FROM series WHERE series_id = ?", [.integer(x)]))
+            try Sealer(db: ctx.db).sealRecent(x, window: w)
+        }
+        let after = try packParts()
+        XCTAssertEqual(after.count, before.count, "each pack keeps its y")
+        XCTAssertTrue(after.contains(1), "the first window's packs lost their x")
+        XCTAssertEqual(try store.check(), [])
+        try assertEveryEpochReadsAsItsPrefix(store, all)
+        _ = try store.apply(
+            Array(try parsed(Self.trainingLog(steps: 3 * Int(Sealer.writerRun))).suffix(from: all.count)))
+        XCTAssertEqual(try store.check(), [])
+        let snapshot = try Self.snapshot(store)
+        _ = try store.seal()
+        XCTAssertEqual(try packParts(), [], "compact unpacks and seals every pack")
+        XCTAssertEqual(try Self.snapshot(store), snapshot)
     }
 
     /// The writer seals only small segments: after a bulk import (segments of many values) its
@@ -268,7 +305,7 @@ final class SealerTests: XCTestCase {
             return (try blocks("bulk"), try blocks("mixed"))
         }
         XCTAssertEqual(bulkBlocks, [], "a series that starts with a bulk segment is left to compact")
-        // mixed, a series s of which starts its count at s % run (`Sealer.writerSeals`): seqs
+        // mixed, whose x series s starts its count at s % run (`Sealer.writerSeals`): seqs
         // 0...(run - s % run - 1) sealed then, the rest up to the big segment one run later;
         // the big segment (seq 1 + run + 60) and what follows it stay segments.
         let big = 1 + run + 60
@@ -282,12 +319,10 @@ final class SealerTests: XCTestCase {
         }
         XCTAssertEqual(mixedSeries.count, 2)
         XCTAssertNotEqual(mixedSeries[0] % Int64(run), 0, "the first block ends early (else this test shows less)")
+        // x's seal points seal x and y together (their appends are pack rows).
+        let first = run - Int(mixedSeries[0] % Int64(run))
         XCTAssertEqual(
-            mixedBlocks,
-            mixedSeries.flatMap { s -> [String] in
-                let first = run - Int(s % Int64(run))
-                return ["\(s): 0-\(first - 1)", "\(s): \(first)-\(big - 1)"]
-            })
+            mixedBlocks, mixedSeries.flatMap { s in ["\(s): 0-\(first - 1)", "\(s): \(first)-\(big - 1)"] })
         XCTAssertEqual(try store.check(), [])
         try assertEveryEpochReadsAsItsPrefix(store, all)
         let before = try Self.snapshot(store)
@@ -360,6 +395,7 @@ final class SealerTests: XCTestCase {
         try reopened.apply(
             .update, #"{"data": [{"x": [20], "y": [0.5]}], "win": "loss", "eid": "main", "append": true}"#)
         try reopened.write { ctx in  // a block after that new segment breaks "blocks first"
+            try SegmentPack.unpackAll(ctx.db)  // the append's pack row: its y is the last row
             try ctx.db.run(
                 """
                 INSERT INTO block(window_id, series_id, first_seq, last_seq, first_epoch, last_epoch, count, total, epochs, data)

@@ -40,7 +40,7 @@ final class SeriesStoreTests: XCTestCase {
         defer { try? db.close() }
         let store = SeriesStore(db)  // no tails, as for any series the writer has not written yet
         let fresh = try store.create(window: 1, kind: .list, epoch: 3002)
-        let walked = try steps(db, SeriesStore.tailSQL) {
+        let walked = try steps(db, SeriesStore.newestSegmentsSQL) {
             try store.write([.init(prepend: false, values: [.int(-2)])], to: fresh, window: 1, epoch: 3002)
         }
         XCTAssertLessThan(walked, 300, "the tail lookup walked the window's older segments")
@@ -52,10 +52,11 @@ final class SeriesStoreTests: XCTestCase {
         defer { try? db.close() }
         let store = SeriesStore(db)
         var values: [JSONValue] = []
-        let walked = try steps(db, SeriesStore.elementsSQL) { values = try store.elements(of: new) }
+        let walked = try steps(db, SeriesStore.segmentsSQL) { values = try store.elements(of: new) }
         XCTAssertEqual(values, [.int(-1)])
         XCTAssertLessThan(walked, 300, "reading the new series walked the older series' segments")
-        XCTAssertLessThan(try steps(db, SeriesStore.countSQL) { XCTAssertEqual(try store.count(of: new), 1) }, 300)
+        XCTAssertLessThan(
+            try steps(db, SeriesStore.newestSegmentsSQL) { XCTAssertEqual(try store.count(of: new), 1) }, 300)
         XCTAssertEqual(try store.count(of: old), 3000)
         XCTAssertEqual(try store.elements(of: old).count, 3000)
     }

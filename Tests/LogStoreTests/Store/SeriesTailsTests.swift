@@ -19,18 +19,28 @@ final class SeriesTailsTests: XCTestCase {
         let db = try Connection(path: path, mode: .readOnly)
         var expected: [Int64: (seq: Int64, total: Int64)] = [:]
         var rows = 0
-        // Sealed blocks stand for their segments: first_seq … last_seq, `count` values in all.
-        try db.forEach(
-            """
-            SELECT series_id, seq, count, total, seq FROM segment
-            UNION ALL SELECT series_id, first_seq, count, total, last_seq FROM block ORDER BY 1, 2
-            """, []
-        ) { st in
-            let id = st.int64(0)
-            let last = expected[id] ?? (0, 0)
-            XCTAssertEqual(st.int64(1), last.seq, "seq of series \(id)", file: file, line: line)
-            XCTAssertEqual(st.int64(3), last.total + st.int64(2), "total of series \(id)", file: file, line: line)
-            expected[id] = (st.int64(4) + 1, st.int64(3))
+        // Each segment (a pack row's parts too) and sealed block: series, first seq, count,
+        // total, last seq. A block stands for its segments first_seq … last_seq.
+        var runs: [(id: Int64, seq: Int64, count: Int64, total: Int64, last: Int64)] = []
+        try db.forEach("SELECT series_id, seq, count, total, data FROM segment", []) { st in
+            var row = st.columns
+            let (id, seq, count, total) = (row.int64(), row.int64(), row.int64(), row.int64())
+            guard id == 0 else { return runs.append((id, seq, count, total, seq)) }
+            try row.withBlob { pack in
+                try SegmentPack.forEach(pack) { p in
+                    runs.append((p.seriesID, p.seq, p.count, p.total, p.seq))
+                    return true
+                }
+            }
+        }
+        try db.forEach("SELECT series_id, first_seq, count, total, last_seq FROM block", []) { st in
+            runs.append((st.int64(0), st.int64(1), st.int64(2), st.int64(3), st.int64(4)))
+        }
+        for run in runs.sorted(by: { ($0.id, $0.seq) < ($1.id, $1.seq) }) {
+            let last = expected[run.id] ?? (0, 0)
+            XCTAssertEqual(run.seq, last.seq, "seq of series \(run.id)", file: file, line: line)
+            XCTAssertEqual(run.total, last.total + run.count, "total of series \(run.id)", file: file, line: line)
+            expected[run.id] = (run.last + 1, run.total)
             rows += 1
         }
         return rows
