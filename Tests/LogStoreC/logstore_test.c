@@ -70,7 +70,7 @@ static void test_write_read_and_export(logstore *s) {
     logstore_free(out);
 
     CHECK(logstore_list_envs(s, -1, &out, &len) == LOGSTORE_OK);
-    CHECK(out && strcmp(out, "[{\"env\": \"main\", \"windows\": 1, \"points\": 8, \"bytes\": 73, \"last_epoch\": 2}]") == 0);
+    CHECK(out && strcmp(out, "[{\"env\": \"main\", \"windows\": 1, \"points\": 8, \"bytes\": 83, \"last_epoch\": 2}]") == 0);
     logstore_free(out);
 
     CHECK(logstore_list_windows(s, "main", 4, -1, &out, &len) == LOGSTORE_OK);
