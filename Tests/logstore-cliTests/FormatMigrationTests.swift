@@ -29,12 +29,19 @@ class FormatMigrationTests: XCTestCase {
         ]
 
     func assertReadsPrintWhatTheOldVersionPrinted(file: StaticString = #filePath, line: UInt = #line) throws {
+        try assertEachPrintsItsExpectedFile(reads, label: "", file: file, line: line)
+    }
+
+    /// Runs each read on the store and compares what it prints with its file in `expected/`.
+    private func assertEachPrintsItsExpectedFile(
+        _ reads: [(arguments: [String], expected: String)], label: String, file: StaticString, line: UInt
+    ) throws {
         for read in reads {
             let expected = try String(
                 contentsOf: fixture.appendingPathComponent("expected/\(read.expected)"), encoding: .utf8)
             let result = try logstore(["--db", db] + read.arguments)
-            XCTAssertEqual(result.status, 0, "\(read.arguments): \(result.stderr)", file: file, line: line)
-            XCTAssertEqual(result.stdout, expected, "\(read.arguments)", file: file, line: line)
+            XCTAssertEqual(result.status, 0, "\(label)\(read.arguments): \(result.stderr)", file: file, line: line)
+            XCTAssertEqual(result.stdout, expected, "\(label)\(read.arguments)", file: file, line: line)
         }
     }
 
@@ -58,13 +65,7 @@ class FormatMigrationTests: XCTestCase {
     func assertLogsPrintWhatTheOldVersionPrinted(_ label: String, file: StaticString = #filePath, line: UInt = #line)
         throws
     {
-        for read in logReads {
-            let expected = try String(
-                contentsOf: fixture.appendingPathComponent("expected/\(read.expected)"), encoding: .utf8)
-            let result = try logstore(["--db", db] + read.arguments)
-            XCTAssertEqual(result.status, 0, "\(label): \(read.arguments): \(result.stderr)", file: file, line: line)
-            XCTAssertEqual(result.stdout, expected, "\(label): \(read.arguments)", file: file, line: line)
-        }
+        try assertEachPrintsItsExpectedFile(logReads, label: "\(label): ", file: file, line: line)
     }
 
     /// The exports (not `ls`, which prints store bytes, which sealing changes) and the epoch log
