@@ -46,10 +46,10 @@ extension LogStore {
     }
 
     /// Seals every series' runs of append segments into blocks (docs/FORMAT.md, "Sealed
-    /// blocks") and runs of epoch rows into sealed runs ("Sealed epoch runs"), and returns the freed space to the file system, keeping all history: every
-    /// read, as of every epoch, returns the same bytes before and after. Refused and failed
-    /// epochs keep at most `EpochWriter.EpochRow.refusedTextLimit` bytes of their texts, as
-    /// those written now do.
+    /// blocks") and runs of epoch rows into sealed runs ("Sealed epoch runs"), and returns the
+    /// freed space to the file system, keeping all history: every read, as of every epoch,
+    /// returns the same bytes before and after. Refused and failed epochs keep at most
+    /// `EpochWriter.EpochRow.refusedTextLimit` bytes of their texts, as those written now do.
     public func seal() throws(LogStoreError) -> CompactionReport {
         try rewrite { db in
             // Refused epochs written before their texts were bounded keep as much as new ones.

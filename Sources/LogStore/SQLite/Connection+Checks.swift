@@ -7,7 +7,8 @@ extension Connection {
     }
 
     /// `PRAGMA foreign_key_check`: per row whose foreign key names a missing row, its table, its
-    /// rowid (nil for a WITHOUT ROWID table) and the table it refers to (https://sqlite.org/pragma.html#pragma_foreign_key_check).
+    /// rowid (nil for a WITHOUT ROWID table) and the table it refers to
+    /// (https://sqlite.org/pragma.html#pragma_foreign_key_check).
     func foreignKeyViolations() throws -> [(table: String, rowid: Int64?, parent: String)] {
         var out: [(table: String, rowid: Int64?, parent: String)] = []
         try forEach("PRAGMA foreign_key_check", []) { st in

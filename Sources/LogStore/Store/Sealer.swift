@@ -5,10 +5,10 @@
 /// A series is sealed from its first segment on, after its existing blocks, so its blocks
 /// cover seqs 0 ... k and its segments the rest. Its segments in pack rows (`SegmentPack`) are
 /// sealed like its rows: `compact` unpacks every pack first; the writer seals a pack's series
-/// together and deletes the pack rows they emptied in one statement. `compact` (`sealAll`) also rewrites the
-/// series' blocks from its first one that is not full, so blocks the writer sealed small end up
-/// full; the writer (`sealRecent`) only adds a block, of small segments only. A series with a
-/// prepend segment (heatmap prependRow) is left as it is by both.
+/// together and deletes the pack rows they emptied in one statement. `compact` (`sealAll`)
+/// also rewrites the series' blocks from its first one that is not full, so blocks the writer
+/// sealed small end up full; the writer (`sealRecent`) only adds a block, of small segments
+/// only. A series with a prepend segment (heatmap prependRow) is left as it is by both.
 struct Sealer {
     let db: Connection
     /// The most values one block holds: a read decodes whole blocks, so a block is a
