@@ -97,12 +97,12 @@ struct Measures {
                 let raw = try RawInsertFloor.OneRowCommits(newStoreAt: rawDB, durability: durability)
                 // Warms the statement and page caches too.
                 try warmWAL(of: db) {
-                    try store.apply(w.onePointAppend(step: step))
+                    try store.apply(try w.onePointAppend(step: step))
                     step += 1
                 }
                 try warmWAL(of: rawDB) { _ = try raw.commit() }
                 for _ in 0..<count {
-                    let m = w.onePointAppend(step: step)
+                    let m = try w.onePointAppend(step: step)
                     step += 1
                     ns.append(try time { try store.apply(m) })
                     rawNS.append(try raw.commit())
@@ -111,7 +111,7 @@ struct Measures {
             var bytes = Double.nan
             do {
                 let store = try LogStore(path: db, options: options)
-                let messages = (0..<config.bytesSaves).map { w.onePointAppend(step: step + $0) }
+                let messages = try (0..<config.bytesSaves).map { try w.onePointAppend(step: step + $0) }
                 step += config.bytesSaves
                 let before = bytesWritten()
                 for m in messages { try store.apply(m) }

@@ -186,8 +186,11 @@ struct TrainingWorkload {
         ]
     }
 
-    /// The one-point append a training loop sends for one trace: one `/update`, one epoch.
-    func onePointAppend(step: Int) -> LogStore.Message {
+    /// The one-point append a training loop sends for one trace: one `/update`, one epoch. The
+    /// message is built as `logstore serve` builds it: the body's JSON bytes parsed once into a
+    /// `RequestBody`. What a save is timed on is the store's `apply` of that message; the raw
+    /// commit it is set beside gets its row encoded before its clock starts, too.
+    func onePointAppend(step: Int) throws -> LogStore.Message {
         let body: JSONValue = [
             "data": [
                 Self.trace(
@@ -196,7 +199,7 @@ struct TrainingWorkload {
             "win": "loss", "eid": .string(env), "layout": [:], "opts": Self.lineUpdateOpts, "name": "train",
             "append": true,
         ]
-        return LogStore.Message(.update, body, source: "bench")
+        return LogStore.Message(.update, try RequestBody(json: JSONWriter.bytes(body)), source: "bench")
     }
 
     /// Deterministic, full-precision values shaped like training curves (a decaying curve plus
