@@ -19,8 +19,8 @@ PRAGMA application_id = 1280264019; -- 0x4C4F4753, "LOGS"
 -- One accepted message. Numbered 1, 2, 3, ... with no gaps; epoch 0 is the store's
 -- creation (the empty env "main" that a fresh visdom server holds). A reader never sees part
 -- of an epoch: all its rows commit in one transaction (several epochs may share one).
--- `compact` seals runs of them into epoch_run rows (below): an epoch is a row here or an
--- epoch of exactly one run, and the newest epoch is always a row here.
+-- `compact` and the writer seal runs of them into epoch_run rows (below): an epoch is a row
+-- here or an epoch of exactly one run, and the newest epoch is always a row here.
 CREATE TABLE epoch (
     epoch     INTEGER PRIMARY KEY,
     time_ms   INTEGER NOT NULL,          -- wall time, milliseconds since 1970
@@ -218,13 +218,13 @@ CREATE TABLE block (
 CREATE INDEX block_by_window ON block(window_id, first_epoch, series_id, first_seq);
 
 -- A SEALED RUN OF EPOCHS: the epoch rows of epochs first_epoch ... last_epoch (consecutive,
--- every one of them, all `ok`) rewritten as one row by `compact` (Store/EpochSealer.swift),
--- so a live run's epochs cost bytes per epoch, not a row each. It keeps every field of every
--- row (Store/EpochRun.swift): `kinds` the distinct (source, endpoint, env, win, status,
--- detail, window_id) of its epochs, a FILE:LINE source as its FILE: part; `data` per epoch
--- its kind, its time_ms as a delta and its line as a delta. Every read of epochs sees a run's
--- epochs exactly as the rows it replaced. A run replaces its rows in the transaction that
--- writes it; it never holds the newest epoch. Version 7.
+-- every one of them, all `ok`) rewritten as one row by `compact` or, every 256th epoch, by
+-- the writer (Store/EpochSealer.swift), so a live run's epochs cost bytes per epoch, not a row
+-- each. It keeps every field of every row (Store/EpochRun.swift): `kinds` the distinct (source,
+-- endpoint, env, win, status, detail, window_id) of its epochs, a FILE:LINE source as its
+-- FILE: part; `data` per epoch its kind, its time_ms as a delta and its line as a delta. Every
+-- read of epochs sees a run's epochs exactly as the rows it replaced. A run replaces its rows
+-- in the transaction that writes it; it never holds the newest epoch. Version 7.
 CREATE TABLE epoch_run (
     first_epoch INTEGER PRIMARY KEY,
     last_epoch  INTEGER NOT NULL,
