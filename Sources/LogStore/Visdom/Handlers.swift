@@ -52,8 +52,12 @@ public enum VisdomEnvID {
     /// replacingOccurrences compares grapheme clusters and misses a "/" that a combining mark
     /// follows ("a/\u{338}b" -> "a_\u{338}b").
     public static func escape(_ s: String) -> String {
-        // Every message names its env: skip the copy when there is nothing to replace.
-        guard s.utf8.contains(UInt8(ascii: "/")) else { return s }
+        // Every message names its env: skip the copy when there is nothing to replace, looked
+        // for in the string's bytes where they lie (cheaper than the UTF-8 view's iterator).
+        let slash = UInt8(ascii: "/")
+        guard s.utf8.withContiguousStorageIfAvailable({ $0.contains(slash) }) ?? s.utf8.contains(slash) else {
+            return s
+        }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars { out.append(u == "/" ? "_" : u) }
         return String(out)
@@ -131,7 +135,15 @@ enum Handlers {
             return .refused("win does not exist")
         }
 
+        // A plain append (a training loop's one-point `line(update="append")`): the rows the
+        // rules below would lead to, without building and walking the changed pane. It answers
+        // only for a window the check below accepts.
         let src = state.series
+        if let appends = AppendOnlyUpdate.appends(to: p, args, src) {
+            try state.storeAppends(appends, id: wid, in: eid)
+            return .ok(wid)
+        }
+
         let type = try pyGet(p, "type")
         let updatable: Bool
         if case .string(let t) = type, ["text", "image_history", "embeddings"].contains(t) {
@@ -149,12 +161,6 @@ enum Handlers {
             return .refused("win is not scatter, heatmap, custom, image_history, embeddings, or text; was \(was)")
         }
 
-        // A plain append (a training loop's one-point `line(update="append")`): the rows the
-        // rules below would lead to, without building and walking the changed pane.
-        if let appends = AppendOnlyUpdate.appends(to: p, args, src) {
-            try state.storeAppends(appends, id: wid, in: eid)
-            return .ok(wid)
-        }
         do {
             try UpdateRules.update(&p, args, src)
         } catch {
