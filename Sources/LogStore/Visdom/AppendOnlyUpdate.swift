@@ -41,7 +41,7 @@ enum AppendOnlyUpdate {
         var a = KeyCursor(argsDict)
         guard case .null? = pane["contentID"], case .object(let content)? = pane["content"],
             case .string("plot")? = pane["type"], case .array(let traces)? = content["data"],
-            !traces.isEmpty, try updatable(traces[0])
+            !traces.isEmpty, Handlers.updatesPlot(withFirstTraceType: try pyGet(traces[0], "type"))
         else { return nil }
 
         guard case .array(let newData)? = a["data"] else { return nil }
@@ -87,14 +87,6 @@ enum AppendOnlyUpdate {
         }
         return appends
     }
-
-    /// `Handlers.update`'s test of a plot: its first trace's type is one it updates.
-    private static func updatable(_ first: PaneValue) throws -> Bool {
-        guard case .string(let type) = try pyGet(first, "type") else { return false }
-        return updatedTraceTypes.contains { ExactKey.equal($0, type) }
-    }
-
-    private static let updatedTraceTypes = ["scatter", "scattergl", "custom", "heatmap"]
 
     /// Whether setting every non-None opt onto the window leaves it as it is, and no `legend`
     /// renames its traces.
