@@ -75,6 +75,15 @@ public struct PyDict<Value: Sendable>: Sendable {
     /// The position of `key` in `keys` (and of its value in `values`), nil if it is missing.
     func index(forKey key: String) -> Int? { position(of: key) }
 
+    /// The position of `key`, looked for from position `start` on and then before it: for a
+    /// caller that looks up keys in about the order the dict holds them, one comparison each.
+    func index(forKey key: String, from start: Int) -> Int? {
+        if let index { return index[ExactKey(key)] }
+        let start = min(start, keys.count)
+        return keys[start...].firstIndex { ExactKey.equal($0, key) }
+            ?? keys[..<start].firstIndex { ExactKey.equal($0, key) }
+    }
+
     /// Mutates the value at position `i` (a valid index of `values`) in place.
     mutating func modifyValue<R>(at i: Int, _ body: (inout Value) throws -> R) rethrows -> R {
         try body(&values[i])

@@ -17,8 +17,9 @@ final class CatalogLookups {
 
     var envs: [ExactKey: Int64?] = [:]
     var windows: [WindowKey: Catalog.WindowRow?] = [:]
-    /// Head bytes by window id.
-    var heads: [Int64: [UInt8]?] = [:]
+    /// Head bytes by window id (read every save: not checked for exclusivity at run time,
+    /// like `lastEnv` and `lastWindow`).
+    @exclusivity(unchecked) var heads: [Int64: [UInt8]?] = [:]
     /// Entries kept at most (envs and windows together); all are dropped beyond it.
     let capacity: Int
 

@@ -16,8 +16,10 @@ final class EpochWriter: VisdomState {
     /// for the few windows a handler reads (visdom's handlers read one per message): a scan of
     /// a short array, where two dictionaries allocated their storage and hashed the id every
     /// epoch. A window written without being read is a new incarnation (a new id), written
-    /// once per epoch, so it needs no entry.
-    private var loaded: [LoadedHead] = []
+    /// once per epoch, so it needs no entry. This and `changedWindows`/`changedSet`, which
+    /// every save uses, are used on one thread and never reentrantly: their accesses are not
+    /// checked for exclusivity at run time.
+    @exclusivity(unchecked) private var loaded: [LoadedHead] = []
 
     private struct LoadedHead {
         let window: Int64
@@ -28,10 +30,10 @@ final class EpochWriter: VisdomState {
     private func loadedIndex(_ window: Int64) -> Int? { loaded.firstIndex { $0.window == window } }
     /// Windows whose content this epoch changed (wrote a head or segment row of), in the
     /// order first changed; `insertEpochRow` records them.
-    private var changedWindows: [Int64] = []
+    @exclusivity(unchecked) private var changedWindows: [Int64] = []
     /// The same windows, once there are more than a few (a fork of a large env): a scan of
     /// a short array costs less than hashing, a long one more.
-    private var changedSet: Set<Int64>?
+    @exclusivity(unchecked) private var changedSet: Set<Int64>?
     /// Env and window incarnations already looked up: visdom's handlers ask for the same ones
     /// several times per message, and every message for the same ones as the one before.
     /// Every write of an env or window row clears them (see `CatalogLookups`).

@@ -8,7 +8,8 @@
 /// after one, another process writing the file) can make it stale; the window id only says
 /// where to look. Used only by whoever owns the writer's connection (see `Writer`).
 final class HeadCache {
-    private var entries: [Int64: (bytes: [UInt8], pane: PaneValue)] = [:]
+    /// Used by one thread, never reentrantly: not checked for exclusivity at run time.
+    @exclusivity(unchecked) private var entries: [Int64: (bytes: [UInt8], pane: PaneValue)] = [:]
     /// Entries kept at most; all are dropped when a new one would exceed it.
     let capacity: Int
 

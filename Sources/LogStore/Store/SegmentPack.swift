@@ -23,21 +23,43 @@ enum SegmentPack {
         var description: String { "corrupt segment pack at byte \(offset)" }
     }
 
-    /// Appends a part to `pack`.
+    /// Appends a part to `pack`. The values (plain JSON: `SeriesSlot.Operation`) are encoded
+    /// straight into the pack, after a one-byte length that is widened if they take more.
     static func append(series: Int64, seq: Int64, total: Int64, values: [PaneValue], to pack: inout [UInt8]) {
-        let bytes = ValueCodec.encodeValues(values)
-        append(series: series, seq: seq, total: total, count: Int64(values.count), bytes: bytes[...], to: &pack)
+        putFields(series: series, seq: seq, total: total, count: Int64(values.count), to: &pack)
+        let lengthAt = pack.count
+        pack.append(0)
+        for v in values { ValueCodec.encode(v, into: &pack) }
+        let length = pack.count - lengthAt - 1
+        if length < 0x80 {
+            pack[lengthAt] = UInt8(length)
+        } else {
+            var varint: [UInt8] = []
+            ValueCodec.putVarint(UInt64(length), &varint)
+            pack.replaceSubrange(lengthAt...lengthAt, with: varint)
+        }
     }
 
     /// Appends a part whose values are `bytes` (value encoding) to `pack`.
     static func append(
         series: Int64, seq: Int64, total: Int64, count: Int64, bytes: ArraySlice<UInt8>, to pack: inout [UInt8]
     ) {
-        for field in [series, seq, total, count, Int64(bytes.count)] {
-            ValueCodec.putVarint(UInt64(bitPattern: field), &pack)
-        }
+        putFields(series: series, seq: seq, total: total, count: count, to: &pack)
+        ValueCodec.putVarint(UInt64(bytes.count), &pack)
         pack.append(contentsOf: bytes)
     }
+
+    /// A part's first four varints.
+    private static func putFields(series: Int64, seq: Int64, total: Int64, count: Int64, to pack: inout [UInt8]) {
+        ValueCodec.putVarint(UInt64(bitPattern: series), &pack)
+        ValueCodec.putVarint(UInt64(bitPattern: seq), &pack)
+        ValueCodec.putVarint(UInt64(bitPattern: total), &pack)
+        ValueCodec.putVarint(UInt64(bitPattern: count), &pack)
+    }
+
+    /// Inserts a pack row of `window` at `epoch` holding `count` values: its parameters are
+    /// window_id, epoch, count and data (series_id, seq, op and total are the pack's zeros).
+    static let insertSQL = "INSERT INTO segment(\(SegmentRow.columns)) VALUES (?1, 0, 0, ?2, 0, ?3, 0, ?4)"
 
     /// The pack's parts, in the order they were written.
     static func parts(_ pack: UnsafeRawBufferPointer) throws -> [Part] {

@@ -306,16 +306,28 @@ final class SeriesStore: SeriesSource {
         do {
             for i in 0..<n {
                 let series = id(i)
-                var tail = try tails?[series] ?? tail(of: series, window: window)
                 let values = op(i).values
-                tail.total += Int64(values.count)
-                SegmentPack.append(series: series, seq: tail.nextSeq, total: tail.total, values: values, to: &pack)
-                tail.nextSeq += 1
-                count += Int64(values.count)
-                tails?[series] = tail
+                let added = Int64(values.count)
+                // The series' tail past this part, kept in `tails`.
+                let tail: SeriesTails.Tail
+                if let known = tails?.append(count: added, to: series) {
+                    tail = known
+                } else {
+                    let before = try self.tail(of: series, window: window)
+                    tail = SeriesTails.Tail(nextSeq: before.nextSeq + 1, total: before.total + added)
+                    tails?[series] = tail
+                }
+                SegmentPack.append(series: series, seq: tail.nextSeq - 1, total: tail.total, values: values, to: &pack)
+                count += added
                 if i == 0, tails != nil, Sealer.writerSeals(series: series, nextSeq: tail.nextSeq) { sealing = true }
             }
-            try insertRow(series: 0, window: window, seq: 0, epoch: epoch, op: 0, count: count, total: 0, data: pack)
+            let st = try db.cachedStatement(SegmentPack.insertSQL, keepingBindings: true)
+            defer { st.reset() }
+            try st.bind(window, at: 1)
+            try st.bind(epoch, at: 2)
+            try st.bind(count, at: 3)
+            try st.bind(pack, at: 4)
+            while try st.step() {}
             if sealing { try Sealer(db: db).sealRecent((0..<n).map(id), window: window) }
         } catch {
             for i in 0..<n { tails?[id(i)] = nil }  // the row may still be rolled back
@@ -371,25 +383,16 @@ final class SeriesStore: SeriesSource {
     private func insertSegment(
         _ id: Int64, window: Int64, seq: Int64, epoch: Int64, _ op: SeriesSlot.Operation, total: Int64
     ) throws {
-        try insertRow(
-            series: id, window: window, seq: seq, epoch: epoch, op: op.prepend ? 1 : 0, count: Int64(op.values.count),
-            total: total, data: ValueCodec.encodeValues(op.values))
-    }
-
-    /// One segment row (`SegmentRow.insertSQL`'s parameters, in order).
-    private func insertRow(
-        series: Int64, window: Int64, seq: Int64, epoch: Int64, op: Int64, count: Int64, total: Int64, data: [UInt8]
-    ) throws {
         let st = try db.cachedStatement(SegmentRow.insertSQL, keepingBindings: true)
         defer { st.reset() }
         try st.bind(window, at: 1)
-        try st.bind(series, at: 2)
+        try st.bind(id, at: 2)
         try st.bind(seq, at: 3)
         try st.bind(epoch, at: 4)
-        try st.bind(op, at: 5)
-        try st.bind(count, at: 6)
+        try st.bind(op.prepend ? 1 : 0, at: 5)
+        try st.bind(op.values.count, at: 6)
         try st.bind(total, at: 7)
-        try st.bind(data, at: 8)
+        try st.bind(ValueCodec.encodeValues(op.values), at: 8)
         while try st.step() {}
     }
 

@@ -24,7 +24,8 @@ final class SeriesTails {
         var total: Int64
     }
 
-    private var entries: [Int64: Tail] = [:]
+    /// Only its owner's thread uses it, and never reentrantly: no dynamic exclusivity checks.
+    @exclusivity(unchecked) private var entries: [Int64: Tail] = [:]
     /// `PRAGMA data_version` as last read by `revalidate(_:)`.
     private var dataVersion: Int64?
     /// Entries kept at most; all are dropped when a new one would exceed it.
@@ -43,6 +44,18 @@ final class SeriesTails {
             }
             entries[id] = newValue
         }
+    }
+
+    /// For a segment of `count` values appended to series `id`: the entry moved past it, in
+    /// place (one lookup, where a read and a write of the subscript hash `id` twice), and the
+    /// tail it now holds; nil, changing nothing, when there is no entry for `id`.
+    func append(count: Int64, to id: Int64) -> Tail? {
+        guard let i = entries.index(forKey: id) else { return nil }
+        var tail = entries.values[i]
+        tail.nextSeq += 1
+        tail.total += count
+        entries.values[i] = tail
+        return tail
     }
 
     func removeAll() { entries.removeAll(keepingCapacity: true) }

@@ -52,8 +52,12 @@ public enum VisdomEnvID {
     /// replacingOccurrences compares grapheme clusters and misses a "/" that a combining mark
     /// follows ("a/\u{338}b" -> "a_\u{338}b").
     public static func escape(_ s: String) -> String {
-        // Every message names its env: skip the copy when there is nothing to replace.
-        guard s.utf8.contains(UInt8(ascii: "/")) else { return s }
+        // Every message names its env: skip the copy when there is nothing to replace, looked
+        // for in the string's bytes where they lie (cheaper than the UTF-8 view's iterator).
+        let slash = UInt8(ascii: "/")
+        guard s.utf8.withContiguousStorageIfAvailable({ $0.contains(slash) }) ?? s.utf8.contains(slash) else {
+            return s
+        }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars { out.append(u == "/" ? "_" : u) }
         return String(out)
@@ -124,14 +128,23 @@ enum Handlers {
         let eid = try extractEID(args)
         let win = try pyGet(args, "win")
         guard try state.envExists(eid) else { throw PyError.keyError(.string(eid)) }
-        guard let wid = try pyStringKey(win), var p = try state.pane(wid, in: eid) else {
+        guard let wid = try pyStringKey(win), let pane = try state.pane(wid, in: eid) else {
             if pyTruthy(try pyDictGet(args, "append", .null)) {
                 return try register(try WindowBuilder.window(args, state.series), eid, state)
             }
             return .refused("win does not exist")
         }
 
+        // A plain append (a training loop's one-point `line(update="append")`): the rows the
+        // rules below would lead to, without building and walking the changed pane. It answers
+        // only for a window the check below accepts.
         let src = state.series
+        if let appends = AppendOnlyUpdate.appends(to: pane, args, src) {
+            try state.storeAppends(appends, id: wid, in: eid)
+            return .ok(wid)
+        }
+
+        var p = pane
         let type = try pyGet(p, "type")
         let updatable: Bool
         if case .string(let t) = type, ["text", "image_history", "embeddings"].contains(t) {
@@ -140,8 +153,7 @@ enum Handlers {
             let data = try UpdateRules.pdata(p)
             updatable =
                 try pyLen(data, src) == 0
-                || ["scatter", "scattergl", "custom", "heatmap"].contains(
-                    try pyGet(try pyIndex(data, 0, src), "type").stringValueIfString ?? "")
+                || updatesPlot(withFirstTraceType: try pyGet(try pyIndex(data, 0, src), "type"))
         }
         if !updatable {
             let data = try UpdateRules.pdata(p)
@@ -149,12 +161,6 @@ enum Handlers {
             return .refused("win is not scatter, heatmap, custom, image_history, embeddings, or text; was \(was)")
         }
 
-        // A plain append (a training loop's one-point `line(update="append")`): the rows the
-        // rules below would lead to, without building and walking the changed pane.
-        if let appends = AppendOnlyUpdate.appends(to: p, args, src) {
-            try state.storeAppends(appends, id: wid, in: eid)
-            return .ok(wid)
-        }
         do {
             try UpdateRules.update(&p, args, src)
         } catch {
@@ -165,6 +171,15 @@ enum Handlers {
         try state.storePane(consume p, id: wid, in: eid, replacing: false)
         return .ok(wid)
     }
+
+    /// Whether `update` changes a plot whose first trace's type is `type`: visdom's
+    /// `p["content"]["data"][0]["type"] in ["scatter", "scattergl", "custom", "heatmap"]`.
+    static func updatesPlot(withFirstTraceType type: PaneValue) -> Bool {
+        guard case .string(let t) = type else { return false }
+        return updatedTraceTypes.contains { ExactKey.equal($0, t) }
+    }
+
+    private static let updatedTraceTypes = ["scatter", "scattergl", "custom", "heatmap"]
 
     static func close(_ args: PaneValue, _ state: VisdomState) throws -> Outcome {
         let eid = try extractEID(args)

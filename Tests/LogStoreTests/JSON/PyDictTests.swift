@@ -25,4 +25,21 @@ final class PyDictTests: XCTestCase {
             }
         }
     }
+
+    /// A lookup from a position finds every key wherever it is (after the position, before it,
+    /// at it), misses what is missing, and compares keys by their bytes, below and above the
+    /// scan limit.
+    func testIndexFromAPositionFindsEveryKeyWhereverItIs() {
+        for n in [1, 5, 16, 17, 30] {
+            var d = PyDict<Int>()
+            for i in 0..<n { d["k\(i)"] = i }
+            d["e\u{301}"] = n
+            for start in [0, 1, n / 2, n, n + 1, n + 5] {
+                for i in 0..<n { XCTAssertEqual(d.index(forKey: "k\(i)", from: start), i, "n \(n), from \(start)") }
+                XCTAssertEqual(d.index(forKey: "e\u{301}", from: start), n)
+                XCTAssertNil(d.index(forKey: "\u{e9}", from: start), "NFC is not its NFD twin")
+                XCTAssertNil(d.index(forKey: "k\(n)", from: start))
+            }
+        }
+    }
 }

@@ -31,6 +31,29 @@ final class SegmentPackTests: XCTestCase {
         }
     }
 
+    /// A part is its five varints and then its values as `ValueCodec.encodeValues` writes
+    /// them, also when the values take 128 bytes or more (a two-byte length) and when they
+    /// are not all scalars.
+    func testAPartIsItsFieldsAndItsValuesEncodingAtEveryLength() throws {
+        let kinds: [[PaneValue]] = [
+            [.double(0.5)], [.int(-3), .null, .bool(true)], Array(repeating: .double(-0.0), count: 14),
+            Array(repeating: .double(1), count: 15),
+            [.string(String(repeating: "é", count: 70)), .bigInt("1" + String(repeating: "0", count: 30))],
+            [.array([.int(1), .object(PyDict([("a", .null)]))])],
+        ]
+        for values in kinds {
+            var pack: [UInt8] = []
+            SegmentPack.append(series: 300, seq: 129, total: 20_000, values: values, to: &pack)
+            let bytes = ValueCodec.encodeValues(values)
+            var expected: [UInt8] = []
+            for field in [300, 129, 20_000, Int64(values.count), Int64(bytes.count)] {
+                ValueCodec.putVarint(UInt64(field), &expected)
+            }
+            expected += bytes
+            XCTAssertEqual(pack, expected, "\(bytes.count) bytes of values")
+        }
+    }
+
     /// docs/FORMAT.md, "Pack rows": the pack of `x = [3]`, `y = [0.5]` appended to series 7
     /// and 8 as their fourth segments, byte for byte.
     func testTheWorkedExampleOfTheFormatDocument() throws {

@@ -216,4 +216,16 @@ final class SeriesTailsTests: XCTestCase {
         XCTAssertLessThanOrEqual(tails.count, 3)
         XCTAssertEqual(tails[9], .init(nextSeq: 1, total: 1))
     }
+
+    /// `append(count:to:)` moves a known tail past one segment in place and leaves an unknown
+    /// series unknown.
+    func testAppendMovesAKnownTailAndLeavesAnUnknownOneAlone() {
+        let tails = SeriesTails()
+        tails[4] = .init(nextSeq: 2, total: 5)
+        XCTAssertEqual(tails.append(count: 3, to: 4), .init(nextSeq: 3, total: 8))
+        XCTAssertEqual(tails[4], .init(nextSeq: 3, total: 8))
+        XCTAssertNil(tails.append(count: 1, to: 5))
+        XCTAssertNil(tails[5])
+        XCTAssertEqual(tails.count, 1)
+    }
 }

@@ -271,6 +271,17 @@ final class UpdateRulesTests: XCTestCase {
         XCTAssertEqual(try window("w")["title"], "t")
     }
 
+    /// A plain one-point append, the shape `AppendOnlyUpdate` answers for, is refused too:
+    /// the fast path, which runs first, leaves a bar window to the check.
+    func testPlainAppendToABarWindowIsRefusedAndChangesNothing() throws {
+        try createLine(traces: #"[{"x": [0], "y": [1], "type": "bar"}]"#)
+        XCTAssertEqual(
+            try store.apply(.update, #"{"data": [{"x": [1], "y": [2]}], "win": "w", "append": true}"#),
+            .refused("win is not scatter, heatmap, custom, image_history, embeddings, or text; was bar"))
+        XCTAssertEqual(try trace("w", 0)["x"], [0])
+        XCTAssertEqual(try trace("w", 0)["y"], [1])
+    }
+
     func testTextAppendJoinsWithBreak() throws {
         try store.apply(.events, #"{"data": [{"content": "one", "type": "text"}], "win": "log", "opts": {}}"#)
         try store.apply(.update, #"{"data": [{"content": "two ✓ 😀", "type": "text"}], "win": "log", "append": true}"#)
