@@ -11,7 +11,7 @@ import Foundation
 ///   time: the writer thread, or the one caller that set `busy` (under `cond`) while the writer
 ///   was idle; a caller that finds a queue or `busy` queues its job behind the others;
 /// - a job's epochs are numbered consecutively after the last committed epoch (re-read when
-///   `PRAGMA data_version` shows another connection's commit), and a job that
+///   `SeriesTails.revalidate` shows a commit of another connection), and a job that
 ///   fails gives its numbers back (its savepoint, or the transaction when it is the only job in
 ///   it, is rolled back), so epochs stay gap-free;
 /// - a job's completion runs only after the transaction holding it committed (durable per the
@@ -273,7 +273,7 @@ final class Writer: @unchecked Sendable {
         var base = known
         do {
             try db.cachedStatement("BEGIN IMMEDIATE").run()
-            if try tails.revalidate(db) {
+            if tails.revalidate(db) {
                 // Another connection (another process's writer) committed since this one last
                 // looked: its rows are behind the caches, and its epochs come before this batch's.
                 lookups.removeAll()
@@ -325,6 +325,7 @@ final class Writer: @unchecked Sendable {
                 throw rolledBackBy ?? LogStoreError.corrupt("the transaction was rolled back by SQLite")
             }
             try db.cachedStatement("COMMIT").run()
+            tails.committed(db)
             return ctx.lastEpoch
         } catch {
             forgetRows()
