@@ -55,6 +55,10 @@ final class Connection {
     /// writer hands out about a dozen statements per message; hashing their text cost ~2k
     /// instructions each). Invariant: every statement in it is also `cache[$0.sql]`.
     private var front = StatementFront()
+    /// The transaction-control statements by `TransactionControl.rawValue`, each prepared on
+    /// first use. Unchecked exclusivity: only `perform(_:)` and `close()` touch it, and a
+    /// dynamic access check cost as much as the look itself.
+    @exclusivity(unchecked) private var control = [Statement?](repeating: nil, count: TransactionControl.allCases.count)
 
     /// Opens (and with `.readWriteCreate` possibly creates) the database at `path`.
     ///
@@ -104,6 +108,7 @@ final class Connection {
         guard let db else { return }
         cache.removeAll()
         front = StatementFront()
+        control = control.map { _ in nil }
         self.db = nil
         try SQLiteError.check(sqlite3_close_v2(db), db: nil)
     }
@@ -210,6 +215,22 @@ final class Connection {
         cache[sql] = statement
         if key != nil { front.insert(statement) }
         return statement
+    }
+
+    /// Runs one transaction-control statement to completion (BEGIN, COMMIT, ROLLBACK: see
+    /// `Connection+Transaction.swift`). Each is prepared once, as a cached statement is, and
+    /// held in a slot of its own: found without looking its SQL up, and stepped without the
+    /// resets and binding checks of `Statement.run`, as it has no parameters and is left reset.
+    func perform(_ control: TransactionControl) throws(SQLiteError) {
+        let statement: Statement
+        if let held = self.control[control.rawValue], !held.stepFailed {
+            statement = held
+        } else {
+            statement = try makeStatement(control.sql, flags: UInt32(SQLITE_PREPARE_PERSISTENT))
+            self.control[control.rawValue] = statement
+        }
+        defer { statement.reset() }
+        while try statement.step() {}
     }
 
     private func makeStatement(_ sql: String, flags: UInt32) throws(SQLiteError) -> Statement {

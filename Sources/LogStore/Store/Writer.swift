@@ -267,12 +267,12 @@ final class Writer: @unchecked Sendable {
     /// Applies the batch in one transaction, each job in its own savepoint, except a job alone
     /// in its batch: rolling back the transaction undoes exactly that job, so it needs none (two
     /// statements less per synchronous append). Returns the last committed epoch. Transaction
-    /// control runs through cached statements: `execute` would parse the same SQL again for
-    /// every job.
+    /// control runs on prepared statements (`Connection.begin`, `commit`, `rollback`; savepoints
+    /// through the statement cache): `execute` would parse the same SQL again for every job.
     private func commit(_ batch: [AnyJob], on db: Connection, after known: Int64) -> Int64 {
         var base = known
         do {
-            try db.cachedStatement("BEGIN IMMEDIATE").run()
+            try db.begin(.immediate)
             if tails.revalidate(db) {
                 // Another connection (another process's writer) committed since this one last
                 // looked: its rows are behind the caches, and its epochs come before this batch's.
@@ -281,7 +281,7 @@ final class Writer: @unchecked Sendable {
             }
         } catch {
             forgetRows()
-            if !db.isAutocommit { try? db.execute("ROLLBACK") }
+            if !db.isAutocommit { try? db.rollback() }
             for job in batch { job.fail(error) }
             return base
         }
@@ -291,7 +291,7 @@ final class Writer: @unchecked Sendable {
             if batch[0].succeeded == false {
                 forgetRows()  // the job's rows are about to be rolled back
                 // SQLite may already have rolled back the whole transaction (see below).
-                if !db.isAutocommit { try? db.cachedStatement("ROLLBACK").run() }
+                if !db.isAutocommit { try? db.rollback() }
                 return base
             }
         }
@@ -324,12 +324,12 @@ final class Writer: @unchecked Sendable {
             if db.isAutocommit {
                 throw rolledBackBy ?? LogStoreError.corrupt("the transaction was rolled back by SQLite")
             }
-            try db.cachedStatement("COMMIT").run()
+            try db.commit()
             tails.committed(db)
             return ctx.lastEpoch
         } catch {
             forgetRows()
-            try? db.execute("ROLLBACK")
+            try? db.rollback()
             for job in batch where job.succeeded ?? true { job.fail(error) }
             return base
         }
