@@ -50,14 +50,17 @@ final class Connection {
     private var db: OpaquePointer?
     /// Cached statements keyed by their exact SQL text; only fixed SQL belongs here, never SQL
     /// built by interpolating values (the cache is never trimmed).
-    private var cache: [String: Statement] = [:]
+    ///
+    /// This and the two tables below have unchecked exclusivity: only `cachedStatement(_:)`,
+    /// `perform(_:)` and `close()` touch them, none of which calls out while accessing one, and
+    /// the dynamic access checks cost about as much as the lookups.
+    @exclusivity(unchecked) private var cache: [String: Statement] = [:]
     /// A direct-mapped front for `cache` that finds a statement without hashing its SQL (the
     /// writer hands out about a dozen statements per message; hashing their text cost ~2k
     /// instructions each). Invariant: every statement in it is also `cache[$0.sql]`.
-    private var front = StatementFront()
+    @exclusivity(unchecked) private var front = StatementFront()
     /// The transaction-control statements by `TransactionControl.rawValue`, each prepared on
-    /// first use. Unchecked exclusivity: only `perform(_:)` and `close()` touch it, and a
-    /// dynamic access check cost as much as the look itself.
+    /// first use.
     @exclusivity(unchecked) private var control = [Statement?](repeating: nil, count: TransactionControl.allCases.count)
 
     /// Opens (and with `.readWriteCreate` possibly creates) the database at `path`.
