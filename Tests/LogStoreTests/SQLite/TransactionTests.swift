@@ -79,10 +79,12 @@ final class TransactionTests: SQLiteTestCase {
         try connection.execute("CREATE TABLE t(x)")
         for kind in [TransactionKind.deferred, .immediate, .exclusive] {
             try connection.begin(kind)
-            XCTAssertEqual(sqliteError { try connection.begin(kind) }?.message, "cannot start a transaction within a transaction")
+            XCTAssertEqual(
+                sqliteError { try connection.begin(kind) }?.message, "cannot start a transaction within a transaction")
             try connection.cachedStatement("INSERT INTO t VALUES (1)").run()
             try connection.rollback()
-            XCTAssertEqual(sqliteError { try connection.rollback() }?.message, "cannot rollback - no transaction is active")
+            XCTAssertEqual(
+                sqliteError { try connection.rollback() }?.message, "cannot rollback - no transaction is active")
             XCTAssertEqual(sqliteError { try connection.commit() }?.message, "cannot commit - no transaction is active")
             try connection.begin(kind)  // the statements that failed were replaced
             try connection.cachedStatement("INSERT INTO t VALUES (2)").run()
