@@ -282,8 +282,11 @@ final class Connection {
     }
 
     /// SQLite reads SQL up to the first NUL byte, so anything after one would be dropped silently.
+    /// (The search runs over the contiguous bytes when there are: through the generic view it
+    /// cost ~1k instructions per statement prepared.)
     private static func rejectNUL(_ sql: String) throws(SQLiteError) {
-        if sql.utf8.contains(0) { throw SQLiteError.misuse("SQL contains a NUL byte", sql: sql) }
+        let hasNUL = sql.utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? sql.utf8.contains(0)
+        if hasNUL { throw SQLiteError.misuse("SQL contains a NUL byte", sql: sql) }
     }
 }
 
