@@ -15,10 +15,13 @@ final class CatalogLookups {
         let wid: ExactKey
     }
 
-    var envs: [ExactKey: Int64?] = [:]
-    var windows: [WindowKey: Catalog.WindowRow?] = [:]
+    // The tables have unchecked exclusivity, as `lastEnv` and `lastWindow`: every access is a
+    // short read or write (`load` runs outside them), and the dynamic checks cost ~75
+    // instructions each, several times per epoch.
+    @exclusivity(unchecked) var envs: [ExactKey: Int64?] = [:]
+    @exclusivity(unchecked) var windows: [WindowKey: Catalog.WindowRow?] = [:]
     /// Head bytes by window id.
-    var heads: [Int64: [UInt8]?] = [:]
+    @exclusivity(unchecked) var heads: [Int64: [UInt8]?] = [:]
     /// Entries kept at most (envs and windows together); all are dropped beyond it.
     let capacity: Int
 

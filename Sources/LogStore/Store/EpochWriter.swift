@@ -17,7 +17,11 @@ final class EpochWriter: VisdomState {
     /// a short array, where two dictionaries allocated their storage and hashed the id every
     /// epoch. A window written without being read is a new incarnation (a new id), written
     /// once per epoch, so it needs no entry.
-    private var loaded: [LoadedHead] = []
+    ///
+    /// This and the two properties of changed windows have unchecked exclusivity: only short,
+    /// non-reentrant reads and writes in this class touch them, and the dynamic access checks
+    /// cost ~75 instructions each, several times per epoch.
+    @exclusivity(unchecked) private var loaded: [LoadedHead] = []
 
     private struct LoadedHead {
         let window: Int64
@@ -28,10 +32,10 @@ final class EpochWriter: VisdomState {
     private func loadedIndex(_ window: Int64) -> Int? { loaded.firstIndex { $0.window == window } }
     /// Windows whose content this epoch changed (wrote a head or segment row of), in the
     /// order first changed; `insertEpochRow` records them.
-    private var changedWindows: [Int64] = []
+    @exclusivity(unchecked) private var changedWindows: [Int64] = []
     /// The same windows, once there are more than a few (a fork of a large env): a scan of
     /// a short array costs less than hashing, a long one more.
-    private var changedSet: Set<Int64>?
+    @exclusivity(unchecked) private var changedSet: Set<Int64>?
     /// Env and window incarnations already looked up: visdom's handlers ask for the same ones
     /// several times per message, and every message for the same ones as the one before.
     /// Every write of an env or window row clears them (see `CatalogLookups`).
@@ -321,7 +325,12 @@ final class EpochWriter: VisdomState {
     /// epoch rows before it (`EpochSealer.sealRecent`), in the same transaction or savepoint:
     /// the seal commits with this epoch or is rolled back with it.
     func insertEpochRow(_ row: EpochRow) throws {
-        let row = row.bounded
+        // Only a refused or failed row is copied to be bounded: an "ok" row is written as given.
+        if row.status != "ok" { return try writeEpochRow(row.bounded) }
+        try writeEpochRow(row)
+    }
+
+    private func writeEpochRow(_ row: borrowing EpochRow) throws {
         // Bound value by value on the cached statement, as `SeriesStore` binds a segment: one
         // row per epoch, and an array of `SQLValue`s cost an allocation and a copy of each text.
         let st = try db.cachedStatement(Self.insertEpochSQL, keepingBindings: true)
