@@ -68,6 +68,22 @@ extension Connection {
     /// the rows written between them.
     var totalChanges: Int64 { sqlite3_total_changes64(liveHandle) }
 
+    /// The main database's data version as this connection sees it (`SQLITE_FCNTL_DATA_VERSION`):
+    /// it "changes whenever any change occurs to the corresponding database file, either
+    /// through SQL statements on the same database connection or through transactions committed
+    /// by separate database connections, possibly in other processes". Another connection's
+    /// commit shows once this connection starts its next transaction (it then reads the file
+    /// again); equal readings around a stretch of time mean nothing committed in between. Unlike
+    /// `PRAGMA data_version` (which omits this connection's own commits) it is read without a
+    /// statement. (https://sqlite.org/c3ref/c_fcntl_begin_atomic_write.html#sqlitefcntldataversion)
+    var dataVersion: UInt32 {
+        var version: UInt32 = 0
+        // "A NULL pointer can be used in place of "main" to refer to the main database file."
+        // The only error is an unknown database name.
+        _ = sqlite3_file_control(liveHandle, nil, SQLITE_FCNTL_DATA_VERSION, &version)
+        return version
+    }
+
     /// False inside a transaction. "Autocommit mode is disabled by a BEGIN statement.
     /// Autocommit mode is re-enabled by a COMMIT or ROLLBACK." — and by SQLite itself when an
     /// error rolls the transaction back (https://sqlite.org/c3ref/get_autocommit.html).

@@ -1,20 +1,60 @@
 internal import CSQLite
 
 /// The lock a transaction takes at BEGIN (https://sqlite.org/lang_transaction.html).
-enum TransactionKind: String, Sendable {
+enum TransactionKind: Sendable {
     /// "DEFERRED means that the transaction does not actually start until the database is
     /// first accessed." A read may later fail to upgrade to a write with `SQLITE_BUSY`.
-    case deferred = "DEFERRED"
+    case deferred
     /// "IMMEDIATE cause the database connection to start a new write immediately, without
     /// waiting for a write statement." Waits on the busy timeout at BEGIN, not mid-way.
-    case immediate = "IMMEDIATE"
+    case immediate
     /// "EXCLUSIVE and IMMEDIATE are the same in WAL mode, but in other journaling modes,
     /// EXCLUSIVE prevents other database connections from reading the database while the
     /// transaction is underway."
-    case exclusive = "EXCLUSIVE"
+    case exclusive
+}
+
+/// The statements that open and end a transaction, which a connection runs on statements it
+/// holds apart from its cache (`Connection.perform(_:)`).
+enum TransactionControl: Int, CaseIterable, Sendable {
+    case beginDeferred
+    case beginImmediate
+    case beginExclusive
+    case commit
+    case rollback
+
+    var sql: String {
+        switch self {
+        case .beginDeferred: return "BEGIN DEFERRED"
+        case .beginImmediate: return "BEGIN IMMEDIATE"
+        case .beginExclusive: return "BEGIN EXCLUSIVE"
+        case .commit: return "COMMIT"
+        case .rollback: return "ROLLBACK"
+        }
+    }
+}
+
+extension TransactionKind {
+    fileprivate var begin: TransactionControl {
+        switch self {
+        case .deferred: return .beginDeferred
+        case .immediate: return .beginImmediate
+        case .exclusive: return .beginExclusive
+        }
+    }
 }
 
 extension Connection {
+    /// `BEGIN <kind>`: opens a transaction; throws inside one (SQLite has no nested BEGIN).
+    func begin(_ kind: TransactionKind) throws(SQLiteError) { try perform(kind.begin) }
+
+    /// `COMMIT`. "When COMMIT fails in this way [SQLITE_BUSY], the transaction remains active".
+    func commit() throws(SQLiteError) { try perform(.commit) }
+
+    /// `ROLLBACK`: undoes the transaction; fails if there is none, e.g. because SQLite already
+    /// rolled it back after an error (see `transaction(_:_:)`).
+    func rollback() throws(SQLiteError) { try perform(.rollback) }
+
     /// Runs `body` inside `BEGIN <kind>` … `COMMIT`, and returns its result.
     ///
     /// If `body` or COMMIT throws, the transaction is rolled back and that first error is
@@ -32,10 +72,10 @@ extension Connection {
     /// "cannot start a transaction within a transaction". A failed COMMIT is rolled back too:
     /// "When COMMIT fails in this way [SQLITE_BUSY], the transaction remains active".
     func transaction<R>(_ kind: TransactionKind = .immediate, _ body: () throws -> R) throws -> R {
-        try cachedStatement("BEGIN \(kind.rawValue) TRANSACTION").run()
+        try begin(kind)
         do {
             let result = try body()
-            try cachedStatement("COMMIT TRANSACTION").run()
+            try commit()
             return result
         } catch {
             rollbackUnlessRolledBack()
@@ -46,7 +86,7 @@ extension Connection {
     private func rollbackUnlessRolledBack() {
         guard !isAutocommit else { return }
         do {
-            try cachedStatement("ROLLBACK TRANSACTION").run()
+            try rollback()
         } catch {
             // Deliberately dropped: the caller gets the error that caused the rollback.
         }

@@ -50,11 +50,18 @@ final class Connection {
     private var db: OpaquePointer?
     /// Cached statements keyed by their exact SQL text; only fixed SQL belongs here, never SQL
     /// built by interpolating values (the cache is never trimmed).
-    private var cache: [String: Statement] = [:]
+    ///
+    /// This and the two tables below have unchecked exclusivity: only `cachedStatement(_:)`,
+    /// `perform(_:)` and `close()` touch them, none of which calls out while accessing one, and
+    /// the dynamic access checks cost about as much as the lookups.
+    @exclusivity(unchecked) private var cache: [String: Statement] = [:]
     /// A direct-mapped front for `cache` that finds a statement without hashing its SQL (the
     /// writer hands out about a dozen statements per message; hashing their text cost ~2k
     /// instructions each). Invariant: every statement in it is also `cache[$0.sql]`.
-    private var front = StatementFront()
+    @exclusivity(unchecked) private var front = StatementFront()
+    /// The transaction-control statements by `TransactionControl.rawValue`, each prepared on
+    /// first use.
+    @exclusivity(unchecked) private var control = [Statement?](repeating: nil, count: TransactionControl.allCases.count)
 
     /// Opens (and with `.readWriteCreate` possibly creates) the database at `path`.
     ///
@@ -104,6 +111,7 @@ final class Connection {
         guard let db else { return }
         cache.removeAll()
         front = StatementFront()
+        control = control.map { _ in nil }
         self.db = nil
         try SQLiteError.check(sqlite3_close_v2(db), db: nil)
     }
@@ -212,6 +220,22 @@ final class Connection {
         return statement
     }
 
+    /// Runs one transaction-control statement to completion (BEGIN, COMMIT, ROLLBACK: see
+    /// `Connection+Transaction.swift`). Each is prepared once, as a cached statement is, and
+    /// held in a slot of its own: found without looking its SQL up, and stepped without the
+    /// resets and binding checks of `Statement.run`, as it has no parameters and is left reset.
+    func perform(_ control: TransactionControl) throws(SQLiteError) {
+        let statement: Statement
+        if let held = self.control[control.rawValue], !held.stepFailed {
+            statement = held
+        } else {
+            statement = try makeStatement(control.sql, flags: UInt32(SQLITE_PREPARE_PERSISTENT))
+            self.control[control.rawValue] = statement
+        }
+        defer { statement.reset() }
+        while try statement.step() {}
+    }
+
     private func makeStatement(_ sql: String, flags: UInt32) throws(SQLiteError) -> Statement {
         let db = try openHandle()
         try Self.rejectNUL(sql)
@@ -258,8 +282,11 @@ final class Connection {
     }
 
     /// SQLite reads SQL up to the first NUL byte, so anything after one would be dropped silently.
+    /// (The search runs over the contiguous bytes when there are: through the generic view it
+    /// cost ~1k instructions per statement prepared.)
     private static func rejectNUL(_ sql: String) throws(SQLiteError) {
-        if sql.utf8.contains(0) { throw SQLiteError.misuse("SQL contains a NUL byte", sql: sql) }
+        let hasNUL = sql.utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? sql.utf8.contains(0)
+        if hasNUL { throw SQLiteError.misuse("SQL contains a NUL byte", sql: sql) }
     }
 }
 

@@ -21,6 +21,11 @@ final class Statement {
     private let db: OpaquePointer?
     /// True once any `step()` failed; the statement cache evicts such statements.
     private(set) var stepFailed = false
+    /// Whether `step()` ran since the last `reset()`. Resetting a statement that has not stepped
+    /// since changes nothing, yet `sqlite3_reset` still costs ~70 instructions, and most resets
+    /// are of statements already reset (the cache resets what it hands out, every helper resets
+    /// before and after). Unchecked exclusivity, as `keptTexts`.
+    @exclusivity(unchecked) private var stepped = false
     /// By parameter index: the text `bind(keeping:at:)` bound there, while that binding is
     /// still the parameter's (any other bind at the index, and `clearBindings()`, forget it).
     /// Unchecked exclusivity: every bind looks at it, and a dynamic access check cost more
@@ -52,6 +57,7 @@ final class Statement {
     /// interfaces, "When an error occurs, sqlite3_step() will return one of the detailed error
     /// codes or extended error codes" (https://sqlite.org/c3ref/prepare.html).
     func step() throws(SQLiteError) -> Bool {
+        stepped = true
         let code = sqlite3_step(handle)
         switch code {
         case SQLITE_ROW: return true
@@ -73,6 +79,8 @@ final class Statement {
     /// returns an appropriate error code" and otherwise `SQLITE_OK` — so its only errors
     /// repeat a failure `step()` has already thrown.
     func reset() {
+        guard stepped else { return }
+        stepped = false
         sqlite3_reset(handle)
     }
 
@@ -189,9 +197,12 @@ final class Statement {
         keptTexts[i] = value
     }
 
+    /// Only writes when there is something to forget: most binds are of parameters that never
+    /// held a kept text, and a write would check the array's uniqueness and release the old value.
     @inline(__always)
     private func forgetKept(_ index: Int32) {
-        if Int(index) < keptTexts.count, Int(index) >= 0 { keptTexts[Int(index)] = nil }
+        let i = Int(index)
+        if i < keptTexts.count, i >= 0, keptTexts[i] != nil { keptTexts[i] = nil }
     }
 
     func bind(_ bytes: [UInt8], at index: Int32) throws(SQLiteError) {

@@ -15,10 +15,12 @@ final class CatalogLookups {
         let wid: ExactKey
     }
 
-    var envs: [ExactKey: Int64?] = [:]
-    var windows: [WindowKey: Catalog.WindowRow?] = [:]
-    /// Head bytes by window id (read every save: not checked for exclusivity at run time,
-    /// like `lastEnv` and `lastWindow`).
+    // The tables have unchecked exclusivity, as `lastEnv` and `lastWindow`: every access is a
+    // short read or write (`load` runs outside them), and the dynamic checks cost ~75
+    // instructions each, several times per epoch.
+    @exclusivity(unchecked) var envs: [ExactKey: Int64?] = [:]
+    @exclusivity(unchecked) var windows: [WindowKey: Catalog.WindowRow?] = [:]
+    /// Head bytes by window id.
     @exclusivity(unchecked) var heads: [Int64: [UInt8]?] = [:]
     /// Entries kept at most (envs and windows together); all are dropped beyond it.
     let capacity: Int

@@ -16,9 +16,11 @@ final class EpochWriter: VisdomState {
     /// for the few windows a handler reads (visdom's handlers read one per message): a scan of
     /// a short array, where two dictionaries allocated their storage and hashed the id every
     /// epoch. A window written without being read is a new incarnation (a new id), written
-    /// once per epoch, so it needs no entry. This and `changedWindows`/`changedSet`, which
-    /// every save uses, are used on one thread and never reentrantly: their accesses are not
-    /// checked for exclusivity at run time.
+    /// once per epoch, so it needs no entry.
+    ///
+    /// This and `changed` have unchecked exclusivity: only short, non-reentrant reads and writes
+    /// in this class touch them, and the dynamic access checks cost ~75 instructions each,
+    /// several times per epoch.
     @exclusivity(unchecked) private var loaded: [LoadedHead] = []
 
     private struct LoadedHead {
@@ -28,12 +30,37 @@ final class EpochWriter: VisdomState {
     }
 
     private func loadedIndex(_ window: Int64) -> Int? { loaded.firstIndex { $0.window == window } }
-    /// Windows whose content this epoch changed (wrote a head or segment row of), in the
-    /// order first changed; `insertEpochRow` records them.
-    @exclusivity(unchecked) private var changedWindows: [Int64] = []
-    /// The same windows, once there are more than a few (a fork of a large env): a scan of
-    /// a short array costs less than hashing, a long one more.
-    @exclusivity(unchecked) private var changedSet: Set<Int64>?
+    /// Windows whose content this epoch changed (wrote a head or segment row of);
+    /// `insertEpochRow` records them.
+    @exclusivity(unchecked) private var changed = NotedWindows()
+
+    /// Windows in the order first noted, each once. The first is held inline: most epochs
+    /// change one window, and an array allocated its storage every epoch. Past a few, a set
+    /// tells which are noted (a fork of a large env): a scan of a short array costs less than
+    /// hashing, a long one more.
+    private struct NotedWindows {
+        private(set) var first: Int64?
+        private var rest: [Int64] = []
+        private var set: Set<Int64>?
+
+        var count: Int { first == nil ? 0 : 1 + rest.count }
+        /// Every noted window, in order.
+        var all: [Int64] { first.map { [$0] + rest } ?? [] }
+
+        mutating func insert(_ window: Int64) {
+            guard let first else {
+                self.first = window
+                return
+            }
+            if window == first { return }
+            if set == nil && rest.count >= 16 { set = Set(rest) }
+            if set != nil {
+                if set!.insert(window).inserted { rest.append(window) }
+            } else if !rest.contains(window) {
+                rest.append(window)
+            }
+        }
+    }
     /// Env and window incarnations already looked up: visdom's handlers ask for the same ones
     /// several times per message, and every message for the same ones as the one before.
     /// Every write of an env or window row clears them (see `CatalogLookups`).
@@ -265,14 +292,7 @@ final class EpochWriter: VisdomState {
         if db.totalChanges != rowsBefore { noteChanged(window) }
     }
 
-    private func noteChanged(_ window: Int64) {
-        if changedSet == nil && changedWindows.count >= 16 { changedSet = Set(changedWindows) }
-        if changedSet != nil {
-            if changedSet!.insert(window).inserted { changedWindows.append(window) }
-        } else if !changedWindows.contains(window) {
-            changedWindows.append(window)
-        }
-    }
+    private func noteChanged(_ window: Int64) { changed.insert(window) }
 
     /// What the epoch row says besides the epoch's number and the windows it changed.
     struct EpochRow {
@@ -323,7 +343,12 @@ final class EpochWriter: VisdomState {
     /// epoch rows before it (`EpochSealer.sealRecent`), in the same transaction or savepoint:
     /// the seal commits with this epoch or is rolled back with it.
     func insertEpochRow(_ row: EpochRow) throws {
-        let row = row.bounded
+        // Only a refused or failed row is copied to be bounded: an "ok" row is written as given.
+        if row.status != "ok" { return try writeEpochRow(row.bounded) }
+        try writeEpochRow(row)
+    }
+
+    private func writeEpochRow(_ row: borrowing EpochRow) throws {
         // Bound value by value on the cached statement, as `SeriesStore` binds a segment: one
         // row per epoch, and an array of `SQLValue`s cost an allocation and a copy of each text.
         let st = try db.cachedStatement(Self.insertEpochSQL, keepingBindings: true)
@@ -337,10 +362,10 @@ final class EpochWriter: VisdomState {
         if let win = row.win { try st.bind(keeping: win, at: 6) } else { try st.bindNull(at: 6) }
         try st.bind(keeping: row.status, at: 7)
         try st.bind(keeping: row.detail, at: 8)
-        if changedWindows.count == 1 { try st.bind(changedWindows[0], at: 9) } else { try st.bindNull(at: 9) }
+        if changed.count == 1, let window = changed.first { try st.bind(window, at: 9) } else { try st.bindNull(at: 9) }
         while try st.step() {}
-        if changedWindows.count > 1 {
-            for window in changedWindows {
+        if changed.count > 1 {
+            for window in changed.all {
                 try db.run(
                     "INSERT INTO window_change(window_id, epoch) VALUES (?, ?)", [.integer(window), .integer(epoch)])
             }

@@ -13,8 +13,9 @@
 /// - whatever else can change segments empties it: `Writer` calls `removeAll()` when a job's
 ///   savepoint or a transaction is rolled back (a failed epoch, a full quota), around a job that
 ///   runs alone (compaction deletes and rewrites segments), and `revalidate(_:)` at the start of
-///   each transaction, which empties it if another connection (another `LogStore` handle or
-///   process) committed since (`PRAGMA data_version`).
+///   each transaction, which empties it if anything committed since the writer's last commit
+///   (`committed(_:)`): another connection (another `LogStore` handle or process), or this one
+///   outside the writer's transactions.
 /// Used only by whoever owns the writer's connection (see `Writer`).
 final class SeriesTails {
     struct Tail: Equatable {
@@ -26,8 +27,10 @@ final class SeriesTails {
 
     /// Only its owner's thread uses it, and never reentrantly: no dynamic exclusivity checks.
     @exclusivity(unchecked) private var entries: [Int64: Tail] = [:]
-    /// `PRAGMA data_version` as last read by `revalidate(_:)`.
-    private var dataVersion: Int64?
+    /// The connection's data version (`Connection.dataVersion`) at which the entries describe
+    /// the database: read after each of the writer's commits, or when `revalidate(_:)` emptied
+    /// the cache; nil before either.
+    private var validAt: UInt32?
     /// Entries kept at most; all are dropped when a new one would exceed it.
     let capacity: Int
 
@@ -60,20 +63,22 @@ final class SeriesTails {
 
     func removeAll() { entries.removeAll(keepingCapacity: true) }
 
-    /// Empties the cache if another connection committed to the database since the last call,
-    /// and says whether it did (the writer's other caches of rows must then be emptied too).
-    /// Call inside the writer's transaction, once it holds the write lock, so nobody else can
-    /// commit until it ends: "The integer values returned by two invocations of "PRAGMA
-    /// data_version" from the same connection will be different if changes were committed to
-    /// the database by any other connection in the interim. The "PRAGMA data_version" value is
-    /// unchanged for changes committed on the same database connection."
-    /// (https://sqlite.org/pragma.html#pragma_data_version)
+    /// Empties the cache unless the database is as the writer's last commit left it, and says
+    /// whether it did (the writer's other caches of rows must then be emptied too). Call at the
+    /// start of the writer's transaction, once it holds the write lock, so nobody else can commit
+    /// until it ends. Any commit since `committed(_:)` changed the connection's data version:
+    /// another connection's, or one on this connection outside the writer's transactions (the
+    /// cache then empties although it need not: it is only refilled).
     @discardableResult
-    func revalidate(_ db: Connection) throws -> Bool {
-        let version = try db.int("PRAGMA data_version", [])
-        guard version != dataVersion || version == nil else { return false }
+    func revalidate(_ db: Connection) -> Bool {
+        let version = db.dataVersion
+        guard version != validAt else { return false }
         entries.removeAll(keepingCapacity: true)
-        dataVersion = version
+        validAt = version
         return true
     }
+
+    /// Records that the writer's transaction committed, with the entries as they now are: the
+    /// database is as they describe it at the connection's present data version.
+    func committed(_ db: Connection) { validAt = db.dataVersion }
 }

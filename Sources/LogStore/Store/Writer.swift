@@ -11,13 +11,15 @@ import Foundation
 ///   time: the writer thread, or the one caller that set `busy` (under `cond`) while the writer
 ///   was idle; a caller that finds a queue or `busy` queues its job behind the others;
 /// - a job's epochs are numbered consecutively after the last committed epoch (re-read when
-///   `PRAGMA data_version` shows another connection's commit), and a job that
+///   `SeriesTails.revalidate` shows a commit of another connection), and a job that
 ///   fails gives its numbers back (its savepoint, or the transaction when it is the only job in
 ///   it, is rolled back), so epochs stay gap-free;
 /// - a job's completion runs only after the transaction holding it committed (durable per the
 ///   store's synchronous setting) or after the job was rolled back with an error.
 final class Writer: @unchecked Sendable {
-    /// What a job sees: the connection and the epoch counter, inside an open transaction.
+    /// What a job sees: the connection and the epoch counter, inside an open transaction. One
+    /// object serves every batch on a connection (`context(on:after:)`): a job uses it only
+    /// while it runs.
     final class Context {
         let db: Connection
         /// Heads decoded on `db` by earlier jobs (they outlive the transaction: see HeadCache).
@@ -47,61 +49,55 @@ final class Writer: @unchecked Sendable {
         fileprivate func rewind(to epoch: Int64) { lastEpoch = epoch }
     }
 
-    /// A queued job, whatever its result type (`Job<R>`): what the batch loop needs of it.
-    private class AnyJob {
+    /// A queued job. Not generic: the submitter's result type stays inside the closures made
+    /// for it (in the submitter's own, specialized, code), so that running and freeing a job
+    /// looks up no generic metadata (a `Job<R>` keeping a `Result<R, Error>?` did, ~1.5k
+    /// instructions per job).
+    private final class Job {
         /// Runs alone and outside any transaction (VACUUM cannot run inside one).
         let alone: Bool
-        init(alone: Bool) { self.alone = alone }
-        /// Runs the body, keeping its result or what it threw as the outcome.
-        func run(_ ctx: Context) { fatalError("Job<R> overrides run") }
-        /// Makes the outcome `error` (the job was rolled back after it ran).
-        func fail(_ error: Error) { fatalError("Job<R> overrides fail") }
-        /// Whether the outcome is a result; nil before the job ran. Stored by `Job<R>` next to
-        /// its outcome: derived from the generic `Result` it cost ~2k instructions per read.
-        fileprivate(set) var succeeded: Bool?
-        /// What the job threw, if it did.
-        var failure: Error? { fatalError("Job<R> overrides failure") }
-        /// Hands the outcome to the submitter.
-        func complete() { fatalError("Job<R> overrides complete") }
-    }
+        /// Runs the submitter's body, which keeps its result itself; returns what it threw.
+        private let body: (Context) -> Error?
+        /// Hands the outcome to the submitter: nil when the body's result stands, else the error.
+        private let completion: (Error?) -> Void
+        /// Whether the body's result stands; nil before the job ran.
+        private(set) var succeeded: Bool?
+        /// What the body threw, or the error the job was rolled back with.
+        private(set) var failure: Error?
 
-    /// A job whose body returns an `R`, handed back as an `R`: no cast.
-    private final class Job<R>: AnyJob {
-        let body: (Context) throws -> R
-        let completion: (Result<R, Error>) -> Void
-        var outcome: Result<R, Error>?
-        init(body: @escaping (Context) throws -> R, alone: Bool, complete: @escaping (Result<R, Error>) -> Void) {
+        init(alone: Bool, body: @escaping (Context) -> Error?, complete: @escaping (Error?) -> Void) {
+            self.alone = alone
             self.body = body
             self.completion = complete
-            super.init(alone: alone)
         }
-        override func run(_ ctx: Context) {
-            do {
-                outcome = .success(try body(ctx))
-                succeeded = true
-            } catch {
-                outcome = .failure(error)
-                succeeded = false
-            }
+
+        /// Runs the body, keeping what it threw as the outcome.
+        func run(_ ctx: Context) {
+            failure = body(ctx)
+            succeeded = failure == nil
         }
-        override func fail(_ error: Error) {
-            outcome = .failure(error)
+        /// Makes the outcome `error` (the job was rolled back after it ran).
+        func fail(_ error: Error) {
+            failure = error
             succeeded = false
         }
-        override var failure: Error? { if case .failure(let e)? = outcome { e } else { nil } }
-        override func complete() { completion(outcome!) }
+        /// Hands the outcome to the submitter.
+        func complete() { completion(failure) }
     }
 
-    // `cond` guards `pending`, `stopping`, `committedEpoch`, `finished` and `busy`.
+    // `cond` guards `pending`, `stopping`, `committedEpoch`, `finished` and `busy`. The
+    // properties of reference or collection type below have unchecked exclusivity: every access
+    // to them is a short read or write under `cond`, or by whoever set `busy`, and the dynamic
+    // access checks cost ~75 instructions each, per job.
     private let cond = NSCondition()
-    private var pending: [AnyJob] = []
+    @exclusivity(unchecked) private var pending: [Job] = []
     private var stopping = false
     private var finished = false
     private var committedEpoch: Int64 = 0
     /// A batch is being applied, by the writer thread or by a caller of `perform`.
     private var busy = false
     /// The connection, set once it is open. Used only by whoever set `busy`.
-    private var connection: Connection?
+    @exclusivity(unchecked) private var connection: Connection?
     /// Heads decoded on the connection. Used only by whoever set `busy`.
     private let heads = HeadCache()
     /// Where series written on the connection end. Used only by whoever set `busy`; emptied
@@ -113,6 +109,8 @@ final class Writer: @unchecked Sendable {
     private let maxBatch = 4096
     /// Every job's `Context.epochRun`.
     private let epochRun: Int64
+    /// The context of the last batch. Used only by whoever set `busy`.
+    @exclusivity(unchecked) private var lastContext: Context?
 
     /// Runs on the writer thread just before the connection closes, after the last job.
     private let beforeClose: @Sendable (Connection) -> Void
@@ -169,7 +167,16 @@ final class Writer: @unchecked Sendable {
             complete(.failure(Stopped()))
             return
         }
-        pending.append(Job(body: body, alone: alone, complete: complete))
+        var result: R?
+        let job = Job(
+            alone: alone,
+            body: { ctx in
+                let (value, error) = Self.run(body, ctx)
+                result = value
+                return error
+            },
+            complete: { error in complete(error.map { .failure($0) } ?? .success(result!)) })
+        pending.append(job)
         cond.broadcast()  // the writer thread and stop() may both be waiting on `cond`
         cond.unlock()
     }
@@ -182,7 +189,14 @@ final class Writer: @unchecked Sendable {
             busy = true
             let base = committedEpoch
             cond.unlock()
-            let job = Job(body: body, alone: alone, complete: { _ in })
+            var result: R?
+            let job = Job(
+                alone: alone,
+                body: { ctx in
+                    let (value, error) = Self.run(body, ctx)
+                    result = value
+                    return error
+                }, complete: { _ in })
             let last = apply([job], on: db, after: base)
             cond.lock()
             committedEpoch = last
@@ -192,7 +206,8 @@ final class Writer: @unchecked Sendable {
             // thread switches and a contended mutex per synchronous append.
             if !pending.isEmpty || stopping { cond.broadcast() }
             cond.unlock()
-            return try job.outcome!.get()
+            if let failure = job.failure { throw failure }
+            return result!
         }
         cond.unlock()
         let done = DispatchSemaphore(value: 0)
@@ -203,6 +218,16 @@ final class Writer: @unchecked Sendable {
         }
         done.wait()
         return try result.get()
+    }
+
+    /// Runs `body`: its result, or what it threw. (The caller stores the result after the body
+    /// ran: an `inout` argument would hold an access to its variable while every job runs.)
+    private static func run<R>(_ body: (Context) throws -> R, _ ctx: Context) -> (R?, Error?) {
+        do {
+            return (try body(ctx), nil)
+        } catch {
+            return (nil, error)
+        }
     }
 
     /// Drains queued jobs, closes the connection and ends the thread.
@@ -220,6 +245,7 @@ final class Writer: @unchecked Sendable {
             while busy || (pending.isEmpty && !stopping) { cond.wait() }
             if pending.isEmpty {  // stopping, and no caller is using the connection
                 connection = nil
+                lastContext = nil
                 beforeClose(db)
                 try? db.close()
                 finished = true
@@ -245,16 +271,28 @@ final class Writer: @unchecked Sendable {
 
     /// Applies one batch (a lone job outside any transaction, or jobs in one transaction) and
     /// returns the last committed epoch. Called by whoever set `busy`.
-    private func apply(_ batch: [AnyJob], on db: Connection, after base: Int64) -> Int64 {
+    private func apply(_ batch: [Job], on db: Connection, after base: Int64) -> Int64 {
         if batch[0].alone {
             // A lone job (compaction) may delete and rewrite segments: no tail survives it.
             forgetRows()
             defer { forgetRows() }
-            let ctx = Context(db: db, heads: heads, tails: tails, lookups: lookups, epochRun: epochRun, lastEpoch: base)
+            let ctx = context(on: db, after: base)
             batch[0].run(ctx)
             return (try? EpochTable.latest(db)) ?? base
         }
         return commit(batch, on: db, after: base)
+    }
+
+    /// The context for a batch on `db` whose first epoch comes after `base`: the last batch's,
+    /// rewound, when it was on the same connection.
+    private func context(on db: Connection, after base: Int64) -> Context {
+        if let ctx = lastContext, ctx.db === db {
+            ctx.rewind(to: base)
+            return ctx
+        }
+        let ctx = Context(db: db, heads: heads, tails: tails, lookups: lookups, epochRun: epochRun, lastEpoch: base)
+        lastContext = ctx
+        return ctx
     }
 
     /// Empties the caches of rows read or written on the connection (`SeriesTails`,
@@ -267,13 +305,13 @@ final class Writer: @unchecked Sendable {
     /// Applies the batch in one transaction, each job in its own savepoint, except a job alone
     /// in its batch: rolling back the transaction undoes exactly that job, so it needs none (two
     /// statements less per synchronous append). Returns the last committed epoch. Transaction
-    /// control runs through cached statements: `execute` would parse the same SQL again for
-    /// every job.
-    private func commit(_ batch: [AnyJob], on db: Connection, after known: Int64) -> Int64 {
+    /// control runs on prepared statements (`Connection.begin`, `commit`, `rollback`; savepoints
+    /// through the statement cache): `execute` would parse the same SQL again for every job.
+    private func commit(_ batch: [Job], on db: Connection, after known: Int64) -> Int64 {
         var base = known
         do {
-            try db.cachedStatement("BEGIN IMMEDIATE").run()
-            if try tails.revalidate(db) {
+            try db.begin(.immediate)
+            if tails.revalidate(db) {
                 // Another connection (another process's writer) committed since this one last
                 // looked: its rows are behind the caches, and its epochs come before this batch's.
                 lookups.removeAll()
@@ -281,17 +319,17 @@ final class Writer: @unchecked Sendable {
             }
         } catch {
             forgetRows()
-            if !db.isAutocommit { try? db.execute("ROLLBACK") }
+            if !db.isAutocommit { try? db.rollback() }
             for job in batch { job.fail(error) }
             return base
         }
-        let ctx = Context(db: db, heads: heads, tails: tails, lookups: lookups, epochRun: epochRun, lastEpoch: base)
+        let ctx = context(on: db, after: base)
         if batch.count == 1 {
             batch[0].run(ctx)
             if batch[0].succeeded == false {
                 forgetRows()  // the job's rows are about to be rolled back
                 // SQLite may already have rolled back the whole transaction (see below).
-                if !db.isAutocommit { try? db.cachedStatement("ROLLBACK").run() }
+                if !db.isAutocommit { try? db.rollback() }
                 return base
             }
         }
@@ -324,11 +362,12 @@ final class Writer: @unchecked Sendable {
             if db.isAutocommit {
                 throw rolledBackBy ?? LogStoreError.corrupt("the transaction was rolled back by SQLite")
             }
-            try db.cachedStatement("COMMIT").run()
+            try db.commit()
+            tails.committed(db)
             return ctx.lastEpoch
         } catch {
             forgetRows()
-            try? db.execute("ROLLBACK")
+            try? db.rollback()
             for job in batch where job.succeeded ?? true { job.fail(error) }
             return base
         }

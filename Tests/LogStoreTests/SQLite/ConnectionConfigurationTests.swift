@@ -40,4 +40,26 @@ final class ConnectionConfigurationTests: SQLiteTestCase {
         XCTAssertEqual(error?.extendedCode, SQLiteError.Code.constraintForeignKey)
         XCTAssertTrue(try connection.setFlag(.defensive, true))
     }
+
+    func testDataVersionChangesWithEveryCommitToTheFile() throws {
+        let connection = try makeConnection()
+        try connection.execute("PRAGMA journal_mode=WAL; CREATE TABLE t(x)")
+        let other = try makeConnection()
+        var seen = connection.dataVersion
+        func changed() -> Bool {
+            defer { seen = connection.dataVersion }
+            return connection.dataVersion != seen
+        }
+        _ = try connection.int("SELECT count(*) FROM t", [])
+        XCTAssertFalse(changed(), "a read changes nothing")
+        try connection.execute("INSERT INTO t VALUES (1)")
+        XCTAssertTrue(changed(), "this connection's own commit")
+        try connection.execute("BEGIN; INSERT INTO t VALUES (2); ROLLBACK")
+        _ = try connection.int("SELECT count(*) FROM t", [])
+        XCTAssertFalse(changed(), "a rolled-back transaction")
+        try other.execute("INSERT INTO t VALUES (3)")
+        try connection.execute("BEGIN IMMEDIATE")
+        XCTAssertTrue(changed(), "another connection's commit, seen once this one starts a transaction")
+        try connection.execute("COMMIT")
+    }
 }

@@ -74,6 +74,29 @@ final class TransactionTests: SQLiteTestCase {
         XCTAssertTrue(connection.isAutocommit, "the outer transaction was rolled back")
     }
 
+    func testBeginCommitAndRollbackStayUsableAfterTheyFailedAndAreRefusedOnceClosed() throws {
+        let connection = try makeConnection()
+        try connection.execute("CREATE TABLE t(x)")
+        for kind in [TransactionKind.deferred, .immediate, .exclusive] {
+            try connection.begin(kind)
+            XCTAssertEqual(
+                sqliteError { try connection.begin(kind) }?.message, "cannot start a transaction within a transaction")
+            try connection.cachedStatement("INSERT INTO t VALUES (1)").run()
+            try connection.rollback()
+            XCTAssertEqual(
+                sqliteError { try connection.rollback() }?.message, "cannot rollback - no transaction is active")
+            XCTAssertEqual(sqliteError { try connection.commit() }?.message, "cannot commit - no transaction is active")
+            try connection.begin(kind)  // the statements that failed were replaced
+            try connection.cachedStatement("INSERT INTO t VALUES (2)").run()
+            try connection.commit()
+            XCTAssertTrue(connection.isAutocommit)
+        }
+        XCTAssertEqual(try connection.prepare("SELECT group_concat(x) FROM t").scalar(), .text("2,2,2"))
+        try connection.close()
+        XCTAssertEqual(sqliteError { try connection.begin(.immediate) }?.isMisuse, true)
+        XCTAssertEqual(sqliteError { try connection.commit() }?.isMisuse, true)
+    }
+
     func testAConstraintViolationCarriesTheExtendedCodeMessageAndSQL() throws {
         let connection = try makeConnection()
         try connection.execute("CREATE TABLE t(id TEXT PRIMARY KEY, n INTEGER NOT NULL)")

@@ -194,19 +194,33 @@ final class SeriesTailsTests: XCTestCase {
         try assertSegmentsConsistent(path)
     }
 
-    func testRevalidateEmptiesTheCacheOnlyAfterAnotherConnectionCommitted() throws {
+    func testRevalidateEmptiesTheCacheOnlyIfSomethingCommittedSinceTheWritersLastCommit() throws {
         let path = try temporaryDirectory(self).appendingPathComponent("version.db").path
         let db = try Connection(path: path, mode: .readWriteCreate)
         let other = try Connection(path: path, mode: .readWrite)
         try db.execute("CREATE TABLE t(x)")
         let tails = SeriesTails()
-        try tails.revalidate(db)
-        tails[1] = .init(nextSeq: 3, total: 9)
-        try db.execute("INSERT INTO t VALUES (1)")  // this connection's own commit
-        try tails.revalidate(db)
+        // A writer's transaction: revalidate once it holds the write lock, committed() after COMMIT.
+        func writerTransaction(_ body: () throws -> Void) throws -> Bool {
+            try db.execute("BEGIN IMMEDIATE")
+            let emptied = tails.revalidate(db)
+            try body()
+            try db.execute("COMMIT")
+            tails.committed(db)
+            return emptied
+        }
+        XCTAssertTrue(try writerTransaction { tails[1] = .init(nextSeq: 3, total: 9) })  // nothing known yet
         XCTAssertEqual(tails[1], .init(nextSeq: 3, total: 9))
-        try other.execute("INSERT INTO t VALUES (2)")
-        try tails.revalidate(db)
+        XCTAssertFalse(try writerTransaction { try db.execute("INSERT INTO t VALUES (1)") })
+        XCTAssertFalse(try writerTransaction { try db.execute("INSERT INTO t VALUES (2)") })
+        XCTAssertEqual(tails[1], .init(nextSeq: 3, total: 9))
+
+        try other.execute("INSERT INTO t VALUES (3)")  // another connection's commit
+        XCTAssertTrue(try writerTransaction { tails[1] = .init(nextSeq: 4, total: 10) })
+        XCTAssertEqual(tails[1], .init(nextSeq: 4, total: 10))
+
+        try db.execute("INSERT INTO t VALUES (4)")  // this connection's, outside a writer's transaction
+        XCTAssertTrue(try writerTransaction {})
         XCTAssertNil(tails[1])
     }
 
