@@ -160,12 +160,15 @@ struct EpochRun {
             kinds: blob, data: data, db)
     }
 
+    /// One stored string, so the connection's statement cache finds its statement by address.
+    private static let insertSQL = "INSERT INTO epoch_run(\(columns)) VALUES (?, ?, ?, ?, ?, ?)"
+
     private static func insert(
         firstEpoch: Int64, lastEpoch: Int64, minTimeMS: Int64, maxTimeMS: Int64, kinds: [UInt8], data: [UInt8],
         _ db: Connection
     ) throws {
         try db.run(
-            "INSERT INTO epoch_run(\(columns)) VALUES (?, ?, ?, ?, ?, ?)",
+            insertSQL,
             [
                 .integer(firstEpoch), .integer(lastEpoch), .integer(minTimeMS), .integer(maxTimeMS), .blob(kinds),
                 .blob(data),
