@@ -102,13 +102,19 @@ struct EpochRun {
             // The longest repeat of the steps `period` epochs before, for the periods worth trying.
             // A plain loop over the buffer: `stride` and checked subscripts cost ~2k instructions
             // per epoch, most of what the writer's seal spends encoding.
+            // Most steps repeat none of the 64 before (a live run's times differ): a period is
+            // measured only when its first step matches, one compare each.
             let best = steps.withUnsafeBufferPointer { s in
                 var best = (period: 0, length: 0)
+                let step = s[i]
+                let periods = min(maxCopyPeriod, i)
                 var period = 1
-                while period <= min(maxCopyPeriod, i) {
-                    var length = 0
-                    while i + length < s.count, s[i + length] == s[i + length - period] { length += 1 }
-                    if length > best.length { best = (period, length) }
+                while period <= periods {
+                    if s[i - period] == step {
+                        var length = 1
+                        while i + length < s.count, s[i + length] == s[i + length - period] { length += 1 }
+                        if length > best.length { best = (period, length) }
+                    }
                     period += 1
                 }
                 return best
