@@ -60,6 +60,18 @@ struct EpochSealer {
             if let p = previous { follows[p] = kind }
             epochs.append(EpochRun.Epoch(epoch: epoch, timeMS: timeMS, kind: kind, line: line))
         }
+
+        /// The kind `add` tries first: the one that followed the last epoch's kind before.
+        var predicted: Int? {
+            guard let p = epochs.last?.kind, follows[p] >= 0 else { return nil }
+            return follows[p]
+        }
+
+        /// Adds an epoch of kind `predicted`, as `add(_:epoch:timeMS:line:)` does for its key.
+        mutating func addPredicted(epoch: Int64, timeMS: Int64, line: Int64?) {
+            guard let kind = predicted else { preconditionFailure("no kind predicted") }
+            epochs.append(EpochRun.Epoch(epoch: epoch, timeMS: timeMS, kind: kind, line: line))
+        }
     }
 
     /// `compact`'s seal: every epoch row but the newest. Runs are reopened, from the first one
@@ -163,10 +175,17 @@ struct EpochSealer {
         }
 
         mutating func add(_ key: [UInt8], epoch: Int64, timeMS: Int64, line: Int64?) throws {
-            if let previous = builder.epochs.last?.epoch, previous + 1 != epoch || builder.epochs.count >= sealer.capacity {
+            try endRun(unlessContinuedBy: epoch)
+            builder.add(key, epoch: epoch, timeMS: timeMS, line: line)
+        }
+
+        /// Flushes the run unless `epoch` can be its next epoch (the one after its last, room left).
+        mutating func endRun(unlessContinuedBy epoch: Int64) throws {
+            if let previous = builder.epochs.last?.epoch,
+                previous + 1 != epoch || builder.epochs.count >= sealer.capacity
+            {
                 try flush()
             }
-            builder.add(key, epoch: epoch, timeMS: timeMS, line: line)
         }
 
         /// The reopened runs' epochs, in order, up to (not including) epoch `limit`.
@@ -195,6 +214,12 @@ struct EpochSealer {
             let epoch = row.int64()
             try addRuns(before: epoch)
             let timeMS = row.int64()
+            // Most rows are of the predicted kind (a training loop addresses its windows in turn):
+            // compared column by column with its encoding, with no key built.
+            try endRun(unlessContinuedBy: epoch)
+            if let kind = builder.predicted, let line = Self.matchingLine(st, kind: builder.kinds[kind]) {
+                return builder.addPredicted(epoch: epoch, timeMS: timeMS, line: line)
+            }
             key.removeAll(keepingCapacity: true)
             key.append(0)  // flags, set below
             var flags: UInt8 = 0
@@ -224,6 +249,72 @@ struct EpochSealer {
             }
             key[0] = flags
             try add(key, epoch: epoch, timeMS: timeMS, line: line)
+        }
+
+        /// Whether the epoch row `st` is on (`rowsSQL`'s columns) is an ok epoch of the kind
+        /// encoded as `kind`, i.e. whether `add(row:)` would encode exactly those bytes for it:
+        /// `.some(its line)` if so (nil for a kind without lines), nil if not.
+        private static func matchingLine(_ st: Statement, kind: [UInt8]) -> Int64?? {
+            var encoded = EncodedKind(bytes: kind)
+            let flags = encoded.flags
+            var line: Int64?
+            let source = st.withBlob(2) { source -> Bool in
+                guard let split = EpochRun.lineSplit(source) else { return flags & 1 == 0 && encoded.text(source) }
+                line = split.line
+                return flags & 1 != 0 && encoded.text(UnsafeRawBufferPointer(rebasing: source[..<split.prefixCount]))
+            }
+            // The source, endpoint, env, win, status ("ok" in every kind) and detail.
+            guard source, encoded.text(st, 3), encoded.text(st, 4, flag: 2), encoded.text(st, 5, flag: 4),
+                encoded.text(st, 6), encoded.text(st, 7)
+            else { return nil }
+            let window = st.isNull(8) ? flags & 8 == 0 : flags & 8 != 0 && encoded.zigzag(st.int64(8))
+            return window && encoded.atEnd ? .some(line) : nil
+        }
+
+        /// A kind's encoding (`EpochRun.encode(_:into:)`), compared with a row field by field.
+        private struct EncodedKind {
+            let bytes: [UInt8]
+            var offset = 1
+            var flags: UInt8 { bytes[0] }
+            var atEnd: Bool { offset == bytes.count }
+
+            /// Whether `text` comes next (its varint length, its bytes); steps over it if so.
+            mutating func text(_ text: UnsafeRawBufferPointer) -> Bool {
+                guard let count = varint(), count == UInt64(text.count), bytes.count - offset >= text.count else {
+                    return false
+                }
+                defer { offset += text.count }
+                return text.isEmpty
+                    || bytes.withUnsafeBytes { memcmp($0.baseAddress! + offset, text.baseAddress!, text.count) == 0 }
+            }
+
+            /// Whether the text in `column` of `st` comes next.
+            mutating func text(_ st: Statement, _ column: Int32) -> Bool {
+                st.withBlob(column) { text($0) }
+            }
+
+            /// Whether the text or NULL in `column` of `st` comes next: a text when `flags` has `flag`.
+            mutating func text(_ st: Statement, _ column: Int32, flag: UInt8) -> Bool {
+                st.isNull(column) ? flags & flag == 0 : flags & flag != 0 && text(st, column)
+            }
+
+            /// Whether `value` comes next as a zigzag varint.
+            mutating func zigzag(_ value: Int64) -> Bool {
+                varint() == UInt64(bitPattern: (value << 1) ^ (value >> 63))
+            }
+
+            private mutating func varint() -> UInt64? {
+                var result: UInt64 = 0
+                var shift: UInt64 = 0
+                while offset < bytes.count, shift < 64 {
+                    let b = bytes[offset]
+                    offset += 1
+                    result |= UInt64(b & 0x7f) << shift
+                    if b & 0x80 == 0 { return result }
+                    shift += 7
+                }
+                return nil
+            }
         }
 
         /// A text as `kinds` holds it: varint byte length, bytes (copied as one block: appending
