@@ -236,9 +236,7 @@ struct EpochSealer {
             row.withBlob { Self.putText($0, &key) }  // endpoint
             if row.withOptionalBlob({ $0.map { Self.putText($0, &key) } }) != nil { flags |= 2 }  // env
             if row.withOptionalBlob({ $0.map { Self.putText($0, &key) } }) != nil { flags |= 4 }  // win
-            guard row.withBlob({ $0.count == 2 && $0[0] == UInt8(ascii: "o") && $0[1] == UInt8(ascii: "k") }) else {
-                return try flush()
-            }
+            guard row.withBlob(Self.isOK) else { return try flush() }
             key.append(2)  // the status, "ok": its length, then its bytes
             key.append(UInt8(ascii: "o"))
             key.append(UInt8(ascii: "k"))
@@ -263,9 +261,9 @@ struct EpochSealer {
                 line = split.line
                 return flags & 1 != 0 && encoded.text(UnsafeRawBufferPointer(rebasing: source[..<split.prefixCount]))
             }
-            // The source, endpoint, env, win, status ("ok" in every kind) and detail.
+            // The source, endpoint, env, win, status (ok: a reopened run's kind might be another) and detail.
             guard source, encoded.text(st, 3), encoded.text(st, 4, flag: 2), encoded.text(st, 5, flag: 4),
-                encoded.text(st, 6), encoded.text(st, 7)
+                st.withBlob(6, { isOK($0) && encoded.text($0) }), encoded.text(st, 7)
             else { return nil }
             let window = st.isNull(8) ? flags & 8 == 0 : flags & 8 != 0 && encoded.zigzag(st.int64(8))
             return window && encoded.atEnd ? .some(line) : nil
@@ -315,6 +313,11 @@ struct EpochSealer {
                 }
                 return nil
             }
+        }
+
+        /// Whether an epoch's status is "ok": only ok epochs are sealed.
+        private static func isOK(_ status: UnsafeRawBufferPointer) -> Bool {
+            status.count == 2 && status[0] == UInt8(ascii: "o") && status[1] == UInt8(ascii: "k")
         }
 
         /// A text as `kinds` holds it: varint byte length, bytes (copied as one block: appending

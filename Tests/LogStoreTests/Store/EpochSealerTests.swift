@@ -319,13 +319,8 @@ final class EpochSealerTests: XCTestCase {
         XCTAssertEqual(try oneByOne.check(), [])
     }
 
-    /// A row is sealed as the kind it is, not the one expected after the epoch before it (the
-    /// seal compares a row with that kind field by field): rows differing from their neighbours'
-    /// kind in one field only — NULL against empty env or win, NULL, 0 or -1 against window 1,
-    /// a source with or without a line number (`train.py:`, `train.py:010`), a detail, an
-    /// endpoint — in orders that make every one of them the expected kind and then not, each
-    /// read back from the run exactly as the row it was, each kind stored once.
-    func testRowsOneFieldApartFromTheExpectedKindAreEachTheirOwnKind() throws {
+    /// A database with only the epoch rows and runs tables, to seal rows written by hand.
+    private func epochTables() throws -> Connection {
         let path = try temporaryDirectory(self).appendingPathComponent("epochs.db").path
         let db = try Connection(path: path, mode: .readWriteCreate)
         try db.execute(
@@ -335,6 +330,17 @@ final class EpochSealerTests: XCTestCase {
                 window_id INTEGER)
             """)
         try db.execute(Schema.epochRunTable)
+        return db
+    }
+
+    /// A row is sealed as the kind it is, not the one expected after the epoch before it (the
+    /// seal compares a row with that kind field by field): rows differing from their neighbours'
+    /// kind in one field only — NULL against empty env or win, NULL, 0 or -1 against window 1,
+    /// a source with or without a line number (`train.py:`, `train.py:010`), a detail, an
+    /// endpoint — in orders that make every one of them the expected kind and then not, each
+    /// read back from the run exactly as the row it was, each kind stored once.
+    func testRowsOneFieldApartFromTheExpectedKindAreEachTheirOwnKind() throws {
+        let db = try epochTables()
         // A `numbered` row's source is `source` followed by a line.
         typealias Row = (
             source: String, numbered: Bool, endpoint: String, env: String?, win: String?, detail: String, window: Int64?
@@ -384,5 +390,24 @@ final class EpochSealerTests: XCTestCase {
             XCTAssertEqual(record, expected)
             XCTAssertEqual(window, r.window, "epoch \(e.epoch)")
         }
+    }
+
+    /// Only ok epochs are sealed, even when a run `compact` reopens holds a kind of another
+    /// status (no seal writes one): refused rows of that very kind after it stay rows.
+    func testRowsThatAreNotOkStayRowsWhateverTheKindExpected() throws {
+        let db = try epochTables()
+        var refused = EpochRunTests.kind("api")
+        refused.status = Array("refused".utf8)
+        try EpochRun(kinds: [refused], epochs: (0..<4).map { .init(epoch: $0, timeMS: 5, kind: 0) }).insert(db)
+        for epoch: Int64 in 4...9 {
+            try db.run(
+                "INSERT INTO epoch VALUES (?, 5, 'api', 'update', 'main', 'loss', 'refused', 'loss', 1)",
+                [.integer(epoch)])
+        }
+        let report = try EpochSealer(db: db, minimum: 2).sealAll()
+        XCTAssertEqual(report.runsWritten, 1, "the reopened run, written again")
+        XCTAssertEqual(report.epochsSealed, 0)
+        XCTAssertEqual(try db.ints("SELECT epoch FROM epoch ORDER BY epoch", []), Array(4...9) as [Int64])
+        XCTAssertEqual(try db.ints("SELECT last_epoch FROM epoch_run", []), [3])
     }
 }
