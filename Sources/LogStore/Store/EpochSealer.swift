@@ -207,8 +207,8 @@ struct EpochSealer {
         }
 
         /// Adds the epoch row `st` is on (`rowsSQL`'s columns), or, when it is not ok, ends the
-        /// run before it. Its kind is encoded straight from the column bytes (as stored: byte
-        /// for byte) into `key`.
+        /// run before it. Its kind is read straight from the column bytes (as stored: byte for
+        /// byte): compared with the predicted kind's encoding, else encoded into `key`.
         mutating func add(row st: Statement) throws {
             var row = st.columns
             let epoch = row.int64()
