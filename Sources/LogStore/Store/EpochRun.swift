@@ -102,13 +102,19 @@ struct EpochRun {
             // The longest repeat of the steps `period` epochs before, for the periods worth trying.
             // A plain loop over the buffer: `stride` and checked subscripts cost ~2k instructions
             // per epoch, most of what the writer's seal spends encoding.
+            // Most steps repeat none of the 64 before (a live run's times differ): a period is
+            // measured only when its first step matches, one compare each.
             let best = steps.withUnsafeBufferPointer { s in
                 var best = (period: 0, length: 0)
+                let step = s[i]
+                let periods = min(maxCopyPeriod, i)
                 var period = 1
-                while period <= min(maxCopyPeriod, i) {
-                    var length = 0
-                    while i + length < s.count, s[i + length] == s[i + length - period] { length += 1 }
-                    if length > best.length { best = (period, length) }
+                while period <= periods {
+                    if s[i - period] == step {
+                        var length = 1
+                        while i + length < s.count, s[i + length] == s[i + length - period] { length += 1 }
+                        if length > best.length { best = (period, length) }
+                    }
                     period += 1
                 }
                 return best
@@ -160,12 +166,15 @@ struct EpochRun {
             kinds: blob, data: data, db)
     }
 
+    /// One stored string, so the connection's statement cache finds its statement by address.
+    private static let insertSQL = "INSERT INTO epoch_run(\(columns)) VALUES (?, ?, ?, ?, ?, ?)"
+
     private static func insert(
         firstEpoch: Int64, lastEpoch: Int64, minTimeMS: Int64, maxTimeMS: Int64, kinds: [UInt8], data: [UInt8],
         _ db: Connection
     ) throws {
         try db.run(
-            "INSERT INTO epoch_run(\(columns)) VALUES (?, ?, ?, ?, ?, ?)",
+            insertSQL,
             [
                 .integer(firstEpoch), .integer(lastEpoch), .integer(minTimeMS), .integer(maxTimeMS), .blob(kinds),
                 .blob(data),

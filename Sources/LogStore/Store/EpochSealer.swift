@@ -31,8 +31,10 @@ struct EpochSealer {
         /// `follows[k]`: the kind of the epoch after the last one of kind `k` (a training loop
         /// addresses its windows in turn, so that is the next epoch's kind, found in one compare).
         var follows: [Int] = []
-        /// Where each kind is, once there are too many to compare one by one.
+        /// Where each kind is, once there are more than `compared` (built then: empty before).
         var index: [[UInt8]: Int] = [:]
+        /// The most kinds looked up by comparing them one by one.
+        static let compared = 16
         var epochs: [EpochRun.Epoch] = []
         /// Epochs that were already sealed (a reopened run): written again whatever its length.
         var reopened = false
@@ -43,15 +45,31 @@ struct EpochSealer {
             let kind: Int
             if let p = previous, follows[p] >= 0, kinds[follows[p]] == key {
                 kind = follows[p]
-            } else if let i = kinds.count <= 16 ? kinds.firstIndex(of: key) : index[key] {
+            } else if let i = kinds.count <= Self.compared ? kinds.firstIndex(of: key) : index[key] {
                 kind = i
             } else {
                 kind = kinds.count
                 kinds.append(key)
                 follows.append(-1)
-                index[key] = kind
+                if kinds.count == Self.compared + 1 {
+                    for (i, k) in kinds.enumerated() { index[k] = i }
+                } else if kinds.count > Self.compared + 1 {
+                    index[key] = kind
+                }
             }
             if let p = previous { follows[p] = kind }
+            epochs.append(EpochRun.Epoch(epoch: epoch, timeMS: timeMS, kind: kind, line: line))
+        }
+
+        /// The kind `add` tries first: the one that followed the last epoch's kind before.
+        var predicted: Int? {
+            guard let p = epochs.last?.kind, follows[p] >= 0 else { return nil }
+            return follows[p]
+        }
+
+        /// Adds an epoch of kind `predicted`, as `add(_:epoch:timeMS:line:)` does for its key.
+        mutating func addPredicted(epoch: Int64, timeMS: Int64, line: Int64?) {
+            guard let kind = predicted else { preconditionFailure("no kind predicted") }
             epochs.append(EpochRun.Epoch(epoch: epoch, timeMS: timeMS, kind: kind, line: line))
         }
     }
@@ -108,37 +126,72 @@ struct EpochSealer {
     /// Seals the ok epoch rows `from ..< below` with the epochs of the runs that start at
     /// `reopening` (ascending, none before `from`), which are rewritten.
     private func seal(from: Int64, below newest: Int64, reopening: [Int64] = []) throws -> Report {
-        var report = Report()
+        var sealing = Sealing(sealer: self, reopening: reopening)
+        try db.forEach(Self.rowsSQL, [.integer(from), .integer(newest)]) { try sealing.add(row: $0) }
+        try sealing.addRuns(before: .max)
+        try sealing.flush()
+        return try sealing.deleteSealedRows()
+    }
+
+    /// The epoch rows `?1 ..< ?2`, in order, with the columns `Sealing.add(row:)` reads.
+    private static let rowsSQL = """
+        SELECT epoch, time_ms, source, endpoint, env, win, status, detail, window_id FROM epoch
+        WHERE epoch >= ?1 AND epoch < ?2 ORDER BY epoch
+        """
+    private static let runSQL = "SELECT \(EpochRun.columns) FROM epoch_run WHERE first_epoch = ?"
+    private static let deleteRunsSQL = "DELETE FROM epoch_run WHERE first_epoch BETWEEN ? AND ?"
+    private static let deleteRowsSQL = "DELETE FROM epoch WHERE epoch BETWEEN ? AND ?"
+
+    /// One seal in progress: the run being built, the runs written so far. A struct whose
+    /// methods mutate it in place, so its state is reached without the run-time exclusivity
+    /// checks that variables captured by nested functions cost (8 a row).
+    private struct Sealing {
+        let sealer: EpochSealer
+        /// The reopened runs' first epochs (ascending) and the next one to read.
+        let reopening: [Int64]
+        var nextRun = 0
         var builder = Builder()
+        /// The row's kind, encoded as `Builder.kinds` holds it: one buffer used again for every row.
         var key: [UInt8] = []
         var written: [ClosedRange<Int64>] = []
+        var report = Report()
 
-        func flush() throws {
+        init(sealer: EpochSealer, reopening: [Int64]) {
+            self.sealer = sealer
+            self.reopening = reopening
+        }
+
+        /// Writes the run built so far, if it is long enough (or reopened), and starts another.
+        mutating func flush() throws {
             defer { builder = Builder() }
             guard let first = builder.epochs.first?.epoch, let last = builder.epochs.last?.epoch else { return }
-            guard builder.reopened || Int64(builder.epochs.count) >= minimum else { return }
+            guard builder.reopened || Int64(builder.epochs.count) >= sealer.minimum else { return }
             if builder.reopened {
-                try db.run(
-                    "DELETE FROM epoch_run WHERE first_epoch BETWEEN ? AND ?", [.integer(first), .integer(last)])
+                try sealer.db.run(EpochSealer.deleteRunsSQL, [.integer(first), .integer(last)])
             }
-            try EpochRun.insert(encodedKinds: builder.kinds, epochs: builder.epochs, db)
+            try EpochRun.insert(encodedKinds: builder.kinds, epochs: builder.epochs, sealer.db)
             written.append(first...last)
             report.runsWritten += 1
         }
-        func add(_ key: [UInt8], epoch: Int64, timeMS: Int64, line: Int64?) throws {
-            if let previous = builder.epochs.last?.epoch, previous + 1 != epoch || builder.epochs.count >= capacity {
-                try flush()
-            }
+
+        mutating func add(_ key: [UInt8], epoch: Int64, timeMS: Int64, line: Int64?) throws {
+            try endRun(unlessContinuedBy: epoch)
             builder.add(key, epoch: epoch, timeMS: timeMS, line: line)
         }
-        // The reopened runs' epochs, in order, up to (not including) epoch `limit`.
-        var nextRun = 0
-        func addRuns(before limit: Int64) throws {
+
+        /// Flushes the run unless `epoch` can be its next epoch (the one after its last, room left).
+        mutating func endRun(unlessContinuedBy epoch: Int64) throws {
+            if let previous = builder.epochs.last?.epoch,
+                previous + 1 != epoch || builder.epochs.count >= sealer.capacity
+            {
+                try flush()
+            }
+        }
+
+        /// The reopened runs' epochs, in order, up to (not including) epoch `limit`.
+        mutating func addRuns(before limit: Int64) throws {
             while nextRun < reopening.count, reopening[nextRun] < limit {
-                var run: EpochRun?
-                try db.one(
-                    "SELECT \(EpochRun.columns) FROM epoch_run WHERE first_epoch = ?", [.integer(reopening[nextRun])]
-                ) { run = try EpochRun($0) }
+                let run = try sealer.db.one(EpochSealer.runSQL, [.integer(reopening[nextRun])]) { try EpochRun($0) }
                 nextRun += 1
                 guard let run else { continue }
                 let keys = run.kinds.map { k in
@@ -153,52 +206,41 @@ struct EpochSealer {
             }
         }
 
-        try db.forEach(
-            """
-            SELECT epoch, time_ms, source, endpoint, env, win, status, detail, window_id FROM epoch
-            WHERE epoch >= ?1 AND epoch < ?2 ORDER BY epoch
-            """, [.integer(from), .integer(newest)]
-        ) { st in
-            // The row's kind, encoded as `kinds` holds it, straight from the column bytes (as
-            // stored: byte for byte), into a buffer used again for every row.
-            key.removeAll(keepingCapacity: true)
-            key.append(0)  // flags, set below
-            func text(_ bytes: UnsafeRawBufferPointer) {
-                ValueCodec.putVarint(UInt64(bytes.count), &key)
-                key.append(contentsOf: bytes)
-            }
+        /// Adds the epoch row `st` is on (`rowsSQL`'s columns), or, when it is not ok, ends the
+        /// run before it. Its kind is read straight from the column bytes (as stored: byte for
+        /// byte): compared with the predicted kind's encoding, else encoded into `key`.
+        mutating func add(row st: Statement) throws {
             var row = st.columns
             let epoch = row.int64()
             try addRuns(before: epoch)
             let timeMS = row.int64()
+            // Most rows are of the predicted kind (a training loop addresses its windows in turn):
+            // compared column by column with its encoding, with no key built.
+            try endRun(unlessContinuedBy: epoch)
+            if let kind = builder.predicted, let line = Self.matchingLine(st, kind: builder.kinds[kind]) {
+                return builder.addPredicted(epoch: epoch, timeMS: timeMS, line: line)
+            }
+            key.removeAll(keepingCapacity: true)
+            key.append(0)  // flags, set below
             var flags: UInt8 = 0
             var line: Int64?
             row.withBlob { source in
                 if let split = EpochRun.lineSplit(source) {
                     flags |= 1
                     line = split.line
-                    text(UnsafeRawBufferPointer(rebasing: source[..<split.prefixCount]))
+                    Self.putText(UnsafeRawBufferPointer(rebasing: source[..<split.prefixCount]), &key)
                 } else {
-                    text(source)
+                    Self.putText(source, &key)
                 }
             }
-            row.withBlob { text($0) }  // endpoint
-            row.withOptionalBlob {
-                if let env = $0 {
-                    flags |= 2
-                    text(env)
-                }
-            }
-            row.withOptionalBlob {
-                if let win = $0 {
-                    flags |= 4
-                    text(win)
-                }
-            }
-            guard row.withBlob({ $0.elementsEqual("ok".utf8) }) else { return try flush() }
-            ValueCodec.putVarint(2, &key)  // the status, "ok"
-            key.append(contentsOf: "ok".utf8)
-            row.withBlob { text($0) }  // detail
+            row.withBlob { Self.putText($0, &key) }  // endpoint
+            if row.withOptionalBlob({ $0.map { Self.putText($0, &key) } }) != nil { flags |= 2 }  // env
+            if row.withOptionalBlob({ $0.map { Self.putText($0, &key) } }) != nil { flags |= 4 }  // win
+            guard row.withBlob(Self.isOK) else { return try flush() }
+            key.append(2)  // the status, "ok": its length, then its bytes
+            key.append(UInt8(ascii: "o"))
+            key.append(UInt8(ascii: "k"))
+            row.withBlob { Self.putText($0, &key) }  // detail
             if let window = row.optionalInt64() {
                 flags |= 8
                 EpochRun.putZigzag(window, &key)
@@ -206,14 +248,92 @@ struct EpochSealer {
             key[0] = flags
             try add(key, epoch: epoch, timeMS: timeMS, line: line)
         }
-        try addRuns(before: .max)
-        try flush()
-        for range in written {
-            try db.run(
-                "DELETE FROM epoch WHERE epoch BETWEEN ? AND ?",
-                [.integer(range.lowerBound), .integer(range.upperBound)])
-            report.epochsSealed += db.changes
+
+        /// Whether the epoch row `st` is on (`rowsSQL`'s columns) is an ok epoch of the kind
+        /// encoded as `kind`, i.e. whether `add(row:)` would encode exactly those bytes for it:
+        /// `.some(its line)` if so (nil for a kind without lines), nil if not.
+        private static func matchingLine(_ st: Statement, kind: [UInt8]) -> Int64?? {
+            var encoded = EncodedKind(bytes: kind)
+            let flags = encoded.flags
+            var line: Int64?
+            let source = st.withBlob(2) { source -> Bool in
+                guard let split = EpochRun.lineSplit(source) else { return flags & 1 == 0 && encoded.text(source) }
+                line = split.line
+                return flags & 1 != 0 && encoded.text(UnsafeRawBufferPointer(rebasing: source[..<split.prefixCount]))
+            }
+            // The source, endpoint, env, win, status (ok: a reopened run's kind might be another) and detail.
+            guard source, encoded.text(st, 3), encoded.text(st, 4, flag: 2), encoded.text(st, 5, flag: 4),
+                st.withBlob(6, { isOK($0) && encoded.text($0) }), encoded.text(st, 7)
+            else { return nil }
+            let window = st.isNull(8) ? flags & 8 == 0 : flags & 8 != 0 && encoded.zigzag(st.int64(8))
+            return window && encoded.atEnd ? .some(line) : nil
         }
-        return report
+
+        /// A kind's encoding (`EpochRun.encode(_:into:)`), compared with a row field by field.
+        private struct EncodedKind {
+            let bytes: [UInt8]
+            var offset = 1
+            var flags: UInt8 { bytes[0] }
+            var atEnd: Bool { offset == bytes.count }
+
+            /// Whether `text` comes next (its varint length, its bytes); steps over it if so.
+            mutating func text(_ text: UnsafeRawBufferPointer) -> Bool {
+                guard let count = varint(), count == UInt64(text.count), bytes.count - offset >= text.count else {
+                    return false
+                }
+                defer { offset += text.count }
+                return text.isEmpty
+                    || bytes.withUnsafeBytes { memcmp($0.baseAddress! + offset, text.baseAddress!, text.count) == 0 }
+            }
+
+            /// Whether the text in `column` of `st` comes next.
+            mutating func text(_ st: Statement, _ column: Int32) -> Bool {
+                st.withBlob(column) { text($0) }
+            }
+
+            /// Whether the text or NULL in `column` of `st` comes next: a text when `flags` has `flag`.
+            mutating func text(_ st: Statement, _ column: Int32, flag: UInt8) -> Bool {
+                st.isNull(column) ? flags & flag == 0 : flags & flag != 0 && text(st, column)
+            }
+
+            /// Whether `value` comes next as a zigzag varint.
+            mutating func zigzag(_ value: Int64) -> Bool {
+                varint() == UInt64(bitPattern: (value << 1) ^ (value >> 63))
+            }
+
+            private mutating func varint() -> UInt64? {
+                var result: UInt64 = 0
+                var shift: UInt64 = 0
+                while offset < bytes.count, shift < 64 {
+                    let b = bytes[offset]
+                    offset += 1
+                    result |= UInt64(b & 0x7f) << shift
+                    if b & 0x80 == 0 { return result }
+                    shift += 7
+                }
+                return nil
+            }
+        }
+
+        /// Whether an epoch's status is "ok": only ok epochs are sealed.
+        private static func isOK(_ status: UnsafeRawBufferPointer) -> Bool {
+            status.count == 2 && status[0] == UInt8(ascii: "o") && status[1] == UInt8(ascii: "k")
+        }
+
+        /// A text as `kinds` holds it: varint byte length, bytes (copied as one block: appending
+        /// the raw buffer's bytes one by one cost ~150 instructions a text).
+        private static func putText(_ bytes: UnsafeRawBufferPointer, _ out: inout [UInt8]) {
+            ValueCodec.putVarint(UInt64(bytes.count), &out)
+            out.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
+        }
+
+        /// Deletes the epoch rows of the runs written; the report.
+        mutating func deleteSealedRows() throws -> Report {
+            for range in written {
+                try sealer.db.run(EpochSealer.deleteRowsSQL, [.integer(range.lowerBound), .integer(range.upperBound)])
+                report.epochsSealed += sealer.db.changes
+            }
+            return report
+        }
     }
 }

@@ -318,4 +318,96 @@ final class EpochSealerTests: XCTestCase {
         XCTAssertEqual(try batched.check(), [])
         XCTAssertEqual(try oneByOne.check(), [])
     }
+
+    /// A database with only the epoch rows and runs tables, to seal rows written by hand.
+    private func epochTables() throws -> Connection {
+        let path = try temporaryDirectory(self).appendingPathComponent("epochs.db").path
+        let db = try Connection(path: path, mode: .readWriteCreate)
+        try db.execute(
+            """
+            CREATE TABLE epoch(epoch INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, source TEXT NOT NULL,
+                endpoint TEXT NOT NULL, env TEXT, win TEXT, status TEXT NOT NULL, detail TEXT NOT NULL,
+                window_id INTEGER)
+            """)
+        try db.execute(Schema.epochRunTable)
+        return db
+    }
+
+    /// A row is sealed as the kind it is, not the one expected after the epoch before it (the
+    /// seal compares a row with that kind field by field): rows differing from their neighbours'
+    /// kind in one field only — NULL against empty env or win, NULL, 0 or -1 against window 1,
+    /// a source with or without a line number (`train.py:`, `train.py:010`), a detail, an
+    /// endpoint — in orders that make every one of them the expected kind and then not, each
+    /// read back from the run exactly as the row it was, each kind stored once.
+    func testRowsOneFieldApartFromTheExpectedKindAreEachTheirOwnKind() throws {
+        let db = try epochTables()
+        // A `numbered` row's source is `source` followed by a line.
+        typealias Row = (
+            source: String, numbered: Bool, endpoint: String, env: String?, win: String?, detail: String, window: Int64?
+        )
+        let a: Row = ("train.py:", true, "update", "main", "w", "", 1)
+        var twins = [Row](repeating: a, count: 12)
+        twins[0].env = nil
+        twins[1].env = ""
+        twins[2].win = nil
+        twins[3].win = ""
+        twins[4].window = nil
+        twins[5].window = 0
+        twins[6].window = -1
+        twins[7].detail = "x"
+        twins[8].endpoint = "updatf"
+        twins[9].source = "train.pz:"
+        twins[10].numbered = false  // `train.py:`
+        twins[11] = ("train.py:010", false, "update", "main", "w", "", 1)  // no line: a leading 0
+        var rows: [(row: Row, line: Int64?)] = []
+        for twin in twins {
+            for r in [a, a, twin, a, twin, twin, a, twin] {
+                rows.append((r, r.numbered ? Int64(rows.count + 10) : nil))
+            }
+        }
+        rows.append((a, 1))  // the newest epoch, left a row
+        for (i, (r, line)) in rows.enumerated() {
+            try db.run(
+                "INSERT INTO epoch VALUES (?, ?, ?, ?, ?, ?, 'ok', ?, ?)",
+                [
+                    .integer(Int64(i)), .integer(Int64(1000 + i % 7)), .text(r.source + (line.map(String.init) ?? "")),
+                    .text(r.endpoint), r.env.map { .text($0) } ?? .null, r.win.map { .text($0) } ?? .null,
+                    .text(r.detail), r.window.map { .integer($0) } ?? .null,
+                ])
+        }
+        let report = try EpochSealer(db: db).sealAll()
+        XCTAssertEqual(report.runsWritten, 1)
+        XCTAssertEqual(report.epochsSealed, rows.count - 1)
+        let run = try XCTUnwrap(try db.one("SELECT \(EpochRun.columns) FROM epoch_run", []) { try EpochRun($0) })
+        XCTAssertEqual(run.kinds.count, 1 + twins.count)
+        let epochs = try run.epochs()
+        XCTAssertEqual(epochs.count, rows.count - 1)
+        for (e, (r, line)) in zip(epochs, rows) {
+            let (record, window) = run.record(e)
+            let expected = EpochRecord(
+                epoch: e.epoch, timeMS: 1000 + e.epoch % 7, source: r.source + (line.map(String.init) ?? ""),
+                endpoint: r.endpoint, env: r.env, window: r.win, status: "ok", detail: r.detail)
+            XCTAssertEqual(record, expected)
+            XCTAssertEqual(window, r.window, "epoch \(e.epoch)")
+        }
+    }
+
+    /// Only ok epochs are sealed, even when a run `compact` reopens holds a kind of another
+    /// status (no seal writes one): refused rows of that very kind after it stay rows.
+    func testRowsThatAreNotOkStayRowsWhateverTheKindExpected() throws {
+        let db = try epochTables()
+        var refused = EpochRunTests.kind("api")
+        refused.status = Array("refused".utf8)
+        try EpochRun(kinds: [refused], epochs: (0..<4).map { .init(epoch: $0, timeMS: 5, kind: 0) }).insert(db)
+        for epoch: Int64 in 4...9 {
+            try db.run(
+                "INSERT INTO epoch VALUES (?, 5, 'api', 'update', 'main', 'loss', 'refused', 'loss', 1)",
+                [.integer(epoch)])
+        }
+        let report = try EpochSealer(db: db, minimum: 2).sealAll()
+        XCTAssertEqual(report.runsWritten, 1, "the reopened run, written again")
+        XCTAssertEqual(report.epochsSealed, 0)
+        XCTAssertEqual(try db.ints("SELECT epoch FROM epoch ORDER BY epoch", []), Array(4...9) as [Int64])
+        XCTAssertEqual(try db.ints("SELECT last_epoch FROM epoch_run", []), [3])
+    }
 }
