@@ -65,7 +65,8 @@ extension LogStore {
     /// Applies one visdom request as one epoch, durable (per `Durability`) when this returns.
     @discardableResult
     public func apply(_ message: Message) throws(LogStoreError) -> Applied {
-        try apply([message])[0]
+        // As `apply([message])`, without its arrays of one message and one result.
+        try write { ctx in try Self.applyOne(message, epoch: ctx.nextEpoch(), ctx) }
     }
 
     /// Applies messages as consecutive epochs, atomically: all of them become visible and
@@ -90,7 +91,7 @@ extension LogStore {
         guard let writer else { return done(.failure(.readOnly(path: path))) }
         let path = self.path
         writer.submit(
-            { ctx in try Self.applyAll([message], progress: [], ctx)[0] },
+            { ctx in try Self.applyOne(message, epoch: ctx.nextEpoch(), ctx) },
             complete: { result in done(result.mapError { Self.classify($0, path: path) }) })
     }
 

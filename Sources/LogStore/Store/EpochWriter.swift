@@ -21,7 +21,7 @@ final class EpochWriter: VisdomState {
     /// This and `changed` have unchecked exclusivity: only short, non-reentrant reads and writes
     /// in this class touch them, and the dynamic access checks cost ~75 instructions each,
     /// several times per epoch.
-    @exclusivity(unchecked) private var loaded: [LoadedHead] = []
+    @exclusivity(unchecked) private var loaded = LoadedHeads()
 
     private struct LoadedHead {
         let window: Int64
@@ -29,7 +29,30 @@ final class EpochWriter: VisdomState {
         var pane: PaneValue?
     }
 
-    private func loadedIndex(_ window: Int64) -> Int? { loaded.firstIndex { $0.window == window } }
+    /// The loaded heads in the order read. The first is held inline: most epochs read one
+    /// window, and an array allocated its storage every epoch.
+    private struct LoadedHeads {
+        private var first: LoadedHead?
+        private var rest: [LoadedHead] = []
+
+        func index(of window: Int64) -> Int? {
+            if first?.window == window { return 0 }
+            return rest.firstIndex { $0.window == window }.map { $0 + 1 }
+        }
+
+        subscript(i: Int) -> LoadedHead {
+            get { i == 0 ? first! : rest[i - 1] }
+            _modify {
+                if i == 0 { yield &first! } else { yield &rest[i - 1] }
+            }
+        }
+
+        mutating func append(_ head: LoadedHead) {
+            if first == nil { first = head } else { rest.append(head) }
+        }
+    }
+
+    private func loadedIndex(_ window: Int64) -> Int? { loaded.index(of: window) }
     /// Windows whose content this epoch changed (wrote a head or segment row of);
     /// `insertEpochRow` records them.
     @exclusivity(unchecked) private var changed = NotedWindows()

@@ -299,7 +299,15 @@ final class SeriesStore: SeriesSource {
     private func writePack(
         _ n: Int, _ id: (Int) -> Int64, _ op: (Int) -> SeriesSlot.Operation, window: Int64, epoch: Int64
     ) throws {
+        // On the writer, built in the storage the writer's last pack used (`SeriesTails.packBuffer`).
         var pack: [UInt8] = []
+        if let tails { swap(&pack, &tails.packBuffer) }
+        defer {
+            if let tails {
+                pack.removeAll(keepingCapacity: true)
+                swap(&pack, &tails.packBuffer)
+            }
+        }
         pack.reserveCapacity(64)
         var count: Int64 = 0
         var sealing = false

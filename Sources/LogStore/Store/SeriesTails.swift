@@ -31,6 +31,9 @@ final class SeriesTails {
     /// the database: read after each of the writer's commits, or when `revalidate(_:)` emptied
     /// the cache; nil before either.
     private var validAt: UInt32?
+    /// Empty storage that `SeriesStore.writePack` builds each pack row of the writer in and gives
+    /// back: a pack is built once per save, and a new array allocated its storage every time.
+    @exclusivity(unchecked) var packBuffer: [UInt8] = []
     /// Entries kept at most; all are dropped when a new one would exceed it.
     let capacity: Int
 

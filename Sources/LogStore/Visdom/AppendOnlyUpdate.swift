@@ -39,23 +39,27 @@ enum AppendOnlyUpdate {
         guard case .object(let paneDict) = p, case .object(let argsDict) = args else { return nil }
         var pane = KeyCursor(paneDict)
         var a = KeyCursor(argsDict)
-        guard case .null? = pane["contentID"], case .object(let content)? = pane["content"],
-            case .string("plot")? = pane["type"], case .array(let traces)? = content["data"],
-            !traces.isEmpty, Handlers.updatesPlot(withFirstTraceType: try pyGet(traces[0], "type"))
+        guard pane.read("contentID", \.isNone) == true, case .object(let content)? = pane["content"],
+            pane.read("type", { $0.isString("plot") }) == true, case .array(let traces)? = content["data"],
+            !traces.isEmpty, try Self.firstTraceIsUpdated(traces)
         else { return nil }
 
         guard case .array(let newData)? = a["data"] else { return nil }
         // update_window: no layout entry, and every opt already what the window holds.
-        if let layout = a["layout"] {
-            guard case .object(let l) = layout, l.values.allSatisfy(\.isNone) else { return nil }
+        let layoutIsNone = a.read("layout") { layout -> Bool in
+            guard case .object(let l) = layout else { return false }
+            return l.values.allSatisfy(\.isNone)
         }
-        if let opts = a["opts"] {
-            guard case .object(let o) = opts, try optsAreHeld(o, by: &pane) else { return nil }
+        if layoutIsNone == false { return nil }
+        if let opts = a.find("opts") {
+            guard case .object(let o) = a.dict.values[opts], optsAreHeld(o, by: &pane) else { return nil }
         }
 
         // Which traces: by name, or all of them, as the rules choose.
         let name = a["name"] ?? .null
-        guard pyTruthy(a["append"]), !pyTruthy(a["delete"]) else { return nil }
+        guard a.read("append", { pyTruthy($0) }) == true, a.read("delete", { pyTruthy($0) }) != true else {
+            return nil
+        }
         let chosen: Range<Int>
         if name.isNone {
             chosen = traces.indices
@@ -90,13 +94,28 @@ enum AppendOnlyUpdate {
 
     /// Whether setting every non-None opt onto the window leaves it as it is, and no `legend`
     /// renames its traces.
-    private static func optsAreHeld(_ opts: PyDict<PaneValue>, by pane: inout KeyCursor) throws -> Bool {
-        for (k, v) in opts.pairs {
-            if ExactKey.equal(k, "legend") { return false }
-            if v.isNone { continue }
-            guard let held = pane[k], held.isSameValue(as: v) else { return false }
+    ///
+    /// Keys and values are read where they lie (no copy of each pair): it runs for every opt
+    /// of every append.
+    private static func optsAreHeld(_ opts: PyDict<PaneValue>, by pane: inout KeyCursor) -> Bool {
+        opts.keys.withUnsafeBufferPointer { keys in
+            opts.values.withUnsafeBufferPointer { values in
+                for i in 0..<keys.count {
+                    if ExactKey.equal(keys[i], "legend") { return false }
+                    if values[i].isNone { continue }
+                    guard pane.read(keys[i], { PaneValue.same($0, values[i], seriesByID: false) }) == true else {
+                        return false
+                    }
+                }
+                return true
+            }
         }
-        return true
+    }
+
+    /// `p["content"]["data"][0]["type"]` is one `Handlers.update` updates (a KeyError, or any
+    /// other raise, answers false: the rules then run and raise it).
+    private static func firstTraceIsUpdated(_ traces: [PaneValue]) throws -> Bool {
+        try traces.withUnsafeBufferPointer { try Handlers.updatesPlot(withFirstTraceType: pyGet($0[0], "type")) }
     }
 
     /// The one trace whose name equals `name` (every trace's name read, as the rules' filter
@@ -104,14 +123,19 @@ enum AppendOnlyUpdate {
     private static func onlyTrace(named name: PaneValue, in traces: [PaneValue], _ src: SeriesSource) throws -> Int? {
         var found: Int?
         var count = 0
+        // Each trace's name read where it lies: no copy of the trace or of its name.
+        let named: String? = if case .string(let s) = name { s } else { nil }
         for i in traces.indices {
-            guard case .object(let trace) = traces[i], let traceName = trace["name"] else { return nil }
-            let same: Bool
-            if case .string(let s) = name, case .string(let t) = traceName {
-                same = ExactKey.equal(s, t)  // Python's str ==: the same code points
-            } else {
-                same = try pyEquals(traceName, name, src)
+            let same = try traces.withUnsafeBufferPointer { buf -> Bool? in
+                guard case .object(let trace) = buf[i], let n = trace.index(forKey: "name") else { return nil }
+                return try trace.values.withUnsafeBufferPointer { values -> Bool in
+                    if let named, case .string(let t) = values[n] {
+                        return ExactKey.equal(named, t)  // Python's str ==: the same code points
+                    }
+                    return try pyEquals(values[n], name, src)
+                }
             }
+            guard let same else { return nil }
             if same {
                 found = i
                 count += 1
@@ -137,11 +161,28 @@ private struct KeyCursor {
 
     init(_ dict: PyDict<PaneValue>) { self.dict = dict }
 
+    /// The position of `key`, nil if it is missing.
+    mutating func find(_ key: String) -> Int? {
+        guard let i = dict.index(forKey: key, from: next) else { return nil }
+        next = i + 1
+        return i
+    }
+
     subscript(key: String) -> PaneValue? {
-        mutating get {
-            guard let i = dict.index(forKey: key, from: next) else { return nil }
-            next = i + 1
-            return dict.values[i]
-        }
+        mutating get { find(key).map { dict.values[$0] } }
+    }
+
+    /// `body` of the value of `key` where it lies (no copy of it); nil if the key is missing.
+    mutating func read<R>(_ key: String, _ body: (PaneValue) throws -> R) rethrows -> R? {
+        guard let i = find(key) else { return nil }
+        return try dict.values.withUnsafeBufferPointer { try body($0[i]) }
+    }
+}
+
+extension PaneValue {
+    /// Whether this is the string `s`, compared by code points (Python's `str ==`).
+    fileprivate func isString(_ s: String) -> Bool {
+        if case .string(let t) = self { return ExactKey.equal(t, s) }
+        return false
     }
 }
