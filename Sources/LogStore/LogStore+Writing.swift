@@ -125,7 +125,7 @@ extension LogStore {
         var row = EpochWriter.EpochRow(
             time: nowMS(), source: m.source, endpoint: m.endpoint.rawValue,
             env: try? Handlers.extractEID(args))
-        if case .string(let w)? = args.objectValue?["win"] { row.win = w }
+        if case .object(let o) = args, case .string(let w)? = o["win"] { row.win = w }
         switch outcome {
         case .ok(let body): row.detail = body
         case .refused(let why): (row.status, row.detail) = ("refused", why)

@@ -41,7 +41,7 @@ enum AppendOnlyUpdate {
         var a = KeyCursor(argsDict)
         guard pane.read("contentID", \.isNone) == true, case .object(let content)? = pane["content"],
             pane.read("type", { $0.isString("plot") }) == true, case .array(let traces)? = content["data"],
-            !traces.isEmpty, try Self.firstTraceIsUpdated(traces)
+            !traces.isEmpty, Self.type(ofTrace: 0, in: traces, Handlers.updatesPlot(withFirstTraceType:)) == true
         else { return nil }
 
         guard case .array(let newData)? = a["data"] else { return nil }
@@ -68,7 +68,9 @@ enum AppendOnlyUpdate {
             guard newData.count == 1, let idx = try onlyTrace(named: name, in: traces, src) else { return nil }
             chosen = idx..<idx + 1
         }
-        if chosen.count == 1, case .string("heatmap") = try pyGet(traces[chosen.lowerBound], "type") { return nil }
+        if chosen.count == 1, Self.type(ofTrace: chosen.lowerBound, in: traces, { $0.isString("heatmap") }) != false {
+            return nil  // a heatmap, or `pyGet` raises
+        }
 
         var appends: [PendingAppend] = []
         appends.reserveCapacity(2 * chosen.count)
@@ -112,10 +114,13 @@ enum AppendOnlyUpdate {
         }
     }
 
-    /// `p["content"]["data"][0]["type"]` is one `Handlers.update` updates (a KeyError, or any
-    /// other raise, answers false: the rules then run and raise it).
-    private static func firstTraceIsUpdated(_ traces: [PaneValue]) throws -> Bool {
-        try traces.withUnsafeBufferPointer { try Handlers.updatesPlot(withFirstTraceType: pyGet($0[0], "type")) }
+    /// `test(pyGet(traces[i], "type"))`, the type read where it lies; nil where `pyGet` raises
+    /// (the trace is no dict, or has no type).
+    private static func type(ofTrace i: Int, in traces: [PaneValue], _ test: (PaneValue) -> Bool) -> Bool? {
+        traces.withUnsafeBufferPointer { buf in
+            guard case .object(let trace) = buf[i], let t = trace.index(forKey: "type") else { return nil }
+            return trace.values.withUnsafeBufferPointer { test($0[t]) }
+        }
     }
 
     /// The one trace whose name equals `name` (every trace's name read, as the rules' filter
