@@ -179,7 +179,7 @@ final class EpochWriter: VisdomState {
         try writeHead(consume pane, window: windowID)
     }
 
-    func storeAppends(_ appends: [PendingAppend], id wid: String, in eid: String) throws {
+    func storeAppends(_ appends: PendingAppends, id wid: String, in eid: String) throws {
         guard let env = try liveEnv(eid), let window = try liveWindow(wid, env: env)?.windowID else {
             throw StoreInvariantError("window \(wid) of env \(eid) vanished mid-epoch")
         }

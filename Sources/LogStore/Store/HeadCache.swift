@@ -19,8 +19,7 @@ final class HeadCache {
 
     /// The pane that `bytes`, the head of `window` just read from the store, decode to.
     func pane(window: Int64, bytes: [UInt8]) throws -> PaneValue {
-        // Looked at where it lies: copying the entry out retained both of its parts.
-        if let i = entries.index(forKey: window), entries.values[i].bytes == bytes { return entries.values[i].pane }
+        if let entry = entries[window], entry.bytes == bytes { return entry.pane }
         let pane = try bytes.withUnsafeBytes { try ValueCodec.decodePane($0) }
         if entries[window] == nil && entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
         entries[window] = (bytes, pane)

@@ -268,14 +268,14 @@ final class SeriesStore: SeriesSource {
 
     /// The writer's appends to `window` (`EpochWriter.storeAppends`), one operation each: as
     /// `write(_:window:epoch:)`, without building its array.
-    func write(_ appends: [PendingAppend], window: Int64, epoch: Int64) throws {
-        let id: (Int) -> Int64 = { appends[$0].series }
-        let op: (Int) -> SeriesSlot.Operation = { appends[$0].operation }
-        guard Self.packs(appends.count, id, op) else {
+    func write(_ appends: PendingAppends, window: Int64, epoch: Int64) throws {
+        // Closures written at the calls, not held in variables: they then read `appends` where
+        // it is, where held ones were allocated, each with a copy of it.
+        guard Self.packs(appends.count, { appends[$0].series }, { appends[$0].operation }) else {
             for a in appends { try write([a.operation], to: a.series, window: window, epoch: epoch) }
             return
         }
-        try writePack(appends.count, id, op, window: window, epoch: epoch)
+        try writePack(appends.count, { appends[$0].series }, { appends[$0].operation }, window: window, epoch: epoch)
     }
 
     /// Whether `n` operations, `op(i)` on series `id(i)` (nil: several on that series), are one

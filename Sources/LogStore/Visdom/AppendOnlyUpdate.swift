@@ -4,6 +4,35 @@ struct PendingAppend {
     let operation: SeriesSlot.Operation
 }
 
+/// The appends `AppendOnlyUpdate` finds, in order. The first two (one trace's x and y) are held
+/// inline: most updates append to one trace, and an array allocated its storage every save.
+struct PendingAppends: RandomAccessCollection {
+    private var first: PendingAppend?
+    private var second: PendingAppend?
+    private var rest: [PendingAppend] = []
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { first == nil ? 0 : second == nil ? 1 : 2 + rest.count }
+
+    subscript(i: Int) -> PendingAppend {
+        switch i {
+        case 0: return first!
+        case 1: return second!
+        default: return rest[i - 2]
+        }
+    }
+
+    mutating func append(_ a: PendingAppend) {
+        if first == nil {
+            first = a
+        } else if second == nil {
+            second = a
+        } else {
+            rest.append(a)
+        }
+    }
+}
+
 /// visdom's `update` with `append=True` when all it does to the window is append points to
 /// stored series: the appends, found without building the changed pane. A training loop's
 /// `vis.line(X=[step], Y=[v], win=..., update="append")` is this case, once per step.
@@ -25,11 +54,11 @@ struct PendingAppend {
 /// Relied on: a stored head holds each series at one position (`PanePersister` gives a second
 /// position its own copy), so the appended series are distinct.
 enum AppendOnlyUpdate {
-    static func appends(to p: PaneValue, _ args: PaneValue, _ src: SeriesSource) -> [PendingAppend]? {
+    static func appends(to p: PaneValue, _ args: PaneValue, _ src: SeriesSource) -> PendingAppends? {
         try? find(p, args, src)
     }
 
-    private static func find(_ p: PaneValue, _ args: PaneValue, _ src: SeriesSource) throws -> [PendingAppend]? {
+    private static func find(_ p: PaneValue, _ args: PaneValue, _ src: SeriesSource) throws -> PendingAppends? {
         // The pane: a plot (the type whose traces' x and y are series, `SeriesPositions`)
         // whose contentID is already None, as `Handlers.update` sets it, and whose first trace
         // makes it a window `Handlers.update` updates.
@@ -72,8 +101,7 @@ enum AppendOnlyUpdate {
             return nil  // a heatmap, or `pyGet` raises
         }
 
-        var appends: [PendingAppend] = []
-        appends.reserveCapacity(2 * chosen.count)
+        var appends = PendingAppends()
         for (n, idx) in chosen.enumerated() {
             guard case .object(let new) = newData[n], let newX = new["x"] else { return nil }
             if try UpdateRules.allNaNOrNone(newX, src) { continue }

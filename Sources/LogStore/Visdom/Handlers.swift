@@ -18,7 +18,7 @@ protocol VisdomState: AnyObject {
     func storePane(_ pane: consuming PaneValue, id wid: String, in eid: String, replacing: Bool) throws
     /// What `storePane` does for the same window after an update that only appended `appends`
     /// to its series (`AppendOnlyUpdate`): the appends, in this order; the head stays.
-    func storeAppends(_ appends: [PendingAppend], id wid: String, in eid: String) throws
+    func storeAppends(_ appends: PendingAppends, id wid: String, in eid: String) throws
     func removeWindow(_ wid: String, in eid: String) throws
     func deleteEnv(_ eid: String) throws
     func forkEnv(_ from: String, to: String) throws
