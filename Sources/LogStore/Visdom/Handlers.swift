@@ -54,10 +54,10 @@ public enum VisdomEnvID {
     public static func escape(_ s: String) -> String {
         // Every message names its env: skip the copy when there is nothing to replace, looked
         // for in the string's bytes where they lie (cheaper than the UTF-8 view's iterator).
-        // (`withUTF8` lends a short, inline, string's bytes too, where the UTF-8 view lends none.)
         let slash = UInt8(ascii: "/")
-        var bytes = s
-        guard bytes.withUTF8({ $0.contains(slash) }) else { return s }
+        guard s.utf8.withContiguousStorageIfAvailable({ $0.contains(slash) }) ?? s.utf8.contains(slash) else {
+            return s
+        }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars { out.append(u == "/" ? "_" : u) }
         return String(out)
@@ -95,12 +95,8 @@ enum Handlers {
 
     /// `extract_eid(args)`: "main" when eid is missing or None.
     static func extractEID(_ args: PaneValue) throws -> String {
-        // `pyDictGet(args, "eid", .null)`, the value read where it lies: every message asks twice.
-        guard case .object(let o) = args else { throw PyError.attributeError(args, "get") }
-        guard let i = o.index(forKey: "eid") else { return "main" }
-        return try o.values.withUnsafeBufferPointer { values in
-            values[i].isNone ? "main" : try escapeEID(values[i])
-        }
+        let eid = try pyDictGet(args, "eid", .null)
+        return eid.isNone ? "main" : try escapeEID(eid)
     }
 
     static func post(_ args: PaneValue, _ state: VisdomState) throws -> Outcome {
