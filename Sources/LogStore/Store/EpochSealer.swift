@@ -319,12 +319,14 @@ struct EpochSealer {
         /// Whether `e` (its source split as given) is of `example`'s kind: every field the same
         /// bytes (a kind's encoding is a function of them, and tells them apart).
         private static func sameKind(
-            _ e: UnsafePointer<RecentEpochs.Epoch>, _ numbered: Bool, _ prefixCount: Int, _ example: UnsafePointer<Example>
+            _ e: UnsafePointer<RecentEpochs.Epoch>, _ numbered: Bool, _ prefixCount: Int,
+            _ example: UnsafePointer<Example>
         ) -> Bool {
             guard numbered == example.pointee.numbered, prefixCount == example.pointee.prefixCount,
                 e.pointee.windowID == example.pointee.epoch.windowID,
                 sameBytes(e.pointee.endpoint, example.pointee.epoch.endpoint),
-                sameBytes(e.pointee.env, example.pointee.epoch.env), sameBytes(e.pointee.win, example.pointee.epoch.win),
+                sameBytes(e.pointee.env, example.pointee.epoch.env),
+                sameBytes(e.pointee.win, example.pointee.epoch.win),
                 sameBytes(e.pointee.detail, example.pointee.epoch.detail)
             else { return false }
             return withUTF8(e.pointee.source) { a in
@@ -345,9 +347,13 @@ struct EpochSealer {
         /// storage, or the same small string held inline).
         @inline(__always)
         private static func sameBytes(_ a: String, _ b: String) -> Bool {
-            if unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self) { return true }
+            if unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self) {
+                return true
+            }
             return withUTF8(a) { a in
-                withUTF8(b) { b in a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0) }
+                withUTF8(b) { b in
+                    a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+                }
             }
         }
 

@@ -110,7 +110,10 @@ final class RecentEpochsTests: XCTestCase {
                         let w = EpochWriter(ctx, epoch: ctx.nextEpoch())
                         if i % 4 == 0 {  // a window_id, or NULL
                             let m = try LogLine.parse(
-                                ArraySlice(Array(#"["events", {"data": [{"x": [0], "y": [0], "type": "scatter"}], "win": "w\#(i % 3)", "eid": "main", "layout": {}}]"#.utf8)),
+                                ArraySlice(
+                                    Array(
+                                        #"["events", {"data": [{"x": [0], "y": [0], "type": "scatter"}], "win": "w\#(i % 3)", "eid": "main", "layout": {}}]"#
+                                            .utf8)),
                                 place: "t")
                             _ = try Handlers.handle(m.endpoint, m.pane, in: w)
                         }
@@ -153,7 +156,9 @@ final class RecentEpochsTests: XCTestCase {
                         + db.all(
                             "SELECT epoch, time_ms, hex(source), endpoint, hex(env), hex(win), status, hex(detail), window_id FROM epoch WHERE epoch > 0 ORDER BY 1",
                             []
-                        ) { st in (0..<9).map { st.isNull(Int32($0)) ? "NULL" : st.text(Int32($0)) }.joined(separator: "|") }
+                        ) { st in
+                            (0..<9).map { st.isNull(Int32($0)) ? "NULL" : st.text(Int32($0)) }.joined(separator: "|")
+                        }
                 })
         }
         XCTAssertGreaterThan(dumps[0].filter { $0.hasPrefix("runs ") }.count, 5)
