@@ -44,6 +44,9 @@ public final class LogStore: Sendable {
         /// The writer seals epoch rows every this many epochs (`EpochSealer.sealRecent`; 0:
         /// never). Tests set it; `LOGSTORE_WRITER_EPOCH_RUN` sets the default.
         var writerEpochRun = EpochSealer.defaultWriterRun
+        /// Whether the writer's seal takes the epochs it wrote from memory (`RecentEpochs`)
+        /// rather than reading their rows back: the same runs either way. Tests compare the two.
+        var writerRemembersEpochs = true
         public init(
             readOnly: Bool = false, durability: Durability = .normal, maxPageCount: Int64? = nil,
             checkpoints: Checkpoints = .inCommit
@@ -105,7 +108,7 @@ public final class LogStore: Sendable {
                             checkpointer?.stop()
                             db.rewindWALForNextSession(
                                 maxBytes: Self.walSizeLimit, fileSize: fileSize(atPath: path + "-wal") ?? 0)
-                        }, epochRun: options.writerEpochRun)
+                        }, epochRun: options.writerEpochRun, remembersEpochs: options.writerRemembersEpochs)
                 } catch {
                     checkpointer?.stop()  // a writer that failed after `open` never calls `beforeClose`
                     throw error

@@ -116,11 +116,20 @@ struct EpochSealer {
     /// reads at most `2 * every` rows and never rewrites a run (`compact` merges the writer's
     /// runs). Looking back twice as far as it seals every time lets a short run cut by the
     /// previous seal's end (after a refused epoch) be taken up with the epochs after it.
+    /// The epochs come from `recent` (the writer's memory of the rows it wrote) when it holds
+    /// every one of them, else from their rows: the same runs either way.
     /// Never inlined: a save reaches it once per `every`, and profiles count it apart.
     @inline(never)
-    func sealRecent(newest: Int64, every: Int64) throws -> Report {
+    func sealRecent(newest: Int64, every: Int64, recent: RecentEpochs? = nil) throws -> Report {
         let lastRun = try db.int("SELECT last_epoch FROM epoch_run ORDER BY first_epoch DESC LIMIT 1", [])
-        return try seal(from: max(newest - 2 * every, (lastRun ?? -1) + 1), below: newest)
+        let from = max(newest - 2 * every, (lastRun ?? -1) + 1)
+        guard let recent, let start = recent.covering(from: from, below: newest) else {
+            return try seal(from: from, below: newest)
+        }
+        var sealing = Sealing(sealer: self, reopening: [])
+        try recent.forEach(from: start) { try sealing.add(remembered: $0) }
+        try sealing.flush()
+        return try sealing.deleteSealedRows()
     }
 
     /// Seals the ok epoch rows `from ..< below` with the epochs of the runs that start at
@@ -155,6 +164,14 @@ struct EpochSealer {
         var key: [UInt8] = []
         var written: [ClosedRange<Int64>] = []
         var report = Report()
+        /// A remembered epoch: the first of each of the run's kinds (`builder.kinds`), with its
+        /// source split, for `add(remembered:)` to compare the next ones with.
+        struct Example {
+            let epoch: RecentEpochs.Epoch
+            let numbered: Bool
+            let prefixCount: Int
+        }
+        var examples: [Example] = []
 
         init(sealer: EpochSealer, reopening: [Int64]) {
             self.sealer = sealer
@@ -163,7 +180,10 @@ struct EpochSealer {
 
         /// Writes the run built so far, if it is long enough (or reopened), and starts another.
         mutating func flush() throws {
-            defer { builder = Builder() }
+            defer {
+                builder = Builder()
+                examples.removeAll(keepingCapacity: true)
+            }
             guard let first = builder.epochs.first?.epoch, let last = builder.epochs.last?.epoch else { return }
             guard builder.reopened || Int64(builder.epochs.count) >= sealer.minimum else { return }
             if builder.reopened {
@@ -247,6 +267,102 @@ struct EpochSealer {
             }
             key[0] = flags
             try add(key, epoch: epoch, timeMS: timeMS, line: line)
+        }
+
+        /// Adds epoch `e` as `add(row:)` adds its row: the writer wrote the row from exactly
+        /// these fields, so their UTF-8 bytes are the row's. Compared first with the epoch that
+        /// brought in the predicted kind (`examples`): the same bytes field by field are the
+        /// same kind; else its kind is encoded into `key`.
+        mutating func add(remembered e: UnsafePointer<RecentEpochs.Epoch>) throws {
+            guard e.pointee.ok else { return try flush() }
+            try endRun(unlessContinuedBy: e.pointee.epoch)
+            var line: Int64?
+            var prefixCount = 0
+            Self.withUTF8(e.pointee.source) { source in
+                let split = EpochRun.lineSplit(source)
+                line = split?.line
+                prefixCount = split?.prefixCount ?? source.count
+            }
+            if let kind = builder.predicted,
+                examples.withUnsafeBufferPointer({ Self.sameKind(e, line != nil, prefixCount, $0.baseAddress! + kind) })
+            {
+                return builder.addPredicted(epoch: e.pointee.epoch, timeMS: e.pointee.timeMS, line: line)
+            }
+            key.removeAll(keepingCapacity: true)
+            var flags: UInt8 = line != nil ? 1 : 0
+            key.append(0)  // flags, set below
+            Self.withUTF8(e.pointee.source) { Self.putText(UnsafeRawBufferPointer(rebasing: $0[..<prefixCount]), &key) }
+            Self.withUTF8(e.pointee.endpoint) { Self.putText($0, &key) }
+            if let env = e.pointee.env {
+                flags |= 2
+                Self.withUTF8(env) { Self.putText($0, &key) }
+            }
+            if let win = e.pointee.win {
+                flags |= 4
+                Self.withUTF8(win) { Self.putText($0, &key) }
+            }
+            key.append(2)  // the status, "ok": its length, then its bytes
+            key.append(UInt8(ascii: "o"))
+            key.append(UInt8(ascii: "k"))
+            Self.withUTF8(e.pointee.detail) { Self.putText($0, &key) }
+            if let window = e.pointee.windowID {
+                flags |= 8
+                EpochRun.putZigzag(window, &key)
+            }
+            key[0] = flags
+            try add(key, epoch: e.pointee.epoch, timeMS: e.pointee.timeMS, line: line)
+            if builder.kinds.count > examples.count {
+                examples.append(Example(epoch: e.pointee, numbered: line != nil, prefixCount: prefixCount))
+            }
+        }
+
+        /// Whether `e` (its source split as given) is of `example`'s kind: every field the same
+        /// bytes (a kind's encoding is a function of them, and tells them apart).
+        private static func sameKind(
+            _ e: UnsafePointer<RecentEpochs.Epoch>, _ numbered: Bool, _ prefixCount: Int,
+            _ example: UnsafePointer<Example>
+        ) -> Bool {
+            guard numbered == example.pointee.numbered, prefixCount == example.pointee.prefixCount,
+                e.pointee.windowID == example.pointee.epoch.windowID,
+                sameBytes(e.pointee.endpoint, example.pointee.epoch.endpoint),
+                sameBytes(e.pointee.env, example.pointee.epoch.env),
+                sameBytes(e.pointee.win, example.pointee.epoch.win),
+                sameBytes(e.pointee.detail, example.pointee.epoch.detail)
+            else { return false }
+            return withUTF8(e.pointee.source) { a in
+                withUTF8(example.pointee.epoch.source) { b in
+                    prefixCount == 0 || memcmp(a.baseAddress!, b.baseAddress!, prefixCount) == 0
+                }
+            }
+        }
+
+        /// Whether two texts (or NULLs) are the same bytes.
+        @inline(__always)
+        private static func sameBytes(_ a: String?, _ b: String?) -> Bool {
+            guard let a, let b else { return a == nil && b == nil }
+            return sameBytes(a, b)
+        }
+
+        /// Whether two texts are the same bytes: at once when they are the same value (the same
+        /// storage, or the same small string held inline).
+        @inline(__always)
+        private static func sameBytes(_ a: String, _ b: String) -> Bool {
+            if unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self) {
+                return true
+            }
+            return withUTF8(a) { a in
+                withUTF8(b) { b in
+                    a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+                }
+            }
+        }
+
+        /// A text's UTF-8 bytes, as `Statement.bind(_:at:)` binds them.
+        @inline(__always)
+        fileprivate static func withUTF8<R>(_ text: String, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+            if let r = text.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) { return r }
+            var copy = text
+            return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
         }
 
         /// Whether the epoch row `st` is on (`rowsSQL`'s columns) is an ok epoch of the kind

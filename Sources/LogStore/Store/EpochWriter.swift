@@ -90,6 +90,9 @@ final class EpochWriter: VisdomState {
     private let lookups: CatalogLookups
     /// On the writer, how often it seals epoch rows (`Writer.Context.epochRun`); nil elsewhere.
     private let epochRun: Int64?
+    /// On the writer, the epoch rows it wrote last (`Writer.Context.recent`), which this epoch's
+    /// row joins and its seal reads; nil elsewhere.
+    private let recent: RecentEpochs?
 
     /// An epoch of a job on the writer: it uses, and keeps valid, the writer's caches (heads,
     /// series tails, env and window lookups), which every epoch written on the writer's
@@ -97,17 +100,19 @@ final class EpochWriter: VisdomState {
     /// the writer does (`insertEpochRow`).
     convenience init(_ ctx: Writer.Context, epoch: Int64) {
         self.init(
-            ctx.db, epoch: epoch, heads: ctx.heads, tails: ctx.tails, lookups: ctx.lookups, epochRun: ctx.epochRun)
+            ctx.db, epoch: epoch, heads: ctx.heads, tails: ctx.tails, lookups: ctx.lookups, epochRun: ctx.epochRun,
+            recent: ctx.recent)
     }
 
     /// An epoch with caches of its own: only for a connection that no `Writer` owns.
     init(
         _ db: Connection, epoch: Int64, heads: HeadCache = HeadCache(capacity: 16), tails: SeriesTails? = nil,
-        lookups: CatalogLookups = CatalogLookups(), epochRun: Int64? = nil
+        lookups: CatalogLookups = CatalogLookups(), epochRun: Int64? = nil, recent: RecentEpochs? = nil
     ) {
         self.db = db
         self.epoch = epoch
         self.epochRun = epochRun
+        self.recent = recent
         self.heads = heads
         self.lookups = lookups
         lookups.trim()
@@ -385,7 +390,8 @@ final class EpochWriter: VisdomState {
         if let win = row.win { try st.bind(keeping: win, at: 6) } else { try st.bindNull(at: 6) }
         try st.bind(keeping: row.status, at: 7)
         try st.bind(keeping: row.detail, at: 8)
-        if changed.count == 1, let window = changed.first { try st.bind(window, at: 9) } else { try st.bindNull(at: 9) }
+        let windowID = changed.count == 1 ? changed.first : nil
+        if let windowID { try st.bind(windowID, at: 9) } else { try st.bindNull(at: 9) }
         while try st.step() {}
         if changed.count > 1 {
             for window in changed.all {
@@ -394,7 +400,18 @@ final class EpochWriter: VisdomState {
             }
         }
         if let every = epochRun, EpochSealer.writerSeals(epoch: epoch, every: every) {
-            _ = try EpochSealer(db: db).sealRecent(newest: epoch, every: every)
+            _ = try EpochSealer(db: db).sealRecent(newest: epoch, every: every, recent: recent)
+        }
+        // Noted after its seal, which ends before it: the row as written.
+        if let recent, recent.capacity > 0 {
+            if row.status.utf8.count == 2, row.status == "ok" {  // byte for byte, as the seal compares
+                recent.note(
+                    RecentEpochs.Epoch(
+                        epoch: epoch, timeMS: row.time, ok: true, source: row.source, endpoint: row.endpoint,
+                        env: row.env, win: row.win, detail: row.detail, windowID: windowID))
+            } else {
+                recent.note(RecentEpochs.Epoch(epoch: epoch, timeMS: row.time, ok: false))
+            }
         }
     }
 }

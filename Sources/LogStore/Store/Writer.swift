@@ -30,16 +30,19 @@ final class Writer: @unchecked Sendable {
         let lookups: CatalogLookups
         /// The writer seals epoch rows every this many epochs (`EpochSealer.sealRecent`; 0: never).
         let epochRun: Int64
+        /// The epoch rows written last on `db`, for the seal; valid across jobs as `RecentEpochs` states.
+        let recent: RecentEpochs
         private(set) var lastEpoch: Int64
         init(
             db: Connection, heads: HeadCache, tails: SeriesTails, lookups: CatalogLookups, epochRun: Int64,
-            lastEpoch: Int64
+            recent: RecentEpochs, lastEpoch: Int64
         ) {
             self.db = db
             self.heads = heads
             self.tails = tails
             self.lookups = lookups
             self.epochRun = epochRun
+            self.recent = recent
             self.lastEpoch = lastEpoch
         }
         func nextEpoch() -> Int64 {
@@ -105,6 +108,10 @@ final class Writer: @unchecked Sendable {
     private let tails = SeriesTails()
     /// Env and window rows looked up on the connection; emptied with `tails` (`forgetRows`).
     private let lookups = CatalogLookups()
+    /// The epoch rows written last on the connection (as many as a seal reads: `2 * epochRun`,
+    /// none in a database whose texts are not UTF-8); emptied with `tails` (`forgetRows`). Set
+    /// once the connection is open.
+    private(set) var recent = RecentEpochs(capacity: 0)
     /// Jobs per transaction at most; bounds the latency a burst adds to its last caller.
     private let maxBatch = 4096
     /// Every job's `Context.epochRun`.
@@ -117,11 +124,12 @@ final class Writer: @unchecked Sendable {
 
     /// Opens the connection on a new thread with `open` (which also validates or creates the
     /// schema) and returns once it is ready, or throws what `open` threw. `beforeClose` gets the
-    /// connection once more when the writer stops.
+    /// connection once more when the writer stops. `remembersEpochs` false: the seal reads the
+    /// epoch rows back (`RecentEpochs`), for comparisons.
     init(
         open: @escaping @Sendable () throws -> Connection,
         beforeClose: @escaping @Sendable (Connection) -> Void = { _ in },
-        epochRun: Int64 = EpochSealer.defaultWriterRun
+        epochRun: Int64 = EpochSealer.defaultWriterRun, remembersEpochs: Bool = true
     ) throws {
         self.beforeClose = beforeClose
         self.epochRun = epochRun
@@ -133,6 +141,9 @@ final class Writer: @unchecked Sendable {
             do {
                 db = try open()
                 self.committedEpoch = try EpochTable.latest(db) ?? 0
+                if remembersEpochs, try db.texts("PRAGMA encoding", []) == ["UTF-8"] {
+                    self.recent = RecentEpochs(capacity: Int(clamping: 2 * epochRun))
+                }
                 self.connection = db
             } catch {
                 failure = error
@@ -290,16 +301,18 @@ final class Writer: @unchecked Sendable {
             ctx.rewind(to: base)
             return ctx
         }
-        let ctx = Context(db: db, heads: heads, tails: tails, lookups: lookups, epochRun: epochRun, lastEpoch: base)
+        let ctx = Context(
+            db: db, heads: heads, tails: tails, lookups: lookups, epochRun: epochRun, recent: recent, lastEpoch: base)
         lastContext = ctx
         return ctx
     }
 
     /// Empties the caches of rows read or written on the connection (`SeriesTails`,
-    /// `CatalogLookups`): rows may have changed, or be about to change, behind them.
+    /// `CatalogLookups`, `RecentEpochs`): rows may have changed, or be about to change, behind them.
     private func forgetRows() {
         tails.removeAll()
         lookups.removeAll()
+        recent.removeAll()
     }
 
     /// Applies the batch in one transaction, each job in its own savepoint, except a job alone
@@ -315,6 +328,7 @@ final class Writer: @unchecked Sendable {
                 // Another connection (another process's writer) committed since this one last
                 // looked: its rows are behind the caches, and its epochs come before this batch's.
                 lookups.removeAll()
+                recent.removeAll()
                 base = try EpochTable.latest(db) ?? base
             }
         } catch {
