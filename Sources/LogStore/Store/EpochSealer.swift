@@ -343,12 +343,14 @@ struct EpochSealer {
             return sameBytes(a, b)
         }
 
-        /// Whether two texts are the same bytes: at once when they are the same value (the same
-        /// storage, or the same small string held inline).
+        /// Whether two texts are the same bytes: at once when their words tell (`StringBits`: the
+        /// same storage, or small strings held inline), else by their bytes.
         @inline(__always)
         private static func sameBytes(_ a: String, _ b: String) -> Bool {
-            if unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self) {
-                return true
+            switch StringBits.compare(a, b) {
+            case .same: return true
+            case .different: return false
+            case .unknown: break
             }
             return withUTF8(a) { a in
                 withUTF8(b) { b in
