@@ -178,16 +178,7 @@ final class Writer: @unchecked Sendable {
             complete(.failure(Stopped()))
             return
         }
-        var result: R?
-        let job = Job(
-            alone: alone,
-            body: { ctx in
-                let (value, error) = Self.run(body, ctx)
-                result = value
-                return error
-            },
-            complete: { error in complete(error.map { .failure($0) } ?? .success(result!)) })
-        pending.append(job)
+        pending.append(Self.job(alone: alone, body, complete: complete))
         cond.broadcast()  // the writer thread and stop() may both be waiting on `cond`
         cond.unlock()
     }
@@ -200,14 +191,8 @@ final class Writer: @unchecked Sendable {
             busy = true
             let base = committedEpoch
             cond.unlock()
-            var result: R?
-            let job = Job(
-                alone: alone,
-                body: { ctx in
-                    let (value, error) = Self.run(body, ctx)
-                    result = value
-                    return error
-                }, complete: { _ in })
+            var outcome: Result<R, Error>?
+            let job = Self.job(alone: alone, body) { outcome = $0 }
             let last = apply([job], on: db, after: base)
             cond.lock()
             committedEpoch = last
@@ -217,8 +202,8 @@ final class Writer: @unchecked Sendable {
             // thread switches and a contended mutex per synchronous append.
             if !pending.isEmpty || stopping { cond.broadcast() }
             cond.unlock()
-            if let failure = job.failure { throw failure }
-            return result!
+            job.complete()
+            return try outcome!.get()
         }
         cond.unlock()
         let done = DispatchSemaphore(value: 0)
@@ -229,6 +214,22 @@ final class Writer: @unchecked Sendable {
         }
         done.wait()
         return try result.get()
+    }
+
+    /// A job running `body`; `complete` then gets the body's value, or what it threw or the
+    /// job was rolled back with.
+    private static func job<R>(
+        alone: Bool, _ body: @escaping (Context) throws -> R, complete: @escaping (Result<R, Error>) -> Void
+    ) -> Job {
+        var result: R?
+        return Job(
+            alone: alone,
+            body: { ctx in
+                let (value, error) = Self.run(body, ctx)
+                result = value
+                return error
+            },
+            complete: { error in complete(error.map { .failure($0) } ?? .success(result!)) })
     }
 
     /// Runs `body`: its result, or what it threw. (The caller stores the result after the body
