@@ -178,7 +178,16 @@ final class Writer: @unchecked Sendable {
             complete(.failure(Stopped()))
             return
         }
-        pending.append(Self.job(alone: alone, body, complete: complete))
+        var result: R?
+        let job = Job(
+            alone: alone,
+            body: { ctx in
+                let (value, error) = Self.run(body, ctx)
+                result = value
+                return error
+            },
+            complete: { error in complete(error.map { .failure($0) } ?? .success(result!)) })
+        pending.append(job)
         cond.broadcast()  // the writer thread and stop() may both be waiting on `cond`
         cond.unlock()
     }
@@ -191,8 +200,14 @@ final class Writer: @unchecked Sendable {
             busy = true
             let base = committedEpoch
             cond.unlock()
-            var outcome: Result<R, Error>?
-            let job = Self.job(alone: alone, body) { outcome = $0 }
+            var result: R?
+            let job = Job(
+                alone: alone,
+                body: { ctx in
+                    let (value, error) = Self.run(body, ctx)
+                    result = value
+                    return error
+                }, complete: { _ in })
             let last = apply([job], on: db, after: base)
             cond.lock()
             committedEpoch = last
@@ -202,8 +217,8 @@ final class Writer: @unchecked Sendable {
             // thread switches and a contended mutex per synchronous append.
             if !pending.isEmpty || stopping { cond.broadcast() }
             cond.unlock()
-            job.complete()
-            return try outcome!.get()
+            if let failure = job.failure { throw failure }
+            return result!
         }
         cond.unlock()
         let done = DispatchSemaphore(value: 0)
@@ -214,22 +229,6 @@ final class Writer: @unchecked Sendable {
         }
         done.wait()
         return try result.get()
-    }
-
-    /// A job running `body`; `complete` then gets the body's value, or what it threw or the
-    /// job was rolled back with.
-    private static func job<R>(
-        alone: Bool, _ body: @escaping (Context) throws -> R, complete: @escaping (Result<R, Error>) -> Void
-    ) -> Job {
-        var result: R?
-        return Job(
-            alone: alone,
-            body: { ctx in
-                let (value, error) = Self.run(body, ctx)
-                result = value
-                return error
-            },
-            complete: { error in complete(error.map { .failure($0) } ?? .success(result!)) })
     }
 
     /// Runs `body`: its result, or what it threw. (The caller stores the result after the body
