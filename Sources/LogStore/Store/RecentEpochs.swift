@@ -75,8 +75,9 @@ final class RecentEpochs {
         count = 0
     }
 
-    /// Where epoch `from` is (the how-manieth oldest, for `forEach`), when the entries are exactly the epochs `from ..< below`
-    /// and possibly some before: nil unless they cover that whole range, ending at `below - 1`.
+    /// The position of epoch `from`, counted from the oldest entry as `forEach` takes it, when
+    /// the entries hold every epoch `from ..< below` and end at `below - 1` (older ones may
+    /// precede them); nil otherwise.
     func covering(from: Int64, below: Int64) -> Int? {
         guard let first, let last, from < below, last == below - 1, first <= from else { return nil }
         return Int(from - first)
