@@ -319,20 +319,6 @@ final class EpochSealerTests: XCTestCase {
         XCTAssertEqual(try oneByOne.check(), [])
     }
 
-    /// A database with only the epoch rows and runs tables, to seal rows written by hand.
-    private func epochTables() throws -> Connection {
-        let path = try temporaryDirectory(self).appendingPathComponent("epochs.db").path
-        let db = try Connection(path: path, mode: .readWriteCreate)
-        try db.execute(
-            """
-            CREATE TABLE epoch(epoch INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, source TEXT NOT NULL,
-                endpoint TEXT NOT NULL, env TEXT, win TEXT, status TEXT NOT NULL, detail TEXT NOT NULL,
-                window_id INTEGER)
-            """)
-        try db.execute(Schema.epochRunTable)
-        return db
-    }
-
     /// A row is sealed as the kind it is, not the one expected after the epoch before it (the
     /// seal compares a row with that kind field by field): rows differing from their neighbours'
     /// kind in one field only — NULL against empty env or win, NULL, 0 or -1 against window 1,
@@ -340,7 +326,7 @@ final class EpochSealerTests: XCTestCase {
     /// endpoint — in orders that make every one of them the expected kind and then not, each
     /// read back from the run exactly as the row it was, each kind stored once.
     func testRowsOneFieldApartFromTheExpectedKindAreEachTheirOwnKind() throws {
-        let db = try epochTables()
+        let db = try epochTables(self)
         // A `numbered` row's source is `source` followed by a line.
         typealias Row = (
             source: String, numbered: Bool, endpoint: String, env: String?, win: String?, detail: String, window: Int64?
@@ -395,7 +381,7 @@ final class EpochSealerTests: XCTestCase {
     /// Only ok epochs are sealed, even when a run `compact` reopens holds a kind of another
     /// status (no seal writes one): refused rows of that very kind after it stay rows.
     func testRowsThatAreNotOkStayRowsWhateverTheKindExpected() throws {
-        let db = try epochTables()
+        let db = try epochTables(self)
         var refused = EpochRunTests.kind("api")
         refused.status = Array("refused".utf8)
         try EpochRun(kinds: [refused], epochs: (0..<4).map { .init(epoch: $0, timeMS: 5, kind: 0) }).insert(db)

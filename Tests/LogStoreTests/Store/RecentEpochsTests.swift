@@ -29,26 +29,12 @@ final class RecentEpochsTests: XCTestCase {
         XCTAssertEqual(RecentEpochs(capacity: 0).count, 0)
     }
 
-    /// A database with only the epoch rows and runs tables.
-    private func epochTables(_ name: String) throws -> Connection {
-        let path = try temporaryDirectory(self).appendingPathComponent(name).path
-        let db = try Connection(path: path, mode: .readWriteCreate)
-        try db.execute(
-            """
-            CREATE TABLE epoch(epoch INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, source TEXT NOT NULL,
-                endpoint TEXT NOT NULL, env TEXT, win TEXT, status TEXT NOT NULL, detail TEXT NOT NULL,
-                window_id INTEGER)
-            """)
-        try db.execute(Schema.epochRunTable)
-        return db
-    }
-
     /// The seal takes the epochs from memory only when it holds every one it seals: rows that
     /// say "row" and a memory that says "memory" show which it read.
     func testTheSealReadsMemoryOnlyWhenItCoversTheWholeRange() throws {
         // Sealing at epoch 20 every 8: epochs 4 ..< 20.
         for (remembered, expected) in [(Int64(1)...19, "memory"), (5...19, "row"), (1...18, "row")] {
-            let db = try epochTables("\(remembered).db")
+            let db = try epochTables(self, "\(remembered).db")
             let recent = RecentEpochs(capacity: 32)
             for e in Int64(1)...20 {
                 try db.run(
