@@ -193,7 +193,8 @@ final class Writer: @unchecked Sendable {
     }
 
     /// Runs a job and waits for it: on this thread if the writer is idle, else behind the
-    /// queued jobs on the writer thread.
+    /// queued jobs on the writer thread. The inline path makes no `Job`: its body runs in a
+    /// closure that does not escape, so nothing of it is allocated.
     func perform<R>(alone: Bool = false, _ body: @escaping (Context) throws -> R) throws -> R {
         cond.lock()
         if !busy && pending.isEmpty && !stopping, let db = connection {
@@ -201,14 +202,12 @@ final class Writer: @unchecked Sendable {
             let base = committedEpoch
             cond.unlock()
             var result: R?
-            let job = Job(
-                alone: alone,
-                body: { ctx in
-                    let (value, error) = Self.run(body, ctx)
-                    result = value
-                    return error
-                }, complete: { _ in })
-            let last = apply([job], on: db, after: base)
+            let run = { (ctx: Context) -> Error? in
+                let (value, error) = Self.run(body, ctx)
+                result = value
+                return error
+            }
+            let (last, failure) = alone ? runAlone(on: db, after: base, run) : commitOne(on: db, after: base, run)
             cond.lock()
             committedEpoch = last
             busy = false
@@ -217,7 +216,7 @@ final class Writer: @unchecked Sendable {
             // thread switches and a contended mutex per synchronous append.
             if !pending.isEmpty || stopping { cond.broadcast() }
             cond.unlock()
-            if let failure = job.failure { throw failure }
+            if let failure { throw failure }
             return result!
         }
         cond.unlock()
@@ -283,15 +282,26 @@ final class Writer: @unchecked Sendable {
     /// Applies one batch (a lone job outside any transaction, or jobs in one transaction) and
     /// returns the last committed epoch. Called by whoever set `busy`.
     private func apply(_ batch: [Job], on db: Connection, after base: Int64) -> Int64 {
-        if batch[0].alone {
-            // A lone job (compaction) may delete and rewrite segments: no tail survives it.
-            forgetRows()
-            defer { forgetRows() }
-            let ctx = context(on: db, after: base)
-            batch[0].run(ctx)
-            return (try? EpochTable.latest(db)) ?? base
+        guard batch.count == 1 else { return commit(batch, on: db, after: base) }
+        let job = batch[0]
+        let run = { (ctx: Context) -> Error? in
+            job.run(ctx)
+            return job.failure
         }
-        return commit(batch, on: db, after: base)
+        let (last, failure) = job.alone ? runAlone(on: db, after: base, run) : commitOne(on: db, after: base, run)
+        // The body's own error is already the job's outcome; any other failed the job after it ran.
+        if let failure, job.failure == nil { job.fail(failure) }
+        return last
+    }
+
+    /// Runs a job that runs alone (outside any transaction): the last committed epoch after it,
+    /// and what it threw.
+    private func runAlone(on db: Connection, after base: Int64, _ run: (Context) -> Error?) -> (Int64, Error?) {
+        // A lone job (compaction) may delete and rewrite segments: no tail survives it.
+        forgetRows()
+        defer { forgetRows() }
+        let failure = run(context(on: db, after: base))
+        return ((try? EpochTable.latest(db)) ?? base, failure)
     }
 
     /// The context for a batch on `db` whose first epoch comes after `base`: the last batch's,
@@ -315,41 +325,78 @@ final class Writer: @unchecked Sendable {
         recent.removeAll()
     }
 
-    /// Applies the batch in one transaction, each job in its own savepoint, except a job alone
-    /// in its batch: rolling back the transaction undoes exactly that job, so it needs none (two
-    /// statements less per synchronous append). Returns the last committed epoch. Transaction
-    /// control runs on prepared statements (`Connection.begin`, `commit`, `rollback`; savepoints
-    /// through the statement cache): `execute` would parse the same SQL again for every job.
-    private func commit(_ batch: [Job], on db: Connection, after known: Int64) -> Int64 {
-        var base = known
+    /// Opens the transaction of a batch whose first epoch comes after `known`: returns the
+    /// epoch it comes after, later when another connection committed epochs since. On error
+    /// nothing is open and the caches are emptied.
+    private func begin(on db: Connection, after known: Int64) throws -> Int64 {
         do {
             try db.begin(.immediate)
-            if tails.revalidate(db) {
-                // Another connection (another process's writer) committed since this one last
-                // looked: its rows are behind the caches, and its epochs come before this batch's.
-                lookups.removeAll()
-                recent.removeAll()
-                base = try EpochTable.latest(db) ?? base
-            }
+            guard tails.revalidate(db) else { return known }
+            // Another connection (another process's writer) committed since this one last
+            // looked: its rows are behind the caches, and its epochs come before this batch's.
+            lookups.removeAll()
+            recent.removeAll()
+            return try EpochTable.latest(db) ?? known
         } catch {
             forgetRows()
             if !db.isAutocommit { try? db.rollback() }
+            throw error
+        }
+    }
+
+    /// Commits the open transaction; on error rolls it back (if SQLite has not: then
+    /// `rolledBackBy` is why) and empties the caches.
+    private func finish(on db: Connection, rolledBackBy: Error? = nil) throws {
+        do {
+            if db.isAutocommit {
+                throw rolledBackBy ?? LogStoreError.corrupt("the transaction was rolled back by SQLite")
+            }
+            try db.commit()
+            tails.committed(db)
+        } catch {
+            forgetRows()
+            try? db.rollback()
+            throw error
+        }
+    }
+
+    /// Applies one job in a transaction of its own, with no savepoint: rolling back the
+    /// transaction undoes exactly that job (two statements less per synchronous append).
+    /// Returns the last committed epoch, and the job's error or the one that rolled it back.
+    private func commitOne(on db: Connection, after known: Int64, _ run: (Context) -> Error?) -> (Int64, Error?) {
+        let base: Int64
+        do { base = try begin(on: db, after: known) } catch { return (known, error) }
+        let ctx = context(on: db, after: base)
+        if let failure = run(ctx) {
+            forgetRows()  // the job's rows are about to be rolled back
+            // SQLite may already have rolled back the whole transaction (see `commit`).
+            if !db.isAutocommit { try? db.rollback() }
+            return (base, failure)
+        }
+        do {
+            try finish(on: db)
+            return (ctx.lastEpoch, nil)
+        } catch {
+            return (base, error)
+        }
+    }
+
+    /// Applies two or more jobs in one transaction, each in its own savepoint. Returns the last
+    /// committed epoch. Transaction control runs on prepared statements (`Connection.begin`,
+    /// `commit`, `rollback`; savepoints through the statement cache): `execute` would parse
+    /// the same SQL again for every job.
+    private func commit(_ batch: [Job], on db: Connection, after known: Int64) -> Int64 {
+        let base: Int64
+        do {
+            base = try begin(on: db, after: known)
+        } catch {
             for job in batch { job.fail(error) }
-            return base
+            return known
         }
         let ctx = context(on: db, after: base)
-        if batch.count == 1 {
-            batch[0].run(ctx)
-            if batch[0].succeeded == false {
-                forgetRows()  // the job's rows are about to be rolled back
-                // SQLite may already have rolled back the whole transaction (see below).
-                if !db.isAutocommit { try? db.rollback() }
-                return base
-            }
-        }
         // The error after which SQLite rolled back the whole transaction, if it did.
         var rolledBackBy: Error?
-        for job in batch where batch.count > 1 {
+        for job in batch {
             let before = ctx.lastEpoch
             do {
                 try db.cachedStatement("SAVEPOINT job").run()
@@ -373,15 +420,9 @@ final class Writer: @unchecked Sendable {
             }
         }
         do {
-            if db.isAutocommit {
-                throw rolledBackBy ?? LogStoreError.corrupt("the transaction was rolled back by SQLite")
-            }
-            try db.commit()
-            tails.committed(db)
+            try finish(on: db, rolledBackBy: rolledBackBy)
             return ctx.lastEpoch
         } catch {
-            forgetRows()
-            try? db.rollback()
             for job in batch where job.succeeded ?? true { job.fail(error) }
             return base
         }
