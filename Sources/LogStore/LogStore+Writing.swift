@@ -106,7 +106,7 @@ extension LogStore {
     }
 
     private static func applyOne(_ m: Message, epoch: Int64, _ ctx: Writer.Context) throws -> Applied {
-        let writer = EpochWriter(ctx, epoch: epoch)
+        let writer = ctx.epochWriter(epoch)
         var args = m.pane
         // The visdom client's _send fills in what replay_log and every client call send.
         // (`/env/<eid>` is the client's own call and keeps its body as sent.) Looked at first,
@@ -152,7 +152,7 @@ extension LogStore {
         // `win_data` stores whatever JSON it is given as one window (a list, a number, ...).
         return try write { ctx in
             let epoch = ctx.nextEpoch()
-            let writer = EpochWriter(ctx, epoch: epoch)
+            let writer = ctx.epochWriter(epoch)
             try writer.importEnv(name, windows: jsons, reload: reload)
             try writer.insertEpochRow(.init(time: Self.nowMS(), source: source, endpoint: "env_file", env: name))
             try progress?.record(in: ctx.db, epoch: epoch)
@@ -175,7 +175,7 @@ extension LogStore {
             // Checked in the fork's own transaction: no other writer can create it in between.
             if !replace, try Catalog(db: ctx.db, asOf: last).env(to) != nil { throw LogStoreError.envExists(to) }
             let epoch = ctx.nextEpoch()
-            let writer = EpochWriter(ctx, epoch: epoch)
+            let writer = ctx.epochWriter(epoch)
             try writer.forkEnv(from, to: to, asOf: bound)
             try writer.insertEpochRow(
                 .init(

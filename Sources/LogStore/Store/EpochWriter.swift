@@ -5,7 +5,9 @@
 /// visible together or not at all.
 final class EpochWriter: VisdomState {
     let db: Connection
-    let epoch: Int64
+    /// The epoch being written; a writer's context writes each of its epochs with one
+    /// `EpochWriter`, started anew per epoch (`start(_:)`).
+    private(set) var epoch: Int64
     let seriesStore: SeriesStore
     private let catalog: Catalog
     /// Decodes heads, reusing panes decoded by earlier epochs on this connection.
@@ -121,6 +123,15 @@ final class EpochWriter: VisdomState {
     }
 
     var series: SeriesSource { seriesStore }
+
+    /// Makes this the writer of `epoch`, as a new one would be: no head loaded, no window
+    /// changed yet (the caches it shares outlive epochs, as their own invariants say).
+    func start(_ epoch: Int64) {
+        self.epoch = epoch
+        loaded = LoadedHeads()
+        changed = NotedWindows()
+        lookups.trim()
+    }
 
     private func liveEnv(_ eid: String) throws -> Int64? {
         try lookups.env(eid, load: catalog.env)

@@ -45,9 +45,22 @@ final class Writer: @unchecked Sendable {
             self.recent = recent
             self.lastEpoch = lastEpoch
         }
+        /// The one `EpochWriter` of this context's epochs, made on first use.
+        private var writer: EpochWriter?
         func nextEpoch() -> Int64 {
             lastEpoch += 1
             return lastEpoch
+        }
+        /// The writer of `epoch`, with this context's caches: made once, started anew per epoch,
+        /// so that an epoch allocates no writer of its own.
+        func epochWriter(_ epoch: Int64) -> EpochWriter {
+            if let writer {
+                writer.start(epoch)
+                return writer
+            }
+            let made = EpochWriter(self, epoch: epoch)
+            writer = made
+            return made
         }
         fileprivate func rewind(to epoch: Int64) { lastEpoch = epoch }
     }
