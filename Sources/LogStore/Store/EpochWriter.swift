@@ -375,6 +375,9 @@ final class EpochWriter: VisdomState {
 
     private static let insertEpochSQL =
         "INSERT INTO epoch(epoch, time_ms, source, endpoint, env, win, status, detail, window_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    /// The epoch row's INSERT, held: one per epoch. Unchecked exclusivity: only
+    /// `writeEpochRow` touches it, between its other calls.
+    @exclusivity(unchecked) private var insertEpoch = HeldStatement(insertEpochSQL)
 
     /// Writes this epoch's row, last, once every other row of the epoch is written: the one
     /// window it changed goes in the row's `window_id`, two or more get `window_change` rows
@@ -390,7 +393,7 @@ final class EpochWriter: VisdomState {
     private func writeEpochRow(_ row: borrowing EpochRow) throws {
         // Bound value by value on the cached statement, as `SeriesStore` binds a segment: one
         // row per epoch, and an array of `SQLValue`s cost an allocation and a copy of each text.
-        let st = try db.cachedStatement(Self.insertEpochSQL, keepingBindings: true)
+        let st = try insertEpoch.statement(on: db)
         defer { st.reset() }
         try st.bind(epoch, at: 1)
         try st.bind(row.time, at: 2)

@@ -21,6 +21,9 @@ final class SeriesStore: SeriesSource {
     /// The segments of the window being read, when reading a whole window; series of other
     /// windows are still read by query.
     private let window: WindowSegments?
+    /// The pack row's INSERT, held: the writer's store writes one per save. Unchecked
+    /// exclusivity: only `writePack` touches it, between its other calls.
+    @exclusivity(unchecked) private var insertPack = HeldStatement(SegmentPack.insertSQL)
 
     init(_ db: Connection, asOf: Int64 = .max, tails: SeriesTails? = nil) {
         self.db = db
@@ -329,7 +332,7 @@ final class SeriesStore: SeriesSource {
                 count += added
                 if i == 0, tails != nil, Sealer.writerSeals(series: series, nextSeq: tail.nextSeq) { sealing = true }
             }
-            let st = try db.cachedStatement(SegmentPack.insertSQL, keepingBindings: true)
+            let st = try insertPack.statement(on: db)
             defer { st.reset() }
             try st.bind(window, at: 1)
             try st.bind(epoch, at: 2)
