@@ -24,13 +24,19 @@ final class Statement {
     /// Whether `step()` ran since the last `reset()`. Resetting a statement that has not stepped
     /// since changes nothing, yet `sqlite3_reset` still costs ~70 instructions, and most resets
     /// are of statements already reset (the cache resets what it hands out, every helper resets
-    /// before and after). Unchecked exclusivity, as `keptTexts`.
+    /// before and after). Unchecked exclusivity, as `kept`.
     @exclusivity(unchecked) private var stepped = false
-    /// By parameter index: the text `bind(keeping:at:)` bound there, while that binding is
-    /// still the parameter's (any other bind at the index, and `clearBindings()`, forget it).
-    /// Unchecked exclusivity: every bind looks at it, and a dynamic access check cost more
-    /// than the look; only this class's short, non-reentrant methods touch it.
-    @exclusivity(unchecked) private var keptTexts: [String?] = []
+    /// By parameter index: the text or integer a `bind(keeping:at:)` bound there, while that
+    /// binding is still the parameter's (any other bind at the index, and `clearBindings()`,
+    /// forget it). Unchecked exclusivity: every bind looks at it, and a dynamic access check
+    /// cost more than the look; only this class's short, non-reentrant methods touch it.
+    @exclusivity(unchecked) private var kept: [Kept?] = []
+
+    /// A value `bind(keeping:at:)` bound.
+    private enum Kept {
+        case text(String)
+        case integer(Int64)
+    }
 
     /// Takes ownership of `handle`, which must come from `sqlite3_prepare_v3` and must not be
     /// finalized by anyone else.
@@ -87,7 +93,7 @@ final class Statement {
     /// Sets every parameter back to NULL. "Contrary to the intuition of many, sqlite3_reset()
     /// does not reset the bindings on a prepared statement." (https://sqlite.org/c3ref/clear_bindings.html)
     func clearBindings() throws(SQLiteError) {
-        keptTexts.removeAll()
+        kept.removeAll()
         try SQLiteError.check(sqlite3_clear_bindings(handle), db: db, sql: sql)
     }
 
@@ -190,19 +196,34 @@ final class Statement {
     /// skips SQLite's copy of each. The parameter's value is the same either way.
     func bind(keeping value: String, at index: Int32) throws(SQLiteError) {
         let i = Int(index)
-        if i < keptTexts.count, let kept = keptTexts[i], ExactKey.equal(kept, value) { return }
+        if i < kept.count, case .text(let text)? = kept[i], ExactKey.equal(text, value) { return }
         try bind(value, at: index)
+        keep(.text(value), at: i)
+    }
+
+    /// Binds `value` as an INTEGER, unless the parameter still holds it from this method's
+    /// last call at `index` (as `bind(keeping:at:)` for texts): for a parameter that is mostly
+    /// the same from one run to the next (the window appended to), one comparison, not a call
+    /// into SQLite.
+    func bind(keeping value: Int64, at index: Int32) throws(SQLiteError) {
+        let i = Int(index)
+        if i < kept.count, case .integer(let n)? = kept[i], n == value { return }
+        try bind(value, at: index)
+        keep(.integer(value), at: i)
+    }
+
+    private func keep(_ value: Kept, at i: Int) {
         guard i >= 0 else { return }
-        if keptTexts.count <= i { keptTexts.append(contentsOf: repeatElement(nil, count: i + 1 - keptTexts.count)) }
-        keptTexts[i] = value
+        if kept.count <= i { kept.append(contentsOf: repeatElement(nil, count: i + 1 - kept.count)) }
+        kept[i] = value
     }
 
     /// Only writes when there is something to forget: most binds are of parameters that never
-    /// held a kept text, and a write would check the array's uniqueness and release the old value.
+    /// held a kept value, and a write would check the array's uniqueness and release the old value.
     @inline(__always)
     private func forgetKept(_ index: Int32) {
         let i = Int(index)
-        if i < keptTexts.count, i >= 0, keptTexts[i] != nil { keptTexts[i] = nil }
+        if i < kept.count, i >= 0, kept[i] != nil { kept[i] = nil }
     }
 
     func bind(_ bytes: [UInt8], at index: Int32) throws(SQLiteError) {

@@ -396,8 +396,9 @@ final class EpochWriter: VisdomState {
         let st = try insertEpoch.statement(on: db)
         defer { st.reset() }
         try st.bind(epoch, at: 1)
-        try st.bind(row.time, at: 2)
-        // Texts are mostly those of the previous epoch: bound again only when they differ.
+        // The time, texts and window are mostly those of the previous epoch: bound again only
+        // when they differ.
+        try st.bind(keeping: row.time, at: 2)
         try st.bind(keeping: row.source, at: 3)
         try st.bind(keeping: row.endpoint, at: 4)
         if let env = row.env { try st.bind(keeping: env, at: 5) } else { try st.bindNull(at: 5) }
@@ -405,7 +406,7 @@ final class EpochWriter: VisdomState {
         try st.bind(keeping: row.status, at: 7)
         try st.bind(keeping: row.detail, at: 8)
         let windowID = changed.count == 1 ? changed.first : nil
-        if let windowID { try st.bind(windowID, at: 9) } else { try st.bindNull(at: 9) }
+        if let windowID { try st.bind(keeping: windowID, at: 9) } else { try st.bindNull(at: 9) }
         while try st.step() {}
         if changed.count > 1 {
             for window in changed.all {

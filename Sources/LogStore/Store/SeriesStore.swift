@@ -334,9 +334,10 @@ final class SeriesStore: SeriesSource {
             }
             let st = try insertPack.statement(on: db)
             defer { st.reset() }
-            try st.bind(window, at: 1)
+            // The window and the count are mostly the last pack's: bound again only when not.
+            try st.bind(keeping: window, at: 1)
             try st.bind(epoch, at: 2)
-            try st.bind(count, at: 3)
+            try st.bind(keeping: count, at: 3)
             try st.bind(pack, at: 4)
             while try st.step() {}
             if sealing { try Sealer(db: db).sealRecent((0..<n).map(id), window: window) }

@@ -18,9 +18,9 @@ final class StatementValueTests: SQLiteTestCase {
         XCTAssertEqual(row?.3, .text(text))
     }
 
-    /// `bind(keeping:at:)` skips a bind only while the parameter still holds its last text:
-    /// any other bind at the index, or cleared bindings, make it bind again.
-    func testKeptTextBindingsAlwaysStoreTheTextGiven() throws {
+    /// `bind(keeping:at:)` skips a bind only while the parameter still holds its last text or
+    /// integer: any other bind at the index, or cleared bindings, make it bind again.
+    func testKeptBindingsAlwaysStoreTheValueGiven() throws {
         let connection = try makeConnection()
         try connection.execute("CREATE TABLE t(k INTEGER PRIMARY KEY, a, b)")
         let sql = "INSERT INTO t(k, a, b) VALUES (?, ?, ?)"
@@ -32,7 +32,7 @@ final class StatementValueTests: SQLiteTestCase {
             switch a {
             case .text(let text): try st.bind(keeping: text, at: 2)
             case .null: try st.bindNull(at: 2)
-            case .integer(let i): try st.bind(i, at: 2)
+            case .integer(let i): try st.bind(keeping: i, at: 2)
             case .real(let d): try st.bind(d, at: 2)
             case .blob(let bytes): try st.bind(bytes, at: 2)
             }
@@ -47,6 +47,13 @@ final class StatementValueTests: SQLiteTestCase {
         try insert(.null, "same")
         try insert(.text("x"), "same")
         try insert(.integer(7), "same")
+        try insert(.integer(7), "same")
+        try insert(.text("7"), "same")
+        try insert(.integer(7), "same")
+        try insert(.null, "same")
+        try insert(.integer(7), "same")
+        try insert(.integer(7), "same", clear: true)
+        try insert(.integer(-7), "same")
         try insert(.text("x"), "same", clear: true)
         try insert(.text("\u{E9}"), "same")
         try insert(.text("e\u{301}"), "same")
