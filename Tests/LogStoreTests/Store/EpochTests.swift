@@ -204,6 +204,27 @@ final class EpochTests: XCTestCase {
         XCTAssertEqual(try store.exportWindow(env: "main", window: "w"), before)
     }
 
+    /// A writer's context writes its epochs with one `EpochWriter`, which starts each epoch as
+    /// a new one would: a head the epoch before loaded is not taken for this epoch's, so
+    /// storing it again writes it, and the window counts as changed by this epoch only.
+    func testAContextsEpochWriterStartsEachEpochAsANewOne() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("s.db").path
+        let store = try LogStore(path: path)
+        try store.apply(.events, #"{"data": [{"content": "hi", "type": "text"}], "win": "t"}"#)
+        try store.write { ctx in
+            let first = ctx.epochWriter(ctx.nextEpoch())
+            let pane = try XCTUnwrap(try first.pane("t", in: "main"))
+            try first.insertEpochRow(.init(time: 0, source: "test", endpoint: "events", env: "main"))
+            let second = ctx.epochWriter(ctx.nextEpoch())
+            XCTAssertTrue(first === second)
+            try second.storePane(pane, id: "t", in: "main", replacing: false)
+            try second.insertEpochRow(.init(time: 0, source: "test", endpoint: "events", env: "main"))
+        }
+        XCTAssertEqual(try changeRecords(path).single, [1: 1, 3: 1])
+        let db = try Connection(path: path, mode: .readOnly)
+        XCTAssertEqual(try db.int("SELECT count(*) FROM head WHERE epoch = 3", []), 1)
+    }
+
     /// contentID and the window cache follow the window's last change, which a plain append
     /// records only in its segment rows.
     func testAPlainAppendChangesTheContentIDAndIsNotHiddenByTheWindowCache() throws {
