@@ -20,8 +20,9 @@ final class CatalogLookups {
     // instructions each, several times per epoch.
     @exclusivity(unchecked) var envs: [ExactKey: Int64?] = [:]
     @exclusivity(unchecked) var windows: [WindowKey: Catalog.WindowRow?] = [:]
-    /// Head bytes by window id.
-    @exclusivity(unchecked) var heads: [Int64: [UInt8]?] = [:]
+    /// Head bytes by window id (nil: no head); read and written through `head(_:)` and
+    /// `setHead(_:_:)`, which keep `lastHead` with them.
+    @exclusivity(unchecked) private var heads: [Int64: [UInt8]?] = [:]
     /// Entries kept at most (envs and windows together); all are dropped beyond it.
     let capacity: Int
 
@@ -34,6 +35,24 @@ final class CatalogLookups {
     /// less than hashing it. Dropped with the tables.
     @exclusivity(unchecked) private var lastEnv: (eid: String, id: Int64?)?
     @exclusivity(unchecked) private var lastWindow: (env: Int64, wid: String, row: Catalog.WindowRow?)?
+    /// The head `head(_:)` or `setHead(_:_:)` saw last, as `lastWindow`: each append to a
+    /// window reads its head again.
+    @exclusivity(unchecked) private var lastHead: (window: Int64, bytes: [UInt8]?)?
+
+    /// The head bytes of `window` kept for it: nil when none is kept, `.some(nil)` when the
+    /// window has no head.
+    func head(_ window: Int64) -> [UInt8]?? {
+        if lastHead?.window == window { return .some(lastHead!.bytes) }
+        guard let known = heads[window] else { return nil }
+        lastHead = (window, known)
+        return .some(known)
+    }
+
+    /// Keeps `bytes` as the head of `window`, read or just written.
+    func setHead(_ window: Int64, _ bytes: [UInt8]?) {
+        heads[window] = .some(bytes)
+        lastHead = (window, bytes)
+    }
 
     /// The env alive as `eid`: the last answer, the table's entry, or `load`'s, kept.
     func env(_ eid: String, load: (String) throws -> Int64?) rethrows -> Int64? {
@@ -69,6 +88,7 @@ final class CatalogLookups {
     func removeAll() {
         lastEnv = nil
         lastWindow = nil
+        lastHead = nil
         envs.removeAll(keepingCapacity: true)
         windows.removeAll(keepingCapacity: true)
         heads.removeAll(keepingCapacity: true)
@@ -78,6 +98,9 @@ final class CatalogLookups {
     /// which may be large, past 256 windows (as many as `HeadCache` keeps decoded).
     func trim() {
         if count > capacity { removeAll() }
-        if heads.count > 256 { heads.removeAll(keepingCapacity: true) }
+        if heads.count > 256 {
+            heads.removeAll(keepingCapacity: true)
+            lastHead = nil
+        }
     }
 }

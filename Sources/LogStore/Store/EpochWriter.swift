@@ -163,9 +163,9 @@ final class EpochWriter: VisdomState {
     /// The window's current head bytes. A cached array is the one HeadCache compared last
     /// time, so comparing them again is one identity check.
     private func headBytes(_ window: Int64) throws -> [UInt8]? {
-        if let known = lookups.heads[window] { return known }
+        if let known = lookups.head(window) { return known }
         let bytes = try catalog.headBytes(window)
-        lookups.heads[window] = .some(bytes)
+        lookups.setHead(window, bytes)
         return bytes
     }
 
@@ -325,7 +325,7 @@ final class EpochWriter: VisdomState {
                     loaded[i].bytes = bytes
                     loaded[i].pane = nil
                 }
-                lookups.heads[window] = .some(bytes)
+                lookups.setHead(window, bytes)
             }
         }
         if db.totalChanges != rowsBefore { noteChanged(window) }
@@ -396,9 +396,9 @@ final class EpochWriter: VisdomState {
         let st = try insertEpoch.statement(on: db)
         defer { st.reset() }
         try st.bind(epoch, at: 1)
-        // The time, texts and window are mostly those of the previous epoch: bound again only
+        try st.bind(row.time, at: 2)
+        // The texts and the window are mostly those of the previous epoch: bound again only
         // when they differ.
-        try st.bind(keeping: row.time, at: 2)
         try st.bind(keeping: row.source, at: 3)
         try st.bind(keeping: row.endpoint, at: 4)
         if let env = row.env { try st.bind(keeping: env, at: 5) } else { try st.bindNull(at: 5) }

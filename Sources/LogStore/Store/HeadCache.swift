@@ -17,12 +17,23 @@ final class HeadCache {
 
     var count: Int { entries.count }
 
+    /// The entry `pane(window:bytes:)` answered last: a window appended to asks for the same
+    /// head every epoch, and comparing its id costs less than hashing it. Same invariant as
+    /// `entries` (it is used only when its bytes equal the bytes just read); unchecked
+    /// exclusivity, as `entries`.
+    @exclusivity(unchecked) private var last: (window: Int64, bytes: [UInt8], pane: PaneValue)?
+
     /// The pane that `bytes`, the head of `window` just read from the store, decode to.
     func pane(window: Int64, bytes: [UInt8]) throws -> PaneValue {
-        if let entry = entries[window], entry.bytes == bytes { return entry.pane }
+        if last?.window == window, last!.bytes == bytes { return last!.pane }
+        if let entry = entries[window], entry.bytes == bytes {
+            last = (window, entry.bytes, entry.pane)
+            return entry.pane
+        }
         let pane = try bytes.withUnsafeBytes { try ValueCodec.decodePane($0) }
         if entries[window] == nil && entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
         entries[window] = (bytes, pane)
+        last = (window, bytes, pane)
         return pane
     }
 }

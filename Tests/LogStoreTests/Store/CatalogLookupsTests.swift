@@ -153,6 +153,27 @@ final class CatalogLookupsTests: XCTestCase {
         XCTAssertEqual(exported["content"]?["data"]?.arrayValue?[0]["x"]?.arrayValue?.count, 6)
     }
 
+    /// A head kept is the last one set for its window, whichever window was asked in between,
+    /// until the heads are dropped.
+    func testAHeadIsTheLastOneSetUntilDropped() {
+        let lookups = CatalogLookups()
+        XCTAssertTrue(lookups.head(5) == nil)
+        lookups.setHead(5, [1])
+        lookups.setHead(6, nil)
+        XCTAssertEqual(lookups.head(5), .some([1]))
+        XCTAssertEqual(lookups.head(6), .some(nil))
+        XCTAssertEqual(lookups.head(5), .some([1]))
+        lookups.setHead(5, [2])
+        XCTAssertEqual(lookups.head(5), .some([2]))
+        lookups.removeAll()
+        XCTAssertTrue(lookups.head(5) == nil)
+        lookups.setHead(5, [3])
+        for w in 100..<400 { lookups.setHead(Int64(w), []) }
+        lookups.trim()
+        XCTAssertTrue(lookups.head(5) == nil)
+        XCTAssertTrue(lookups.head(399) == nil)
+    }
+
     func testTheCacheIsTrimmedPastItsCapacity() {
         let lookups = CatalogLookups(capacity: 2)
         lookups.envs[ExactKey("a")] = 1

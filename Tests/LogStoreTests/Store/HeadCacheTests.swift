@@ -18,6 +18,10 @@ final class HeadCacheTests: XCTestCase {
         XCTAssertEqual(ValueCodec.encodePane(try cache.pane(window: 1, bytes: b)), b)
         XCTAssertEqual(ValueCodec.encodePane(try cache.pane(window: 1, bytes: a)), a)
         XCTAssertEqual(cache.count, 1)
+        // Windows asked in turn, each with its own bytes.
+        XCTAssertEqual(ValueCodec.encodePane(try cache.pane(window: 3, bytes: b)), b)
+        XCTAssertEqual(ValueCodec.encodePane(try cache.pane(window: 1, bytes: a)), a)
+        XCTAssertEqual(ValueCodec.encodePane(try cache.pane(window: 3, bytes: a)), a)
         XCTAssertThrowsError(try cache.pane(window: 2, bytes: [0xff]))
     }
 
