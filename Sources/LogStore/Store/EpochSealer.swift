@@ -97,7 +97,7 @@ struct EpochSealer {
     /// live run costs ~100 bytes (its `FILE:LINE` source, texts, B-tree entry); sealed, one or
     /// two bytes plus 1/`writerRun` of a run's kinds (Benchmarks/README.md, "Epochs sealed by
     /// the writer").
-    static let writerRun: Int64 = 256
+    static let writerRun: Int64 = 128
 
     /// `writerRun`, unless `LOGSTORE_WRITER_EPOCH_RUN` sets another (0: the writer seals no
     /// epochs, as before format 7's writer did; for side-by-side measurements and tests).
