@@ -66,29 +66,31 @@ enum AppendOnlyUpdate {
         // type, then opts that updates set; the client's update: data, layout, opts, name,
         // append), each from where the one before was found.
         guard case .object(let paneDict) = p, case .object(let argsDict) = args else { return nil }
-        var pane = KeyCursor(paneDict)
-        var a = KeyCursor(argsDict)
-        guard pane.read("contentID", \.isNone) == true, case .object(let content)? = pane["content"],
-            pane.read("type", { $0.isString("plot") }) == true, case .array(let traces)? = content["data"],
+        var pane = KeyCursor()
+        var a = KeyCursor()
+        guard pane.read("contentID", in: paneDict, \.isNone) == true,
+            case .object(let content)? = pane.value("content", in: paneDict),
+            pane.read("type", in: paneDict, { $0.isString("plot") }) == true,
+            case .array(let traces)? = content["data"],
             !traces.isEmpty, Self.type(ofTrace: 0, in: traces, Handlers.updatesPlot(withFirstTraceType:)) == true
         else { return nil }
 
-        guard case .array(let newData)? = a["data"] else { return nil }
+        guard case .array(let newData)? = a.value("data", in: argsDict) else { return nil }
         // update_window: no layout entry, and every opt already what the window holds.
-        let layoutIsNone = a.read("layout") { layout -> Bool in
+        let layoutIsNone = a.read("layout", in: argsDict) { layout -> Bool in
             guard case .object(let l) = layout else { return false }
             return l.values.allSatisfy(\.isNone)
         }
         if layoutIsNone == false { return nil }
-        if let opts = a.find("opts") {
-            guard case .object(let o) = a.dict.values[opts], optsAreHeld(o, by: &pane) else { return nil }
+        if let opts = a.find("opts", in: argsDict) {
+            guard case .object(let o) = argsDict.values[opts], optsAreHeld(o, by: paneDict, &pane) else { return nil }
         }
 
         // Which traces: by name, or all of them, as the rules choose.
-        let name = a["name"] ?? .null
-        guard a.read("append", { pyTruthy($0) }) == true, a.read("delete", { pyTruthy($0) }) != true else {
-            return nil
-        }
+        let name = a.value("name", in: argsDict) ?? .null
+        guard a.read("append", in: argsDict, { pyTruthy($0) }) == true,
+            a.read("delete", in: argsDict, { pyTruthy($0) }) != true
+        else { return nil }
         let chosen: Range<Int>
         if name.isNone {
             chosen = traces.indices
@@ -127,15 +129,16 @@ enum AppendOnlyUpdate {
     ///
     /// Keys and values are read where they lie (no copy of each pair): it runs for every opt
     /// of every append.
-    private static func optsAreHeld(_ opts: PyDict<PaneValue>, by pane: inout KeyCursor) -> Bool {
+    private static func optsAreHeld(_ opts: PyDict<PaneValue>, by pane: PyDict<PaneValue>, _ at: inout KeyCursor)
+        -> Bool
+    {
         opts.keys.withUnsafeBufferPointer { keys in
             opts.values.withUnsafeBufferPointer { values in
                 for i in 0..<keys.count {
                     if ExactKey.equal(keys[i], "legend") { return false }
                     if values[i].isNone { continue }
-                    guard pane.read(keys[i], { PaneValue.same($0, values[i], seriesByID: false) }) == true else {
-                        return false
-                    }
+                    guard at.read(keys[i], in: pane, { PaneValue.same($0, values[i], seriesByID: false) }) == true
+                    else { return false }
                 }
                 return true
             }
@@ -186,28 +189,29 @@ enum AppendOnlyUpdate {
     }
 }
 
-/// Looks keys up in a dict, each from where the one before was found (`PyDict.index(forKey:from:)`):
-/// one comparison a key when they come in the dict's order, as many as a plain lookup when not.
+/// Looks keys up in one dict, each from where the one before was found
+/// (`PyDict.index(forKey:from:)`): one comparison a key when they come in the dict's order, as
+/// many as a plain lookup when not. It holds a position, not the dict: a cursor that held its
+/// dict would hold a copy of it. Used with another dict, lookups stay right, only slower.
 private struct KeyCursor {
-    let dict: PyDict<PaneValue>
     private var next = 0
 
-    init(_ dict: PyDict<PaneValue>) { self.dict = dict }
-
-    /// The position of `key`, nil if it is missing.
-    mutating func find(_ key: String) -> Int? {
+    /// The position of `key` in `dict`, nil if it is missing.
+    mutating func find(_ key: String, in dict: PyDict<PaneValue>) -> Int? {
         guard let i = dict.index(forKey: key, from: next) else { return nil }
         next = i + 1
         return i
     }
 
-    subscript(key: String) -> PaneValue? {
-        mutating get { find(key).map { dict.values[$0] } }
+    /// The value of `key` in `dict`, nil if it is missing.
+    mutating func value(_ key: String, in dict: PyDict<PaneValue>) -> PaneValue? {
+        find(key, in: dict).map { dict.values[$0] }
     }
 
-    /// `body` of the value of `key` where it lies (no copy of it); nil if the key is missing.
-    mutating func read<R>(_ key: String, _ body: (PaneValue) throws -> R) rethrows -> R? {
-        guard let i = find(key) else { return nil }
+    /// `body` of the value of `key` in `dict` where it lies (no copy of it); nil if the key is
+    /// missing.
+    mutating func read<R>(_ key: String, in dict: PyDict<PaneValue>, _ body: (PaneValue) throws -> R) rethrows -> R? {
+        guard let i = find(key, in: dict) else { return nil }
         return try dict.values.withUnsafeBufferPointer { try body($0[i]) }
     }
 }
