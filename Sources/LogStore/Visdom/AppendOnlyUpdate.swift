@@ -196,9 +196,14 @@ enum AppendOnlyUpdate {
 private struct KeyCursor {
     private var next = 0
 
-    /// The position of `key` in `dict`, nil if it is missing.
+    /// The position of `key` in `dict`, nil if it is missing. The key at the cursor is compared
+    /// here, where it lies; a lookup from there on is called only when it is another.
+    @inline(__always)
     mutating func find(_ key: String, in dict: PyDict<PaneValue>) -> Int? {
-        guard let i = dict.index(forKey: key, from: next) else { return nil }
+        let atCursor = dict.keys.withUnsafeBufferPointer { keys in
+            next < keys.count && ExactKey.equal(keys[next], key)
+        }
+        guard let i = atCursor ? next : dict.index(forKey: key, from: next) else { return nil }
         next = i + 1
         return i
     }
