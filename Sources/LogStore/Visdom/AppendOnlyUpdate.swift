@@ -209,12 +209,14 @@ private struct KeyCursor {
     }
 
     /// The value of `key` in `dict`, nil if it is missing.
+    @inline(__always)
     mutating func value(_ key: String, in dict: PyDict<PaneValue>) -> PaneValue? {
         find(key, in: dict).map { dict.values[$0] }
     }
 
     /// `body` of the value of `key` in `dict` where it lies (no copy of it); nil if the key is
     /// missing.
+    @inline(__always)
     mutating func read<R>(_ key: String, in dict: PyDict<PaneValue>, _ body: (PaneValue) throws -> R) rethrows -> R? {
         guard let i = find(key, in: dict) else { return nil }
         return try dict.values.withUnsafeBufferPointer { try body($0[i]) }
