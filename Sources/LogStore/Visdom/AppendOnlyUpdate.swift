@@ -71,8 +71,8 @@ enum AppendOnlyUpdate {
         guard pane.read("contentID", in: paneDict, \.isNone) == true,
             case .object(let content)? = pane.value("content", in: paneDict),
             pane.read("type", in: paneDict, { $0.isString("plot") }) == true,
-            case .array(let traces)? = content["data"],
-            !traces.isEmpty, Self.type(ofTrace: 0, in: traces, Handlers.updatesPlot(withFirstTraceType:)) == true
+            case .array(let traces)? = content["data"], !traces.isEmpty,
+            let first = Self.type(ofTrace: 0, in: traces, { FirstTraceType($0) }), first.isUpdated
         else { return nil }
 
         guard case .array(let newData)? = a.value("data", in: argsDict) else { return nil }
@@ -99,22 +99,31 @@ enum AppendOnlyUpdate {
             guard newData.count == 1, let idx = try onlyTrace(named: name, in: traces, src) else { return nil }
             chosen = idx..<idx + 1
         }
-        if chosen.count == 1, Self.type(ofTrace: chosen.lowerBound, in: traces, { $0.isString("heatmap") }) != false {
-            return nil  // a heatmap, or `pyGet` raises
+        if chosen.count == 1 {
+            let heatmap =
+                chosen.lowerBound == 0
+                ? first.isHeatmap : Self.type(ofTrace: chosen.lowerBound, in: traces, { $0.isString("heatmap") })
+            if heatmap != false { return nil }  // a heatmap, or `pyGet` raises
         }
 
         var appends = PendingAppends()
         for (n, idx) in chosen.enumerated() {
-            guard case .object(let new) = newData[n], let newX = new["x"] else { return nil }
+            // Both traces' keys looked up in the order the client writes a trace (x, y, ...,
+            // marker).
+            var newAt = KeyCursor()
+            guard case .object(let new) = newData[n], let newX = newAt.value("x", in: new) else { return nil }
             if try UpdateRules.allNaNOrNone(newX, src) { continue }
-            guard case .object(let trace) = traces[idx], let x = append(to: trace, "x", newX),
-                let newY = new["y"], let y = append(to: trace, "y", newY)
+            var traceAt = KeyCursor()
+            guard case .object(let trace) = traces[idx], let x = append(to: trace, &traceAt, "x", newX),
+                let newY = newAt.value("y", in: new), let y = append(to: trace, &traceAt, "y", newY)
             else { return nil }
             appends.append(x)
             appends.append(y)
             // The marker: left as it is only when the trace has one and no color comes.
-            if let marker = new["marker"] {
-                guard trace.contains("marker"), try !pyContains(marker, .string("color"), src) else { return nil }
+            if let marker = newAt.value("marker", in: new) {
+                guard traceAt.find("marker", in: trace) != nil, try !pyContains(marker, .string("color"), src) else {
+                    return nil
+                }
             }
         }
         // Distinct series (a handful: compared pairwise).
@@ -145,9 +154,21 @@ enum AppendOnlyUpdate {
         }
     }
 
+    /// What the first trace's type tells: whether `Handlers.update` updates the window, and
+    /// whether the trace is a heatmap (the rules' own branch, when it is the one updated).
+    private struct FirstTraceType {
+        let isUpdated: Bool
+        let isHeatmap: Bool
+
+        init(_ type: PaneValue) {
+            isUpdated = Handlers.updatesPlot(withFirstTraceType: type)
+            isHeatmap = type.isString("heatmap")
+        }
+    }
+
     /// `test(pyGet(traces[i], "type"))`, the type read where it lies; nil where `pyGet` raises
     /// (the trace is no dict, or has no type).
-    private static func type(ofTrace i: Int, in traces: [PaneValue], _ test: (PaneValue) -> Bool) -> Bool? {
+    private static func type<R>(ofTrace i: Int, in traces: [PaneValue], _ test: (PaneValue) -> R) -> R? {
         traces.withUnsafeBufferPointer { buf in
             guard case .object(let trace) = buf[i], let t = trace.index(forKey: "type") else { return nil }
             return trace.values.withUnsafeBufferPointer { test($0[t]) }
@@ -181,8 +202,10 @@ enum AppendOnlyUpdate {
     }
 
     /// `trace[axis] + new[axis]` when it is a list series plus a list: the append it records.
-    private static func append(to trace: PyDict<PaneValue>, _ axis: String, _ new: PaneValue) -> PendingAppend? {
-        guard case .series(let slot)? = trace[axis], slot.kind == .list, slot.pending.isEmpty,
+    private static func append(
+        to trace: PyDict<PaneValue>, _ at: inout KeyCursor, _ axis: String, _ new: PaneValue
+    ) -> PendingAppend? {
+        guard case .series(let slot)? = at.value(axis, in: trace), slot.kind == .list, slot.pending.isEmpty,
             case .array(let items) = new
         else { return nil }
         return PendingAppend(series: slot.id, operation: .init(prepend: false, args: items))
