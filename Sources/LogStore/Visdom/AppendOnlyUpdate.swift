@@ -112,7 +112,7 @@ enum AppendOnlyUpdate {
             // marker).
             var newAt = KeyCursor()
             guard case .object(let new) = newData[n], let newX = newAt.value("x", in: new) else { return nil }
-            if try UpdateRules.allNaNOrNone(newX, src) { continue }
+            if try allNaNOrNone(newX, src) { continue }
             var traceAt = KeyCursor()
             guard case .object(let trace) = traces[idx], let x = append(to: trace, &traceAt, "x", newX),
                 let newY = newAt.value("y", in: new), let y = append(to: trace, &traceAt, "y", newY)
@@ -121,7 +121,7 @@ enum AppendOnlyUpdate {
             appends.append(y)
             // The marker: left as it is only when the trace has one and no color comes.
             if let marker = newAt.value("marker", in: new) {
-                guard traceAt.find("marker", in: trace) != nil, try !pyContains(marker, .string("color"), src) else {
+                guard traceAt.find("marker", in: trace) != nil, try !hasColor(marker, src) else {
                     return nil
                 }
             }
@@ -152,6 +152,25 @@ enum AppendOnlyUpdate {
                 return true
             }
         }
+    }
+
+    /// `UpdateRules.allNaNOrNone(xs, src)`, answered here when the first of a list is a number
+    /// other than NaN: the rules' loop stops there, with false.
+    private static func allNaNOrNone(_ xs: PaneValue, _ src: SeriesSource) throws -> Bool {
+        if case .array(let items) = xs, let first = items.first {
+            switch first {
+            case .bool, .int: return false
+            case .double(let d) where !d.isNaN: return false
+            default: break
+            }
+        }
+        return try UpdateRules.allNaNOrNone(xs, src)
+    }
+
+    /// `"color" in marker` (`pyContains`), a dict's keys looked at directly.
+    private static func hasColor(_ marker: PaneValue, _ src: SeriesSource) throws -> Bool {
+        if case .object(let m) = marker { return m.contains("color") }
+        return try pyContains(marker, .string("color"), src)
     }
 
     /// What the first trace's type tells: whether `Handlers.update` updates the window, and
