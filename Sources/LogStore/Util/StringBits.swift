@@ -41,6 +41,28 @@ enum StringBits {
         #endif
     }
 
+    /// Whether `s` holds the byte `byte` (not 0), read from its words when it is stored inline;
+    /// nil when it is not (the caller reads its bytes). The inline bytes are the first word's
+    /// eight and the second word's low seven, zero past the count; a byte of a word that is
+    /// `byte` is a zero byte of the word xor `byte` in every byte, which one subtraction finds.
+    @inline(__always)
+    static func inlineContains(_ s: String, _ byte: UInt8) -> Bool? {
+        #if (arch(x86_64) || arch(arm64)) && _endian(little)
+            assert(byte != 0, "zero bytes fill an inline string past its count")
+            let w = unsafeBitCast(s, to: (UInt64, UInt64).self)
+            guard w.1 & inlineFlag != 0 else { return nil }
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let pattern = ones &* UInt64(byte)
+            func holds(_ x: UInt64) -> Bool {
+                let y = x ^ pattern
+                return (y &- ones) & ~y & (ones << 7) != 0
+            }
+            return holds(w.0) || holds(w.1 & 0x00FF_FFFF_FFFF_FFFF)
+        #else
+            return nil
+        #endif
+    }
+
     /// Bit 61 of the second word: the string is stored inline.
     private static var inlineFlag: UInt64 { 1 << 61 }
 }

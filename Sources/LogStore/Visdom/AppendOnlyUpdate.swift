@@ -66,29 +66,31 @@ enum AppendOnlyUpdate {
         // type, then opts that updates set; the client's update: data, layout, opts, name,
         // append), each from where the one before was found.
         guard case .object(let paneDict) = p, case .object(let argsDict) = args else { return nil }
-        var pane = KeyCursor(paneDict)
-        var a = KeyCursor(argsDict)
-        guard pane.read("contentID", \.isNone) == true, case .object(let content)? = pane["content"],
-            pane.read("type", { $0.isString("plot") }) == true, case .array(let traces)? = content["data"],
-            !traces.isEmpty, Self.type(ofTrace: 0, in: traces, Handlers.updatesPlot(withFirstTraceType:)) == true
+        var pane = KeyCursor()
+        var a = KeyCursor()
+        guard pane.read("contentID", in: paneDict, \.isNone) == true,
+            case .object(let content)? = pane.value("content", in: paneDict),
+            pane.read("type", in: paneDict, { $0.isString("plot") }) == true,
+            case .array(let traces)? = content["data"], !traces.isEmpty,
+            let first = Self.type(ofTrace: 0, in: traces, { FirstTraceType($0) }), first.isUpdated
         else { return nil }
 
-        guard case .array(let newData)? = a["data"] else { return nil }
+        guard case .array(let newData)? = a.value("data", in: argsDict) else { return nil }
         // update_window: no layout entry, and every opt already what the window holds.
-        let layoutIsNone = a.read("layout") { layout -> Bool in
+        let layoutIsNone = a.read("layout", in: argsDict) { layout -> Bool in
             guard case .object(let l) = layout else { return false }
             return l.values.allSatisfy(\.isNone)
         }
         if layoutIsNone == false { return nil }
-        if let opts = a.find("opts") {
-            guard case .object(let o) = a.dict.values[opts], optsAreHeld(o, by: &pane) else { return nil }
+        if let opts = a.find("opts", in: argsDict) {
+            guard case .object(let o) = argsDict.values[opts], optsAreHeld(o, by: paneDict, &pane) else { return nil }
         }
 
         // Which traces: by name, or all of them, as the rules choose.
-        let name = a["name"] ?? .null
-        guard a.read("append", { pyTruthy($0) }) == true, a.read("delete", { pyTruthy($0) }) != true else {
-            return nil
-        }
+        let name = a.value("name", in: argsDict) ?? .null
+        guard a.read("append", in: argsDict, { pyTruthy($0) }) == true,
+            a.read("delete", in: argsDict, { pyTruthy($0) }) != true
+        else { return nil }
         let chosen: Range<Int>
         if name.isNone {
             chosen = traces.indices
@@ -97,22 +99,31 @@ enum AppendOnlyUpdate {
             guard newData.count == 1, let idx = try onlyTrace(named: name, in: traces, src) else { return nil }
             chosen = idx..<idx + 1
         }
-        if chosen.count == 1, Self.type(ofTrace: chosen.lowerBound, in: traces, { $0.isString("heatmap") }) != false {
-            return nil  // a heatmap, or `pyGet` raises
+        if chosen.count == 1 {
+            let heatmap =
+                chosen.lowerBound == 0
+                ? first.isHeatmap : Self.type(ofTrace: chosen.lowerBound, in: traces, { $0.isString("heatmap") })
+            if heatmap != false { return nil }  // a heatmap, or `pyGet` raises
         }
 
         var appends = PendingAppends()
         for (n, idx) in chosen.enumerated() {
-            guard case .object(let new) = newData[n], let newX = new["x"] else { return nil }
-            if try UpdateRules.allNaNOrNone(newX, src) { continue }
-            guard case .object(let trace) = traces[idx], let x = append(to: trace, "x", newX),
-                let newY = new["y"], let y = append(to: trace, "y", newY)
+            // Both traces' keys looked up in the order the client writes a trace (x, y, ...,
+            // marker).
+            var newAt = KeyCursor()
+            guard case .object(let new) = newData[n], let newX = newAt.value("x", in: new) else { return nil }
+            if try allNaNOrNone(newX, src) { continue }
+            var traceAt = KeyCursor()
+            guard case .object(let trace) = traces[idx], let x = append(to: trace, &traceAt, "x", newX),
+                let newY = newAt.value("y", in: new), let y = append(to: trace, &traceAt, "y", newY)
             else { return nil }
             appends.append(x)
             appends.append(y)
             // The marker: left as it is only when the trace has one and no color comes.
-            if let marker = new["marker"] {
-                guard trace.contains("marker"), try !pyContains(marker, .string("color"), src) else { return nil }
+            if let marker = newAt.value("marker", in: new) {
+                guard traceAt.find("marker", in: trace) != nil, try !hasColor(marker, src) else {
+                    return nil
+                }
             }
         }
         // Distinct series (a handful: compared pairwise).
@@ -127,24 +138,56 @@ enum AppendOnlyUpdate {
     ///
     /// Keys and values are read where they lie (no copy of each pair): it runs for every opt
     /// of every append.
-    private static func optsAreHeld(_ opts: PyDict<PaneValue>, by pane: inout KeyCursor) -> Bool {
+    private static func optsAreHeld(_ opts: PyDict<PaneValue>, by pane: PyDict<PaneValue>, _ at: inout KeyCursor)
+        -> Bool
+    {
         opts.keys.withUnsafeBufferPointer { keys in
             opts.values.withUnsafeBufferPointer { values in
                 for i in 0..<keys.count {
                     if ExactKey.equal(keys[i], "legend") { return false }
                     if values[i].isNone { continue }
-                    guard pane.read(keys[i], { PaneValue.same($0, values[i], seriesByID: false) }) == true else {
-                        return false
-                    }
+                    guard at.read(keys[i], in: pane, { PaneValue.same($0, values[i], seriesByID: false) }) == true
+                    else { return false }
                 }
                 return true
             }
         }
     }
 
+    /// `UpdateRules.allNaNOrNone(xs, src)`, answered here when the first of a list is a number
+    /// other than NaN: the rules' loop stops there, with false.
+    private static func allNaNOrNone(_ xs: PaneValue, _ src: SeriesSource) throws -> Bool {
+        if case .array(let items) = xs, let first = items.first {
+            switch first {
+            case .bool, .int: return false
+            case .double(let d) where !d.isNaN: return false
+            default: break
+            }
+        }
+        return try UpdateRules.allNaNOrNone(xs, src)
+    }
+
+    /// `"color" in marker` (`pyContains`), a dict's keys looked at directly.
+    private static func hasColor(_ marker: PaneValue, _ src: SeriesSource) throws -> Bool {
+        if case .object(let m) = marker { return m.contains("color") }
+        return try pyContains(marker, .string("color"), src)
+    }
+
+    /// What the first trace's type tells: whether `Handlers.update` updates the window, and
+    /// whether the trace is a heatmap (the rules' own branch, when it is the one updated).
+    private struct FirstTraceType {
+        let isUpdated: Bool
+        let isHeatmap: Bool
+
+        init(_ type: PaneValue) {
+            isUpdated = Handlers.updatesPlot(withFirstTraceType: type)
+            isHeatmap = type.isString("heatmap")
+        }
+    }
+
     /// `test(pyGet(traces[i], "type"))`, the type read where it lies; nil where `pyGet` raises
     /// (the trace is no dict, or has no type).
-    private static func type(ofTrace i: Int, in traces: [PaneValue], _ test: (PaneValue) -> Bool) -> Bool? {
+    private static func type<R>(ofTrace i: Int, in traces: [PaneValue], _ test: (PaneValue) -> R) -> R? {
         traces.withUnsafeBufferPointer { buf in
             guard case .object(let trace) = buf[i], let t = trace.index(forKey: "type") else { return nil }
             return trace.values.withUnsafeBufferPointer { test($0[t]) }
@@ -178,36 +221,46 @@ enum AppendOnlyUpdate {
     }
 
     /// `trace[axis] + new[axis]` when it is a list series plus a list: the append it records.
-    private static func append(to trace: PyDict<PaneValue>, _ axis: String, _ new: PaneValue) -> PendingAppend? {
-        guard case .series(let slot)? = trace[axis], slot.kind == .list, slot.pending.isEmpty,
+    private static func append(
+        to trace: PyDict<PaneValue>, _ at: inout KeyCursor, _ axis: String, _ new: PaneValue
+    ) -> PendingAppend? {
+        guard case .series(let slot)? = at.value(axis, in: trace), slot.kind == .list, slot.pending.isEmpty,
             case .array(let items) = new
         else { return nil }
         return PendingAppend(series: slot.id, operation: .init(prepend: false, args: items))
     }
 }
 
-/// Looks keys up in a dict, each from where the one before was found (`PyDict.index(forKey:from:)`):
-/// one comparison a key when they come in the dict's order, as many as a plain lookup when not.
+/// Looks keys up in one dict, each from where the one before was found
+/// (`PyDict.index(forKey:from:)`): one comparison a key when they come in the dict's order, as
+/// many as a plain lookup when not. It holds a position, not the dict: a cursor that held its
+/// dict would hold a copy of it. Used with another dict, lookups stay right, only slower.
 private struct KeyCursor {
-    let dict: PyDict<PaneValue>
     private var next = 0
 
-    init(_ dict: PyDict<PaneValue>) { self.dict = dict }
-
-    /// The position of `key`, nil if it is missing.
-    mutating func find(_ key: String) -> Int? {
-        guard let i = dict.index(forKey: key, from: next) else { return nil }
+    /// The position of `key` in `dict`, nil if it is missing. The key at the cursor is compared
+    /// here, where it lies; a lookup from there on is called only when it is another.
+    @inline(__always)
+    mutating func find(_ key: String, in dict: PyDict<PaneValue>) -> Int? {
+        let atCursor = dict.keys.withUnsafeBufferPointer { keys in
+            next < keys.count && ExactKey.equal(keys[next], key)
+        }
+        guard let i = atCursor ? next : dict.index(forKey: key, from: next) else { return nil }
         next = i + 1
         return i
     }
 
-    subscript(key: String) -> PaneValue? {
-        mutating get { find(key).map { dict.values[$0] } }
+    /// The value of `key` in `dict`, nil if it is missing.
+    @inline(__always)
+    mutating func value(_ key: String, in dict: PyDict<PaneValue>) -> PaneValue? {
+        find(key, in: dict).map { dict.values[$0] }
     }
 
-    /// `body` of the value of `key` where it lies (no copy of it); nil if the key is missing.
-    mutating func read<R>(_ key: String, _ body: (PaneValue) throws -> R) rethrows -> R? {
-        guard let i = find(key) else { return nil }
+    /// `body` of the value of `key` in `dict` where it lies (no copy of it); nil if the key is
+    /// missing.
+    @inline(__always)
+    mutating func read<R>(_ key: String, in dict: PyDict<PaneValue>, _ body: (PaneValue) throws -> R) rethrows -> R? {
+        guard let i = find(key, in: dict) else { return nil }
         return try dict.values.withUnsafeBufferPointer { try body($0[i]) }
     }
 }

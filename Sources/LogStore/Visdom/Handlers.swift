@@ -53,11 +53,13 @@ public enum VisdomEnvID {
     /// follows ("a/\u{338}b" -> "a_\u{338}b").
     public static func escape(_ s: String) -> String {
         // Every message names its env: skip the copy when there is nothing to replace, looked
-        // for in the string's bytes where they lie (cheaper than the UTF-8 view's iterator).
+        // for in the string's bytes where they lie: a short name's in its words (the UTF-8 view
+        // lends no storage for them, and its iterator costs more), a longer one's in storage.
         let slash = UInt8(ascii: "/")
-        guard s.utf8.withContiguousStorageIfAvailable({ $0.contains(slash) }) ?? s.utf8.contains(slash) else {
-            return s
-        }
+        let hasSlash =
+            StringBits.inlineContains(s, slash)
+            ?? s.utf8.withContiguousStorageIfAvailable({ $0.contains(slash) }) ?? s.utf8.contains(slash)
+        guard hasSlash else { return s }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars { out.append(u == "/" ? "_" : u) }
         return String(out)

@@ -46,6 +46,25 @@ final class StringBitsTests: XCTestCase {
         XCTAssertEqual(StringBits.compare(stored("ab"), stored("ab")), .unknown)
     }
 
+    func testInlineContainsAgreesWithTheBytes() {
+        // The byte at every inline position, and not there; bytes that share bits with it.
+        var texts = ["", "a", "/", "\u{E9}", "e\u{301}", "train_run", "\u{2F}\u{AF}", "\u{6F}"]
+        for n in 1...15 {
+            for i in 0..<n {
+                texts.append(String(repeating: "a", count: i) + "/" + String(repeating: "b", count: n - i - 1))
+            }
+            texts.append(String(repeating: "o", count: n))
+        }
+        for t in texts {
+            XCTAssertTrue(StringBits.isInline(t))
+            for byte in [UInt8(ascii: "/"), UInt8(ascii: "o"), 0x2E, 0xAF, 0xC3] {
+                XCTAssertEqual(StringBits.inlineContains(t, byte), t.utf8.contains(byte), "\(Array(t.utf8)), \(byte)")
+            }
+        }
+        XCTAssertNil(StringBits.inlineContains("a key longer than fifteen bytes", UInt8(ascii: "/")))
+        XCTAssertNil(StringBits.inlineContains(stored("a/b"), UInt8(ascii: "/")))
+    }
+
     func testExactKeyEqualAgreesWithTheBytes() {
         let texts = [
             "", "a", "ab", "b", "content", "contentID", "123456789012345", "1234567890123456", "\u{E9}", "e\u{301}",

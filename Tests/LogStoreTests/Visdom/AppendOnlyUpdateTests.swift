@@ -120,6 +120,7 @@ final class AppendOnlyUpdateTests: XCTestCase {
             #"[{"x": [5], "y": [7], "marker": {"size": 3}}]"#,
             #"[{"x": [1, 2.5, 18446744073709551616], "y": [NaN, Infinity, -Infinity]}]"#,
             #"[{"x": [null], "y": [1]}]"#,
+            #"[{"x": [true], "y": [1]}]"#,
             #"[{"x": [NaN, NaN], "y": [1, 2]}]"#,
             #"[{"x": [], "y": []}]"#,
             #"[{"x": ["s"], "y": [{"a": 1}]}]"#,
@@ -137,7 +138,9 @@ final class AppendOnlyUpdateTests: XCTestCase {
             #"{"x": [1]}"#,
             #"null"#,
         ]
-        let names = [nil, #""train""#, #""a""#, #""b""#, #""zzz""#, "null", "1"]
+        // "h" names the heatmap trace: the first of the heat window, the third of the window
+        // with a heatmap after two scatter traces.
+        let names = [nil, #""train""#, #""a""#, #""b""#, #""h""#, #""zzz""#, "null", "1"]
         let opts = [
             nil, "{}", "null", "[]", #"{"title": "", "inflate": true}"#, #"{"inflate": 1}"#, #"{"width": null}"#,
             #"{"title": "x"}"#, #"{"title": null}"#, #"{"legend": ["x"]}"#, #"{"new": 1}"#,
@@ -209,7 +212,7 @@ final class AppendOnlyUpdateTests: XCTestCase {
         }
         // The fast path is taken where it should be: plain appends to the line, the two traces
         // and the unnamed one, with or without their name, opts and layout.
-        XCTAssertGreaterThan(answered, 500)  // 561 of the 22,500 combinations
+        XCTAssertGreaterThan(answered, 500)  // 606 of the 25,020 combinations
         let plain = try json(
             #"{"data": [{"x": [5.0], "y": [0.25]}], "name": "train", "opts": {"title": "", "inflate": true}, "layout": {}, "append": true}"#
         )
