@@ -26,7 +26,18 @@ final class SeriesTails {
     }
 
     /// Only its owner's thread uses it, and never reentrantly: no dynamic exclusivity checks.
+    /// A series held in `front` has its entry here too, which may be behind it.
     @exclusivity(unchecked) private var entries: [Int64: Tail] = [:]
+    /// The tails `append(count:to:)` moved last, newest first, in front of `entries`: a save
+    /// appends to the same series every time (a trace's x and y), and comparing ids costs less
+    /// than hashing them. A series' tail is its front slot's when it has one, else its entry;
+    /// a slot pushed out writes its tail back. Unchecked exclusivity, as `entries`.
+    @exclusivity(unchecked) private var front: (Slot?, Slot?)
+
+    private struct Slot {
+        let id: Int64
+        var tail: Tail
+    }
     /// The connection's data version (`Connection.dataVersion`) at which the entries describe
     /// the database: read after each of the writer's commits, or when `revalidate(_:)` emptied
     /// the cache; nil before either.
@@ -42,29 +53,46 @@ final class SeriesTails {
     var count: Int { entries.count }
 
     subscript(id: Int64) -> Tail? {
-        get { entries[id] }
+        get {
+            if front.0?.id == id { return front.0!.tail }
+            if front.1?.id == id { return front.1!.tail }
+            return entries[id]
+        }
         set {
+            if front.0?.id == id { front.0 = nil }
+            if front.1?.id == id { front.1 = nil }
             // One hash of `id` for the usual case (the cache below its capacity).
-            if newValue != nil, entries.count >= capacity, entries[id] == nil {
-                entries.removeAll(keepingCapacity: true)
-            }
+            if newValue != nil, entries.count >= capacity, entries[id] == nil { removeAll() }
             entries[id] = newValue
         }
     }
 
-    /// For a segment of `count` values appended to series `id`: the entry moved past it, in
-    /// place (one lookup, where a read and a write of the subscript hash `id` twice), and the
-    /// tail it now holds; nil, changing nothing, when there is no entry for `id`.
+    /// For a segment of `count` values appended to series `id`: its tail moved past it, and
+    /// the tail it now holds; nil, changing nothing, when there is no entry for `id`. The tail
+    /// moves in its front slot, or takes the newest one (one lookup, no write of the entry).
     func append(count: Int64, to id: Int64) -> Tail? {
-        guard let i = entries.index(forKey: id) else { return nil }
-        var tail = entries.values[i]
+        if front.0?.id == id {
+            front.0!.tail.nextSeq += 1
+            front.0!.tail.total += count
+            return front.0!.tail
+        }
+        if front.1?.id == id {
+            front.1!.tail.nextSeq += 1
+            front.1!.tail.total += count
+            return front.1!.tail
+        }
+        guard var tail = entries[id] else { return nil }
         tail.nextSeq += 1
         tail.total += count
-        entries.values[i] = tail
+        if let pushedOut = front.1 { entries[pushedOut.id] = pushedOut.tail }
+        front = (Slot(id: id, tail: tail), front.0)
         return tail
     }
 
-    func removeAll() { entries.removeAll(keepingCapacity: true) }
+    func removeAll() {
+        front = (nil, nil)
+        entries.removeAll(keepingCapacity: true)
+    }
 
     /// Empties the cache unless the database is as the writer's last commit left it, and says
     /// whether it did (the writer's other caches of rows must then be emptied too). Call at the
@@ -76,7 +104,7 @@ final class SeriesTails {
     func revalidate(_ db: Connection) -> Bool {
         let version = db.dataVersion
         guard version != validAt else { return false }
-        entries.removeAll(keepingCapacity: true)
+        removeAll()
         validAt = version
         return true
     }

@@ -242,4 +242,41 @@ final class SeriesTailsTests: XCTestCase {
         XCTAssertNil(tails[5])
         XCTAssertEqual(tails.count, 1)
     }
+
+    /// Whatever mix of appends (the front slots), sets, reads and drops: every answer is a
+    /// plain dictionary's.
+    func testTheCacheAnswersAsAPlainDictionary() {
+        let tails = SeriesTails(capacity: 4)
+        var model: [Int64: SeriesTails.Tail] = [:]
+        var rng = SystemRandomNumberGenerator()
+        for step in 0..<20_000 {
+            let id = Int64.random(in: 0..<6, using: &rng)
+            switch Int.random(in: 0..<10, using: &rng) {
+            case 0..<5:
+                let count = Int64.random(in: 1...3, using: &rng)
+                var expected = model[id]
+                expected?.nextSeq += 1
+                expected?.total += count
+                if let expected { model[id] = expected }
+                XCTAssertEqual(tails.append(count: count, to: id), expected, "step \(step)")
+            case 5..<7:
+                let tail = SeriesTails.Tail(nextSeq: Int64(step), total: Int64(2 * step))
+                if model[id] == nil && model.count >= 4 { model.removeAll() }
+                model[id] = tail
+                tails[id] = tail
+            case 7:
+                model[id] = nil
+                tails[id] = nil
+            case 8:
+                if Int.random(in: 0..<20, using: &rng) == 0 {
+                    model.removeAll()
+                    tails.removeAll()
+                }
+            default:
+                break
+            }
+            for k in Int64(0)..<6 { XCTAssertEqual(tails[k], model[k], "step \(step), series \(k)") }
+            XCTAssertEqual(tails.count, model.count, "step \(step)")
+        }
+    }
 }
