@@ -108,24 +108,36 @@ extension LogStore {
     private static func applyOne(_ m: Message, epoch: Int64, _ ctx: Writer.Context) throws -> Applied {
         let writer = ctx.epochWriter(epoch)
         var args = m.pane
-        // The visdom client's _send fills in what replay_log and every client call send.
-        // (`/env/<eid>` is the client's own call and keeps its body as sent.) Looked at first,
-        // since writing to the body copies it, and almost every message already has both.
-        if m.endpoint != .openEnv, case .object(let view) = args {
-            let noEID = (view["eid"] ?? .null).isNone
-            let noWin = (m.endpoint == .events || m.endpoint == .update) && view["win"]?.isNone == true
+        // What the epoch row names: `extract_eid(args)` (nil where it raises) and the body's
+        // "win" when it is text, as the handler gets them (it takes `args` by value).
+        var env: String?
+        var win: String?
+        if case .object(let view) = args {
+            var eid = view["eid"] ?? .null
+            var wid = view["win"]
+            // The visdom client's _send fills in what replay_log and every client call send.
+            // (`/env/<eid>` is the client's own call and keeps its body as sent.) Looked at
+            // first, since writing to the body copies it, and almost every message has both.
+            let noEID = m.endpoint != .openEnv && eid.isNone
+            let noWin = (m.endpoint == .events || m.endpoint == .update) && wid?.isNone == true
             if noEID || noWin, case .object(var o) = args {
                 args = .null
-                if noEID { o["eid"] = .string("main") }
-                if noWin { o["win"] = .string(WindowBuilder.newWindowID()) }
+                if noEID {
+                    eid = .string("main")
+                    o["eid"] = eid
+                }
+                if noWin {
+                    wid = .string(WindowBuilder.newWindowID())
+                    o["win"] = wid
+                }
                 args = .object(o)
             }
+            env = eid.isNone ? "main" : try? Handlers.escapeEID(eid)
+            if case .string(let w)? = wid { win = w }
         }
         let outcome = try Handlers.handle(m.endpoint, args, in: writer)
-        var row = EpochWriter.EpochRow(
-            time: nowMS(), source: m.source, endpoint: m.endpoint.rawValue,
-            env: try? Handlers.extractEID(args))
-        if case .object(let o) = args, case .string(let w)? = o["win"] { row.win = w }
+        var row = EpochWriter.EpochRow(time: nowMS(), source: m.source, endpoint: m.endpoint.rawValue, env: env)
+        row.win = win
         switch outcome {
         case .ok(let body): row.detail = body
         case .refused(let why): (row.status, row.detail) = ("refused", why)

@@ -24,6 +24,25 @@ final class EpochLogTests: XCTestCase {
         XCTAssertLessThanOrEqual(all[2].timeMS, all[0].timeMS)
     }
 
+    /// The env an epoch names is `extract_eid` of the body as the handler got it ("main" for a
+    /// missing or None eid, escaped, none where extract_eid raises), and its window the body's
+    /// "win" when that is text, an id made for a missing one included.
+    func testAnEpochNamesTheEnvAndWindowTheHandlerGot() throws {
+        let store = try temporaryStore(self)
+        try store.apply(.events, #"{"data": [{"content": "a", "type": "text"}], "win": "t"}"#)
+        try store.apply(.events, #"{"data": [{"content": "b", "type": "text"}], "win": "t", "eid": null}"#)
+        try store.apply(.events, #"{"data": [{"content": "c", "type": "text"}], "win": "t", "eid": "x/y"}"#)
+        try store.apply(.events, #"{"data": [{"content": "d", "type": "text"}], "win": 7, "eid": 5}"#)
+        try store.apply(.events, #"{"data": [{"content": "e", "type": "text"}], "win": null}"#)
+        try store.apply(.openEnv, #"{"eid": null, "win": "w"}"#)
+        let all = Array(try store.epochs().reversed().dropFirst())
+        XCTAssertEqual(all.map(\.env), ["main", "main", "x_y", nil, "main", "main"])
+        XCTAssertEqual(all.map(\.window).prefix(4), ["t", "t", "t", nil])
+        let made = try XCTUnwrap(all[4].window)
+        XCTAssertEqual(try store.exportWindow(env: "main", window: made)["content"], .string("e"))
+        XCTAssertEqual(all[5].window, "w")
+    }
+
     func testEnvAndLimitFilter() throws {
         let store = try temporaryStore(self)
         for env in ["a", "b", "a"] {
