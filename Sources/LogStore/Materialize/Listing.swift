@@ -305,13 +305,14 @@ struct Lister {
             /// The epoch of the last segment (the one with the greatest seq).
             var epoch: Int64 = 0
         }
-        let (lowest, highest) = try scans.seriesIDRange()
-        guard lowest >= 0 else { throw StoreInvariantError("segment of series \(lowest)") }
-        var stats = [SeriesStats](repeating: SeriesStats(), count: Int(highest) + 1)
+        var stats = [SeriesStats](repeating: SeriesStats(), count: Int(max(0, try scans.highestSeriesID())) + 1)
         // Segments, then sealed blocks: a series' blocks come before its segments (a lower
         // seq); a block only part of which is visible is the series' last visible row.
         try scans.forEachSeriesRun { run in
             let id = Int(run.seriesID)
+            guard id >= 0 else { throw StoreInvariantError("segment of series \(id)") }
+            // A series id past the series table's (a dangling row) still counts.
+            if id >= stats.count { stats.append(contentsOf: repeatElement(SeriesStats(), count: id + 1 - stats.count)) }
             if run.seq > stats[id].seq {
                 (stats[id].seq, stats[id].total, stats[id].epoch) = (run.seq, run.total, run.epoch)
             }

@@ -90,16 +90,10 @@ struct ListingScans {
         }
     }
 
-    /// The lowest and highest series id of any segment or block (0, 0 with none).
-    func seriesIDRange() throws -> (lowest: Int64, highest: Int64) {
-        try db.one(
-            "SELECT min(id), max(id) FROM (SELECT min(series_id) AS id FROM segment UNION ALL SELECT max(series_id) FROM segment UNION ALL SELECT min(series_id) FROM block UNION ALL SELECT max(series_id) FROM block)",
-            []
-        ) { st in
-            var row = st.columns
-            return (row.int64(), row.int64())
-        } ?? (0, 0)
-    }
+    /// The greatest series id (0 with none): a rowid, found at the end of the table. Segments
+    /// and blocks name series of this table (and pack rows 0), so it bounds their ids too,
+    /// where a min() and max() of their `series_id` read both tables whole (no index leads with it).
+    func highestSeriesID() throws -> Int64 { try db.int("SELECT max(series_id) FROM series", []) ?? 0 }
 
     /// A segment, or the part of a sealed block visible as of `asOf`: its series, last seq,
     /// the series' total after it, its bytes and its last epoch.
@@ -147,12 +141,21 @@ struct ListingScans {
     /// The greatest window id (0 with none).
     func highestWindowID() throws -> Int64 { try db.int("SELECT max(window_id) FROM window", []) ?? 0 }
 
-    /// Calls `body` with every series' id, env and window, by series id.
+    /// Calls `body` with every series' id, env and window, by series id: every series whose
+    /// window has a row. Two plain scans (windows' envs into an array by window id, then the
+    /// series), where a join looked each series' window up in the window table.
     func forEachSeriesOwner(_ body: (_ series: Int64, _ env: Int64, _ window: Int64) throws -> Void) throws {
-        try db.forEach("SELECT s.series_id, w.env_id, w.window_id FROM series s JOIN window w USING (window_id)", []) {
-            st in
+        var envOfWindow: [Int64?] = Array(repeating: nil, count: Int(max(0, try highestWindowID())) + 1)
+        try db.forEach("SELECT window_id, env_id FROM window", []) { st in
             var row = st.columns
-            try body(row.int64(), row.int64(), row.int64())
+            let (window, env) = (row.int64(), row.int64())
+            if window >= 0 && window < envOfWindow.count { envOfWindow[Int(window)] = env }
+        }
+        try db.forEach("SELECT series_id, window_id FROM series", []) { st in
+            var row = st.columns
+            let (series, window) = (row.int64(), row.int64())
+            guard window >= 0 && window < envOfWindow.count, let env = envOfWindow[Int(window)] else { return }
+            try body(series, env, window)
         }
     }
 

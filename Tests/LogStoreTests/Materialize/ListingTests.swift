@@ -195,6 +195,30 @@ final class SetBasedListingTests: XCTestCase {
     }
 }
 
+extension ListingTests {
+    /// A segment row naming a series the series table does not have (a dangling row) changes
+    /// no summary; one naming a negative series is reported, not read past an array's start.
+    func testSegmentsOfUnknownOrNegativeSeries() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("s.db").path
+        let store = try LogStore(path: path)
+        try store.apply(
+            .events, #"{"data": [{"x": [1, 2], "y": [3, 4], "type": "scatter"}], "win": "p", "eid": "a", "layout": {}}"#
+        )
+        let before = try store.listEnvs()
+        let db = try Connection(path: path, mode: .readWrite)
+        func insertSegment(series: Int64) throws {
+            try db.run(
+                "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (1, ?, 0, 1, 0, 1, 1, x'0102')",
+                [.integer(series)])
+        }
+        try insertSegment(series: 1_000)
+        XCTAssertEqual(try store.listEnvs(), before)
+        try insertSegment(series: -3)
+        XCTAssertThrowsError(try store.listEnvs())
+        try db.close()
+    }
+}
+
 /// `HeadFacts` reads what a listing needs from encoded head bytes; it must agree with the
 /// decoded head on heads of every shape, odd ones included.
 final class HeadFactsTests: XCTestCase {
