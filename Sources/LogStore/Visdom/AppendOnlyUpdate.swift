@@ -146,7 +146,10 @@ enum AppendOnlyUpdate {
                 for i in 0..<keys.count {
                     if ExactKey.equal(keys[i], "legend") { return false }
                     if values[i].isNone { continue }
-                    guard at.read(keys[i], in: pane, { PaneValue.same($0, values[i], seriesByID: false) }) == true
+                    // The key found, then the values compared: the key is not held across the
+                    // comparison.
+                    guard let j = at.find(keys[i], in: pane),
+                        pane.values.withUnsafeBufferPointer({ PaneValue.same($0[j], values[i], seriesByID: false) })
                     else { return false }
                 }
                 return true
