@@ -192,7 +192,8 @@ enum AppendOnlyUpdate {
     /// (the trace is no dict, or has no type).
     private static func type<R>(ofTrace i: Int, in traces: [PaneValue], _ test: (PaneValue) -> R) -> R? {
         traces.withUnsafeBufferPointer { buf in
-            guard case .object(let trace) = buf[i], let t = trace.index(forKey: "type") else { return nil }
+            guard case .object(let trace) = buf[i], let t = trace.keys.withUnsafeBufferPointer({ $0.scan(for: "type") })
+            else { return nil }
             return trace.values.withUnsafeBufferPointer { test($0[t]) }
         }
     }
@@ -206,7 +207,9 @@ enum AppendOnlyUpdate {
         let named: String? = if case .string(let s) = name { s } else { nil }
         for i in traces.indices {
             let same = try traces.withUnsafeBufferPointer { buf -> Bool? in
-                guard case .object(let trace) = buf[i], let n = trace.index(forKey: "name") else { return nil }
+                guard case .object(let trace) = buf[i],
+                    let n = trace.keys.withUnsafeBufferPointer({ $0.scan(for: "name") })
+                else { return nil }
                 return try trace.values.withUnsafeBufferPointer { values -> Bool in
                     if let named, case .string(let t) = values[n] {
                         return ExactKey.equal(named, t)  // Python's str ==: the same code points
@@ -265,6 +268,21 @@ private struct KeyCursor {
     mutating func read<R>(_ key: String, in dict: PyDict<PaneValue>, _ body: (PaneValue) throws -> R) rethrows -> R? {
         guard let i = find(key, in: dict) else { return nil }
         return try dict.values.withUnsafeBufferPointer { try body($0[i]) }
+    }
+}
+
+extension UnsafeBufferPointer<String> {
+    /// The position of `key` among these keys (a dict's, `PyDict.keys`), each compared where it
+    /// lies; nil if it is missing. No lookup is called, so a dict whose keys these are is not
+    /// copied to be kept alive across one.
+    @inline(__always)
+    fileprivate func scan(for key: String) -> Int? {
+        var i = 0
+        while i < count {
+            if ExactKey.equal(self[i], key) { return i }
+            i &+= 1
+        }
+        return nil
     }
 }
 
