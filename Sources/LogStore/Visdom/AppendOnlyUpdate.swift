@@ -182,6 +182,7 @@ enum AppendOnlyUpdate {
         let isUpdated: Bool
         let isHeatmap: Bool
 
+        @inline(__always)
         init(_ type: PaneValue) {
             isUpdated = Handlers.updatesPlot(withFirstTraceType: type)
             isHeatmap = type.isString("heatmap")
