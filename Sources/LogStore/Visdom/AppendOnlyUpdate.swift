@@ -69,9 +69,8 @@ enum AppendOnlyUpdate {
         var pane = KeyCursor()
         var a = KeyCursor()
         guard pane.read("contentID", in: paneDict, \.isNone) == true,
-            case .object(let content)? = pane.value("content", in: paneDict),
-            pane.read("type", in: paneDict, { $0.isString("plot") }) == true,
-            case .array(let traces)? = content["data"], !traces.isEmpty,
+            case .some(.some(let traces)) = pane.read("content", in: paneDict, tracesOf),
+            pane.read("type", in: paneDict, { $0.isString("plot") }) == true, !traces.isEmpty,
             let first = Self.type(ofTrace: 0, in: traces, { FirstTraceType($0) }), first.isUpdated
         else { return nil }
 
@@ -131,6 +130,19 @@ enum AppendOnlyUpdate {
             for j in appends.indices where j > i && appends[i].series == appends[j].series { return nil }
         }
         return appends
+    }
+
+    /// `content["data"]` when `content` is a dict and that is a list: read where it lies, only
+    /// the list copied out.
+    @inline(__always)
+    private static func tracesOf(_ content: PaneValue) -> [PaneValue]? {
+        guard case .object(let c) = content, let d = c.keys.withUnsafeBufferPointer({ $0.scan(for: "data") }) else {
+            return nil
+        }
+        return c.values.withUnsafeBufferPointer { values in
+            if case .array(let traces) = values[d] { return traces }
+            return nil
+        }
     }
 
     /// Whether setting every non-None opt onto the window leaves it as it is, and no `legend`
