@@ -119,10 +119,10 @@ enum AppendOnlyUpdate {
             appends.append(x)
             appends.append(y)
             // The marker: left as it is only when the trace has one and no color comes.
-            if let marker = newAt.value("marker", in: new) {
-                guard traceAt.find("marker", in: trace) != nil, try !hasColor(marker, src) else {
-                    return nil
-                }
+            if let marker = newAt.find("marker", in: new) {
+                guard traceAt.find("marker", in: trace) != nil,
+                    try !new.values.withUnsafeBufferPointer({ try hasColor($0[marker], src) })
+                else { return nil }
             }
         }
         // Distinct series (a handful: compared pairwise).
@@ -182,9 +182,10 @@ enum AppendOnlyUpdate {
         return try UpdateRules.allNaNOrNone(xs, src)
     }
 
-    /// `"color" in marker` (`pyContains`), a dict's keys looked at directly.
+    /// `"color" in marker` (`pyContains`), a dict's keys looked at where they lie.
+    @inline(__always)
     private static func hasColor(_ marker: PaneValue, _ src: SeriesSource) throws -> Bool {
-        if case .object(let m) = marker { return m.contains("color") }
+        if case .object(let m) = marker { return m.keys.withUnsafeBufferPointer { $0.scan(for: "color") } != nil }
         return try pyContains(marker, .string("color"), src)
     }
 
