@@ -81,8 +81,8 @@ enum AppendOnlyUpdate {
             return l.values.allSatisfy(\.isNone)
         }
         if layoutIsNone == false { return nil }
-        if let opts = a.find("opts", in: argsDict) {
-            guard case .object(let o) = argsDict.values[opts], optsAreHeld(o, by: paneDict, &pane) else { return nil }
+        if let opts = a.find("opts", in: argsDict), !optsAreHeld(at: opts, in: argsDict, by: paneDict, &pane) {
+            return nil
         }
 
         // Which traces: by name, or all of them, as the rules choose.
@@ -148,8 +148,20 @@ enum AppendOnlyUpdate {
     /// Whether setting every non-None opt onto the window leaves it as it is, and no `legend`
     /// renames its traces.
     ///
-    /// Keys and values are read where they lie (no copy of each pair): it runs for every opt
-    /// of every append.
+    /// The opts are the value at position `i` of `args`; false when they are not a dict. They,
+    /// their keys and their values are read where they lie (no copy of the opts or of each
+    /// pair): it runs for every opt of every append.
+    private static func optsAreHeld(
+        at i: Int, in args: PyDict<PaneValue>, by pane: PyDict<PaneValue>, _ at: inout KeyCursor
+    ) -> Bool {
+        args.values.withUnsafeBufferPointer { argValues in
+            guard case .object(let opts) = argValues[i] else { return false }
+            return optsAreHeld(opts, by: pane, &at)
+        }
+    }
+
+    /// `optsAreHeld(at:in:by:_:)` of the opts dict, where it lies.
+    @inline(__always)
     private static func optsAreHeld(_ opts: PyDict<PaneValue>, by pane: PyDict<PaneValue>, _ at: inout KeyCursor)
         -> Bool
     {
