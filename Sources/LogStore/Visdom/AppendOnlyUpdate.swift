@@ -69,9 +69,8 @@ enum AppendOnlyUpdate {
         var pane = KeyCursor()
         var a = KeyCursor()
         guard pane.read("contentID", in: paneDict, \.isNone) == true,
-            case .object(let content)? = pane.value("content", in: paneDict),
-            pane.read("type", in: paneDict, { $0.isString("plot") }) == true,
-            case .array(let traces)? = content["data"], !traces.isEmpty,
+            case .some(.some(let traces)) = pane.read("content", in: paneDict, tracesOf),
+            pane.read("type", in: paneDict, { $0.isString("plot") }) == true, !traces.isEmpty,
             let first = Self.type(ofTrace: 0, in: traces, { FirstTraceType($0) }), first.isUpdated
         else { return nil }
 
@@ -82,8 +81,8 @@ enum AppendOnlyUpdate {
             return l.values.allSatisfy(\.isNone)
         }
         if layoutIsNone == false { return nil }
-        if let opts = a.find("opts", in: argsDict) {
-            guard case .object(let o) = argsDict.values[opts], optsAreHeld(o, by: paneDict, &pane) else { return nil }
+        if let opts = a.find("opts", in: argsDict), !optsAreHeld(at: opts, in: argsDict, by: paneDict, &pane) {
+            return nil
         }
 
         // Which traces: by name, or all of them, as the rules choose.
@@ -120,10 +119,10 @@ enum AppendOnlyUpdate {
             appends.append(x)
             appends.append(y)
             // The marker: left as it is only when the trace has one and no color comes.
-            if let marker = newAt.value("marker", in: new) {
-                guard traceAt.find("marker", in: trace) != nil, try !hasColor(marker, src) else {
-                    return nil
-                }
+            if let marker = newAt.find("marker", in: new) {
+                guard traceAt.find("marker", in: trace) != nil,
+                    try !new.values.withUnsafeBufferPointer({ try hasColor($0[marker], src) })
+                else { return nil }
             }
         }
         // Distinct series (a handful: compared pairwise).
@@ -133,11 +132,36 @@ enum AppendOnlyUpdate {
         return appends
     }
 
+    /// `content["data"]` when `content` is a dict and that is a list: read where it lies, only
+    /// the list copied out.
+    @inline(__always)
+    private static func tracesOf(_ content: PaneValue) -> [PaneValue]? {
+        guard case .object(let c) = content, let d = c.keys.withUnsafeBufferPointer({ $0.scan(for: "data") }) else {
+            return nil
+        }
+        return c.values.withUnsafeBufferPointer { values in
+            if case .array(let traces) = values[d] { return traces }
+            return nil
+        }
+    }
+
     /// Whether setting every non-None opt onto the window leaves it as it is, and no `legend`
     /// renames its traces.
     ///
-    /// Keys and values are read where they lie (no copy of each pair): it runs for every opt
-    /// of every append.
+    /// The opts are the value at position `i` of `args`; false when they are not a dict. They,
+    /// their keys and their values are read where they lie (no copy of the opts or of each
+    /// pair): it runs for every opt of every append.
+    private static func optsAreHeld(
+        at i: Int, in args: PyDict<PaneValue>, by pane: PyDict<PaneValue>, _ at: inout KeyCursor
+    ) -> Bool {
+        args.values.withUnsafeBufferPointer { argValues in
+            guard case .object(let opts) = argValues[i] else { return false }
+            return optsAreHeld(opts, by: pane, &at)
+        }
+    }
+
+    /// `optsAreHeld(at:in:by:_:)` of the opts dict, where it lies.
+    @inline(__always)
     private static func optsAreHeld(_ opts: PyDict<PaneValue>, by pane: PyDict<PaneValue>, _ at: inout KeyCursor)
         -> Bool
     {
@@ -146,7 +170,10 @@ enum AppendOnlyUpdate {
                 for i in 0..<keys.count {
                     if ExactKey.equal(keys[i], "legend") { return false }
                     if values[i].isNone { continue }
-                    guard at.read(keys[i], in: pane, { PaneValue.same($0, values[i], seriesByID: false) }) == true
+                    // The key found, then the values compared: the key is not held across the
+                    // comparison.
+                    guard let j = at.find(keys[i], in: pane),
+                        pane.values.withUnsafeBufferPointer({ PaneValue.same($0[j], values[i], seriesByID: false) })
                     else { return false }
                 }
                 return true
@@ -167,9 +194,10 @@ enum AppendOnlyUpdate {
         return try UpdateRules.allNaNOrNone(xs, src)
     }
 
-    /// `"color" in marker` (`pyContains`), a dict's keys looked at directly.
+    /// `"color" in marker` (`pyContains`), a dict's keys looked at where they lie.
+    @inline(__always)
     private static func hasColor(_ marker: PaneValue, _ src: SeriesSource) throws -> Bool {
-        if case .object(let m) = marker { return m.contains("color") }
+        if case .object(let m) = marker { return m.keys.withUnsafeBufferPointer { $0.scan(for: "color") } != nil }
         return try pyContains(marker, .string("color"), src)
     }
 
@@ -179,6 +207,7 @@ enum AppendOnlyUpdate {
         let isUpdated: Bool
         let isHeatmap: Bool
 
+        @inline(__always)
         init(_ type: PaneValue) {
             isUpdated = Handlers.updatesPlot(withFirstTraceType: type)
             isHeatmap = type.isString("heatmap")
@@ -189,7 +218,8 @@ enum AppendOnlyUpdate {
     /// (the trace is no dict, or has no type).
     private static func type<R>(ofTrace i: Int, in traces: [PaneValue], _ test: (PaneValue) -> R) -> R? {
         traces.withUnsafeBufferPointer { buf in
-            guard case .object(let trace) = buf[i], let t = trace.index(forKey: "type") else { return nil }
+            guard case .object(let trace) = buf[i], let t = trace.keys.withUnsafeBufferPointer({ $0.scan(for: "type") })
+            else { return nil }
             return trace.values.withUnsafeBufferPointer { test($0[t]) }
         }
     }
@@ -203,7 +233,9 @@ enum AppendOnlyUpdate {
         let named: String? = if case .string(let s) = name { s } else { nil }
         for i in traces.indices {
             let same = try traces.withUnsafeBufferPointer { buf -> Bool? in
-                guard case .object(let trace) = buf[i], let n = trace.index(forKey: "name") else { return nil }
+                guard case .object(let trace) = buf[i],
+                    let n = trace.keys.withUnsafeBufferPointer({ $0.scan(for: "name") })
+                else { return nil }
                 return try trace.values.withUnsafeBufferPointer { values -> Bool in
                     if let named, case .string(let t) = values[n] {
                         return ExactKey.equal(named, t)  // Python's str ==: the same code points
@@ -262,6 +294,21 @@ private struct KeyCursor {
     mutating func read<R>(_ key: String, in dict: PyDict<PaneValue>, _ body: (PaneValue) throws -> R) rethrows -> R? {
         guard let i = find(key, in: dict) else { return nil }
         return try dict.values.withUnsafeBufferPointer { try body($0[i]) }
+    }
+}
+
+extension UnsafeBufferPointer<String> {
+    /// The position of `key` among these keys (a dict's, `PyDict.keys`), each compared where it
+    /// lies; nil if it is missing. No lookup is called, so a dict whose keys these are is not
+    /// copied to be kept alive across one.
+    @inline(__always)
+    fileprivate func scan(for key: String) -> Int? {
+        var i = 0
+        while i < count {
+            if ExactKey.equal(self[i], key) { return i }
+            i &+= 1
+        }
+        return nil
     }
 }
 

@@ -176,12 +176,14 @@ enum Handlers {
 
     /// Whether `update` changes a plot whose first trace's type is `type`: visdom's
     /// `p["content"]["data"][0]["type"] in ["scatter", "scattergl", "custom", "heatmap"]`.
+    /// Inlined, with the types written out: `AppendOnlyUpdate` asks it of a type it reads where
+    /// it lies.
+    @inline(__always)
     static func updatesPlot(withFirstTraceType type: PaneValue) -> Bool {
         guard case .string(let t) = type else { return false }
-        return updatedTraceTypes.contains { ExactKey.equal($0, t) }
+        return ExactKey.equal(t, "scatter") || ExactKey.equal(t, "scattergl") || ExactKey.equal(t, "custom")
+            || ExactKey.equal(t, "heatmap")
     }
-
-    private static let updatedTraceTypes = ["scatter", "scattergl", "custom", "heatmap"]
 
     static func close(_ args: PaneValue, _ state: VisdomState) throws -> Outcome {
         let eid = try extractEID(args)
