@@ -116,34 +116,30 @@ struct Lister {
         return rows.sorted { $0.slot < $1.slot }.map(\.summary)
     }
 
-    /// The alive windows of every alive env, in visdom's order per env. Three scans in
-    /// window_id order merged here (the alive windows, the newest head and the newest
-    /// `window_change` per window) rather than lookups per window, which are mostly SQLite
-    /// seeking (Benchmarks/README.md, the listEnvs row of "Engine changes made while
-    /// measuring"). `segmentChange` gives the epoch of a window's newest segment (as of
-    /// `asOf`), the third part of its last change.
-    private func allWindows(count: (Int64) throws -> Int, segmentChange: (Int64) -> Int64) throws -> [Int64:
-        [WindowSummary]]
-    {
-        let alive = try scans.aliveWindows()
+    /// The summaries of the `alive` windows (by ascending id), in visdom's order per env.
+    /// Two scans merged here (the newest `window_change` per window, the newest head per
+    /// window) rather than lookups per window, which are mostly SQLite seeking
+    /// (Benchmarks/README.md, "open + listEnvs"). `segmentChange` gives the epoch of a
+    /// window's newest segment (as of `asOf`), the third part of its last change.
+    private func summaries(
+        of alive: [ListingScans.AliveWindow], count: (Int64) throws -> Int, segmentChange: (Int64) -> Int64
+    ) throws -> [Int64: [WindowSummary]] {
 
-        /// The index in `alive` of the window `id` of a scan's row, nil for a window that is
-        /// not alive. Rows must come in ascending window_id.
+        // Rows come by ascending window id: `i` walks `alive` forwards.
         var i = 0
-        func position(_ id: Int64) -> Int? {
-            while i < alive.count && alive[i].id < id { i += 1 }
-            return i < alive.count && alive[i].id == id ? i : nil
-        }
         var lastChange = [Int64](repeating: 0, count: alive.count)
         try scans.forEachNewestChange { window, epoch in
-            if let i = position(window) { lastChange[i] = epoch }
+            while i < alive.count && alive[i].id < window { i += 1 }
+            if i < alive.count && alive[i].id == window { lastChange[i] = epoch }
         }
-        i = 0
+        // Heads come by descending window id: `j` walks `alive` backwards.
+        var j = alive.count - 1
         var summaries = [WindowSummary?](repeating: nil, count: alive.count)
-        try scans.forEachNewestHead { window, epoch, doc in
-            guard let i = position(window) else { return }
-            let change = max(lastChange[i], epoch, segmentChange(alive[i].id))
-            summaries[i] = try summary(alive[i].wid, head: doc, lastChange: change, count: count)
+        try scans.forEachNewestHeadDescending { window, epoch, doc in
+            while j >= 0 && alive[j].id > window { j -= 1 }
+            guard j >= 0 && alive[j].id == window else { return }
+            let change = max(lastChange[j], epoch, segmentChange(alive[j].id))
+            summaries[j] = try summary(alive[j].wid, head: doc, lastChange: change, count: count)
         }
 
         var byEnv: [Int64: [(slot: Int64, summary: WindowSummary)]] = [:]
@@ -155,7 +151,7 @@ struct Lister {
     }
 
     /// Every alive env, sorted by name, from one pass over each of env, window (with each
-    /// window's head and last change), segment and series.
+    /// window's head and last change) and segment.
     func envs() throws -> [EnvSummary] {
         // Alive envs by name. Names are unique among alive envs; were they not, each row of a
         // name would summarize the newest incarnation, as `catalog.env(name)` picks it.
@@ -164,66 +160,49 @@ struct Lister {
         for row in named where (newest[ExactKey(row.name)]?.env ?? .min) < row.id {
             newest[ExactKey(row.name)] = (row.id, row.born)
         }
+        // Env ids are rowids (1 ... max, never negative), so arrays indexed by id hold the
+        // figures per env, per window and per series: hashing 40,000 ids cost more than
+        // reading the heads.
+        var isAliveEnv = [Bool](repeating: false, count: Int(max(0, named.map(\.id).max() ?? 0)) + 1)
+        for row in named where row.id >= 0 { isAliveEnv[Int(row.id)] = true }
+        let windows = try scans.windows(aliveIn: { $0 >= 0 && $0 < isAliveEnv.count && isAliveEnv[Int($0)] })
 
-        // Per series: its last segment (whose total is the series' length) and the bytes of
-        // all its segments. Rows come in rowid order, which `compact` may make differ from seq
-        // order, so the last segment is the one with the greatest seq. Series ids are rowids
-        // (1 ... max, never negative: SQLite assigns them), so an array indexed by id holds the
-        // figures; hashing 40,000 ids cost more than reading the heads.
-        struct SeriesStats {
+        // Per series: its last segment, whose total is the series' length. Rows come in rowid
+        // order, which `compact` may make differ from seq order, so the last segment is the
+        // one with the greatest seq. Per window: the epoch of its newest segment. Per env: the
+        // bytes of the segments of every window incarnation it ever had.
+        struct SeriesTail {
             var seq: Int64 = -1
             var total: Int64 = 0
-            var bytes: Int64 = 0
-            /// The epoch of the last segment (the one with the greatest seq).
-            var epoch: Int64 = 0
         }
-        var stats = [SeriesStats](repeating: SeriesStats(), count: Int(max(0, try scans.highestSeriesID())) + 1)
+        var tails = [SeriesTail](repeating: SeriesTail(), count: Int(max(0, try scans.highestSeriesID())) + 1)
+        var segmentChange = [Int64](repeating: 0, count: windows.envOf.count)
+        var envBytes = [Int64](repeating: 0, count: Int(max(0, windows.envOf.max() ?? 0)) + 1)
         // Segments, then sealed blocks: a series' blocks come before its segments (a lower
         // seq); a block only part of which is visible is the series' last visible row.
         try scans.forEachSeriesRun { run in
             let id = Int(run.seriesID)
             guard id >= 0 else { throw StoreInvariantError("segment of series \(id)") }
             // A series id past the series table's (a dangling row) still counts.
-            if id >= stats.count { stats.append(contentsOf: repeatElement(SeriesStats(), count: id + 1 - stats.count)) }
-            if run.seq > stats[id].seq {
-                (stats[id].seq, stats[id].total, stats[id].epoch) = (run.seq, run.total, run.epoch)
-            }
-            stats[id].bytes += run.bytes
+            if id >= tails.count { tails.append(contentsOf: repeatElement(SeriesTail(), count: id + 1 - tails.count)) }
+            if run.seq > tails[id].seq { (tails[id].seq, tails[id].total) = (run.seq, run.total) }
+            // A row of a window no window row has (a dangling row) changes no summary.
+            guard let env = windows.env(of: run.window) else { return }
+            segmentChange[Int(run.window)] = max(segmentChange[Int(run.window)], run.epoch)
+            envBytes[Int(env)] += run.bytes
         }
-        func length(_ id: Int64) -> Int { id >= 0 && id < stats.count ? Int(stats[Int(id)].total) : 0 }
+        func length(_ id: Int64) -> Int { id >= 0 && id < tails.count ? Int(tails[Int(id)].total) : 0 }
 
-        // Bytes per env: its series' bytes, whatever became of their windows. Series rows come
-        // by id, so one env's series mostly come together: add them up before touching the table.
-        // And per window (ids are rowids too), the epoch of its newest segment.
-        var envBytes: [Int64: Int64] = [:]
-        var run: (env: Int64, bytes: Int64)?
-        let windowCount = Int(try scans.highestWindowID()) + 1
-        var segmentChange = [Int64](repeating: 0, count: max(windowCount, 0))
-        try scans.forEachSeriesOwner { id, env, window64 in
-            let window = Int(window64)
-            let known = id >= 0 && id < stats.count
-            let bytes = known ? stats[Int(id)].bytes : 0
-            if known && window >= 0 && window < segmentChange.count {
-                segmentChange[window] = max(segmentChange[window], stats[Int(id)].epoch)
-            }
-            if run?.env == env {
-                run!.bytes += bytes
-            } else {
-                if let run { envBytes[run.env, default: 0] += run.bytes }
-                run = (env, bytes)
-            }
-        }
-        if let run { envBytes[run.env, default: 0] += run.bytes }
-
-        let windows = try allWindows(count: length) { id in
+        let summaries = try summaries(of: windows.alive, count: length) { id in
             id >= 0 && id < segmentChange.count ? segmentChange[Int(id)] : 0
         }
         return named.map { row in
             let (env, born) = newest[ExactKey(row.name)]!
-            let list = windows[env] ?? []
+            let list = summaries[env] ?? []
             return EnvSummary(
                 name: row.name, windows: list.count, points: list.reduce(0) { $0 + $1.points },
-                bytes: envBytes[env] ?? 0, lastEpoch: max(born, list.map(\.lastEpoch).max() ?? 0))
+                bytes: env >= 0 && env < envBytes.count ? envBytes[Int(env)] : 0,
+                lastEpoch: max(born, list.map(\.lastEpoch).max() ?? 0))
         }
     }
 

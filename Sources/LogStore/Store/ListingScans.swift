@@ -31,18 +31,45 @@ struct ListingScans {
         let wid: String
     }
 
-    private static let aliveWindowsSQL = """
-        SELECT window_id, env_id, slot, wid FROM window w WHERE \(AliveAsOf.window("w", asOf: "?1"))
-          AND env_id IN (SELECT env_id FROM env WHERE \(AliveAsOf.env("env", asOf: "?1")))
-        ORDER BY window_id
-        """
+    /// Every window incarnation's env, and the alive ones.
+    struct Windows {
+        /// The env of each window incarnation, indexed by window id (-1: no window has that
+        /// id). Window and env ids are rowids (1 ... max, never negative: SQLite assigns them;
+        /// the scan reports a negative one).
+        var envOf: [Int64] = []
+        /// The windows alive as of `asOf` in the envs the scan accepted, by id.
+        var alive: [AliveWindow] = []
 
-    /// The alive windows of every alive env, by id.
-    func aliveWindows() throws -> [AliveWindow] {
-        try db.all(Self.aliveWindowsSQL, [.integer(asOf)]) { st in
-            var row = st.columns
-            return AliveWindow(id: row.int64(), env: row.int64(), slot: row.int64(), wid: row.text())
+        /// The env of window incarnation `id`, nil for an id no window has.
+        func env(of id: Int64) -> Int64? {
+            guard id >= 0 && id < envOf.count, envOf[Int(id)] >= 0 else { return nil }
+            return envOf[Int(id)]
         }
+    }
+
+    /// Every window incarnation, and those alive as of `asOf` in the envs `isAliveEnv`
+    /// accepts (the alive envs): two plain scans, the window tombstones and the windows in
+    /// rowid order, merged here. A join or `IN` made SQLite seek each window through an index
+    /// and sort the rows.
+    func windows(aliveIn isAliveEnv: (Int64) -> Bool) throws -> Windows {
+        var ended = Set<Int64>()
+        try db.forEach("SELECT window_id FROM window_end WHERE epoch <= ?", [.integer(asOf)]) { st in
+            var row = st.columns
+            ended.insert(row.int64())
+        }
+        var windows = Windows()
+        try db.forEach("SELECT window_id, env_id, epoch, slot, wid FROM window ORDER BY window_id", []) { st in
+            var row = st.columns
+            let (id, env, born) = (row.int64(), row.int64(), row.int64())
+            guard id >= 0, env >= 0 else { throw StoreInvariantError("window \(id) of env \(env)") }
+            if id >= windows.envOf.count {
+                windows.envOf.append(contentsOf: repeatElement(-1, count: Int(id) + 1 - windows.envOf.count))
+            }
+            windows.envOf[Int(id)] = env
+            guard born <= asOf, isAliveEnv(env), ended.isEmpty || !ended.contains(id) else { return }
+            windows.alive.append(AliveWindow(id: id, env: env, slot: row.int64(), wid: row.text()))
+        }
+        return windows
     }
 
     /// Calls `body` with each window's newest `window_change` epoch, by window id.
@@ -56,18 +83,21 @@ struct ListingScans {
         }
     }
 
-    /// Calls `body` with each window's newest head: its epoch and bytes, lent for the call, by
-    /// window id. With one max() in the query, SQLite takes the bare column `doc` from the row
-    /// holding the max (https://sqlite.org/lang_select.html#bare_columns_in_an_aggregate_query).
-    func forEachNewestHead(_ body: (_ window: Int64, _ epoch: Int64, _ doc: UnsafeRawBufferPointer) throws -> Void)
-        throws
-    {
+    /// Calls `body` with each window's newest head as of `asOf`: its epoch and bytes, lent for
+    /// the call, by DESCENDING window id. The primary key (window_id, epoch) read backwards
+    /// gives each window's newest head first; its older heads are passed over.
+    func forEachNewestHeadDescending(
+        _ body: (_ window: Int64, _ epoch: Int64, _ doc: UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        var previous: Int64?
         try db.forEach(
-            "SELECT window_id, max(epoch), doc FROM head WHERE epoch <= ? GROUP BY window_id ORDER BY window_id",
+            "SELECT window_id, epoch, doc FROM head WHERE epoch <= ? ORDER BY window_id DESC, epoch DESC",
             [.integer(asOf)]
         ) { st in
             var row = st.columns
             let window = row.int64()
+            guard window != previous else { return }
+            previous = window
             let epoch = row.int64()
             try row.withBlob { try body(window, epoch, $0) }
         }
@@ -95,25 +125,29 @@ struct ListingScans {
     /// where a min() and max() of their `series_id` read both tables whole (no index leads with it).
     func highestSeriesID() throws -> Int64 { try db.int("SELECT max(series_id) FROM series", []) ?? 0 }
 
-    /// A segment, or the part of a sealed block visible as of `asOf`: its series, last seq,
-    /// the series' total after it, its bytes and its last epoch.
+    /// A segment, or the part of a sealed block visible as of `asOf`: its window and series,
+    /// last seq, the series' total after it, its bytes and its last epoch.
     struct SeriesRun {
-        let seriesID, seq, total, bytes, epoch: Int64
+        let window, seriesID, seq, total, bytes, epoch: Int64
 
         init(_ st: Statement) {
             var row = st.columns
-            (seriesID, seq, total, bytes, epoch) = (row.int64(), row.int64(), row.int64(), row.int64(), row.int64())
+            (window, seriesID, seq, total, bytes, epoch) = (
+                row.int64(), row.int64(), row.int64(), row.int64(), row.int64(), row.int64()
+            )
         }
 
-        init(seriesID: Int64, seq: Int64, total: Int64, bytes: Int64, epoch: Int64) {
-            (self.seriesID, self.seq, self.total, self.bytes, self.epoch) = (seriesID, seq, total, bytes, epoch)
+        init(window: Int64, seriesID: Int64, seq: Int64, total: Int64, bytes: Int64, epoch: Int64) {
+            (self.window, self.seriesID, self.seq, self.total, self.bytes, self.epoch) = (
+                window, seriesID, seq, total, bytes, epoch
+            )
         }
     }
 
     private static let segmentRunsSQL =
-        "SELECT series_id, seq, total, length(data), epoch, iif(series_id = 0, data, NULL) FROM segment WHERE epoch <= ?"
+        "SELECT window_id, series_id, seq, total, length(data), epoch, data FROM segment WHERE epoch <= ?"
     private static let blockRunsSQL = """
-        SELECT series_id, last_seq, total - count + logstore_block_count(epochs, first_epoch, first_epoch, ?1),
+        SELECT window_id, series_id, last_seq, total - count + logstore_block_count(epochs, first_epoch, first_epoch, ?1),
           length(data) + length(epochs), CASE WHEN last_epoch <= ?1 THEN last_epoch ELSE logstore_block_last(epochs, first_epoch, ?1) END
         FROM block WHERE first_epoch <= ?1
         """
@@ -125,38 +159,17 @@ struct ListingScans {
         try db.forEach(Self.segmentRunsSQL, [.integer(asOf)]) { st in
             let run = SeriesRun(st)
             guard run.seriesID == 0 else { return try body(run) }
-            try st.withBlob(5) { pack in
+            try st.withBlob(6) { pack in
                 try SegmentPack.forEach(pack) { part in
                     try body(
                         SeriesRun(
-                            seriesID: part.seriesID, seq: part.seq, total: part.total, bytes: Int64(part.stored.count),
+                            window: run.window, seriesID: part.seriesID, seq: part.seq, total: part.total, bytes: Int64(part.stored.count),
                             epoch: run.epoch))
                     return true
                 }
             }
         }
         try db.forEach(Self.blockRunsSQL, [.integer(asOf)]) { try body(SeriesRun($0)) }
-    }
-
-    /// The greatest window id (0 with none).
-    func highestWindowID() throws -> Int64 { try db.int("SELECT max(window_id) FROM window", []) ?? 0 }
-
-    /// Calls `body` with every series' id, env and window, by series id: every series whose
-    /// window has a row. Two plain scans (windows' envs into an array by window id, then the
-    /// series), where a join looked each series' window up in the window table.
-    func forEachSeriesOwner(_ body: (_ series: Int64, _ env: Int64, _ window: Int64) throws -> Void) throws {
-        var envOfWindow: [Int64?] = Array(repeating: nil, count: Int(max(0, try highestWindowID())) + 1)
-        try db.forEach("SELECT window_id, env_id FROM window", []) { st in
-            var row = st.columns
-            let (window, env) = (row.int64(), row.int64())
-            if window >= 0 && window < envOfWindow.count { envOfWindow[Int(window)] = env }
-        }
-        try db.forEach("SELECT series_id, window_id FROM series", []) { st in
-            var row = st.columns
-            let (series, window) = (row.int64(), row.int64())
-            guard window >= 0 && window < envOfWindow.count, let env = envOfWindow[Int(window)] else { return }
-            try body(series, env, window)
-        }
     }
 
     private static let windowAliveSQL = """

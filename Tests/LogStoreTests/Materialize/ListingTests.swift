@@ -196,9 +196,11 @@ final class SetBasedListingTests: XCTestCase {
 }
 
 extension ListingTests {
-    /// A segment row naming a series the series table does not have (a dangling row) changes
-    /// no summary; one naming a negative series is reported, not read past an array's start.
-    func testSegmentsOfUnknownOrNegativeSeries() throws {
+    /// A segment row naming a series the series table does not have (a dangling row) counts
+    /// its bytes for its window's env and no points, as the per-window definition (bytes by
+    /// the segment's window) does; one naming a window no window row has changes no summary;
+    /// one naming a negative series is reported, not read past an array's start.
+    func testDanglingSegmentRows() throws {
         let path = try temporaryDirectory(self).appendingPathComponent("s.db").path
         let store = try LogStore(path: path)
         try store.apply(
@@ -206,14 +208,23 @@ extension ListingTests {
         )
         let before = try store.listEnvs()
         let db = try Connection(path: path, mode: .readWrite)
-        func insertSegment(series: Int64) throws {
+        func insertSegment(window: Int64, series: Int64) throws {
             try db.run(
-                "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (1, ?, 0, 1, 0, 1, 1, x'0102')",
-                [.integer(series)])
+                "INSERT INTO segment(window_id, series_id, seq, epoch, op, count, total, data) VALUES (?, ?, 0, 1, 0, 1, 1, x'0102')",
+                [.integer(window), .integer(series)])
         }
-        try insertSegment(series: 1_000)
-        XCTAssertEqual(try store.listEnvs(), before)
-        try insertSegment(series: -3)
+        func perWindow() throws -> [EnvSummary] {
+            try store.read(asOf: nil) { db, bound in try SetBasedListingTests.PerWindow(db: db, asOf: bound).envs() }
+        }
+        try insertSegment(window: 1, series: 1_000)
+        let after = try store.listEnvs()
+        XCTAssertEqual(after.map(\.bytes), [before[0].bytes + 2, 0])
+        XCTAssertEqual(after.map(\.points), before.map(\.points))
+        XCTAssertEqual(after, try perWindow())
+        try insertSegment(window: 99, series: 1_001)
+        XCTAssertEqual(try store.listEnvs(), after)
+        XCTAssertEqual(try store.listEnvs(), try perWindow())
+        try insertSegment(window: 1, series: -3)
         XCTAssertThrowsError(try store.listEnvs())
         try db.close()
     }
