@@ -145,7 +145,7 @@ struct ListingScans {
     }
 
     private static let segmentRunsSQL =
-        "SELECT window_id, series_id, seq, total, length(data), epoch, data FROM segment WHERE epoch <= ?"
+        "SELECT window_id, series_id, seq, total, epoch, data FROM segment WHERE epoch <= ?"
     private static let blockRunsSQL = """
         SELECT window_id, series_id, last_seq, total - count + logstore_block_count(epochs, first_epoch, first_epoch, ?1),
           length(data) + length(epochs), CASE WHEN last_epoch <= ?1 THEN last_epoch ELSE logstore_block_last(epochs, first_epoch, ?1) END
@@ -157,14 +157,19 @@ struct ListingScans {
     /// then every sealed block begun by then.
     func forEachSeriesRun(_ body: (SeriesRun) throws -> Void) throws {
         try db.forEach(Self.segmentRunsSQL, [.integer(asOf)]) { st in
-            let run = SeriesRun(st)
-            guard run.seriesID == 0 else { return try body(run) }
-            try st.withBlob(6) { pack in
-                try SegmentPack.forEach(pack) { part in
+            var row = st.columns
+            let (window, series, seq, total, epoch) = (row.int64(), row.int64(), row.int64(), row.int64(), row.int64())
+            try row.withBlob { data in
+                guard series == 0 else {
+                    return try body(
+                        SeriesRun(
+                            window: window, seriesID: series, seq: seq, total: total, bytes: Int64(data.count), epoch: epoch))
+                }
+                try SegmentPack.forEach(data) { part in
                     try body(
                         SeriesRun(
-                            window: run.window, seriesID: part.seriesID, seq: part.seq, total: part.total, bytes: Int64(part.stored.count),
-                            epoch: run.epoch))
+                            window: window, seriesID: part.seriesID, seq: part.seq, total: part.total,
+                            bytes: Int64(part.stored.count), epoch: epoch))
                     return true
                 }
             }
