@@ -228,4 +228,17 @@ extension ListingTests {
         XCTAssertThrowsError(try store.listEnvs())
         try db.close()
     }
+
+    /// A window row of a negative env (ids are rowids, never negative) is reported, not used
+    /// to index the listing's per-env figures.
+    func testAWindowOfANegativeEnvIsReported() throws {
+        let path = try temporaryDirectory(self).appendingPathComponent("s.db").path
+        let store = try LogStore(path: path)
+        try store.apply(.events, #"{"data": [{"content": "hi", "type": "text"}], "win": "t", "eid": "a", "opts": {}}"#)
+        XCTAssertEqual(try store.listEnvs().map(\.windows), [1, 0])
+        let db = try Connection(path: path, mode: .readWrite)
+        try db.run("INSERT INTO window(window_id, env_id, wid, slot, epoch) VALUES (50, -2, 'w', 0, 1)", [])
+        XCTAssertThrowsError(try store.listEnvs())
+        try db.close()
+    }
 }
