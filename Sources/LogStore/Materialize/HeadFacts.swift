@@ -135,18 +135,26 @@ private struct Key {
     let start: UnsafePointer<UInt8>
     let count: Int
 
-    /// Whether the key's bytes are `name`'s (ASCII) bytes.
+    /// Whether the key's bytes are `name`'s bytes: compared as one or two (overlapping)
+    /// 4-byte words for names of 4 to 8 bytes, else byte by byte.
     @inline(__always)
     func `is`(_ name: StaticString) -> Bool {
-        guard count == name.utf8CodeUnitCount else { return false }
-        let n = name.utf8Start
-        for i in 0..<count where start[i] != n[i] { return false }
+        let n = name.utf8CodeUnitCount
+        guard count == n else { return false }
+        let a = UnsafeRawPointer(start)
+        let b = UnsafeRawPointer(name.utf8Start)
+        if n >= 4 && n <= 8 {
+            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+                    == b.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        }
+        for i in 0..<n where start[i] != name.utf8Start[i] { return false }
         return true
     }
 }
 
 /// Reads encoded values (`ValueCodec`) front to back with the checks of `ValueCodec.Reader`'s
-/// `pane()`: every read is bounds-checked against `count` and throws `ValueCodec.DecodeError`
+/// `pane()`: every read is bounds-checked against `end` and throws `ValueCodec.DecodeError`
 /// on bytes the decoder rejects.
 private struct Scanner {
     let base: UnsafePointer<UInt8>
@@ -181,38 +189,9 @@ private struct Scanner {
     @inline(__always)
     mutating func enterArray() throws -> Bool { try enter(.array) }
 
-    /// An unsigned LEB128 varint of at most 10 bytes, as `ValueCodec.Reader.varint()` reads it.
-    @inline(__always)
-    mutating func varint() throws -> UInt64 {
-        guard offset < end else { throw error() }
-        let b = base[offset]
-        guard b >= 0x80 else {
-            offset &+= 1
-            return UInt64(b)
-        }
-        return try longVarint()
-    }
-
-    private mutating func longVarint() throws -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard offset < end, shift < 64 else { throw error() }
-            let b = base[offset]
-            offset &+= 1
-            result |= UInt64(b & 0x7f) << shift
-            if b & 0x80 == 0 { return result }
-            shift &+= 7
-        }
-    }
-
     /// A count or a length: a varint no greater than the bytes left.
     @inline(__always)
-    mutating func count() throws -> Int {
-        let n = try varint()
-        guard n <= UInt64(end &- offset) else { throw error() }
-        return Int(truncatingIfNeeded: n)
-    }
+    mutating func count() throws -> Int { try Self.count(base, end, &offset) }
 
     /// An object's next key.
     @inline(__always)
@@ -232,10 +211,10 @@ private struct Scanner {
             return nil
         }
         offset &+= 1
-        let n = try count()
-        let s = String(decoding: UnsafeBufferPointer(start: base + offset, count: n), as: UTF8.self)
-        offset &+= n
-        return s
+        let key = try self.key()
+        if key.is("plot") { return "plot" }
+        if key.is("scatter") { return "scatter" }
+        return String(decoding: UnsafeBufferPointer(start: key.start, count: key.count), as: UTF8.self)
     }
 
     /// Whether the next value is a string equal to `"heatmap"` (as a `String` compares), stepping
@@ -247,11 +226,10 @@ private struct Scanner {
             return false
         }
         offset &+= 1
-        let n = try count()
-        let bytes = UnsafeBufferPointer(start: base + offset, count: n)
-        offset &+= n
-        if Key(start: bytes.baseAddress ?? base, count: n).is("heatmap") { return true }
+        let key = try self.key()
+        if key.is("heatmap") { return true }
         // Bytes other than "heatmap"'s may still decode to a String equal to it unless all ASCII.
+        let bytes = UnsafeBufferPointer(start: key.start, count: key.count)
         if bytes.allSatisfy({ $0 < 0x80 }) { return false }
         return String(decoding: bytes, as: UTF8.self) == "heatmap"
     }
@@ -263,7 +241,7 @@ private struct Scanner {
         switch base[offset] {
         case ValueCodec.Tag.series.rawValue:
             offset &+= 1
-            let (id, kind) = try series()
+            let (id, kind) = try Self.series(base, end, &offset)
             return kind == .list ? .series(id) : nil
         case ValueCodec.Tag.array.rawValue:
             offset &+= 1
@@ -276,54 +254,100 @@ private struct Scanner {
         }
     }
 
+    /// Steps over one value.
+    @inline(__always)
+    mutating func skip() throws { try Self.skip(base, end, &offset) }
+
+    // The primitives read at `i` in `base[0..<end]` and advance it.
+
+    /// An unsigned LEB128 varint of at most 10 bytes, as `ValueCodec.Reader.varint()` reads it.
+    @inline(__always)
+    static func varint(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> UInt64 {
+        guard i < end else { throw ValueCodec.DecodeError(offset: i) }
+        let b = base[i]
+        if b < 0x80 {
+            i &+= 1
+            return UInt64(b)
+        }
+        if end &- i >= 2 && base[i &+ 1] < 0x80 {
+            let v = UInt64(b & 0x7f) | UInt64(base[i &+ 1]) << 7
+            i &+= 2
+            return v
+        }
+        return try longVarint(base, end, &i)
+    }
+
+    private static func longVarint(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard i < end, shift < 64 else { throw ValueCodec.DecodeError(offset: i) }
+            let b = base[i]
+            i &+= 1
+            result |= UInt64(b & 0x7f) << shift
+            if b & 0x80 == 0 { return result }
+            shift &+= 7
+        }
+    }
+
+    /// A count or a length: a varint no greater than the bytes left.
+    @inline(__always)
+    static func count(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> Int {
+        let n = try varint(base, end, &i)
+        guard n <= UInt64(end &- i) else { throw ValueCodec.DecodeError(offset: i) }
+        return Int(truncatingIfNeeded: n)
+    }
+
     /// A series reference's payload: its id (an Int64) and its kind.
     @inline(__always)
-    private mutating func series() throws -> (Int64, SeriesSlot.Kind) {
-        let id = try varint()
-        guard id <= UInt64(Int64.max), offset < end, let kind = SeriesSlot.Kind(rawValue: Int(base[offset])) else {
-            throw error()
+    static func series(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> (Int64, SeriesSlot.Kind) {
+        let id = try varint(base, end, &i)
+        guard id <= UInt64(Int64.max), i < end, let kind = SeriesSlot.Kind(rawValue: Int(base[i])) else {
+            throw ValueCodec.DecodeError(offset: i)
         }
-        offset &+= 1
+        i &+= 1
         return (Int64(id), kind)
     }
 
     /// Steps over one value: a scalar or a string here, an array or an object by
-    /// `skipContainer(_:)`.
+    /// `skipContainer`.
     @inline(__always)
-    mutating func skip() throws {
-        guard offset < end else { throw error() }
-        let tag = base[offset]
-        offset &+= 1
+    static func skip(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws {
+        guard i < end else { throw ValueCodec.DecodeError(offset: i) }
+        let tag = base[i]
+        i &+= 1
         switch tag {
         case ValueCodec.Tag.null.rawValue, ValueCodec.Tag.falseValue.rawValue, ValueCodec.Tag.trueValue.rawValue:
             break
         case ValueCodec.Tag.int.rawValue:
-            _ = try varint()
+            _ = try varint(base, end, &i)
         case ValueCodec.Tag.double.rawValue:
-            guard end &- offset >= 8 else { throw error() }
-            offset &+= 8
+            guard end &- i >= 8 else { throw ValueCodec.DecodeError(offset: i) }
+            i &+= 8
         case ValueCodec.Tag.string.rawValue, ValueCodec.Tag.bigInt.rawValue:
-            offset &+= try count()
+            i &+= try count(base, end, &i)
         case ValueCodec.Tag.array.rawValue, ValueCodec.Tag.object.rawValue:
-            try skipContainer(tag)
+            try skipContainer(tag, base, end, &i)
         case ValueCodec.Tag.series.rawValue:
-            _ = try series()
+            _ = try series(base, end, &i)
         default:
-            offset &-= 1
-            throw error()
+            throw ValueCodec.DecodeError(offset: i &- 1)
         }
     }
 
     /// Steps over an array's or an object's count and entries, its tag consumed.
-    private mutating func skipContainer(_ tag: UInt8) throws {
-        let n = try count()
+    @inline(never)
+    private static func skipContainer(_ tag: UInt8, _ base: UnsafePointer<UInt8>, _ end: Int, _ at: inout Int) throws {
+        var i = at
+        let n = try count(base, end, &i)
         if tag == ValueCodec.Tag.array.rawValue {
-            for _ in 0..<n { try skip() }
+            for _ in 0..<n { try skip(base, end, &i) }
         } else {
             for _ in 0..<n {
-                offset &+= try count()
-                try skip()
+                i &+= try count(base, end, &i)
+                try skip(base, end, &i)
             }
         }
+        at = i
     }
 }

@@ -275,4 +275,25 @@ final class HeadFactsTests: XCTestCase {
             assertAgrees(bytes: bytes)
         }
     }
+
+    func testDeeplyNestedValuesAreSteppedOver() throws {
+        for depth in [1, 31, 32, 33, 64, 65, 100] {
+            var deep = PaneValue.array([.int(1), .series(SeriesSlot(id: 300, kind: .text))])
+            for level in 0..<depth {
+                deep = level % 2 == 0 ? .object(PyDict([("k", deep), ("n", .null)])) : .array([deep, .string("s")])
+            }
+            let trace = PaneValue.object(
+                PyDict([("x", .array([deep, deep])), ("deep", deep), ("type", .string("bar"))]))
+            let head = PaneValue.object(
+                PyDict([
+                    ("layout", deep), ("type", .string("plot")),
+                    ("content", .object(PyDict([("data", .array([trace, deep]))]))), ("title", .string("t")),
+                ]))
+            try assertAgrees(head)
+            XCTAssertEqual(try facts(head).pointSources, [.inline(2)], "depth \(depth)")
+            XCTAssertEqual(try facts(head).title, "t", "depth \(depth)")
+            let bytes = ValueCodec.encodePane(head)
+            for cut in stride(from: 0, to: bytes.count, by: 7) { assertAgrees(bytes: Array(bytes[..<cut])) }
+        }
+    }
 }
