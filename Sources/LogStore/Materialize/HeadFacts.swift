@@ -4,6 +4,11 @@
 /// compute from the decoded head (`ListingTests` compares the two on every head it lists):
 /// keys are matched by their bytes, as `PyDict` matches them, and a repeated key keeps its last
 /// value, as decoding into a `PyDict` does.
+///
+/// Bytes that `ValueCodec.decodePane` rejects are rejected here too, with a
+/// `ValueCodec.DecodeError`: every value is read or stepped over with the decoder's checks (tags,
+/// varints, lengths and counts within the bytes, a series reference's id and kind); bytes after
+/// the head's value are ignored, as the decoder ignores them. Nothing is read outside `bytes`.
 struct HeadFacts {
     /// The pane's `type`, if it is a string.
     var type: String?
@@ -11,117 +16,338 @@ struct HeadFacts {
     var title: String?
     /// The pane's `content` read as one point source (an image history's images).
     var contentSource: PointSeries.Source?
-    /// The traces of `content.data`, if `content` is an object whose `data` is an array.
-    var traces: [Trace]?
-
-    struct Trace {
-        /// False for an element of `data` that is not an object.
-        var isObject = false
-        var type: String?
-        var x, y, z: PointSeries.Source?
-    }
+    /// The number of elements of `content.data`: 0 unless `content` is an object whose `data`
+    /// is an array.
+    var dataCount = 0
+    /// The `type` of `content.data`'s first element, if it is an object whose `type` is a string.
+    var firstTraceType: String?
+    /// Per element of `content.data` that is an object, in order, its point source if it has
+    /// one: its `z` for a heatmap, else its `y`, `x` or `z`, the first that is a point source.
+    var traceSources: [PointSeries.Source] = []
 
     init(_ bytes: UnsafeRawBufferPointer) throws {
-        var r = ValueCodec.Reader(bytes)
-        try r.forEachEntry { key, r in
-            if Self.equal(key, "type") {
-                type = try r.pane().stringValueIfString
-            } else if Self.equal(key, "title") {
-                title = try r.pane().stringValueIfString
-            } else if Self.equal(key, "content") {
+        var s = try Scanner(bytes)
+        guard try s.enterObject() else {
+            try s.skip()
+            return
+        }
+        for _ in 0..<(try s.count()) {
+            let key = try s.key()
+            if key.is("type") {
+                type = try s.stringIfString()
+            } else if key.is("title") {
+                title = try s.stringIfString()
+            } else if key.is("content") {
                 contentSource = nil
-                traces = nil
-                if r.nextTag == .object {
-                    try r.forEachEntry { key, r in
-                        guard Self.equal(key, "data") else { return try r.skip() }
-                        traces = nil
-                        guard r.nextTag == .array else { return try r.skip() }
-                        var list: [Trace] = []
-                        try r.forEachElement { r in list.append(try Self.trace(&r)) }
-                        traces = list
-                    }
+                dataCount = 0
+                firstTraceType = nil
+                traceSources = []
+                if try s.enterObject() {
+                    try content(&s)
                 } else {
-                    contentSource = try Self.source(&r)
+                    contentSource = try s.source()
                 }
             } else {
-                try r.skip()
+                try s.skip()
             }
         }
+    }
+
+    /// Reads the entries of `content` (an object, its tag consumed).
+    private mutating func content(_ s: inout Scanner) throws {
+        for _ in 0..<(try s.count()) {
+            guard try s.key().is("data") else {
+                try s.skip()
+                continue
+            }
+            dataCount = 0
+            firstTraceType = nil
+            traceSources = []
+            guard try s.enterArray() else {
+                try s.skip()
+                continue
+            }
+            let n = try s.count()
+            dataCount = n
+            traceSources.reserveCapacity(n)
+            for i in 0..<n {
+                guard try s.enterObject() else {
+                    try s.skip()
+                    continue
+                }
+                try trace(&s, first: i == 0)
+            }
+        }
+    }
+
+    /// Reads the entries of one trace (an object, its tag consumed).
+    private mutating func trace(_ s: inout Scanner, first: Bool) throws {
+        var isHeatmap = false
+        var x: PointSeries.Source?
+        var y: PointSeries.Source?
+        var z: PointSeries.Source?
+        for _ in 0..<(try s.count()) {
+            let key = try s.key()
+            if key.is("type") {
+                if first {
+                    let type = try s.stringIfString()
+                    isHeatmap = type == "heatmap"
+                    firstTraceType = type
+                } else {
+                    isHeatmap = try s.stringIsHeatmap()
+                }
+            } else if key.is("x") {
+                x = try s.source()
+            } else if key.is("y") {
+                y = try s.source()
+            } else if key.is("z") {
+                z = try s.source()
+            } else {
+                try s.skip()
+            }
+        }
+        if let source = isHeatmap ? z : y ?? x ?? z { traceSources.append(source) }
     }
 
     /// The summary's type: the pane's type (`?` if it has none), for plots `plot/` and the
     /// first trace's type.
     var summaryType: String {
         let type = self.type ?? "?"
-        if type == "plot", let traces, let t = traces.first?.type { return "plot/\(t)" }
+        if type == "plot", let t = firstTraceType { return "plot/\(t)" }
         return type
     }
 
     /// Traces as `WindowSummary.traces` counts them: those of a plot's `content.data`.
-    var traceCount: Int { type == "plot" ? traces?.count ?? 0 : 0 }
+    var traceCount: Int { type == "plot" ? dataCount : 0 }
 
     /// `PointSeries.of(head)`.
     var pointSources: [PointSeries.Source] {
         switch type {
-        case "image_history"?:
-            return contentSource.map { [$0] } ?? []
-        case "plot"?:
-            return (traces ?? []).compactMap { t in
-                guard t.isObject else { return nil }
-                if t.type == "heatmap" { return t.z }
-                return t.y ?? t.x ?? t.z
-            }
-        default:
-            return []
+        case "image_history"?: contentSource.map { [$0] } ?? []
+        case "plot"?: traceSources
+        default: []
         }
     }
+}
 
-    private static func trace(_ r: inout ValueCodec.Reader) throws -> Trace {
-        var t = Trace()
-        guard r.nextTag == .object else {
-            try r.skip()
-            return t
+/// An object key's bytes, within the scanned bytes.
+private struct Key {
+    let start: UnsafePointer<UInt8>
+    let count: Int
+
+    /// Whether the key's bytes are `name`'s bytes: compared as one or two (overlapping)
+    /// 4-byte words for names of 4 to 8 bytes, else byte by byte.
+    @inline(__always)
+    func `is`(_ name: StaticString) -> Bool {
+        let n = name.utf8CodeUnitCount
+        guard count == n else { return false }
+        let a = UnsafeRawPointer(start)
+        let b = UnsafeRawPointer(name.utf8Start)
+        if n >= 4 && n <= 8 {
+            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+                    == b.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
         }
-        t.isObject = true
-        try r.forEachEntry { key, r in
-            if equal(key, "type") {
-                t.type = try r.pane().stringValueIfString
-            } else if equal(key, "x") {
-                t.x = try source(&r)
-            } else if equal(key, "y") {
-                t.y = try source(&r)
-            } else if equal(key, "z") {
-                t.z = try source(&r)
-            } else {
-                try r.skip()
-            }
-        }
-        return t
+        for i in 0..<n where start[i] != name.utf8Start[i] { return false }
+        return true
+    }
+}
+
+/// Reads encoded values (`ValueCodec`) front to back with the checks of `ValueCodec.Reader`'s
+/// `pane()`: every read is bounds-checked against `end` and throws `ValueCodec.DecodeError`
+/// on bytes the decoder rejects.
+private struct Scanner {
+    let base: UnsafePointer<UInt8>
+    /// The number of bytes.
+    let end: Int
+    /// The next byte to read, `0...end`.
+    var offset = 0
+
+    /// Throws on empty bytes, which hold no value.
+    init(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let start = bytes.baseAddress, bytes.count > 0 else { throw ValueCodec.DecodeError(offset: 0) }
+        base = start.assumingMemoryBound(to: UInt8.self)
+        end = bytes.count
     }
 
-    /// A value as a point source: a list series, or an inline array counted by its length.
-    private static func source(_ r: inout ValueCodec.Reader) throws -> PointSeries.Source? {
-        switch r.nextTag {
-        case .series:
-            guard case .series(let slot) = try r.pane(), slot.kind == .list else { return nil }
-            return .series(slot.id)
-        case .array:
-            var n = 0
-            try r.forEachElement { r in
-                n += 1
-                try r.skip()
-            }
+    private func error() -> ValueCodec.DecodeError { ValueCodec.DecodeError(offset: offset) }
+
+    /// Consumes the next tag if it is `tag`; otherwise (an unknown tag included) consumes nothing.
+    @inline(__always)
+    private mutating func enter(_ tag: ValueCodec.Tag) throws -> Bool {
+        guard offset < end else { throw error() }
+        guard base[offset] == tag.rawValue else { return false }
+        offset &+= 1
+        return true
+    }
+
+    /// Consumes the next tag if it is the object tag (its count follows).
+    @inline(__always)
+    mutating func enterObject() throws -> Bool { try enter(.object) }
+
+    /// Consumes the next tag if it is the array tag (its count follows).
+    @inline(__always)
+    mutating func enterArray() throws -> Bool { try enter(.array) }
+
+    /// A count or a length: a varint no greater than the bytes left.
+    @inline(__always)
+    mutating func count() throws -> Int { try Self.count(base, end, &offset) }
+
+    /// An object's next key.
+    @inline(__always)
+    mutating func key() throws -> Key {
+        let n = try count()
+        let key = Key(start: base + offset, count: n)
+        offset &+= n
+        return key
+    }
+
+    /// The next value as a string if it is one (decoded as `String(decoding:as:)` decodes it,
+    /// as the decoder does), else nil, stepping over it.
+    mutating func stringIfString() throws -> String? {
+        guard offset < end else { throw error() }
+        guard base[offset] == ValueCodec.Tag.string.rawValue else {
+            try skip()
+            return nil
+        }
+        offset &+= 1
+        let key = try self.key()
+        if key.is("plot") { return "plot" }
+        if key.is("scatter") { return "scatter" }
+        return String(decoding: UnsafeBufferPointer(start: key.start, count: key.count), as: UTF8.self)
+    }
+
+    /// Whether the next value is a string equal to `"heatmap"` (as a `String` compares), stepping
+    /// over it.
+    mutating func stringIsHeatmap() throws -> Bool {
+        guard offset < end else { throw error() }
+        guard base[offset] == ValueCodec.Tag.string.rawValue else {
+            try skip()
+            return false
+        }
+        offset &+= 1
+        let key = try self.key()
+        if key.is("heatmap") { return true }
+        // Bytes other than "heatmap"'s may still decode to a String equal to it unless all ASCII.
+        let bytes = UnsafeBufferPointer(start: key.start, count: key.count)
+        if bytes.allSatisfy({ $0 < 0x80 }) { return false }
+        return String(decoding: bytes, as: UTF8.self) == "heatmap"
+    }
+
+    /// The next value as a point source (a list series, or an inline array counted by its
+    /// length), or nil, stepping over it.
+    mutating func source() throws -> PointSeries.Source? {
+        guard offset < end else { throw error() }
+        switch base[offset] {
+        case ValueCodec.Tag.series.rawValue:
+            offset &+= 1
+            let (id, kind) = try Self.series(base, end, &offset)
+            return kind == .list ? .series(id) : nil
+        case ValueCodec.Tag.array.rawValue:
+            offset &+= 1
+            let n = try count()
+            for _ in 0..<n { try skip() }
             return .inline(n)
         default:
-            try r.skip()
+            try skip()
             return nil
         }
     }
 
+    /// Steps over one value.
     @inline(__always)
-    private static func equal(_ key: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
-        guard key.count == name.utf8CodeUnitCount else { return false }
-        for i in 0..<key.count where key[i] != name.utf8Start[i] { return false }
-        return true
+    mutating func skip() throws { try Self.skip(base, end, &offset) }
+
+    // The primitives read at `i` in `base[0..<end]` and advance it.
+
+    /// An unsigned LEB128 varint of at most 10 bytes, as `ValueCodec.Reader.varint()` reads it.
+    @inline(__always)
+    static func varint(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> UInt64 {
+        guard i < end else { throw ValueCodec.DecodeError(offset: i) }
+        let b = base[i]
+        if b < 0x80 {
+            i &+= 1
+            return UInt64(b)
+        }
+        if end &- i >= 2 && base[i &+ 1] < 0x80 {
+            let v = UInt64(b & 0x7f) | UInt64(base[i &+ 1]) << 7
+            i &+= 2
+            return v
+        }
+        return try longVarint(base, end, &i)
+    }
+
+    private static func longVarint(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard i < end, shift < 64 else { throw ValueCodec.DecodeError(offset: i) }
+            let b = base[i]
+            i &+= 1
+            result |= UInt64(b & 0x7f) << shift
+            if b & 0x80 == 0 { return result }
+            shift &+= 7
+        }
+    }
+
+    /// A count or a length: a varint no greater than the bytes left.
+    @inline(__always)
+    static func count(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> Int {
+        let n = try varint(base, end, &i)
+        guard n <= UInt64(end &- i) else { throw ValueCodec.DecodeError(offset: i) }
+        return Int(truncatingIfNeeded: n)
+    }
+
+    /// A series reference's payload: its id (an Int64) and its kind.
+    @inline(__always)
+    static func series(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> (Int64, SeriesSlot.Kind) {
+        let id = try varint(base, end, &i)
+        guard id <= UInt64(Int64.max), i < end, let kind = SeriesSlot.Kind(rawValue: Int(base[i])) else {
+            throw ValueCodec.DecodeError(offset: i)
+        }
+        i &+= 1
+        return (Int64(id), kind)
+    }
+
+    /// Steps over one value: a scalar or a string here, an array or an object by
+    /// `skipContainer`.
+    @inline(__always)
+    static func skip(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws {
+        guard i < end else { throw ValueCodec.DecodeError(offset: i) }
+        let tag = base[i]
+        i &+= 1
+        switch tag {
+        case ValueCodec.Tag.null.rawValue, ValueCodec.Tag.falseValue.rawValue, ValueCodec.Tag.trueValue.rawValue:
+            break
+        case ValueCodec.Tag.int.rawValue:
+            _ = try varint(base, end, &i)
+        case ValueCodec.Tag.double.rawValue:
+            guard end &- i >= 8 else { throw ValueCodec.DecodeError(offset: i) }
+            i &+= 8
+        case ValueCodec.Tag.string.rawValue, ValueCodec.Tag.bigInt.rawValue:
+            i &+= try count(base, end, &i)
+        case ValueCodec.Tag.array.rawValue, ValueCodec.Tag.object.rawValue:
+            try skipContainer(tag, base, end, &i)
+        case ValueCodec.Tag.series.rawValue:
+            _ = try series(base, end, &i)
+        default:
+            throw ValueCodec.DecodeError(offset: i &- 1)
+        }
+    }
+
+    /// Steps over an array's or an object's count and entries, its tag consumed.
+    @inline(never)
+    private static func skipContainer(_ tag: UInt8, _ base: UnsafePointer<UInt8>, _ end: Int, _ at: inout Int) throws {
+        var i = at
+        let n = try count(base, end, &i)
+        if tag == ValueCodec.Tag.array.rawValue {
+            for _ in 0..<n { try skip(base, end, &i) }
+        } else {
+            for _ in 0..<n {
+                i &+= try count(base, end, &i)
+                try skip(base, end, &i)
+            }
+        }
+        at = i
     }
 }

@@ -195,8 +195,9 @@ enum ValueCodec {
                 return .object(o)
             case .series:
                 offset += 1
-                let id = Int64(try varint())
-                guard offset < bytes.count, let kind = SeriesSlot.Kind(rawValue: Int(bytes[offset])) else {
+                guard let id = Int64(exactly: try varint()), offset < bytes.count,
+                    let kind = SeriesSlot.Kind(rawValue: Int(bytes[offset]))
+                else {
                     throw DecodeError(offset: start)
                 }
                 offset += 1

@@ -43,6 +43,15 @@ final class ValueCodecTests: XCTestCase {
                 try prefix.withUnsafeBytes { try ValueCodec.decodeValues($0, into: &out) }, "cut at \(cut)")
         }
     }
+
+    func testASeriesIDBeyondInt64IsAnErrorNotACrash() throws {
+        let max = ValueCodec.encodePane(.series(SeriesSlot(id: .max, kind: .list)))
+        let decoded = try max.withUnsafeBytes { try ValueCodec.decodePane($0) }
+        guard case .series(let slot) = decoded else { return XCTFail("\(decoded)") }
+        XCTAssertEqual(slot.id, .max)
+        let beyond: [UInt8] = [ValueCodec.Tag.series.rawValue] + Array(repeating: 0x80, count: 9) + [1, 0]  // 2^63
+        XCTAssertThrowsError(try beyond.withUnsafeBytes { try ValueCodec.decodePane($0) })
+    }
 }
 
 /// Segments and heads are encoded from `PaneValue`s; their bytes must be exactly those of the
