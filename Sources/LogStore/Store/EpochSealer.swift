@@ -240,32 +240,23 @@ struct EpochSealer {
             if let kind = builder.predicted, let line = Self.matchingLine(st, kind: builder.kinds[kind]) {
                 return builder.addPredicted(epoch: epoch, timeMS: timeMS, line: line)
             }
+            // Columns 2...8: source, endpoint, env, win, status, detail, window_id.
+            guard st.withBlob(6, Self.isOK) else { return try flush() }
             key.removeAll(keepingCapacity: true)
-            key.append(0)  // flags, set below
-            var flags: UInt8 = 0
+            var w = EpochRun.KindWriter(appendingTo: &key)
             var line: Int64?
-            row.withBlob { source in
-                if let split = EpochRun.lineSplit(source) {
-                    flags |= 1
-                    line = split.line
-                    Self.putText(UnsafeRawBufferPointer(rebasing: source[..<split.prefixCount]), &key)
-                } else {
-                    Self.putText(source, &key)
-                }
+            st.withBlob(2) { source in
+                let split = EpochRun.lineSplit(source)
+                line = split?.line
+                let prefix = split.map { UnsafeRawBufferPointer(rebasing: source[..<$0.prefixCount]) } ?? source
+                w.source(prefix, numbered: split != nil)
             }
-            row.withBlob { Self.putText($0, &key) }  // endpoint
-            if row.withOptionalBlob({ $0.map { Self.putText($0, &key) } }) != nil { flags |= 2 }  // env
-            if row.withOptionalBlob({ $0.map { Self.putText($0, &key) } }) != nil { flags |= 4 }  // win
-            guard row.withBlob(Self.isOK) else { return try flush() }
-            key.append(2)  // the status, "ok": its length, then its bytes
-            key.append(UInt8(ascii: "o"))
-            key.append(UInt8(ascii: "k"))
-            row.withBlob { Self.putText($0, &key) }  // detail
-            if let window = row.optionalInt64() {
-                flags |= 8
-                EpochRun.putZigzag(window, &key)
-            }
-            key[0] = flags
+            st.withBlob(3) { w.endpoint($0) }
+            if st.isNull(4) { w.env(nil) } else { st.withBlob(4) { w.env($0) } }
+            if st.isNull(5) { w.win(nil) } else { st.withBlob(5) { w.win($0) } }
+            st.withBlob(6) { w.status($0) }
+            st.withBlob(7) { w.detail($0) }
+            key = w.finish(windowID: st.isNull(8) ? nil : st.int64(8))
             try add(key, epoch: epoch, timeMS: timeMS, line: line)
         }
 
@@ -289,27 +280,16 @@ struct EpochSealer {
                 return builder.addPredicted(epoch: e.pointee.epoch, timeMS: e.pointee.timeMS, line: line)
             }
             key.removeAll(keepingCapacity: true)
-            var flags: UInt8 = line != nil ? 1 : 0
-            key.append(0)  // flags, set below
-            Self.withUTF8(e.pointee.source) { Self.putText(UnsafeRawBufferPointer(rebasing: $0[..<prefixCount]), &key) }
-            Self.withUTF8(e.pointee.endpoint) { Self.putText($0, &key) }
-            if let env = e.pointee.env {
-                flags |= 2
-                Self.withUTF8(env) { Self.putText($0, &key) }
+            var w = EpochRun.KindWriter(appendingTo: &key)
+            Self.withUTF8(e.pointee.source) {
+                w.source(UnsafeRawBufferPointer(rebasing: $0[..<prefixCount]), numbered: line != nil)
             }
-            if let win = e.pointee.win {
-                flags |= 4
-                Self.withUTF8(win) { Self.putText($0, &key) }
-            }
-            key.append(2)  // the status, "ok": its length, then its bytes
-            key.append(UInt8(ascii: "o"))
-            key.append(UInt8(ascii: "k"))
-            Self.withUTF8(e.pointee.detail) { Self.putText($0, &key) }
-            if let window = e.pointee.windowID {
-                flags |= 8
-                EpochRun.putZigzag(window, &key)
-            }
-            key[0] = flags
+            Self.withUTF8(e.pointee.endpoint) { w.endpoint($0) }
+            Self.withOptionalUTF8(e.pointee.env) { w.env($0) }
+            Self.withOptionalUTF8(e.pointee.win) { w.win($0) }
+            Self.ok.withUnsafeBytes { w.status($0) }
+            Self.withUTF8(e.pointee.detail) { w.detail($0) }
+            key = w.finish(windowID: e.pointee.windowID)
             try add(key, epoch: e.pointee.epoch, timeMS: e.pointee.timeMS, line: line)
             if builder.kinds.count > examples.count {
                 examples.append(Example(epoch: e.pointee, numbered: line != nil, prefixCount: prefixCount))
@@ -358,6 +338,16 @@ struct EpochSealer {
                 }
             }
         }
+
+        /// An optional text's UTF-8 bytes (nil for nil), as `Statement.bind(_:at:)` binds them.
+        @inline(__always)
+        private static func withOptionalUTF8(_ text: String?, _ body: (UnsafeRawBufferPointer?) -> Void) {
+            guard let text else { return body(nil) }
+            withUTF8(text) { (bytes: UnsafeRawBufferPointer) in body(bytes) }
+        }
+
+        /// The status of every epoch sealed.
+        private static let ok: [UInt8] = Array("ok".utf8)
 
         /// A text's UTF-8 bytes, as `Statement.bind(_:at:)` binds them.
         @inline(__always)
@@ -436,13 +426,6 @@ struct EpochSealer {
         /// Whether an epoch's status is "ok": only ok epochs are sealed.
         private static func isOK(_ status: UnsafeRawBufferPointer) -> Bool {
             status.count == 2 && status[0] == UInt8(ascii: "o") && status[1] == UInt8(ascii: "k")
-        }
-
-        /// A text as `kinds` holds it: varint byte length, bytes (copied as one block: appending
-        /// the raw buffer's bytes one by one cost ~150 instructions a text).
-        private static func putText(_ bytes: UnsafeRawBufferPointer, _ out: inout [UInt8]) {
-            ValueCodec.putVarint(UInt64(bytes.count), &out)
-            out.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
         }
 
         /// Deletes the epoch rows of the runs written; the report.
