@@ -163,7 +163,8 @@ struct ListingScans {
                 guard series == 0 else {
                     return try body(
                         SeriesRun(
-                            window: window, seriesID: series, seq: seq, total: total, bytes: Int64(data.count), epoch: epoch))
+                            window: window, seriesID: series, seq: seq, total: total, bytes: Int64(data.count),
+                            epoch: epoch))
                 }
                 try SegmentPack.forEach(data) { part in
                     try body(
