@@ -230,7 +230,9 @@ private struct Scanner {
         if key.is("heatmap") { return true }
         // Bytes other than "heatmap"'s may still decode to a String equal to it unless all ASCII.
         let bytes = UnsafeBufferPointer(start: key.start, count: key.count)
-        if bytes.allSatisfy({ $0 < 0x80 }) { return false }
+        var ascii = true
+        for b in bytes where b >= 0x80 { ascii = false }
+        if ascii { return false }
         return String(decoding: bytes, as: UTF8.self) == "heatmap"
     }
 
@@ -254,9 +256,20 @@ private struct Scanner {
         }
     }
 
-    /// Steps over one value.
+    /// Steps over one value: a string here, any other by `skipValue()`.
     @inline(__always)
-    mutating func skip() throws { try Self.skip(base, end, &offset) }
+    mutating func skip() throws {
+        if offset < end && base[offset] == ValueCodec.Tag.string.rawValue {
+            offset &+= 1
+            offset &+= try count()
+        } else {
+            try skipValue()
+        }
+    }
+
+    /// Steps over one value.
+    @inline(never)
+    private mutating func skipValue() throws { try Self.skip(base, end, &offset) }
 
     // The primitives read at `i` in `base[0..<end]` and advance it.
 
