@@ -256,15 +256,22 @@ private struct Scanner {
         }
     }
 
-    /// Steps over one value: a string here, any other by `skipValue()`.
+    /// Steps over one value: a string, null or a bool here, any other by `skipValue()`.
     @inline(__always)
     mutating func skip() throws {
-        if offset < end && base[offset] == ValueCodec.Tag.string.rawValue {
-            offset &+= 1
-            offset &+= try count()
-        } else {
-            try skipValue()
+        if offset < end {
+            let tag = base[offset]
+            if tag == ValueCodec.Tag.string.rawValue {
+                offset &+= 1
+                offset &+= try count()
+                return
+            }
+            if tag <= ValueCodec.Tag.trueValue.rawValue {
+                offset &+= 1
+                return
+            }
         }
+        try skipValue()
     }
 
     /// Steps over one value.
@@ -291,6 +298,11 @@ private struct Scanner {
     }
 
     private static func longVarint(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> UInt64 {
+        if end &- i >= 3 && base[i] >= 0x80 && base[i &+ 1] >= 0x80 && base[i &+ 2] < 0x80 {
+            let v = UInt64(base[i] & 0x7f) | UInt64(base[i &+ 1] & 0x7f) << 7 | UInt64(base[i &+ 2]) << 14
+            i &+= 3
+            return v
+        }
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
