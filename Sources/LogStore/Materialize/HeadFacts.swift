@@ -230,7 +230,9 @@ private struct Scanner {
         if key.is("heatmap") { return true }
         // Bytes other than "heatmap"'s may still decode to a String equal to it unless all ASCII.
         let bytes = UnsafeBufferPointer(start: key.start, count: key.count)
-        if bytes.allSatisfy({ $0 < 0x80 }) { return false }
+        var ascii = true
+        for b in bytes where b >= 0x80 { ascii = false }
+        if ascii { return false }
         return String(decoding: bytes, as: UTF8.self) == "heatmap"
     }
 
@@ -254,9 +256,27 @@ private struct Scanner {
         }
     }
 
-    /// Steps over one value.
+    /// Steps over one value: a string, null or a bool here, any other by `skipValue()`.
     @inline(__always)
-    mutating func skip() throws { try Self.skip(base, end, &offset) }
+    mutating func skip() throws {
+        if offset < end {
+            let tag = base[offset]
+            if tag == ValueCodec.Tag.string.rawValue {
+                offset &+= 1
+                offset &+= try count()
+                return
+            }
+            if tag <= ValueCodec.Tag.trueValue.rawValue {
+                offset &+= 1
+                return
+            }
+        }
+        try skipValue()
+    }
+
+    /// Steps over one value.
+    @inline(never)
+    private mutating func skipValue() throws { try Self.skip(base, end, &offset) }
 
     // The primitives read at `i` in `base[0..<end]` and advance it.
 
@@ -278,6 +298,11 @@ private struct Scanner {
     }
 
     private static func longVarint(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> UInt64 {
+        if end &- i >= 3 && base[i] >= 0x80 && base[i &+ 1] >= 0x80 && base[i &+ 2] < 0x80 {
+            let v = UInt64(base[i] & 0x7f) | UInt64(base[i &+ 1] & 0x7f) << 7 | UInt64(base[i &+ 2]) << 14
+            i &+= 3
+            return v
+        }
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
