@@ -202,16 +202,22 @@ private struct Scanner {
         return key
     }
 
-    /// The next value as a string if it is one (decoded as `String(decoding:as:)` decodes it,
-    /// as the decoder does), else nil, stepping over it.
-    mutating func stringIfString() throws -> String? {
+    /// The next value's bytes if it is a string, else nil, stepping over it.
+    @inline(__always)
+    private mutating func stringBytes() throws -> Key? {
         guard offset < end else { throw error() }
         guard base[offset] == ValueCodec.Tag.string.rawValue else {
             try skip()
             return nil
         }
         offset &+= 1
-        let key = try self.key()
+        return try key()
+    }
+
+    /// The next value as a string if it is one (decoded as `String(decoding:as:)` decodes it,
+    /// as the decoder does), else nil, stepping over it.
+    mutating func stringIfString() throws -> String? {
+        guard let key = try stringBytes() else { return nil }
         if key.is("plot") { return "plot" }
         if key.is("scatter") { return "scatter" }
         return String(decoding: UnsafeBufferPointer(start: key.start, count: key.count), as: UTF8.self)
@@ -220,13 +226,7 @@ private struct Scanner {
     /// Whether the next value is a string equal to `"heatmap"` (as a `String` compares), stepping
     /// over it.
     mutating func stringIsHeatmap() throws -> Bool {
-        guard offset < end else { throw error() }
-        guard base[offset] == ValueCodec.Tag.string.rawValue else {
-            try skip()
-            return false
-        }
-        offset &+= 1
-        let key = try self.key()
+        guard let key = try stringBytes() else { return false }
         if key.is("heatmap") { return true }
         // Bytes other than "heatmap"'s may still decode to a String equal to it unless all ASCII.
         let bytes = UnsafeBufferPointer(start: key.start, count: key.count)

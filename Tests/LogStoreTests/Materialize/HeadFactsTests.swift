@@ -11,6 +11,11 @@ final class HeadFactsTests: XCTestCase {
 
     func pane(_ text: String) throws -> PaneValue { PaneValue(try json(text)) }
 
+    /// A plot head: `{"type": "plot", "content": {"data": traces}}`.
+    func plot(_ traces: [PaneValue]) -> PaneValue {
+        .object(PyDict([("type", .string("plot")), ("content", .object(PyDict([("data", .array(traces))])))]))
+    }
+
     /// What a listing shows of a head, computed from the decoded head as `WindowSummary` and
     /// `PointSeries.of` compute it.
     struct Expected: Equatable {
@@ -79,24 +84,11 @@ final class HeadFactsTests: XCTestCase {
         ]
         let series: [(String, PaneValue)] = [("x", .series(list)), ("y", .series(text)), ("z", .series(list))]
         heads.append(
-            .object(
-                PyDict([
-                    ("type", .string("plot")),
-                    (
-                        "content",
-                        .object(
-                            PyDict([
-                                (
-                                    "data",
-                                    .array([
-                                        .object(PyDict([("type", .string("scatter"))] + series)),
-                                        .object(PyDict([("y", .series(list))])),
-                                        .object(PyDict([("type", .string("heatmap")), ("z", .series(text))])),
-                                    ])
-                                )
-                            ]))
-                    ),
-                ])))
+            plot([
+                .object(PyDict([("type", .string("scatter"))] + series)),
+                .object(PyDict([("y", .series(list))])),
+                .object(PyDict([("type", .string("heatmap")), ("z", .series(text))])),
+            ]))
         heads.append(.object(PyDict([("type", .string("image_history")), ("content", .series(list))])))
         heads.append(.object(PyDict([("type", .string("text")), ("content", .series(text)), ("title", .string("é"))])))
         for head in heads { try assertAgrees(head) }
@@ -176,54 +168,26 @@ final class HeadFactsTests: XCTestCase {
         XCTAssertEqual(f.summaryType, "plot/\(long)")
         XCTAssertEqual(f.pointSources.last, .series(129 * 1_000_003 + 128))
         // An inline array of 200 elements, as a heatmap's z, and a series id of Int64.max.
-        let heatmap = PaneValue.object(
-            PyDict([
-                ("type", .string("plot")),
-                (
-                    "content",
-                    .object(
-                        PyDict([
-                            (
-                                "data",
-                                .array([
-                                    .object(
-                                        PyDict([
-                                            ("type", .string("heatmap")),
-                                            ("z", .array(Array(repeating: .array([.double(1)]), count: 200))),
-                                        ])),
-                                    .object(PyDict([("y", .series(SeriesSlot(id: .max, kind: .list)))])),
-                                ])
-                            )
-                        ]))
-                ),
-            ]))
+        let heatmap = plot([
+            .object(
+                PyDict([
+                    ("type", .string("heatmap")), ("z", .array(Array(repeating: .array([.double(1)]), count: 200))),
+                ])),
+            .object(PyDict([("y", .series(SeriesSlot(id: .max, kind: .list)))])),
+        ])
         try assertAgrees(heatmap)
         XCTAssertEqual(try facts(heatmap).pointSources, [.inline(200), .series(.max)])
     }
 
     func testAHeatmapTypeIsComparedAsAStringIsCompared() throws {
         for type in ["heatmap", "heatmaq", "heatma", "heatmapp", "héatmap", "heatmap\u{301}", "\u{FFFD}"] {
-            let head = PaneValue.object(
-                PyDict([
-                    ("type", .string("plot")),
-                    (
-                        "content",
-                        .object(
-                            PyDict([
-                                (
-                                    "data",
-                                    .array([
-                                        .object(PyDict([("type", .string("bar"))])),
-                                        .object(
-                                            PyDict([
-                                                ("type", .string(type)), ("y", .array([.int(1)])),
-                                                ("z", .array([.int(1), .int(2)])),
-                                            ])),
-                                    ])
-                                )
-                            ]))
-                    ),
-                ]))
+            let head = plot([
+                .object(PyDict([("type", .string("bar"))])),
+                .object(
+                    PyDict([
+                        ("type", .string(type)), ("y", .array([.int(1)])), ("z", .array([.int(1), .int(2)])),
+                    ])),
+            ])
             try assertAgrees(head)
         }
         // Invalid UTF-8 in a trace type: decoded with replacement characters, as the decoder does.
