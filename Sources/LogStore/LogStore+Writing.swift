@@ -132,7 +132,7 @@ extension LogStore {
                 }
                 args = .object(o)
             }
-            env = eid.isNone ? "main" : try? Handlers.escapeEID(eid)
+            env = try? Handlers.extractEID(eid: eid)
             if case .string(let w)? = wid { win = w }
         }
         let outcome = try Handlers.handle(m.endpoint, args, in: writer)

@@ -97,8 +97,12 @@ enum Handlers {
 
     /// `extract_eid(args)`: "main" when eid is missing or None.
     static func extractEID(_ args: PaneValue) throws -> String {
-        let eid = try pyDictGet(args, "eid", .null)
-        return eid.isNone ? "main" : try escapeEID(eid)
+        try extractEID(eid: try pyDictGet(args, "eid", .null))
+    }
+
+    /// `extract_eid` of a body whose "eid" is `eid` (None when missing).
+    static func extractEID(eid: PaneValue) throws -> String {
+        eid.isNone ? "main" : try escapeEID(eid)
     }
 
     static func post(_ args: PaneValue, _ state: VisdomState) throws -> Outcome {
