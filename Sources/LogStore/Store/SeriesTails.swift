@@ -23,6 +23,15 @@ final class SeriesTails {
         var nextSeq: Int64
         /// The series length after its last segment.
         var total: Int64
+
+        /// Moves past a segment of `count` values; the tail it now is.
+        @inline(__always)
+        @discardableResult
+        mutating func append(_ count: Int64) -> Tail {
+            nextSeq += 1
+            total += count
+            return self
+        }
     }
 
     /// Only its owner's thread uses it, and never reentrantly: no dynamic exclusivity checks.
@@ -71,19 +80,10 @@ final class SeriesTails {
     /// the tail it now holds; nil, changing nothing, when there is no entry for `id`. The tail
     /// moves in its front slot, or takes the newest one (one lookup, no write of the entry).
     func append(count: Int64, to id: Int64) -> Tail? {
-        if front.0?.id == id {
-            front.0!.tail.nextSeq += 1
-            front.0!.tail.total += count
-            return front.0!.tail
-        }
-        if front.1?.id == id {
-            front.1!.tail.nextSeq += 1
-            front.1!.tail.total += count
-            return front.1!.tail
-        }
+        if front.0?.id == id { return front.0!.tail.append(count) }
+        if front.1?.id == id { return front.1!.tail.append(count) }
         guard var tail = entries[id] else { return nil }
-        tail.nextSeq += 1
-        tail.total += count
+        tail.append(count)
         if let pushedOut = front.1 { entries[pushedOut.id] = pushedOut.tail }
         front = (Slot(id: id, tail: tail), front.0)
         return tail
