@@ -191,7 +191,7 @@ private struct Scanner {
 
     /// A count or a length: a varint no greater than the bytes left.
     @inline(__always)
-    mutating func count() throws -> Int { try Self.count(base, end, &offset) }
+    mutating func count() throws -> Int { try ValueCodec.count(base, end, &offset) }
 
     /// An object's next key.
     @inline(__always)
@@ -280,53 +280,10 @@ private struct Scanner {
 
     // The primitives read at `i` in `base[0..<end]` and advance it.
 
-    /// An unsigned LEB128 varint of at most 10 bytes, as `ValueCodec.Reader.varint()` reads it.
-    @inline(__always)
-    static func varint(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> UInt64 {
-        guard i < end else { throw ValueCodec.DecodeError(offset: i) }
-        let b = base[i]
-        if b < 0x80 {
-            i &+= 1
-            return UInt64(b)
-        }
-        if end &- i >= 2 && base[i &+ 1] < 0x80 {
-            let v = UInt64(b & 0x7f) | UInt64(base[i &+ 1]) << 7
-            i &+= 2
-            return v
-        }
-        return try longVarint(base, end, &i)
-    }
-
-    private static func longVarint(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> UInt64 {
-        if end &- i >= 3 && base[i] >= 0x80 && base[i &+ 1] >= 0x80 && base[i &+ 2] < 0x80 {
-            let v = UInt64(base[i] & 0x7f) | UInt64(base[i &+ 1] & 0x7f) << 7 | UInt64(base[i &+ 2]) << 14
-            i &+= 3
-            return v
-        }
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard i < end, shift < 64 else { throw ValueCodec.DecodeError(offset: i) }
-            let b = base[i]
-            i &+= 1
-            result |= UInt64(b & 0x7f) << shift
-            if b & 0x80 == 0 { return result }
-            shift &+= 7
-        }
-    }
-
-    /// A count or a length: a varint no greater than the bytes left.
-    @inline(__always)
-    static func count(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> Int {
-        let n = try varint(base, end, &i)
-        guard n <= UInt64(end &- i) else { throw ValueCodec.DecodeError(offset: i) }
-        return Int(truncatingIfNeeded: n)
-    }
-
     /// A series reference's payload: its id (an Int64) and its kind.
     @inline(__always)
     static func series(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> (Int64, SeriesSlot.Kind) {
-        let id = try varint(base, end, &i)
+        let id = try ValueCodec.varint(base, end, &i)
         guard id <= UInt64(Int64.max), i < end, let kind = SeriesSlot.Kind(rawValue: Int(base[i])) else {
             throw ValueCodec.DecodeError(offset: i)
         }
@@ -345,12 +302,12 @@ private struct Scanner {
         case ValueCodec.Tag.null.rawValue, ValueCodec.Tag.falseValue.rawValue, ValueCodec.Tag.trueValue.rawValue:
             break
         case ValueCodec.Tag.int.rawValue:
-            _ = try varint(base, end, &i)
+            _ = try ValueCodec.varint(base, end, &i)
         case ValueCodec.Tag.double.rawValue:
             guard end &- i >= 8 else { throw ValueCodec.DecodeError(offset: i) }
             i &+= 8
         case ValueCodec.Tag.string.rawValue, ValueCodec.Tag.bigInt.rawValue:
-            i &+= try count(base, end, &i)
+            i &+= try ValueCodec.count(base, end, &i)
         case ValueCodec.Tag.array.rawValue, ValueCodec.Tag.object.rawValue:
             try skipContainer(tag, base, end, &i)
         case ValueCodec.Tag.series.rawValue:
@@ -364,12 +321,12 @@ private struct Scanner {
     @inline(never)
     private static func skipContainer(_ tag: UInt8, _ base: UnsafePointer<UInt8>, _ end: Int, _ at: inout Int) throws {
         var i = at
-        let n = try count(base, end, &i)
+        let n = try ValueCodec.count(base, end, &i)
         if tag == ValueCodec.Tag.array.rawValue {
             for _ in 0..<n { try skip(base, end, &i) }
         } else {
             for _ in 0..<n {
-                i &+= try count(base, end, &i)
+                i &+= try ValueCodec.count(base, end, &i)
                 try skip(base, end, &i)
             }
         }

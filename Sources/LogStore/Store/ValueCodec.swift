@@ -258,22 +258,14 @@ enum ValueCodec {
 
         /// An unsigned LEB128 varint (lengths and counts here; a pack row's fields, `SegmentPack`).
         mutating func varint() throws -> UInt64 {
-            var result: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                guard offset < bytes.count, shift < 64 else { throw DecodeError(offset: offset) }
-                let b = bytes[offset]
-                offset += 1
-                result |= UInt64(b & 0x7f) << shift
-                if b & 0x80 == 0 { return result }
-                shift += 7
-            }
+            guard let base = bytes.baseAddress else { throw DecodeError(offset: offset) }
+            return try ValueCodec.varint(base.assumingMemoryBound(to: UInt8.self), bytes.count, &offset)
         }
 
+        /// A count or a length: a varint no greater than the bytes left.
         mutating func count() throws -> Int {
-            let n = try varint()
-            guard n <= UInt64(bytes.count - offset) else { throw DecodeError(offset: offset) }
-            return Int(n)
+            guard let base = bytes.baseAddress else { throw DecodeError(offset: offset) }
+            return try ValueCodec.count(base.assumingMemoryBound(to: UInt8.self), bytes.count, &offset)
         }
 
         private mutating func fixed64() throws -> UInt64 {
@@ -308,6 +300,51 @@ enum ValueCodec {
     }
 
     // MARK: primitives
+
+    /// An unsigned LEB128 varint of at most 10 bytes at `base[i]`, the bytes being
+    /// `base[0..<end]`; `i` moves past it. One- to three-byte varints (lengths, counts, series
+    /// ids up to 2^21) are read without the loop.
+    @inline(__always)
+    static func varint(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> UInt64 {
+        guard i < end else { throw DecodeError(offset: i) }
+        let b = base[i]
+        if b < 0x80 {
+            i &+= 1
+            return UInt64(b)
+        }
+        if end &- i >= 2 && base[i &+ 1] < 0x80 {
+            let v = UInt64(b & 0x7f) | UInt64(base[i &+ 1]) << 7
+            i &+= 2
+            return v
+        }
+        return try longVarint(base, end, &i)
+    }
+
+    private static func longVarint(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> UInt64 {
+        if end &- i >= 3 && base[i] >= 0x80 && base[i &+ 1] >= 0x80 && base[i &+ 2] < 0x80 {
+            let v = UInt64(base[i] & 0x7f) | UInt64(base[i &+ 1] & 0x7f) << 7 | UInt64(base[i &+ 2]) << 14
+            i &+= 3
+            return v
+        }
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard i < end, shift < 64 else { throw DecodeError(offset: i) }
+            let b = base[i]
+            i &+= 1
+            result |= UInt64(b & 0x7f) << shift
+            if b & 0x80 == 0 { return result }
+            shift &+= 7
+        }
+    }
+
+    /// A count or a length at `base[i]`: a varint no greater than the bytes left after it.
+    @inline(__always)
+    static func count(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> Int {
+        let n = try varint(base, end, &i)
+        guard n <= UInt64(end &- i) else { throw DecodeError(offset: i) }
+        return Int(truncatingIfNeeded: n)
+    }
 
     @inline(__always)
     static func putVarint(_ value: UInt64, _ out: inout [UInt8]) {
