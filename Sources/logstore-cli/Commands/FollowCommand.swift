@@ -28,11 +28,12 @@ enum FollowCommand: Command {
         examples: ["logstore --db run.db follow run.jsonl", "logstore follow runs/"])
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
+        let stops = StopSignals()
         let store = try context.openStore(durability: try arguments.durability())
         defer { store.close() }
         let follower = try Follower(
             path: arguments.positionals[0], store: store, skipBad: arguments.flag("--skip-bad"),
-            terminal: context.terminal)
+            terminal: context.terminal, stops: stops)
         try follower.run()
         return 0
     }
@@ -51,9 +52,8 @@ final class Follower: @unchecked Sendable {
     let skipBad: Bool
     private let status: StatusLine
     private let queue = DispatchQueue(label: "logstore.follow")
-    /// Signals arrive here, not on `queue`, so a stop request is seen while an import runs.
-    private let signalQueue = DispatchQueue(label: "logstore.follow.signals")
-    private let stopRequested = StopRequest()
+    /// Signals are recorded off `queue`, so a stop request is seen while an import runs.
+    private let stops: StopSignals
     private let finished = DispatchSemaphore(value: 0)
     private let started = Date()
     private let firstEpoch: Int64
@@ -72,8 +72,9 @@ final class Follower: @unchecked Sendable {
 
     static let pollInterval = DispatchTimeInterval.milliseconds(200)
 
-    init(path: String, store: LogStore, skipBad: Bool, terminal: Terminal) throws(LogStoreError) {
+    init(path: String, store: LogStore, skipBad: Bool, terminal: Terminal, stops: StopSignals) throws(LogStoreError) {
         self.path = path
+        self.stops = stops
         self.store = store
         self.skipBad = skipBad
         self.status = StatusLine(terminal: terminal)
@@ -82,15 +83,9 @@ final class Follower: @unchecked Sendable {
 
     /// Follows until a signal or an error; throws the error.
     func run() throws {
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let signals = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: signalQueue) }
-        for s in signals {
-            s.setEventHandler { [self] in
-                stopRequested.set()
-                queue.async { self.stop(nil) }
-            }
-            s.resume()
+        stops.onSignal { [weak self] _ in
+            guard let self else { return }
+            queue.async { self.stop(nil) }
         }
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now(), repeating: Self.pollInterval)
@@ -98,7 +93,6 @@ final class Follower: @unchecked Sendable {
         timer.resume()
         finished.wait()
         timer.cancel()
-        for s in signals { s.cancel() }
         if let failure { throw failure }
     }
 
@@ -144,7 +138,7 @@ final class Follower: @unchecked Sendable {
             for log in new { status.print("\(DisplayWidth.sanitize(log)): a new replay log; following it\n") }
         }
         following.formUnion(new)
-        for log in folder.replayLogs where !stopRequested.isSet { try importNewLines(log) }
+        for log in folder.replayLogs where stops.received == nil { try importNewLines(log) }
     }
 
     private func importNewLines(_ path: String) throws {
@@ -172,7 +166,7 @@ final class Follower: @unchecked Sendable {
         case .replayLog: break
         }
         var importer = Importer(store: store, skipBad: skipBad)
-        importer.shouldStop = { [stopRequested] in stopRequested.isSet }
+        importer.shouldStop = { [stops] in stops.received != nil }
         importer.onPosition = { [written] in if let epochs = $0.epochs { written.add(epochs) } }
         let s = try importer.importFile(path)
         if let why = s.startedOver { status.print(DisplayWidth.sanitize(why) + "\n") }
@@ -196,22 +190,5 @@ final class Follower: @unchecked Sendable {
                 "\(DisplayWidth.sanitize(path)): \(Format.count(s.messages, "message")), \(Format.count(points, "point")), \(epochs) (\(s.refused) refused, \(s.failed) failed)\n"
             )
         }
-    }
-}
-
-/// Set once by a signal handler, read by the importer between batches.
-final class StopRequest: @unchecked Sendable {
-    // `lock` guards `flag`.
-    private let lock = NSLock()
-    private var flag = false
-    func set() {
-        lock.lock()
-        flag = true
-        lock.unlock()
-    }
-    var isSet: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return flag
     }
 }

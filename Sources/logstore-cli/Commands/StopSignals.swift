@@ -6,21 +6,28 @@ import Glibc
 /// being committed; fork and compact after their one transaction), closes the store (which
 /// checkpoints it, so the store file alone is the whole store) and exits.
 ///
-/// `@unchecked Sendable`: `first` is guarded by `lock`.
+/// Create it before opening the store: a signal that arrives while the store opens is a stop
+/// request too, not a kill.
+///
+/// `@unchecked Sendable`: `first` and `handler` are guarded by `lock`.
 final class StopSignals: @unchecked Sendable {
     private let queue = DispatchQueue(label: "logstore.signals")
     private var sources: [DispatchSourceSignal] = []
     private let lock = NSLock()
     private var first: Int32?
+    private var handler: (@Sendable (Int32) -> Void)?
 
-    /// Starts catching SIGINT and SIGTERM; `onSignal` (if any) runs on a private queue for each.
-    init(onSignal: (@Sendable (Int32) -> Void)? = nil) {
+    /// Starts catching SIGINT and SIGTERM.
+    init() {
         for signo in [SIGINT, SIGTERM] {
             Glibc.signal(signo, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
             source.setEventHandler { [self] in
-                lock.withLock { if first == nil { first = signo } }
-                onSignal?(signo)
+                let handler = lock.withLock {
+                    if first == nil { first = signo }
+                    return self.handler
+                }
+                handler?(signo)
             }
             source.resume()
             sources.append(source)
@@ -29,6 +36,16 @@ final class StopSignals: @unchecked Sendable {
 
     /// The first signal received, if any.
     var received: Int32? { lock.withLock { first } }
+
+    /// Runs `handler` on a private queue for each signal from now on, and once at once for the
+    /// first signal if one was received before.
+    func onSignal(_ handler: @escaping @Sendable (Int32) -> Void) {
+        let earlier = lock.withLock {
+            self.handler = handler
+            return first
+        }
+        if let earlier { queue.async { handler(earlier) } }
+    }
 
     /// The exit status of a command that a signal stopped: 128 + its number, as a shell reports it.
     static func exitStatus(_ signo: Int32) -> Int32 { 128 + signo }
