@@ -126,15 +126,17 @@ final class CrashSafetyTests: XCTestCase {
             // the training run writes a burst, sometimes cut mid-line
             let burst = Int.random(in: 50...400, using: &rng)
             // at least 100 lines are left for the last follow to catch up on
-            let end = min(lines.count - 100, written + burst)
-            var chunk = lines[written..<end].joined(separator: "\n") + "\n"
-            if kill % 3 == 0 { chunk += String(lines[end].prefix(17)) }
+            let last = lines.count - 100
+            let end = min(last, written + burst)
+            var chunk = end > written ? lines[written..<end].joined(separator: "\n") + "\n" : ""
+            let cut = kill % 3 == 0 && end < last
+            if cut { chunk += String(lines[end].prefix(17)) }
             writer.write(Data(chunk.utf8))
             written = end
             usleep(UInt32.random(in: 50_000...350_000, using: &rng))
             Glibc.kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
-            if kill % 3 == 0 {
+            if cut {
                 writer.write(Data(String(lines[end].dropFirst(17) + "\n").utf8))
                 written = end + 1
             }
