@@ -243,8 +243,8 @@ private struct Scanner {
         switch base[offset] {
         case ValueCodec.Tag.series.rawValue:
             offset &+= 1
-            let (id, kind) = try Self.series(base, end, &offset)
-            return kind == .list ? .series(id) : nil
+            let slot = try Self.series(base, end, &offset)
+            return slot.kind == .list ? .series(slot.id) : nil
         case ValueCodec.Tag.array.rawValue:
             offset &+= 1
             let n = try count()
@@ -280,15 +280,11 @@ private struct Scanner {
 
     // The primitives read at `i` in `base[0..<end]` and advance it.
 
-    /// A series reference's payload: its id (an Int64) and its kind.
+    /// A series reference's payload, as the decoder reads it (`ValueCodec.seriesSlot`).
     @inline(__always)
-    static func series(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> (Int64, SeriesSlot.Kind) {
-        let id = try ValueCodec.varint(base, end, &i)
-        guard id <= UInt64(Int64.max), i < end, let kind = SeriesSlot.Kind(rawValue: Int(base[i])) else {
-            throw ValueCodec.DecodeError(offset: i)
-        }
-        i &+= 1
-        return (Int64(id), kind)
+    static func series(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> SeriesSlot {
+        guard let slot = try ValueCodec.seriesSlot(base, end, &i) else { throw ValueCodec.DecodeError(offset: i) }
+        return slot
     }
 
     /// Steps over one value: a scalar or a string here, an array or an object by

@@ -195,13 +195,10 @@ enum ValueCodec {
                 return .object(o)
             case .series:
                 offset += 1
-                guard let id = Int64(exactly: try varint()), offset < bytes.count,
-                    let kind = SeriesSlot.Kind(rawValue: Int(bytes[offset]))
-                else {
-                    throw DecodeError(offset: start)
-                }
-                offset += 1
-                return .series(SeriesSlot(id: id, kind: kind))
+                guard let base = bytes.baseAddress,
+                    let slot = try ValueCodec.seriesSlot(base.assumingMemoryBound(to: UInt8.self), bytes.count, &offset)
+                else { throw DecodeError(offset: start) }
+                return .series(slot)
             default:
                 return PaneValue(try json())
             }
@@ -336,6 +333,17 @@ enum ValueCodec {
             if b & 0x80 == 0 { return result }
             shift &+= 7
         }
+    }
+
+    /// A series reference's payload at `base[i]`: its id (a varint that fits an Int64), then
+    /// its kind byte. Throws where the varint is malformed; nil where the id or the kind is not
+    /// one (`i` then stays past the id). `i` moves past the payload.
+    @inline(__always)
+    static func seriesSlot(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) throws -> SeriesSlot? {
+        let id = try varint(base, end, &i)
+        guard id <= UInt64(Int64.max), i < end, let kind = SeriesSlot.Kind(rawValue: Int(base[i])) else { return nil }
+        i &+= 1
+        return SeriesSlot(id: Int64(id), kind: kind)
     }
 
     /// A count or a length at `base[i]`: a varint no greater than the bytes left after it.

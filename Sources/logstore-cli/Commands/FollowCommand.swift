@@ -43,8 +43,8 @@ enum FollowCommand: Command {
 /// it. Both run on one serial queue, so a stop request is handled between two polls, never in
 /// the middle of an import: the batch being imported always completes.
 ///
-/// `@unchecked Sendable`: every mutable property is touched only on `queue` (timer and
-/// signal handlers run there), except that `run` reads `failure` after `finished` was
+/// `@unchecked Sendable`: every mutable property is touched only on `queue` (the timer's
+/// polls and the stop a signal requests run there), except that `run` reads `failure` after `finished` was
 /// signalled by the last block that wrote it.
 final class Follower: @unchecked Sendable {
     let path: String
